@@ -1,7 +1,31 @@
 package io.pveha.cli;
 
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of operator/target/pve-ha-operator.jar: one sub-command per job. */
+@Command(name = "pve-ha-operator",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "A Kubernetes operator for highly available Proxmox VE platforms.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
-        System.out.println("pve-ha-operator");
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code; tests call this instead of main. */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
     }
 }

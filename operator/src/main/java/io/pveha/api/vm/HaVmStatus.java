@@ -1,0 +1,182 @@
+package io.pveha.api.vm;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.pveha.api.PvehaStatus;
+
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public class HaVmStatus extends PvehaStatus {
+    @JsonPropertyDescription("The VMID in use; written before the VM is created, so a restart never creates a second one.")
+    private Integer vmid;
+
+    @JsonPropertyDescription("The node the VM's configuration lives on now (follows HA and migrations).")
+    private String node;
+
+    @JsonPropertyDescription("running, stopped, paused or unknown, as PVE reports it.")
+    private String powerState;
+
+    @JsonPropertyDescription("The HA manager's state for vm:<vmid> (started, stopped, fence, recovery, migrate, error, ...), or none.")
+    private String haState;
+
+    private Boolean template;
+
+    @JsonPropertyDescription("Guest IP addresses reported by the QEMU guest agent.")
+    private List<String> ipAddresses = new ArrayList<>();
+
+    @JsonPropertyDescription("The PVE task in flight, if any; polled first on the next pass.")
+    private PendingTask pendingTask;
+
+    @JsonPropertyDescription("Declared changes PVE will only apply after a restart.")
+    private List<String> pendingChanges = new ArrayList<>();
+
+    private BackupRef lastBackup;
+
+    public Integer getVmid() {
+        return vmid;
+    }
+
+    public void setVmid(Integer vmid) {
+        this.vmid = vmid;
+    }
+
+    public String getNode() {
+        return node;
+    }
+
+    public void setNode(String node) {
+        this.node = node;
+    }
+
+    public String getPowerState() {
+        return powerState;
+    }
+
+    public void setPowerState(String powerState) {
+        this.powerState = powerState;
+    }
+
+    public String getHaState() {
+        return haState;
+    }
+
+    public void setHaState(String haState) {
+        this.haState = haState;
+    }
+
+    public Boolean getTemplate() {
+        return template;
+    }
+
+    public void setTemplate(Boolean template) {
+        this.template = template;
+    }
+
+    public List<String> getIpAddresses() {
+        return ipAddresses;
+    }
+
+    public void setIpAddresses(List<String> ipAddresses) {
+        this.ipAddresses = ipAddresses;
+    }
+
+    public PendingTask getPendingTask() {
+        return pendingTask;
+    }
+
+    public void setPendingTask(PendingTask pendingTask) {
+        this.pendingTask = pendingTask;
+    }
+
+    public List<String> getPendingChanges() {
+        return pendingChanges;
+    }
+
+    public void setPendingChanges(List<String> pendingChanges) {
+        this.pendingChanges = pendingChanges;
+    }
+
+    public BackupRef getLastBackup() {
+        return lastBackup;
+    }
+
+    public void setLastBackup(BackupRef lastBackup) {
+        this.lastBackup = lastBackup;
+    }
+
+    /** A PVE task the operator started and has not seen finish. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class PendingTask {
+        private String upid;
+        @JsonPropertyDescription("What the task does for this VM: Create, Clone, Restore, Configure, Start, Stop, Migrate, Template, Destroy, ...")
+        private String action;
+        private String node;
+        private String startedAt;
+
+        public String getUpid() {
+            return upid;
+        }
+
+        public void setUpid(String upid) {
+            this.upid = upid;
+        }
+
+        public String getAction() {
+            return action;
+        }
+
+        public void setAction(String action) {
+            this.action = action;
+        }
+
+        public String getNode() {
+            return node;
+        }
+
+        public void setNode(String node) {
+            this.node = node;
+        }
+
+        public String getStartedAt() {
+            return startedAt;
+        }
+
+        public void setStartedAt(String startedAt) {
+            this.startedAt = startedAt;
+        }
+    }
+
+    /** A backup volume of this VM. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class BackupRef {
+        private String volume;
+        private String time;
+        private Long sizeBytes;
+
+        public String getVolume() {
+            return volume;
+        }
+
+        public void setVolume(String volume) {
+            this.volume = volume;
+        }
+
+        public String getTime() {
+            return time;
+        }
+
+        public void setTime(String time) {
+            this.time = time;
+        }
+
+        public Long getSizeBytes() {
+            return sizeBytes;
+        }
+
+        public void setSizeBytes(Long sizeBytes) {
+            this.sizeBytes = sizeBytes;
+        }
+    }
+}
