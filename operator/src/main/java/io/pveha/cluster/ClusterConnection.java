@@ -1,0 +1,121 @@
+package io.pveha.cluster;
+
+import io.pveha.pve.PveApi;
+import io.pveha.pve.PveApiException;
+import io.pveha.pve.PveClient;
+import io.pveha.pve.PveErrorKind;
+import io.pveha.pve.model.CephHealth;
+import io.pveha.pve.model.ClusterResource;
+import io.pveha.pve.model.ClusterStatusEntry;
+import io.pveha.pve.model.HaStatusEntry;
+import io.pveha.pve.model.PveVersion;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One connected cluster: its client, the latest poll outcome, and the task slots. A bulk poll is four
+ * calls whatever the number of VMs ({@code /cluster/resources}, {@code /cluster/status},
+ * {@code /cluster/ha/status/current}, {@code /cluster/ceph/status}); the version and the token's
+ * privileges are re-read every {@link #SLOW_REFRESH}.
+ */
+public final class ClusterConnection implements AutoCloseable {
+    static final Duration SLOW_REFRESH = Duration.ofMinutes(10);
+
+    private final ClusterKey key;
+    private final ConnectionSettings settings;
+    private final PveClient client;
+    private final PveApi api;
+    private final TaskSlots taskSlots;
+    private final Clock clock;
+    private final AtomicReference<PollOutcome> outcome = new AtomicReference<>(PollOutcome.NONE);
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile Instant slowRefreshedAt = Instant.EPOCH;
+
+    ClusterConnection(ClusterKey key, ConnectionSettings settings, PveClient.RequestListener listener, TaskSlots slots, Clock clock) {
+        this.key = key;
+        this.settings = settings;
+        this.client = new PveClient(settings.clientConfig(), listener);
+        this.api = new PveApi(client);
+        this.taskSlots = slots;
+        this.clock = clock;
+    }
+
+    public ClusterKey key() {
+        return key;
+    }
+
+    public ConnectionSettings settings() {
+        return settings;
+    }
+
+    public PveApi api() {
+        return api;
+    }
+
+    public PveClient client() {
+        return client;
+    }
+
+    public TaskSlots taskSlots() {
+        return taskSlots;
+    }
+
+    public PollOutcome outcome() {
+        return outcome.get();
+    }
+
+    /** Carries the previous connection's facts over when settings change, so status never goes blank. */
+    void inherit(PollOutcome previous) {
+        outcome.set(new PollOutcome(previous.snapshot(), null, null, previous.missingPrivileges(), false));
+    }
+
+    /** One bulk poll. Never throws: failures are recorded in the outcome with the last good facts kept. */
+    PollOutcome poll() {
+        PollOutcome before = outcome.get();
+        try {
+            ClusterSnapshot previous = before.snapshot();
+            boolean slow = previous == null || !before.privilegesChecked()
+                    || Duration.between(slowRefreshedAt, clock.instant()).compareTo(SLOW_REFRESH) >= 0;
+            List<ClusterResource> resources = api.clusterResources();
+            List<ClusterStatusEntry> status = api.clusterStatus();
+            List<HaStatusEntry> ha = api.haStatus();
+            CephHealth ceph = api.cephHealth();
+            PveVersion version = slow || previous == null ? api.version() : previous.version();
+            List<RequiredPrivileges.Requirement> missing = before.missingPrivileges();
+            boolean checked = before.privilegesChecked();
+            if (slow) {
+                Map<String, Set<String>> granted = api.permissions();
+                missing = RequiredPrivileges.missing(granted);
+                checked = true;
+                slowRefreshedAt = clock.instant();
+            }
+            ClusterSnapshot next = ClusterSnapshot.of(sequence.incrementAndGet(), clock.instant(), client.activeEndpoint(),
+                    version, status, resources, ha, ceph);
+            PollOutcome after = before.succeeded(next, missing, checked);
+            outcome.set(after);
+            return after;
+        } catch (PveApiException e) {
+            PollOutcome after = before.failed(e, clock.instant());
+            outcome.set(after);
+            return after;
+        } catch (RuntimeException e) {
+            PveApiException wrapped = new PveApiException(PveErrorKind.PROTOCOL, 0, "GET", "poll",
+                    "poll failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, e);
+            PollOutcome after = before.failed(wrapped, clock.instant());
+            outcome.set(after);
+            return after;
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

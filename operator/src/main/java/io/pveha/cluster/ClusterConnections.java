@@ -1,0 +1,163 @@
+package io.pveha.cluster;
+
+import io.pveha.pve.PveClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The per-cluster layer every reconciler shares: one connection and one bulk poll per ProxmoxCluster.
+ * The ProxmoxCluster reconciler {@link #ensure ensures} connections; other reconcilers only read
+ * {@link #get}. After each poll the listeners (the event sources of the controllers) are told, so
+ * resources are reconciled from fresh facts without any PVE call of their own for observation.
+ */
+public final class ClusterConnections implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterConnections.class);
+
+    /** Told after every poll, successful or not. */
+    public interface Listener {
+        void polled(ClusterKey key, PollOutcome previous, PollOutcome current);
+    }
+
+    /** Tells which PVE requests a cluster's client makes (metrics, benchmarks). */
+    public interface RequestListenerFactory {
+        PveClient.RequestListener forCluster(ClusterKey key);
+    }
+
+    private final Map<ClusterKey, Entry> entries = new ConcurrentHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService scheduler;
+    private final RequestListenerFactory requestListeners;
+    private final Clock clock;
+
+    private static final class Entry {
+        volatile ClusterConnection connection;
+        volatile ScheduledFuture<?> schedule;
+        volatile Duration interval;
+        final Object pollLock = new Object();
+    }
+
+    public ClusterConnections(int pollThreads, RequestListenerFactory requestListeners, Clock clock) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, "pve-poll-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        this.scheduler = Executors.newScheduledThreadPool(Math.max(1, pollThreads), threads);
+        this.requestListeners = requestListeners == null ? k -> null : requestListeners;
+        this.clock = clock;
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Makes sure a connection with these settings exists and is polled at the settings' interval. A
+     * change of settings replaces the client (keeping the last known facts) and polls at once.
+     */
+    public ClusterConnection ensure(ClusterKey key, ConnectionSettings settings) {
+        Entry entry = entries.computeIfAbsent(key, k -> new Entry());
+        synchronized (entry) {
+            ClusterConnection current = entry.connection;
+            if (current != null && current.settings().identity().equals(settings.identity())) {
+                current.taskSlots().setPerNode(settings.maxTasksPerNode());
+                if (!settings.pollInterval().equals(entry.interval)) {
+                    schedule(key, entry, settings.pollInterval(), 0);
+                }
+                return current;
+            }
+            TaskSlots slots = current == null ? new TaskSlots(settings.maxTasksPerNode()) : current.taskSlots();
+            slots.setPerNode(settings.maxTasksPerNode());
+            ClusterConnection next = new ClusterConnection(key, settings, requestListeners.forCluster(key), slots, clock);
+            if (current != null) {
+                next.inherit(current.outcome());
+                current.close();
+                LOG.info("cluster {}: connection settings changed, reconnecting", key);
+            }
+            entry.connection = next;
+            schedule(key, entry, settings.pollInterval(), 0);
+            return next;
+        }
+    }
+
+    public Optional<ClusterConnection> get(ClusterKey key) {
+        Entry entry = entries.get(key);
+        return entry == null ? Optional.empty() : Optional.ofNullable(entry.connection);
+    }
+
+    /** Stops polling and forgets the cluster (the ProxmoxCluster was deleted). */
+    public void remove(ClusterKey key) {
+        Entry entry = entries.remove(key);
+        if (entry != null) {
+            synchronized (entry) {
+                if (entry.schedule != null) {
+                    entry.schedule.cancel(false);
+                }
+                if (entry.connection != null) {
+                    entry.connection.close();
+                }
+            }
+        }
+    }
+
+    /** Polls now (outside the schedule), e.g. right after the operator acted, and tells the listeners. */
+    public void pollNow(ClusterKey key) {
+        Entry entry = entries.get(key);
+        if (entry != null) {
+            scheduler.execute(() -> pollAndNotify(key, entry));
+        }
+    }
+
+    private void schedule(ClusterKey key, Entry entry, Duration interval, long initialDelayMillis) {
+        if (entry.schedule != null) {
+            entry.schedule.cancel(false);
+        }
+        entry.interval = interval;
+        entry.schedule = scheduler.scheduleWithFixedDelay(() -> pollAndNotify(key, entry), initialDelayMillis,
+                interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void pollAndNotify(ClusterKey key, Entry entry) {
+        // One poll at a time per cluster: a manual pollNow and the schedule must not overlap.
+        synchronized (entry.pollLock) {
+            ClusterConnection connection = entry.connection;
+            if (connection == null || entries.get(key) != entry) {
+                return;
+            }
+            PollOutcome previous = connection.outcome();
+            PollOutcome current = connection.poll();
+            if (current.error() != null && (previous.error() == null
+                    || !previous.error().getMessage().equals(current.error().getMessage()))) {
+                LOG.warn("cluster {}: poll failed: {}", key, current.error().describe());
+            }
+            for (Listener listener : listeners) {
+                try {
+                    listener.polled(key, previous, current);
+                } catch (RuntimeException e) {
+                    LOG.error("cluster {}: poll listener failed", key, e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        entries.keySet().forEach(this::remove);
+    }
+}

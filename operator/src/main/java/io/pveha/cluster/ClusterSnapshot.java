@@ -1,0 +1,93 @@
+package io.pveha.cluster;
+
+import io.pveha.pve.model.CephHealth;
+import io.pveha.pve.model.ClusterResource;
+import io.pveha.pve.model.ClusterStatusEntry;
+import io.pveha.pve.model.HaStatusEntry;
+import io.pveha.pve.model.PveVersion;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Everything one bulk poll learned about a cluster. Immutable; every reconciler of the cluster reads
+ * the same snapshot, so the number of PVE calls does not grow with the number of VMs.
+ */
+public record ClusterSnapshot(long sequence, Instant polledAt, String endpoint, PveVersion version,
+                              List<ClusterStatusEntry> status, List<ClusterResource> resources,
+                              List<HaStatusEntry> ha, CephHealth ceph, Map<Integer, ClusterResource> vmsById,
+                              Map<Integer, HaStatusEntry> haByVmid) {
+
+    public static ClusterSnapshot of(long sequence, Instant polledAt, String endpoint, PveVersion version,
+                                     List<ClusterStatusEntry> status, List<ClusterResource> resources,
+                                     List<HaStatusEntry> ha, CephHealth ceph) {
+        Map<Integer, ClusterResource> vms = resources.stream()
+                .filter(r -> r.isQemu() && r.vmid() != null)
+                .collect(Collectors.toUnmodifiableMap(ClusterResource::vmid, Function.identity(), (a, b) -> a));
+        Map<Integer, HaStatusEntry> services = ha.stream()
+                .filter(e -> e.isService() && e.vmid() != null)
+                .collect(Collectors.toUnmodifiableMap(HaStatusEntry::vmid, Function.identity(), (a, b) -> a));
+        return new ClusterSnapshot(sequence, polledAt, endpoint, version, List.copyOf(status), List.copyOf(resources),
+                List.copyOf(ha), ceph, vms, services);
+    }
+
+    public Optional<ClusterStatusEntry> cluster() {
+        return status.stream().filter(ClusterStatusEntry::isCluster).findFirst();
+    }
+
+    /** Quorate as /cluster/status says; a single node without a cluster is quorate by definition. */
+    public boolean quorate() {
+        return cluster().map(c -> Boolean.TRUE.equals(c.quorate())).orElse(true);
+    }
+
+    public List<ClusterStatusEntry> nodeMembers() {
+        return status.stream().filter(ClusterStatusEntry::isNode).toList();
+    }
+
+    public List<ClusterResource> nodes() {
+        return resources.stream().filter(ClusterResource::isNode).toList();
+    }
+
+    public List<ClusterResource> storages() {
+        return resources.stream().filter(ClusterResource::isStorage).toList();
+    }
+
+    public Optional<ClusterResource> vm(int vmid) {
+        return Optional.ofNullable(vmsById.get(vmid));
+    }
+
+    public Optional<HaStatusEntry> haService(int vmid) {
+        return Optional.ofNullable(haByVmid.get(vmid));
+    }
+
+    public Optional<HaStatusEntry> haMaster() {
+        return ha.stream().filter(HaStatusEntry::isMaster).findFirst();
+    }
+
+    /** HA node states from the LRM entries, e.g. pve1 → active; the CRM's node view needs manager_status. */
+    public Map<String, String> lrmStates() {
+        return Collections.unmodifiableMap(ha.stream().filter(HaStatusEntry::isLrm)
+                .collect(Collectors.toMap(HaStatusEntry::node, e -> lrmState(e.status()), (a, b) -> a)));
+    }
+
+    public boolean nodeOnline(String node) {
+        return nodeMembers().stream().anyMatch(n -> node.equals(n.name()) && Boolean.TRUE.equals(n.online()));
+    }
+
+    /** "pve1 (active, Mon Nov 23 ...)" → "active". */
+    private static String lrmState(String status) {
+        if (status == null) {
+            return "unknown";
+        }
+        int open = status.indexOf('(');
+        int comma = status.indexOf(',', open);
+        int close = status.indexOf(')', open);
+        int end = comma > 0 ? comma : close;
+        return open >= 0 && end > open ? status.substring(open + 1, end).trim() : status;
+    }
+}

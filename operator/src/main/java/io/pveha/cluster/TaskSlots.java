@@ -1,0 +1,46 @@
+package io.pveha.cluster;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Caps the PVE tasks the operator runs at once per node. A slot is held from the moment a task is
+ * about to start until the operator sees it finish, across reconciles; holders are identified by a
+ * stable key (e.g. the resource UID), so a reconcile that re-enters holds the same slot.
+ */
+public final class TaskSlots {
+    private final Map<String, Set<String>> holdersByNode = new HashMap<>();
+    private volatile int perNode;
+
+    public TaskSlots(int perNode) {
+        this.perNode = Math.max(1, perNode);
+    }
+
+    public void setPerNode(int perNode) {
+        this.perNode = Math.max(1, perNode);
+    }
+
+    /** Takes (or keeps) a slot on {@code node} for {@code holder}; false when the node is at its cap. */
+    public synchronized boolean tryAcquire(String node, String holder) {
+        Set<String> holders = holdersByNode.computeIfAbsent(node, n -> new HashSet<>());
+        if (holders.contains(holder)) {
+            return true;
+        }
+        if (holders.size() >= perNode) {
+            return false;
+        }
+        holders.add(holder);
+        return true;
+    }
+
+    /** Releases whatever slot the holder has, on any node. */
+    public synchronized void release(String holder) {
+        holdersByNode.values().forEach(h -> h.remove(holder));
+    }
+
+    public synchronized int inUse(String node) {
+        return holdersByNode.getOrDefault(node, Set.of()).size();
+    }
+}

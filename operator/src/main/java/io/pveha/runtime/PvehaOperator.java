@@ -1,0 +1,135 @@
+package io.pveha.runtime;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pveha.cluster.ClusterConnections;
+import io.pveha.reconciler.EventRecorder;
+import io.pveha.reconciler.SpecValidation;
+import io.pveha.reconciler.cluster.ProxmoxClusterReconciler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * All wiring in one place: the shared cluster layer, the reconcilers, JOSDK with the settings the
+ * fabric8 mock server needs too (no server-side apply), leader election and metrics. Tests, the demo
+ * and the {@code run} command all build the operator through this constructor.
+ */
+public final class PvehaOperator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PvehaOperator.class);
+
+    /** How the operator runs. Empty namespaces = all namespaces. */
+    public record Settings(Set<String> namespaces, LeaderElection leaderElection, int reconcileThreads, int pollThreads,
+                           SpecValidation validation) {
+        public static Settings defaults() {
+            return new Settings(Set.of(), null, 10, 4, SpecValidation.none());
+        }
+
+        public Settings withNamespaces(Set<String> ns) {
+            return new Settings(ns, leaderElection, reconcileThreads, pollThreads, validation);
+        }
+
+        public Settings withLeaderElection(LeaderElection election) {
+            return new Settings(namespaces, election, reconcileThreads, pollThreads, validation);
+        }
+
+        public Settings withValidation(SpecValidation v) {
+            return new Settings(namespaces, leaderElection, reconcileThreads, pollThreads, v);
+        }
+    }
+
+    /** Lease-based leader election so two replicas can run; only the leader reconciles. */
+    public record LeaderElection(String leaseName, String leaseNamespace, String identity, Duration leaseDuration,
+                                 Duration renewDeadline, Duration retryPeriod, boolean exitOnStopLeading) {
+        public static LeaderElection standard(String namespace, String identity) {
+            return new LeaderElection("pve-ha-operator-leader", namespace, identity, Duration.ofSeconds(15),
+                    Duration.ofSeconds(10), Duration.ofSeconds(2), true);
+        }
+    }
+
+    private final KubernetesClient client;
+    private final Operator operator;
+    private final ClusterConnections connections;
+    private final OperatorMetrics metrics;
+
+    public PvehaOperator(KubernetesClient client, Settings settings, MeterRegistry registry, Clock clock) {
+        this.client = client;
+        this.metrics = new OperatorMetrics(registry);
+        this.connections = new ClusterConnections(settings.pollThreads(), metrics, clock);
+        connections.addListener(metrics);
+        MicrometerMetrics josdkMetrics = MicrometerMetrics.newMicrometerMetricsBuilder(registry).build();
+        this.operator = new Operator(o -> {
+            o.withKubernetesClient(client)
+                    // The fabric8 mock API server answers 415 to server-side apply; merge patches work everywhere.
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withCloseClientOnStop(false)
+                    .withConcurrentReconciliationThreads(settings.reconcileThreads())
+                    .withMetrics(josdkMetrics)
+                    .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
+            if (settings.leaderElection() != null) {
+                LeaderElection le = settings.leaderElection();
+                o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(le.leaseName())
+                        .withLeaseNamespace(le.leaseNamespace())
+                        .withIdentity(le.identity())
+                        .withLeaseDuration(le.leaseDuration())
+                        .withRenewDeadline(le.renewDeadline())
+                        .withRetryPeriod(le.retryPeriod())
+                        .withExitOnStopLeading(le.exitOnStopLeading())
+                        .build());
+            }
+        });
+        EventRecorder events = new EventRecorder(client, clock);
+        register(new ProxmoxClusterReconciler(connections, settings.validation(), events, clock), settings.namespaces());
+    }
+
+    private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(Reconciler<P> reconciler, Set<String> namespaces) {
+        if (namespaces.isEmpty()) {
+            operator.register(reconciler);
+        } else {
+            operator.register(reconciler, o -> o.settingNamespaces(namespaces));
+        }
+    }
+
+    public void start() {
+        operator.start();
+        LOG.info("operator started");
+    }
+
+    public boolean isStarted() {
+        return operator.getRuntimeInfo().isStarted();
+    }
+
+    public boolean isHealthy() {
+        return operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    }
+
+    public ClusterConnections connections() {
+        return connections;
+    }
+
+    public OperatorMetrics metrics() {
+        return metrics;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        try {
+            operator.stop();
+        } finally {
+            connections.close();
+        }
+        LOG.info("operator stopped");
+    }
+}

@@ -1,0 +1,163 @@
+package io.pveha.reconciler.cluster;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pveha.api.cluster.ProxmoxCluster;
+import io.pveha.api.cluster.ProxmoxClusterSpec;
+import io.pveha.api.cluster.ProxmoxClusterStatus;
+import io.pveha.demo.EmbeddedKube;
+import io.pveha.reconciler.Conditions;
+import io.pveha.runtime.PvehaOperator;
+import io.pveha.testing.FixturePve;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The operator's plumbing against captured PVE bodies: status, conditions, events, secret hygiene. */
+class ProxmoxClusterFixturesIT {
+    static final String NS = "store";
+    static final String SECRET = "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6";
+
+    EmbeddedKube kube;
+    KubernetesClient client;
+    FixturePve pve;
+    PvehaOperator operator;
+
+    @BeforeEach
+    void start() throws Exception {
+        kube = new EmbeddedKube();
+        client = kube.newClient();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        pve = new FixturePve(SECRET);
+        operator = new PvehaOperator(client, PvehaOperator.Settings.defaults().withNamespaces(Set.of(NS)),
+                new SimpleMeterRegistry(), Clock.systemUTC());
+        operator.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (operator != null) {
+            operator.close();
+        }
+        pve.close();
+        client.close();
+        kube.close();
+    }
+
+    void token(String secret) {
+        client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("pve-token").endMetadata()
+                .withStringData(Map.of("tokenId", FixturePve.TOKEN_ID, "tokenSecret", secret)).build()).createOr(r -> r.update());
+    }
+
+    ProxmoxCluster cluster() {
+        ProxmoxCluster c = new ProxmoxCluster();
+        c.getMetadata().setName("main");
+        c.getMetadata().setNamespace(NS);
+        ProxmoxClusterSpec spec = new ProxmoxClusterSpec();
+        spec.setEndpoints(List.of(pve.url()));
+        ProxmoxClusterSpec.CredentialsRef ref = new ProxmoxClusterSpec.CredentialsRef();
+        ref.setName("pve-token");
+        spec.setCredentialsSecretRef(ref);
+        ProxmoxClusterSpec.Tls tls = new ProxmoxClusterSpec.Tls();
+        tls.setFingerprint(pve.fingerprint());
+        spec.setTls(tls);
+        spec.setPollIntervalSeconds(1);
+        c.setSpec(spec);
+        return c;
+    }
+
+    ProxmoxClusterStatus status() {
+        ProxmoxCluster c = client.resources(ProxmoxCluster.class).inNamespace(NS).withName("main").get();
+        return c == null ? null : c.getStatus();
+    }
+
+    Condition condition(String type) {
+        ProxmoxClusterStatus s = status();
+        return s == null ? null : Conditions.find(s.getConditions(), type).orElse(null);
+    }
+
+    @Test
+    void becomesReadyWithTheFactsPveReports() {
+        token(SECRET);
+        client.resources(ProxmoxCluster.class).resource(cluster()).create();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(condition(Conditions.READY)).isNotNull().extracting(Condition::getStatus).isEqualTo("True"));
+        ProxmoxClusterStatus status = status();
+        assertThat(status.getVersion()).isNotBlank();
+        assertThat(status.getQuorate()).isTrue();
+        assertThat(status.getNodes()).isNotEmpty();
+        assertThat(status.getNodesSummary()).matches("\\d+/\\d+");
+        assertThat(status.getActiveEndpoint()).isEqualTo(pve.url());
+        assertThat(status.getCeph().getHealth()).isEqualTo("None");
+        assertThat(status.getStorages()).isNotEmpty();
+        assertThat(status.getObservedGeneration()).isEqualTo(1L);
+        assertThat(condition("TlsVerified").getReason()).isEqualTo("PinnedFingerprint");
+        assertThat(condition("PrivilegesComplete").getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void aWrongTokenSaysSoAndRecoversWhenTheSecretIsFixed() {
+        String wrong = "ffffffff-0000-1111-2222-333333333333";
+        token(wrong);
+        client.resources(ProxmoxCluster.class).resource(cluster()).create();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(condition(Conditions.READY)).isNotNull().satisfies(c -> {
+                    assertThat(c.getStatus()).isEqualTo("False");
+                    assertThat(c.getReason()).isEqualTo("AuthenticationFailed");
+                }));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !events("AuthenticationFailed").isEmpty());
+
+        token(SECRET);
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
+                assertThat(condition(Conditions.READY).getStatus()).isEqualTo("True"));
+
+        String everything = client.getKubernetesSerialization().asJson(client.resources(ProxmoxCluster.class).inNamespace(NS).list())
+                + client.getKubernetesSerialization().asJson(client.v1().events().inNamespace(NS).list());
+        assertThat(everything).doesNotContain(SECRET).doesNotContain(wrong);
+    }
+
+    @Test
+    void missingPrivilegesAreNamed() {
+        pve.grant("{\"Sys.Audit\":1,\"VM.Audit\":1,\"Datastore.Audit\":1}");
+        token(SECRET);
+        client.resources(ProxmoxCluster.class).resource(cluster()).create();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(condition("PrivilegesComplete")).isNotNull().satisfies(c -> {
+                    assertThat(c.getStatus()).isEqualTo("False");
+                    assertThat(c.getMessage()).contains("VM.Allocate on /vms").contains("Sys.Modify on /").doesNotContain("VM.Audit");
+                }));
+        assertThat(condition(Conditions.READY).getReason()).isEqualTo("MissingPrivileges");
+        assertThat(status().getMissingPrivileges()).contains("VM.Clone on /vms");
+    }
+
+    @Test
+    void aMissingSecretIsReportedByName() {
+        client.resources(ProxmoxCluster.class).resource(cluster()).create();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(condition(Conditions.READY)).isNotNull().satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo("SecretNotFound");
+                    assertThat(c.getMessage()).isEqualTo("Secret store/pve-token not found");
+                }));
+    }
+
+    List<Event> events(String reason) {
+        return client.v1().events().inNamespace(NS).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+    }
+}
