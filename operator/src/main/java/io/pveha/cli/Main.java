@@ -10,13 +10,32 @@ import picocli.CommandLine.Command;
         description = "A Kubernetes operator for highly available Proxmox VE platforms.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                RunCommand.class,
+                DoctorCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        selectLogFormat(args);
         System.exit(run(args));
+    }
+
+    /**
+     * Chooses the logback configuration before the first logger exists: LOG_FORMAT=json or
+     * {@code --log-format json} selects one JSON object per line.
+     */
+    static void selectLogFormat(String[] args) {
+        boolean json = "json".equalsIgnoreCase(System.getenv("LOG_FORMAT"));
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--log-format=json") || (args[i].equals("--log-format") && i + 1 < args.length && args[i + 1].equals("json"))) {
+                json = true;
+            }
+        }
+        if (json && System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-json.xml");
+        }
     }
 
     /** Runs a command line and returns its exit code; tests call this instead of main. */

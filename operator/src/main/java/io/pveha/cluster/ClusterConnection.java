@@ -47,6 +47,16 @@ public final class ClusterConnection implements AutoCloseable {
         this.clock = clock;
     }
 
+    /** A connection outside the operator (the doctor command); poll it with {@link #pollOnce()}. */
+    public static ClusterConnection open(ClusterKey key, ConnectionSettings settings, Clock clock) {
+        return new ClusterConnection(key, settings, null, new TaskSlots(settings.maxTasksPerNode()), clock);
+    }
+
+    /** Polls once, exactly as the operator does. */
+    public PollOutcome pollOnce() {
+        return poll();
+    }
+
     public ClusterKey key() {
         return key;
     }

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.net.InetAddress;
 import java.util.HashMap;
@@ -31,7 +33,7 @@ public final class EmbeddedKube implements AutoCloseable {
 
     public EmbeddedKube(int port) {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
+                new Dispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), port);
     }
 
@@ -50,5 +52,28 @@ public final class EmbeddedKube implements AutoCloseable {
     @Override
     public void close() {
         server.destroy();
+    }
+
+    /**
+     * The CRUD dispatcher plus what a real API server answers that the mock does not: a
+     * SelfSubjectRulesReview (JOSDK's leader election checks its Lease permissions with one) for a user
+     * allowed everything.
+     */
+    private static final class Dispatcher extends KubernetesCrudDispatcher {
+        private static final String RULES_REVIEW = "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
+                + "\"metadata\":{},\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],"
+                + "\"resourceRules\":[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"*\"]}]}}";
+
+        Dispatcher() {
+            super(List.of());
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            if ("POST".equals(request.getMethod()) && request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+                return new MockResponse().setResponseCode(201).addHeader("Content-Type", "application/json").setBody(RULES_REVIEW);
+            }
+            return super.dispatch(request);
+        }
     }
 }

@@ -109,6 +109,9 @@ public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cle
                     previous, outcome, problemReason, problemMessage, tls, generation, now));
             if (writeStatus(cluster, result.status(), context)) {
                 result.events().forEach(e -> events.record(cluster, e.type(), e.reason(), e.message()));
+                Conditions.find(result.status().getConditions(), Conditions.READY).ifPresent(ready ->
+                        LOG.debug("status written: Ready={} ({}) {}", ready.getStatus(), ready.getReason(), ready.getMessage()));
+                result.events().forEach(e -> LOG.info("{}: {}", e.reason(), e.message()));
             }
             // Polls drive this reconciler; the reschedule is only a safety net (and retries Secret problems).
             Duration next = problemReason != null ? Duration.ofSeconds(30) : max(poll.multipliedBy(4), Duration.ofMinutes(1));
