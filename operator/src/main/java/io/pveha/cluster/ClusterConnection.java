@@ -4,6 +4,7 @@ import io.pveha.pve.PveApi;
 import io.pveha.pve.PveApiException;
 import io.pveha.pve.PveClient;
 import io.pveha.pve.PveErrorKind;
+import io.pveha.pve.PveVmApi;
 import io.pveha.pve.model.CephHealth;
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.ClusterStatusEntry;
@@ -32,6 +33,7 @@ public final class ClusterConnection implements AutoCloseable {
     private final ConnectionSettings settings;
     private final PveClient client;
     private final PveApi api;
+    private final PveVmApi vms;
     private final TaskSlots taskSlots;
     private final Clock clock;
     private final AtomicReference<PollOutcome> outcome = new AtomicReference<>(PollOutcome.NONE);
@@ -43,6 +45,7 @@ public final class ClusterConnection implements AutoCloseable {
         this.settings = settings;
         this.client = new PveClient(settings.clientConfig(), listener);
         this.api = new PveApi(client);
+        this.vms = new PveVmApi(client);
         this.taskSlots = slots;
         this.clock = clock;
     }
@@ -67,6 +70,10 @@ public final class ClusterConnection implements AutoCloseable {
 
     public PveApi api() {
         return api;
+    }
+
+    public PveVmApi vms() {
+        return vms;
     }
 
     public PveClient client() {

@@ -37,6 +37,8 @@ public final class ClusterConnections implements AutoCloseable {
         PveClient.RequestListener forCluster(ClusterKey key);
     }
 
+    static final Duration POLL_DEBOUNCE = Duration.ofMillis(500);
+
     private final Map<ClusterKey, Entry> entries = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
@@ -45,6 +47,8 @@ public final class ClusterConnections implements AutoCloseable {
 
     private static final class Entry {
         volatile ClusterConnection connection;
+        /** A requested out-of-schedule poll is pending; further requests join it (one poll serves them all). */
+        final java.util.concurrent.atomic.AtomicBoolean pollRequested = new java.util.concurrent.atomic.AtomicBoolean();
         volatile ScheduledFuture<?> schedule;
         volatile Duration interval;
         final Object pollLock = new Object();
@@ -115,11 +119,18 @@ public final class ClusterConnections implements AutoCloseable {
         }
     }
 
-    /** Polls now (outside the schedule), e.g. right after the operator acted, and tells the listeners. */
-    public void pollNow(ClusterKey key) {
+    /**
+     * Asks for a poll soon (outside the schedule), e.g. right after the operator acted, so the next
+     * decision sees fresh facts. Requests within the debounce window share one poll, so a thousand VMs
+     * finishing tasks at once cost one poll, not a thousand.
+     */
+    public void requestPoll(ClusterKey key) {
         Entry entry = entries.get(key);
-        if (entry != null) {
-            scheduler.execute(() -> pollAndNotify(key, entry));
+        if (entry != null && entry.pollRequested.compareAndSet(false, true)) {
+            scheduler.schedule(() -> {
+                entry.pollRequested.set(false);
+                pollAndNotify(key, entry);
+            }, POLL_DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -34,6 +34,15 @@ public class HaVmStatus extends PvehaStatus {
 
     private BackupRef lastBackup;
 
+    @JsonPropertyDescription("The spec.placement.node the operator last acted on; HA moving the VM elsewhere afterwards is not drift.")
+    private String appliedPlacement;
+
+    @JsonPropertyDescription("Versions of the cloud-init Secrets last written to the VM.")
+    private String appliedSecretsVersion;
+
+    @JsonPropertyDescription("Consecutive failed tasks; retries back off with it.")
+    private Integer failedAttempts;
+
     public Integer getVmid() {
         return vmid;
     }
@@ -96,6 +105,30 @@ public class HaVmStatus extends PvehaStatus {
 
     public void setPendingChanges(List<String> pendingChanges) {
         this.pendingChanges = pendingChanges;
+    }
+
+    public String getAppliedPlacement() {
+        return appliedPlacement;
+    }
+
+    public void setAppliedPlacement(String appliedPlacement) {
+        this.appliedPlacement = appliedPlacement;
+    }
+
+    public String getAppliedSecretsVersion() {
+        return appliedSecretsVersion;
+    }
+
+    public void setAppliedSecretsVersion(String appliedSecretsVersion) {
+        this.appliedSecretsVersion = appliedSecretsVersion;
+    }
+
+    public Integer getFailedAttempts() {
+        return failedAttempts;
+    }
+
+    public void setFailedAttempts(Integer failedAttempts) {
+        this.failedAttempts = failedAttempts;
     }
 
     public BackupRef getLastBackup() {

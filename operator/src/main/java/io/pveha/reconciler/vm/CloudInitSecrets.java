@@ -1,0 +1,14 @@
+package io.pveha.reconciler.vm;
+
+/**
+ * Cloud-init values read from Secrets. {@code version} changes when either Secret changes, so a new
+ * password is written once, not at every reconcile (PVE masks the password, it cannot be compared).
+ */
+public record CloudInitSecrets(String sshKeys, String password, String version) {
+    public static final CloudInitSecrets NONE = new CloudInitSecrets(null, null, "");
+
+    @Override
+    public String toString() {
+        return "CloudInitSecrets[version=" + version + "]";
+    }
+}

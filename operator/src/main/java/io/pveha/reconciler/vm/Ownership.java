@@ -1,0 +1,46 @@
+package io.pveha.reconciler.vm;
+
+import io.pveha.api.vm.HaVm;
+
+import java.util.Collection;
+import java.util.Locale;
+
+/**
+ * How a VM is known to belong to a HaVm: its VMID together with an owner tag derived from the HaVm's
+ * UID (visible in /cluster/resources, so checking it costs no call) and a description line written in
+ * the same call that creates or clones the VM (so ownership is never in doubt, even if the operator
+ * dies between creating a VM and tagging it). A name alone never identifies a VM.
+ */
+public final class Ownership {
+    /** Tag on every VM the operator manages. */
+    public static final String OPERATOR_TAG = "pveha";
+    static final String DESCRIPTION_MARKER = "pveha.io/uid=";
+
+    private Ownership() {
+    }
+
+    /** {@code pveha-<first 12 hex digits of the UID>}: unique enough, and a valid PVE tag. */
+    public static String ownerTag(HaVm vm) {
+        String hex = vm.getMetadata().getUid().replace("-", "").toLowerCase(Locale.ROOT);
+        return OPERATOR_TAG + "-" + hex.substring(0, Math.min(12, hex.length()));
+    }
+
+    public static boolean taggedFor(Collection<String> tags, HaVm vm) {
+        return tags.contains(ownerTag(vm));
+    }
+
+    /** The description lines that mark ownership (PVE shows the description in the GUI's Notes). */
+    public static String descriptionMarker(HaVm vm) {
+        return "Managed by pve-ha-operator: HaVm " + vm.getMetadata().getNamespace() + "/" + vm.getMetadata().getName()
+                + "\n" + DESCRIPTION_MARKER + vm.getMetadata().getUid();
+    }
+
+    public static boolean describedAs(String description, HaVm vm) {
+        return description != null && description.contains(DESCRIPTION_MARKER + vm.getMetadata().getUid());
+    }
+
+    /** Comment on the HA resource and group the operator creates, so it never removes one it did not create. */
+    public static String haComment(HaVm vm) {
+        return "pveha.io/owner=" + vm.getMetadata().getNamespace() + "/" + vm.getMetadata().getName();
+    }
+}
