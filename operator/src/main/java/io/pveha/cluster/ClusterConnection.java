@@ -39,6 +39,7 @@ public final class ClusterConnection implements AutoCloseable {
     private final AtomicReference<PollOutcome> outcome = new AtomicReference<>(PollOutcome.NONE);
     private final AtomicLong sequence = new AtomicLong();
     private volatile Instant slowRefreshedAt = Instant.EPOCH;
+    private volatile Runnable pollRequester = () -> { };
 
     ClusterConnection(ClusterKey key, ConnectionSettings settings, PveClient.RequestListener listener, TaskSlots slots, Clock clock) {
         this.key = key;
@@ -58,6 +59,15 @@ public final class ClusterConnection implements AutoCloseable {
     /** Polls once, exactly as the operator does. */
     public PollOutcome pollOnce() {
         return poll();
+    }
+
+    /** Asks for a poll soon (debounced by {@link ClusterConnections}); no-op outside the operator. */
+    public void requestPoll() {
+        pollRequester.run();
+    }
+
+    void onPollRequest(Runnable requester) {
+        this.pollRequester = requester;
     }
 
     public ClusterKey key() {

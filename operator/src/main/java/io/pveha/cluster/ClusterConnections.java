@@ -88,6 +88,7 @@ public final class ClusterConnections implements AutoCloseable {
             TaskSlots slots = current == null ? new TaskSlots(settings.maxTasksPerNode()) : current.taskSlots();
             slots.setPerNode(settings.maxTasksPerNode());
             ClusterConnection next = new ClusterConnection(key, settings, requestListeners.forCluster(key), slots, clock);
+            next.onPollRequest(() -> requestPoll(key));
             if (current != null) {
                 next.inherit(current.outcome());
                 current.close();

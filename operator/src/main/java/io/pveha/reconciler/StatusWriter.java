@@ -31,12 +31,21 @@ public final class StatusWriter {
 
     /** Writes {@code desired} as the status of {@code primary} unless it is equal; returns true if written. */
     public static <P extends HasMetadata> boolean write(P primary, Object current, Object desired, Context<P> context) {
+        return writeAndGet(primary, current, desired, context) != primary;
+    }
+
+    /**
+     * Like {@link #write} but returns the resource as stored after the write (with its new
+     * resourceVersion, for a further write in the same reconcile), or {@code primary} itself when
+     * nothing changed.
+     */
+    public static <P extends HasMetadata> P writeAndGet(P primary, Object current, Object desired, Context<P> context) {
         KubernetesClient client = context.getClient();
         KubernetesSerialization serialization = client.getKubernetesSerialization();
         JsonNode before = toTree(serialization, current);
         JsonNode after = toTree(serialization, desired);
         if (before.equals(after)) {
-            return false;
+            return primary;
         }
         ArrayNode patch = JsonNodeFactory.instance.arrayNode();
         if (primary.getMetadata().getResourceVersion() != null) {
@@ -52,7 +61,7 @@ public final class StatusWriter {
                 .subresource("status")
                 .patch(PatchContext.of(PatchType.JSON), serialization.asJson(patch));
         awaitCache(context, primary, updated);
-        return true;
+        return updated == null ? primary : updated;
     }
 
     /**

@@ -10,6 +10,7 @@ import io.pveha.cluster.ClusterConnections;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.SpecValidation;
 import io.pveha.reconciler.cluster.ProxmoxClusterReconciler;
+import io.pveha.reconciler.vm.HaVmReconciler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +89,7 @@ public final class PvehaOperator implements AutoCloseable {
         });
         EventRecorder events = new EventRecorder(client, clock);
         register(new ProxmoxClusterReconciler(connections, settings.validation(), events, clock), settings.namespaces());
+        register(new HaVmReconciler(connections, settings.validation(), events, clock), settings.namespaces());
     }
 
     private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(Reconciler<P> reconciler, Set<String> namespaces) {

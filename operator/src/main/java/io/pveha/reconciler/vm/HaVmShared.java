@@ -1,0 +1,52 @@
+package io.pveha.reconciler.vm;
+
+import io.pveha.cluster.ClusterConnections;
+import io.pveha.reconciler.EventRecorder;
+import io.pveha.reconciler.SpecValidation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every HaVm reconcile shares: the cluster layer, the VMID allocator, events, and small memories
+ * that only save PVE calls (losing them on restart costs a call, never correctness).
+ */
+final class HaVmShared {
+    /** How often a VM's full configuration is compared with its spec when nothing hints at drift. */
+    static final Duration DRIFT_CHECK = Duration.ofMinutes(30);
+    /** How often guest IPs are refreshed once known. */
+    static final Duration IP_REFRESH = Duration.ofMinutes(5);
+    /** How often guest IPs are asked for while none is known (the VM is booting). */
+    static final Duration IP_RETRY = Duration.ofSeconds(15);
+    /** An HA migration request is not repeated within this time. */
+    static final Duration HA_MIGRATE_PATIENCE = Duration.ofMinutes(3);
+
+    final ClusterConnections connections;
+    final VmidAllocator allocator;
+    final EventRecorder events;
+    final SpecValidation validation;
+    final Clock clock;
+    /** When the operator last changed each VM (by HaVm UID): snapshots older than that are not planned from. */
+    final Map<String, Instant> actedAt = new ConcurrentHashMap<>();
+    final Map<String, Instant> configCheckedAt = new ConcurrentHashMap<>();
+    final Map<String, Instant> ipsCheckedAt = new ConcurrentHashMap<>();
+    final Map<String, Instant> haMigrateRequestedAt = new ConcurrentHashMap<>();
+
+    HaVmShared(ClusterConnections connections, VmidAllocator allocator, EventRecorder events, SpecValidation validation, Clock clock) {
+        this.connections = connections;
+        this.allocator = allocator;
+        this.events = events;
+        this.validation = validation;
+        this.clock = clock;
+    }
+
+    void forget(String uid) {
+        actedAt.remove(uid);
+        configCheckedAt.remove(uid);
+        ipsCheckedAt.remove(uid);
+        haMigrateRequestedAt.remove(uid);
+    }
+}
