@@ -312,14 +312,30 @@ final class Views {
         List<Drive> drives = vm.drives();
         for (Drive drive : drives) {
             boolean boot = drive.key().equals(drives.get(0).key());
+            long reads = boot ? read : 0;
+            long writes = boot ? written : 0;
             Map<String, Object> s = new LinkedHashMap<>();
-            s.put("rd_bytes", boot ? read : 0);
-            s.put("wr_bytes", boot ? written : 0);
-            s.put("rd_operations", boot ? read / 4096 : 0);
-            s.put("wr_operations", boot ? written / 4096 : 0);
-            s.put("flush_operations", 0);
-            s.put("failed_rd_operations", 0);
-            s.put("failed_wr_operations", 0);
+            s.put("rd_bytes", reads);
+            s.put("wr_bytes", writes);
+            s.put("rd_operations", reads / 4096);
+            s.put("wr_operations", writes / 4096);
+            s.put("flush_operations", writes / 65536);
+            s.put("unmap_operations", 0);
+            s.put("rd_total_time_ns", reads * 11);
+            s.put("wr_total_time_ns", writes * 43);
+            s.put("flush_total_time_ns", writes * 5);
+            s.put("unmap_total_time_ns", 0);
+            s.put("rd_merged", 0);
+            s.put("wr_merged", 0);
+            s.put("unmap_merged", 0);
+            s.put("unmap_bytes", 0);
+            s.put("wr_highest_offset", writes);
+            s.put("idle_time_ns", 4_427_685_914L);
+            for (String counter : List.of("failed_rd_operations", "failed_wr_operations", "failed_flush_operations",
+                    "failed_unmap_operations", "invalid_rd_operations", "invalid_wr_operations",
+                    "invalid_flush_operations", "invalid_unmap_operations")) {
+                s.put(counter, 0);
+            }
             s.put("account_failed", true);
             s.put("account_invalid", true);
             s.put("timed_stats", List.of());
