@@ -27,6 +27,7 @@ abstract class SimulatorIT {
                 .taskDurations(TaskDurations.defaults().withNodeBoot(Duration.ofSeconds(30)))
                 .authFailureDelay(Duration.ZERO)
                 .nodeMemory(16L << 30)
+                .httpPort(0)
                 .build()
                 .start();
         api = PveHttp.forSim(sim);
