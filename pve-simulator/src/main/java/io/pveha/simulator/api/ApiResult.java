@@ -1,0 +1,20 @@
+package io.pveha.simulator.api;
+
+/**
+ * A successful answer: the {@code data} value and, where the handler sets it, the envelope's
+ * {@code total} (PVE leaves {@code total} out when it is 0).
+ */
+public record ApiResult(Object data, long total) {
+
+    public static ApiResult of(Object data) {
+        return new ApiResult(data, 0);
+    }
+
+    public static ApiResult withTotal(Object data, long total) {
+        return new ApiResult(data, total);
+    }
+
+    public static ApiResult empty() {
+        return new ApiResult(null, 0);
+    }
+}

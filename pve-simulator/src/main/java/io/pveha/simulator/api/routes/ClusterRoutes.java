@@ -1,0 +1,165 @@
+package io.pveha.simulator.api.routes;
+
+import io.pveha.simulator.api.Access;
+import io.pveha.simulator.api.ApiRequest;
+import io.pveha.simulator.api.ApiResult;
+import io.pveha.simulator.api.ParamSpec;
+import io.pveha.simulator.api.Route;
+import io.pveha.simulator.api.Router;
+import io.pveha.simulator.model.ClusterState;
+import io.pveha.simulator.model.NodeState;
+import io.pveha.simulator.model.PveException;
+import io.pveha.simulator.model.StorageDefinition;
+import io.pveha.simulator.model.StoragePool;
+import io.pveha.simulator.model.VmState;
+import io.pveha.simulator.tasks.Task;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /version} and {@code /cluster/...}: status, resources, next free VMID, recent tasks. */
+public final class ClusterRoutes {
+    /** Recent tasks per node in the cluster-wide list (what pvedaemon broadcasts). */
+    private static final int CLUSTER_TASKS_PER_NODE = 50;
+
+    private final RouteContext ctx;
+
+    private ClusterRoutes(RouteContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public static void register(Router router, RouteContext ctx) {
+        ClusterRoutes routes = new ClusterRoutes(ctx);
+        router.register(Route.get("/version").handler(r -> routes.version()));
+        router.register(Route.get("/cluster/status").access(Access.perm("/", "Sys.Audit"))
+                .handler(routes::status));
+        router.register(Route.get("/cluster/resources")
+                .params(ParamSpec.create().enumeration("type", true, "vm", "storage", "node", "sdn"))
+                .handler(routes::resources));
+        router.register(Route.get("/cluster/nextid").params(ParamSpec.create().optionalVmid("vmid"))
+                .handler(routes::nextId));
+        router.register(Route.get("/cluster/tasks").handler(routes::tasks));
+    }
+
+    private ApiResult version() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("version", RouteContext.VERSION);
+        data.put("release", RouteContext.RELEASE);
+        data.put("repoid", RouteContext.REPOID);
+        return ApiResult.of(data);
+    }
+
+    private ApiResult status(ApiRequest request) {
+        ClusterState cluster = ctx.cluster();
+        List<Map<String, Object>> result = new ArrayList<>();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("type", "cluster");
+        summary.put("id", "cluster");
+        summary.put("name", cluster.clusterName());
+        summary.put("nodes", cluster.nodes().size());
+        summary.put("quorate", cluster.quorate() ? 1 : 0);
+        summary.put("version", cluster.nodes().size() + 1);
+        result.add(summary);
+        for (NodeState node : cluster.nodes()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("type", "node");
+            entry.put("id", "node/" + node.name());
+            entry.put("name", node.name());
+            entry.put("nodeid", node.nodeid());
+            entry.put("ip", node.ip());
+            entry.put("local", node.name().equals(request.localNode()) ? 1 : 0);
+            entry.put("online", node.online() ? 1 : 0);
+            entry.put("level", "");
+            result.add(entry);
+        }
+        return ApiResult.of(result);
+    }
+
+    /**
+     * Everything in one list: guests (VMID in string order, as PVE sorts them), nodes, storages per node,
+     * SDN zones. Guests and storages of an unreachable node keep their last state for five minutes.
+     */
+    private ApiResult resources(ApiRequest request) {
+        String type = request.param("type");
+        ClusterState cluster = ctx.cluster();
+        long now = ctx.clock().nowMillis();
+        List<Map<String, Object>> result = new ArrayList<>();
+        if ((type == null || type.equals("vm")) && Access.has(request.auth(), "VM.Audit")) {
+            List<VmState> vms = new ArrayList<>(cluster.vms());
+            vms.sort(Comparator.comparing(vm -> Integer.toString(vm.vmid())));
+            for (VmState vm : vms) {
+                NodeState node = cluster.requireNode(vm.node());
+                result.add(Views.vmResource(vm, node, now, cluster.statusStale(node, now), ctx.ops().hooks()));
+            }
+        }
+        if (type == null || type.equals("node")) {
+            boolean audit = Access.has(request.auth(), "Sys.Audit");
+            for (NodeState node : cluster.nodes()) {
+                Map<String, Object> entry = Views.nodeResource(node, cluster, now);
+                if (!audit) {
+                    List.of("uptime", "cpu", "mem", "disk", "maxcpu", "maxmem", "maxdisk").forEach(entry::remove);
+                }
+                result.add(entry);
+            }
+        }
+        if ((type == null || type.equals("storage")) && Access.has(request.auth(), "Datastore.Audit")) {
+            for (StorageDefinition def : cluster.storages().definitions()) {
+                for (NodeState node : cluster.nodes()) {
+                    StoragePool pool = cluster.storages().pool(def.id(), node.name());
+                    result.add(Views.storageResource(pool, node, cluster.statusStale(node, now)));
+                }
+            }
+        }
+        if (type == null || type.equals("sdn")) {
+            for (NodeState node : cluster.nodes()) {
+                Map<String, Object> zone = new LinkedHashMap<>();
+                zone.put("id", "sdn/" + node.name() + "/localnetwork");
+                zone.put("sdn", "localnetwork");
+                zone.put("node", node.name());
+                zone.put("type", "sdn");
+                zone.put("status", cluster.statusStale(node, now) ? "unknown" : "ok");
+                result.add(zone);
+            }
+        }
+        return ApiResult.of(result);
+    }
+
+    /** The lowest free VMID from 100 (a string, as PVE returns it), or a check of a given one. */
+    private ApiResult nextId(ApiRequest request) {
+        ClusterState cluster = ctx.cluster();
+        Integer asked = request.optionalInt("vmid");
+        if (asked != null) {
+            if (cluster.vm(asked).isPresent()) {
+                throw PveException.param("vmid", "VM " + asked + " already exists");
+            }
+            return ApiResult.of(Integer.toString(asked));
+        }
+        for (int id = 100; id < 1_000_000; id++) {
+            if (cluster.vm(id).isEmpty()) {
+                return ApiResult.of(Integer.toString(id));
+            }
+        }
+        throw PveException.internal("unable to get any free VMID in range [100, 1000000]");
+    }
+
+    private ApiResult tasks(ApiRequest request) {
+        boolean all = Access.has(request.auth(), "Sys.Audit");
+        List<Map<String, Object>> result = new ArrayList<>();
+        for (NodeState node : ctx.cluster().nodes()) {
+            List<Task> recent = ctx.tasks().tasksOf(node.name());
+            for (Task task : recent.subList(0, Math.min(CLUSTER_TASKS_PER_NODE, recent.size()))) {
+                if (all || task.upid().user().equals(request.auth().authId())) {
+                    Map<String, Object> entry = Views.taskListEntry(task);
+                    if (task.running()) {
+                        entry.remove("status");
+                    }
+                    entry.put("saved", task.running() ? "0" : "1");
+                    result.add(entry);
+                }
+            }
+        }
+        return ApiResult.of(result);
+    }
+}

@@ -1,0 +1,19 @@
+package io.pveha.simulator.api.routes;
+
+import io.pveha.simulator.api.AuthService;
+import io.pveha.simulator.api.TlsMaterial;
+import io.pveha.simulator.clock.SimClock;
+import io.pveha.simulator.model.ClusterState;
+import io.pveha.simulator.ops.OpsSupport;
+import io.pveha.simulator.ops.Qemu;
+import io.pveha.simulator.tasks.TaskEngine;
+
+/** What the API routes work with. */
+public record RouteContext(ClusterState cluster, TaskEngine tasks, Qemu qemu, OpsSupport ops, SimClock clock,
+        AuthService auth, TlsMaterial tls) {
+
+    /** PVE version the simulator reports (PVE 8.4 style: x.y.z and a 16-hex repository id). */
+    public static final String VERSION = "8.4.1";
+    public static final String RELEASE = "8.4";
+    public static final String REPOID = "2a5fa54a8503f96d";
+}

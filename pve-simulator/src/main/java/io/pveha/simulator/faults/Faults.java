@@ -1,0 +1,113 @@
+package io.pveha.simulator.faults;
+
+import io.pveha.simulator.model.ClusterState;
+import io.pveha.simulator.model.NodeState;
+import io.pveha.simulator.ops.NodeControl;
+import io.pveha.simulator.tasks.TaskEngine;
+import java.time.Duration;
+
+/**
+ * Fault injection: nodes losing power or network, a misbehaving API, failing tasks, full storages.
+ * The same operations are offered over HTTP by the control API ({@code /simulator/...}).
+ */
+public final class Faults {
+    private final NodeControl nodes;
+    private final ApiFaults api;
+    private final TaskEngine tasks;
+    private final ClusterState cluster;
+
+    public Faults(NodeControl nodes, ApiFaults api, TaskEngine tasks, ClusterState cluster) {
+        this.nodes = nodes;
+        this.api = api;
+        this.tasks = tasks;
+        this.cluster = cluster;
+    }
+
+    /** Cuts the node's power: its guests die, its API port refuses connections, others answer 595 for it. */
+    public void powerOff(String node) {
+        requireNode(node);
+        nodes.powerOff(node);
+    }
+
+    /** Powers the node on; it is back online after the boot time ({@code TaskDurations.nodeBoot}). */
+    public void powerOn(String node) {
+        requireNode(node);
+        nodes.powerOn(node);
+    }
+
+    /** Cuts the node's network: guests keep running, but the node and its guests are unreachable. */
+    public void networkOff(String node) {
+        requireNode(node);
+        nodes.networkOff(node);
+    }
+
+    public void networkOn(String node) {
+        requireNode(node);
+        nodes.networkOn(node);
+    }
+
+    /** Adds {@code latency} to every request whose path matches {@code pathRegex}. */
+    public ApiFaults.Rule latency(String pathRegex, Duration latency) {
+        return api.latency(pathRegex, null, latency);
+    }
+
+    /** Fails a share {@code rate} (0..1) of matching requests with {@code status} and {@code reason}. */
+    public ApiFaults.Rule failRate(String pathRegex, double rate, int status, String reason) {
+        return api.failRate(pathRegex, null, rate, status, reason);
+    }
+
+    /** Matching requests never get an answer (until {@link #reset()}). */
+    public ApiFaults.Rule hang(String pathRegex) {
+        return api.hang(pathRegex, null);
+    }
+
+    public void removeRule(ApiFaults.Rule rule) {
+        api.remove(rule.id());
+    }
+
+    /** The API fault rules, for the control API and for finer control (per HTTP method). */
+    public ApiFaults api() {
+        return api;
+    }
+
+    /** The next task of {@code type} (e.g. {@code qmclone}) on any node ends with {@code TASK ERROR: error}. */
+    public void failNextTask(String type, String error) {
+        failNextTask(type, null, error);
+    }
+
+    public void failNextTask(String type, String node, String error) {
+        cluster.write(() -> tasks.failNext(type, node, error));
+    }
+
+    /** Makes a storage full on every node (shared storages: everywhere). */
+    public void fillStorage(String storage) {
+        fillStorage(storage, null);
+    }
+
+    /** Makes a storage full on one node ({@code null}: all nodes). */
+    public void fillStorage(String storage, String node) {
+        cluster.write(() -> cluster.storages().setFull(storage, node, true));
+    }
+
+    public void freeStorage(String storage) {
+        cluster.write(() -> cluster.storages().setFull(storage, null, false));
+    }
+
+    /** Removes every fault: API rules, pending task failures, full storages; every node back online at once. */
+    public void reset() {
+        api.clear();
+        cluster.write(() -> {
+            tasks.clearInjectedFailures();
+            cluster.storages().definitions().forEach(def -> cluster.storages().setFull(def.id(), null, false));
+        });
+        for (String node : cluster.read(() -> cluster.nodes().stream().map(NodeState::name).toList())) {
+            nodes.restoreNow(node);
+        }
+    }
+
+    private void requireNode(String node) {
+        if (cluster.read(() -> cluster.node(node)).isEmpty()) {
+            throw new IllegalArgumentException("no such node: " + node);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.pveha.simulator.model;
+
+/**
+ * The storage plugins this simulator models, with the volume features qemu-server asks for
+ * ({@code volume_has_feature}): whether a volume can be the source of a linked clone and where images
+ * live.
+ */
+public enum StorageType {
+    /** Directory storage: images are files, {@code qcow2} by default. */
+    DIR("dir", "qcow2", false),
+    /** LVM-thin pool: raw thin volumes; linked clones are thin snapshots of base volumes. */
+    LVMTHIN("lvmthin", "raw", false),
+    /** Ceph RBD pool: shared, raw images; linked clones are RBD clones of protected base snapshots. */
+    RBD("rbd", "raw", true);
+
+    private final String pluginType;
+    private final String defaultFormat;
+    private final boolean sharedByDefault;
+
+    StorageType(String pluginType, String defaultFormat, boolean sharedByDefault) {
+        this.pluginType = pluginType;
+        this.defaultFormat = defaultFormat;
+        this.sharedByDefault = sharedByDefault;
+    }
+
+    public String pluginType() {
+        return pluginType;
+    }
+
+    public String defaultFormat() {
+        return defaultFormat;
+    }
+
+    public boolean sharedByDefault() {
+        return sharedByDefault;
+    }
+
+    /** Feature {@code clone}: every plugin here can clone a base volume (none clones a current volume). */
+    public boolean canLinkClone(boolean baseVolume) {
+        return baseVolume;
+    }
+
+    public static StorageType fromPluginType(String type) {
+        for (StorageType t : values()) {
+            if (t.pluginType.equals(type)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unsupported storage type: " + type);
+    }
+}
