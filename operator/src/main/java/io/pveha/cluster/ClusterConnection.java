@@ -112,16 +112,25 @@ public final class ClusterConnection implements AutoCloseable {
                     || Duration.between(slowRefreshedAt, clock.instant()).compareTo(SLOW_REFRESH) >= 0;
             List<ClusterResource> resources = api.clusterResources();
             List<ClusterStatusEntry> status = api.clusterStatus();
-            List<HaStatusEntry> ha = api.haStatus();
-            CephHealth ceph = api.cephHealth();
+            // HA and Ceph are reported, not required: a failure there keeps the last known facts.
+            List<HaStatusEntry> ha = optional(api::haStatus, previous == null ? List.of() : previous.ha());
+            CephHealth ceph = optional(api::cephHealth, previous == null ? CephHealth.NONE : previous.ceph());
             PveVersion version = slow || previous == null ? api.version() : previous.version();
             List<RequiredPrivileges.Requirement> missing = before.missingPrivileges();
             boolean checked = before.privilegesChecked();
             if (slow) {
-                Map<String, Set<String>> granted = api.permissions();
-                missing = RequiredPrivileges.missing(granted);
-                checked = true;
                 slowRefreshedAt = clock.instant();
+                try {
+                    Map<String, Set<String>> granted = api.permissions();
+                    missing = RequiredPrivileges.missing(granted);
+                    checked = true;
+                } catch (PveApiException e) {
+                    if (!e.retryable() && e.kind() != PveErrorKind.NOT_IMPLEMENTED) {
+                        throw e;
+                    }
+                    // The check is unavailable (older or partial API): privileges stay unknown, not missing.
+                    checked = false;
+                }
             }
             ClusterSnapshot next = ClusterSnapshot.of(sequence.incrementAndGet(), clock.instant(), client.activeEndpoint(),
                     version, status, resources, ha, ceph);
@@ -138,6 +147,17 @@ public final class ClusterConnection implements AutoCloseable {
             PollOutcome after = before.failed(wrapped, clock.instant());
             outcome.set(after);
             return after;
+        }
+    }
+
+    private static <T> T optional(java.util.function.Supplier<T> call, T fallback) {
+        try {
+            return call.get();
+        } catch (PveApiException e) {
+            if (e.kind() == PveErrorKind.CONNECTION || e.kind() == PveErrorKind.AUTHENTICATION || e.kind() == PveErrorKind.TLS) {
+                throw e;
+            }
+            return fallback;
         }
     }
 

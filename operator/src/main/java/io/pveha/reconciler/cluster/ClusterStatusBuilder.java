@@ -106,7 +106,8 @@ final class ClusterStatusBuilder {
         List<String> missing = status.getMissingPrivileges();
         boolean privilegesKnown = in.outcome() != null && in.outcome().privilegesChecked();
         if (!privilegesKnown) {
-            c = Conditions.set(c, PRIVILEGES, Conditions.UNKNOWN, "NotChecked", "checked after the first successful poll", g, now);
+            c = Conditions.set(c, PRIVILEGES, Conditions.UNKNOWN, "NotChecked", snapshot == null
+                    ? "checked after the first successful poll" : "PVE did not answer GET /access/permissions", g, now);
         } else if (missing.isEmpty()) {
             c = Conditions.set(c, PRIVILEGES, Conditions.TRUE, "PrivilegesComplete", "the token has every privilege the operator uses", g, now);
         } else {
@@ -127,9 +128,11 @@ final class ClusterStatusBuilder {
 
         // Ready: connected, quorate, privileges complete
         List<Condition> soFar = c;
+        // Unknown privileges (the check is unavailable) do not block readiness; known missing ones do.
         Condition notReady = List.of(CONNECTED, QUORATE, PRIVILEGES).stream()
                 .map(t -> Conditions.find(soFar, t).orElseThrow())
                 .filter(x -> !Conditions.TRUE.equals(x.getStatus()))
+                .filter(x -> !(PRIVILEGES.equals(x.getType()) && Conditions.UNKNOWN.equals(x.getStatus())))
                 .findFirst().orElse(null);
         if (notReady == null) {
             c = Conditions.set(c, Conditions.READY, Conditions.TRUE, "Ready",

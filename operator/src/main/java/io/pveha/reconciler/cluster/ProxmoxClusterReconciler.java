@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -28,6 +29,7 @@ import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.Paused;
 import io.pveha.reconciler.ReconcileMarker;
+import io.pveha.reconciler.SpecOrIntentChanged;
 import io.pveha.reconciler.SpecValidation;
 import io.pveha.reconciler.StatusWriter;
 import org.slf4j.Logger;
@@ -45,7 +47,8 @@ import java.util.Set;
  * the poller's job; this reconciler only (re)configures the connection and turns the latest outcome
  * into status, conditions and Events.
  */
-@ControllerConfiguration(name = "proxmoxcluster")
+@ControllerConfiguration(name = "proxmoxcluster", generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpecOrIntentChanged.class))
 public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cleaner<ProxmoxCluster> {
     private static final Logger LOG = LoggerFactory.getLogger(ProxmoxClusterReconciler.class);
     /** Volatile facts (load, uptime, usage, poll time) are refreshed in status at most this often. */

@@ -135,7 +135,7 @@ final class HaVmDeletion {
             shared.events.warning(vm, "NotOwned", "VM " + vmid + " is not owned by this HaVm and was left untouched");
             return finish(vmid);
         }
-        if (snapshot.haService(vmid).isPresent() || connection.vms().haResource(vmid).isPresent()) {
+        if (snapshot.haService(vmid).isPresent()) {
             step(REMOVING_HA, "removing HA resource vm:" + vmid);
             connection.vms().deleteHaResource(vmid);
             shared.events.normal(vm, "HaRemoved", "removed HA resource vm:" + vmid + " before destroying the VM");

@@ -90,6 +90,7 @@ final class HaVmPass {
             next = apiFailure(e);
         }
         status.setObservedGeneration(generation);
+        logReadyChange();
         persist();
         return next;
     }
@@ -378,7 +379,7 @@ final class HaVmPass {
             String message = "source VM " + sourceVmid + " does not exist in the cluster";
             condition(PROVISIONED, Conditions.FALSE, WAITING_FOR_SOURCE, message);
             ready(Conditions.FALSE, WAITING_FOR_SOURCE, message);
-            return Duration.ofSeconds(15);
+            return Duration.ofSeconds(5);
         }
         boolean full = Boolean.TRUE.equals(template.getFull());
         if (!full && !source.get().isTemplate()) {
@@ -811,6 +812,14 @@ final class HaVmPass {
             return backoff(attempts);
         }
         return Duration.ofSeconds(10);
+    }
+
+    private void logReadyChange() {
+        Optional<Condition> before = vm.getStatus() == null ? Optional.empty() : Conditions.find(vm.getStatus().getConditions(), Conditions.READY);
+        Optional<Condition> after = Conditions.find(status.getConditions(), Conditions.READY);
+        if (after.isPresent() && (before.isEmpty() || !Objects.equals(before.get().getReason(), after.get().getReason()))) {
+            LOG.info("Ready={} {}: {}", after.get().getStatus(), after.get().getReason(), after.get().getMessage());
+        }
     }
 
     private String readyMessage() {

@@ -2,6 +2,7 @@ package io.pveha.reconciler.vm;
 
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -17,6 +18,7 @@ import io.pveha.pve.model.HaStatusEntry;
 import io.pveha.reconciler.ClusterFactsEventSource;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.ReconcileMarker;
+import io.pveha.reconciler.SpecOrIntentChanged;
 import io.pveha.reconciler.SpecValidation;
 
 import java.time.Clock;
@@ -30,7 +32,8 @@ import java.util.Optional;
  * {@link HaVmDeletion} (the finalizer). VMs are observed through the shared per-cluster poll; a HaVm is
  * reconciled when its VM's facts change in a poll, when its spec changes, and while work is in flight.
  */
-@ControllerConfiguration(name = "havm")
+@ControllerConfiguration(name = "havm", generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpecOrIntentChanged.class))
 public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
     private final HaVmShared shared;
 

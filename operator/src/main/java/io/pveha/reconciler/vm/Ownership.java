@@ -2,8 +2,11 @@ package io.pveha.reconciler.vm;
 
 import io.pveha.api.vm.HaVm;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
-import java.util.Locale;
+import java.util.HexFormat;
 
 /**
  * How a VM is known to belong to a HaVm: its VMID together with an owner tag derived from the HaVm's
@@ -19,10 +22,17 @@ public final class Ownership {
     private Ownership() {
     }
 
-    /** {@code pveha-<first 12 hex digits of the UID>}: unique enough, and a valid PVE tag. */
+    /**
+     * {@code pveha-<12 hex digits of SHA-256(UID)>}: a valid PVE tag, unique per HaVm whatever the UID
+     * format (hashing, because API servers other than kube-apiserver hand out sequential UIDs).
+     */
     public static String ownerTag(HaVm vm) {
-        String hex = vm.getMetadata().getUid().replace("-", "").toLowerCase(Locale.ROOT);
-        return OPERATOR_TAG + "-" + hex.substring(0, Math.min(12, hex.length()));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(vm.getMetadata().getUid().getBytes(StandardCharsets.UTF_8));
+            return OPERATOR_TAG + "-" + HexFormat.of().formatHex(digest).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static boolean taggedFor(Collection<String> tags, HaVm vm) {

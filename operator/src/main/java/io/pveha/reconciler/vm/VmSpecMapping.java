@@ -422,10 +422,10 @@ public final class VmSpecMapping {
     static List<String> desiredTags(HaVm vm, List<String> current) {
         TreeSet<String> tags = new TreeSet<>();
         if (vm.getSpec().getTags().isEmpty()) {
-            tags.addAll(current);
+            // A clone inherits its source's tags, including the source's owner tag, which is dropped.
+            current.stream().filter(t -> !t.startsWith(Ownership.OPERATOR_TAG + "-")).forEach(tags::add);
         } else {
             tags.addAll(vm.getSpec().getTags());
-            // Keep foreign operator tags out; keep nothing else the spec did not declare.
         }
         tags.add(Ownership.OPERATOR_TAG);
         tags.add(Ownership.ownerTag(vm));

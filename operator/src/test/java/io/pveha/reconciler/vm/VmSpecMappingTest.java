@@ -40,7 +40,7 @@ class VmSpecMappingTest {
     static VmConfig config(Map<String, String> values) {
         Map<String, String> all = new LinkedHashMap<>(values);
         all.putIfAbsent("name", "pos-api-1");
-        all.putIfAbsent("tags", "pveha;pveha-0a1b2c3d4e5f");
+        all.putIfAbsent("tags", "pveha;" + Ownership.ownerTag(vm()));
         all.putIfAbsent("description", "Managed by pve-ha-operator: HaVm store/pos-api-1\npveha.io/uid=0a1b2c3d-4e5f-6789-abcd-ef0123456789");
         return new VmConfig(all, "d1");
     }
@@ -110,7 +110,7 @@ class VmSpecMappingTest {
         VmSpecMapping.ConfigDelta delta = VmSpecMapping.delta(vm, config(Map.of("tags", "pos", "description", "cash register")),
                 CloudInitSecrets.NONE, false);
 
-        assertThat(delta.set().get("tags")).isEqualTo("pos;pveha;pveha-0a1b2c3d4e5f");
+        assertThat(delta.set().get("tags")).isEqualTo("pos;pveha;" + Ownership.ownerTag(vm()));
         assertThat(delta.set().get("description")).startsWith("cash register\nManaged by pve-ha-operator: HaVm store/pos-api-1");
     }
 
@@ -154,6 +154,6 @@ class VmSpecMappingTest {
         assertThat(params).containsEntry("vmid", 120).containsEntry("scsi0", "vm-pool:32")
                 .containsEntry("ide2", "local:iso/debian-12.9.0-amd64-netinst.iso,media=cdrom")
                 .containsEntry("boot", "order=ide2;scsi0;net0").containsEntry("net0", "virtio,bridge=vmbr0")
-                .containsEntry("tags", "pveha;pveha-0a1b2c3d4e5f");
+                .containsEntry("tags", "pveha;" + Ownership.ownerTag(vm()));
     }
 }
