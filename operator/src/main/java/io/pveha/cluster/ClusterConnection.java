@@ -100,6 +100,7 @@ public final class ClusterConnection implements AutoCloseable {
 
     /** Carries the previous connection's facts over when settings change, so status never goes blank. */
     void inherit(PollOutcome previous) {
+        // The first poll of the new connection re-reads version and privileges (slowRefreshedAt is EPOCH).
         outcome.set(new PollOutcome(previous.snapshot(), null, null, previous.missingPrivileges(), false));
     }
 
@@ -108,8 +109,7 @@ public final class ClusterConnection implements AutoCloseable {
         PollOutcome before = outcome.get();
         try {
             ClusterSnapshot previous = before.snapshot();
-            boolean slow = previous == null || !before.privilegesChecked()
-                    || Duration.between(slowRefreshedAt, clock.instant()).compareTo(SLOW_REFRESH) >= 0;
+            boolean slow = previous == null || Duration.between(slowRefreshedAt, clock.instant()).compareTo(SLOW_REFRESH) >= 0;
             List<ClusterResource> resources = api.clusterResources();
             List<ClusterStatusEntry> status = api.clusterStatus();
             // HA and Ceph are reported, not required: a failure there keeps the last known facts.

@@ -713,15 +713,33 @@ final class HaVmPass {
         }
         Instant checked = shared.ipsCheckedAt.get(uid);
         Duration every = status.getIpAddresses().isEmpty() ? HaVmShared.IP_RETRY : HaVmShared.IP_REFRESH;
-        if (checked != null && Duration.between(checked, now()).compareTo(every) < 0) {
+        String boot = obs.node() + "@" + (obs.uptime() == null ? "?" : Long.toString(now().getEpochSecond() - obs.uptime()));
+        String previousBoot = shared.bootSeen.get(uid);
+        boolean rebooted = previousBoot != null && !sameBoot(previousBoot, boot);
+        if (!rebooted && checked != null && Duration.between(checked, now()).compareTo(every) < 0) {
             return;
         }
         shared.ipsCheckedAt.put(uid, now());
+        shared.bootSeen.put(uid, boot);
         try {
             status.setIpAddresses(connection.vms().guestAddresses(obs.node(), obs.vmid()));
         } catch (PveApiException e) {
             // No guest agent, or it is not up yet: IPs stay unknown, which is no error of the VM.
             LOG.debug("guest agent of VM {}: {}", obs.vmid(), e.getMessage());
+        }
+    }
+
+    /** Same node and a boot time within a minute (uptime is sampled, so the derived boot time jitters). */
+    private static boolean sameBoot(String a, String b) {
+        String[] x = a.split("@");
+        String[] y = b.split("@");
+        if (!x[0].equals(y[0])) {
+            return false;
+        }
+        try {
+            return Math.abs(Long.parseLong(x[1]) - Long.parseLong(y[1])) < 60;
+        } catch (NumberFormatException e) {
+            return true;
         }
     }
 

@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class HaVmShared {
     /** How often a VM's full configuration is compared with its spec when nothing hints at drift. */
     static final Duration DRIFT_CHECK = Duration.ofMinutes(30);
-    /** How often guest IPs are refreshed once known. */
-    static final Duration IP_REFRESH = Duration.ofMinutes(5);
+    /** How often guest IPs are refreshed once known (also after every restart or move of the VM). */
+    static final Duration IP_REFRESH = Duration.ofMinutes(30);
     /** How often guest IPs are asked for while none is known (the VM is booting). */
     static final Duration IP_RETRY = Duration.ofSeconds(15);
     /** An HA migration request is not repeated within this time. */
@@ -34,6 +34,8 @@ final class HaVmShared {
     final Map<String, Instant> configCheckedAt = new ConcurrentHashMap<>();
     final Map<String, Instant> ipsCheckedAt = new ConcurrentHashMap<>();
     final Map<String, Instant> haMigrateRequestedAt = new ConcurrentHashMap<>();
+    /** Uptime and node of each VM at the last IP check: a restart or a move asks for the IPs again. */
+    final Map<String, String> bootSeen = new ConcurrentHashMap<>();
 
     HaVmShared(ClusterConnections connections, VmidAllocator allocator, EventRecorder events, SpecValidation validation, Clock clock) {
         this.connections = connections;
@@ -48,5 +50,6 @@ final class HaVmShared {
         configCheckedAt.remove(uid);
         ipsCheckedAt.remove(uid);
         haMigrateRequestedAt.remove(uid);
+        bootSeen.remove(uid);
     }
 }
