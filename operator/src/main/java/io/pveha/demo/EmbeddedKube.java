@@ -32,9 +32,17 @@ public final class EmbeddedKube implements AutoCloseable {
     }
 
     public EmbeddedKube(int port) {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new Dispatcher(), false);
+        Dispatcher dispatcher = new Dispatcher();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), port);
+        dispatcher.serverAddress = "127.0.0.1:" + server.getPort();
+    }
+
+    /** A kubeconfig for kubectl (and any client) pointing at this server, with a dummy token. */
+    public String kubeconfig(String namespace) {
+        return "apiVersion: v1\nkind: Config\nclusters:\n- name: pveha-demo\n  cluster:\n    server: " + url() + "\n"
+                + "contexts:\n- name: pveha-demo\n  context:\n    cluster: pveha-demo\n    user: demo\n    namespace: " + namespace + "\n"
+                + "current-context: pveha-demo\nusers:\n- name: demo\n  user:\n    token: demo\n";
     }
 
     public KubernetesClient newClient() {
@@ -57,9 +65,11 @@ public final class EmbeddedKube implements AutoCloseable {
     /**
      * The CRUD dispatcher plus what a real API server answers that the mock does not: a
      * SelfSubjectRulesReview (JOSDK's leader election checks its Lease permissions with one) for a user
-     * allowed everything.
+     * allowed everything, API discovery and server-side printing for kubectl.
      */
     private static final class Dispatcher extends KubernetesCrudDispatcher {
+        private final KubeDiscovery discovery = new KubeDiscovery();
+        private volatile String serverAddress = "127.0.0.1:0";
         private static final String RULES_REVIEW = "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
                 + "\"metadata\":{},\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],"
                 + "\"resourceRules\":[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"*\"]}]}}";
@@ -70,10 +80,34 @@ public final class EmbeddedKube implements AutoCloseable {
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
-            if ("POST".equals(request.getMethod()) && request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
-                return new MockResponse().setResponseCode(201).addHeader("Content-Type", "application/json").setBody(RULES_REVIEW);
+            String path = request.getPath();
+            String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+            if ("POST".equals(request.getMethod()) && bare.equals("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+                return json(201, RULES_REVIEW);
+            }
+            if ("GET".equals(request.getMethod())) {
+                var document = discovery.discovery(bare, serverAddress);
+                if (document.isPresent()) {
+                    return json(200, document.get());
+                }
+                if (bare.startsWith("/openapi/")) {
+                    return json(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
+                }
+                String accept = request.getHeader("Accept");
+                var crd = discovery.crdFor(bare);
+                if (accept != null && accept.contains("as=Table") && crd.isPresent() && !path.contains("watch=true")) {
+                    MockResponse plain = super.dispatch(request);
+                    if (plain.code() != 200) {
+                        return plain;
+                    }
+                    return json(200, discovery.table(crd.get(), plain.getBody().readUtf8(), java.time.Instant.now()));
+                }
             }
             return super.dispatch(request);
+        }
+
+        private static MockResponse json(int code, String body) {
+            return new MockResponse().setResponseCode(code).addHeader("Content-Type", "application/json").setBody(body);
         }
     }
 }
