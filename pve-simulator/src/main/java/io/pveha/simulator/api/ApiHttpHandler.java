@@ -265,6 +265,15 @@ public final class ApiHttpHandler implements HttpHandler {
     }
 
     private static void sendResult(HttpServerExchange exchange, ApiResult result) {
+        if (result.data() instanceof ApiResult.RawJson raw) {
+            byte[] prefix = "{\"data\":".getBytes(StandardCharsets.US_ASCII);
+            byte[] body = new byte[prefix.length + raw.json().length + 1];
+            System.arraycopy(prefix, 0, body, 0, prefix.length);
+            System.arraycopy(raw.json(), 0, body, prefix.length, raw.json().length);
+            body[body.length - 1] = '}';
+            send(exchange, 200, "OK", body);
+            return;
+        }
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("data", result.data());
         if (result.total() != 0) {

@@ -3,6 +3,7 @@ package io.pveha.simulator.api.routes;
 import io.pveha.simulator.api.Access;
 import io.pveha.simulator.api.ApiRequest;
 import io.pveha.simulator.api.ApiResult;
+import io.pveha.simulator.api.Json;
 import io.pveha.simulator.api.ParamSpec;
 import io.pveha.simulator.api.Route;
 import io.pveha.simulator.api.Router;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@code /version} and {@code /cluster/...}: status, resources, next free VMID, recent tasks. */
 public final class ClusterRoutes {
@@ -25,6 +27,16 @@ public final class ClusterRoutes {
     private static final int CLUSTER_TASKS_PER_NODE = 50;
 
     private final RouteContext ctx;
+    /**
+     * Rendered {@code /cluster/resources} answers. The answer is a function of the state (its lock
+     * version), the simulated second (uptimes) and what the caller may see; pollers of a large cluster
+     * get the same bytes until one of these changes, as PVE serves them from a cache updated by pvestatd.
+     */
+    private final ConcurrentHashMap<ResourcesKey, byte[]> resourcesCache = new ConcurrentHashMap<>();
+
+    private record ResourcesKey(long version, long second, String type, boolean vmAudit, boolean sysAudit,
+            boolean storageAudit) {
+    }
 
     private ClusterRoutes(RouteContext ctx) {
         this.ctx = ctx;
@@ -82,13 +94,24 @@ public final class ClusterRoutes {
      * SDN zones. Guests and storages of an unreachable node keep their last state for five minutes.
      */
     private ApiResult resources(ApiRequest request) {
+        ResourcesKey key = new ResourcesKey(ctx.cluster().lock().version(), ctx.clock().nowEpochSeconds(),
+                request.param("type"), Access.has(request.auth(), "VM.Audit"), Access.has(request.auth(), "Sys.Audit"),
+                Access.has(request.auth(), "Datastore.Audit"));
+        if (resourcesCache.size() > 16) {
+            resourcesCache.keySet().removeIf(k -> k.version() != key.version() || k.second() != key.second());
+        }
+        // computeIfAbsent renders once while concurrent pollers of the same answer wait for it.
+        return ApiResult.rawJson(resourcesCache.computeIfAbsent(key, k -> Json.bytes(buildResources(request))));
+    }
+
+    private List<Map<String, Object>> buildResources(ApiRequest request) {
         String type = request.param("type");
         ClusterState cluster = ctx.cluster();
         long now = ctx.clock().nowMillis();
         List<Map<String, Object>> result = new ArrayList<>();
         if ((type == null || type.equals("vm")) && Access.has(request.auth(), "VM.Audit")) {
             List<VmState> vms = new ArrayList<>(cluster.vms());
-            vms.sort(Comparator.comparing(vm -> Integer.toString(vm.vmid())));
+            vms.sort(Comparator.comparing(VmState::vmidText));
             for (VmState vm : vms) {
                 NodeState node = cluster.requireNode(vm.node());
                 result.add(Views.vmResource(vm, node, now, cluster.statusStale(node, now), ctx.ops().hooks()));
@@ -96,8 +119,10 @@ public final class ClusterRoutes {
         }
         if (type == null || type.equals("node")) {
             boolean audit = Access.has(request.auth(), "Sys.Audit");
+            Map<String, ClusterState.NodeLoad> loads = cluster.nodeLoads();
             for (NodeState node : cluster.nodes()) {
-                Map<String, Object> entry = Views.nodeResource(node, cluster, now);
+                Map<String, Object> entry = Views.nodeResource(node, loads.get(node.name()),
+                        cluster.statusStale(node, now), now);
                 if (!audit) {
                     List.of("uptime", "cpu", "mem", "disk", "maxcpu", "maxmem", "maxdisk").forEach(entry::remove);
                 }
@@ -123,7 +148,7 @@ public final class ClusterRoutes {
                 result.add(zone);
             }
         }
-        return ApiResult.of(result);
+        return result;
     }
 
     /** The lowest free VMID from 100 (a string, as PVE returns it), or a check of a given one. */

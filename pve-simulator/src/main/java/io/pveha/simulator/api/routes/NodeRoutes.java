@@ -42,8 +42,10 @@ public final class NodeRoutes {
         long now = ctx.clock().nowMillis();
         boolean audit = Access.has(request.auth(), "Sys.Audit");
         List<Map<String, Object>> result = new ArrayList<>();
+        Map<String, ClusterState.NodeLoad> loads = cluster.nodeLoads();
         for (NodeState node : cluster.nodes()) {
-            Map<String, Object> entry = Views.nodeResource(node, cluster, now);
+            Map<String, Object> entry = Views.nodeResource(node, loads.get(node.name()),
+                    cluster.statusStale(node, now), now);
             entry.remove("cgroup-mode");
             if (!audit) {
                 List.of("uptime", "cpu", "mem", "disk", "maxcpu", "maxmem", "maxdisk").forEach(entry::remove);
