@@ -44,7 +44,7 @@ public final class ClusterRoutes {
 
     public static void register(Router router, RouteContext ctx) {
         ClusterRoutes routes = new ClusterRoutes(ctx);
-        router.register(Route.get("/version").handler(r -> routes.version()));
+        router.register(Route.get("/version").handler(r -> ApiResult.of(Views.version())));
         router.register(Route.get("/cluster/status").access(Access.perm("/", "Sys.Audit"))
                 .handler(routes::status));
         router.register(Route.get("/cluster/resources")
@@ -53,14 +53,6 @@ public final class ClusterRoutes {
         router.register(Route.get("/cluster/nextid").params(ParamSpec.create().optionalVmid("vmid"))
                 .handler(routes::nextId));
         router.register(Route.get("/cluster/tasks").handler(routes::tasks));
-    }
-
-    private ApiResult version() {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("version", RouteContext.VERSION);
-        data.put("release", RouteContext.RELEASE);
-        data.put("repoid", RouteContext.REPOID);
-        return ApiResult.of(data);
     }
 
     private ApiResult status(ApiRequest request) {

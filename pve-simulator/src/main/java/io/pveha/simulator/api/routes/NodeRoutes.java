@@ -34,7 +34,7 @@ public final class NodeRoutes {
                 .handler(routes::status));
         router.register(Route.get("/nodes/{node}/version").proxied()
                 .params(ParamSpec.create().node())
-                .handler(r -> routes.version()));
+                .handler(r -> ApiResult.of(Views.version())));
     }
 
     private ApiResult nodes(ApiRequest request) {
@@ -105,14 +105,6 @@ public final class NodeRoutes {
         rootfs.put("used", node.rootfsUsed());
         rootfs.put("free", node.rootfsTotal() - node.rootfsUsed());
         data.put("rootfs", rootfs);
-        return ApiResult.of(data);
-    }
-
-    private ApiResult version() {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("version", RouteContext.VERSION);
-        data.put("release", RouteContext.RELEASE);
-        data.put("repoid", RouteContext.REPOID);
         return ApiResult.of(data);
     }
 

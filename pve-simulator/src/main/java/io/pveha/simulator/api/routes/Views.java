@@ -26,6 +26,15 @@ final class Views {
     private Views() {
     }
 
+    /** {@code GET /version} and {@code GET /nodes/{node}/version}. */
+    static Map<String, Object> version() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("version", RouteContext.VERSION);
+        data.put("release", RouteContext.RELEASE);
+        data.put("repoid", RouteContext.REPOID);
+        return data;
+    }
+
     /** Usage figures of a guest, derived from VMID and uptime so answers are stable. */
     private record Usage(boolean running, long uptime, int cpus, long maxmem, long mem, long maxdisk, long netin,
             long netout, long diskread, long diskwrite, double cpu) {
