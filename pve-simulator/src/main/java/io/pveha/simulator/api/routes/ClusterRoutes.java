@@ -1,5 +1,6 @@
 package io.pveha.simulator.api.routes;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.pveha.simulator.api.Access;
 import io.pveha.simulator.api.ApiRequest;
 import io.pveha.simulator.api.ApiResult;
@@ -14,6 +15,9 @@ import io.pveha.simulator.model.StorageDefinition;
 import io.pveha.simulator.model.StoragePool;
 import io.pveha.simulator.model.VmState;
 import io.pveha.simulator.tasks.Task;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -93,54 +97,60 @@ public final class ClusterRoutes {
             resourcesCache.keySet().removeIf(k -> k.version() != key.version() || k.second() != key.second());
         }
         // computeIfAbsent renders once while concurrent pollers of the same answer wait for it.
-        return ApiResult.rawJson(resourcesCache.computeIfAbsent(key, k -> Json.bytes(buildResources(request))));
+        return ApiResult.rawJson(resourcesCache.computeIfAbsent(key, k -> renderResources(request)));
     }
 
-    private List<Map<String, Object>> buildResources(ApiRequest request) {
+    private byte[] renderResources(ApiRequest request) {
         String type = request.param("type");
         ClusterState cluster = ctx.cluster();
         long now = ctx.clock().nowMillis();
-        List<Map<String, Object>> result = new ArrayList<>();
-        if ((type == null || type.equals("vm")) && Access.has(request.auth(), "VM.Audit")) {
-            List<VmState> vms = new ArrayList<>(cluster.vms());
-            vms.sort(Comparator.comparing(VmState::vmidText));
-            for (VmState vm : vms) {
-                NodeState node = cluster.requireNode(vm.node());
-                result.add(Views.vmResource(vm, node, now, cluster.statusStale(node, now), ctx.ops().hooks()));
-            }
-        }
-        if (type == null || type.equals("node")) {
-            boolean audit = Access.has(request.auth(), "Sys.Audit");
-            Map<String, ClusterState.NodeLoad> loads = cluster.nodeLoads();
-            for (NodeState node : cluster.nodes()) {
-                Map<String, Object> entry = Views.nodeResource(node, loads.get(node.name()),
-                        cluster.statusStale(node, now), now);
-                if (!audit) {
-                    List.of("uptime", "cpu", "mem", "disk", "maxcpu", "maxmem", "maxdisk").forEach(entry::remove);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartArray();
+            if ((type == null || type.equals("vm")) && Access.has(request.auth(), "VM.Audit")) {
+                List<VmState> vms = new ArrayList<>(cluster.vms());
+                vms.sort(Comparator.comparing(VmState::vmidText));
+                for (VmState vm : vms) {
+                    NodeState node = cluster.requireNode(vm.node());
+                    Views.writeVmResource(g, vm, node, now, cluster.statusStale(node, now), ctx.ops().hooks());
                 }
-                result.add(entry);
             }
-        }
-        if ((type == null || type.equals("storage")) && Access.has(request.auth(), "Datastore.Audit")) {
-            for (StorageDefinition def : cluster.storages().definitions()) {
+            if (type == null || type.equals("node")) {
+                boolean audit = Access.has(request.auth(), "Sys.Audit");
+                Map<String, ClusterState.NodeLoad> loads = cluster.nodeLoads();
                 for (NodeState node : cluster.nodes()) {
-                    StoragePool pool = cluster.storages().pool(def.id(), node.name());
-                    result.add(Views.storageResource(pool, node, cluster.statusStale(node, now)));
+                    Map<String, Object> entry = Views.nodeResource(node, loads.get(node.name()),
+                            cluster.statusStale(node, now), now);
+                    if (!audit) {
+                        List.of("uptime", "cpu", "mem", "disk", "maxcpu", "maxmem", "maxdisk").forEach(entry::remove);
+                    }
+                    g.writeObject(entry);
                 }
             }
-        }
-        if (type == null || type.equals("sdn")) {
-            for (NodeState node : cluster.nodes()) {
-                Map<String, Object> zone = new LinkedHashMap<>();
-                zone.put("id", "sdn/" + node.name() + "/localnetwork");
-                zone.put("sdn", "localnetwork");
-                zone.put("node", node.name());
-                zone.put("type", "sdn");
-                zone.put("status", cluster.statusStale(node, now) ? "unknown" : "ok");
-                result.add(zone);
+            if ((type == null || type.equals("storage")) && Access.has(request.auth(), "Datastore.Audit")) {
+                for (StorageDefinition def : cluster.storages().definitions()) {
+                    for (NodeState node : cluster.nodes()) {
+                        StoragePool pool = cluster.storages().pool(def.id(), node.name());
+                        g.writeObject(Views.storageResource(pool, node, cluster.statusStale(node, now)));
+                    }
+                }
             }
+            if (type == null || type.equals("sdn")) {
+                for (NodeState node : cluster.nodes()) {
+                    Map<String, Object> zone = new LinkedHashMap<>();
+                    zone.put("id", "sdn/" + node.name() + "/localnetwork");
+                    zone.put("sdn", "localnetwork");
+                    zone.put("node", node.name());
+                    zone.put("type", "sdn");
+                    zone.put("status", cluster.statusStale(node, now) ? "unknown" : "ok");
+                    g.writeObject(zone);
+                }
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot render /cluster/resources", e);
         }
-        return result;
+        return out.toByteArray();
     }
 
     /** The lowest free VMID from 100 (a string, as PVE returns it), or a check of a given one. */
