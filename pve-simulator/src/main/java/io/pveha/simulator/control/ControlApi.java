@@ -102,7 +102,7 @@ public final class ControlApi implements HttpHandler {
             if (m.group(2).equals("fill")) {
                 sim.faults().fillStorage(m.group(1), p.get("node"));
             } else {
-                sim.faults().freeStorage(m.group(1));
+                sim.faults().freeStorage(m.group(1), p.get("node"));
             }
             return null;
         }
