@@ -93,6 +93,9 @@ public final class PveSimulator implements AutoCloseable {
         this.store = options.stateFile == null ? null : new StateStore(options.stateFile);
         Optional<StateStore.SavedState> saved = loadSavedState();
         this.nodeNames = saved.map(StateStore.SavedState::nodeNames).orElseGet(options::resolvedNodeNames);
+        if (saved.isPresent() && !nodeNames.equals(options.resolvedNodeNames())) {
+            LOG.warn("state file {} defines nodes {}; the configured nodes are ignored", store.file(), nodeNames);
+        }
         String clusterName = saved.map(StateStore.SavedState::clusterName).orElse(options.clusterName);
         Instant start = saved.map(s -> Instant.ofEpochMilli(s.clockMillis())).orElse(options.startTime);
 

@@ -12,15 +12,11 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
-import java.util.Deque;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
@@ -196,50 +192,13 @@ public final class ApiHttpHandler implements HttpHandler {
         return node;
     }
 
-    /** Query parameters merged with a form-encoded or JSON body (the body wins). */
+    /** Query and body parameters; JSON booleans become 0/1, arrays and objects fail validation later. */
     private static Map<String, String> readParams(HttpServerExchange exchange) throws IOException {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (Map.Entry<String, Deque<String>> e : exchange.getQueryParameters().entrySet()) {
-            if (!e.getValue().isEmpty()) {
-                params.put(e.getKey(), e.getValue().getFirst());
-            }
+        try {
+            return RequestParams.read(exchange, ApiHttpHandler::scalar);
+        } catch (IllegalArgumentException e) {
+            throw new PveException(400, e.getMessage(), null);
         }
-        byte[] body = exchange.getInputStream().readAllBytes();
-        if (body.length == 0) {
-            return params;
-        }
-        String contentType = header(exchange, Headers.CONTENT_TYPE);
-        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            JsonNode json;
-            try {
-                json = Json.MAPPER.readTree(body);
-            } catch (IOException e) {
-                throw new PveException(400, "malformed JSON string", null);
-            }
-            if (json == null || !json.isObject()) {
-                throw new PveException(400, "malformed JSON body: expected an object", null);
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
-                JsonNode value = field.getValue();
-                if (value.isNull()) {
-                    continue;
-                }
-                params.put(field.getKey(), scalar(value));
-            }
-        } else {
-            String form = new String(body, StandardCharsets.UTF_8);
-            for (String pair : form.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                params.put(name, value);
-            }
-        }
-        return params;
     }
 
     private static String scalar(JsonNode value) {
@@ -255,16 +214,21 @@ public final class ApiHttpHandler implements HttpHandler {
         return value.asText();
     }
 
-    private static String decode(String text) {
-        return URLDecoder.decode(text, StandardCharsets.UTF_8);
-    }
-
     private static String header(HttpServerExchange exchange, HttpString name) {
         HeaderValues values = exchange.getRequestHeaders().get(name);
         return values == null ? null : values.getFirst();
     }
 
     private static void sendResult(HttpServerExchange exchange, ApiResult result) {
+        if (result.data() instanceof ApiResult.RawJson raw) {
+            byte[] prefix = "{\"data\":".getBytes(StandardCharsets.US_ASCII);
+            byte[] body = new byte[prefix.length + raw.json().length + 1];
+            System.arraycopy(prefix, 0, body, 0, prefix.length);
+            System.arraycopy(raw.json(), 0, body, prefix.length, raw.json().length);
+            body[body.length - 1] = '}';
+            send(exchange, 200, "OK", body);
+            return;
+        }
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("data", result.data());
         if (result.total() != 0) {

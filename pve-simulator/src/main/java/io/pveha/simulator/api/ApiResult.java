@@ -17,4 +17,13 @@ public record ApiResult(Object data, long total) {
     public static ApiResult empty() {
         return new ApiResult(null, 0);
     }
+
+    /** {@code data} already rendered as JSON (for memoized answers). */
+    public static ApiResult rawJson(byte[] json) {
+        return new ApiResult(new RawJson(json), 0);
+    }
+
+    /** JSON text to be placed as is. */
+    public record RawJson(byte[] json) {
+    }
 }

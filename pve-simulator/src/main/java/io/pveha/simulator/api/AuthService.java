@@ -56,7 +56,8 @@ public final class AuthService {
      * @throws PveException 401 {@code authentication failure}
      */
     public Login login(String username, String realm, String password) {
-        String user = realm != null && !username.contains("@") ? username + "@" + realm : username;
+        // PVE appends a given realm unconditionally: "root@pam" with realm "pam" is user "root@pam@pam".
+        String user = realm != null ? username + "@" + realm : username;
         boolean valid = user.equals("root@pam")
                 && (MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8),
                         rootPassword.getBytes(StandardCharsets.UTF_8))

@@ -80,10 +80,6 @@ public final class HttpFrontend implements NodeListener, AutoCloseable {
         return plainPort;
     }
 
-    public String host() {
-        return bindHost;
-    }
-
     /**
      * Closes or reopens a node's port. When called from a request thread (the control API), the change
      * is not awaited: closing a port waits for its request threads, including the caller's.

@@ -88,11 +88,6 @@ public final class ParamSpec {
         return this;
     }
 
-    /** Whether {@code name} is one of the VM config keys this spec accepts through {@link #vmConfigKeys()}. */
-    public boolean isConfigKey(String name) {
-        return !properties.containsKey(name) && extra.apply(name).isPresent();
-    }
-
     /**
      * Validates {@code params} and returns them normalised (booleans as {@code 0}/{@code 1}).
      *

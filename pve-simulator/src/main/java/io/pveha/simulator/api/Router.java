@@ -26,10 +26,6 @@ public final class Router {
         routes.add(route);
     }
 
-    public List<Route> routes() {
-        return List.copyOf(routes);
-    }
-
     public Optional<Match> match(String method, String path) {
         String[] segments = split(path);
         for (Route route : routes) {

@@ -16,7 +16,9 @@ import okhttp3.tls.HeldCertificate;
 /**
  * The cluster's certificates, made like PVE's: a cluster CA ({@code pve-root-ca.pem}) and one
  * certificate per node ({@code pve-ssl.pem}) signed by it, so each node has its own fingerprint. They
- * can be saved (PEM) and loaded again, so a restarted simulator keeps its fingerprints.
+ * can be saved (PEM) and loaded again, so a restarted simulator keeps its fingerprints. Keys are ECDSA
+ * P-256 rather than PVE's RSA 2048: generating RSA keys takes seconds on small machines, and TLS clients
+ * do not care.
  */
 public final class TlsMaterial {
     private final HeldCertificate ca;
@@ -34,7 +36,7 @@ public final class TlsMaterial {
                 .commonName("Proxmox Virtual Environment")
                 .organizationalUnit(clusterName)
                 .duration(3650, TimeUnit.DAYS)
-                .rsa2048()
+                .ecdsa256()
                 .build();
         Map<String, HeldCertificate> nodes = new LinkedHashMap<>();
         for (String node : nodeNames) {
@@ -46,7 +48,7 @@ public final class TlsMaterial {
                     .addSubjectAlternativeName(node)
                     .duration(730, TimeUnit.DAYS)
                     .signedBy(ca)
-                    .rsa2048()
+                    .ecdsa256()
                     .build());
         }
         return new TlsMaterial(ca, nodes);

@@ -31,14 +31,6 @@ public final class TokenRegistry {
         put(tokenId, secret, Set.copyOf(privileges));
     }
 
-    public void remove(String tokenId) {
-        tokens.remove(tokenId);
-    }
-
-    public Set<String> ids() {
-        return Set.copyOf(tokens.keySet());
-    }
-
     /** Checks {@code tokenId}/{@code secret}; empty if unknown or wrong. */
     Optional<AuthInfo> verify(String tokenId, String secret) {
         Token token = tokens.get(tokenId);

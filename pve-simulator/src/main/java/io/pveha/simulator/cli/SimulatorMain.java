@@ -90,16 +90,18 @@ public final class SimulatorMain implements Callable<Integer> {
             builder.token(token.substring(0, eq), token.substring(eq + 1));
         }
         PveSimulator sim = builder.build().start();
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sim.close();
-            stopped.countDown();
+            System.out.println("pve-simulator stopped" + (stateFile != null ? "; state saved to " + stateFile : ""));
+            System.out.flush();
+            // SIGTERM is how this program is meant to end: report success rather than 143.
+            Runtime.getRuntime().halt(0);
         }, "pve-sim-shutdown"));
         printSummary(sim, System.out);
         if (credentialsFile != null) {
             writeCredentials(sim, credentialsFile);
         }
-        stopped.await();
+        new CountDownLatch(1).await();
         return 0;
     }
 

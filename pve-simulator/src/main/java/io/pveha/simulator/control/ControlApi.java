@@ -4,20 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pveha.simulator.NodeView;
 import io.pveha.simulator.PveSimulator;
 import io.pveha.simulator.api.Json;
+import io.pveha.simulator.api.RequestParams;
 import io.pveha.simulator.faults.ApiFaults;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -105,7 +102,7 @@ public final class ControlApi implements HttpHandler {
             if (m.group(2).equals("fill")) {
                 sim.faults().fillStorage(m.group(1), p.get("node"));
             } else {
-                sim.faults().freeStorage(m.group(1));
+                sim.faults().freeStorage(m.group(1), p.get("node"));
             }
             return null;
         }
@@ -224,33 +221,9 @@ public final class ControlApi implements HttpHandler {
         return value;
     }
 
+    /** Parameters from the query string and a JSON or form body; JSON arrays become comma lists. */
     private static Map<String, String> params(HttpServerExchange exchange) throws IOException {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (Map.Entry<String, Deque<String>> e : exchange.getQueryParameters().entrySet()) {
-            params.put(e.getKey(), e.getValue().getFirst());
-        }
-        byte[] body = exchange.getInputStream().readAllBytes();
-        if (body.length == 0) {
-            return params;
-        }
-        String type = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
-        if (type != null && type.startsWith("application/json")) {
-            JsonNode json = Json.MAPPER.readTree(body);
-            for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
-                JsonNode value = field.getValue();
-                params.put(field.getKey(), value.isArray() ? joinArray(value) : value.asText());
-            }
-        } else {
-            for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return params;
+        return RequestParams.read(exchange, value -> value.isArray() ? joinArray(value) : value.asText());
     }
 
     private static String joinArray(JsonNode array) {

@@ -90,7 +90,12 @@ public final class Faults {
     }
 
     public void freeStorage(String storage) {
-        cluster.write(() -> cluster.storages().setFull(storage, null, false));
+        freeStorage(storage, null);
+    }
+
+    /** Ends a full-storage fault on one node ({@code null}: all nodes). */
+    public void freeStorage(String storage, String node) {
+        cluster.write(() -> cluster.storages().setFull(storage, node, false));
     }
 
     /** Removes every fault: API rules, pending task failures, full storages; every node back online at once. */

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +18,7 @@ public final class ClusterState {
     /** How long pmxcfs keeps status data of a node that stopped sending it (rrd_entry_is_old). */
     public static final long STATUS_STALE_AFTER_MILLIS = 5 * 60 * 1000L;
 
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final VersionedLock lock = new VersionedLock();
     private final String clusterName;
     private final Map<String, NodeState> nodes = new LinkedHashMap<>();
     private final TreeMap<Integer, VmState> vms = new TreeMap<>();
@@ -31,7 +30,7 @@ public final class ClusterState {
         this.storages = new Storages(storageDefinitions, members);
     }
 
-    public ReentrantReadWriteLock lock() {
+    public VersionedLock lock() {
         return lock;
     }
 
@@ -121,15 +120,29 @@ public final class ClusterState {
         return online * 2 > nodes.size();
     }
 
-    /** Host memory in use on {@code node}: the host itself plus every running guest. */
-    public long memoryUsed(String node) {
-        long used = NodeState.HOST_MEMORY_USED;
+    /** What a node carries: host memory in use (the host itself plus running guests) and running guests. */
+    public record NodeLoad(long memoryUsed, int runningGuests) {
+    }
+
+    /** The load of every node, in one pass over the guests. */
+    public Map<String, NodeLoad> nodeLoads() {
+        Map<String, long[]> sums = new LinkedHashMap<>();
+        nodes.keySet().forEach(name -> sums.put(name, new long[] {NodeState.HOST_MEMORY_USED, 0}));
         for (VmState vm : vms.values()) {
-            if (vm.running() && vm.node().equals(node)) {
-                used += vm.memoryBytes();
+            long[] sum = sums.get(vm.node());
+            if (vm.running() && sum != null) {
+                sum[0] += vm.memoryBytes();
+                sum[1]++;
             }
         }
-        return used;
+        Map<String, NodeLoad> loads = new LinkedHashMap<>();
+        sums.forEach((name, sum) -> loads.put(name, new NodeLoad(sum[0], (int) sum[1])));
+        return loads;
+    }
+
+    /** Host memory in use on {@code node}: the host itself plus every running guest. */
+    public long memoryUsed(String node) {
+        return nodeLoads().get(node).memoryUsed();
     }
 
     /** Whether status data about {@code node} is too old for pmxcfs to report it. */

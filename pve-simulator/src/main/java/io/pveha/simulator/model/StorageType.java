@@ -39,13 +39,4 @@ public enum StorageType {
     public boolean canLinkClone(boolean baseVolume) {
         return baseVolume;
     }
-
-    public static StorageType fromPluginType(String type) {
-        for (StorageType t : values()) {
-            if (t.pluginType.equals(type)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unsupported storage type: " + type);
-    }
 }

@@ -20,6 +20,8 @@ import java.util.TreeMap;
  */
 public final class VmState {
     private final int vmid;
+    /** The VMID as text: PVE lists guests in this (string) order. */
+    private final String vmidText;
     private String node;
     private final TreeMap<String, String> config = new TreeMap<>();
     private final TreeMap<String, String> pending = new TreeMap<>();
@@ -33,11 +35,16 @@ public final class VmState {
 
     public VmState(int vmid, String node) {
         this.vmid = vmid;
+        this.vmidText = Integer.toString(vmid);
         this.node = node;
     }
 
     public int vmid() {
         return vmid;
+    }
+
+    public String vmidText() {
+        return vmidText;
     }
 
     public String node() {

@@ -10,7 +10,9 @@ import java.util.Optional;
  * for an HA-managed VM, start/stop/shutdown/migrate only queue a request ({@code hastart},
  * {@code hastop}, {@code hamigrate} tasks) and the HA stack does the real work later.
  *
- * <p>Every method has a neutral default; the simulator's core consults all registered hooks.
+ * <p>Every method has a neutral default; the simulator's core consults all registered hooks. What
+ * {@link #haState} and {@link #haStatus} answer must change only under the state write lock: read-only
+ * answers such as {@code /cluster/resources} are memoized on the lock's version.
  */
 public interface GuestHooks {
 

@@ -42,19 +42,11 @@ final class VmCreate {
      * @param pool    resource pool to add the VM to
      */
     Task create(Caller caller, int vmid, Map<String, String> params, String storage, boolean start, String pool) {
-        Map<String, String> settings = new TreeMap<>(params);
-        validateSshKeys(settings.get("sshkeys"));
         ops.checkQuorum();
         if (pool != null) {
             throw PveException.permission("pool '" + pool + "' does not exist");
         }
-        resolveCdromAlias(settings);
-        disks.checkStorageAccess(Disks.driveSettings(settings), storage);
-        addMissingMacs(settings);
-        ops.cluster().vm(vmid).ifPresent(existing -> {
-            throw PveException.internal("unable to create VM " + vmid + " - VM " + vmid + " already exists on node '"
-                    + existing.node() + "'");
-        });
+        Map<String, String> settings = checkedSettings(vmid, params, storage);
 
         VmState vm = new VmState(vmid, caller.node());
         vm.set("lock", "create");
@@ -76,29 +68,41 @@ final class VmCreate {
 
     /**
      * Creates a VM at once, without a task: for seeding the cluster. The same checks and defaults apply;
-     * a template gets base volumes, a running VM is running right away.
+     * a template gets base volumes, a running VM is running right away (without a check of the node's
+     * free memory, so large clusters can be seeded on small hosts).
      */
     VmState createNow(String node, int vmid, Map<String, String> params, boolean running) {
-        Map<String, String> settings = new TreeMap<>(params);
-        validateSshKeys(settings.get("sshkeys"));
-        resolveCdromAlias(settings);
-        disks.checkStorageAccess(Disks.driveSettings(settings), null);
-        addMissingMacs(settings);
-        if (ops.cluster().vm(vmid).isPresent()) {
-            throw PveException.internal("unable to create VM " + vmid + " - VM " + vmid + " already exists on node '"
-                    + ops.cluster().vm(vmid).get().node() + "'");
+        Map<String, String> settings = checkedSettings(vmid, params, null);
+        boolean template = "1".equals(settings.get("template"));
+        if (running && template) {
+            throw PveException.internal("you can't start a vm if it's a template");
         }
         VmState vm = new VmState(vmid, node);
-        build(vm, settings, null, "1".equals(settings.get("template")), line -> {
+        build(vm, settings, null, template, line -> {
+            // Seeding has no task log.
         });
         ops.cluster().addVm(vm);
         if (running) {
-            if (vm.isTemplate()) {
-                throw PveException.internal("you can't start a vm if it's a template");
-            }
             vm.markRunning(ops.clock().nowMillis(), ops.newPid());
         }
         return vm;
+    }
+
+    /**
+     * What {@code create_vm} checks before forking: SSH keys, storages of new disks, a free VMID; NICs get
+     * their MACs. Returns the settings as they will be written.
+     */
+    private Map<String, String> checkedSettings(int vmid, Map<String, String> params, String storage) {
+        Map<String, String> settings = new TreeMap<>(params);
+        validateSshKeys(settings.get("sshkeys"));
+        resolveCdromAlias(settings);
+        disks.checkStorageAccess(Disks.driveSettings(settings), storage);
+        addMissingMacs(settings);
+        ops.cluster().vm(vmid).ifPresent(existing -> {
+            throw PveException.internal("unable to create VM " + vmid + " - VM " + vmid + " already exists on node '"
+                    + existing.node() + "'");
+        });
+        return settings;
     }
 
     /** The work of the {@code qmcreate} worker: allocate the disks, write the config. */

@@ -44,10 +44,6 @@ public final class Task {
         return exitStatus;
     }
 
-    public boolean failed() {
-        return exitStatus != null && !exitStatus.equals("OK") && !exitStatus.startsWith("WARNINGS: ");
-    }
-
     /** Epoch seconds of the end; 0 while running. */
     public long endTime() {
         return endTime;

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -77,7 +79,7 @@ public final class TaskEngine {
             return List.of();
         }
         List<Task> newestFirst = new ArrayList<>(tasks);
-        java.util.Collections.reverse(newestFirst);
+        Collections.reverse(newestFirst);
         return newestFirst;
     }
 
@@ -92,7 +94,7 @@ public final class TaskEngine {
     public List<Task> allTasks() {
         List<Task> all = new ArrayList<>();
         tasksByNode.values().forEach(all::addAll);
-        all.sort(java.util.Comparator.comparingLong((Task t) -> t.upid().starttime())
+        all.sort(Comparator.comparingLong((Task t) -> t.upid().starttime())
                 .thenComparing(Task::upidText));
         return all;
     }
@@ -110,15 +112,6 @@ public final class TaskEngine {
         if (execution != null) {
             execution.abort("received interrupt");
         }
-    }
-
-    /** Forgets all tasks and flocks (used when the whole simulated state is replaced). */
-    public void clear() {
-        new ArrayList<>(executions.values()).forEach(e -> e.abort("received interrupt"));
-        tasksByNode.clear();
-        tasksByUpid.clear();
-        flocks.clear();
-        injectedFailures.clear();
     }
 
     private void register(Task task) {

@@ -311,4 +311,45 @@ class QemuLifecycleIT extends SimulatorIT {
         assertThat(firstLine.body().get("total").asInt()).isGreaterThanOrEqualTo(1);
         awaitOk(active);
     }
+
+    @Test
+    void createWithStartBootsTheNewVm() {
+        String upid = api.post("/nodes/pve3/qemu", "vmid", "280", "name", "autostart", "memory", "512",
+                "start", "1").data().asText();
+        awaitOk(upid);
+        assertThat(sim.cluster().vm(280).orElseThrow().running()).isTrue();
+        assertThat(sim.cluster().task(upid).orElseThrow().log()).contains("Execute autostart");
+    }
+
+    @Test
+    void stoppingATaskInterruptsItAndCleansUp() {
+        sim.cluster().createTemplate("pve3", 281, Map.of("name", "big", "scsi0", "local-lvm:100"));
+        String clone = api.post("/nodes/pve3/qemu/281/clone", "newid", "282", "full", "1").data().asText();
+        sim.clock().advance(Duration.ofSeconds(5));
+        assertThat(api.delete("/nodes/pve3/tasks/" + clone).data().isNull()).isTrue();
+        assertThat(exitStatus(clone)).isEqualTo("received interrupt");
+        assertThat(sim.cluster().vm(282)).isEmpty();
+    }
+
+    @Test
+    void stopOverrulesARunningShutdown() {
+        sim.cluster().createRunningVm("pve3", 283, Map.of("name", "overrule"));
+        String shutdown = api.post("/nodes/pve3/qemu/283/status/shutdown").data().asText();
+        sim.clock().advance(Duration.ofSeconds(1));
+        String stop = api.post("/nodes/pve3/qemu/283/status/stop", "overrule-shutdown", "1").data().asText();
+        awaitOk(stop);
+        assertThat(sim.cluster().task(shutdown).orElseThrow().exitStatus()).isEqualTo("received interrupt");
+        assertThat(sim.cluster().task(stop).orElseThrow().log().get(0)).isEqualTo("overruled qmshutdown tasks: " + shutdown);
+        assertThat(sim.cluster().vm(283).orElseThrow().running()).isFalse();
+    }
+
+    @Test
+    void migratePreconditionListsLocalDisksAndAllowedNodes() {
+        sim.cluster().createRunningVm("pve3", 284, Map.of("name", "pre", "scsi0", "local-lvm:2", "scsi1", "ceph-vm:2"));
+        JsonNode pre = api.get("/nodes/pve3/qemu/284/migrate").data();
+        assertThat(pre.get("running").asInt()).isEqualTo(1);
+        assertThat(ClusterApiIT.names(pre.get("local_disks"), "volid"))
+                .containsExactly("local-lvm:vm-284-disk-0");
+        assertThat(pre.get("allowed_nodes").toString()).contains("pve1", "pve2").doesNotContain("pve3");
+    }
 }

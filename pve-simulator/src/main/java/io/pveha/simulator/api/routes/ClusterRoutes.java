@@ -1,8 +1,10 @@
 package io.pveha.simulator.api.routes;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.pveha.simulator.api.Access;
 import io.pveha.simulator.api.ApiRequest;
 import io.pveha.simulator.api.ApiResult;
+import io.pveha.simulator.api.Json;
 import io.pveha.simulator.api.ParamSpec;
 import io.pveha.simulator.api.Route;
 import io.pveha.simulator.api.Router;
@@ -13,11 +15,15 @@ import io.pveha.simulator.model.StorageDefinition;
 import io.pveha.simulator.model.StoragePool;
 import io.pveha.simulator.model.VmState;
 import io.pveha.simulator.tasks.Task;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@code /version} and {@code /cluster/...}: status, resources, next free VMID, recent tasks. */
 public final class ClusterRoutes {
@@ -25,6 +31,16 @@ public final class ClusterRoutes {
     private static final int CLUSTER_TASKS_PER_NODE = 50;
 
     private final RouteContext ctx;
+    /**
+     * Rendered {@code /cluster/resources} answers. The answer is a function of the state (its lock
+     * version), the simulated second (uptimes) and what the caller may see; pollers of a large cluster
+     * get the same bytes until one of these changes, as PVE serves them from a cache updated by pvestatd.
+     */
+    private final ConcurrentHashMap<ResourcesKey, byte[]> resourcesCache = new ConcurrentHashMap<>();
+
+    private record ResourcesKey(long version, long second, String type, boolean vmAudit, boolean sysAudit,
+            boolean storageAudit) {
+    }
 
     private ClusterRoutes(RouteContext ctx) {
         this.ctx = ctx;
@@ -32,7 +48,7 @@ public final class ClusterRoutes {
 
     public static void register(Router router, RouteContext ctx) {
         ClusterRoutes routes = new ClusterRoutes(ctx);
-        router.register(Route.get("/version").handler(r -> routes.version()));
+        router.register(Route.get("/version").handler(r -> ApiResult.of(Views.version())));
         router.register(Route.get("/cluster/status").access(Access.perm("/", "Sys.Audit"))
                 .handler(routes::status));
         router.register(Route.get("/cluster/resources")
@@ -41,14 +57,6 @@ public final class ClusterRoutes {
         router.register(Route.get("/cluster/nextid").params(ParamSpec.create().optionalVmid("vmid"))
                 .handler(routes::nextId));
         router.register(Route.get("/cluster/tasks").handler(routes::tasks));
-    }
-
-    private ApiResult version() {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("version", RouteContext.VERSION);
-        data.put("release", RouteContext.RELEASE);
-        data.put("repoid", RouteContext.REPOID);
-        return ApiResult.of(data);
     }
 
     private ApiResult status(ApiRequest request) {
@@ -82,48 +90,67 @@ public final class ClusterRoutes {
      * SDN zones. Guests and storages of an unreachable node keep their last state for five minutes.
      */
     private ApiResult resources(ApiRequest request) {
+        ResourcesKey key = new ResourcesKey(ctx.cluster().lock().version(), ctx.clock().nowEpochSeconds(),
+                request.param("type"), Access.has(request.auth(), "VM.Audit"), Access.has(request.auth(), "Sys.Audit"),
+                Access.has(request.auth(), "Datastore.Audit"));
+        if (resourcesCache.size() > 16) {
+            resourcesCache.keySet().removeIf(k -> k.version() != key.version() || k.second() != key.second());
+        }
+        // computeIfAbsent renders once while concurrent pollers of the same answer wait for it.
+        return ApiResult.rawJson(resourcesCache.computeIfAbsent(key, k -> renderResources(request)));
+    }
+
+    private byte[] renderResources(ApiRequest request) {
         String type = request.param("type");
         ClusterState cluster = ctx.cluster();
         long now = ctx.clock().nowMillis();
-        List<Map<String, Object>> result = new ArrayList<>();
-        if ((type == null || type.equals("vm")) && Access.has(request.auth(), "VM.Audit")) {
-            List<VmState> vms = new ArrayList<>(cluster.vms());
-            vms.sort(Comparator.comparing(vm -> Integer.toString(vm.vmid())));
-            for (VmState vm : vms) {
-                NodeState node = cluster.requireNode(vm.node());
-                result.add(Views.vmResource(vm, node, now, cluster.statusStale(node, now), ctx.ops().hooks()));
-            }
-        }
-        if (type == null || type.equals("node")) {
-            boolean audit = Access.has(request.auth(), "Sys.Audit");
-            for (NodeState node : cluster.nodes()) {
-                Map<String, Object> entry = Views.nodeResource(node, cluster, now);
-                if (!audit) {
-                    List.of("uptime", "cpu", "mem", "disk", "maxcpu", "maxmem", "maxdisk").forEach(entry::remove);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartArray();
+            if ((type == null || type.equals("vm")) && Access.has(request.auth(), "VM.Audit")) {
+                List<VmState> vms = new ArrayList<>(cluster.vms());
+                vms.sort(Comparator.comparing(VmState::vmidText));
+                for (VmState vm : vms) {
+                    NodeState node = cluster.requireNode(vm.node());
+                    Views.writeVmResource(g, vm, node, now, cluster.statusStale(node, now), ctx.ops().hooks());
                 }
-                result.add(entry);
             }
-        }
-        if ((type == null || type.equals("storage")) && Access.has(request.auth(), "Datastore.Audit")) {
-            for (StorageDefinition def : cluster.storages().definitions()) {
+            if (type == null || type.equals("node")) {
+                boolean audit = Access.has(request.auth(), "Sys.Audit");
+                Map<String, ClusterState.NodeLoad> loads = cluster.nodeLoads();
                 for (NodeState node : cluster.nodes()) {
-                    StoragePool pool = cluster.storages().pool(def.id(), node.name());
-                    result.add(Views.storageResource(pool, node, cluster.statusStale(node, now)));
+                    Map<String, Object> entry = Views.nodeResource(node, loads.get(node.name()),
+                            cluster.statusStale(node, now), now);
+                    if (!audit) {
+                        List.of("uptime", "cpu", "mem", "disk", "maxcpu", "maxmem", "maxdisk").forEach(entry::remove);
+                    }
+                    g.writeObject(entry);
                 }
             }
-        }
-        if (type == null || type.equals("sdn")) {
-            for (NodeState node : cluster.nodes()) {
-                Map<String, Object> zone = new LinkedHashMap<>();
-                zone.put("id", "sdn/" + node.name() + "/localnetwork");
-                zone.put("sdn", "localnetwork");
-                zone.put("node", node.name());
-                zone.put("type", "sdn");
-                zone.put("status", cluster.statusStale(node, now) ? "unknown" : "ok");
-                result.add(zone);
+            if ((type == null || type.equals("storage")) && Access.has(request.auth(), "Datastore.Audit")) {
+                for (StorageDefinition def : cluster.storages().definitions()) {
+                    for (NodeState node : cluster.nodes()) {
+                        StoragePool pool = cluster.storages().pool(def.id(), node.name());
+                        g.writeObject(Views.storageResource(pool, node, cluster.statusStale(node, now)));
+                    }
+                }
             }
+            if (type == null || type.equals("sdn")) {
+                for (NodeState node : cluster.nodes()) {
+                    Map<String, Object> zone = new LinkedHashMap<>();
+                    zone.put("id", "sdn/" + node.name() + "/localnetwork");
+                    zone.put("sdn", "localnetwork");
+                    zone.put("node", node.name());
+                    zone.put("type", "sdn");
+                    zone.put("status", cluster.statusStale(node, now) ? "unknown" : "ok");
+                    g.writeObject(zone);
+                }
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot render /cluster/resources", e);
         }
-        return ApiResult.of(result);
+        return out.toByteArray();
     }
 
     /** The lowest free VMID from 100 (a string, as PVE returns it), or a check of a given one. */

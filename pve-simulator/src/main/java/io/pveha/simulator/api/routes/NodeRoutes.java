@@ -34,7 +34,7 @@ public final class NodeRoutes {
                 .handler(routes::status));
         router.register(Route.get("/nodes/{node}/version").proxied()
                 .params(ParamSpec.create().node())
-                .handler(r -> routes.version()));
+                .handler(r -> ApiResult.of(Views.version())));
     }
 
     private ApiResult nodes(ApiRequest request) {
@@ -42,8 +42,10 @@ public final class NodeRoutes {
         long now = ctx.clock().nowMillis();
         boolean audit = Access.has(request.auth(), "Sys.Audit");
         List<Map<String, Object>> result = new ArrayList<>();
+        Map<String, ClusterState.NodeLoad> loads = cluster.nodeLoads();
         for (NodeState node : cluster.nodes()) {
-            Map<String, Object> entry = Views.nodeResource(node, cluster, now);
+            Map<String, Object> entry = Views.nodeResource(node, loads.get(node.name()),
+                    cluster.statusStale(node, now), now);
             entry.remove("cgroup-mode");
             if (!audit) {
                 List.of("uptime", "cpu", "mem", "disk", "maxcpu", "maxmem", "maxdisk").forEach(entry::remove);
@@ -103,14 +105,6 @@ public final class NodeRoutes {
         rootfs.put("used", node.rootfsUsed());
         rootfs.put("free", node.rootfsTotal() - node.rootfsUsed());
         data.put("rootfs", rootfs);
-        return ApiResult.of(data);
-    }
-
-    private ApiResult version() {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("version", RouteContext.VERSION);
-        data.put("release", RouteContext.RELEASE);
-        data.put("repoid", RouteContext.REPOID);
         return ApiResult.of(data);
     }
 

@@ -20,6 +20,7 @@ import io.pveha.simulator.tasks.Task;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -354,7 +355,7 @@ public final class QemuRoutes {
             if (!VmConfigSchema.isNet(e.getKey())) {
                 continue;
             }
-            String mac = PropertyString.parse(e.getValue(), "model").getOrDefault("macaddr", "").toLowerCase();
+            String mac = PropertyString.parse(e.getValue(), "model").getOrDefault("macaddr", "").toLowerCase(Locale.ROOT);
             int n = Integer.parseInt(e.getKey().substring(3));
             interfaces.add(agentNic("eth" + index++, mac, guestAddress(vm, n), 24));
         }

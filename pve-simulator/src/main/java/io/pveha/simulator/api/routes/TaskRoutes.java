@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -82,7 +83,7 @@ public final class TaskRoutes {
     private static boolean matches(ApiRequest request, Task task, boolean auditor, Set<String> statuses) {
         Upid upid = task.upid();
         String userfilter = request.param("userfilter");
-        if (userfilter != null && !upid.user().toLowerCase().contains(userfilter.toLowerCase())) {
+        if (userfilter != null && !upid.user().toLowerCase(Locale.ROOT).contains(userfilter.toLowerCase(Locale.ROOT))) {
             return false;
         }
         if (!auditor && !ownedBy(task, request.auth())) {
@@ -128,7 +129,7 @@ public final class TaskRoutes {
         }
         Set<String> chosen = new HashSet<>();
         for (String part : filter.split("[,;\\s]+")) {
-            chosen.add(part.toLowerCase());
+            chosen.add(part.toLowerCase(Locale.ROOT));
         }
         return chosen;
     }

@@ -1,5 +1,6 @@
 package io.pveha.simulator.api.routes;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.Drive;
 import io.pveha.simulator.model.NodeState;
@@ -11,6 +12,7 @@ import io.pveha.simulator.ops.GuestHooks;
 import io.pveha.simulator.ops.OpsSupport;
 import io.pveha.simulator.tasks.Task;
 import io.pveha.simulator.tasks.Upid;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,26 +28,51 @@ final class Views {
     private Views() {
     }
 
+    /** {@code GET /version} and {@code GET /nodes/{node}/version}. */
+    static Map<String, Object> version() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("version", RouteContext.VERSION);
+        data.put("release", RouteContext.RELEASE);
+        data.put("repoid", RouteContext.REPOID);
+        return data;
+    }
+
+    /** Usage figures of a guest, derived from VMID and uptime so answers are stable. */
+    private record Usage(boolean running, long uptime, int cpus, long maxmem, long mem, long maxdisk, long netin,
+            long netout, long diskread, long diskwrite, double cpu) {
+
+        static Usage of(VmState vm, NodeState node, long nowMillis) {
+            boolean running = vm.running();
+            long uptime = running ? Math.max(0, (nowMillis - vm.startedAtMillis()) / 1000) : 0;
+            return new Usage(running, uptime, Math.min(vm.cpus(), node.cpus()), vm.memoryBytes(),
+                    running ? memoryInUse(vm.vmid(), vm.memoryBytes()) : 0, vm.bootDiskSize(),
+                    running ? uptime * (2_000 + (vm.vmid() % 97) * 31L) : 0,
+                    running ? uptime * (700 + (vm.vmid() % 89) * 13L) : 0,
+                    running ? 180_000_000L + uptime * 4_096 : 0,
+                    running ? 40_000_000L + uptime * 2_048 : 0,
+                    running ? cpuLoad(vm) : 0);
+        }
+    }
+
     /** {@code GET /nodes/{node}/qemu} entry ({@code vmstatus}). */
     static Map<String, Object> vmListEntry(VmState vm, NodeState node, long nowMillis) {
+        Usage u = Usage.of(vm, node, nowMillis);
         Map<String, Object> d = new LinkedHashMap<>();
-        boolean running = vm.running();
-        long uptime = running ? Math.max(0, (nowMillis - vm.startedAtMillis()) / 1000) : 0;
         d.put("vmid", vm.vmid());
-        d.put("status", running ? "running" : "stopped");
+        d.put("status", u.running() ? "running" : "stopped");
         d.put("name", vm.name());
-        d.put("cpus", Math.min(vm.cpus(), node.cpus()));
-        d.put("maxmem", vm.memoryBytes());
-        d.put("mem", running ? memoryInUse(vm) : 0);
-        d.put("maxdisk", vm.bootDiskSize());
+        d.put("cpus", u.cpus());
+        d.put("maxmem", u.maxmem());
+        d.put("mem", u.mem());
+        d.put("maxdisk", u.maxdisk());
         d.put("disk", 0);
-        d.put("netin", running ? uptime * (2_000 + (vm.vmid() % 97) * 31L) : 0);
-        d.put("netout", running ? uptime * (700 + (vm.vmid() % 89) * 13L) : 0);
-        d.put("diskread", running ? 180_000_000L + uptime * 4_096 : 0);
-        d.put("diskwrite", running ? 40_000_000L + uptime * 2_048 : 0);
-        d.put("uptime", uptime);
-        d.put("cpu", running ? cpuLoad(vm) : 0);
-        if (running) {
+        d.put("netin", u.netin());
+        d.put("netout", u.netout());
+        d.put("diskread", u.diskread());
+        d.put("diskwrite", u.diskwrite());
+        d.put("uptime", u.uptime());
+        d.put("cpu", u.cpu());
+        if (u.running()) {
             d.put("pid", vm.pid());
         }
         if (vm.isTemplate()) {
@@ -72,7 +99,7 @@ final class Views {
         }
         if (running) {
             long maxmem = vm.memoryBytes();
-            long used = memoryInUse(vm);
+            long used = memoryInUse(vm.vmid(), maxmem);
             d.put("running-machine", OpsSupport.MACHINE);
             d.put("running-qemu", OpsSupport.QEMU_VERSION);
             d.put("balloon", maxmem);
@@ -114,62 +141,69 @@ final class Views {
     }
 
     /**
-     * {@code /cluster/resources} guest entry ({@code extract_vm_stats}). For a guest on an unreachable
-     * node the last reported state is kept until it is five minutes old; then only the identity remains.
+     * Writes the {@code /cluster/resources} guest entry ({@code extract_vm_stats}) straight to JSON: with
+     * thousands of guests, building maps first costs more than the rest of the answer. For a guest on an
+     * unreachable node the last reported state is kept until it is five minutes old; then only the
+     * identity remains.
      */
-    static Map<String, Object> vmResource(VmState vm, NodeState node, long nowMillis, boolean stale,
-            List<GuestHooks> hooks) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("id", "qemu/" + vm.vmid());
-        e.put("vmid", vm.vmid());
-        e.put("node", vm.node());
-        e.put("type", "qemu");
+    static void writeVmResource(JsonGenerator g, VmState vm, NodeState node, long nowMillis, boolean stale,
+            List<GuestHooks> hooks) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", "qemu/" + vm.vmidText());
+        g.writeNumberField("vmid", vm.vmid());
+        g.writeStringField("node", vm.node());
+        g.writeStringField("type", "qemu");
         if (stale) {
-            e.put("status", "unknown");
+            g.writeStringField("status", "unknown");
         } else {
-            boolean running = vm.reportedRunning().orElse(vm.running());
-            long uptime = vm.running() ? Math.max(0, (nowMillis - vm.startedAtMillis()) / 1000) : 0;
-            Map<String, Object> live = vmListEntry(vm, node, nowMillis);
-            e.put("uptime", uptime);
-            e.put("name", vm.name());
-            e.put("status", running ? "running" : "stopped");
-            e.put("template", vm.isTemplate() ? 1 : 0);
-            e.put("maxcpu", live.get("cpus"));
-            e.put("cpu", live.get("cpu"));
-            e.put("maxmem", live.get("maxmem"));
-            e.put("mem", live.get("mem"));
-            e.put("maxdisk", live.get("maxdisk"));
-            e.put("disk", 0);
-            e.put("netin", live.get("netin"));
-            e.put("netout", live.get("netout"));
-            e.put("diskread", live.get("diskread"));
-            e.put("diskwrite", live.get("diskwrite"));
+            Usage u = Usage.of(vm, node, nowMillis);
+            boolean running = vm.reportedRunning().orElse(u.running());
+            g.writeNumberField("uptime", u.uptime());
+            g.writeStringField("name", vm.name());
+            g.writeStringField("status", running ? "running" : "stopped");
+            g.writeNumberField("template", vm.isTemplate() ? 1 : 0);
+            g.writeNumberField("maxcpu", u.cpus());
+            g.writeNumberField("cpu", u.cpu());
+            g.writeNumberField("maxmem", u.maxmem());
+            g.writeNumberField("mem", u.mem());
+            g.writeNumberField("maxdisk", u.maxdisk());
+            g.writeNumberField("disk", 0);
+            g.writeNumberField("netin", u.netin());
+            g.writeNumberField("netout", u.netout());
+            g.writeNumberField("diskread", u.diskread());
+            g.writeNumberField("diskwrite", u.diskwrite());
         }
-        vm.lock().ifPresent(lock -> e.put("lock", lock));
-        vm.get("tags").ifPresent(tags -> e.put("tags", tags));
+        Optional<String> lock = vm.lock();
+        if (lock.isPresent()) {
+            g.writeStringField("lock", lock.get());
+        }
+        Optional<String> tags = vm.get("tags");
+        if (tags.isPresent()) {
+            g.writeStringField("tags", tags.get());
+        }
         for (GuestHooks hook : hooks) {
             Optional<String> state = hook.haState(vm.vmid());
             if (state.isPresent()) {
-                e.put("hastate", state.get());
+                g.writeStringField("hastate", state.get());
                 break;
             }
         }
-        return e;
+        g.writeEndObject();
     }
 
     /** Node entry of {@code /nodes} and {@code /cluster/resources} ({@code extract_node_stats}). */
-    static Map<String, Object> nodeResource(NodeState node, ClusterState cluster, long nowMillis) {
+    static Map<String, Object> nodeResource(NodeState node, ClusterState.NodeLoad load, boolean stale,
+            long nowMillis) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", "node/" + node.name());
         e.put("node", node.name());
         e.put("type", "node");
-        boolean stale = cluster.statusStale(node, nowMillis);
         e.put("status", node.online() ? "online" : "offline");
         if (!stale) {
             if (node.online()) {
                 e.put("uptime", Math.max(0, (nowMillis - node.bootedAtMillis()) / 1000));
-                e.put("cpu", nodeCpu(node, cluster));
-                e.put("mem", cluster.memoryUsed(node.name()));
+                e.put("cpu", Math.min(1.0, (10 + load.runningGuests() * 4) / 1000.0));
+                e.put("mem", load.memoryUsed());
                 e.put("disk", node.rootfsUsed());
             }
             e.put("level", "");
@@ -294,18 +328,14 @@ final class Views {
         return "1".equals(enabled);
     }
 
-    private static long memoryInUse(VmState vm) {
-        return (long) (vm.memoryBytes() * (0.35 + (vm.vmid() % 7) * 0.05));
+    private static long memoryInUse(int vmid, long maxmem) {
+        return (long) (maxmem * (0.35 + (vmid % 7) * 0.05));
     }
 
     private static double cpuLoad(VmState vm) {
-        return 0.01 + (vm.vmid() % 13) / 200.0;
+        return (20 + (vm.vmid() % 13) * 10) / 2000.0;
     }
 
-    private static double nodeCpu(NodeState node, ClusterState cluster) {
-        long running = cluster.vmsOn(node.name()).stream().filter(VmState::running).count();
-        return Math.min(1.0, 0.01 + running * 0.004);
-    }
 
     private static Map<String, Object> blockstat(VmState vm, long read, long written) {
         Map<String, Object> stats = new LinkedHashMap<>();
