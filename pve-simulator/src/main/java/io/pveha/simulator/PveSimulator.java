@@ -284,6 +284,8 @@ public final class PveSimulator implements AutoCloseable {
         if (store != null) {
             autosave();
         }
+        // Requests held by a hang fault would keep the HTTP servers from stopping.
+        faults.api().clear();
         if (frontend != null) {
             frontend.close();
         }

@@ -65,8 +65,14 @@ public final class ApiFaults {
         return List.copyOf(rules);
     }
 
+    /** Removes one rule; removing a hang lets the requests it holds go on. */
     public boolean remove(long id) {
-        return rules.removeIf(r -> r.id() == id);
+        boolean hang = rules.stream().anyMatch(r -> r.id() == id && r.kind() == Kind.HANG);
+        boolean removed = rules.removeIf(r -> r.id() == id);
+        if (hang) {
+            hangRelease.getAndSet(new CountDownLatch(1)).countDown();
+        }
+        return removed;
     }
 
     /** Removes every rule and lets hanging requests go on. */
