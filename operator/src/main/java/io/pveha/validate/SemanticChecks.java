@@ -1,0 +1,105 @@
+package io.pveha.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pveha.api.lb.LoadBalancerPair;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks of one object that its schema cannot express. They recognise fields by their schema, so a new field
+ * of the same sort is covered without code here: every string with the calendar-event pattern is parsed as a
+ * PVE calendar event, every metav1.LabelSelector is validated like Kubernetes validates selectors.
+ * Only values that passed the schema are looked at, so these never repeat a schema error.
+ */
+final class SemanticChecks {
+    private SemanticChecks() {
+    }
+
+    static void check(JsonNode object, String kind, Schema root, List<Finding> out) {
+        JsonNode spec = object.get("spec");
+        Schema specSchema = root.properties.get("spec");
+        if (spec != null && spec.isObject() && specSchema != null) {
+            walk(spec, specSchema, "spec", out);
+        }
+        if (LoadBalancerPair.KIND.equals(kind) && spec != null && spec.isObject()) {
+            selectorsNeedCluster(spec, out);
+        }
+    }
+
+    private static void walk(JsonNode data, Schema schema, String path, List<Finding> out) {
+        if (data.isTextual() && SpecValidator.CALENDAR_EVENT_PATTERN.equals(schema.patternText)
+                && schema.pattern.matcher(data.asText()).find()) {
+            CalendarEvents.check(data.asText()).ifPresent(reason -> out.add(Finding.error(
+                    FieldError.invalid(path, data.asText(), "not a valid PVE calendar event: " + reason))));
+        }
+        if (data.isObject() && schema.isLabelSelector()) {
+            checkSelector(data, path, out);
+            return;
+        }
+        if (data.isObject()) {
+            for (Map.Entry<String, Schema> property : schema.properties.entrySet()) {
+                JsonNode child = data.get(property.getKey());
+                if (child != null) {
+                    walk(child, property.getValue(), FieldPaths.child(path, property.getKey()), out);
+                }
+            }
+        } else if (data.isArray() && schema.items != null) {
+            for (int i = 0; i < data.size(); i++) {
+                walk(data.get(i), schema.items, FieldPaths.index(path, i), out);
+            }
+        }
+    }
+
+    private static void checkSelector(JsonNode selector, String path, List<Finding> out) {
+        if (!wellTyped(selector)) {
+            return;
+        }
+        List<FieldError> errors = new ArrayList<>();
+        LabelSelectors.validate(selector, path, errors);
+        errors.forEach(e -> out.add(Finding.error(e)));
+        if (LabelSelectors.isEmpty(selector)) {
+            out.add(Finding.warning(FieldError.invalid(path, FieldError.OMIT,
+                    "an empty selector selects every HaVm in the namespace")));
+        }
+    }
+
+    /** Only selectors whose parts have the schema's types are checked further (the schema reported the rest). */
+    private static boolean wellTyped(JsonNode selector) {
+        JsonNode labels = selector.path("matchLabels");
+        JsonNode expressions = selector.path("matchExpressions");
+        if (!labels.isMissingNode() && !labels.isObject()) {
+            return false;
+        }
+        if (!expressions.isMissingNode() && !expressions.isArray()) {
+            return false;
+        }
+        for (JsonNode value : labels) {
+            if (!value.isTextual()) {
+                return false;
+            }
+        }
+        for (JsonNode expression : expressions) {
+            if (!expression.isObject() || !expression.path("values").isMissingNode() && !expression.path("values").isArray()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** HaVms live in a ProxmoxCluster: a LoadBalancerPair that selects HaVms must say which cluster. */
+    private static void selectorsNeedCluster(JsonNode spec, List<Finding> out) {
+        if (spec.has("clusterRef")) {
+            return;
+        }
+        JsonNode services = spec.path("services");
+        for (int i = 0; i < services.size(); i++) {
+            if (services.get(i).path("backends").has("haVmSelector")) {
+                out.add(Finding.error(FieldError.required("spec.clusterRef", "spec.services[" + i
+                        + "].backends.haVmSelector selects HaVms, so the ProxmoxCluster they live in must be named")));
+                return;
+            }
+        }
+    }
+}
