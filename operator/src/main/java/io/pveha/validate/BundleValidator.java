@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * Validates a set of documents as one platform: every document on its own (pveha.io kinds with
@@ -126,22 +125,27 @@ public final class BundleValidator {
         return namespaced && ref.namespace().isEmpty() ? ref.withNamespace(options.defaultNamespace()) : ref;
     }
 
-    /** The documents of the input by identity. */
+    /**
+     * The documents of the input by identity, HaVms by cluster, and "claims" of things that must be unique
+     * (a VMID in a cluster, a PVE endpoint, a port on a VIP...). Checks run in input order, so the first
+     * claimant of a key is the earlier document. Lookups are hash-based: ten thousand documents stay linear.
+     */
     private static final class Index {
         private final Map<String, Doc> byId = new LinkedHashMap<>();
         private final Map<Integer, Doc> earlier = new HashMap<>();
-        private final List<Doc> all;
+        private final Map<String, List<Doc>> vmsByCluster = new HashMap<>();
+        private final Map<String, Doc> claims = new HashMap<>();
 
         Index(List<Doc> docs) {
-            this.all = docs;
             for (Doc doc : docs) {
                 if (doc.name().isEmpty() || doc.kind().isEmpty()) {
                     continue;
                 }
-                String id = id(doc.kind(), doc.namespace(), doc.name());
-                Doc first = byId.putIfAbsent(id, doc);
+                Doc first = byId.putIfAbsent(id(doc.kind(), doc.namespace(), doc.name()), doc);
                 if (first != null) {
                     earlier.put(doc.ordinal(), first);
+                } else if (doc.kind().equals(HaVm.KIND)) {
+                    vmsByCluster.computeIfAbsent(doc.namespace() + "/" + doc.clusterName(), k -> new ArrayList<>()).add(doc);
                 }
             }
         }
@@ -158,9 +162,14 @@ public final class BundleValidator {
             return Optional.ofNullable(earlier.get(doc.ordinal()));
         }
 
-        List<Doc> ofKind(String kind, Predicate<Doc> filter) {
-            return all.stream().filter(d -> d.kind().equals(kind) && byId.get(id(d.kind(), d.namespace(), d.name())) == d)
-                    .filter(filter).toList();
+        List<Doc> vmsOf(String namespace, String cluster) {
+            return vmsByCluster.getOrDefault(namespace + "/" + cluster, List.of());
+        }
+
+        /** Claims {@code key} for {@code doc}; returns the other document that claimed it first, if any. */
+        Optional<Doc> claim(String key, Doc doc) {
+            Doc first = claims.putIfAbsent(key, doc);
+            return first == null || first == doc ? Optional.empty() : Optional.of(first);
         }
     }
 
@@ -279,8 +288,7 @@ public final class BundleValidator {
             for (int i = 0; i < endpoints.size(); i++) {
                 String endpoint = normalizeEndpoint(endpoints.get(i).asText());
                 int at = i;
-                index.ofKind(ProxmoxCluster.KIND, other -> other.ordinal() < doc.ordinal()).stream()
-                        .filter(other -> hasEndpoint(other, endpoint)).findFirst()
+                index.claim("endpoint " + endpoint, doc)
                         .ifPresent(other -> addCross(Severity.ERROR, FieldError.duplicate("spec.endpoints[" + at + "]", endpoints.get(at).asText(),
                                 "also an endpoint of ProxmoxCluster " + other.namespace() + "/" + other.name() + " ("
                                         + other.where("spec.endpoints") + "); one PVE cluster must be managed by one ProxmoxCluster")));
@@ -290,15 +298,6 @@ public final class BundleValidator {
             secret(credentials, "spec.credentialsSecretRef", "tokenSecretKey", ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_SECRET_KEY, index);
             secret(doc.spec().path("tls").path("caSecretRef"), "spec.tls.caSecretRef", "key",
                     ProxmoxClusterSpec.Tls.DEFAULT_CA_KEY, index);
-        }
-
-        private boolean hasEndpoint(Doc cluster, String endpoint) {
-            for (JsonNode e : cluster.spec().path("endpoints")) {
-                if (normalizeEndpoint(e.asText()).equals(endpoint)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         private String normalizeEndpoint(String endpoint) {
@@ -340,9 +339,7 @@ public final class BundleValidator {
             }
             JsonNode vmid = spec.path("vmid");
             if (vmid.isIntegralNumber()) {
-                index.ofKind(HaVm.KIND, other -> other.ordinal() < doc.ordinal() && other.namespace().equals(doc.namespace())
-                                && other.clusterName().equals(doc.clusterName()) && other.spec().path("vmid").equals(vmid))
-                        .stream().findFirst()
+                index.claim("vmid " + doc.namespace() + "/" + doc.clusterName() + "/" + vmid.asLong(), doc)
                         .ifPresent(other -> addCross(Severity.ERROR, FieldError.duplicate("spec.vmid", vmid.asLong(), "also the VMID of HaVm "
                                 + other.namespace() + "/" + other.name() + " (" + other.where("spec.vmid") + ") in ProxmoxCluster "
                                 + GoFormat.quote(doc.clusterName()))));
@@ -374,9 +371,7 @@ public final class BundleValidator {
             }
             cluster(index);
             String pool = poolName(doc);
-            index.ofKind(CephPool.KIND, other -> other.ordinal() < doc.ordinal() && other.namespace().equals(doc.namespace())
-                            && other.clusterName().equals(doc.clusterName()) && poolName(other).equals(pool))
-                    .stream().findFirst()
+            index.claim("pool " + doc.namespace() + "/" + doc.clusterName() + "/" + pool, doc)
                     .ifPresent(other -> addCross(Severity.ERROR, FieldError.duplicate(doc.spec().has("poolName") ? "spec.poolName" : "metadata.name",
                             pool, "CephPool " + other.namespace() + "/" + other.name() + " (" + other.where()
                                     + ") manages the same Ceph pool")));
@@ -399,8 +394,8 @@ public final class BundleValidator {
 
         /** HaVms of this document's cluster that the selector selects; reports an empty selection. */
         private List<Doc> selected(JsonNode selector, String path, Index index) {
-            List<Doc> vms = index.ofKind(HaVm.KIND, vm -> vm.namespace().equals(doc.namespace())
-                    && vm.clusterName().equals(doc.clusterName()) && LabelSelectors.matches(selector, labels(vm)));
+            List<Doc> vms = index.vmsOf(doc.namespace(), doc.clusterName()).stream()
+                    .filter(vm -> LabelSelectors.matches(selector, labels(vm))).toList();
             if (vms.isEmpty()) {
                 addCross(Severity.ERROR, FieldError.notFound(path, LabelSelectors.describe(selector), "selects no HaVm of ProxmoxCluster "
                         + GoFormat.quote(doc.clusterName()) + " in namespace " + GoFormat.quote(doc.namespace()) + " in the input"));
@@ -447,24 +442,21 @@ public final class BundleValidator {
         private void checkVip(Index index, JsonNode services) {
             JsonNode vip = doc.spec().path("vip").path("address");
             JsonNode routerId = doc.spec().path("vip").path("virtualRouterId");
-            for (Doc other : index.ofKind(LoadBalancerPair.KIND, o -> o.ordinal() < doc.ordinal())) {
-                if (vip.isTextual() && other.spec().path("vip").path("address").asText().equals(vip.asText())) {
-                    for (int i = 0; i < services.size(); i++) {
-                        JsonNode port = services.get(i).path("port");
-                        for (JsonNode otherService : other.spec().path("services")) {
-                            if (port.isIntegralNumber() && otherService.path("port").equals(port)) {
-                                addCross(Severity.ERROR, FieldError.duplicate("spec.services[" + i + "].port", port.asLong(), "VIP "
-                                        + vip.asText() + " already serves this port for LoadBalancerPair "
-                                        + other.namespace() + "/" + other.name() + " (" + other.where("spec.services") + ")"));
-                            }
-                        }
-                    }
+            for (int i = 0; i < services.size(); i++) {
+                JsonNode port = services.get(i).path("port");
+                if (vip.isTextual() && port.isIntegralNumber()) {
+                    String path = "spec.services[" + i + "].port";
+                    index.claim("vip " + vip.asText() + ":" + port.asLong(), doc).ifPresent(other -> addCross(Severity.ERROR,
+                            FieldError.duplicate(path, port.asLong(), "VIP " + vip.asText()
+                                    + " already serves this port for LoadBalancerPair " + other.namespace() + "/"
+                                    + other.name() + " (" + other.where("spec.services") + ")")));
                 }
-                if (routerId.isIntegralNumber() && other.spec().path("vip").path("virtualRouterId").equals(routerId)) {
-                    addCross(Severity.WARNING, FieldError.duplicate("spec.vip.virtualRouterId", routerId.asLong(),
-                            "LoadBalancerPair " + other.namespace() + "/" + other.name() + " (" + other.where("spec.vip.virtualRouterId")
-                                    + ") uses the same VRRP router id; on one network segment they conflict"));
-                }
+            }
+            if (routerId.isIntegralNumber()) {
+                index.claim("vrrp " + routerId.asLong(), doc).ifPresent(other -> addCross(Severity.WARNING,
+                        FieldError.duplicate("spec.vip.virtualRouterId", routerId.asLong(), "LoadBalancerPair "
+                                + other.namespace() + "/" + other.name() + " (" + other.where("spec.vip.virtualRouterId")
+                                + ") uses the same VRRP router id; on one network segment they conflict")));
             }
         }
 
