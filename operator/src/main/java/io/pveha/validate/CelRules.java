@@ -6,8 +6,10 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
+import dev.cel.common.CelProtoAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.navigation.CelNavigableAst;
@@ -19,8 +21,10 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
+import dev.cel.expr.CheckedExpr;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -44,6 +48,10 @@ import java.util.Optional;
  * </ul>
  * Not implemented: the runtime cost budget, optionalOldSelf and the Kubernetes-only CEL libraries (quantity,
  * url, ip, cidr, format, k8s lists); a rule using one of those fails to compile at load time.
+ * <p>
+ * Type-checking is what makes start-up slow on a cold JVM (about a second for our rules), so the build
+ * type-checks the bundled rules once and stores the checked expressions ({@link CelAstCache}); a rule found
+ * there with the same location and text only needs a program. Anything not in the cache is compiled here.
  * Compiled programs are immutable; evaluation is thread-safe.
  */
 final class CelRules {
@@ -52,6 +60,14 @@ final class CelRules {
             .enableRegexPartialMatch(true)
             .build();
 
+    /** One runtime for programs made from precompiled checked expressions; they need no declarations. */
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+            .setOptions(OPTIONS)
+            .addLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS))
+            .build();
+
+    private final Map<String, byte[]> precompiled;
+    private final Map<String, CelAbstractSyntaxTree> checked = new LinkedHashMap<>();
     private final Map<Schema, List<CompiledRule>> rulesByNode = new IdentityHashMap<>();
     private final Map<Schema, CelType> types = new IdentityHashMap<>();
     private final Map<String, CelType> structsByName = new LinkedHashMap<>();
@@ -71,9 +87,26 @@ final class CelRules {
                                 CelRuntime.Program messageProgram, boolean usesOldSelf) {
     }
 
-    /** Compiles every rule below {@code root}; throws IllegalStateException naming the first rule that fails. */
-    CelRules(Schema root) {
+    /**
+     * Prepares every rule below {@code root}, from {@code precompiled} checked expressions (keyed by
+     * {@link #cacheKey}) where present, else by compiling; throws IllegalStateException naming the first
+     * rule that does not compile.
+     */
+    CelRules(Schema root, Map<String, byte[]> precompiled) {
+        this.precompiled = precompiled;
         compileAll(root);
+    }
+
+    /** The cache key of a rule (or of its messageExpression): where it sits and its text. */
+    static String cacheKey(Schema node, String expression) {
+        return node.location + "\n" + expression;
+    }
+
+    /** The checked expressions this instance compiled itself (not those taken from the cache), by cache key. */
+    Map<String, byte[]> checkedExpressions() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        checked.forEach((key, ast) -> out.put(key, CelProtoAbstractSyntaxTree.fromCelAst(ast).toCheckedExpr().toByteArray()));
+        return out;
     }
 
     boolean isEmpty() {
@@ -86,18 +119,15 @@ final class CelRules {
 
     private void compileAll(Schema node) {
         if (!node.rules.isEmpty()) {
-            Cel cel = CelFactory.standardCelBuilder()
-                    .setOptions(OPTIONS)
-                    .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-                    .addCompilerLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS))
-                    .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS))
-                    .setTypeProvider(typeProvider)
-                    .addVar("self", typeOf(node))
-                    .addVar("oldSelf", typeOf(node))
-                    .build();
+            Cel cel = null;
             List<CompiledRule> compiled = new ArrayList<>();
             for (Schema.ValidationRule rule : node.rules) {
-                compiled.add(compile(cel, node, rule));
+                boolean cached = precompiled.containsKey(cacheKey(node, rule.rule()))
+                        && (rule.messageExpression().isEmpty() || precompiled.containsKey(cacheKey(node, rule.messageExpression())));
+                if (!cached && cel == null) {
+                    cel = environment(node);
+                }
+                compiled.add(cached ? fromCache(node, rule) : compile(cel, node, rule));
             }
             rulesByNode.put(node, List.copyOf(compiled));
         }
@@ -110,16 +140,47 @@ final class CelRules {
         }
     }
 
-    private static CompiledRule compile(Cel cel, Schema node, Schema.ValidationRule rule) {
+    /** A compiler for the rules of one node: {@code self} and {@code oldSelf} have the node's type. */
+    private Cel environment(Schema node) {
+        return CelFactory.standardCelBuilder()
+                .setOptions(OPTIONS)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addCompilerLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS))
+                .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.sets(OPTIONS))
+                .setTypeProvider(typeProvider)
+                .addVar("self", typeOf(node))
+                .addVar("oldSelf", typeOf(node))
+                .build();
+    }
+
+    private CompiledRule fromCache(Schema node, Schema.ValidationRule rule) {
+        try {
+            CelAbstractSyntaxTree ast = cachedAst(node, rule.rule());
+            CelRuntime.Program messageProgram = rule.messageExpression().isEmpty() ? null
+                    : RUNTIME.createProgram(cachedAst(node, rule.messageExpression()));
+            return new CompiledRule(rule, RUNTIME.createProgram(ast), messageProgram, usesOldSelf(ast));
+        } catch (CelEvaluationException | InvalidProtocolBufferException e) {
+            throw new IllegalStateException("precompiled CEL rule at " + node.location + " is unusable: " + rule.rule(), e);
+        }
+    }
+
+    private CelAbstractSyntaxTree cachedAst(Schema node, String expression) throws InvalidProtocolBufferException {
+        return CelProtoAbstractSyntaxTree.fromCheckedExpr(CheckedExpr.parseFrom(precompiled.get(cacheKey(node, expression)))).getAst();
+    }
+
+    private CompiledRule compile(Cel cel, Schema node, Schema.ValidationRule rule) {
         try {
             CelAbstractSyntaxTree ast = cel.compile(rule.rule()).getAst();
             if (!ast.getResultType().equals(SimpleType.BOOL) && !ast.getResultType().equals(SimpleType.DYN)) {
                 throw new IllegalStateException("rule at " + node.location + " must return bool, not "
                         + ast.getResultType().name() + ": " + rule.rule());
             }
+            checked.put(cacheKey(node, rule.rule()), ast);
             CelRuntime.Program messageProgram = null;
             if (!rule.messageExpression().isEmpty()) {
-                messageProgram = cel.createProgram(cel.compile(rule.messageExpression()).getAst());
+                CelAbstractSyntaxTree messageAst = cel.compile(rule.messageExpression()).getAst();
+                checked.put(cacheKey(node, rule.messageExpression()), messageAst);
+                messageProgram = cel.createProgram(messageAst);
             }
             return new CompiledRule(rule, cel.createProgram(ast), messageProgram, usesOldSelf(ast));
         } catch (CelValidationException | CelEvaluationException e) {

@@ -82,7 +82,11 @@ public final class SpecValidator {
                 throw new UncheckedIOException("cannot read " + resource, e);
             }
         }
-        return fromCrds(crds);
+        try (InputStream cache = SpecValidator.class.getClassLoader().getResourceAsStream(CelAstCache.RESOURCE)) {
+            return fromCrds(crds, CelAstCache.read(cache));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + CelAstCache.RESOURCE, e);
+        }
     }
 
     /** A validator for every {@code *.yml}/{@code *.yaml} CRD in a directory, e.g. the committed crds/. */
@@ -98,6 +102,11 @@ public final class SpecValidator {
 
     /** A validator for the given CustomResourceDefinitions (apiextensions.k8s.io/v1, parsed YAML or JSON). */
     public static SpecValidator fromCrds(Collection<JsonNode> crds) {
+        return fromCrds(crds, Map.of());
+    }
+
+    /** As {@link #fromCrds(Collection)}, taking type-checked rules from a {@link CelAstCache} where they match. */
+    static SpecValidator fromCrds(Collection<JsonNode> crds, Map<String, byte[]> precompiled) {
         Map<String, KindSchema> kinds = new LinkedHashMap<>();
         for (JsonNode crd : crds) {
             JsonNode spec = crd.path("spec");
@@ -110,7 +119,7 @@ public final class SpecValidator {
                 }
                 String apiVersion = group + "/" + version.path("name").asText();
                 Schema root = Schema.parse(version.path("schema").path("openAPIV3Schema"), kind);
-                kinds.put(key(apiVersion, kind), new KindSchema(apiVersion, kind, namespaced, root, new CelRules(root)));
+                kinds.put(key(apiVersion, kind), new KindSchema(apiVersion, kind, namespaced, root, new CelRules(root, precompiled)));
             }
         }
         return new SpecValidator(Map.copyOf(kinds));
@@ -123,6 +132,13 @@ public final class SpecValidator {
     /** True for documents of the pveha.io group, which this validator owns (known kinds or not). */
     public static boolean isPvehaGroup(String apiVersion) {
         return apiVersion.equals(Pveha.GROUP) || apiVersion.startsWith(Pveha.GROUP + "/");
+    }
+
+    /** Type-checked rules this validator compiled itself, for {@link CelAstCache}. */
+    Map<String, byte[]> checkedExpressions() {
+        Map<String, byte[]> all = new LinkedHashMap<>();
+        kinds.values().forEach(k -> all.putAll(k.rules().checkedExpressions()));
+        return all;
     }
 
     /** Number of CEL rules compiled, for diagnostics and tests. */
