@@ -47,27 +47,8 @@ final class CoreKinds {
     static List<FieldError> check(JsonNode object, String kind) {
         Schema schema = SCHEMAS.get(kind);
         List<FieldError> out = new ArrayList<>();
-        List<String> unknown = new ArrayList<>();
-        object.fields().forEachRemaining(e -> {
-            if (e.getKey().equals("metadata")) {
-                StructuralValidator.unknownFields(e.getValue(), ObjectMetaChecks.SCHEMA, "metadata", unknown);
-            } else if (schema.properties.containsKey(e.getKey())) {
-                StructuralValidator.unknownFields(e.getValue(), schema.properties.get(e.getKey()), e.getKey(), unknown);
-            } else {
-                unknown.add(e.getKey());
-            }
-        });
-        unknown.stream().sorted().forEach(path -> out.add(FieldError.unknownField(path)));
-        JsonNode metadata = object.get("metadata");
-        if (metadata == null || metadata.isNull()) {
-            out.add(FieldError.required("metadata.name", "name or generateName is required"));
-        } else {
-            int before = out.size();
-            StructuralValidator.validate(metadata, ObjectMetaChecks.SCHEMA, "metadata", out);
-            if (out.size() == before) {
-                ObjectMetaChecks.validate(metadata, NAMESPACE.equals(kind) ? KubeNames::dns1123Label : KubeNames::dns1123Subdomain, out);
-            }
-        }
+        StructuralValidator.unknownFieldsOfObject(object, schema, java.util.Set.of(), out);
+        ObjectMetaChecks.check(object, NAMESPACE.equals(kind) ? KubeNames::dns1123Label : KubeNames::dns1123Subdomain, out);
         int beforeSchema = out.size();
         for (Map.Entry<String, Schema> property : schema.properties.entrySet()) {
             JsonNode value = object.get(property.getKey());

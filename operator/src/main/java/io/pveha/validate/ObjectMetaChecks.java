@@ -34,6 +34,23 @@ final class ObjectMetaChecks {
     }
 
     /**
+     * An object's metadata: present, shaped like ObjectMeta, and (when it is) valid by the apiserver's rules.
+     * {@code nameRule} is the kind's name rule (DNS subdomain for most, label for Namespace).
+     */
+    static void check(JsonNode object, Function<String, List<String>> nameRule, List<FieldError> out) {
+        JsonNode metadata = object.get("metadata");
+        if (metadata == null || metadata.isNull()) {
+            out.add(FieldError.required("metadata.name", "name or generateName is required"));
+            return;
+        }
+        int before = out.size();
+        StructuralValidator.validate(metadata, SCHEMA, "metadata", out);
+        if (out.size() == before) {
+            validate(metadata, nameRule, out);
+        }
+    }
+
+    /**
      * The apiserver's checks of name, namespace, labels and annotations for a metadata object that passed
      * {@link #SCHEMA}. {@code nameRule} is the kind's name rule (DNS subdomain for most, label for Namespace).
      */

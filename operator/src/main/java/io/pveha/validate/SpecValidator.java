@@ -208,25 +208,12 @@ public final class SpecValidator {
         return findings;
     }
 
+    /** The apiserver's own top-level fields, and status, which manifests may carry but nobody validates. */
+    private static final java.util.Set<String> NOT_IN_SCHEMA = java.util.Set.of("apiVersion", "kind", "status");
+
     /** Pruning's unknown-field paths, sorted as the apiserver sorts them; status is ignored (see class doc). */
     private static void unknownFields(JsonNode object, KindSchema schema, List<FieldError> out) {
-        List<String> unknown = new ArrayList<>();
-        object.fields().forEachRemaining(e -> {
-            switch (e.getKey()) {
-                case "apiVersion", "kind", "status" -> {
-                }
-                case "metadata" -> StructuralValidator.unknownFields(e.getValue(), ObjectMetaChecks.SCHEMA, "metadata", unknown);
-                default -> {
-                    Schema property = schema.root().properties.get(e.getKey());
-                    if (property == null) {
-                        unknown.add(e.getKey());
-                    } else {
-                        StructuralValidator.unknownFields(e.getValue(), property, e.getKey(), unknown);
-                    }
-                }
-            }
-        });
-        unknown.stream().sorted().forEach(path -> out.add(FieldError.unknownField(path)));
+        StructuralValidator.unknownFieldsOfObject(object, schema.root(), NOT_IN_SCHEMA, out);
     }
 
     /**
@@ -234,16 +221,7 @@ public final class SpecValidator {
      * subresource owns it) and only the operator writes it, so a manifest's status is never an error.
      */
     private static void validateSchema(JsonNode object, KindSchema schema, List<FieldError> out) {
-        JsonNode metadata = object.get("metadata");
-        if (metadata == null || metadata.isNull()) {
-            out.add(FieldError.required("metadata.name", "name or generateName is required"));
-        } else {
-            int before = out.size();
-            StructuralValidator.validate(metadata, ObjectMetaChecks.SCHEMA, "metadata", out);
-            if (out.size() == before) {
-                ObjectMetaChecks.validate(metadata, KubeNames::dns1123Subdomain, out);
-            }
-        }
+        ObjectMetaChecks.check(object, KubeNames::dns1123Subdomain, out);
         for (Map.Entry<String, Schema> property : schema.root().properties.entrySet()) {
             JsonNode value = object.get(property.getKey());
             if (property.getKey().equals("status")) {

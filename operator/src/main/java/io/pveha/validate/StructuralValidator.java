@@ -183,6 +183,26 @@ final class StructuralValidator {
         }
     }
 
+    /**
+     * Unknown fields of a whole object, sorted as the apiserver sorts them: metadata against ObjectMeta, every
+     * other top-level field against {@code root}'s properties, except {@code ignored} ones.
+     */
+    static void unknownFieldsOfObject(JsonNode object, Schema root, java.util.Set<String> ignored, List<FieldError> out) {
+        List<String> unknown = new ArrayList<>();
+        object.fields().forEachRemaining(e -> {
+            if (ignored.contains(e.getKey())) {
+                return;
+            }
+            Schema property = e.getKey().equals("metadata") ? ObjectMetaChecks.SCHEMA : root.properties.get(e.getKey());
+            if (property == null) {
+                unknown.add(e.getKey());
+            } else {
+                unknownFields(e.getValue(), property, e.getKey(), unknown);
+            }
+        });
+        unknown.stream().sorted().forEach(path -> out.add(FieldError.unknownField(path)));
+    }
+
     /** The JSON type name the apiserver reports for a value ("integer" for whole numbers written without '.'). */
     static String dataType(JsonNode data) {
         if (data.isObject()) {
