@@ -1,6 +1,8 @@
 package io.pveha.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pveha.api.Patterns;
+import io.pveha.api.ceph.CephPool;
 import io.pveha.api.lb.LoadBalancerPair;
 
 import java.util.ArrayList;
@@ -25,6 +27,25 @@ final class SemanticChecks {
         }
         if (LoadBalancerPair.KIND.equals(kind) && spec != null && spec.isObject()) {
             selectorsNeedCluster(spec, out);
+        }
+        if (CephPool.KIND.equals(kind) && spec != null && spec.isObject()) {
+            poolNameIsStorageId(object, spec, out);
+        }
+    }
+
+    private static final com.google.re2j.Pattern STORAGE_ID = com.google.re2j.Pattern.compile(Patterns.PVE_STORAGE_ID);
+
+    /**
+     * With addStorage the pool name is also the PVE storage id. The CRD checks spec.poolName (CEL), but a
+     * rule on spec cannot see metadata.name, the default: "1st-pool" is a fine Kubernetes name and no storage id.
+     */
+    private static void poolNameIsStorageId(JsonNode object, JsonNode spec, List<Finding> out) {
+        JsonNode name = object.path("metadata").path("name");
+        if (spec.path("addStorage").asBoolean(false) && !spec.has("poolName") && name.isTextual()
+                && !STORAGE_ID.matcher(name.asText()).find()) {
+            out.add(Finding.error(FieldError.invalid("metadata.name", name.asText(), "with spec.addStorage and no"
+                    + " spec.poolName, the name is also the PVE storage id: it must start with a letter and end"
+                    + " with a letter or digit")));
         }
     }
 

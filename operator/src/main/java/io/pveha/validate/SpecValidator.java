@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 /**
  * Validates one pveha.io object the way kube-apiserver would with our CRDs installed: kind and version,
  * unknown fields (kubectl --validate=strict), metadata, the OpenAPI schema, the checks no schema expresses
- * (calendar events, label selectors, an LB selector needs a clusterRef), then the CEL rules, which like the
+ * ({@link SemanticChecks}: calendar events, label selectors, ...), then the CEL rules, which like the
  * apiserver's are skipped when a blocking schema error (wrong type, missing required field, enum, too long,
  * too many) would make them meaningless.
  * <p>

@@ -383,6 +383,15 @@ class BrokenManifestsTest {
                           addStorage: true
                         """,
                         "case.yaml:4 (#1 CephPool/shop/pool): error: spec: Invalid value: with addStorage, poolName is also the PVE storage id: it must start with a letter and end with a letter or digit"),
+                c("with addStorage a default pool name must be a storage id too", """
+                        apiVersion: pveha.io/v1alpha1
+                        kind: CephPool
+                        metadata: {name: 1st-pool, namespace: shop}
+                        spec:
+                          clusterRef: {name: pve}
+                          addStorage: true
+                        """,
+                        "case.yaml:3 (#1 CephPool/shop/1st-pool): error: metadata.name: Invalid value: \"1st-pool\": with spec.addStorage and no spec.poolName, the name is also the PVE storage id: it must start with a letter and end with a letter or digit"),
                 // ---- CEL rules: BackupPolicy ---------------------------------------------------------------------
                 c("CEL: exactly one selection", BACKUP_POLICY + """
                           schedule: "02:00"
