@@ -50,7 +50,7 @@ final class SemanticChecks {
     }
 
     private static void walk(JsonNode data, Schema schema, String path, List<Finding> out) {
-        if (data.isTextual() && SpecValidator.CALENDAR_EVENT_PATTERN.equals(schema.patternText)
+        if (data.isTextual() && Patterns.PVE_CALENDAR_EVENT.equals(schema.patternText)
                 && schema.pattern.matcher(data.asText()).find()) {
             CalendarEvents.check(data.asText()).ifPresent(reason -> out.add(Finding.error(
                     FieldError.invalid(path, data.asText(), "not a valid PVE calendar event: " + reason))));
