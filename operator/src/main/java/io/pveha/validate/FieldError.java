@@ -23,8 +23,6 @@ public record FieldError(Type type, String field, Object badValue, String detail
         }
     };
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** Kubernetes' field.ErrorType, plus the strict-decoding findings (unknown and duplicate fields). */
     public enum Type {
         REQUIRED("Required value", true, false),
@@ -147,7 +145,8 @@ public record FieldError(Type type, String field, Object badValue, String detail
             return value.toString();
         }
         try {
-            return JSON.writeValueAsString(value);
+            // Only lists and objects get here, which none of our messages show; no mapper is made before.
+            return new ObjectMapper().writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return String.valueOf(value);
         }

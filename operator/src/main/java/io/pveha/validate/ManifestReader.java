@@ -139,6 +139,14 @@ public final class ManifestReader {
         return documents;
     }
 
+    /**
+     * The JSON tree of the next value of any Jackson parser (YAML or JSON), without an ObjectMapper: creating
+     * the first ObjectMapper costs about half a second on a cold JVM, which validate's start-up avoids.
+     */
+    static JsonNode tree(JsonParser parser, String source) throws IOException, InputException {
+        return value(parser, parser.nextToken(), source, "", new HashMap<>(), new ArrayList<>());
+    }
+
     private static JsonNode value(JsonParser parser, JsonToken token, String source, String path,
                                   Map<String, Integer> lines, List<FieldError> duplicates) throws IOException, InputException {
         if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {

@@ -23,8 +23,6 @@ import java.util.Map;
  * "document", "apiVersion", "kind", "namespace", "name", "severity", "field", "message"}]}}.
  */
 public final class ProblemFormatter {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private ProblemFormatter() {
     }
 
@@ -67,7 +65,7 @@ public final class ProblemFormatter {
         }
         root.put("problems", problems);
         try {
-            return JSON.writeValueAsString(root);
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

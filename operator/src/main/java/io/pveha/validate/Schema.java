@@ -109,9 +109,9 @@ final class Schema {
 
     /** Parses a schema written as JSON text (the built-in schemas of ObjectMeta and the core kinds). */
     static Schema parseJson(String json, String location) {
-        try {
-            return new Schema(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json), location);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        try (com.fasterxml.jackson.core.JsonParser parser = new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {
+            return new Schema(ManifestReader.tree(parser, location), location);
+        } catch (java.io.IOException | ManifestReader.InputException e) {
             throw new IllegalArgumentException("built-in schema " + location + " is not JSON", e);
         }
     }

@@ -2,7 +2,6 @@ package io.pveha.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pveha.api.Pveha;
 
@@ -32,8 +31,10 @@ public final class SpecValidator {
     static final String CEL_SKIPPED = "some validation rules were not checked because the object was invalid;"
             + " correct the existing errors to complete validation";
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** For fabric8 resources handed over by reconcilers; made on first use (the command never needs it). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     /**
      * The CRDs of the model (fabric8 writes META-INF/fabric8/NAME-v1.yml). Spelled out rather than derived
      * with CustomResource.getCRDName, which costs a quarter of a second of class loading at start-up;
@@ -72,9 +73,12 @@ public final class SpecValidator {
                 if (in == null) {
                     throw new IllegalStateException("CRD " + resource + " is not on the class path; build with Maven");
                 }
-                crds.add(YAML.readTree(in));
+                crds.add(ManifestReader.read(resource, new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))
+                        .get(0).content());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + resource, e);
+            } catch (ManifestReader.InputException e) {
+                throw new IllegalStateException("bundled CRD " + resource + " does not parse: " + e.describe(), e);
             }
         }
         try (InputStream cache = SpecValidator.class.getClassLoader().getResourceAsStream(CelAstCache.RESOURCE)) {
@@ -89,7 +93,11 @@ public final class SpecValidator {
         List<JsonNode> crds = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList()) {
-                crds.add(YAML.readTree(file.toFile()));
+                try {
+                    crds.add(ManifestReader.read(file).get(0).content());
+                } catch (ManifestReader.InputException e) {
+                    throw new IOException(e.describe(), e);
+                }
             }
         }
         return fromCrds(crds);
@@ -166,7 +174,7 @@ public final class SpecValidator {
     }
 
     private static JsonNode toTree(HasMetadata resource) {
-        return JSON.valueToTree(resource);
+        return Json.MAPPER.valueToTree(resource);
     }
 
     /** The findings for one object, in a stable order; the bundle validator adds lines and documents. */
