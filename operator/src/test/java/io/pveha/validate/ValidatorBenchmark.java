@@ -54,7 +54,7 @@ class ValidatorBenchmark {
         }
         int documents = first.documents();
         System.out.printf("ValidatorBenchmark: %d documents (%d copies of examples/); first run %.0f ms including"
-                        + " CRD and CEL compilation; best of %d warm runs %.1f ms = %.2f ms per 100 documents%n",
+                        + " loading the CRDs and preparing the CEL programs; best of %d warm runs %.1f ms = %.2f ms per 100 documents%n",
                 documents, COPIES, coldMillis, ROUNDS, best / 1e6, best / 1e6 / documents * 100);
     }
 
