@@ -12,25 +12,37 @@ public final class Patterns {
     public static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
     /** A PVE node name (pve-common format 'pve-node'). */
     public static final String PVE_NODE = "^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$";
-    /** A PVE storage id (pve-storage parse_storage_id). */
-    public static final String PVE_STORAGE_ID = "^[a-z][a-z0-9_.-]*[a-z0-9]$";
+    /**
+     * A PVE storage id as pve-common parse_id accepts it: letter first, letter or digit last, at least two
+     * characters; PVE matches it case-insensitively, so upper case is valid too.
+     */
+    public static final String PVE_STORAGE_ID = "^[a-zA-Z][a-zA-Z0-9_.-]*[a-zA-Z0-9]$";
     /** A VM name as PVE accepts it (format 'dns-name'). */
     public static final String PVE_VM_NAME =
             "^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\\.)*[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$";
-    /** A PVE tag (pve-common 'pve-tag'). */
-    public static final String PVE_TAG = "^[a-z0-9_][a-z0-9_+.-]*$";
-    /** A PVE HA group id. */
-    public static final String PVE_HA_GROUP = "^[a-zA-Z][a-zA-Z0-9_.-]*$";
+    /** A PVE tag (pve-common 'pve-tag', matched case-insensitively by PVE). */
+    public static final String PVE_TAG = "^[a-zA-Z0-9_][a-zA-Z0-9_+.-]*$";
+    /** A PVE HA group id (pve-common 'pve-configid': letter first, at least two characters, no dots). */
+    public static final String PVE_HA_GROUP = "^[a-zA-Z][a-zA-Z0-9_-]+$";
     /** An ISO image on a PVE storage, e.g. {@code local:iso/debian-12.9.0-amd64-netinst.iso}. */
-    public static final String PVE_ISO_VOLUME = "^[a-z][a-z0-9_.-]*[a-z0-9]:iso/[A-Za-z0-9][A-Za-z0-9._+-]*\\.iso$";
+    public static final String PVE_ISO_VOLUME = "^[a-zA-Z][a-zA-Z0-9_.-]*[a-zA-Z0-9]:iso/[A-Za-z0-9][A-Za-z0-9._+-]*\\.iso$";
     /** A vzdump archive of a QEMU VM on a directory-like storage (volid). */
-    public static final String PVE_BACKUP_VOLUME = "^[a-z][a-z0-9_.-]*[a-z0-9]:backup/vzdump-qemu-[0-9]+-"
+    public static final String PVE_BACKUP_VOLUME = "^[a-zA-Z][a-zA-Z0-9_.-]*[a-zA-Z0-9]:backup/vzdump-qemu-[0-9]+-"
             + "[0-9]{4}_[0-9]{2}_[0-9]{2}-[0-9]{2}_[0-9]{2}_[0-9]{2}\\.vma(\\.(zst|gz|lzo))?$";
     /**
-     * Characters a PVE calendar event may contain (systemd calendar-event subset). The full grammar is
-     * checked by the validator; this keeps newlines and other syntax out of the schema.
+     * Characters a PVE calendar event may contain (the systemd calendar-event subset PVE implements;
+     * weekday names are case-insensitive). The grammar itself is checked by io.pveha.validate; this keeps
+     * newlines and any other syntax out of the schema.
      */
-    public static final String PVE_CALENDAR_EVENT = "^[a-z0-9*/:.,~ -]{1,128}$";
+    public static final String PVE_CALENDAR_EVENT = "^[a-zA-Z0-9*/:., -]{1,128}$";
+    /**
+     * A vzdump notes template: letters (any script), digits, spaces, PVE's {{variables}} and plain punctuation.
+     * No quotes, '#', '$', backticks, backslashes, ';', '|', '&', '<', '>' or line breaks: the text ends up
+     * in PVE's job configuration and in backup notes, never anything a shell or config parser could misread.
+     */
+    public static final String PVE_NOTES_TEMPLATE = "^[\\p{L}\\p{N} _.,:/+=()\\[\\]{}@-]*$";
+    /** A key of a Secret or ConfigMap (Kubernetes IsConfigMapKey). */
+    public static final String SECRET_KEY = "^[-._a-zA-Z0-9]+$";
     /** Dotted-quad IPv4 address. */
     public static final String IPV4 =
             "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$";

@@ -18,7 +18,7 @@ public class SecretKeyRef {
     private String name;
 
     @Size(max = 253)
-    @Pattern("^[-._a-zA-Z0-9]+$")
+    @Pattern(Patterns.SECRET_KEY)
     @JsonPropertyDescription("Key in the Secret; each field documents its default.")
     private String key;
 

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
         description = "A Kubernetes operator for highly available Proxmox VE platforms.",
         subcommands = {
                 CommandLine.HelpCommand.class,
-                RunCommand.class,
+                ValidateCommand.class,
                 DoctorCommand.class,
+                RunCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -40,7 +41,16 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code; tests call this instead of main. */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** Runs a command line writing to the given streams instead of System.out and System.err. */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        return commandLine().setOut(out).setErr(err).execute(args);
+    }
+
+    private static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     @Override

@@ -46,7 +46,7 @@ public class BackupPolicySpec {
     private Boolean enabled;
 
     @Size(max = 1024)
-    @Pattern("^[^\\r\\n]*$")
+    @Pattern(Patterns.PVE_NOTES_TEMPLATE)
     @JsonPropertyDescription("Notes for each backup; PVE expands {{guestname}}, {{node}}, {{vmid}}, {{cluster}}.")
     private String notesTemplate;
 

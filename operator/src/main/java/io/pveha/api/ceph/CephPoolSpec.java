@@ -10,9 +10,12 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.pveha.api.DeletionPolicy;
 import io.pveha.api.ObjectRef;
+import io.pveha.api.Patterns;
 
-@ValidationRule(value = "!has(self.minSize) || self.minSize <= (has(self.size) ? self.size : 3)",
-        message = "minSize must not exceed size (size defaults to 3)")
+@ValidationRule(value = "(has(self.minSize) ? self.minSize : 2) <= (has(self.size) ? self.size : 3)",
+        message = "minSize (default 2) must not exceed size (default 3)")
+@ValidationRule(value = "!(has(self.addStorage) && self.addStorage) || !has(self.poolName) || self.poolName.matches('" + Patterns.PVE_STORAGE_ID + "')",
+        message = "with addStorage, poolName is also the PVE storage id: it must start with a letter and end with a letter or digit")
 @ValidationRule(value = "!(has(self.targetSize) && has(self.targetSizeRatio))",
         message = "set targetSize or targetSizeRatio, not both")
 @ValidationRule(value = "!has(oldSelf.poolName) || (has(self.poolName) && self.poolName == oldSelf.poolName)",

@@ -104,10 +104,12 @@ public class ProxmoxClusterSpec {
         private String name;
 
         @Size(max = 253)
+        @Pattern(Patterns.SECRET_KEY)
         @JsonPropertyDescription("Key holding the token id, user@realm!tokenname (default tokenId).")
         private String tokenIdKey;
 
         @Size(max = 253)
+        @Pattern(Patterns.SECRET_KEY)
         @JsonPropertyDescription("Key holding the token secret (default tokenSecret).")
         private String tokenSecretKey;
 
@@ -141,6 +143,8 @@ public class ProxmoxClusterSpec {
             message = "insecureSkipVerify cannot be combined with caSecretRef or fingerprint")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class Tls {
+        public static final String DEFAULT_CA_KEY = "ca.crt";
+
         @JsonPropertyDescription("Secret with a PEM CA bundle (key default ca.crt) that signed the PVE certificates.")
         private SecretKeyRef caSecretRef;
 
@@ -229,6 +233,7 @@ public class ProxmoxClusterSpec {
 
         @Required
         @Size(min = 1, max = 64)
+        @ValidationRule(value = "self.all(n, self.exists_one(m, m.node == n.node))", message = "HA group nodes must be distinct")
         private List<HaGroupNode> nodes = new ArrayList<>();
 
         @JsonPropertyDescription("Services may only run on the listed nodes.")

@@ -601,6 +601,9 @@ public class HaVmSpec {
     /** Cloud-init settings; the operator adds the cloud-init drive. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class CloudInit {
+        public static final String DEFAULT_SSH_KEYS_KEY = "ssh-authorized-keys";
+        public static final String DEFAULT_PASSWORD_KEY = "password";
+
         @Pattern(Patterns.UNIX_USER)
         private String user;
 
@@ -685,6 +688,8 @@ public class HaVmSpec {
 
     /** One NIC's IP configuration. */
     @ValidationRule(value = "!has(self.gateway) || (has(self.ip) && self.ip != 'dhcp')", message = "gateway needs a static ip")
+    @ValidationRule(value = "!has(self.gateway6) || (has(self.ip6) && self.ip6 != 'dhcp' && self.ip6 != 'auto')",
+            message = "gateway6 needs a static ip6")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class IpConfig {
         @Pattern("^(dhcp|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2]))$")
@@ -746,6 +751,7 @@ public class HaVmSpec {
         private String group;
 
         @Size(max = 16)
+        @ValidationRule(value = "self.all(n, self.exists_one(m, m == n))", message = "preferred nodes must be distinct")
         @JsonPropertyDescription("Nodes to prefer, highest priority first; the operator keeps a group for this VM.")
         private List<@Size(max = 63) @Pattern(Patterns.PVE_NODE) String> preferredNodes = new ArrayList<>();
 
