@@ -76,6 +76,14 @@ public record HostLayout(String haproxyConfig, String keepalivedConfig, String r
         return runDir + "/keepalived.log";
     }
 
+    /**
+     * Exists from the moment an apply starts installing files until it verified the daemons run them;
+     * if an apply is cut off in between, the next pass sees it and applies again.
+     */
+    public String applyPendingFile() {
+        return runDir + "/apply.pending";
+    }
+
     /** One line, "STATE TIMESTAMP", rewritten by the notify script on every VRRP transition. */
     public String vrrpStateFile() {
         return runDir + "/vrrp.state";

@@ -21,6 +21,7 @@ public final class BundleRenderer {
                 // Holds the VRRP password: readable by root only.
                 new ManagedFile(layout.keepalivedConfig(), keepalived.render(pair, host), "0600"),
                 List.of(new ManagedFile(layout.notifyScript(), scripts.notifyScript(layout), "0755"),
-                        new ManagedFile(layout.checkScript(), scripts.checkScript(layout), "0755")));
+                        new ManagedFile(layout.checkScript(), scripts.checkScript(layout), "0755")),
+                pair.vrrp().authentication().map(p -> List.of(p.value())).orElse(List.of()));
     }
 }

@@ -2,6 +2,18 @@ package io.pveha.lb.ssh;
 
 /** Quoting for the remote POSIX shell that runs every command the operator sends. */
 public final class Shell {
+    /**
+     * {@code alive PIDFILE COMM}: the pid file names a live process with that command name. A pid file
+     * alone is not enough: after a crash it stays behind and the pid may be reused.
+     */
+    public static final String ALIVE_FUNCTION = """
+            alive() {
+                pid=$(cat "$1" 2>/dev/null) || return 1
+                case "$pid" in ''|*[!0-9]*) return 1 ;; esac
+                [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ]
+            }
+            """;
+
     private Shell() {
     }
 
