@@ -107,6 +107,8 @@ public class LoadBalancerPairStatus extends PvehaStatus {
         private String appliedConfigHash;
         @JsonPropertyDescription("SHA-256 over the files rendered for this host from the current spec.")
         private String desiredConfigHash;
+        @JsonPropertyDescription("A rendered configuration this host refused (config test) or could not run (rolled back); it is not tried again until the rendered configuration changes.")
+        private String rejectedConfigHash;
         @JsonPropertyDescription("Why the host could not be observed or configured (never contains secret values).")
         private String lastError;
 
@@ -196,6 +198,14 @@ public class LoadBalancerPairStatus extends PvehaStatus {
 
         public void setDesiredConfigHash(String desiredConfigHash) {
             this.desiredConfigHash = desiredConfigHash;
+        }
+
+        public String getRejectedConfigHash() {
+            return rejectedConfigHash;
+        }
+
+        public void setRejectedConfigHash(String rejectedConfigHash) {
+            this.rejectedConfigHash = rejectedConfigHash;
         }
 
         public String getLastError() {
