@@ -31,12 +31,7 @@ public final class HostObserver {
                 if [ -d /run/systemd/system ]; then manager=systemd; else manager=direct; fi
             fi
             echo "@@manager $manager"
-            if addrs=$(ip -br -4 addr show dev "$iface" 2>/dev/null); then
-                echo "@@iface yes"
-                printf '%s\\n' "$addrs" | sed 's/^/@@addr /'
-            else
-                echo "@@iface no"
-            fi
+            echo "@@addr $(ip -br -4 addr show dev "$iface" 2>/dev/null || echo NO-SUCH-INTERFACE)"
             if [ "$manager" = systemd ]; then
                 if systemctl is-active --quiet keepalived; then echo "@@keepalived up"; else echo "@@keepalived down"; fi
                 if systemctl is-active --quiet haproxy; then echo "@@haproxy up"; else echo "@@haproxy down"; fi
@@ -44,17 +39,15 @@ public final class HostObserver {
                 if alive "$kpid" keepalived && alive "$vpid" keepalived; then echo "@@keepalived up"; else echo "@@keepalived down"; fi
                 if alive "$hpid" haproxy; then echo "@@haproxy up"; else echo "@@haproxy down"; fi
             fi
-            if info=$(echo 'show info' | socat -t 1 -T 1 stdio "UNIX-CONNECT:$stats" 2>/dev/null) && [ -n "$info" ]; then
-                echo "@@answering yes"
-                printf '%s\\n' "$info" | sed -n 's/^Pid: /@@workerpid /p'
-                echo 'show stat -1 4 -1' | socat -t 1 -T 1 stdio "UNIX-CONNECT:$stats" 2>/dev/null | sed 's/^/@@stat /'
-            else
-                echo "@@answering no"
-            fi
-            if [ -f "$state" ]; then sed 's/^/@@vrrp /' "$state"; fi
+            echo "@@stats"
+            echo 'show info;show stat -1 4 -1' | socat -t 1 -T 1 stdio "UNIX-CONNECT:$stats" 2>/dev/null
+            echo "@@files"
+            sha256sum -- "$@" 2>/dev/null
+            vrrp=; read -r vrrp < "$state" 2>/dev/null
+            echo "@@vrrp $vrrp"
             if [ -e "$pending" ]; then echo "@@pending yes"; fi
-            sha256sum -- "$@" 2>/dev/null | sed 's/^/@@sha /'
-            echo "@@nonlocal $(cat /proc/sys/net/ipv4/ip_nonlocal_bind 2>/dev/null)"
+            nonlocal=; read -r nonlocal < /proc/sys/net/ipv4/ip_nonlocal_bind 2>/dev/null
+            echo "@@nonlocal $nonlocal"
             """;
 
     private final Duration timeout;
@@ -88,13 +81,16 @@ public final class HostObserver {
         return RemoteCommand.of(template, args.toArray());
     }
 
+    /**
+     * Output: "@@key value" lines, and two sections whose lines are raw command output: after "@@stats"
+     * haproxy's answer to show info and show stat, after "@@files" sha256sum's lines.
+     */
     static HostObservation parse(String output) {
         String manager = "direct";
         boolean iface = false;
         List<String> addresses = new ArrayList<>();
         boolean keepalived = false;
         boolean haproxy = false;
-        boolean answering = false;
         String workerPid = null;
         String vrrpState = null;
         String vrrpSince = null;
@@ -102,41 +98,48 @@ public final class HostObserver {
         Map<String, String> hashes = new HashMap<>();
         boolean nonlocal = false;
         boolean pending = false;
+        String section = "";
         for (String line : output.split("\n")) {
             if (!line.startsWith("@@")) {
-                continue;
-            }
-            int space = line.indexOf(' ');
-            String key = space < 0 ? line.substring(2) : line.substring(2, space);
-            String value = space < 0 ? "" : line.substring(space + 1);
-            switch (key) {
-                case "manager" -> manager = value.strip();
-                case "iface" -> iface = value.strip().equals("yes");
-                case "addr" -> addresses.addAll(addressesOf(value));
-                case "keepalived" -> keepalived = value.strip().equals("up");
-                case "haproxy" -> haproxy = value.strip().equals("up");
-                case "answering" -> answering = value.strip().equals("yes");
-                case "workerpid" -> workerPid = value.strip();
-                case "stat" -> statLines.add(value);
-                case "vrrp" -> {
-                    String[] parts = value.strip().split("\\s+");
-                    vrrpState = parts[0].toUpperCase(Locale.ROOT);
-                    vrrpSince = parts.length > 1 ? parts[1] : null;
-                }
-                case "sha" -> {
-                    String[] parts = value.strip().split("\\s+", 2);
+                if (section.equals("stats")) {
+                    if (line.startsWith("Pid: ")) {
+                        workerPid = line.substring(5).strip();
+                    } else if (line.startsWith("# pxname") || (!statLines.isEmpty() && line.contains(","))) {
+                        statLines.add(line);
+                    }
+                } else if (section.equals("files")) {
+                    String[] parts = line.strip().split("\\s+", 2);
                     if (parts.length == 2 && parts[0].matches("[0-9a-f]{64}")) {
                         hashes.put(parts[1], parts[0]);
                     }
                 }
-                case "nonlocal" -> nonlocal = value.strip().equals("1");
+                continue;
+            }
+            int space = line.indexOf(' ');
+            String key = space < 0 ? line.substring(2) : line.substring(2, space);
+            String value = space < 0 ? "" : line.substring(space + 1).strip();
+            section = key;
+            switch (key) {
+                case "manager" -> manager = value;
+                case "addr" -> {
+                    iface = !value.equals("NO-SUCH-INTERFACE") && !value.isEmpty();
+                    addresses.addAll(addressesOf(value));
+                }
+                case "keepalived" -> keepalived = value.equals("up");
+                case "haproxy" -> haproxy = value.equals("up");
+                case "vrrp" -> {
+                    String[] parts = value.split("\\s+");
+                    vrrpState = parts[0].isEmpty() ? null : parts[0].toUpperCase(Locale.ROOT);
+                    vrrpSince = parts.length > 1 ? parts[1] : null;
+                }
+                case "nonlocal" -> nonlocal = value.equals("1");
                 case "pending" -> pending = true;
                 default -> {
-                    // newer script, older parser: ignore
+                    // "stats", "files": sections; anything else comes from a newer script: ignored
                 }
             }
         }
-        return new HostObservation(manager, iface, addresses, keepalived, haproxy, answering, workerPid, vrrpState, vrrpSince,
+        return new HostObservation(manager, iface, addresses, keepalived, haproxy, workerPid != null, workerPid, vrrpState, vrrpSince,
                 parseStat(statLines), hashes, nonlocal, pending);
     }
 

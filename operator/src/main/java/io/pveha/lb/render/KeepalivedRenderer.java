@@ -16,7 +16,7 @@ public final class KeepalivedRenderer {
     /** keepalived runs track scripts at whole-second intervals only. */
     static final int CHECK_INTERVAL_SECONDS = 1;
     static final int CHECK_FALL = 2;
-    static final int CHECK_RISE = 2;
+    static final int CHECK_RISE = 1;
 
     public String render(PairConfig pair, LbHost self) {
         LbHost peer = pair.peerOf(self);

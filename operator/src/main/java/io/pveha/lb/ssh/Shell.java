@@ -4,13 +4,16 @@ package io.pveha.lb.ssh;
 public final class Shell {
     /**
      * {@code alive PIDFILE COMM}: the pid file names a live process with that command name. A pid file
-     * alone is not enough: after a crash it stays behind and the pid may be reused.
+     * alone is not enough: after a crash it stays behind and the pid may be reused. Shell builtins only
+     * (no forks): the observer runs it every poll.
      */
     public static final String ALIVE_FUNCTION = """
             alive() {
-                pid=$(cat "$1" 2>/dev/null) || return 1
+                pid=; comm=
+                read -r pid < "$1" 2>/dev/null || return 1
                 case "$pid" in ''|*[!0-9]*) return 1 ;; esac
-                [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ]
+                read -r comm < "/proc/$pid/comm" 2>/dev/null
+                [ "$comm" = "$2" ]
             }
             """;
 

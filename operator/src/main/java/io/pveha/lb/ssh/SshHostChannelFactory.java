@@ -160,6 +160,7 @@ public final class SshHostChannelFactory implements HostChannelFactory {
         Duration timeout = command.timeout() != null ? command.timeout() : settings.commandTimeout();
         BoundedOutput out = new BoundedOutput();
         BoundedOutput err = new BoundedOutput();
+        long started = System.nanoTime();
         try (ChannelExec channel = session.createExecChannel(command.script())) {
             channel.setIn(new ByteArrayInputStream(command.stdin()));
             channel.setOut(out);
@@ -173,6 +174,10 @@ public final class SshHostChannelFactory implements HostChannelFactory {
                         "command on " + key.endpoint() + " did not finish within " + timeout.toMillis() + " ms", null);
             }
             Integer exit = channel.getExitStatus();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} ran '{}' in {} ms: exit {}", key.endpoint(), firstLine(command.script()),
+                        (System.nanoTime() - started) / 1_000_000, exit);
+            }
             if (exit == null) {
                 discard(key, session);
                 throw new HostChannelException(HostChannelException.Reason.UNREACHABLE,
@@ -255,6 +260,12 @@ public final class SshHostChannelFactory implements HostChannelFactory {
         if (session != null) {
             session.close(true);
         }
+    }
+
+    private static String firstLine(String script) {
+        int nl = script.indexOf('\n');
+        String line = nl < 0 ? script : script.substring(0, nl) + " ...";
+        return line.length() > 120 ? line.substring(0, 120) + "..." : line;
     }
 
     private static String describe(Throwable e) {

@@ -20,6 +20,7 @@ import io.pveha.lb.HostFacts;
 import io.pveha.lb.HostTarget;
 import io.pveha.lb.LbHostClient;
 import io.pveha.lb.apply.ConfigApplier;
+import io.pveha.lb.ssh.HostChannelException;
 import io.pveha.reconciler.Conditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
@@ -51,9 +56,15 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
     static final String PAUSED_MESSAGE = "reconciliation is paused by the annotation " + Pveha.ANNOTATION_PAUSED
             + "; hosts are neither observed nor changed until it is removed";
 
+    /** How long a pass waits for a host to be observed. */
+    public static final Duration DEFAULT_OBSERVE_BUDGET = Duration.ofSeconds(10);
+
     private final LbHostClient hosts;
     private final EventSink events;
     private final Clock clock;
+    private final Duration observeBudget;
+    /** Observations still running from an earlier pass (a host slow to connect): joined, never started twice. */
+    private final Map<String, CompletableFuture<HostFacts>> inFlight = new ConcurrentHashMap<>();
     private final ExecutorService observers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "lb-observe");
         t.setDaemon(true);
@@ -62,9 +73,19 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
     private volatile InformerEventSource<HaVm, LoadBalancerPair> haVms;
 
     public LoadBalancerPairReconciler(LbHostClient hosts, EventSink events, Clock clock) {
+        this(hosts, events, clock, DEFAULT_OBSERVE_BUDGET);
+    }
+
+    /**
+     * @param observeBudget how long a pass waits for a host's observation; a host that has not answered by
+     *                      then is reported unreachable for this pass, so one dead host (TCP connect
+     *                      timeouts) cannot delay what the status says about the other
+     */
+    public LoadBalancerPairReconciler(LbHostClient hosts, EventSink events, Clock clock, Duration observeBudget) {
         this.hosts = hosts;
         this.events = events;
         this.clock = clock;
+        this.observeBudget = observeBudget;
     }
 
     /** HaVms selected by a pair's services: a new IP address (or label) re-renders the pairs that select it. */
@@ -140,10 +161,13 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
             }
         }
 
-        Map<String, HostFacts> facts = desired == null ? Map.of() : observe(desired);
+        long started = System.nanoTime();
+        Map<String, HostFacts> facts = desired == null ? Map.of() : observe(pair, desired);
+        long observedAt = System.nanoTime();
         LoadBalancerPairStatus observed = LbStatusBuilder.build(inputs(pair, previous, generation, now, routerId.id(), problem, desired,
                 facts, Map.of()));
         LoadBalancerPair current = report(pair, previous, observed, facts, Map.of(), context);
+        LOG.debug("pass: observed in {} ms, status after {} ms", (observedAt - started) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
         if (desired == null) {
             return UpdateControl.<LoadBalancerPair>noUpdate().rescheduleAfter(interval);
         }
@@ -154,10 +178,11 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
             return UpdateControl.<LoadBalancerPair>noUpdate().rescheduleAfter(interval);
         }
         Map<String, LbStatusBuilder.ActionResult> results = act(desired, facts, plan);
-        Map<String, HostFacts> after = observe(desired);
+        Map<String, HostFacts> after = observe(pair, desired);
         LoadBalancerPairStatus acted = LbStatusBuilder.build(inputs(pair, observed, generation, clock.instant(), routerId.id(), null,
                 desired, after, results));
         report(current, observed, acted, after, results, context);
+        LOG.debug("pass with actions took {} ms", (System.nanoTime() - started) / 1_000_000);
         return UpdateControl.<LoadBalancerPair>noUpdate().rescheduleAfter(interval);
     }
 
@@ -167,10 +192,12 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
         Map<String, LbStatusBuilder.ActionResult> results = new LinkedHashMap<>();
         for (PairPlanner.HostAction action : plan) {
             HostTarget target = desired.target(action.host());
+            long began = System.nanoTime();
             ConfigApplier.Result result = action.kind() == PairPlanner.Kind.APPLY
                     ? hosts.apply(target, action.bundle(), facts.get(action.host()).observation())
                     : hosts.startStopped(target, facts.get(action.host()).observation());
-            LOG.info("{} {}: {} {}", action.kind(), action.host(), result.outcome(), result.message());
+            LOG.info("{} {}: {} in {} ms {}", action.kind(), action.host(), result.outcome(), (System.nanoTime() - began) / 1_000_000,
+                    result.message());
             results.put(action.host(), new LbStatusBuilder.ActionResult(action.kind(), result));
             if (action.kind() == PairPlanner.Kind.APPLY && !result.applied()) {
                 break;
@@ -179,14 +206,30 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
         return results;
     }
 
-    private Map<String, HostFacts> observe(DesiredPairResolver.DesiredPair desired) {
+    private Map<String, HostFacts> observe(LoadBalancerPair pair, DesiredPairResolver.DesiredPair desired) {
         Map<String, CompletableFuture<HostFacts>> pending = new LinkedHashMap<>();
         for (HostTarget target : desired.targets()) {
             ConfigBundle bundle = desired.bundles().get(target.host().name());
-            pending.put(target.host().name(), CompletableFuture.supplyAsync(() -> hosts.observe(target, bundle.paths()), observers));
+            String key = pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName() + "/" + target.host().name();
+            pending.put(target.host().name(), inFlight.compute(key, (k, running) -> running != null && !running.isDone() ? running
+                    : CompletableFuture.supplyAsync(() -> hosts.observe(target, bundle.paths()), observers)));
         }
+        long deadline = System.nanoTime() + observeBudget.toNanos();
         Map<String, HostFacts> facts = new LinkedHashMap<>();
-        pending.forEach((host, future) -> facts.put(host, future.join()));
+        for (Map.Entry<String, CompletableFuture<HostFacts>> e : pending.entrySet()) {
+            try {
+                facts.put(e.getKey(), e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException timeout) {
+                facts.put(e.getKey(), HostFacts.failed(HostChannelException.Reason.UNREACHABLE,
+                        "no answer within " + observeBudget.toMillis() + " ms", null));
+            } catch (ExecutionException failure) {
+                facts.put(e.getKey(), HostFacts.failed(HostChannelException.Reason.UNREACHABLE,
+                        "observation failed: " + failure.getCause(), null));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                facts.put(e.getKey(), HostFacts.failed(HostChannelException.Reason.UNREACHABLE, "interrupted", null));
+            }
+        }
         return facts;
     }
 

@@ -190,6 +190,12 @@ public final class NetnsLab implements AutoCloseable {
         terminate(pidFrom(l.haproxyPidFile(), "haproxy"));
     }
 
+    /** keepalived and haproxy both run on the LB host (pid file names a live process of that name). */
+    public boolean daemonsRunning(String lb) {
+        HostLayout l = layout(lb);
+        return pidFrom(l.keepalivedPidFile(), "keepalived") > 0 && pidFrom(l.haproxyPidFile(), "haproxy") > 0;
+    }
+
     /** The LB hosts whose eth0 carries the VIP right now. */
     public List<String> vipHolders() {
         List<String> holders = new ArrayList<>();

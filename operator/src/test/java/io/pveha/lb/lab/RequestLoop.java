@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The lab's client: sequential HTTP GETs to the VIP from the test JVM, a new connection each time, one
  * every {@code periodMillis}, each with a 1 s connect and read timeout. A request fails on any error or
- * a status other than 200. Every request is recorded with its start time and the backend that answered.
+ * a status other than 200. Every request is recorded with its start time (epoch milliseconds, the clock
+ * the other lab probes use too) and the backend that answered.
  */
 public final class RequestLoop implements AutoCloseable {
-    /** One request: when it started (ms since the loop started), whether it succeeded, and who answered or what failed. */
+    /** One request: when it started (epoch ms), whether it succeeded, and who answered or what failed. */
     public record Request(long startMillis, long durationMillis, boolean ok, String detail) {
     }
 
@@ -41,7 +42,6 @@ public final class RequestLoop implements AutoCloseable {
     private final String address;
     private final int port;
     private final long periodMillis;
-    private final long startNanos = System.nanoTime();
     private final List<Request> requests = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -60,9 +60,8 @@ public final class RequestLoop implements AutoCloseable {
         return loop;
     }
 
-    /** Milliseconds since the loop started: the clock of {@link Request#startMillis()}. */
-    public long now() {
-        return (System.nanoTime() - startNanos) / 1_000_000;
+    public static long now() {
+        return System.currentTimeMillis();
     }
 
     private void loop() {
