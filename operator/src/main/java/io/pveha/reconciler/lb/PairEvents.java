@@ -74,10 +74,11 @@ final class PairEvents {
         } else if (Boolean.TRUE.equals(after.getReachable()) && before != null && Boolean.FALSE.equals(before.getReachable())) {
             events.add(new PairEvent(NORMAL, "HostReachable", after.getName() + " answers again"));
         }
-        if (before != null && Boolean.TRUE.equals(after.getReachable()) && !Objects.equals(before.getVrrpState(), after.getVrrpState())
-                && before.getVrrpState() != null) {
-            events.add(new PairEvent("FAULT".equals(after.getVrrpState()) || "STOPPED".equals(after.getVrrpState()) ? WARNING : NORMAL,
-                    "VrrpStateChanged", after.getName() + ": " + before.getVrrpState() + " -> " + after.getVrrpState()));
+        // MASTER/BACKUP swaps show as VipMoved; a host dropping out of VRRP is worth its own warning.
+        boolean droppedOut = "FAULT".equals(after.getVrrpState()) || "STOPPED".equals(after.getVrrpState());
+        if (before != null && before.getVrrpState() != null && Boolean.TRUE.equals(after.getReachable()) && droppedOut
+                && !Objects.equals(before.getVrrpState(), after.getVrrpState())) {
+            events.add(new PairEvent(WARNING, "VrrpStateChanged", after.getName() + ": " + before.getVrrpState() + " -> " + after.getVrrpState()));
         }
     }
 

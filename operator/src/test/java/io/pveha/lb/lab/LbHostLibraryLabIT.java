@@ -46,15 +46,25 @@ class LbHostLibraryLabIT {
     }
 
     PairConfig pair(int servers) {
+        return pair(servers, List.of());
+    }
+
+    /** The web service on port 80, plus one extra TCP service per port in {@code extraPorts}. */
+    PairConfig pair(int servers, List<Integer> extraPorts) {
         List<Service.Server> list = new java.util.ArrayList<>();
         for (int i = 1; i <= servers; i++) {
             list.add(new Service.Server("be" + i, lab.address("be" + i), NetnsLab.BACKEND_PORT, null));
         }
         Service web = new Service("web", 80, Service.Mode.HTTP, Service.Balance.ROUNDROBIN, 2,
                 new Service.HealthCheck(Service.Mode.HTTP, "/healthz", 200, 500, 2, 2), list);
+        List<Service> services = new java.util.ArrayList<>(List.of(web));
+        for (int port : extraPorts) {
+            services.add(new Service("extra-" + port, port, Service.Mode.TCP, Service.Balance.ROUNDROBIN, 2,
+                    new Service.HealthCheck(Service.Mode.TCP, null, null, 1000, 2, 2), list));
+        }
         return new PairConfig("lab", "pair", new Vrrp(42, lab.vip(), 24, 3, 200, true, null),
                 List.of(new LbHost("lb1", lab.address("lb1"), 150, "eth0", lab.layout("lb1")),
-                        new LbHost("lb2", lab.address("lb2"), 100, "eth0", lab.layout("lb2"))), List.of(web));
+                        new LbHost("lb2", lab.address("lb2"), 100, "eth0", lab.layout("lb2"))), services);
     }
 
     HostChannel channel(String lb) throws Exception {
@@ -99,5 +109,44 @@ class LbHostLibraryLabIT {
         System.out.println("requests during reload: " + summary + " " + summary.failures());
         assertThat(summary.failed()).isZero();
         assertThat(summary.requests()).extracting(RequestLoop.Request::detail).contains("be3");
+    }
+
+    /**
+     * A configuration that passes {@code haproxy -c} but cannot run: its new port is already taken on the
+     * host. The reload fails, the old worker keeps serving, the applier notices no new worker took over,
+     * puts the previous files back and reloads again.
+     */
+    @Test
+    void aConfigThatFailsAtReloadIsRolledBackWhileTheOldOneKeepsServing() throws Exception {
+        PairConfig good = pair(2);
+        BundleRenderer renderer = new BundleRenderer();
+        LbHost lb2 = good.hosts().get(1);
+        HostChannel channel = channel("lb2");
+        ConfigBundle goodBundle = renderer.render(good, lb2);
+        HostObservation before = observer.observe(channel, lb2, "auto", goodBundle.paths());
+        if (!goodBundle.hash().equals(before.appliedHash(goodBundle.paths()))) {
+            assertThat(applier.apply(channel, lb2, goodBundle, before, "direct").applied()).isTrue();
+            before = observer.observe(channel, lb2, "auto", goodBundle.paths());
+        }
+        // Something else on lb2 already listens where the new service wants to.
+        Process squatter = new ProcessBuilder("ip", "netns", "exec", lab.ns("lb2"), "socat",
+                "TCP-LISTEN:8443,bind=" + lab.vip() + ",reuseaddr,fork", "SYSTEM:true").start();
+        try {
+            Thread.sleep(300);
+            ConfigBundle bad = renderer.render(pair(2, List.of(8443)), lb2);
+            long t0 = System.nanoTime();
+            ConfigApplier.Result result = applier.apply(channel, lb2, bad, before, "direct");
+            System.out.printf("LB-LAB rollback: %s after %d ms: %s%n", result.outcome(), (System.nanoTime() - t0) / 1_000_000, result.message());
+
+            assertThat(result.outcome()).isEqualTo(ConfigApplier.Outcome.ROLLED_BACK);
+            assertThat(result.message()).contains("new worker");
+            HostObservation after = observer.observe(channel, lb2, "auto", goodBundle.paths());
+            assertThat(after.appliedHash(goodBundle.paths())).as("previous files back in place").isEqualTo(goodBundle.hash());
+            assertThat(after.haproxyAnswering()).isTrue();
+            assertThat(after.keepalivedUp()).isTrue();
+            assertThat(after.applyPending()).isFalse();
+        } finally {
+            squatter.destroyForcibly().waitFor();
+        }
     }
 }
