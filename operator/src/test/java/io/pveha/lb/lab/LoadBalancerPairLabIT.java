@@ -10,13 +10,8 @@ import io.pveha.api.SecretKeyRef;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.lb.LoadBalancerPairSpec;
 import io.pveha.api.lb.LoadBalancerPairStatus;
-import io.pveha.lb.SshLbHostClient;
-import io.pveha.lb.apply.ConfigApplier;
-import io.pveha.lb.observe.HostObserver;
-import io.pveha.lb.ssh.SshHostChannelFactory;
 import io.pveha.reconciler.Conditions;
-import io.pveha.reconciler.lb.KubernetesEventSink;
-import io.pveha.reconciler.lb.LoadBalancerPairReconciler;
+import io.pveha.reconciler.lb.LbWiring;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,7 +65,7 @@ class LoadBalancerPairLabIT {
     static KubernetesClient client;
     static NetnsLab lab;
     static Operator operator;
-    static SshHostChannelFactory ssh;
+    static LbWiring wiring;
     static VipProbe probe;
     static StatusRecorder statuses;
     static final List<String> statusLatencies = new ArrayList<>();
@@ -81,13 +76,10 @@ class LoadBalancerPairLabIT {
         suiteStart = System.currentTimeMillis();
         lab = SharedLab.lab();
         SharedLab.reset();
-        ssh = new SshHostChannelFactory(new SshHostChannelFactory.Settings(Duration.ofSeconds(5), Duration.ofSeconds(15)));
-        HostObserver observer = new HostObserver(OBSERVE_TIMEOUT);
-        ConfigApplier applier = new ConfigApplier(new HostObserver(Duration.ofSeconds(5)), Duration.ofSeconds(8),
-                d -> Thread.sleep(d.toMillis()));
+        wiring = LbWiring.overSsh(client, Clock.systemUTC(),
+                new LbWiring.Settings(Duration.ofSeconds(5), OBSERVE_TIMEOUT, Duration.ofSeconds(15), Duration.ofSeconds(8)));
         operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false));
-        operator.register(new LoadBalancerPairReconciler(new SshLbHostClient(ssh, observer, applier),
-                new KubernetesEventSink(client, Clock.systemUTC()), Clock.systemUTC(), OBSERVE_TIMEOUT));
+        operator.register(wiring.reconciler());
         operator.start();
         probe = new VipProbe(lab);
         statuses = new StatusRecorder(client, NS, NAME);
@@ -118,8 +110,8 @@ class LoadBalancerPairLabIT {
         if (operator != null) {
             operator.stop();
         }
-        if (ssh != null) {
-            ssh.close();
+        if (wiring != null) {
+            wiring.close();
         }
         SharedLab.reset();
         System.out.printf("LB-LAB suite: %d ms from operator start to the end of the last scenario%n", System.currentTimeMillis() - suiteStart);
