@@ -190,21 +190,15 @@ public final class ConfigApplier {
 
     private static void activate(HostChannel channel, DaemonControl control, HostLayout layout, HostObservation before)
             throws HostChannelException, StepFailedException {
-        if (before.haproxyUp()) {
-            CommandResult reload = channel.run(control.reloadHaproxy(layout));
-            if (!reload.ok()) {
-                require(channel, control.startHaproxy(layout), "start haproxy");
-            }
-        } else {
-            require(channel, control.startHaproxy(layout), "start haproxy");
-        }
-        if (before.keepalivedUp()) {
-            CommandResult reload = channel.run(control.reloadKeepalived(layout));
-            if (!reload.ok()) {
-                require(channel, control.startKeepalived(layout), "start keepalived");
-            }
-        } else {
-            require(channel, control.startKeepalived(layout), "start keepalived");
+        reloadOrStart(channel, before.haproxyUp(), control.reloadHaproxy(layout), control.startHaproxy(layout), "start haproxy");
+        reloadOrStart(channel, before.keepalivedUp(), control.reloadKeepalived(layout), control.startKeepalived(layout), "start keepalived");
+    }
+
+    /** Reloads a running daemon; starts it when it is not running (or stopped between observing and now). */
+    private static void reloadOrStart(HostChannel channel, boolean running, RemoteCommand reload, RemoteCommand start, String step)
+            throws HostChannelException, StepFailedException {
+        if (!running || !channel.run(reload).ok()) {
+            require(channel, start, step);
         }
     }
 

@@ -211,8 +211,11 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
         for (HostTarget target : desired.targets()) {
             ConfigBundle bundle = desired.bundles().get(target.host().name());
             String key = pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName() + "/" + target.host().name();
-            pending.put(target.host().name(), inFlight.compute(key, (k, running) -> running != null && !running.isDone() ? running
-                    : CompletableFuture.supplyAsync(() -> hosts.observe(target, bundle.paths()), observers)));
+            CompletableFuture<HostFacts> future = inFlight.compute(key, (k, running) -> running != null && !running.isDone() ? running
+                    : CompletableFuture.supplyAsync(() -> hosts.observe(target, bundle.paths()), observers));
+            // Only a still-running observation is worth keeping for the next pass.
+            future.whenComplete((facts, error) -> inFlight.remove(key, future));
+            pending.put(target.host().name(), future);
         }
         long deadline = System.nanoTime() + observeBudget.toNanos();
         Map<String, HostFacts> facts = new LinkedHashMap<>();

@@ -5,6 +5,8 @@ import io.pveha.lb.PairConfig;
 import io.pveha.lb.TestPairs;
 import io.pveha.lb.Vrrp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,30 +23,16 @@ class RenderersGoldenTest {
 
     final BundleRenderer renderer = new BundleRenderer();
 
-    @Test
-    void masterKeepalivedConfigMatchesGolden() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "keepalived-lb1.conf, 0", "keepalived-lb2.conf, 1", "haproxy-lb1.cfg, 0", "pveha-notify.sh, 0", "pveha-check-haproxy.sh, 0"})
+    void renderedFileMatchesGolden(String golden, int host) throws IOException {
         PairConfig pair = TestPairs.golden();
-        assertGolden("keepalived-lb1.conf", renderer.render(pair, pair.hosts().get(0)).keepalivedConfig().content());
-    }
-
-    @Test
-    void backupKeepalivedConfigMatchesGolden() throws IOException {
-        PairConfig pair = TestPairs.golden();
-        assertGolden("keepalived-lb2.conf", renderer.render(pair, pair.hosts().get(1)).keepalivedConfig().content());
-    }
-
-    @Test
-    void haproxyConfigMatchesGolden() throws IOException {
-        PairConfig pair = TestPairs.golden();
-        assertGolden("haproxy-lb1.cfg", renderer.render(pair, pair.hosts().get(0)).haproxyConfig().content());
-    }
-
-    @Test
-    void scriptsMatchGolden() throws IOException {
-        PairConfig pair = TestPairs.golden();
-        ConfigBundle bundle = renderer.render(pair, pair.hosts().get(0));
-        assertGolden("pveha-notify.sh", bundle.scripts().get(0).content());
-        assertGolden("pveha-check-haproxy.sh", bundle.scripts().get(1).content());
+        ConfigBundle bundle = renderer.render(pair, pair.hosts().get(host));
+        String rendered = golden.startsWith("keepalived") ? bundle.keepalivedConfig().content()
+                : golden.startsWith("haproxy") ? bundle.haproxyConfig().content()
+                : bundle.scripts().stream().filter(f -> f.path().endsWith("/" + golden)).findFirst().orElseThrow().content();
+        assertGolden(golden, rendered);
     }
 
     @Test
