@@ -50,7 +50,7 @@ public final class SharedLab implements BeforeAllCallback {
     }
 
     /** Closes the lab when JUnit closes its root store, after the last test. */
-    private static final class Closer implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    private static final class Closer implements AutoCloseable {
         @Override
         public void close() {
             closeLab();
