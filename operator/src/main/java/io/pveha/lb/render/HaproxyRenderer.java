@@ -55,6 +55,12 @@ public final class HaproxyRenderer {
                     .line("retries", String.valueOf(Values.range("services[" + name + "].retries", service.retries(), 0, 10)))
                     // A retry after a failed connection goes to another server instead of the dead one.
                     .line("option redispatch");
+            if (service.mode() == Service.Mode.HTTP) {
+                // A server killed while it holds a request answers nothing; without this the client gets a 502.
+                // Only requests that are safe to send twice are retried: a POST may have been processed.
+                w.line("retry-on conn-failure empty-response response-timeout")
+                        .line("http-request disable-l7-retry if !METH_GET !METH_HEAD !METH_OPTIONS");
+            }
             renderCheck(w, name, service);
             Set<String> servers = new HashSet<>();
             for (Service.Server server : service.servers()) {

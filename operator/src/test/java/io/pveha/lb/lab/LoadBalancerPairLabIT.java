@@ -180,18 +180,21 @@ class LoadBalancerPairLabIT {
         RequestLoop loop = runningLoop(1000);
         long killed = System.currentTimeMillis();
         lab.killBackend(1);
-        long shown = statusTime(killed, s -> backendState(s, "be1").equals("DOWN") && "1/2".equals(s.getBackendsSummary()), 15_000);
-        Thread.sleep(2000);
-        RequestLoop.Summary summary = loop.stop();
-        recordLatency("scenario 1: backend be1 DOWN", killed, shown);
-        System.out.printf("LB-LAB scenario 1 (kill backend be1, SIGKILL): failed %d/%d requests; status showed be1 DOWN after %d ms%n",
-                summary.failed(), summary.total(), shown - killed);
+        try {
+            long shown = statusTime(killed, s -> backendState(s, "be1").equals("DOWN") && "1/2".equals(s.getBackendsSummary()), 15_000);
+            Thread.sleep(2000);
+            RequestLoop.Summary summary = loop.stop();
+            recordLatency("scenario 1: backend be1 DOWN", killed, shown);
+            System.out.printf("LB-LAB scenario 1 (kill backend be1, SIGKILL): failed %d/%d requests; status showed be1 DOWN after %d ms%n",
+                    summary.failed(), summary.total(), shown - killed);
 
-        assertThat(summary.failures()).as("failed requests").isEmpty();
-        assertThat(summary.requests()).extracting(RequestLoop.Request::detail).contains("be2");
-
-        lab.startBackend(1);
-        awaitStatus(System.currentTimeMillis(), s -> "2/2".equals(s.getBackendsSummary()), 15_000);
+            assertThat(summary.failures()).as("failed requests").isEmpty();
+            assertThat(summary.requests()).extracting(RequestLoop.Request::detail).contains("be2");
+        } finally {
+            loop.stop();
+            lab.startBackend(1);
+            awaitStatus(System.currentTimeMillis(), s -> "2/2".equals(s.getBackendsSummary()), 15_000);
+        }
     }
 
     @Test
