@@ -26,6 +26,8 @@ import java.util.List;
         message = "the VIP must not be the address of a host")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class LoadBalancerPairSpec {
+    public static final int DEFAULT_POLL_INTERVAL_SECONDS = 10;
+
     @Required
     @Size(min = 2, max = 2)
     @JsonPropertyDescription("Exactly two balancer hosts; the one with the higher priority holds the VIP when healthy.")
@@ -42,6 +44,11 @@ public class LoadBalancerPairSpec {
 
     @JsonPropertyDescription("The ProxmoxCluster whose HaVms backends.haVmSelector selects (needed only with selectors).")
     private ObjectRef clusterRef;
+
+    @Min(1)
+    @Max(3600)
+    @JsonPropertyDescription("Seconds between observations of the hosts (default 10). Status reflects a VIP move or a backend change within one interval.")
+    private Integer pollIntervalSeconds;
 
     public List<LbHost> getHosts() {
         return hosts;
@@ -73,6 +80,14 @@ public class LoadBalancerPairSpec {
 
     public void setClusterRef(ObjectRef clusterRef) {
         this.clusterRef = clusterRef;
+    }
+
+    public Integer getPollIntervalSeconds() {
+        return pollIntervalSeconds;
+    }
+
+    public void setPollIntervalSeconds(Integer pollIntervalSeconds) {
+        this.pollIntervalSeconds = pollIntervalSeconds;
     }
 
     /** One balancer host, reached over SSH. */
@@ -118,6 +133,9 @@ public class LoadBalancerPairSpec {
 
         @JsonPropertyDescription("Where configuration and runtime files live on this host (defaults suit a standard Debian host).")
         private HostPaths paths;
+
+        @JsonPropertyDescription("How keepalived and haproxy are started and reloaded: Auto (default: systemd when /run/systemd/system exists), Systemd, or Direct (pid files, for hosts without systemd).")
+        private ServiceManager serviceManager;
 
         public String getName() {
             return name;
@@ -190,6 +208,19 @@ public class LoadBalancerPairSpec {
         public void setPaths(HostPaths paths) {
             this.paths = paths;
         }
+
+        public ServiceManager getServiceManager() {
+            return serviceManager;
+        }
+
+        public void setServiceManager(ServiceManager serviceManager) {
+            this.serviceManager = serviceManager;
+        }
+    }
+
+    /** How the daemons on a host are supervised. */
+    public enum ServiceManager {
+        Auto, Systemd, Direct
     }
 
     /** File locations on a balancer host. */
@@ -202,12 +233,12 @@ public class LoadBalancerPairSpec {
 
         @Size(max = 255)
         @Pattern(Patterns.ABSOLUTE_PATH)
-        @JsonPropertyDescription("keepalived configuration file (default /etc/keepalived/keepalived.conf).")
+        @JsonPropertyDescription("keepalived configuration file (default /etc/keepalived/keepalived.conf); the operator's notify and check scripts are written next to it.")
         private String keepalivedConfig;
 
         @Size(max = 255)
         @Pattern(Patterns.ABSOLUTE_PATH)
-        @JsonPropertyDescription("Directory for sockets, pid files and the VRRP state log (default /run/pveha).")
+        @JsonPropertyDescription("Directory for sockets, pid files, daemon logs and the VRRP state files (default /run/pveha).")
         private String runDir;
 
         public String getHaproxyConfig() {
@@ -236,6 +267,12 @@ public class LoadBalancerPairSpec {
     }
 
     /** The floating address. */
+    @ValidationRule(value = "!has(self.authSecretRef) || !has(self.vrrpVersion) || self.vrrpVersion == 2",
+            message = "VRRP authentication exists only in VRRPv2; leave authSecretRef out with vrrpVersion 3")
+    @ValidationRule(value = "(has(self.vrrpVersion) && self.vrrpVersion == 3) || !has(self.advertIntervalMillis) || self.advertIntervalMillis % 1000 == 0",
+            message = "VRRPv2 advertises in whole seconds: advertIntervalMillis must be a multiple of 1000")
+    @ValidationRule(value = "!has(self.vrrpVersion) || self.vrrpVersion == 2 || !has(self.advertIntervalMillis) || (self.advertIntervalMillis % 10 == 0 && self.advertIntervalMillis <= 40950)",
+            message = "VRRPv3 advertises in centiseconds up to 40.95 s: advertIntervalMillis must be a multiple of 10, at most 40950")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class Vip {
         @Required
@@ -252,16 +289,21 @@ public class LoadBalancerPairSpec {
         @JsonPropertyDescription("VRRP virtual router id; allocated (and checked for conflicts) when left out.")
         private Integer virtualRouterId;
 
-        @JsonPropertyDescription("Secret with the VRRP authentication password (key default password; at most 8 characters are used by VRRPv2 PASS auth).")
+        @JsonPropertyDescription("Secret with the VRRP PASS authentication password (key default password; 1-8 characters of A-Z a-z 0-9 . _ + = -; VRRPv2 only). Note that VRRP sends it in clear text.")
         private SecretKeyRef authSecretRef;
 
         @JsonPropertyDescription("The master takes the VIP back when it returns (default true).")
         private Boolean preempt;
 
-        @Min(1)
-        @Max(255)
-        @JsonPropertyDescription("VRRP advertisement interval in seconds (default 1).")
-        private Integer advertIntervalSeconds;
+        @Min(2)
+        @Max(3)
+        @JsonPropertyDescription("VRRP version, 2 (default; allows PASS authentication) or 3 (sub-second adverts, no authentication).")
+        private Integer vrrpVersion;
+
+        @Min(10)
+        @Max(255000)
+        @JsonPropertyDescription("VRRP advertisement interval in milliseconds (default 1000): whole seconds for VRRPv2, centiseconds for VRRPv3 (e.g. 200).")
+        private Integer advertIntervalMillis;
 
         public String getAddress() {
             return address;
@@ -303,12 +345,20 @@ public class LoadBalancerPairSpec {
             this.preempt = preempt;
         }
 
-        public Integer getAdvertIntervalSeconds() {
-            return advertIntervalSeconds;
+        public Integer getVrrpVersion() {
+            return vrrpVersion;
         }
 
-        public void setAdvertIntervalSeconds(Integer advertIntervalSeconds) {
-            this.advertIntervalSeconds = advertIntervalSeconds;
+        public void setVrrpVersion(Integer vrrpVersion) {
+            this.vrrpVersion = vrrpVersion;
+        }
+
+        public Integer getAdvertIntervalMillis() {
+            return advertIntervalMillis;
+        }
+
+        public void setAdvertIntervalMillis(Integer advertIntervalMillis) {
+            this.advertIntervalMillis = advertIntervalMillis;
         }
     }
 
@@ -335,6 +385,11 @@ public class LoadBalancerPairSpec {
         private Backends backends;
 
         private HealthCheck healthCheck;
+
+        @Min(0)
+        @Max(10)
+        @JsonPropertyDescription("Connection retries before haproxy gives up on a request (default 2); a retry goes to another server (option redispatch).")
+        private Integer retries;
 
         public String getName() {
             return name;
@@ -383,6 +438,14 @@ public class LoadBalancerPairSpec {
         public void setHealthCheck(HealthCheck healthCheck) {
             this.healthCheck = healthCheck;
         }
+
+        public Integer getRetries() {
+            return retries;
+        }
+
+        public void setRetries(Integer retries) {
+            this.retries = retries;
+        }
     }
 
     /** Proxy mode. */
@@ -398,6 +461,7 @@ public class LoadBalancerPairSpec {
     /** Backend servers: HaVms selected by label (their guest IPs) and/or static addresses. */
     @ValidationRule(value = "has(self.haVmSelector) || (has(self.staticServers) && self.staticServers.size() > 0)",
             message = "backends need a haVmSelector or at least one static server")
+    @ValidationRule(value = "!has(self.haVmSelector) || has(self.port)", message = "backends.port is required with a haVmSelector")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class Backends {
         @JsonPropertyDescription("HaVms whose guest IPs become servers.")

@@ -15,17 +15,19 @@ public class LoadBalancerPairStatus extends PvehaStatus {
     @JsonPropertyDescription("Since when the current holder has the VIP (RFC 3339).")
     private String vipHolderSince;
 
+    @JsonPropertyDescription("The VRRP virtual router id in use: spec.vip.virtualRouterId, or the one allocated for this pair.")
     private Integer virtualRouterId;
-
-    @JsonPropertyDescription("Hash of the configuration rendered from the current spec.")
-    private String desiredConfigHash;
 
     private List<HostStatus> hosts = new ArrayList<>();
 
+    @JsonPropertyDescription("Backend servers as haproxy on the VIP holder (else on any reachable host) reports them.")
     private List<BackendStatus> backends = new ArrayList<>();
 
     @JsonPropertyDescription("Backends UP / total, e.g. 2/3.")
     private String backendsSummary;
+
+    @JsonPropertyDescription("Selected HaVms that have no IPv4 address yet, as service/haVm; they are not rendered until they have one.")
+    private List<String> unroutableBackends = new ArrayList<>();
 
     public String getVipHolder() {
         return vipHolder;
@@ -49,14 +51,6 @@ public class LoadBalancerPairStatus extends PvehaStatus {
 
     public void setVirtualRouterId(Integer virtualRouterId) {
         this.virtualRouterId = virtualRouterId;
-    }
-
-    public String getDesiredConfigHash() {
-        return desiredConfigHash;
-    }
-
-    public void setDesiredConfigHash(String desiredConfigHash) {
-        this.desiredConfigHash = desiredConfigHash;
     }
 
     public List<HostStatus> getHosts() {
@@ -83,17 +77,39 @@ public class LoadBalancerPairStatus extends PvehaStatus {
         this.backendsSummary = backendsSummary;
     }
 
+    public List<String> getUnroutableBackends() {
+        return unroutableBackends;
+    }
+
+    public void setUnroutableBackends(List<String> unroutableBackends) {
+        this.unroutableBackends = unroutableBackends;
+    }
+
     /** One balancer host. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class HostStatus {
         private String name;
+        @JsonPropertyDescription("The last SSH connection and observation succeeded.")
         private Boolean reachable;
-        @JsonPropertyDescription("MASTER, BACKUP, FAULT or STOP.")
+        @JsonPropertyDescription("SHA-256 fingerprint of the host key the host presented (also when it was refused).")
+        private String hostKeyFingerprint;
+        @JsonPropertyDescription("systemd or direct (pid files), as used on this host.")
+        private String serviceManager;
+        @JsonPropertyDescription("MASTER, BACKUP or FAULT as keepalived's notify script recorded it; STOPPED when keepalived is not running.")
         private String vrrpState;
+        @JsonPropertyDescription("When keepalived entered vrrpState (host clock, RFC 3339).")
+        private String vrrpStateSince;
+        @JsonPropertyDescription("The VIP is configured on the host's interface.")
         private Boolean holdsVip;
         private Boolean haproxyUp;
         private Boolean keepalivedUp;
+        @JsonPropertyDescription("SHA-256 over the operator-managed files as installed on the host; absent when they are missing.")
         private String appliedConfigHash;
+        @JsonPropertyDescription("SHA-256 over the files rendered for this host from the current spec.")
+        private String desiredConfigHash;
+        @JsonPropertyDescription("A rendered configuration this host refused (config test) or could not run (rolled back); it is not tried again until the rendered configuration changes.")
+        private String rejectedConfigHash;
+        @JsonPropertyDescription("Why the host could not be observed or configured (never contains secret values).")
         private String lastError;
 
         public String getName() {
@@ -112,12 +128,36 @@ public class LoadBalancerPairStatus extends PvehaStatus {
             this.reachable = reachable;
         }
 
+        public String getHostKeyFingerprint() {
+            return hostKeyFingerprint;
+        }
+
+        public void setHostKeyFingerprint(String hostKeyFingerprint) {
+            this.hostKeyFingerprint = hostKeyFingerprint;
+        }
+
+        public String getServiceManager() {
+            return serviceManager;
+        }
+
+        public void setServiceManager(String serviceManager) {
+            this.serviceManager = serviceManager;
+        }
+
         public String getVrrpState() {
             return vrrpState;
         }
 
         public void setVrrpState(String vrrpState) {
             this.vrrpState = vrrpState;
+        }
+
+        public String getVrrpStateSince() {
+            return vrrpStateSince;
+        }
+
+        public void setVrrpStateSince(String vrrpStateSince) {
+            this.vrrpStateSince = vrrpStateSince;
         }
 
         public Boolean getHoldsVip() {
@@ -152,6 +192,22 @@ public class LoadBalancerPairStatus extends PvehaStatus {
             this.appliedConfigHash = appliedConfigHash;
         }
 
+        public String getDesiredConfigHash() {
+            return desiredConfigHash;
+        }
+
+        public void setDesiredConfigHash(String desiredConfigHash) {
+            this.desiredConfigHash = desiredConfigHash;
+        }
+
+        public String getRejectedConfigHash() {
+            return rejectedConfigHash;
+        }
+
+        public void setRejectedConfigHash(String rejectedConfigHash) {
+            this.rejectedConfigHash = rejectedConfigHash;
+        }
+
         public String getLastError() {
             return lastError;
         }
@@ -166,7 +222,10 @@ public class LoadBalancerPairStatus extends PvehaStatus {
     public static class BackendStatus {
         private String service;
         private String server;
+        @JsonPropertyDescription("address:port")
         private String address;
+        @JsonPropertyDescription("The HaVm this server comes from, when selected by label.")
+        private String haVm;
         @JsonPropertyDescription("UP, DOWN, MAINT or UNKNOWN.")
         private String state;
 
@@ -192,6 +251,14 @@ public class LoadBalancerPairStatus extends PvehaStatus {
 
         public void setAddress(String address) {
             this.address = address;
+        }
+
+        public String getHaVm() {
+            return haVm;
+        }
+
+        public void setHaVm(String haVm) {
+            this.haVm = haVm;
         }
 
         public String getState() {

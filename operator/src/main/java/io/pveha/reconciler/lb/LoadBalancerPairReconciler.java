@@ -1,0 +1,289 @@
+package io.pveha.reconciler.lb;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.pveha.api.Pveha;
+import io.pveha.api.lb.LoadBalancerPair;
+import io.pveha.api.lb.LoadBalancerPairSpec;
+import io.pveha.api.lb.LoadBalancerPairStatus;
+import io.pveha.api.vm.HaVm;
+import io.pveha.lb.ConfigBundle;
+import io.pveha.lb.HostFacts;
+import io.pveha.lb.HostTarget;
+import io.pveha.lb.LbHostClient;
+import io.pveha.lb.apply.ConfigApplier;
+import io.pveha.lb.ssh.HostChannelException;
+import io.pveha.reconciler.Conditions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles a LoadBalancerPair: pause check, validation, desired state (Secrets, selected HaVms, router
+ * id, rendered bundles), observation of both hosts in parallel, status written from the observation,
+ * then the planned actions (apply or start, standby first), a second observation and status after
+ * acting. Events report what changed. The pass repeats every poll interval: hosts do not tell us when
+ * a VIP moves, so polling is how the status keeps up (within one interval).
+ */
+@ControllerConfiguration(name = "loadbalancerpair")
+public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancerPair> {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadBalancerPairReconciler.class);
+    static final String PAUSED_MESSAGE = "reconciliation is paused by the annotation " + Pveha.ANNOTATION_PAUSED
+            + "; hosts are neither observed nor changed until it is removed";
+
+    /** How long a pass waits for a host to be observed. */
+    public static final Duration DEFAULT_OBSERVE_BUDGET = Duration.ofSeconds(10);
+
+    private final LbHostClient hosts;
+    private final EventSink events;
+    private final Clock clock;
+    private final Duration observeBudget;
+    /** Observations still running from an earlier pass (a host slow to connect): joined, never started twice. */
+    private final Map<String, CompletableFuture<HostFacts>> inFlight = new ConcurrentHashMap<>();
+    private final ExecutorService observers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "lb-observe");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile InformerEventSource<HaVm, LoadBalancerPair> haVms;
+
+    public LoadBalancerPairReconciler(LbHostClient hosts, EventSink events, Clock clock) {
+        this(hosts, events, clock, DEFAULT_OBSERVE_BUDGET);
+    }
+
+    /**
+     * @param observeBudget how long a pass waits for a host's observation; a host that has not answered by
+     *                      then is reported unreachable for this pass, so one dead host (TCP connect
+     *                      timeouts) cannot delay what the status says about the other
+     */
+    public LoadBalancerPairReconciler(LbHostClient hosts, EventSink events, Clock clock, Duration observeBudget) {
+        this.hosts = hosts;
+        this.events = events;
+        this.clock = clock;
+        this.observeBudget = observeBudget;
+    }
+
+    /** HaVms selected by a pair's services: a new IP address (or label) re-renders the pairs that select it. */
+    @Override
+    public List<EventSource<?, LoadBalancerPair>> prepareEventSources(EventSourceContext<LoadBalancerPair> context) {
+        InformerEventSourceConfiguration<HaVm> config = InformerEventSourceConfiguration.from(HaVm.class, LoadBalancerPair.class)
+                .withSecondaryToPrimaryMapper(vm -> context.getPrimaryCache()
+                        .list(vm.getMetadata().getNamespace(), pair -> selects(pair, vm))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .build();
+        haVms = new InformerEventSource<>(config, context);
+        return List.of(haVms);
+    }
+
+    static boolean selects(LoadBalancerPair pair, HaVm vm) {
+        LoadBalancerPairSpec spec = pair.getSpec();
+        if (spec == null || spec.getServices() == null || !inCluster(spec, vm)) {
+            return false;
+        }
+        return spec.getServices().stream().anyMatch(s -> s.getBackends() != null && s.getBackends().getHaVmSelector() != null
+                && LabelSelectors.matches(s.getBackends().getHaVmSelector(), vm.getMetadata().getLabels()));
+    }
+
+    private static boolean inCluster(LoadBalancerPairSpec spec, HaVm vm) {
+        return spec.getClusterRef() == null || (vm.getSpec() != null && spec.getClusterRef().equals(vm.getSpec().getClusterRef()));
+    }
+
+    @Override
+    public UpdateControl<LoadBalancerPair> reconcile(LoadBalancerPair pair, Context<LoadBalancerPair> context) {
+        String marker = pair.getKind() + "/" + pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName()
+                + "#" + pair.getMetadata().getGeneration();
+        MDC.put("reconcile", marker);
+        try {
+            return reconcileMarked(pair, context);
+        } finally {
+            MDC.remove("reconcile");
+        }
+    }
+
+    private UpdateControl<LoadBalancerPair> reconcileMarked(LoadBalancerPair pair, Context<LoadBalancerPair> context) {
+        LoadBalancerPairStatus previous = pair.getStatus();
+        long generation = Objects.requireNonNullElse(pair.getMetadata().getGeneration(), 0L);
+        Instant now = clock.instant();
+        if (isPaused(pair)) {
+            StatusWriter.write(pair, LbStatusBuilder.paused(previous, generation, now, PAUSED_MESSAGE), context);
+            return UpdateControl.noUpdate();
+        }
+        List<String> problems = PairValidator.validate(pair.getSpec());
+        if (!problems.isEmpty()) {
+            LoadBalancerPairStatus status = LbStatusBuilder.invalid(previous, generation, now, problems);
+            if (StatusWriter.write(pair, status, context).changed()) {
+                emit(pair, new PairEvents.PairEvent(PairEvents.WARNING, Conditions.REASON_INVALID_SPEC, String.join("; ", problems)));
+            }
+            return UpdateControl.noUpdate(); // permanent until the spec changes, which triggers a new pass
+        }
+        LoadBalancerPairSpec spec = pair.getSpec();
+        Duration interval = Duration.ofSeconds(Objects.requireNonNullElse(spec.getPollIntervalSeconds(),
+                LoadBalancerPairSpec.DEFAULT_POLL_INTERVAL_SECONDS));
+
+        RouterIdAllocator.Allocation routerId = RouterIdAllocator.allocate(known(pair),
+                context.getPrimaryCache().list().map(LoadBalancerPairReconciler::known).toList());
+        LbStatusBuilder.Problem problem = null;
+        DesiredPairResolver.DesiredPair desired = null;
+        if (!routerId.ok()) {
+            problem = new LbStatusBuilder.Problem(PairProblem.ROUTER_ID_CONFLICT, routerId.conflict());
+        } else {
+            try {
+                desired = new DesiredPairResolver(new KubernetesSecrets(context.getClient()))
+                        .resolve(pair, routerId.id(), haVmsOf(pair));
+            } catch (PairProblem e) {
+                problem = new LbStatusBuilder.Problem(e.reason(), e.getMessage());
+            }
+        }
+
+        long started = System.nanoTime();
+        Map<String, HostFacts> facts = desired == null ? Map.of() : observe(pair, desired);
+        long observedAt = System.nanoTime();
+        LoadBalancerPairStatus observed = LbStatusBuilder.build(inputs(pair, previous, generation, now, routerId.id(), problem, desired,
+                facts, Map.of()));
+        LoadBalancerPair current = report(pair, previous, observed, facts, Map.of(), context);
+        LOG.debug("pass: observed in {} ms, status after {} ms", (observedAt - started) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
+        if (desired == null) {
+            return UpdateControl.<LoadBalancerPair>noUpdate().rescheduleAfter(interval);
+        }
+
+        List<PairPlanner.HostAction> plan = PairPlanner.plan(desired.bundles(), facts, previous, spec.getVip().getAddress(),
+                desired.config().preferredMaster().name());
+        if (plan.isEmpty()) {
+            return UpdateControl.<LoadBalancerPair>noUpdate().rescheduleAfter(interval);
+        }
+        Map<String, LbStatusBuilder.ActionResult> results = act(desired, facts, plan);
+        Map<String, HostFacts> after = observe(pair, desired);
+        LoadBalancerPairStatus acted = LbStatusBuilder.build(inputs(pair, observed, generation, clock.instant(), routerId.id(), null,
+                desired, after, results));
+        report(current, observed, acted, after, results, context);
+        LOG.debug("pass with actions took {} ms", (System.nanoTime() - started) / 1_000_000);
+        return UpdateControl.<LoadBalancerPair>noUpdate().rescheduleAfter(interval);
+    }
+
+    /** One action at a time; an apply that does not succeed stops the others, so the VIP holder keeps a working config. */
+    private Map<String, LbStatusBuilder.ActionResult> act(DesiredPairResolver.DesiredPair desired, Map<String, HostFacts> facts,
+                                                          List<PairPlanner.HostAction> plan) {
+        Map<String, LbStatusBuilder.ActionResult> results = new LinkedHashMap<>();
+        for (PairPlanner.HostAction action : plan) {
+            HostTarget target = desired.target(action.host());
+            long began = System.nanoTime();
+            ConfigApplier.Result result = action.kind() == PairPlanner.Kind.APPLY
+                    ? hosts.apply(target, action.bundle(), facts.get(action.host()).observation())
+                    : hosts.startStopped(target, facts.get(action.host()).observation());
+            LOG.info("{} {}: {} in {} ms {}", action.kind(), action.host(), result.outcome(), (System.nanoTime() - began) / 1_000_000,
+                    result.message());
+            results.put(action.host(), new LbStatusBuilder.ActionResult(action.kind(), result));
+            if (action.kind() == PairPlanner.Kind.APPLY && !result.applied()) {
+                break;
+            }
+        }
+        return results;
+    }
+
+    private Map<String, HostFacts> observe(LoadBalancerPair pair, DesiredPairResolver.DesiredPair desired) {
+        Map<String, CompletableFuture<HostFacts>> pending = new LinkedHashMap<>();
+        for (HostTarget target : desired.targets()) {
+            ConfigBundle bundle = desired.bundles().get(target.host().name());
+            String key = pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName() + "/" + target.host().name();
+            CompletableFuture<HostFacts> future = inFlight.compute(key, (k, running) -> running != null && !running.isDone() ? running
+                    : CompletableFuture.supplyAsync(() -> hosts.observe(target, bundle.paths()), observers));
+            // Only a still-running observation is worth keeping for the next pass.
+            future.whenComplete((facts, error) -> inFlight.remove(key, future));
+            pending.put(target.host().name(), future);
+        }
+        long deadline = System.nanoTime() + observeBudget.toNanos();
+        Map<String, HostFacts> facts = new LinkedHashMap<>();
+        for (Map.Entry<String, CompletableFuture<HostFacts>> e : pending.entrySet()) {
+            try {
+                facts.put(e.getKey(), e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException timeout) {
+                facts.put(e.getKey(), HostFacts.failed(HostChannelException.Reason.UNREACHABLE,
+                        "no answer within " + observeBudget.toMillis() + " ms", null));
+            } catch (ExecutionException failure) {
+                facts.put(e.getKey(), HostFacts.failed(HostChannelException.Reason.UNREACHABLE,
+                        "observation failed: " + failure.getCause(), null));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                facts.put(e.getKey(), HostFacts.failed(HostChannelException.Reason.UNREACHABLE, "interrupted", null));
+            }
+        }
+        return facts;
+    }
+
+    /** Writes the status if it changed and emits the Events the change (and this pass's actions) stand for. */
+    private LoadBalancerPair report(LoadBalancerPair pair, LoadBalancerPairStatus before, LoadBalancerPairStatus after,
+                                    Map<String, HostFacts> facts, Map<String, LbStatusBuilder.ActionResult> results,
+                                    Context<LoadBalancerPair> context) {
+        StatusWriter.Written written = StatusWriter.write(pair, after, context);
+        if (written.changed() || !results.isEmpty()) {
+            for (PairEvents.PairEvent event : PairEvents.between(before, after, pair.getSpec().getVip().getAddress(), facts, results)) {
+                emit(pair, event);
+            }
+        }
+        return written.pair();
+    }
+
+    private void emit(LoadBalancerPair pair, PairEvents.PairEvent event) {
+        LOG.info("event {} {}: {}", event.type(), event.reason(), event.message());
+        events.emit(pair, event);
+    }
+
+    private static LbStatusBuilder.Inputs inputs(LoadBalancerPair pair, LoadBalancerPairStatus previous, long generation, Instant now,
+                                                 Integer routerId, LbStatusBuilder.Problem problem, DesiredPairResolver.DesiredPair desired,
+                                                 Map<String, HostFacts> facts, Map<String, LbStatusBuilder.ActionResult> results) {
+        return new LbStatusBuilder.Inputs(pair.getSpec(), previous, generation, now, routerId, problem,
+                desired == null ? Map.of() : desired.bundles(),
+                desired == null ? List.of() : desired.config().services(),
+                desired == null ? (previous == null ? List.of() : previous.getUnroutableBackends()) : desired.unroutable(),
+                facts, results);
+    }
+
+    private List<HaVm> haVmsOf(LoadBalancerPair pair) {
+        if (haVms == null) {
+            return List.of();
+        }
+        return haVms.list(pair.getMetadata().getNamespace(), vm -> inCluster(pair.getSpec(), vm)).toList();
+    }
+
+    static RouterIdAllocator.KnownPair known(LoadBalancerPair pair) {
+        LoadBalancerPairSpec spec = pair.getSpec();
+        Set<String> addresses = spec == null || spec.getHosts() == null ? Set.of()
+                : spec.getHosts().stream().map(LoadBalancerPairSpec.LbHost::getAddress).filter(Objects::nonNull).collect(Collectors.toSet());
+        LoadBalancerPairSpec.Vip vip = spec == null ? null : spec.getVip();
+        return new RouterIdAllocator.KnownPair(pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName(),
+                vip == null ? null : vip.getVirtualRouterId(),
+                pair.getStatus() == null ? null : pair.getStatus().getVirtualRouterId(),
+                addresses, vip == null ? null : RouterIdAllocator.network(vip.getAddress(), vip.getPrefixLength()));
+    }
+
+    static boolean isPaused(HasMetadata resource) {
+        Map<String, String> annotations = resource.getMetadata().getAnnotations();
+        return annotations != null && "true".equalsIgnoreCase(annotations.getOrDefault(Pveha.ANNOTATION_PAUSED, "").trim());
+    }
+}

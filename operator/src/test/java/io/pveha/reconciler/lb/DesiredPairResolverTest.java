@@ -1,0 +1,83 @@
+package io.pveha.reconciler.lb;
+
+import io.pveha.api.lb.LoadBalancerPair;
+import io.pveha.lb.HostLayout;
+import io.pveha.lb.HostTarget;
+import io.pveha.lb.Service;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DesiredPairResolverTest {
+    final Map<String, String> secrets = new HashMap<>(Map.of("lb-ssh/ssh-privatekey", "KEY", "lb-vrrp/password", "s3cret\n"));
+    final DesiredPairResolver resolver = new DesiredPairResolver((ns, name, key) -> {
+        String value = secrets.get(name + "/" + key);
+        if (value == null) {
+            throw new PairProblem(PairProblem.SECRET_NOT_FOUND, "Secret " + ns + "/" + name + " has no key " + key);
+        }
+        return value.getBytes(StandardCharsets.UTF_8);
+    });
+
+    @Test
+    void fillsInTheDefaults() throws Exception {
+        var desired = resolver.resolve(LbResources.pair("store"), 51, List.of());
+
+        HostTarget lb1 = desired.target("lb1");
+        assertThat(lb1.endpoint().port()).isEqualTo(22);
+        assertThat(lb1.endpoint().user()).isEqualTo("root");
+        assertThat(lb1.serviceManager()).isEqualTo("auto");
+        assertThat(lb1.host().interfaceName()).isEqualTo("eth0");
+        assertThat(lb1.host().layout()).isEqualTo(HostLayout.defaults());
+        assertThat(desired.config().vrrp().version()).isEqualTo(2);
+        assertThat(desired.config().vrrp().advertIntervalMillis()).isEqualTo(1000);
+        assertThat(desired.config().vrrp().preempt()).isTrue();
+        assertThat(desired.config().vrrp().prefixLength()).isEqualTo(24);
+        Service web = desired.config().services().get(0);
+        assertThat(web.mode()).isEqualTo(Service.Mode.HTTP);
+        assertThat(web.retries()).isEqualTo(2);
+        assertThat(web.check()).isEqualTo(new Service.HealthCheck(Service.Mode.HTTP, "/", null, 1000, 2, 2));
+        assertThat(desired.bundles()).containsOnlyKeys("lb1", "lb2");
+    }
+
+    @Test
+    void aPasswordFileEndingInANewlineMeansThePasswordWithout() throws Exception {
+        var desired = resolver.resolve(LbResources.pair("store"), 51, List.of());
+        assertThat(desired.config().vrrp().password().value()).isEqualTo("s3cret");
+        assertThat(desired.bundles().get("lb1").keepalivedConfig().content()).contains("auth_pass s3cret\n");
+        assertThat(desired.bundles().get("lb1").sensitiveValues()).containsExactly("s3cret");
+    }
+
+    @Test
+    void anUnusablePasswordIsReportedWithoutBeingRepeated() {
+        secrets.put("lb-vrrp/password", "too long password");
+        assertThatThrownBy(() -> resolver.resolve(LbResources.pair("store"), 51, List.of()))
+                .isInstanceOfSatisfying(PairProblem.class, e -> {
+                    assertThat(e.reason()).isEqualTo(PairProblem.SECRET_INVALID);
+                    assertThat(e.getMessage()).contains("shop/lb-vrrp", "1 to 8 characters").doesNotContain("too long");
+                });
+    }
+
+    @Test
+    void aMissingKeyIsSecretNotFound() {
+        secrets.remove("lb-ssh/ssh-privatekey");
+        assertThatThrownBy(() -> resolver.resolve(LbResources.pair("store"), 51, List.of()))
+                .isInstanceOfSatisfying(PairProblem.class, e -> assertThat(e.reason()).isEqualTo(PairProblem.SECRET_NOT_FOUND));
+    }
+
+    @Test
+    void selectedHaVmsAreRenderedAndTheOnesWithoutAddressListed() throws Exception {
+        LoadBalancerPair pair = LbResources.pair("store");
+        LbResources.selectHaVms(pair, Map.of("app", "shop"), 8080);
+        var desired = resolver.resolve(pair, 51, List.of(LbResources.haVm("vm-a", Map.of("app", "shop"), "192.0.2.31"),
+                LbResources.haVm("vm-b", Map.of("app", "shop"))));
+
+        assertThat(desired.unroutable()).containsExactly("web/vm-b");
+        assertThat(desired.bundles().get("lb1").haproxyConfig().content()).contains("server vm-a 192.0.2.31:8080 check");
+    }
+}

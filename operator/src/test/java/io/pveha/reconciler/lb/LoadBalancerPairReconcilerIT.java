@@ -1,0 +1,288 @@
+package io.pveha.reconciler.lb;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.javaoperatorsdk.operator.Operator;
+import io.pveha.api.Pveha;
+import io.pveha.api.lb.LoadBalancerPair;
+import io.pveha.api.lb.LoadBalancerPairStatus;
+import io.pveha.api.vm.HaVm;
+import io.pveha.reconciler.Conditions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The reconciler in a real JOSDK operator against the fabric8 mock API server (CRUD), with fake hosts. */
+@EnableKubernetesMockClient(crud = true)
+class LoadBalancerPairReconcilerIT {
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+    FakeLbHosts hosts;
+    final List<PairEvents.PairEvent> events = Collections.synchronizedList(new ArrayList<>());
+    Operator operator;
+
+    @BeforeEach
+    void start() {
+        hosts = new FakeLbHosts();
+        client.resource(LbResources.secret("lb-ssh", "ssh-privatekey", "-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n")).create();
+        client.resource(LbResources.secret("lb-vrrp", "password", "s3cret")).create();
+        operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false));
+        operator.register(new LoadBalancerPairReconciler(hosts, (pair, e) -> events.add(e), Clock.systemUTC()));
+        operator.start();
+    }
+
+    @AfterEach
+    void stop() {
+        operator.stop();
+    }
+
+    @Test
+    void firstPassAppliesTheStandbyFirstAndReportsReady() {
+        LoadBalancerPair pair = LbResources.pair("store");
+        pair.getSpec().setPollIntervalSeconds(1);
+        client.resource(pair).create();
+
+        LoadBalancerPairStatus status = awaitStatus("store", s -> condition(s, Conditions.READY).map(c -> c.getStatus().equals("True")).orElse(false));
+
+        assertThat(hosts.calls()).startsWith("apply lb2", "apply lb1");
+        assertThat(status.getVipHolder()).isEqualTo("lb1");
+        assertThat(status.getBackendsSummary()).isEqualTo("2/2");
+        assertThat(status.getVirtualRouterId()).isBetween(1, 255);
+        assertThat(status.getHosts()).allSatisfy(h -> {
+            assertThat(h.getAppliedConfigHash()).matches("[0-9a-f]{64}").isEqualTo(h.getDesiredConfigHash());
+            assertThat(h.getVrrpState()).isIn("MASTER", "BACKUP");
+        });
+        assertThat(condition(status, "ConfigApplied")).get().extracting(Condition::getStatus).isEqualTo("True");
+        assertThat(condition(status, "VipHeld")).get().extracting(Condition::getReason).isEqualTo("HeldByMaster");
+        assertThat(reasons()).contains("ConfigApplied", "VipAcquired", "RouterIdAssigned");
+        assertThat(client.resources(LoadBalancerPair.class).inNamespace(LbResources.NS).withName("store").get().getStatus().getObservedGeneration())
+                .isEqualTo(1L);
+    }
+
+    @Test
+    void anAppliedConfigIsNotAppliedAgain() throws Exception {
+        LoadBalancerPair pair = LbResources.pair("store");
+        pair.getSpec().setPollIntervalSeconds(1);
+        client.resource(pair).create();
+        awaitStatus("store", s -> "True".equals(condition(s, Conditions.READY).map(Condition::getStatus).orElse(null)));
+        int applies = hosts.calls().size();
+        String resourceVersion = get("store").getMetadata().getResourceVersion();
+
+        Thread.sleep(3500);
+
+        assertThat(hosts.calls()).hasSize(applies);
+        assertThat(get("store").getMetadata().getResourceVersion()).as("no status write without a change").isEqualTo(resourceVersion);
+    }
+
+    @Test
+    void vipMoveAndBackendDownShowInStatusAndEvents() {
+        LoadBalancerPair pair = LbResources.pair("store");
+        pair.getSpec().setPollIntervalSeconds(1);
+        client.resource(pair).create();
+        awaitStatus("store", s -> "lb1".equals(s.getVipHolder()) && "2/2".equals(s.getBackendsSummary()));
+
+        hosts.host("lb1").reachable = false;
+        hosts.host("lb2").downServers.add("app2");
+        LoadBalancerPairStatus moved = awaitStatus("store", s -> "lb2".equals(s.getVipHolder()) && "1/2".equals(s.getBackendsSummary()));
+
+        assertThat(condition(moved, "VipHeld")).get().extracting(Condition::getReason).isEqualTo("HeldByBackup");
+        assertThat(condition(moved, Conditions.READY)).get().satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("HostUnreachable");
+        });
+        assertThat(condition(moved, "BackendsHealthy")).get().extracting(Condition::getReason).isEqualTo("SomeDown");
+        assertThat(StatusViews.host(moved, "lb1").getReachable()).isFalse();
+        assertThat(reasons()).contains("VipMoved", "BackendDown", "HostUnreachable");
+    }
+
+    @Test
+    void aHaVmGetsRenderedWhenItsAddressAppearsWithoutWaitingForThePoll() {
+        LoadBalancerPair pair = LbResources.pair("store");
+        pair.getSpec().setPollIntervalSeconds(600);
+        LbResources.selectHaVms(pair, Map.of("app", "shop"), 8080);
+        client.resource(LbResources.haVm("vm-a", Map.of("app", "shop"), "192.0.2.31")).create();
+        client.resource(LbResources.haVm("vm-b", Map.of("app", "shop"))).create();
+        client.resource(LbResources.haVm("other", Map.of("app", "else"), "192.0.2.99")).create();
+        client.resource(pair).create();
+
+        LoadBalancerPairStatus first = awaitStatus("store", s -> "3/3".equals(s.getBackendsSummary()));
+        assertThat(first.getUnroutableBackends()).containsExactly("web/vm-b");
+        assertThat(first.getBackends()).extracting(LoadBalancerPairStatus.BackendStatus::getHaVm).contains("vm-a").doesNotContain("other");
+
+        HaVm vmB = client.resources(HaVm.class).inNamespace(LbResources.NS).withName("vm-b").get();
+        vmB.getStatus().setIpAddresses(new ArrayList<>(List.of("127.0.0.1", "fe80::1", "192.0.2.32")));
+        client.resource(vmB).updateStatus();
+
+        LoadBalancerPairStatus second = awaitStatus("store", s -> "4/4".equals(s.getBackendsSummary()));
+        assertThat(second.getUnroutableBackends()).isEmpty();
+        assertThat(second.getBackends()).filteredOn(b -> "vm-b".equals(b.getHaVm()))
+                .extracting(LoadBalancerPairStatus.BackendStatus::getAddress).containsExactly("192.0.2.32:8080");
+    }
+
+    @Test
+    void aRefusedHostKeyIsReportedAndThatHostIsLeftAlone() {
+        hosts.host("lb2").refuseHostKey = true;
+        LoadBalancerPair pair = LbResources.pair("store");
+        pair.getSpec().setPollIntervalSeconds(1);
+        client.resource(pair).create();
+
+        LoadBalancerPairStatus status = awaitStatus("store", s -> "HostKeyRejected".equals(condition(s, Conditions.READY).map(Condition::getReason).orElse(null)));
+
+        assertThat(hosts.calls()).doesNotContain("apply lb2");
+        assertThat(StatusViews.host(status, "lb2").getHostKeyFingerprint()).isEqualTo("SHA256:other");
+        assertThat(StatusViews.host(status, "lb2").getLastError()).contains("not the pinned");
+        assertThat(reasons()).contains("HostKeyRejected");
+    }
+
+    @Test
+    void aConfigTheHostRefusesIsReportedAndNotRetriedUntilTheSpecChanges() throws Exception {
+        hosts.host("lb2").rejectWith = "keepalived -t rejected the new configuration (exit 5): Non-existent interface specified in configuration";
+        LoadBalancerPair pair = LbResources.pair("store");
+        pair.getSpec().setPollIntervalSeconds(1);
+        client.resource(pair).create();
+
+        LoadBalancerPairStatus status = awaitStatus("store", s -> "Rejected".equals(condition(s, "ConfigApplied").map(Condition::getReason).orElse(null)));
+        assertThat(condition(status, "ConfigApplied")).get().extracting(Condition::getMessage).asString()
+                .contains("lb2: keepalived -t rejected", "Non-existent interface");
+        assertThat(hosts.calls()).containsExactly("apply lb2").as("the master is not touched after the standby refused");
+        Thread.sleep(2500);
+        assertThat(hosts.calls()).containsExactly("apply lb2");
+        assertThat(reasons()).containsOnlyOnce("ConfigRejected");
+
+        hosts.host("lb2").rejectWith = null;
+        LoadBalancerPair edited = get("store");
+        edited.getSpec().getServices().get(0).setRetries(3);
+        client.resource(edited).update();
+        awaitStatus("store", s -> "Applied".equals(condition(s, "ConfigApplied").map(Condition::getReason).orElse(null)));
+    }
+
+    @Test
+    void splitBrainIsDetected() {
+        LoadBalancerPair pair = LbResources.pair("store");
+        pair.getSpec().setPollIntervalSeconds(1);
+        client.resource(pair).create();
+        awaitStatus("store", s -> "lb1".equals(s.getVipHolder()));
+
+        hosts.host("lb1").splitBrain = true;
+        hosts.host("lb2").splitBrain = true;
+
+        LoadBalancerPairStatus status = awaitStatus("store", s -> "lb1,lb2".equals(s.getVipHolder()));
+        assertThat(condition(status, Conditions.READY)).get().extracting(Condition::getReason).isEqualTo("SplitBrain");
+        assertThat(reasons()).contains("SplitBrain");
+    }
+
+    @Test
+    void aPausedPairIsNeitherObservedNorChanged() throws Exception {
+        LoadBalancerPair pair = LbResources.pair("store");
+        pair.getMetadata().setAnnotations(Map.of(Pveha.ANNOTATION_PAUSED, "true"));
+        client.resource(pair).create();
+
+        LoadBalancerPairStatus status = awaitStatus("store", s -> condition(s, Conditions.READY).isPresent());
+        assertThat(condition(status, Conditions.READY)).get().extracting(Condition::getReason).isEqualTo("ReconciliationPaused");
+        Thread.sleep(1000);
+        assertThat(hosts.calls()).isEmpty();
+    }
+
+    @Test
+    void anInvalidSpecIsReportedOnceWithEveryProblem() {
+        LoadBalancerPair pair = LbResources.pair("store");
+        pair.getSpec().getHosts().get(1).setPriority(150);
+        pair.getSpec().getServices().get(0).setName("web\n    server evil 6.6.6.6:80");
+        client.resource(pair).create();
+
+        LoadBalancerPairStatus status = awaitStatus("store", s -> condition(s, Conditions.READY).isPresent());
+        assertThat(condition(status, Conditions.READY)).get().satisfies(c -> {
+            assertThat(c.getReason()).isEqualTo("InvalidSpec");
+            assertThat(c.getMessage()).contains("distinct priorities", "spec.services[0].name", "\\x0a");
+        });
+        assertThat(hosts.calls()).isEmpty();
+        assertThat(reasons()).containsOnlyOnce("InvalidSpec");
+    }
+
+    @Test
+    void aMissingSecretIsReported() {
+        client.secrets().inNamespace(LbResources.NS).withName("lb-vrrp").delete();
+        client.resource(LbResources.pair("store")).create();
+
+        LoadBalancerPairStatus status = awaitStatus("store", s -> condition(s, Conditions.READY).isPresent());
+        assertThat(condition(status, Conditions.READY)).get().satisfies(c -> {
+            assertThat(c.getReason()).isEqualTo("SecretNotFound");
+            assertThat(c.getMessage()).contains("shop/lb-vrrp");
+        });
+    }
+
+    @Test
+    void twoPairsWithTheSameExplicitRouterIdOnOneNetworkConflict() {
+        LoadBalancerPair a = LbResources.pair("a");
+        a.getSpec().getVip().setVirtualRouterId(51);
+        LoadBalancerPair b = LbResources.pair("b");
+        b.getSpec().getVip().setVirtualRouterId(51);
+        b.getSpec().getVip().setAddress("192.0.2.40");
+        client.resource(a).create();
+        client.resource(b).create();
+
+        LoadBalancerPairStatus status = awaitStatus("b", s -> condition(s, Conditions.READY).isPresent());
+        assertThat(condition(status, Conditions.READY)).get().satisfies(c -> {
+            assertThat(c.getReason()).isEqualTo("RouterIdConflict");
+            assertThat(c.getMessage()).contains("shop/a");
+        });
+    }
+
+    @Test
+    void onlyTheStatusSubresourceIsWrittenAndOnlyByJsonPatch() throws Exception {
+        client.resource(LbResources.pair("store")).create();
+        awaitStatus("store", s -> condition(s, Conditions.READY).isPresent());
+
+        List<String> writes = new ArrayList<>();
+        for (int i = server.getRequestCount(); i > 0; i--) {
+            var request = server.takeRequest(1, java.util.concurrent.TimeUnit.SECONDS);
+            if (request == null) {
+                break;
+            }
+            if (request.getPath().contains("/loadbalancerpairs/store") && !"GET".equals(request.getMethod())) {
+                writes.add(request.getMethod() + " " + request.getPath().replaceAll("\\?.*", "") + " " + request.getHeader("Content-Type"));
+            }
+        }
+        assertThat(writes).isNotEmpty().allSatisfy(w -> assertThat(w).matches(
+                "PATCH /apis/pveha.io/v1alpha1/namespaces/shop/loadbalancerpairs/store/status application/json-patch\\+json.*"));
+    }
+
+    private LoadBalancerPairStatus awaitStatus(String name, Predicate<LoadBalancerPairStatus> condition) {
+        try {
+            return await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> get(name).getStatus(), s -> s != null && condition.test(s));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("status never matched; last: " + StatusJson.json(get(name).getStatus())
+                    + "\ncalls: " + hosts.calls() + "\nevents: " + events, e);
+        }
+    }
+
+    private LoadBalancerPair get(String name) {
+        return client.resources(LoadBalancerPair.class).inNamespace(LbResources.NS).withName(name).get();
+    }
+
+    private static java.util.Optional<Condition> condition(LoadBalancerPairStatus status, String type) {
+        return Conditions.find(status.getConditions(), type);
+    }
+
+    private List<String> reasons() {
+        synchronized (events) {
+            return events.stream().map(PairEvents.PairEvent::reason).toList();
+        }
+    }
+}
