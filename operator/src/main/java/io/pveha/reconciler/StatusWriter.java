@@ -12,16 +12,20 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * Writes status as a JSON Patch that replaces the whole status, guarded by a {@code test} of the
- * resourceVersion the reconcile read: a concurrent change fails with 409/422 and the reconcile runs again
- * on fresh data, so no write is ever based on a stale status. The same patch is used against a real API
- * server and the fabric8 mock (which has no server-side apply, and whose JSON merge patch appends to
- * arrays instead of replacing them, which would duplicate conditions). After writing, it waits until the
- * informer cache holds the new version, so the next reconcile never plans from a status older than its
- * own last write (the write-ahead log of VMIDs and task ids depends on that).
+ * Writes status as a JSON Patch of the status subresource: one operation per top-level status field that
+ * changed (removing those that went away), guarded by a {@code test} of the resourceVersion the reconcile
+ * read. A concurrent change fails with 409/422 and the reconcile runs again on fresh data, so no write is
+ * ever based on a stale status. The same patch is used against a real API server and the fabric8 mock
+ * (which has no server-side apply, and whose JSON merge patch appends to arrays instead of replacing them,
+ * which would duplicate conditions; and a merge patch of a model that omits empty fields could never
+ * clear one). After writing, it waits until the informer cache holds the new version, so the next
+ * reconcile never plans from a status older than its own last write (the write-ahead log of VMIDs and
+ * task ids depends on that).
  */
 public final class StatusWriter {
     private static final long CACHE_WAIT_MILLIS = 3000;
@@ -47,12 +51,7 @@ public final class StatusWriter {
         if (before.equals(after)) {
             return primary;
         }
-        ArrayNode patch = JsonNodeFactory.instance.arrayNode();
-        if (primary.getMetadata().getResourceVersion() != null) {
-            patch.addObject().put("op", "test").put("path", "/metadata/resourceVersion")
-                    .put("value", primary.getMetadata().getResourceVersion());
-        }
-        patch.addObject().put("op", "add").put("path", "/status").set("value", after);
+        ArrayNode patch = statusPatch(before, after, primary.getMetadata().getResourceVersion());
         @SuppressWarnings("unchecked")
         Class<P> type = (Class<P>) primary.getClass();
         P updated = client.resources(type)
@@ -77,6 +76,39 @@ public final class StatusWriter {
             return JsonNodeFactory.instance.objectNode();
         }
         return serialization.convertValue(status, JsonNode.class);
+    }
+
+    /**
+     * A JSON Patch (RFC 6902) that turns status {@code before} into {@code after}, one operation per
+     * top-level status field that changed, guarded by a test of the resourceVersion it was computed
+     * against. Null when nothing changed.
+     */
+    public static ArrayNode statusPatch(JsonNode before, JsonNode after, String resourceVersion) {
+        if (before.equals(after)) {
+            return null;
+        }
+        ArrayNode patch = JsonNodeFactory.instance.arrayNode();
+        if (resourceVersion != null) {
+            patch.addObject().put("op", "test").put("path", "/metadata/resourceVersion").put("value", resourceVersion);
+        }
+        if (before.isEmpty()) {
+            patch.addObject().put("op", "add").put("path", "/status").set("value", after);
+            return patch;
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        before.fieldNames().forEachRemaining(keys::add);
+        after.fieldNames().forEachRemaining(keys::add);
+        for (String key : keys) {
+            JsonNode b = before.get(key);
+            JsonNode a = after.get(key);
+            String path = "/status/" + key.replace("~", "~0").replace("/", "~1");
+            if (a == null) {
+                patch.addObject().put("op", "remove").put("path", path);
+            } else if (!a.equals(b)) {
+                patch.addObject().put("op", "add").put("path", path).set("value", a);
+            }
+        }
+        return patch;
     }
 
     private static <P extends HasMetadata> void awaitCache(Context<P> context, P primary, P updated) {

@@ -10,6 +10,9 @@ import io.pveha.cluster.ClusterConnections;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.SpecValidation;
 import io.pveha.reconciler.cluster.ProxmoxClusterReconciler;
+import io.pveha.reconciler.lb.LbWiring;
+import io.pveha.validate.Problem;
+import io.pveha.validate.SpecValidator;
 import io.pveha.reconciler.vm.HaVmReconciler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +32,18 @@ public final class PvehaOperator implements AutoCloseable {
     /** How the operator runs. Empty namespaces = all namespaces. */
     public record Settings(Set<String> namespaces, LeaderElection leaderElection, int reconcileThreads, int pollThreads,
                            SpecValidation validation) {
+        /** All namespaces, no leader election, and the CRDs' schema and CEL rules checked on every reconcile. */
         public static Settings defaults() {
-            return new Settings(Set.of(), null, 10, 4, SpecValidation.none());
+            return new Settings(Set.of(), null, 10, 4, bundledValidation());
+        }
+
+        /**
+         * The API server's checks (schema and CEL of the bundled CRDs), because the fabric8 mock API
+         * server does none and a real one may run older CRDs. Warnings do not block; errors do.
+         */
+        public static SpecValidation bundledValidation() {
+            SpecValidator validator = SpecValidator.forBundledCrds();
+            return resource -> validator.validate(resource).stream().filter(Problem::isError).map(Problem::fieldMessage).toList();
         }
 
         public Settings withNamespaces(Set<String> ns) {
@@ -59,6 +72,7 @@ public final class PvehaOperator implements AutoCloseable {
     private final Operator operator;
     private final ClusterConnections connections;
     private final OperatorMetrics metrics;
+    private final LbWiring loadBalancers;
 
     public PvehaOperator(KubernetesClient client, Settings settings, MeterRegistry registry, Clock clock) {
         this.client = client;
@@ -90,6 +104,8 @@ public final class PvehaOperator implements AutoCloseable {
         EventRecorder events = new EventRecorder(client, clock);
         register(new ProxmoxClusterReconciler(connections, settings.validation(), events, clock), settings.namespaces());
         register(new HaVmReconciler(connections, settings.validation(), events, clock), settings.namespaces());
+        this.loadBalancers = LbWiring.overSsh(events, clock, LbWiring.Settings.defaults());
+        register(loadBalancers.reconciler(), settings.namespaces());
     }
 
     private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(Reconciler<P> reconciler, Set<String> namespaces) {
@@ -131,6 +147,7 @@ public final class PvehaOperator implements AutoCloseable {
             operator.stop();
         } finally {
             connections.close();
+            loadBalancers.close();
         }
         LOG.info("operator stopped");
     }

@@ -31,9 +31,9 @@ public class ProxmoxClusterSpec {
     @JsonPropertyDescription("How the server certificate is verified. Verification is on by default.")
     private Tls tls;
 
-    @Min(5)
+    @Min(1)
     @Max(3600)
-    @JsonPropertyDescription("Seconds between bulk polls of the cluster (default 15). One poll serves every resource of this cluster.")
+    @JsonPropertyDescription("Seconds between bulk polls of the cluster (default 15). One poll (four API calls) serves every resource of this cluster.")
     private Integer pollIntervalSeconds;
 
     @JsonPropertyDescription("Limits the operator keeps towards this cluster.")

@@ -1,7 +1,7 @@
 package io.pveha.reconciler.lb;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pveha.lb.SshLbHostClient;
+import io.pveha.reconciler.EventRecorder;
 import io.pveha.lb.apply.ConfigApplier;
 import io.pveha.lb.observe.HostObserver;
 import io.pveha.lb.ssh.SshHostChannelFactory;
@@ -33,7 +33,7 @@ public final class LbWiring implements AutoCloseable {
         this.reconciler = reconciler;
     }
 
-    public static LbWiring overSsh(KubernetesClient client, Clock clock, Settings settings) {
+    public static LbWiring overSsh(EventRecorder events, Clock clock, Settings settings) {
         SshHostChannelFactory ssh = new SshHostChannelFactory(new SshHostChannelFactory.Settings(settings.connectTimeout(),
                 settings.commandTimeout()));
         HostObserver observer = new HostObserver(settings.observeTimeout());
@@ -41,7 +41,7 @@ public final class LbWiring implements AutoCloseable {
         ConfigApplier applier = new ConfigApplier(new HostObserver(settings.observeTimeout().multipliedBy(2)), settings.verifyTimeout(),
                 d -> Thread.sleep(d.toMillis()));
         return new LbWiring(ssh, new LoadBalancerPairReconciler(new SshLbHostClient(ssh, observer, applier),
-                new KubernetesEventSink(client, clock), clock, settings.observeTimeout()));
+                new KubernetesEventSink(events), clock, settings.observeTimeout()));
     }
 
     public LoadBalancerPairReconciler reconciler() {

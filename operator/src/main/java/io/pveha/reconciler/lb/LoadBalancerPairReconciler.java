@@ -3,6 +3,7 @@ package io.pveha.reconciler.lb;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -22,9 +23,11 @@ import io.pveha.lb.LbHostClient;
 import io.pveha.lb.apply.ConfigApplier;
 import io.pveha.lb.ssh.HostChannelException;
 import io.pveha.reconciler.Conditions;
+import io.pveha.reconciler.Paused;
+import io.pveha.reconciler.SpecOrIntentChanged;
+import io.pveha.reconciler.ReconcileMarker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +53,8 @@ import java.util.stream.Collectors;
  * acting. Events report what changed. The pass repeats every poll interval: hosts do not tell us when
  * a VIP moves, so polling is how the status keeps up (within one interval).
  */
-@ControllerConfiguration(name = "loadbalancerpair")
+@ControllerConfiguration(name = "loadbalancerpair", generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpecOrIntentChanged.class))
 public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancerPair> {
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancerPairReconciler.class);
     static final String PAUSED_MESSAGE = "reconciliation is paused by the annotation " + Pveha.ANNOTATION_PAUSED
@@ -116,13 +120,8 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
 
     @Override
     public UpdateControl<LoadBalancerPair> reconcile(LoadBalancerPair pair, Context<LoadBalancerPair> context) {
-        String marker = pair.getKind() + "/" + pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName()
-                + "#" + pair.getMetadata().getGeneration();
-        MDC.put("reconcile", marker);
-        try {
+        try (ReconcileMarker ignored = ReconcileMarker.of(pair)) {
             return reconcileMarked(pair, context);
-        } finally {
-            MDC.remove("reconcile");
         }
     }
 
@@ -130,8 +129,8 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
         LoadBalancerPairStatus previous = pair.getStatus();
         long generation = Objects.requireNonNullElse(pair.getMetadata().getGeneration(), 0L);
         Instant now = clock.instant();
-        if (isPaused(pair)) {
-            StatusWriter.write(pair, LbStatusBuilder.paused(previous, generation, now, PAUSED_MESSAGE), context);
+        if (Paused.isPaused(pair)) {
+            StatusWriter.write(pair, LbStatusBuilder.paused(previous, generation, now, Paused.MESSAGE), context);
             return UpdateControl.noUpdate();
         }
         List<String> problems = PairValidator.validate(pair.getSpec());
@@ -282,8 +281,4 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
                 addresses, vip == null ? null : RouterIdAllocator.network(vip.getAddress(), vip.getPrefixLength()));
     }
 
-    static boolean isPaused(HasMetadata resource) {
-        Map<String, String> annotations = resource.getMetadata().getAnnotations();
-        return annotations != null && "true".equalsIgnoreCase(annotations.getOrDefault(Pveha.ANNOTATION_PAUSED, "").trim());
-    }
 }

@@ -77,7 +77,7 @@ class LoadBalancerPairLabIT {
         suiteStart = System.currentTimeMillis();
         lab = SharedLab.lab();
         SharedLab.reset();
-        wiring = LbWiring.overSsh(client, Clock.systemUTC(),
+        wiring = LbWiring.overSsh(new io.pveha.reconciler.EventRecorder(client, Clock.systemUTC()), Clock.systemUTC(),
                 new LbWiring.Settings(Duration.ofSeconds(5), OBSERVE_TIMEOUT, Duration.ofSeconds(15), Duration.ofSeconds(8)));
         operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false));
         operator.register(wiring.reconciler());
