@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 ValidateCommand.class,
                 DoctorCommand.class,
                 RunCommand.class,
+                BenchmarkCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
