@@ -43,6 +43,9 @@ public class HaVmStatus extends PvehaStatus {
     @JsonPropertyDescription("Consecutive failed tasks; retries back off with it.")
     private Integer failedAttempts;
 
+    @JsonPropertyDescription("The VM has booted its install media; shutting it down afterwards marks the installation done.")
+    private Boolean installerBooted;
+
     public Integer getVmid() {
         return vmid;
     }
@@ -129,6 +132,14 @@ public class HaVmStatus extends PvehaStatus {
 
     public void setFailedAttempts(Integer failedAttempts) {
         this.failedAttempts = failedAttempts;
+    }
+
+    public Boolean getInstallerBooted() {
+        return installerBooted;
+    }
+
+    public void setInstallerBooted(Boolean installerBooted) {
+        this.installerBooted = installerBooted;
     }
 
     public BackupRef getLastBackup() {

@@ -546,7 +546,19 @@ final class HaVmPass {
         if (!Boolean.TRUE.equals(vm.getSpec().getTemplate()) || obs.isTemplate()) {
             return null;
         }
-        if ("running".equals(obs.status())) {
+        if (installsFromIso()) {
+            // A template from an ISO is installed first: the VM boots the installer, the OS is installed on its
+            // console, and the installer (or the admin) powers it off; that shutdown is the signal to convert.
+            if ("running".equals(obs.status())) {
+                status.setInstallerBooted(true);
+                ready(Conditions.FALSE, WAITING_FOR_INSTALL, "VM " + obs.vmid() + " runs its installer: install the OS on the console,"
+                        + " then shut the VM down; it is converted into a template then");
+                return STEADY;
+            }
+            if (!Boolean.TRUE.equals(status.getInstallerBooted())) {
+                return null;
+            }
+        } else if ("running".equals(obs.status())) {
             return startTask("Shutdown", obs.node(), STOPPING, "shutting down before the conversion to a template",
                     () -> Optional.of(connection.vms().power(obs.node(), obs.vmid(), "shutdown", Map.of("forceStop", 1, "timeout", 120))));
         }
@@ -809,9 +821,15 @@ final class HaVmPass {
         return secret == null ? "" : name + "@" + secret.getMetadata().getResourceVersion();
     }
 
+    /** A template-to-be with install media that has not booted its installer yet. */
+    private boolean installsFromIso() {
+        return vm.getSpec().getSource().getIso() != null && !Boolean.TRUE.equals(status.getTemplate());
+    }
+
     private PowerState desiredPower() {
         if (Boolean.TRUE.equals(vm.getSpec().getTemplate())) {
-            return PowerState.Stopped;
+            // Boot the installer once; after that, a template-to-be stays off.
+            return installsFromIso() && !Boolean.TRUE.equals(status.getInstallerBooted()) ? PowerState.Running : PowerState.Stopped;
         }
         return vm.getSpec().getPowerState() == null ? PowerState.Running : vm.getSpec().getPowerState();
     }

@@ -18,6 +18,7 @@ final class HaVmReasons {
     static final String WAITING_FOR_SOURCE = "WaitingForSource";
     static final String CONFIGURING = "Configuring";
     static final String CONVERTING_TO_TEMPLATE = "ConvertingToTemplate";
+    static final String WAITING_FOR_INSTALL = "WaitingForInstall";
     static final String STARTING = "Starting";
     static final String STOPPING = "Stopping";
     static final String MIGRATING = "Migrating";

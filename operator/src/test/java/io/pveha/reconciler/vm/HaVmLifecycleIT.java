@@ -100,6 +100,33 @@ class HaVmLifecycleIT {
     }
 
     @Test
+    void aTemplateFromAnIsoIsConvertedOnceTheInstalledVmShutsDown() {
+        h.havm("installed-tpl", vm -> {
+            HaVmSpec.Source source = new HaVmSpec.Source();
+            HaVmSpec.IsoSource iso = new HaVmSpec.IsoSource();
+            iso.setVolume("local:iso/debian-12.9.0-amd64-netinst.iso");
+            source.setIso(iso);
+            vm.getSpec().setSource(source);
+            HaVmSpec.Disk disk = new HaVmSpec.Disk();
+            disk.setSlot("scsi0");
+            disk.setStorage("ceph-vm");
+            disk.setSizeGiB(8);
+            vm.getSpec().setDisks(List.of(disk));
+            vm.getSpec().setTemplate(true);
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.readyReason(HaVm.class, "installed-tpl").filter("WaitingForInstall"::equals).isPresent());
+        HaVm installing = h.get("installed-tpl");
+        assertThat(pve(installing).status()).as("the installer runs").isEqualTo("running");
+
+        // The OS installation finishes: the installer powers the VM off.
+        h.pveAsAdmin().post("/nodes/" + installing.getStatus().getNode() + "/qemu/" + installing.getStatus().getVmid() + "/status/shutdown", Map.of());
+
+        HaVm template = h.awaitReady("installed-tpl", Duration.ofSeconds(60));
+        assertThat(template.getStatus().getTemplate()).isTrue();
+        assertThat(pve(template).template()).isTrue();
+    }
+
+    @Test
     void aHaVmBecomesATemplateAndAnotherHaVmClonesIt() {
         h.havm("golden", vm -> {
             vm.getSpec().setSource(template(TEMPLATE));
