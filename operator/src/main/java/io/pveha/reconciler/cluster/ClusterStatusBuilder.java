@@ -37,6 +37,8 @@ final class ClusterStatusBuilder {
     static final String QUORATE = "Quorate";
     static final String PRIVILEGES = "PrivilegesComplete";
     static final String TLS_VERIFIED = "TlsVerified";
+    /** Set by the reconciler from {@link HaGroupSync}; does not block readiness (HA keeps working). */
+    static final String HA_GROUPS = "HaGroupsInSync";
 
     /** An Event to record along with the status. */
     record PendingEvent(String type, String reason, String message) {

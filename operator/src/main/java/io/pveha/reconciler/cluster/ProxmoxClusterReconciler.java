@@ -58,12 +58,14 @@ public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cle
     private final SpecValidation validation;
     private final EventRecorder events;
     private final Clock clock;
+    private final HaGroupSync haGroups;
 
     public ProxmoxClusterReconciler(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock) {
         this.connections = connections;
         this.validation = validation;
         this.events = events;
         this.clock = clock;
+        this.haGroups = new HaGroupSync(clock);
     }
 
     @Override
@@ -100,16 +102,25 @@ public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cle
             PollOutcome outcome = connections.get(key).map(ClusterConnection::outcome).orElse(null);
             Duration poll = Duration.ofSeconds(Optional.ofNullable(cluster.getSpec().getPollIntervalSeconds())
                     .orElse(ProxmoxClusterSpec.DEFAULT_POLL_INTERVAL_SECONDS));
+            HaGroupSync.Outcome groups = null;
             try {
                 ConnectionSettings settings = new ClusterSettingsResolver(context.getClient()).resolve(cluster);
                 tls = settings.tls();
-                outcome = connections.ensure(key, settings).outcome();
+                ClusterConnection connection = connections.ensure(key, settings);
+                outcome = connection.outcome();
+                if (outcome.healthy()) {
+                    groups = haGroups.sync(cluster, connection);
+                }
             } catch (ClusterSettingsResolver.SettingsProblem e) {
                 problemReason = e.reason;
                 problemMessage = e.getMessage();
             }
             ClusterStatusBuilder.Result result = ClusterStatusBuilder.build(new ClusterStatusBuilder.Inputs(
                     previous, outcome, problemReason, problemMessage, tls, generation, now));
+            if (groups != null) {
+                result.status().setConditions(Conditions.set(result.status().getConditions(), ClusterStatusBuilder.HA_GROUPS,
+                        groups.inSync() ? Conditions.TRUE : Conditions.FALSE, groups.reason(), groups.message(), generation, now));
+            }
             if (writeStatus(cluster, result.status(), context)) {
                 result.events().forEach(e -> events.record(cluster, e.type(), e.reason(), e.message()));
                 Conditions.find(result.status().getConditions(), Conditions.READY).ifPresent(ready ->
@@ -125,7 +136,8 @@ public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cle
     @Override
     public DeleteControl cleanup(ProxmoxCluster cluster, Context<ProxmoxCluster> context) {
         connections.remove(ClusterKey.of(cluster));
-        LOG.info("cluster {} deleted: polling stopped", ClusterKey.of(cluster));
+        haGroups.forget(cluster);
+        LOG.info("cluster {} deleted: polling stopped (HA groups in PVE are left as they are)", ClusterKey.of(cluster));
         return DeleteControl.defaultDelete();
     }
 
