@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "A Kubernetes operator for highly available Proxmox VE platforms.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DemoCommand.class,
                 ValidateCommand.class,
                 DoctorCommand.class,
                 RunCommand.class,

@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One connected cluster: its client, the latest poll outcome, and the task slots. A bulk poll is four
  * calls whatever the number of VMs ({@code /cluster/resources}, {@code /cluster/status},
- * {@code /cluster/ha/status/current}, {@code /cluster/ceph/status}); the version and the token's
- * privileges are re-read every {@link #SLOW_REFRESH}.
+ * {@code /cluster/ha/status/current}, {@code /cluster/ceph/status}), a fifth ({@code /cluster/tasks})
+ * while the operator has tasks in flight; the version and the token's privileges are re-read every
+ * {@link #SLOW_REFRESH}.
  */
 public final class ClusterConnection implements AutoCloseable {
     static final Duration SLOW_REFRESH = Duration.ofMinutes(10);
@@ -132,8 +133,10 @@ public final class ClusterConnection implements AutoCloseable {
                     checked = false;
                 }
             }
+            // While the operator's tasks run, one call lists them all, instead of one status call per task.
+            List<io.pveha.pve.model.TaskEntry> tasks = taskSlots.inUse() > 0 ? optional(api::clusterTasks, List.of()) : List.of();
             ClusterSnapshot next = ClusterSnapshot.of(sequence.incrementAndGet(), clock.instant(), client.activeEndpoint(),
-                    version, status, resources, ha, ceph);
+                    version, status, resources, ha, ceph, tasks);
             PollOutcome after = before.succeeded(next, missing, checked);
             outcome.set(after);
             return after;

@@ -37,7 +37,7 @@ public final class ClusterConnections implements AutoCloseable {
         PveClient.RequestListener forCluster(ClusterKey key);
     }
 
-    static final Duration POLL_DEBOUNCE = Duration.ofMillis(500);
+    static final Duration POLL_DEBOUNCE = Duration.ofSeconds(1);
 
     private final Map<ClusterKey, Entry> entries = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();

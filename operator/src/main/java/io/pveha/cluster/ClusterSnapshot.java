@@ -5,6 +5,7 @@ import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.ClusterStatusEntry;
 import io.pveha.pve.model.HaStatusEntry;
 import io.pveha.pve.model.PveVersion;
+import io.pveha.pve.model.TaskEntry;
 
 import java.time.Instant;
 import java.util.Collections;
@@ -21,19 +22,28 @@ import java.util.stream.Collectors;
 public record ClusterSnapshot(long sequence, Instant polledAt, String endpoint, PveVersion version,
                               List<ClusterStatusEntry> status, List<ClusterResource> resources,
                               List<HaStatusEntry> ha, CephHealth ceph, Map<Integer, ClusterResource> vmsById,
-                              Map<Integer, HaStatusEntry> haByVmid) {
+                              Map<Integer, HaStatusEntry> haByVmid, Map<String, TaskEntry> tasksByUpid) {
 
     public static ClusterSnapshot of(long sequence, Instant polledAt, String endpoint, PveVersion version,
                                      List<ClusterStatusEntry> status, List<ClusterResource> resources,
                                      List<HaStatusEntry> ha, CephHealth ceph) {
+        return of(sequence, polledAt, endpoint, version, status, resources, ha, ceph, List.of());
+    }
+
+    /** With the recent tasks ({@code /cluster/tasks}), polled while the operator has tasks in flight. */
+    public static ClusterSnapshot of(long sequence, Instant polledAt, String endpoint, PveVersion version,
+                                     List<ClusterStatusEntry> status, List<ClusterResource> resources,
+                                     List<HaStatusEntry> ha, CephHealth ceph, List<TaskEntry> tasks) {
         Map<Integer, ClusterResource> vms = resources.stream()
                 .filter(r -> r.isQemu() && r.vmid() != null)
                 .collect(Collectors.toUnmodifiableMap(ClusterResource::vmid, Function.identity(), (a, b) -> a));
         Map<Integer, HaStatusEntry> services = ha.stream()
                 .filter(e -> e.isService() && e.vmid() != null)
                 .collect(Collectors.toUnmodifiableMap(HaStatusEntry::vmid, Function.identity(), (a, b) -> a));
+        Map<String, TaskEntry> byUpid = tasks.stream().filter(t -> t.upid() != null)
+                .collect(Collectors.toUnmodifiableMap(TaskEntry::upid, Function.identity(), (a, b) -> a));
         return new ClusterSnapshot(sequence, polledAt, endpoint, version, List.copyOf(status), List.copyOf(resources),
-                List.copyOf(ha), ceph, vms, services);
+                List.copyOf(ha), ceph, vms, services, byUpid);
     }
 
     public Optional<ClusterStatusEntry> cluster() {
@@ -59,6 +69,11 @@ public record ClusterSnapshot(long sequence, Instant polledAt, String endpoint, 
 
     public Optional<ClusterResource> vm(int vmid) {
         return Optional.ofNullable(vmsById.get(vmid));
+    }
+
+    /** A task as the last poll listed it (only polled while the operator has tasks in flight). */
+    public Optional<TaskEntry> task(String upid) {
+        return Optional.ofNullable(tasksByUpid.get(upid));
     }
 
     public Optional<HaStatusEntry> haService(int vmid) {

@@ -40,6 +40,11 @@ public final class TaskSlots {
         holdersByNode.values().forEach(h -> h.remove(holder));
     }
 
+    /** Slots held on all nodes: tasks of the operator in flight. */
+    public synchronized int inUse() {
+        return holdersByNode.values().stream().mapToInt(Set::size).sum();
+    }
+
     public synchronized int inUse(String node) {
         return holdersByNode.getOrDefault(node, Set.of()).size();
     }

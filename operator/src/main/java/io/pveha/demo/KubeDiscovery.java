@@ -186,6 +186,10 @@ final class KubeDiscovery {
         return table.toString();
     }
 
+    List<CustomResourceDefinition> crds() {
+        return crds;
+    }
+
     /** The JSONPath subset printer columns use: dotted fields, [n] indexes and one [?(@.f=="v")] filter. */
     static JsonNode evaluate(JsonNode root, String path) {
         Matcher filter = CONDITION_FILTER.matcher(path);

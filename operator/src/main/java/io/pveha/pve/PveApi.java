@@ -98,6 +98,11 @@ public class PveApi {
         return result;
     }
 
+    /** Recent tasks of all nodes, running ones without a status ({@code GET /cluster/tasks}). */
+    public List<io.pveha.pve.model.TaskEntry> clusterTasks() {
+        return list(client.get("/cluster/tasks"), io.pveha.pve.model.TaskEntry.class);
+    }
+
     public TaskStatus taskStatus(Upid upid) {
         return convert(client.get(PvePath.of("nodes", upid.node(), "tasks", upid.value(), "status")), TaskStatus.class);
     }

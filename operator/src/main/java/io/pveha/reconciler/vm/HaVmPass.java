@@ -180,7 +180,7 @@ final class HaVmPass {
             return resolveIntent(task);
         }
         Upid upid = Upid.parse(task.getUpid());
-        TaskStatus state = connection.api().taskStatus(upid);
+        TaskStatus state = taskState(upid);
         if (state.running()) {
             ready(Conditions.FALSE, WAITING_FOR_TASK, task.getAction() + " running on " + upid.node() + " (" + upid.type() + ")");
             if (isCreateLike(task.getAction())) {
@@ -212,6 +212,25 @@ final class HaVmPass {
         shared.events.warning(vm, TASK_FAILED, message);
         LOG.warn("{} of VM {}: {}", task.getAction(), status.getVmid(), message);
         return backoff(attempts);
+    }
+
+    /**
+     * The task's state from the last poll's task list when that poll is later than the task's start (no
+     * call at all), else from PVE directly (one call): the list may not reach back far enough.
+     */
+    private TaskStatus taskState(Upid upid) {
+        Optional<TaskEntry> listed = snapshot.task(upid.value());
+        Long startedAt = shared.taskStartedAtPoll.get(uid);
+        if (listed.isPresent() && startedAt != null && snapshot.sequence() > startedAt) {
+            TaskEntry t = listed.get();
+            if (t.status() == null) {
+                // Running as of a poll made after the task started: look again at the next poll, soon.
+                connection.requestPoll();
+            }
+            return new TaskStatus(t.upid(), t.node(), t.status() == null ? "running" : "stopped", t.status(), t.type(), t.id(),
+                    t.user(), t.starttime());
+        }
+        return connection.api().taskStatus(upid);
     }
 
     private List<String> tail(Upid upid) {
@@ -293,6 +312,7 @@ final class HaVmPass {
             return SOON;
         }
         intent.setUpid(upid.get().value());
+        shared.taskStartedAtPoll.put(uid, snapshot.sequence());
         LOG.info("{} of VM {} started: {}", action, status.getVmid(), upid.get());
         return BUSY;
     }
@@ -474,6 +494,7 @@ final class HaVmPass {
         }
         VmConfig config = connection.vms().config(obs.node(), obs.vmid());
         shared.configCheckedAt.put(uid, now());
+        shared.agentEnabled.put(uid, config.get("agent").map(a -> a.startsWith("1") || a.contains("enabled=1")).orElse(false));
         CloudInitSecrets secrets = cloudInitSecrets();
         boolean secretsChanged = !Objects.equals(secrets.version(), status.getAppliedSecretsVersion()) && secrets.password() != null;
         VmSpecMapping.ConfigDelta delta = VmSpecMapping.delta(vm, config, secrets, secretsChanged);
@@ -723,8 +744,14 @@ final class HaVmPass {
             status.setIpAddresses(List.of());
             return;
         }
+        if (!shared.agentEnabled.getOrDefault(uid, false)) {
+            // Without a guest agent (or before the config was read) PVE cannot tell the guest's addresses.
+            return;
+        }
         Instant checked = shared.ipsCheckedAt.get(uid);
-        Duration every = status.getIpAddresses().isEmpty() ? HaVmShared.IP_RETRY : HaVmShared.IP_REFRESH;
+        int failures = shared.agentFailures.getOrDefault(uid, 0);
+        Duration every = !status.getIpAddresses().isEmpty() ? HaVmShared.IP_REFRESH
+                : failures == 0 ? HaVmShared.IP_RETRY : min(HaVmShared.IP_REFRESH, HaVmShared.IP_RETRY.multipliedBy(1L << Math.min(failures, 7)));
         String boot = obs.node() + "@" + (obs.uptime() == null ? "?" : Long.toString(now().getEpochSecond() - obs.uptime()));
         String previousBoot = shared.bootSeen.get(uid);
         boolean rebooted = previousBoot != null && !sameBoot(previousBoot, boot);
@@ -735,10 +762,16 @@ final class HaVmPass {
         shared.bootSeen.put(uid, boot);
         try {
             status.setIpAddresses(connection.vms().guestAddresses(obs.node(), obs.vmid()));
+            shared.agentFailures.remove(uid);
         } catch (PveApiException e) {
-            // No guest agent, or it is not up yet: IPs stay unknown, which is no error of the VM.
+            // The agent is not up (yet): IPs stay unknown, which is no error of the VM; ask less and less often.
+            shared.agentFailures.merge(uid, 1, Integer::sum);
             LOG.debug("guest agent of VM {}: {}", obs.vmid(), e.getMessage());
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Same node and a boot time within a minute (uptime is sampled, so the derived boot time jitters). */

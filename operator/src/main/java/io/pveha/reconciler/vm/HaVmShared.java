@@ -34,6 +34,12 @@ final class HaVmShared {
     final Map<String, Instant> configCheckedAt = new ConcurrentHashMap<>();
     final Map<String, Instant> ipsCheckedAt = new ConcurrentHashMap<>();
     final Map<String, Instant> haMigrateRequestedAt = new ConcurrentHashMap<>();
+    /** The poll sequence when each HaVm's current task started: later polls' task lists describe it. */
+    final Map<String, Long> taskStartedAtPoll = new ConcurrentHashMap<>();
+    /** Whether the VM has the QEMU guest agent enabled (from its last config check); IPs are asked only then. */
+    final Map<String, Boolean> agentEnabled = new ConcurrentHashMap<>();
+    /** Consecutive failures of the guest agent, for backing off. */
+    final Map<String, Integer> agentFailures = new ConcurrentHashMap<>();
     /** Uptime and node of each VM at the last IP check: a restart or a move asks for the IPs again. */
     final Map<String, String> bootSeen = new ConcurrentHashMap<>();
 
@@ -51,5 +57,8 @@ final class HaVmShared {
         ipsCheckedAt.remove(uid);
         haMigrateRequestedAt.remove(uid);
         bootSeen.remove(uid);
+        taskStartedAtPoll.remove(uid);
+        agentEnabled.remove(uid);
+        agentFailures.remove(uid);
     }
 }

@@ -1,0 +1,164 @@
+package io.pveha.demo;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pveha.api.lb.LoadBalancerPair;
+import io.pveha.api.vm.HaVm;
+import io.pveha.pve.PveClient;
+import io.pveha.pve.PvePath;
+import io.pveha.pve.PveTls;
+import io.pveha.pve.PveToken;
+import io.pveha.reconciler.Conditions;
+import io.pveha.runtime.PvehaOperator;
+import io.pveha.simulator.PveSimulator;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The embedded demo: a mock Kubernetes API server kubectl can talk to, a 3-node PVE simulator on a
+ * sped-up clock and the operator, all in this process. It applies the example platform, shows it
+ * converging, then powers off a node and shows PVE HA bring its VMs back on the others.
+ */
+public final class Demo implements AutoCloseable {
+    /** How the demo runs. */
+    public record Settings(Path examples, int kubePort, Path kubeconfigOut, double timeScale, boolean failNode,
+                           Duration refresh, PrintStream out) {
+    }
+
+    static final String NAMESPACE = "store-platform";
+
+    private final Settings settings;
+    private final EmbeddedKube kube;
+    private final KubernetesClient client;
+    private final PveSimulator sim;
+    private final PvehaOperator operator;
+    private final StatusTable table = new StatusTable();
+    private final Set<String> announced = new HashSet<>();
+
+    public Demo(Settings settings) throws IOException {
+        this.settings = settings;
+        this.kube = new EmbeddedKube(settings.kubePort());
+        this.client = kube.newClient();
+        this.sim = PveSimulator.builder().nodes(3).clusterName("store-chain").timeScale(settings.timeScale()).build().start();
+        Files.writeString(settings.kubeconfigOut(), kube.kubeconfig(NAMESPACE));
+        this.operator = new PvehaOperator(client, PvehaOperator.Settings.defaults(), new SimpleMeterRegistry(), Clock.systemUTC());
+    }
+
+    /** Runs until the thread is interrupted (Ctrl-C closes the demo). */
+    public void run() throws InterruptedException {
+        PrintStream out = settings.out();
+        out.println("pve-ha-operator demo: Kubernetes API (mock) " + kube.url() + ", Proxmox VE (simulated) " + sim.url()
+                + ", simulated clock x" + settings.timeScale());
+        out.println("kubectl: export KUBECONFIG=" + settings.kubeconfigOut().toAbsolutePath() + "  then  kubectl get pveha");
+        operator.start();
+        apply();
+        Instant started = Instant.now();
+        boolean failed = false;
+        Instant failedAt = null;
+        String lastTable = "";
+        while (!Thread.currentThread().isInterrupted()) {
+            finishInstallers();
+            String now = table.render(client, NAMESPACE);
+            if (!now.equals(lastTable)) {
+                out.printf("%n--- %s (%.0f s) ---%n%s", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                        Duration.between(started, Instant.now()).toMillis() / 1000.0, now);
+                lastTable = now;
+            }
+            if (settings.failNode() && !failed && allVmsReady()) {
+                Optional<HaVm> victim = haVms().stream().filter(v -> v.getSpec().getHa() != null
+                        && Boolean.TRUE.equals(v.getSpec().getHa().getEnabled())).findFirst();
+                if (victim.isPresent() && victim.get().getStatus().getNode() != null) {
+                    String node = victim.get().getStatus().getNode();
+                    out.printf("%n*** everything is Ready after %.0f s. Powering off %s (it runs %s): watch PVE HA restart its VMs"
+                                    + " on the other nodes (fence after 60 simulated s, recovery after the 120 s agent lock)%n",
+                            Duration.between(started, Instant.now()).toMillis() / 1000.0, node, vmsOn(node));
+                    sim.faults().powerOff(node);
+                    failed = true;
+                    failedAt = sim.clock().now();
+                }
+            }
+            if (failed && failedAt != null && allVmsReady() && haVms().stream().noneMatch(v -> v.getStatus().getNode() == null)) {
+                announceRecovery(failedAt);
+            }
+            Thread.sleep(settings.refresh().toMillis());
+        }
+    }
+
+    private void apply() {
+        int applied = 0;
+        for (HasMetadata document : ExampleManifests.load(client, settings.examples())) {
+            if (LoadBalancerPair.KIND.equals(document.getKind())) {
+                settings.out().println("skipping LoadBalancerPair " + document.getMetadata().getName()
+                        + ": it manages real keepalived/haproxy hosts over SSH (the network-namespace lab in `mvn verify` runs it)");
+                continue;
+            }
+            client.resource(ExampleManifests.adapt(document, sim, client)).createOr(r -> r.update());
+            applied++;
+        }
+        settings.out().println("applied " + applied + " resources from " + (settings.examples() != null && Files.isDirectory(settings.examples())
+                ? settings.examples() : "the bundled examples"));
+    }
+
+    /**
+     * A template-to-be boots its installer ISO and waits for the OS installation; here nobody sits at the
+     * console, so the demo plays the installer: once it runs, it "finishes" and powers the VM off.
+     */
+    private void finishInstallers() {
+        for (HaVm vm : haVms()) {
+            boolean waiting = vm.getStatus() != null && Conditions.find(vm.getStatus().getConditions(), Conditions.READY)
+                    .map(c -> "WaitingForInstall".equals(c.getReason())).orElse(false);
+            if (waiting && announced.add("install:" + vm.getMetadata().getName())) {
+                settings.out().println("*** " + vm.getMetadata().getName() + " booted the Debian installer; the demo plays the admin:"
+                        + " installation done, shutting the VM down so the operator turns it into a template");
+                try (PveClient admin = new PveClient(PveClient.Config.of(List.of(sim.url()),
+                        new PveToken(sim.apiTokenId(), sim.apiTokenSecret()), PveTls.pinned(sim.fingerprintSha256())), null)) {
+                    admin.post(PvePath.of("nodes", vm.getStatus().getNode(), "qemu", vm.getStatus().getVmid(), "status", "shutdown"), Map.of());
+                }
+            }
+        }
+    }
+
+    private void announceRecovery(Instant failedAt) {
+        if (announced.add("recovered")) {
+            Duration simulated = Duration.between(failedAt, sim.clock().now());
+            settings.out().printf("%n*** all VMs are Ready again, %d simulated seconds after the node failure. Ctrl-C to stop;"
+                    + " kubectl keeps working meanwhile.%n", simulated.toSeconds());
+        }
+    }
+
+    private List<HaVm> haVms() {
+        return client.resources(HaVm.class).inNamespace(NAMESPACE).list().getItems();
+    }
+
+    private boolean allVmsReady() {
+        List<HaVm> vms = haVms();
+        return !vms.isEmpty() && vms.stream().allMatch(v -> v.getStatus() != null
+                && Conditions.isTrue(v.getStatus().getConditions(), Conditions.READY));
+    }
+
+    private String vmsOn(String node) {
+        return String.join(", ", haVms().stream().filter(v -> node.equals(v.getStatus().getNode()))
+                .map(v -> v.getMetadata().getName()).filter(Objects::nonNull).toList());
+    }
+
+    @Override
+    public void close() {
+        operator.close();
+        sim.close();
+        client.close();
+        kube.close();
+    }
+}
