@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
  */
 final class HaGroupSync {
     static final Duration RECHECK = Duration.ofMinutes(10);
+    /** After a failed sync (PVE refused, or the API is not there): retry, but not at every poll. */
+    static final Duration RETRY = Duration.ofMinutes(1);
 
     /** The outcome, for the HaGroupsInSync condition. */
     record Outcome(boolean inSync, String reason, String message) {
@@ -48,8 +50,8 @@ final class HaGroupSync {
         String key = cluster.getMetadata().getUid();
         long generation = cluster.getMetadata().getGeneration() == null ? 0 : cluster.getMetadata().getGeneration();
         Checked last = checked.get(key);
-        if (last != null && last.generation() == generation && last.outcome().inSync()
-                && Duration.between(last.at(), clock.instant()).compareTo(RECHECK) < 0) {
+        if (last != null && last.generation() == generation
+                && Duration.between(last.at(), clock.instant()).compareTo(last.outcome().inSync() ? RECHECK : RETRY) < 0) {
             return last.outcome();
         }
         Outcome outcome;
