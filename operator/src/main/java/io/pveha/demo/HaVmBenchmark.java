@@ -112,24 +112,12 @@ public final class HaVmBenchmark {
     }
 
     private static ProxmoxCluster cluster(String ns, PveSimulator sim, Settings s) {
-        ProxmoxCluster c = new ProxmoxCluster();
-        c.getMetadata().setName("main");
-        c.getMetadata().setNamespace(ns);
-        ProxmoxClusterSpec spec = new ProxmoxClusterSpec();
-        spec.setEndpoints(List.of(sim.url()));
-        ProxmoxClusterSpec.CredentialsRef ref = new ProxmoxClusterSpec.CredentialsRef();
-        ref.setName("pve-token");
-        spec.setCredentialsSecretRef(ref);
-        ProxmoxClusterSpec.Tls tls = new ProxmoxClusterSpec.Tls();
-        tls.setFingerprint(sim.fingerprintSha256());
-        spec.setTls(tls);
-        spec.setPollIntervalSeconds(s.pollIntervalSeconds());
+        ProxmoxCluster cluster = TestClusters.pinned(ns, "main", List.of(sim.url()), sim.fingerprintSha256(), s.pollIntervalSeconds());
         ProxmoxClusterSpec.ClientSettings client = new ProxmoxClusterSpec.ClientSettings();
         client.setRequestsPerSecond(s.requestsPerSecond());
         client.setMaxConcurrentTasksPerNode(64);
-        spec.setClient(client);
-        c.setSpec(spec);
-        return c;
+        cluster.getSpec().setClient(client);
+        return cluster;
     }
 
     private static HaVm vm(String ns, String name) {

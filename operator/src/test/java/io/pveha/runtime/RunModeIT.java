@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pveha.api.cluster.ProxmoxCluster;
-import io.pveha.api.cluster.ProxmoxClusterSpec;
 import io.pveha.demo.EmbeddedKube;
+import io.pveha.demo.TestClusters;
 import io.pveha.reconciler.Conditions;
 import io.pveha.testing.FixturePve;
 import io.pveha.testing.LogCapture;
@@ -77,19 +77,6 @@ class RunModeIT {
     }
 
     static ProxmoxCluster cluster(FixturePve pve) {
-        ProxmoxCluster c = new ProxmoxCluster();
-        c.getMetadata().setName("main");
-        c.getMetadata().setNamespace(NS);
-        ProxmoxClusterSpec spec = new ProxmoxClusterSpec();
-        spec.setEndpoints(List.of(pve.url()));
-        ProxmoxClusterSpec.CredentialsRef ref = new ProxmoxClusterSpec.CredentialsRef();
-        ref.setName("pve-token");
-        spec.setCredentialsSecretRef(ref);
-        ProxmoxClusterSpec.Tls tls = new ProxmoxClusterSpec.Tls();
-        tls.setFingerprint(pve.fingerprint());
-        spec.setTls(tls);
-        spec.setPollIntervalSeconds(1);
-        c.setSpec(spec);
-        return c;
+        return TestClusters.pinned(NS, "main", List.of(pve.url()), pve.fingerprint(), 1);
     }
 }

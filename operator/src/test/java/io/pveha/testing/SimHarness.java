@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pveha.api.ObjectRef;
 import io.pveha.api.cluster.ProxmoxCluster;
-import io.pveha.api.cluster.ProxmoxClusterSpec;
 import io.pveha.api.vm.HaVm;
 import io.pveha.demo.EmbeddedKube;
+import io.pveha.demo.TestClusters;
 import io.pveha.reconciler.Conditions;
 import io.pveha.runtime.PvehaOperator;
 import io.pveha.simulator.PveSimulator;
@@ -61,20 +61,7 @@ public final class SimHarness implements AutoCloseable {
     }
 
     public ProxmoxCluster cluster(List<String> endpoints) {
-        ProxmoxCluster c = new ProxmoxCluster();
-        c.getMetadata().setName(CLUSTER);
-        c.getMetadata().setNamespace(NS);
-        ProxmoxClusterSpec spec = new ProxmoxClusterSpec();
-        spec.setEndpoints(endpoints);
-        ProxmoxClusterSpec.CredentialsRef ref = new ProxmoxClusterSpec.CredentialsRef();
-        ref.setName("pve-token");
-        spec.setCredentialsSecretRef(ref);
-        ProxmoxClusterSpec.Tls tls = new ProxmoxClusterSpec.Tls();
-        tls.setFingerprint(sim.fingerprintSha256());
-        spec.setTls(tls);
-        spec.setPollIntervalSeconds(1);
-        c.setSpec(spec);
-        return c;
+        return TestClusters.pinned(NS, CLUSTER, endpoints, sim.fingerprintSha256(), 1);
     }
 
     public void startOperator() {

@@ -1,0 +1,34 @@
+package io.pveha.demo;
+
+import io.pveha.api.cluster.ProxmoxCluster;
+import io.pveha.api.cluster.ProxmoxClusterSpec;
+
+import java.util.List;
+
+/**
+ * A ProxmoxCluster resource for a cluster reached with a pinned certificate fingerprint and the token in
+ * the Secret {@code pve-token}: what the demo, the benchmark and the tests point at a simulator.
+ */
+public final class TestClusters {
+    public static final String TOKEN_SECRET = "pve-token";
+
+    private TestClusters() {
+    }
+
+    public static ProxmoxCluster pinned(String namespace, String name, List<String> endpoints, String fingerprint, int pollSeconds) {
+        ProxmoxCluster cluster = new ProxmoxCluster();
+        cluster.getMetadata().setName(name);
+        cluster.getMetadata().setNamespace(namespace);
+        ProxmoxClusterSpec spec = new ProxmoxClusterSpec();
+        spec.setEndpoints(endpoints);
+        ProxmoxClusterSpec.CredentialsRef credentials = new ProxmoxClusterSpec.CredentialsRef();
+        credentials.setName(TOKEN_SECRET);
+        spec.setCredentialsSecretRef(credentials);
+        ProxmoxClusterSpec.Tls tls = new ProxmoxClusterSpec.Tls();
+        tls.setFingerprint(fingerprint);
+        spec.setTls(tls);
+        spec.setPollIntervalSeconds(pollSeconds);
+        cluster.setSpec(spec);
+        return cluster;
+    }
+}
