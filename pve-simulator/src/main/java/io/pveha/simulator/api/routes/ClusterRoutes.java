@@ -27,8 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** {@code /version} and {@code /cluster/...}: status, resources, next free VMID, recent tasks. */
 public final class ClusterRoutes {
-    /** Recent tasks per node in the cluster-wide list (what pvedaemon broadcasts). */
-    private static final int CLUSTER_TASKS_PER_NODE = 50;
+    /**
+     * What each node broadcasts as its task list (pve-common RESTEnvironment::active_workers, pve-cluster
+     * broadcast_tasklist): every running task plus at most 25 recently finished ones, newest first, cut
+     * from the end to fit pmxcfs's status size limit (128 KiB).
+     */
+    private static final int FINISHED_TASKS_PER_NODE = 25;
+    private static final int TASKLIST_BYTES_PER_NODE = 128 * 1024;
 
     private final RouteContext ctx;
     /**
@@ -175,8 +180,16 @@ public final class ClusterRoutes {
         boolean all = Access.has(request.auth(), "Sys.Audit");
         List<Map<String, Object>> result = new ArrayList<>();
         for (NodeState node : ctx.cluster().nodes()) {
-            List<Task> recent = ctx.tasks().tasksOf(node.name());
-            for (Task task : recent.subList(0, Math.min(CLUSTER_TASKS_PER_NODE, recent.size()))) {
+            int finished = 0;
+            int bytes = 2;
+            for (Task task : ctx.tasks().tasksOf(node.name())) {
+                if (!task.running() && finished++ >= FINISHED_TASKS_PER_NODE) {
+                    continue;
+                }
+                bytes += task.upidText().length() + 120;
+                if (bytes > TASKLIST_BYTES_PER_NODE) {
+                    break;
+                }
                 if (all || task.upid().user().equals(request.auth().authId())) {
                     Map<String, Object> entry = Views.taskListEntry(task);
                     if (task.running()) {
