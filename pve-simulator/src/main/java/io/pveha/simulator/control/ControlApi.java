@@ -212,8 +212,12 @@ public final class ControlApi implements HttpHandler {
         view.put("nodes", status.nodeStates());
         view.put("lrm", status.lrmStates());
         Map<String, Object> services = new LinkedHashMap<>();
-        status.services().forEach((sid, service) -> services.put(sid, Map.of("state", service.state(), "node",
-                service.node())));
+        status.services().forEach((sid, service) -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("state", service.state());
+            entry.put("node", service.node());
+            services.put(sid, entry);
+        });
         view.put("services", services);
         view.put("shutdown_policy", sim.ha().shutdownPolicy().pveName());
         return view;

@@ -17,6 +17,7 @@ import io.pveha.simulator.tasks.TaskError;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,8 +97,9 @@ public final class HaManager {
                     sd.target, sd.running, sd.failedNodes == null ? List.of() : List.copyOf(sd.failedNodes))));
             Map<String, String> lrm = new TreeMap<>();
             ha.lrmStatus.forEach((node, status) -> lrm.put(node, status.state()));
-            return new HaStatusView(Optional.ofNullable(ms.masterNode), Map.copyOf(ms.nodeStatus),
-                    services, lrm, ms.timestamp == null ? 0 : ms.timestamp);
+            return new HaStatusView(Optional.ofNullable(ms.masterNode),
+                    Collections.unmodifiableMap(new TreeMap<>(ms.nodeStatus)), Collections.unmodifiableMap(services),
+                    Collections.unmodifiableMap(lrm), ms.timestamp == null ? 0 : ms.timestamp);
         });
     }
 
