@@ -12,12 +12,13 @@ final class Crm {
     private final HaEnv env;
     private String state = "startup";
     private Manager manager;
-    private String watchdog;
+    private final DaemonWatchdog watchdog;
     private boolean shutdownRequested;
     private int activeIdleRounds;
 
     Crm(HaEnv env) {
         this.env = env;
+        this.watchdog = new DaemonWatchdog(env);
         setState("wait_for_quorum");
     }
 
@@ -120,20 +121,13 @@ final class Crm {
         if (!env.getManagerLock()) {
             return false;
         }
-        if (watchdog == null) {
-            watchdog = env.watchdogOpen();
-        } else {
-            env.watchdogUpdate(watchdog);
-        }
+        watchdog.update();
         return true;
     }
 
     /** Safe only when the manager state is no longer touched (leaving master). */
     private void giveUpWatchdog() {
-        if (watchdog != null) {
-            env.watchdogClose(watchdog);
-            watchdog = null;
-        }
+        watchdog.giveUp();
     }
 
     /** Quorum, no services of this node to be fenced, and something to manage. */

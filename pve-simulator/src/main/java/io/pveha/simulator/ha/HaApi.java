@@ -24,6 +24,15 @@ public final class HaApi {
     private static final Set<String> RESOURCE_OPTIONS = Set.of("state", "group", "comment", "max_restart",
             "max_relocate");
     private static final Set<String> GROUP_OPTIONS = Set.of("nodes", "comment", "nofailback", "restricted");
+
+    /** How updates of one config file fail: the {@code lock_ha_domain} prefix and the options it knows. */
+    private record SectionKind(String failed, String missing, Set<String> options, Set<String> required) {
+    }
+
+    private static final SectionKind RESOURCE = new SectionKind("update resources config failed", "no such resource",
+            RESOURCE_OPTIONS, Set.of());
+    private static final SectionKind GROUP = new SectionKind("update ha group failed", "no such ha group",
+            GROUP_OPTIONS, Set.of("nodes"));
     private static final DateTimeFormatter LOCALTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy",
             Locale.ROOT).withZone(ZoneId.systemDefault());
 
@@ -97,20 +106,7 @@ public final class HaApi {
             throw PveException.internal("HA group '" + group + "' does not exist");
         }
         checkServiceState(sid, params.get("state"));
-        String failed = "update resources config failed";
-        lockHaDomain(failed);
-        assertDigest(failed, params.get("digest"), ha.resources.digest());
-        SectionConfig.Section section = ha.resources.get(sid).orElseThrow(
-                () -> PveException.internal(failed + ": no such resource '" + sid + "'"));
-        Map<String, String> options = new LinkedHashMap<>(section.options());
-        options.putAll(resourceOptions(params));
-        for (String key : splitDelete(params.get("delete"))) {
-            if (!RESOURCE_OPTIONS.contains(key)) {
-                throw PveException.internal(failed + ": no such option '" + key + "'");
-            }
-            options.remove(key);
-        }
-        ha.resources.put(new SectionConfig.Section(section.type(), sid, options));
+        update(ha.resources, RESOURCE, sid, params, resourceOptions(params));
     }
 
     /** {@code DELETE /cluster/ha/resources/{sid}}. */
@@ -184,23 +180,7 @@ public final class HaApi {
 
     public void updateGroup(String name, Map<String, String> params) {
         checkGroupType(params);
-        String failed = "update ha group failed";
-        lockHaDomain(failed);
-        assertDigest(failed, params.get("digest"), ha.groups.digest());
-        SectionConfig.Section section = ha.groups.get(name).orElseThrow(
-                () -> PveException.internal(failed + ": no such ha group '" + name + "'"));
-        Map<String, String> options = new LinkedHashMap<>(section.options());
-        options.putAll(groupOptions(params));
-        for (String key : splitDelete(params.get("delete"))) {
-            if (!GROUP_OPTIONS.contains(key)) {
-                throw PveException.internal(failed + ": no such option '" + key + "'");
-            }
-            if (key.equals("nodes")) {
-                throw PveException.internal(failed + ": unable to delete required option 'nodes'");
-            }
-            options.remove(key);
-        }
-        ha.groups.put(new SectionConfig.Section("group", name, options));
+        update(ha.groups, GROUP, name, params, groupOptions(params));
     }
 
     /** {@code DELETE /cluster/ha/groups/{group}}: refused while a resource uses it; a missing group is no error. */
@@ -311,6 +291,33 @@ public final class HaApi {
     }
 
     // ---- helpers -----------------------------------------------------------------------------
+
+    /**
+     * The update of a section under the HA domain lock: {@code digest} must match the file, {@code values} are
+     * set, the options listed in {@code delete} removed (required ones refused).
+     */
+    private void update(SectionConfig config, SectionKind kind, String id, Map<String, String> params,
+            Map<String, String> values) {
+        lockHaDomain(kind.failed());
+        if (params.get("digest") != null && !params.get("digest").equals(config.digest())) {
+            throw PveException.internal(kind.failed()
+                    + ": detected modified configuration - file changed by other user? Try again.");
+        }
+        SectionConfig.Section section = config.get(id).orElseThrow(
+                () -> PveException.internal(kind.failed() + ": " + kind.missing() + " '" + id + "'"));
+        Map<String, String> options = new LinkedHashMap<>(section.options());
+        options.putAll(values);
+        for (String key : splitDelete(params.get("delete"))) {
+            if (!kind.options().contains(key)) {
+                throw PveException.internal(kind.failed() + ": no such option '" + key + "'");
+            }
+            if (kind.required().contains(key)) {
+                throw PveException.internal(kind.failed() + ": unable to delete required option '" + key + "'");
+            }
+            options.remove(key);
+        }
+        config.put(new SectionConfig.Section(section.type(), id, options));
+    }
 
     /** {@code PVE::HA::Config::parse_sid}: {@code 100} becomes {@code vm:100} if that guest exists. */
     String parseSid(String sid) {
@@ -531,13 +538,6 @@ public final class HaApi {
         if (!ha.cluster.quorate()) {
             String error = "cfs-lock 'domain-ha' error: no quorum!";
             throw PveException.internal(errorPrefix == null ? error : errorPrefix + ": " + error);
-        }
-    }
-
-    private static void assertDigest(String errorPrefix, String digest, String current) {
-        if (digest != null && !digest.equals(current)) {
-            throw PveException.internal(errorPrefix
-                    + ": detected modified configuration - file changed by other user? Try again.");
         }
     }
 

@@ -48,12 +48,34 @@ public final class HaManager {
     private final VmAgent agent;
     private final Map<String, Daemons> daemons = new HashMap<>();
 
-    /** The daemons of one node and the boot they belong to (a reboot starts fresh ones). */
+    /** One daemon of a node and the boot it belongs to: a reboot starts a fresh one. */
+    private static final class Slot<T> {
+        T daemon;
+        long boot = Long.MIN_VALUE;
+
+        /** The daemon of this boot, started at its first round; null once it exited. */
+        T forBoot(long bootedAt, Supplier<T> start) {
+            if (boot != bootedAt) {
+                boot = bootedAt;
+                daemon = start.get();
+            }
+            return daemon;
+        }
+
+        boolean runningIn(long bootedAt) {
+            return daemon != null && boot == bootedAt;
+        }
+
+        /** The next round starts a fresh daemon. */
+        void restart() {
+            boot = Long.MIN_VALUE;
+        }
+    }
+
+    /** The CRM and LRM of one node. */
     private static final class Daemons {
-        Crm crm;
-        long crmBoot = Long.MIN_VALUE;
-        Lrm lrm;
-        long lrmBoot = Long.MIN_VALUE;
+        final Slot<Crm> crm = new Slot<>();
+        final Slot<Lrm> lrm = new Slot<>();
     }
 
     public HaManager(ModuleContext context, HaTimings timings) {
@@ -132,60 +154,39 @@ public final class HaManager {
     public void addResource(String sid, Map<String, String> options) {
         Map<String, String> params = new LinkedHashMap<>(options);
         params.put("sid", sid);
-        apiCall(() -> {
-            api.createResource(params);
-            return null;
-        });
+        apiCall(() -> api.createResource(params));
     }
 
     /** Adds an HA group as {@code POST /cluster/ha/groups} does ({@code nodes}, {@code restricted}, ...). */
     public void addGroup(String group, Map<String, String> options) {
         Map<String, String> params = new LinkedHashMap<>(options);
         params.put("group", group);
-        apiCall(() -> {
-            api.createGroup(params);
-            return null;
-        });
+        apiCall(() -> api.createGroup(params));
     }
 
     /** Changes an HA resource as {@code PUT /cluster/ha/resources/{sid}} ({@code ha-manager set}) does. */
     public void setResource(String sid, Map<String, String> options) {
-        apiCall(() -> {
-            api.updateResource(sid, options);
-            return null;
-        });
+        apiCall(() -> api.updateResource(sid, options));
     }
 
     /** {@code ha-manager remove <sid>}: the guest stays as it is, no longer managed. */
     public void removeResource(String sid) {
-        apiCall(() -> {
-            api.deleteResource(sid);
-            return null;
-        });
+        apiCall(() -> api.deleteResource(sid));
     }
 
     /** {@code ha-manager migrate <sid> <node>}: queues a live migration for the CRM. */
     public void migrate(String sid, String node) {
-        apiCall(() -> {
-            api.queueMove("migrate", sid, node);
-            return null;
-        });
+        apiCall(() -> api.queueMove("migrate", sid, node));
     }
 
     /** {@code ha-manager relocate <sid> <node>}: stop, move, start. */
     public void relocate(String sid, String node) {
-        apiCall(() -> {
-            api.queueMove("relocate", sid, node);
-            return null;
-        });
+        apiCall(() -> api.queueMove("relocate", sid, node));
     }
 
     /** {@code ha-manager crm-command stop <sid> <timeout>}: 0 is a hard stop; the requested state becomes stopped. */
     public void stop(String sid, int timeout) {
-        apiCall(() -> {
-            api.queueStop(sid, timeout);
-            return null;
-        });
+        apiCall(() -> api.queueStop(sid, timeout));
     }
 
     /**
@@ -203,18 +204,12 @@ public final class HaManager {
 
     /** {@code ha-manager crm-command node-maintenance enable <node>}. */
     public void enableMaintenance(String node) {
-        apiCall(() -> {
-            api.nodeMaintenance(node, true);
-            return null;
-        });
+        apiCall(() -> api.nodeMaintenance(node, true));
     }
 
     /** {@code ha-manager crm-command node-maintenance disable <node>}. */
     public void disableMaintenance(String node) {
-        apiCall(() -> {
-            api.nodeMaintenance(node, false);
-            return null;
-        });
+        apiCall(() -> api.nodeMaintenance(node, false));
     }
 
     /**
@@ -224,9 +219,8 @@ public final class HaManager {
     public void cancelShutdowns() {
         cluster.write(() -> {
             for (String node : ha.shutdownTargets.keySet()) {
-                Daemons d = daemons(node);
-                d.crmBoot = Long.MIN_VALUE;
-                d.lrmBoot = Long.MIN_VALUE;
+                daemons(node).crm.restart();
+                daemons(node).lrm.restart();
             }
             ha.shutdownTargets.clear();
         });
@@ -276,52 +270,50 @@ public final class HaManager {
         for (int i = 0; i < names.size(); i++) {
             String node = names.get(i);
             long crmPhase = 1000 + (2000L * i) % round;
-            clock.schedule(Duration.ofMillis(crmPhase), () -> crmRound(node));
-            clock.schedule(Duration.ofMillis(crmPhase + 1000), () -> lrmRound(node));
+            everyRound(Duration.ofMillis(crmPhase), () -> crmRound(node));
+            everyRound(Duration.ofMillis(crmPhase + 1000), () -> lrmRound(node));
         }
+    }
+
+    /** Runs {@code round} under the state lock every HA round from {@code first} on, unless HA is dormant. */
+    private void everyRound(Duration first, Runnable round) {
+        clock.schedule(first, () -> {
+            everyRound(ha.timings.round(), round);
+            if (!cluster.read(this::dormant)) {
+                locked(round);
+            }
+        });
     }
 
     private void crmRound(String node) {
-        clock.schedule(ha.timings.round(), () -> crmRound(node));
-        if (cluster.read(this::dormant)) {
-            return;
-        }
-        locked(() -> {
-            Crm crm = crm(node);
-            if (crm != null && !crm.round()) {
-                ha.log("info", node + "/crm", "exit (loop end)");
-                daemons(node).crm = null;
-                String target = ha.shutdownTargets.get(node);
-                if (target != null) {
-                    powerDown(node, target);
-                }
+        Crm crm = crm(node);
+        if (crm != null && !crm.round()) {
+            ha.log("info", node + "/crm", "exit (loop end)");
+            daemons(node).crm.daemon = null;
+            String target = ha.shutdownTargets.get(node);
+            if (target != null) {
+                powerDown(node, target);
             }
-        });
+        }
     }
 
     private void lrmRound(String node) {
-        clock.schedule(ha.timings.round(), () -> lrmRound(node));
-        if (cluster.read(this::dormant)) {
+        Lrm lrm = lrm(node);
+        if (lrm == null) {
             return;
         }
-        locked(() -> {
-            Lrm lrm = lrm(node);
-            if (lrm == null) {
-                return;
-            }
-            if (!lrm.round()) {
-                ha.log("info", node + "/lrm", "exit (loop end)");
-                lrmExited(node);
-            } else if (lrm.waitingForWorkers()) {
-                pollWorkers(node, lrm, clock.nowMillis());
-            }
-        });
+        if (!lrm.round()) {
+            ha.log("info", node + "/lrm", "exit (loop end)");
+            lrmExited(node);
+        } else if (lrm.waitingForWorkers()) {
+            pollWorkers(node, lrm, clock.nowMillis());
+        }
     }
 
     /** PVE's {@code run_workers} loop: look at the resource agents every second, at most {@code workerWait}. */
     private void pollWorkers(String node, Lrm lrm, long roundStart) {
         clock.schedule(Duration.ofSeconds(1), () -> locked(() -> {
-            if (daemons(node).lrm != lrm) {
+            if (daemons(node).lrm.daemon != lrm) {
                 return;
             }
             boolean more = lrm.pollWorkers();
@@ -336,13 +328,13 @@ public final class HaManager {
     /** After its LRM stopped, a shutting-down node stops its CRM, then powers off. */
     private void lrmExited(String node) {
         Daemons d = daemons(node);
-        d.lrm = null;
+        d.lrm.daemon = null;
         String target = ha.shutdownTargets.get(node);
         if (target == null) {
             return;
         }
-        if (d.crm != null) {
-            d.crm.shutdownRequest();
+        if (d.crm.daemon != null) {
+            d.crm.daemon.shutdownRequest();
         } else {
             powerDown(node, target);
         }
@@ -360,11 +352,10 @@ public final class HaManager {
             }
             ha.shutdownTargets.put(node, target);
             Daemons d = daemons(node);
-            boolean running = d.crmBoot == state.bootedAtMillis() || d.lrmBoot == state.bootedAtMillis();
-            if (d.lrm != null && running) {
-                d.lrm.shutdownRequest();
-            } else if (d.crm != null && running) {
-                d.crm.shutdownRequest();
+            if (d.lrm.runningIn(state.bootedAtMillis())) {
+                d.lrm.daemon.shutdownRequest();
+            } else if (d.crm.runningIn(state.bootedAtMillis())) {
+                d.crm.daemon.shutdownRequest();
             } else {
                 powerDown(node, target);
             }
@@ -413,13 +404,13 @@ public final class HaManager {
 
     private void killDaemons(String node) {
         Daemons d = daemons(node);
-        if (d.crm != null) {
+        if (d.crm.daemon != null) {
             ha.log("info", node + "/crm", "killed by poweroff");
-            d.crm = null;
+            d.crm.daemon = null;
         }
-        if (d.lrm != null) {
+        if (d.lrm.daemon != null) {
             ha.log("info", node + "/lrm", "killed by poweroff");
-            d.lrm = null;
+            d.lrm.daemon = null;
         }
         ha.watchdogs.resetNode(node);
         ha.shutdownTargets.remove(node);
@@ -427,31 +418,25 @@ public final class HaManager {
 
     /** The node's CRM, started when the node has booted since the last one; null while down or exited. */
     private Crm crm(String node) {
-        NodeState state = cluster.requireNode(node);
-        Daemons d = daemons(node);
-        if (state.power() != NodeState.Power.ON) {
-            killDaemons(node);
-            return null;
-        }
-        if (d.crmBoot != state.bootedAtMillis()) {
-            d.crmBoot = state.bootedAtMillis();
-            d.crm = new Crm(new HaEnv(ha, node, "crm"));
-        }
-        return d.crm;
+        NodeState state = poweredOn(node);
+        return state == null ? null
+                : daemons(node).crm.forBoot(state.bootedAtMillis(), () -> new Crm(new HaEnv(ha, node, "crm")));
     }
 
     private Lrm lrm(String node) {
+        NodeState state = poweredOn(node);
+        return state == null ? null
+                : daemons(node).lrm.forBoot(state.bootedAtMillis(), () -> new Lrm(new HaEnv(ha, node, "lrm"), agent));
+    }
+
+    /** The node if it has power; otherwise its daemons are gone (a power loss the listener did not see). */
+    private NodeState poweredOn(String node) {
         NodeState state = cluster.requireNode(node);
-        Daemons d = daemons(node);
         if (state.power() != NodeState.Power.ON) {
             killDaemons(node);
             return null;
         }
-        if (d.lrmBoot != state.bootedAtMillis()) {
-            d.lrmBoot = state.bootedAtMillis();
-            d.lrm = new Lrm(new HaEnv(ha, node, "lrm"), agent);
-        }
-        return d.lrm;
+        return state;
     }
 
     private Daemons daemons(String node) {
@@ -480,10 +465,11 @@ public final class HaManager {
         }
     }
 
-    private <T> T apiCall(Supplier<T> call) {
-        return cluster.write(() -> {
+    /** A change through the HA API for Java callers: PVE's refusals become IllegalStateExceptions. */
+    private void apiCall(Runnable call) {
+        cluster.write(() -> {
             try {
-                return call.get();
+                call.run();
             } catch (PveException e) {
                 throw new IllegalStateException(e.reasonPhrase(), e);
             }

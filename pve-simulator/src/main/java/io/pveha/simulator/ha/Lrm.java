@@ -35,7 +35,7 @@ final class Lrm {
     private int shutdownErrors;
     private int activeIdleRounds;
     private boolean wroteStatusAtStartup;
-    private String watchdog;
+    private final DaemonWatchdog watchdog;
     private Map<String, ServiceStatus> serviceStatus = Map.of();
     private String nodeStatus = "unknown";
     /** The round waits for its workers before writing the status. */
@@ -64,6 +64,7 @@ final class Lrm {
     Lrm(HaEnv env, VmAgent agent) {
         this.env = env;
         this.agent = agent;
+        this.watchdog = new DaemonWatchdog(env);
         setState("wait_for_agent_lock");
     }
 
@@ -437,24 +438,18 @@ final class Lrm {
         stateChangeMillis = env.nowMillis();
     }
 
+    /** The node's agent lock, with its watchdog armed while it is held. */
     private boolean protectedAgentLock() {
         if (!env.getAgentLock(env.nodename())) {
             return false;
         }
-        if (watchdog == null) {
-            watchdog = env.watchdogOpen();
-        } else {
-            env.watchdogUpdate(watchdog);
-        }
+        watchdog.update();
         return true;
     }
 
     /** Disables self-fencing: only with no active services (clean shutdown, idle, maintenance done). */
     private void giveUpWatchdog() {
-        if (watchdog != null) {
-            env.watchdogClose(watchdog);
-            watchdog = null;
-        }
+        watchdog.giveUp();
     }
 
     private boolean maintenanceRequested() {

@@ -25,9 +25,7 @@ class HaScenariosIT {
     @Test
     void scenarioA_nodeLosingItsNetworkIsFencedAndItsServiceRecoveredOnTheLeastLoadedNode() {
         try (HaScenario s = new HaScenario("A test-basic1", "node1", "node2", "node3")) {
-            s.guest("node1", 101, "state", "started");
-            s.guest("node2", 102, "state", "disabled");
-            s.guest("node3", 103, "state", "started");
+            basic1Services(s);
             s.sim.cluster().createRunningVm("node3", 104, java.util.Map.of("name", "not-ha"));
             s.at(120);
             s.assertPlacement(103, "node3", "running", "started");
@@ -58,6 +56,13 @@ class HaScenariosIT {
         }
     }
 
+    /** test-basic1's services: one per node; vm:102 has no state there, which its simulator reads as disabled. */
+    private static void basic1Services(HaScenario s) {
+        s.guest("node1", 101, "state", "started");
+        s.guest("node2", 102, "state", "disabled");
+        s.guest("node3", 103, "state", "started");
+    }
+
     /**
      * test-basic1 again on the reference simulator's 20 s rounds: the times then match the reference within the
      * one or two seconds by which the daemons' turns differ, showing that the differences above come from the
@@ -67,9 +72,7 @@ class HaScenariosIT {
     void scenarioA_onTwentySecondRoundsMatchesTheReferenceTimesWithinTwoSeconds() {
         HaTimings reference = HaTimings.defaults().withRound(Duration.ofSeconds(20));
         try (HaScenario s = new HaScenario("A test-basic1, 20 s rounds", reference, 2, "node1", "node2", "node3")) {
-            s.guest("node1", 101, "state", "started");
-            s.guest("node2", 102, "state", "disabled");
-            s.guest("node3", 103, "state", "started");
+            basic1Services(s);
             s.at(120);
             s.sim.faults().networkOff("node3");
             s.at(720);
