@@ -296,6 +296,8 @@ public final class PveSimulator implements AutoCloseable {
         if (store != null) {
             autosave();
         }
+        // Requests held by a hang fault would keep the ports from closing for up to ten minutes.
+        apiFaults.clear();
         if (frontend != null) {
             frontend.close();
         }
