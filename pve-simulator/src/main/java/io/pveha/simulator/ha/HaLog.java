@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * memory, the newest {@value #CAPACITY} lines, so tests and demos can show and assert the sequence of state
  * changes; also written to SLF4J at debug level.
  */
-public final class HaLog {
+final class HaLog {
     private static final Logger LOG = LoggerFactory.getLogger(HaLog.class);
     private static final int CAPACITY = 20_000;
 
@@ -29,12 +29,12 @@ public final class HaLog {
     }
 
     /** Every kept line, oldest first. */
-    public synchronized List<HaLogEntry> entries() {
+    synchronized List<HaLogEntry> entries() {
         return new ArrayList<>(entries);
     }
 
     /** Lines at or after {@code since}, oldest first. */
-    public synchronized List<HaLogEntry> since(Instant since) {
+    synchronized List<HaLogEntry> since(Instant since) {
         return entries.stream().filter(e -> !e.time().isBefore(since)).toList();
     }
 }
