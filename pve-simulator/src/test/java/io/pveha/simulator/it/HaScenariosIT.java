@@ -192,6 +192,8 @@ class HaScenariosIT {
             s.expect(120, "reboot LRM, stop and freeze all services")
                     .expect(120, "service 'vm:103': state changed from 'started' to 'freeze'")
                     .expect(125, "stopping service vm:103")
+                    .expect(126, "exit (loop end)")
+                    .expect(126, "server received shutdown request")
                     .expect(145, "exit (loop end)")
                     .expect(160, "service 'vm:103': state changed from 'freeze' to 'started'")
                     .expect(165, "starting service vm:103")
