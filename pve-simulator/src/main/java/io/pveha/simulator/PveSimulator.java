@@ -9,6 +9,7 @@ import io.pveha.simulator.api.TlsMaterial;
 import io.pveha.simulator.api.TokenRegistry;
 import io.pveha.simulator.api.routes.AccessRoutes;
 import io.pveha.simulator.api.routes.ClusterRoutes;
+import io.pveha.simulator.api.routes.HaRoutes;
 import io.pveha.simulator.api.routes.NodeRoutes;
 import io.pveha.simulator.api.routes.QemuRoutes;
 import io.pveha.simulator.api.routes.RouteContext;
@@ -18,6 +19,8 @@ import io.pveha.simulator.clock.SimClock;
 import io.pveha.simulator.control.ControlApi;
 import io.pveha.simulator.faults.ApiFaults;
 import io.pveha.simulator.faults.Faults;
+import io.pveha.simulator.ha.HaManager;
+import io.pveha.simulator.ha.HaTimings;
 import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.NodeState;
 import io.pveha.simulator.model.StorageDefinition;
@@ -73,6 +76,7 @@ public final class PveSimulator implements AutoCloseable {
     private final AtomicReference<TaskDurations> durations;
     private final OpsSupport ops;
     private final NodeControl nodeControl;
+    private final HaManager ha;
     private final TokenRegistry tokens = new TokenRegistry();
     private final AuthService auth;
     private final RequestStats stats = new RequestStats();
@@ -111,7 +115,10 @@ public final class PveSimulator implements AutoCloseable {
         this.ops = new OpsSupport(state, tasks, clock, durations);
         Qemu qemu = new Qemu(ops);
         this.nodeControl = new NodeControl(ops, qemu);
-        this.faults = new Faults(nodeControl, apiFaults, tasks, state);
+        ModuleContext moduleContext = new ModuleContext(router, state, tasks, ops, qemu, nodeControl, clock);
+        // PVE always runs its HA stack; it stays idle until an HA resource is configured.
+        this.ha = new HaManager(moduleContext, options.haTimings);
+        this.faults = new Faults(nodeControl, apiFaults, tasks, state, ha);
         this.cluster = new SimCluster(state, tasks, qemu);
         this.auth = new AuthService(tokens, options.rootPassword, Clock.systemUTC());
         this.tokenId = options.tokenId;
@@ -133,7 +140,7 @@ public final class PveSimulator implements AutoCloseable {
         StorageRoutes.register(router, context);
         QemuRoutes.register(router, context);
         AccessRoutes.register(router, context);
-        ModuleContext moduleContext = new ModuleContext(router, state, tasks, ops, qemu, nodeControl, clock);
+        HaRoutes.register(router, ha.api());
         options.modules.forEach(m -> m.install(moduleContext));
     }
 
@@ -249,6 +256,11 @@ public final class PveSimulator implements AutoCloseable {
         return cluster;
     }
 
+    /** The HA stack: its log, manager status, shutdown policy, node maintenance and seeding helpers. */
+    public HaManager ha() {
+        return ha;
+    }
+
     public TaskDurations taskDurations() {
         return durations.get();
     }
@@ -284,8 +296,8 @@ public final class PveSimulator implements AutoCloseable {
         if (store != null) {
             autosave();
         }
-        // Requests held by a hang fault would keep the HTTP servers from stopping.
-        faults.api().clear();
+        // Requests held by a hang fault would keep the ports from closing for up to ten minutes.
+        apiFaults.clear();
         if (frontend != null) {
             frontend.close();
         }
@@ -308,7 +320,7 @@ public final class PveSimulator implements AutoCloseable {
                         task.endTime()));
             }
             return new StateStore.SavedState(StateStore.VERSION, state.clusterName(), nodeNames, clock.nowMillis(),
-                    state.snapshot(), taskRecords, tls.toPem());
+                    state.snapshot(), taskRecords, tls.toPem(), ha.snapshot());
         });
     }
 
@@ -316,6 +328,9 @@ public final class PveSimulator implements AutoCloseable {
     private void restore(StateStore.SavedState saved) {
         state.write(() -> {
             state.restore(saved.cluster());
+            if (saved.ha() != null) {
+                ha.restore(saved.ha());
+            }
             List<Task> restored = new ArrayList<>();
             for (StateStore.TaskRecord record : saved.tasks()) {
                 Upid upid = Upid.parse(record.upid()).orElseThrow(
@@ -397,6 +412,7 @@ public final class PveSimulator implements AutoCloseable {
         private long nodeMemory = 64L << 30;
         private final Map<String, Long> storageCapacity = new HashMap<>();
         private Path stateFile;
+        private HaTimings haTimings = HaTimings.defaults();
         private final List<SimulatorModule> modules = new ArrayList<>();
 
         private Builder() {
@@ -502,6 +518,12 @@ public final class PveSimulator implements AutoCloseable {
         /** Load state from this file if it exists; save to it periodically and on close. */
         public Builder stateFile(Path file) {
             this.stateFile = file;
+            return this;
+        }
+
+        /** Rounds, fence delay, lock and watchdog timeouts of the HA stack (default: real PVE's, 10 s rounds). */
+        public Builder haTimings(HaTimings timings) {
+            this.haTimings = timings;
             return this;
         }
 

@@ -46,6 +46,11 @@ public final class AuthService {
         return rootPassword;
     }
 
+    /** The API tokens this service accepts. */
+    public TokenRegistry tokens() {
+        return tokens;
+    }
+
     /** The ticket login result: the user and a fresh ticket and CSRF token. */
     public record Login(String username, String ticket, String csrfToken) {
     }

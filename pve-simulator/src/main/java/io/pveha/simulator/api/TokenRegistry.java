@@ -41,6 +41,12 @@ public final class TokenRegistry {
         return Optional.of(new AuthInfo(tokenId, true, token.privileges()));
     }
 
+    /** The token as a caller: its privileges (null: all of its user's), if the token exists. */
+    public Optional<AuthInfo> find(String tokenId) {
+        Token token = tokens.get(tokenId);
+        return token == null ? Optional.empty() : Optional.of(new AuthInfo(tokenId, true, token.privileges()));
+    }
+
     private void put(String tokenId, String secret, Set<String> privileges) {
         if (!TOKEN_ID.matcher(tokenId).matches()) {
             throw new IllegalArgumentException("token id must look like user@realm!name: " + tokenId);

@@ -6,6 +6,9 @@ import io.pveha.simulator.PveSimulator;
 import io.pveha.simulator.api.Json;
 import io.pveha.simulator.api.RequestParams;
 import io.pveha.simulator.faults.ApiFaults;
+import io.pveha.simulator.ha.HaLogEntry;
+import io.pveha.simulator.ha.HaStatusView;
+import io.pveha.simulator.ha.ShutdownPolicy;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -13,6 +16,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,7 +34,8 @@ import java.util.regex.Pattern;
  * authentication: the ports listen on loopback only. The endpoints are listed in the module README.
  */
 public final class ControlApi implements HttpHandler {
-    private static final Pattern NODE_ACTION = Pattern.compile("^/simulator/nodes/([^/]+)/(power-off|power-on|network-off|network-on)$");
+    private static final Pattern NODE_ACTION = Pattern.compile("^/simulator/nodes/([^/]+)/(power-off|power-on|network-off"
+            + "|network-on|shutdown|reboot|maintenance-enable|maintenance-disable)$");
     private static final Pattern STORAGE_ACTION = Pattern.compile("^/simulator/storage/([^/]+)/(fill|free)$");
     private static final Pattern FAULT_RULE = Pattern.compile("^/simulator/faults/(\\d+)$");
 
@@ -69,9 +74,33 @@ public final class ControlApi implements HttpHandler {
                 case "power-off" -> sim.faults().powerOff(node);
                 case "power-on" -> sim.faults().powerOn(node);
                 case "network-off" -> sim.faults().networkOff(node);
-                default -> sim.faults().networkOn(node);
+                case "network-on" -> sim.faults().networkOn(node);
+                case "shutdown" -> sim.faults().shutdown(node);
+                case "reboot" -> sim.faults().reboot(node);
+                case "maintenance-enable" -> sim.faults().enableMaintenance(node);
+                default -> sim.faults().disableMaintenance(node);
             }
             return nodeView(node);
+        }
+        if (method.equals("GET") && path.equals("/simulator/ha")) {
+            return haView();
+        }
+        if (method.equals("GET") && path.equals("/simulator/ha/log")) {
+            Instant since = Instant.ofEpochSecond(Long.parseLong(p.getOrDefault("since", "0")));
+            List<Object> lines = new ArrayList<>();
+            for (HaLogEntry entry : sim.ha().logSince(since)) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("time", entry.time().getEpochSecond());
+                line.put("level", entry.level());
+                line.put("source", entry.source());
+                line.put("message", entry.message());
+                lines.add(line);
+            }
+            return lines;
+        }
+        if (method.equals("POST") && path.equals("/simulator/ha/shutdown-policy")) {
+            sim.ha().setShutdownPolicy(ShutdownPolicy.fromPve(required(p, "policy")));
+            return haView();
         }
         if (method.equals("GET") && path.equals("/simulator/faults")) {
             return faultRules();
@@ -173,6 +202,24 @@ public final class ControlApi implements HttpHandler {
         view.put("online", node.online() ? 1 : 0);
         view.put("url", sim.nodeUrl(name));
         view.put("fingerprint", sim.fingerprintSha256(name));
+        return view;
+    }
+
+    private Map<String, Object> haView() {
+        HaStatusView status = sim.ha().status();
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("master", status.masterNode().orElse(null));
+        view.put("nodes", status.nodeStates());
+        view.put("lrm", status.lrmStates());
+        Map<String, Object> services = new LinkedHashMap<>();
+        status.services().forEach((sid, service) -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("state", service.state());
+            entry.put("node", service.node());
+            services.put(sid, entry);
+        });
+        view.put("services", services);
+        view.put("shutdown_policy", sim.ha().shutdownPolicy().pveName());
         return view;
     }
 

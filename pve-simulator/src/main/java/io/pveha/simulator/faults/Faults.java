@@ -1,5 +1,6 @@
 package io.pveha.simulator.faults;
 
+import io.pveha.simulator.ha.HaManager;
 import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.NodeState;
 import io.pveha.simulator.ops.NodeControl;
@@ -15,12 +16,14 @@ public final class Faults {
     private final ApiFaults api;
     private final TaskEngine tasks;
     private final ClusterState cluster;
+    private final HaManager ha;
 
-    public Faults(NodeControl nodes, ApiFaults api, TaskEngine tasks, ClusterState cluster) {
+    public Faults(NodeControl nodes, ApiFaults api, TaskEngine tasks, ClusterState cluster, HaManager ha) {
         this.nodes = nodes;
         this.api = api;
         this.tasks = tasks;
         this.cluster = cluster;
+        this.ha = ha;
     }
 
     /** Cuts the node's power: its guests die, its API port refuses connections, others answer 595 for it. */
@@ -44,6 +47,33 @@ public final class Faults {
     public void networkOn(String node) {
         requireNode(node);
         nodes.networkOn(node);
+    }
+
+    /**
+     * A clean shutdown ({@code shutdown -h now}): the node's HA LRM stops, freezes or migrates its services
+     * by the datacenter's {@code shutdown_policy}, the HA daemons stop, then the node powers off.
+     */
+    public void shutdown(String node) {
+        requireNode(node);
+        ha.shutdownNode(node);
+    }
+
+    /** A clean reboot: as {@link #shutdown}, then the node boots again ({@code TaskDurations.nodeBoot}). */
+    public void reboot(String node) {
+        requireNode(node);
+        ha.rebootNode(node);
+    }
+
+    /** {@code ha-manager crm-command node-maintenance enable}: HA moves the node's services away. */
+    public void enableMaintenance(String node) {
+        requireNode(node);
+        ha.enableMaintenance(node);
+    }
+
+    /** {@code ha-manager crm-command node-maintenance disable}: the services come back. */
+    public void disableMaintenance(String node) {
+        requireNode(node);
+        ha.disableMaintenance(node);
     }
 
     /** Adds {@code latency} to every request whose path matches {@code pathRegex}. */
@@ -98,9 +128,13 @@ public final class Faults {
         cluster.write(() -> cluster.storages().setFull(storage, node, false));
     }
 
-    /** Removes every fault: API rules, pending task failures, full storages; every node back online at once. */
+    /**
+     * Removes every fault: API rules, pending task failures, full storages, pending clean shutdowns; every node
+     * back online at once. Node maintenance is HA configuration, not a fault: it stays.
+     */
     public void reset() {
         api.clear();
+        ha.cancelShutdowns();
         cluster.write(() -> {
             tasks.clearInjectedFailures();
             cluster.storages().definitions().forEach(def -> cluster.storages().setFull(def.id(), null, false));

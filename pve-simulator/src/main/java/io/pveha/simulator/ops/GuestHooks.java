@@ -44,4 +44,9 @@ public interface GuestHooks {
     default Optional<Map<String, Object>> haStatus(int vmid) {
         return Optional.empty();
     }
+
+    /** The {@code hastate} of a node in {@code /cluster/resources} (PVE 8.3+): the HA manager's node state. */
+    default Optional<String> nodeHaState(String node) {
+        return Optional.empty();
+    }
 }

@@ -124,8 +124,9 @@ final class VmPower {
      * {@code onboot=1}, in VMID order, each in its own {@code qmstart} task.
      */
     void startOnBoot(String node) {
+        // HA-managed guests are the HA stack's to start (get_start_stop_list skips them)
         List<VmState> guests = ops.cluster().vmsOn(node).stream()
-                .filter(vm -> "1".equals(vm.config().get("onboot")) && !vm.isTemplate())
+                .filter(vm -> "1".equals(vm.config().get("onboot")) && !vm.isTemplate() && !haManaged(vm.vmid()))
                 .sorted(Comparator.comparingInt(VmState::vmid))
                 .toList();
         if (guests.isEmpty()) {
@@ -191,6 +192,12 @@ final class VmPower {
         List<Task> shutdowns = ops.tasks().running("qmshutdown", Integer.toString(vmid));
         shutdowns.forEach(ops.tasks()::stop);
         return shutdowns.stream().map(Task::upidText).toList();
+    }
+
+    /** {@code vm_is_ha_managed}: an HA resource that is not {@code ignored} ({@code ha.managed} is 1). */
+    private boolean haManaged(int vmid) {
+        return ops.hooks().stream().map(h -> h.haStatus(vmid)).flatMap(Optional::stream)
+                .anyMatch(status -> Integer.valueOf(1).equals(status.get("managed")));
     }
 
     private Optional<Task> intercept(GuestHooks.Action action, int vmid, Map<String, String> params, Caller caller) {

@@ -2,6 +2,7 @@ package io.pveha.simulator.persist;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pveha.simulator.api.Json;
+import io.pveha.simulator.ha.HaSnapshot;
 import io.pveha.simulator.model.ClusterSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,9 +31,9 @@ public final class StateStore {
         return file;
     }
 
-    /** Everything saved. */
+    /** Everything saved; {@code ha} is null in files written before the HA stack existed. */
     public record SavedState(int version, String clusterName, List<String> nodeNames, long clockMillis,
-            ClusterSnapshot cluster, List<TaskRecord> tasks, Map<String, String> tls) {
+            ClusterSnapshot cluster, List<TaskRecord> tasks, Map<String, String> tls, HaSnapshot ha) {
     }
 
     /** A task; tasks that were running when the state was saved are stored as running (null exit status). */

@@ -119,13 +119,13 @@ class FixtureShapeIT extends SimulatorIT {
                 .get("message").asText());
     }
 
-    private static void assertShape(String fixture, JsonNode actual, JsonShape rules) {
+    static void assertShape(String fixture, JsonNode actual, JsonShape rules) {
         assertThat(actual).as("simulator answer for %s", fixture).isNotNull();
         assertThat(rules.compare(fixture(fixture), actual)).as("shape of %s vs simulator answer %s", fixture, actual)
                 .isEmpty();
     }
 
-    private static JsonNode fixture(String name) {
+    static JsonNode fixture(String name) {
         try (InputStream in = FixtureShapeIT.class.getResourceAsStream("/fixtures/" + name)) {
             if (in == null) {
                 throw new AssertionError("fixture missing from test resources: " + name);

@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** {@code /version} and {@code /cluster/...}: status, resources, next free VMID, recent tasks. */
@@ -129,6 +130,8 @@ public final class ClusterRoutes {
                     if (!audit) {
                         List.of("uptime", "cpu", "mem", "disk", "maxcpu", "maxmem", "maxdisk").forEach(entry::remove);
                     }
+                    ctx.ops().hooks().stream().map(h -> h.nodeHaState(node.name())).flatMap(Optional::stream)
+                            .findFirst().ifPresent(state -> entry.put("hastate", state));
                     g.writeObject(entry);
                 }
             }
