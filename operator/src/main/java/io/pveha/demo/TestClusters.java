@@ -15,6 +15,15 @@ public final class TestClusters {
     private TestClusters() {
     }
 
+    /** Verified with the cluster CA in the Secret {@code caSecret} (key ca.crt): one trust for every node's endpoint. */
+    public static ProxmoxCluster withCa(String namespace, String name, List<String> endpoints, String caSecret, int pollSeconds) {
+        ProxmoxCluster cluster = pinned(namespace, name, endpoints, null, pollSeconds);
+        ProxmoxClusterSpec.Tls tls = new ProxmoxClusterSpec.Tls();
+        tls.setCaSecretRef(new io.pveha.api.SecretKeyRef(caSecret, null));
+        cluster.getSpec().setTls(tls);
+        return cluster;
+    }
+
     public static ProxmoxCluster pinned(String namespace, String name, List<String> endpoints, String fingerprint, int pollSeconds) {
         ProxmoxCluster cluster = new ProxmoxCluster();
         cluster.getMetadata().setName(name);

@@ -55,8 +55,12 @@ public final class SimHarness implements AutoCloseable {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("pve-token").endMetadata()
                 .withStringData(Map.of("tokenId", sim.apiTokenId(), "tokenSecret", sim.apiTokenSecret())).build()).create();
+        client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("pve-ca").endMetadata()
+                .withStringData(Map.of("ca.crt", sim.caCertificatePem())).build()).create();
         startOperator();
-        client.resources(ProxmoxCluster.class).resource(cluster(List.of(sim.url()))).create();
+        // Every node's endpoint, so the operator keeps its API access when a node fails (as configured in production).
+        client.resources(ProxmoxCluster.class).resource(TestClusters.withCa(NS, CLUSTER,
+                sim.nodeNames().stream().map(sim::nodeUrl).toList(), "pve-ca", 1)).create();
         await().atMost(Duration.ofSeconds(30)).until(() -> readyReason(ProxmoxCluster.class, CLUSTER).filter("Ready"::equals).isPresent());
     }
 

@@ -1,6 +1,5 @@
 package io.pveha.reconciler.cluster;
 
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pveha.api.SecretKeyRef;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterSpec;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,8 +23,6 @@ class ProxmoxClusterSimIT {
     @BeforeAll
     static void start() {
         h = new SimHarness();
-        h.client.secrets().inNamespace(SimHarness.NS).resource(new SecretBuilder().withNewMetadata().withName("pve-ca").endMetadata()
-                .withStringData(Map.of("ca.crt", h.sim.caCertificatePem())).build()).create();
     }
 
     @AfterAll
