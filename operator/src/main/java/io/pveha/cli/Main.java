@@ -27,7 +27,8 @@ public final class Main implements Runnable {
 
     /**
      * Chooses the logback configuration before the first logger exists: LOG_FORMAT=json or
-     * {@code --log-format json} selects one JSON object per line.
+     * {@code --log-format json} selects one JSON object per line; the demo logs to a file so that its
+     * live table stays readable.
      */
     static void selectLogFormat(String[] args) {
         boolean json = "json".equalsIgnoreCase(System.getenv("LOG_FORMAT"));
@@ -36,8 +37,13 @@ public final class Main implements Runnable {
                 json = true;
             }
         }
-        if (json && System.getProperty("logback.configurationFile") == null) {
+        if (System.getProperty("logback.configurationFile") != null) {
+            return;
+        }
+        if (json) {
             System.setProperty("logback.configurationFile", "logback-json.xml");
+        } else if (args.length > 0 && args[0].equals("demo")) {
+            System.setProperty("logback.configurationFile", "logback-demo.xml");
         }
     }
 

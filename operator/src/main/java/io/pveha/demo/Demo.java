@@ -47,6 +47,8 @@ public final class Demo implements AutoCloseable {
     private final PvehaOperator operator;
     private final StatusTable table = new StatusTable();
     private final Set<String> announced = new HashSet<>();
+    private volatile String failedNode;
+    private volatile Duration recoveredAfter;
 
     public Demo(Settings settings) throws IOException {
         this.settings = settings;
@@ -63,6 +65,8 @@ public final class Demo implements AutoCloseable {
         out.println("pve-ha-operator demo: Kubernetes API (mock) " + kube.url() + ", Proxmox VE (simulated) " + sim.url()
                 + ", simulated clock x" + settings.timeScale());
         out.println("kubectl: export KUBECONFIG=" + settings.kubeconfigOut().toAbsolutePath() + "  then  kubectl get pveha");
+        out.println("operator log: " + Optional.ofNullable(System.getenv("DEMO_LOG")).orElse("pveha-demo.log")
+                + " (when started with the demo command)");
         operator.start();
         apply();
         Instant started = Instant.now();
@@ -86,6 +90,7 @@ public final class Demo implements AutoCloseable {
                                     + " on the other nodes (fence after 60 simulated s, recovery after the 120 s agent lock)%n",
                             Duration.between(started, Instant.now()).toMillis() / 1000.0, node, vmsOn(node));
                     sim.faults().powerOff(node);
+                    failedNode = node;
                     failed = true;
                     failedAt = sim.clock().now();
                 }
@@ -134,6 +139,7 @@ public final class Demo implements AutoCloseable {
     private void announceRecovery(Instant failedAt) {
         if (announced.add("recovered")) {
             Duration simulated = Duration.between(failedAt, sim.clock().now());
+            recoveredAfter = simulated;
             settings.out().printf("%n*** all VMs are Ready again, %d simulated seconds after the node failure. Ctrl-C to stop;"
                     + " kubectl keeps working meanwhile.%n", simulated.toSeconds());
         }
@@ -152,6 +158,20 @@ public final class Demo implements AutoCloseable {
     private String vmsOn(String node) {
         return String.join(", ", haVms().stream().filter(v -> node.equals(v.getStatus().getNode()))
                 .map(v -> v.getMetadata().getName()).filter(Objects::nonNull).toList());
+    }
+
+    /** The node the demo powered off, once it has. */
+    Optional<String> failedNode() {
+        return Optional.ofNullable(failedNode);
+    }
+
+    /** Simulated time from the node failure until every VM was Ready again, once that happened. */
+    Optional<Duration> recoveredAfter() {
+        return Optional.ofNullable(recoveredAfter);
+    }
+
+    KubernetesClient client() {
+        return client;
     }
 
     @Override
