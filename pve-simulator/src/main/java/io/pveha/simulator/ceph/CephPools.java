@@ -202,7 +202,9 @@ final class CephPools {
                 } else {
                     ceph.setPool(pool, key, value);
                 }
-                current = find(pool);
+                if (key.equals("size")) {
+                    current = find(pool); // Ceph reset min_size along with it
+                }
             } catch (CephCommandException e) {
                 run.log("mon_command failed - " + e.getMessage());
                 failed.add(key);
