@@ -46,7 +46,7 @@ final class CephPoolPass {
     static final Duration BUSY = Duration.ofSeconds(2);
     static final Duration SOON = Duration.ofMillis(500);
     static final Duration WAIT_CLUSTER = Duration.ofSeconds(10);
-    static final Duration BLOCKED_RECHECK = Duration.ofSeconds(30);
+    static final Duration BLOCKED_RECHECK = Duration.ofSeconds(10);
     static final String DELETION_BLOCKED = "DeletionBlocked";
 
     static final String SYNCED = "Synced";
@@ -388,6 +388,12 @@ final class CephPoolPass {
             Duration step = followTask();
             if (status.getPendingTask() != null) {
                 return step;
+            }
+            String failure = Conditions.find(status.getConditions(), Conditions.READY)
+                    .filter(c -> TASK_FAILED.equals(c.getReason())).map(Condition::getMessage).orElse("");
+            if (failure.contains("still in use by storage")) {
+                // PVE's own check found RBD images (e.g. made outside PVE's storage layer) after ours did not.
+                return blocked("PVE refused to destroy pool " + poolName + ": " + failure);
             }
         }
         if (snapshot.cephPool(poolName).isEmpty()) {

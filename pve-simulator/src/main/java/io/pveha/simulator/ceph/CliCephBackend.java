@@ -26,6 +26,13 @@ public final class CliCephBackend implements CephBackend {
     /** The CLI prints monitor errors as {@code Error EINVAL: <message>}; PVE's RADOS binding has only the message. */
     private static final Pattern CLI_ERROR_PREFIX = Pattern.compile("^Error E[A-Z]+: ");
 
+    /** Runs independent CLI commands side by side (daemon threads: never keeps the JVM alive). */
+    private static final java.util.concurrent.ExecutorService COMMANDS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ceph-cli");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final Path conf;
 
     public CliCephBackend(Path conf) {
@@ -38,10 +45,22 @@ public final class CliCephBackend implements CephBackend {
 
     @Override
     public List<CephPoolState> pools() {
-        JsonNode dump = json("ceph", "osd", "dump");
-        JsonNode df = json("ceph", "df");
+        // The four commands are independent; each CLI start costs about half a second, so run them together.
+        CompletableFuture<JsonNode> dumpCall = async(() -> json("ceph", "osd", "dump"));
+        CompletableFuture<JsonNode> dfCall = async(() -> json("ceph", "df"));
+        CompletableFuture<JsonNode> rulesCall = async(() -> json("ceph", "osd", "crush", "rule", "dump"));
+        CompletableFuture<JsonNode> autoscaleCall = async(() -> {
+            try {
+                return json("ceph", "osd", "pool", "autoscale-status");
+            } catch (CephCommandException e) {
+                // PVE tolerates a cluster without the autoscaler module, so do we.
+                return Json.MAPPER.createArrayNode();
+            }
+        });
+        JsonNode dump = join(dumpCall);
+        JsonNode df = join(dfCall);
         Map<Integer, String> rules = new HashMap<>();
-        for (JsonNode rule : json("ceph", "osd", "crush", "rule", "dump")) {
+        for (JsonNode rule : join(rulesCall)) {
             rules.put(rule.path("rule_id").asInt(), rule.path("rule_name").asText());
         }
         Map<Integer, JsonNode> stats = new HashMap<>();
@@ -49,12 +68,8 @@ public final class CliCephBackend implements CephBackend {
             stats.put(pool.path("id").asInt(), pool.path("stats"));
         }
         Map<String, JsonNode> autoscale = new HashMap<>();
-        try {
-            for (JsonNode entry : json("ceph", "osd", "pool", "autoscale-status")) {
-                autoscale.put(entry.path("pool_name").asText(), entry);
-            }
-        } catch (CephCommandException e) {
-            // PVE tolerates a cluster without the autoscaler module, so do we.
+        for (JsonNode entry : join(autoscaleCall)) {
+            autoscale.put(entry.path("pool_name").asText(), entry);
         }
         long capacity = df.path("stats").path("total_bytes").asLong();
         List<CephPoolState> result = new ArrayList<>();
@@ -112,9 +127,25 @@ public final class CliCephBackend implements CephBackend {
     @Override
     @SuppressWarnings("unchecked")
     public Map<String, Object> status() {
+        CompletableFuture<JsonNode> health = async(() -> json("ceph", "health", "detail"));
         Map<String, Object> status = Json.MAPPER.convertValue(json("ceph", "status"), Map.class);
-        status.put("health", Json.MAPPER.convertValue(json("ceph", "health", "detail"), Map.class));
+        status.put("health", Json.MAPPER.convertValue(join(health), Map.class));
         return status;
+    }
+
+    private static CompletableFuture<JsonNode> async(java.util.function.Supplier<JsonNode> call) {
+        return CompletableFuture.supplyAsync(call, COMMANDS);
+    }
+
+    private static JsonNode join(CompletableFuture<JsonNode> call) {
+        try {
+            return call.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof CephCommandException refused) {
+                throw refused;
+            }
+            throw e;
+        }
     }
 
     private JsonNode json(String... command) {
@@ -143,8 +174,8 @@ public final class CliCephBackend implements CephBackend {
         } catch (IOException e) {
             throw new CephCommandException("binary not installed: " + command[0] + " (" + e.getMessage() + ")");
         }
-        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()), COMMANDS);
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()), COMMANDS);
         try {
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
