@@ -2,10 +2,12 @@ package io.pveha.cluster;
 
 import io.pveha.pve.PveApi;
 import io.pveha.pve.PveApiException;
+import io.pveha.pve.PveCephApi;
 import io.pveha.pve.PveClient;
 import io.pveha.pve.PveErrorKind;
 import io.pveha.pve.PveVmApi;
 import io.pveha.pve.model.CephHealth;
+import io.pveha.pve.model.CephPoolEntry;
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.ClusterStatusEntry;
 import io.pveha.pve.model.HaStatusEntry;
@@ -18,14 +20,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One connected cluster: its client, the latest poll outcome, and the task slots. A bulk poll is four
  * calls whatever the number of VMs ({@code /cluster/resources}, {@code /cluster/status},
  * {@code /cluster/ha/status/current}, {@code /cluster/ceph/status}), a fifth ({@code /cluster/tasks})
- * while the operator has tasks in flight; the version and the token's privileges are re-read every
- * {@link #SLOW_REFRESH}.
+ * while the operator has tasks in flight, a sixth ({@code /nodes/{node}/ceph/pool}) while CephPools refer
+ * to the cluster; the version and the token's privileges are re-read every {@link #SLOW_REFRESH}.
  */
 public final class ClusterConnection implements AutoCloseable {
     static final Duration SLOW_REFRESH = Duration.ofMinutes(10);
@@ -35,12 +38,14 @@ public final class ClusterConnection implements AutoCloseable {
     private final PveClient client;
     private final PveApi api;
     private final PveVmApi vms;
+    private final PveCephApi ceph;
     private final TaskSlots taskSlots;
     private final Clock clock;
     private final AtomicReference<PollOutcome> outcome = new AtomicReference<>(PollOutcome.NONE);
     private final AtomicLong sequence = new AtomicLong();
     private volatile Instant slowRefreshedAt = Instant.EPOCH;
     private volatile Runnable pollRequester = () -> { };
+    private volatile BooleanSupplier cephPoolsWanted = () -> false;
 
     ClusterConnection(ClusterKey key, ConnectionSettings settings, PveClient.RequestListener listener, TaskSlots slots, Clock clock) {
         this.key = key;
@@ -48,6 +53,7 @@ public final class ClusterConnection implements AutoCloseable {
         this.client = new PveClient(settings.clientConfig(), listener);
         this.api = new PveApi(client);
         this.vms = new PveVmApi(client);
+        this.ceph = new PveCephApi(client);
         this.taskSlots = slots;
         this.clock = clock;
     }
@@ -85,6 +91,15 @@ public final class ClusterConnection implements AutoCloseable {
 
     public PveVmApi vms() {
         return vms;
+    }
+
+    public PveCephApi ceph() {
+        return ceph;
+    }
+
+    /** Whether polls should include the Ceph pool list (asked before every poll). */
+    void wantCephPools(BooleanSupplier wanted) {
+        this.cephPoolsWanted = wanted;
     }
 
     public PveClient client() {
@@ -135,8 +150,9 @@ public final class ClusterConnection implements AutoCloseable {
             }
             // While the operator's tasks run, one call lists them all, instead of one status call per task.
             List<io.pveha.pve.model.TaskEntry> tasks = taskSlots.inUse() > 0 ? optional(api::clusterTasks, List.of()) : List.of();
+            List<CephPoolEntry> pools = cephPoolsWanted.getAsBoolean() ? cephPools(status, previous) : null;
             ClusterSnapshot next = ClusterSnapshot.of(sequence.incrementAndGet(), clock.instant(), client.activeEndpoint(),
-                    version, status, resources, ha, ceph, tasks);
+                    version, status, resources, ha, ceph, tasks, pools);
             PollOutcome after = before.succeeded(next, missing, checked);
             outcome.set(after);
             return after;
@@ -151,6 +167,20 @@ public final class ClusterConnection implements AutoCloseable {
             outcome.set(after);
             return after;
         }
+    }
+
+    /**
+     * The pool list, asked of an online node (one call for all CephPools of the cluster). A failure keeps the
+     * last known list; with no list ever seen, null tells the CephPools that pools are unknown, not absent.
+     */
+    private List<CephPoolEntry> cephPools(List<ClusterStatusEntry> status, ClusterSnapshot previous) {
+        List<CephPoolEntry> fallback = previous == null ? null : previous.cephPools();
+        String node = status.stream().filter(ClusterStatusEntry::isNode).filter(n -> Boolean.TRUE.equals(n.online()))
+                .map(ClusterStatusEntry::name).findFirst().orElse(null);
+        if (node == null) {
+            return fallback;
+        }
+        return optional(() -> ceph.pools(node), fallback);
     }
 
     private static <T> T optional(java.util.function.Supplier<T> call, T fallback) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -44,6 +45,8 @@ public final class ClusterConnections implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final RequestListenerFactory requestListeners;
     private final Clock clock;
+    /** Which clusters have CephPools: only those polls include the pool list. */
+    private final Map<ClusterKey, Set<String>> cephPoolUsers = new ConcurrentHashMap<>();
 
     private static final class Entry {
         volatile ClusterConnection connection;
@@ -89,6 +92,7 @@ public final class ClusterConnections implements AutoCloseable {
             slots.setPerNode(settings.maxTasksPerNode());
             ClusterConnection next = new ClusterConnection(key, settings, requestListeners.forCluster(key), slots, clock);
             next.onPollRequest(() -> requestPoll(key));
+            next.wantCephPools(() -> !cephPoolUsers.getOrDefault(key, Set.of()).isEmpty());
             if (current != null) {
                 next.inherit(current.outcome());
                 current.close();
@@ -97,6 +101,21 @@ public final class ClusterConnections implements AutoCloseable {
             entry.connection = next;
             schedule(key, entry, settings.pollInterval(), 0);
             return next;
+        }
+    }
+
+    /**
+     * Records that a CephPool (by UID) refers to a cluster, or no longer does ({@code uses=false}); while any
+     * does, each poll of the cluster also lists its Ceph pools (one call for all of them).
+     */
+    public void cephPoolUser(ClusterKey key, String uid, boolean uses) {
+        if (uses) {
+            cephPoolUsers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(uid);
+        } else {
+            cephPoolUsers.computeIfPresent(key, (k, users) -> {
+                users.remove(uid);
+                return users.isEmpty() ? null : users;
+            });
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pveha.cluster;
 
 import io.pveha.pve.model.CephHealth;
+import io.pveha.pve.model.CephPoolEntry;
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.ClusterStatusEntry;
 import io.pveha.pve.model.HaStatusEntry;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
 public record ClusterSnapshot(long sequence, Instant polledAt, String endpoint, PveVersion version,
                               List<ClusterStatusEntry> status, List<ClusterResource> resources,
                               List<HaStatusEntry> ha, CephHealth ceph, Map<Integer, ClusterResource> vmsById,
-                              Map<Integer, HaStatusEntry> haByVmid, Map<String, TaskEntry> tasksByUpid) {
+                              Map<Integer, HaStatusEntry> haByVmid, Map<String, TaskEntry> tasksByUpid,
+                              List<CephPoolEntry> cephPools) {
 
     public static ClusterSnapshot of(long sequence, Instant polledAt, String endpoint, PveVersion version,
                                      List<ClusterStatusEntry> status, List<ClusterResource> resources,
@@ -34,6 +36,14 @@ public record ClusterSnapshot(long sequence, Instant polledAt, String endpoint, 
     public static ClusterSnapshot of(long sequence, Instant polledAt, String endpoint, PveVersion version,
                                      List<ClusterStatusEntry> status, List<ClusterResource> resources,
                                      List<HaStatusEntry> ha, CephHealth ceph, List<TaskEntry> tasks) {
+        return of(sequence, polledAt, endpoint, version, status, resources, ha, ceph, tasks, null);
+    }
+
+    /** With the Ceph pools, polled (one call) while at least one CephPool refers to the cluster; null when not polled. */
+    public static ClusterSnapshot of(long sequence, Instant polledAt, String endpoint, PveVersion version,
+                                     List<ClusterStatusEntry> status, List<ClusterResource> resources,
+                                     List<HaStatusEntry> ha, CephHealth ceph, List<TaskEntry> tasks,
+                                     List<CephPoolEntry> cephPools) {
         Map<Integer, ClusterResource> vms = resources.stream()
                 .filter(r -> r.isQemu() && r.vmid() != null)
                 .collect(Collectors.toUnmodifiableMap(ClusterResource::vmid, Function.identity(), (a, b) -> a));
@@ -43,7 +53,12 @@ public record ClusterSnapshot(long sequence, Instant polledAt, String endpoint, 
         Map<String, TaskEntry> byUpid = tasks.stream().filter(t -> t.upid() != null)
                 .collect(Collectors.toUnmodifiableMap(TaskEntry::upid, Function.identity(), (a, b) -> a));
         return new ClusterSnapshot(sequence, polledAt, endpoint, version, List.copyOf(status), List.copyOf(resources),
-                List.copyOf(ha), ceph, vms, services, byUpid);
+                List.copyOf(ha), ceph, vms, services, byUpid, cephPools == null ? null : List.copyOf(cephPools));
+    }
+
+    /** A Ceph pool by name, from the last poll of the pools (empty also when pools were not polled). */
+    public Optional<CephPoolEntry> cephPool(String name) {
+        return cephPools == null ? Optional.empty() : cephPools.stream().filter(p -> name.equals(p.poolName())).findFirst();
     }
 
     public Optional<ClusterStatusEntry> cluster() {

@@ -173,7 +173,7 @@ public final class PveVmApi {
         client.delete(PvePath.of("cluster", "ha", "groups", group), Map.of());
     }
 
-    private static Upid upid(JsonNode data, String what) {
+    static Upid upid(JsonNode data, String what) {
         if (data != null && data.isTextual() && Upid.isUpid(data.asText())) {
             return Upid.parse(data.asText());
         }

@@ -13,6 +13,7 @@ import io.pveha.reconciler.cluster.ProxmoxClusterReconciler;
 import io.pveha.reconciler.lb.LbWiring;
 import io.pveha.validate.Problem;
 import io.pveha.validate.SpecValidator;
+import io.pveha.reconciler.ceph.CephPoolReconciler;
 import io.pveha.reconciler.vm.HaVmReconciler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +105,7 @@ public final class PvehaOperator implements AutoCloseable {
         EventRecorder events = new EventRecorder(client, clock);
         register(new ProxmoxClusterReconciler(connections, settings.validation(), events, clock), settings.namespaces());
         register(new HaVmReconciler(connections, settings.validation(), events, clock), settings.namespaces());
+        register(new CephPoolReconciler(connections, settings.validation(), events, clock), settings.namespaces());
         this.loadBalancers = LbWiring.overSsh(events, clock, LbWiring.Settings.defaults());
         register(loadBalancers.reconciler(), settings.namespaces());
     }

@@ -43,4 +43,30 @@ class PollCostIT {
             }
         }
     }
+
+    /** While CephPools refer to the cluster, a poll also lists the pools: one call more, whatever the number of pools. */
+    @ParameterizedTest(name = "{0} Ceph pools")
+    @ValueSource(ints = {1, 20})
+    void withCephPoolsASteadyPollIsFiveCallsWhateverTheNumberOfPools(int pools) {
+        try (PveSimulator sim = PveSimulator.builder().nodes(3).build().start()) {
+            for (int i = 0; i < pools; i++) {
+                sim.ceph().backend().createPool("pool-" + i, 8);
+            }
+            ConnectionSettings settings = ConnectionSettings.of(List.of(sim.url()), new PveToken(sim.apiTokenId(), sim.apiTokenSecret()),
+                    "x", PveTls.pinned(sim.fingerprintSha256()), 1000, Duration.ofSeconds(20), Duration.ofSeconds(15), 4);
+            try (ClusterConnection connection = ClusterConnection.open(new ClusterKey("bench", "c"), settings, Clock.systemUTC())) {
+                connection.wantCephPools(() -> true);
+                assertThat(connection.pollOnce().error()).isNull();
+                sim.requestStats().reset();
+                for (int i = 0; i < STEADY_POLLS; i++) {
+                    // the simulator starts with .mgr and ceph-vm
+                    assertThat(connection.pollOnce().snapshot().cephPools()).hasSize(pools + 2);
+                }
+                double perPoll = sim.requestStats().total() / (double) STEADY_POLLS;
+                System.out.printf("poll cost with %d Ceph pools: steady poll %.1f calls %s%n", pools, perPoll,
+                        sim.requestStats().snapshot());
+                assertThat(perPoll).isEqualTo(5.0);
+            }
+        }
+    }
 }

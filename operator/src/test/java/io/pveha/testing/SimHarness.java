@@ -48,10 +48,18 @@ public final class SimHarness implements AutoCloseable {
      * @param durationScale factor on the simulator's default task durations
      */
     public SimHarness(double timeScale, double durationScale) {
-        sim = PveSimulator.builder().nodes(3).timeScale(timeScale)
+        this(timeScale, durationScale, null);
+    }
+
+    /** With {@code cephConf}, the simulator's Ceph API drives that real Ceph cluster instead of its in-memory one. */
+    public SimHarness(double timeScale, double durationScale, java.nio.file.Path cephConf) {
+        PveSimulator.Builder builder = PveSimulator.builder().nodes(3).timeScale(timeScale)
                 .taskDurations(TaskDurations.defaults().scaledBy(durationScale))
-                .authFailureDelay(Duration.ZERO)
-                .build().start();
+                .authFailureDelay(Duration.ZERO);
+        if (cephConf != null) {
+            builder.cephConf(cephConf);
+        }
+        sim = builder.build().start();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("pve-token").endMetadata()
                 .withStringData(Map.of("tokenId", sim.apiTokenId(), "tokenSecret", sim.apiTokenSecret())).build()).create();

@@ -15,6 +15,7 @@ import io.pveha.simulator.api.routes.QemuRoutes;
 import io.pveha.simulator.api.routes.RouteContext;
 import io.pveha.simulator.api.routes.StorageRoutes;
 import io.pveha.simulator.api.routes.TaskRoutes;
+import io.pveha.simulator.ceph.CephModule;
 import io.pveha.simulator.clock.SimClock;
 import io.pveha.simulator.control.ControlApi;
 import io.pveha.simulator.faults.ApiFaults;
@@ -77,6 +78,7 @@ public final class PveSimulator implements AutoCloseable {
     private final OpsSupport ops;
     private final NodeControl nodeControl;
     private final HaManager ha;
+    private final CephModule ceph;
     private final TokenRegistry tokens = new TokenRegistry();
     private final AuthService auth;
     private final RequestStats stats = new RequestStats();
@@ -141,6 +143,10 @@ public final class PveSimulator implements AutoCloseable {
         QemuRoutes.register(router, context);
         AccessRoutes.register(router, context);
         HaRoutes.register(router, ha.api());
+        // PVE clusters here are hyperconverged: Ceph is always there, in memory unless a real one is given.
+        this.ceph = options.cephConf != null ? CephModule.cli(options.cephConf)
+                : CephModule.inMemory(options.cephOsdsPerNode, options.cephOsdBytes);
+        ceph.install(moduleContext);
         options.modules.forEach(m -> m.install(moduleContext));
     }
 
@@ -259,6 +265,11 @@ public final class PveSimulator implements AutoCloseable {
     /** The HA stack: its log, manager status, shutdown policy, node maintenance and seeding helpers. */
     public HaManager ha() {
         return ha;
+    }
+
+    /** The Ceph layer: its backend (in memory, or a real cluster through the ceph CLI). */
+    public CephModule ceph() {
+        return ceph;
     }
 
     public TaskDurations taskDurations() {
@@ -414,6 +425,9 @@ public final class PveSimulator implements AutoCloseable {
         private Path stateFile;
         private HaTimings haTimings = HaTimings.defaults();
         private final List<SimulatorModule> modules = new ArrayList<>();
+        private Path cephConf;
+        private int cephOsdsPerNode = CephModule.DEFAULT_OSDS_PER_NODE;
+        private long cephOsdBytes = CephModule.DEFAULT_OSD_BYTES;
 
         private Builder() {
         }
@@ -524,6 +538,22 @@ public final class PveSimulator implements AutoCloseable {
         /** Rounds, fence delay, lock and watchdog timeouts of the HA stack (default: real PVE's, 10 s rounds). */
         public Builder haTimings(HaTimings timings) {
             this.haTimings = timings;
+            return this;
+        }
+
+        /** Serve the Ceph API from a real cluster: {@code ceph -c conf} / {@code rbd -c conf} (default: in memory). */
+        public Builder cephConf(Path conf) {
+            this.cephConf = conf;
+            return this;
+        }
+
+        /** OSDs per node and their size for the in-memory Ceph (default 2 per node of 2 TiB). */
+        public Builder cephOsds(int perNode, long bytesEach) {
+            if (perNode < 1 || bytesEach < 1) {
+                throw new IllegalArgumentException("every node needs at least one OSD of at least one byte");
+            }
+            this.cephOsdsPerNode = perNode;
+            this.cephOsdBytes = bytesEach;
             return this;
         }
 

@@ -64,6 +64,16 @@ public final class ParamSpec {
         return add(name, new Property(VmConfigSchema.Type.STRING, optional, null, null, null, NODE, "pve-node"));
     }
 
+    /** A string with a JSON-schema {@code pattern} (not a named format). */
+    public ParamSpec pattern(String name, boolean optional, String regex) {
+        return add(name, new Property(VmConfigSchema.Type.STRING, optional, null, null, null, Pattern.compile(regex),
+                null));
+    }
+
+    public ParamSpec number(String name, boolean optional) {
+        return add(name, new Property(VmConfigSchema.Type.NUMBER, optional, null, null, null, null, null));
+    }
+
     public ParamSpec bool(String name) {
         return add(name, new Property(VmConfigSchema.Type.BOOLEAN, true, null, null, null, null, null));
     }
@@ -148,6 +158,10 @@ public final class ParamSpec {
                 return checkBounds(property, Double.parseDouble(value.trim()));
             }
             case STRING -> {
+                if (property.format() != null && property.formatName() == null
+                        && !property.format().matcher(value).matches()) {
+                    return "value does not match the regex pattern";
+                }
                 if (property.format() != null && !property.format().matcher(value).matches()) {
                     return "invalid format - value does not look like a valid " + describe(property.formatName());
                 }

@@ -41,6 +41,10 @@ public final class SimulatorMain implements Callable<Integer> {
             + "on exit.")
     Path stateFile;
 
+    @Option(names = "--ceph-conf", description = "Serve the Ceph API from a real Ceph cluster through "
+            + "'ceph -c FILE' and 'rbd -c FILE' (default: an in-memory Ceph).")
+    Path cephConf;
+
     @Option(names = "--token", description = "API token as USER@REALM!ID=SECRET (default: root@pam!sim with a "
             + "random secret).")
     String token;
@@ -74,6 +78,9 @@ public final class SimulatorMain implements Callable<Integer> {
                 .timeScale(timeScale);
         if (httpPort != null) {
             builder.httpPort(httpPort);
+        }
+        if (cephConf != null) {
+            builder.cephConf(cephConf);
         }
         if (stateFile != null) {
             builder.stateFile(stateFile);

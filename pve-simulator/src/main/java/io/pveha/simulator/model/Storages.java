@@ -39,6 +39,32 @@ public final class Storages {
         }
     }
 
+    /**
+     * Adds a {@code storage.cfg} entry, as {@code POST /storage} does (the caller checks the id is free):
+     * a shared storage gets one pool, a local one a pool per node.
+     */
+    public void define(StorageDefinition def, Collection<NodeState> nodes) {
+        if (definitions.containsKey(def.id())) {
+            throw PveException.internal("storage ID '" + def.id() + "' already defined");
+        }
+        definitions.put(def.id(), def);
+        if (def.shared()) {
+            pools.put(def.id(), new StoragePool(def, null, def.capacity(), 0));
+        } else {
+            for (NodeState node : nodes) {
+                pools.put(key(def.id(), node.name()), new StoragePool(def, node.name(), def.capacity(), 0));
+            }
+        }
+    }
+
+    /** Removes a {@code storage.cfg} entry; the volumes stay where they are, as on PVE, but are no longer listed. */
+    public void undefine(String id) {
+        StorageDefinition def = definitions.remove(id);
+        if (def != null) {
+            pools.values().removeIf(pool -> pool.definition().id().equals(id));
+        }
+    }
+
     public Collection<StorageDefinition> definitions() {
         return definitions.values();
     }
