@@ -583,8 +583,36 @@ final class HaVmPass {
             return startTask("Shutdown", obs.node(), STOPPING, "shutting down before the conversion to a template",
                     () -> Optional.of(connection.vms().power(obs.node(), obs.vmid(), "shutdown", Map.of("forceStop", 1, "timeout", 120))));
         }
+        if (vm.getSpec().getSource().getIso() != null) {
+            Duration ejecting = ejectInstallMedia(obs);
+            if (ejecting != null) {
+                return ejecting;
+            }
+        }
         return startTask("Template", obs.node(), CONVERTING_TO_TEMPLATE, "converting VM " + obs.vmid() + " into a template",
                 () -> Optional.of(connection.vms().convertToTemplate(obs.node(), obs.vmid())));
+    }
+
+    /**
+     * Empties the CD-ROM drive that still holds the installer ISO before the VM becomes a template. PVE
+     * refuses to clone a VM to another node while any drive, a CD-ROM included, is on node-local storage
+     * ("can't clone VM to node 'pve2' (VM uses local storage)"), and the installer is never needed again.
+     */
+    private Duration ejectInstallMedia(ClusterResource obs) {
+        String iso = vm.getSpec().getSource().getIso().getVolume();
+        VmConfig config = connection.vms().config(obs.node(), obs.vmid());
+        Map<String, Object> eject = new LinkedHashMap<>();
+        config.values().forEach((key, value) -> {
+            if (key.matches("(ide|sata|scsi)\\d+") && value.startsWith(iso + ",") && value.contains("media=cdrom")) {
+                eject.put(key, "none,media=cdrom");
+            }
+        });
+        if (eject.isEmpty()) {
+            return null;
+        }
+        eject.put("digest", config.digest());
+        return startTask("Eject", obs.node(), CONVERTING_TO_TEMPLATE, "ejecting the installer " + iso + " before the conversion to a template",
+                () -> connection.vms().updateConfig(obs.node(), obs.vmid(), eject));
     }
 
     private Duration ha(ClusterResource obs) {

@@ -124,6 +124,16 @@ class HaVmLifecycleIT {
         HaVm template = h.awaitReady("installed-tpl", Duration.ofSeconds(60));
         assertThat(template.getStatus().getTemplate()).isTrue();
         assertThat(pve(template).template()).isTrue();
+        // The installer ISO (node-local storage) is ejected, so clones can be placed on any node.
+        assertThat(pve(template).config().get("ide2")).isEqualTo("none,media=cdrom");
+        String otherNode = h.sim.nodeNames().stream().filter(n -> !n.equals(template.getStatus().getNode())).findFirst().orElseThrow();
+        h.havm("from-installed", vm -> {
+            vm.getSpec().setSource(template(template.getStatus().getVmid()));
+            HaVmSpec.Placement placement = new HaVmSpec.Placement();
+            placement.setNode(otherNode);
+            vm.getSpec().setPlacement(placement);
+        });
+        assertThat(h.awaitReady("from-installed", Duration.ofSeconds(60)).getStatus().getNode()).isEqualTo(otherNode);
     }
 
     @Test
