@@ -20,10 +20,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -72,6 +72,7 @@ public final class Demo implements AutoCloseable {
         Instant started = Instant.now();
         boolean failed = false;
         Instant failedAt = null;
+        List<String> moved = List.of();
         String lastTable = "";
         while (!Thread.currentThread().isInterrupted()) {
             finishInstallers();
@@ -82,20 +83,19 @@ public final class Demo implements AutoCloseable {
                 lastTable = now;
             }
             if (settings.failNode() && !failed && allVmsReady()) {
-                Optional<HaVm> victim = haVms().stream().filter(v -> v.getSpec().getHa() != null
-                        && Boolean.TRUE.equals(v.getSpec().getHa().getEnabled())).findFirst();
-                if (victim.isPresent() && victim.get().getStatus().getNode() != null) {
-                    String node = victim.get().getStatus().getNode();
+                Optional<String> node = nodeToFail();
+                if (node.isPresent()) {
+                    moved = haVmsOn(node.get());
                     out.printf("%n*** everything is Ready after %.0f s. Powering off %s (it runs %s): watch PVE HA restart its VMs"
                                     + " on the other nodes (fence after 60 simulated s, recovery after the 120 s agent lock)%n",
-                            Duration.between(started, Instant.now()).toMillis() / 1000.0, node, vmsOn(node));
-                    sim.faults().powerOff(node);
-                    failedNode = node;
+                            Duration.between(started, Instant.now()).toMillis() / 1000.0, node.get(), String.join(", ", moved));
+                    sim.faults().powerOff(node.get());
+                    failedNode = node.get();
                     failed = true;
                     failedAt = sim.clock().now();
                 }
             }
-            if (failed && failedAt != null && allVmsReady() && haVms().stream().noneMatch(v -> v.getStatus().getNode() == null)) {
+            if (failed && recovered(failedNode, moved)) {
                 announceRecovery(failedAt);
             }
             Thread.sleep(settings.refresh().toMillis());
@@ -155,9 +155,36 @@ public final class Demo implements AutoCloseable {
                 && Conditions.isTrue(v.getStatus().getConditions(), Conditions.READY));
     }
 
-    private String vmsOn(String node) {
-        return String.join(", ", haVms().stream().filter(v -> node.equals(v.getStatus().getNode()))
-                .map(v -> v.getMetadata().getName()).filter(Objects::nonNull).toList());
+    private static boolean haManaged(HaVm vm) {
+        return vm.getSpec().getHa() != null && Boolean.TRUE.equals(vm.getSpec().getHa().getEnabled());
+    }
+
+    /**
+     * The node to power off: the one running the most HA VMs, preferring a node without VMs that are not
+     * HA-managed (a template or a plain VM would simply go offline with it, which shows nothing).
+     */
+    private Optional<String> nodeToFail() {
+        Map<String, List<HaVm>> byNode = haVms().stream().filter(v -> v.getStatus() != null && v.getStatus().getNode() != null)
+                .collect(java.util.stream.Collectors.groupingBy(v -> v.getStatus().getNode()));
+        return byNode.entrySet().stream()
+                .filter(e -> e.getValue().stream().anyMatch(Demo::haManaged))
+                .max(Comparator.<Map.Entry<String, List<HaVm>>>comparingInt(e -> e.getValue().stream().allMatch(Demo::haManaged) ? 1 : 0)
+                        .thenComparingLong(e -> e.getValue().stream().filter(Demo::haManaged).count())
+                        .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
+                .map(Map.Entry::getKey);
+    }
+
+    private List<String> haVmsOn(String node) {
+        return haVms().stream().filter(v -> haManaged(v) && node.equals(v.getStatus().getNode()))
+                .map(v -> v.getMetadata().getName()).sorted().toList();
+    }
+
+    /** Every HA VM that ran on the failed node is Ready on another node, and all VMs are Ready. */
+    private boolean recovered(String failed, List<String> moved) {
+        List<HaVm> vms = haVms();
+        return allVmsReady() && vms.stream().filter(v -> moved.contains(v.getMetadata().getName()))
+                .allMatch(v -> v.getStatus().getNode() != null && !failed.equals(v.getStatus().getNode())
+                        && "running".equals(v.getStatus().getPowerState()));
     }
 
     /** The node the demo powered off, once it has. */
