@@ -373,8 +373,8 @@ final class CephPoolPass {
         if (policy != DeletionPolicy.Delete || status.getPoolName() == null || Paused.isPaused(pool)) {
             // Retain, a pool we never created, or paused: the pool stays as it is.
             if (status.getPoolName() != null) {
-                shared.events.normal(pool, "Retained", "pool " + poolName + " is kept (deletionPolicy "
-                        + policy + (status.getPoolName() == null ? ", not created by this CephPool" : "") + ")");
+                shared.events.normal(pool, "Retained", "pool " + poolName + " is kept (deletionPolicy " + policy
+                        + (Paused.isPaused(pool) ? ", reconciliation paused" : "") + ")");
             }
             shared.connections.cephPoolUser(key, uid, false);
             shared.forget(uid);
@@ -396,12 +396,13 @@ final class CephPoolPass {
                 return blocked("PVE refused to destroy pool " + poolName + ": " + failure);
             }
         }
+        Instant acted = shared.actedAt.get(uid);
+        if (acted != null && snapshot.polledAt().isBefore(acted)) {
+            // Decide from a poll made after our last task ended, never from one that still shows the pool.
+            connection.requestPoll();
+            return SOON;
+        }
         if (snapshot.cephPool(poolName).isEmpty()) {
-            Instant acted = shared.actedAt.get(uid);
-            if (acted != null && snapshot.polledAt().isBefore(acted)) {
-                connection.requestPoll();
-                return SOON;
-            }
             shared.events.normal(pool, "Deleted", "pool " + poolName + " was destroyed");
             shared.connections.cephPoolUser(key, uid, false);
             shared.forget(uid);
@@ -417,6 +418,10 @@ final class CephPoolPass {
                 .filter(s -> "rbd".equals(s.type()) && poolName.equals(s.pool() == null ? "rbd" : s.pool()))
                 .map(StorageConfig::storage).toList();
         String node = onlineNode();
+        if (node == null) {
+            ready(Conditions.FALSE, CLUSTER_UNREACHABLE, "no node is online");
+            return WAIT_CLUSTER;
+        }
         List<String> images = new ArrayList<>();
         for (String storage : storages) {
             images.addAll(connection.ceph().images(node, storage));

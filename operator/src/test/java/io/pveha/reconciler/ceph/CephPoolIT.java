@@ -144,6 +144,26 @@ class CephPoolIT {
         assertThat(pvePool("kept")).as("only the confirmed pool is destroyed").isNotNull();
     }
 
+    @Test
+    void cephHealthChecksFollowANodeThatIsOff() {
+        create("health", spec -> spec.setPgNum(16));
+        awaitReady("health");
+        assertThat(get("health").getStatus().getHealthChecks()).isEmpty();
+        h.sim.faults().powerOff("pve3");
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> get("health").getStatus().getHealthChecks()
+                    .containsAll(java.util.List.of("OSD_DOWN", "PG_DEGRADED")));
+            // Degraded but serving I/O (2 of 3 copies, min_size 2): still Ready, the message says why it is not clean.
+            CephPool degraded = get("health");
+            assertThat(isReady(degraded)).isTrue();
+            assertThat(h.condition(CephPool.class, "health", Conditions.READY).orElseThrow().getMessage())
+                    .contains("HEALTH_WARN").contains("PG_DEGRADED");
+        } finally {
+            h.sim.faults().powerOn("pve3");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("health").getStatus().getHealthChecks().isEmpty());
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static void create(String name, Consumer<CephPoolSpec> customise) {

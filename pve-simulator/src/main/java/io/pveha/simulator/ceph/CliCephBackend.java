@@ -33,7 +33,23 @@ public final class CliCephBackend implements CephBackend {
         return t;
     });
 
+    /**
+     * How long a read of the pools or the status is served again. Every {@code ceph} start costs about half a
+     * second of CPU and a client polling each second would otherwise keep the machine busy; our own writes
+     * drop the cached reads at once, so only changes made outside (and Ceph's own health) show late.
+     */
+    static final long READ_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
     private final Path conf;
+    private final Object cacheLock = new Object();
+    private Cached<List<CephPoolState>> cachedPools;
+    private Cached<Map<String, Object>> cachedStatus;
+
+    private record Cached<T>(T value, long readAtNanos) {
+        boolean fresh() {
+            return System.nanoTime() - readAtNanos < READ_TTL_NANOS;
+        }
+    }
 
     public CliCephBackend(Path conf) {
         this.conf = conf;
@@ -45,6 +61,19 @@ public final class CliCephBackend implements CephBackend {
 
     @Override
     public List<CephPoolState> pools() {
+        synchronized (cacheLock) {
+            if (cachedPools != null && cachedPools.fresh()) {
+                return cachedPools.value();
+            }
+        }
+        List<CephPoolState> pools = readPools();
+        synchronized (cacheLock) {
+            cachedPools = new Cached<>(pools, System.nanoTime());
+        }
+        return pools;
+    }
+
+    private List<CephPoolState> readPools() {
         // The four commands are independent; each CLI start costs about half a second, so run them together.
         CompletableFuture<JsonNode> dumpCall = async(() -> json("ceph", "osd", "dump"));
         CompletableFuture<JsonNode> dfCall = async(() -> json("ceph", "df"));
@@ -92,27 +121,43 @@ public final class CliCephBackend implements CephBackend {
                     auto == null ? p.path("pg_num").asInt() : auto.path("pg_num_final").asInt(p.path("pg_num").asInt()),
                     auto == null ? capacity : auto.path("subtree_capacity").asLong(capacity)));
         }
-        return result;
+        return List.copyOf(result);
     }
 
     @Override
     public void createPool(String pool, int pgNum) {
-        run("ceph", "osd", "pool", "create", pool, Integer.toString(pgNum));
+        try {
+            run("ceph", "osd", "pool", "create", pool, Integer.toString(pgNum));
+        } finally {
+            changed();
+        }
     }
 
     @Override
     public void setPool(String pool, String variable, String value) {
-        run("ceph", "osd", "pool", "set", pool, variable, value);
+        try {
+            run("ceph", "osd", "pool", "set", pool, variable, value);
+        } finally {
+            changed();
+        }
     }
 
     @Override
     public void enableApplication(String pool, String application) {
-        run("ceph", "osd", "pool", "application", "enable", pool, application);
+        try {
+            run("ceph", "osd", "pool", "application", "enable", pool, application);
+        } finally {
+            changed();
+        }
     }
 
     @Override
     public void deletePool(String pool) {
-        run("ceph", "osd", "pool", "delete", pool, pool, "--yes-i-really-really-mean-it");
+        try {
+            run("ceph", "osd", "pool", "delete", pool, pool, "--yes-i-really-really-mean-it");
+        } finally {
+            changed();
+        }
     }
 
     @Override
@@ -125,8 +170,29 @@ public final class CliCephBackend implements CephBackend {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public Map<String, Object> status() {
+        synchronized (cacheLock) {
+            if (cachedStatus != null && cachedStatus.fresh()) {
+                return cachedStatus.value();
+            }
+        }
+        Map<String, Object> status = readStatus();
+        synchronized (cacheLock) {
+            cachedStatus = new Cached<>(status, System.nanoTime());
+        }
+        return status;
+    }
+
+    /** Our own change: the next reads go to Ceph. */
+    private void changed() {
+        synchronized (cacheLock) {
+            cachedPools = null;
+            cachedStatus = null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> readStatus() {
         CompletableFuture<JsonNode> health = async(() -> json("ceph", "health", "detail"));
         Map<String, Object> status = Json.MAPPER.convertValue(json("ceph", "status"), Map.class);
         status.put("health", Json.MAPPER.convertValue(join(health), Map.class));

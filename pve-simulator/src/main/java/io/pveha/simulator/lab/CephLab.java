@@ -201,7 +201,8 @@ public final class CephLab implements AutoCloseable {
         }
         for (Process p : daemons) {
             try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                // memstore OSDs have nothing to flush and the directory goes anyway: do not wait long.
+                if (!p.waitFor(3, TimeUnit.SECONDS)) {
                     LOG.warn("Ceph lab: pid {} ignored SIGTERM; killing it", p.pid());
                     p.destroyForcibly();
                     p.waitFor(10, TimeUnit.SECONDS);
