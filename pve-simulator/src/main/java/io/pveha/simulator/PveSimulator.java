@@ -15,6 +15,7 @@ import io.pveha.simulator.api.routes.QemuRoutes;
 import io.pveha.simulator.api.routes.RouteContext;
 import io.pveha.simulator.api.routes.StorageRoutes;
 import io.pveha.simulator.api.routes.TaskRoutes;
+import io.pveha.simulator.backup.BackupModule;
 import io.pveha.simulator.clock.SimClock;
 import io.pveha.simulator.control.ControlApi;
 import io.pveha.simulator.faults.ApiFaults;
@@ -77,6 +78,7 @@ public final class PveSimulator implements AutoCloseable {
     private final OpsSupport ops;
     private final NodeControl nodeControl;
     private final HaManager ha;
+    private final BackupModule backups = new BackupModule();
     private final TokenRegistry tokens = new TokenRegistry();
     private final AuthService auth;
     private final RequestStats stats = new RequestStats();
@@ -141,6 +143,7 @@ public final class PveSimulator implements AutoCloseable {
         QemuRoutes.register(router, context);
         AccessRoutes.register(router, context);
         HaRoutes.register(router, ha.api());
+        backups.install(moduleContext);
         options.modules.forEach(m -> m.install(moduleContext));
     }
 
@@ -259,6 +262,11 @@ public final class PveSimulator implements AutoCloseable {
     /** The HA stack: its log, manager status, shutdown policy, node maintenance and seeding helpers. */
     public HaManager ha() {
         return ha;
+    }
+
+    /** Backup jobs and vzdump: run a job now, read job state. */
+    public BackupModule backups() {
+        return backups;
     }
 
     public TaskDurations taskDurations() {

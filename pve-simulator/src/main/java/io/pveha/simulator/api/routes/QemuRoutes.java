@@ -184,8 +184,14 @@ public final class QemuRoutes {
                     throw PveException.param(key, "option conflicts with option 'archive'");
                 }
             }
-            throw PveException.internal("unable to restore VM " + vmid
-                    + " - restoring backups is not simulated by this pve-simulator version");
+            if (!settings.isEmpty()) {
+                // qemu-server only allows a few options next to an archive; the config comes from the backup.
+                String key = settings.keySet().iterator().next();
+                throw PveException.param(key, "option conflicts with option 'archive'");
+            }
+            Access.require(request.auth(), "/vms/" + vmid, "VM.Backup");
+            return task(ctx.qemu().restore(request.caller(), vmid, request.param("archive"), storage,
+                    request.flag("force"), request.flag("unique"), request.flag("start")));
         }
         return task(ctx.qemu().create(request.caller(), vmid, settings, storage, request.flag("start"),
                 request.param("pool")));
