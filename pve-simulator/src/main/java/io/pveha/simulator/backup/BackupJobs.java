@@ -193,6 +193,9 @@ public final class BackupJobs {
             if (p.containsKey(list) && !VMID_LIST.matcher(p.get(list).trim()).matches()) {
                 throw PveException.param(list, "value does not look like a valid list of VMIDs");
             }
+            if (p.containsKey(list) && Vzdump.vmids(p.get(list)).stream().anyMatch(v -> v < 100)) {
+                throw PveException.param(list, "value does not look like a valid VM ID");
+            }
         }
         if (p.containsKey("prune-backups")) {
             PruneRules.parse(p.get("prune-backups"), "prune-backups");

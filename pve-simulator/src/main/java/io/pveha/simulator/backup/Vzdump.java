@@ -172,8 +172,8 @@ public final class Vzdump {
     }
 
     private static void fail(TaskEngine.Context run, List<String> failures, int vmid, String error) {
-        failures.add(error);
-        run.log("ERROR: Backup of VM " + vmid + " failed - " + error);
+        failures.add(error.strip());
+        run.log("ERROR: Backup of VM " + vmid + " failed - " + error.strip());
     }
 
     private StoragePool pool(String node, Request request) {

@@ -75,8 +75,7 @@ final class VmRestore {
                     vm.set("lock", "create");
                     ops.cluster().addVm(vm);
                     String path = Storages.mountPath(pool.definition()) + "/" + volname.replaceFirst("^backup/", "dump/");
-                    ctx.log("restore vma archive: " + decompressor(path) + "vma extract -v -r /var/tmp/vzdumptmp"
-                            + vmid + ".fifo - /var/tmp/vzdumptmp" + vmid);
+                    ctx.log("restore vma archive: " + extractCommand(path, vmid));
                     ctx.log("CFG: size: " + archive.config().size() * 24 + " name: qemu-server.conf");
                     int dev = 1;
                     for (Map.Entry<String, Long> disk : archive.diskSizes().entrySet()) {
@@ -89,10 +88,8 @@ final class VmRestore {
                             () -> new TaskError("unable to read archive '" + options.archive() + "' - file vanished"));
                     if (current.corrupted()) {
                         ctx.log("vma: restore failed - wrong vma extent header chechsum");
-                        throw new TaskError("command 'set -o pipefail && " + decompressor(Storages.mountPath(
-                                pool.definition()) + "/" + volname.replaceFirst("^backup/", "dump/"))
-                                + "vma extract -v -r /var/tmp/vzdumptmp" + vmid + ".fifo - /var/tmp/vzdumptmp" + vmid
-                                + "' failed: exit code 133");
+                        throw new TaskError("command '" + extractCommand(Storages.mountPath(pool.definition()) + "/"
+                                + volname.replaceFirst("^backup/", "dump/"), vmid) + "' failed: exit code 133");
                     }
                     build(vm, archive, options, ctx::log);
                     ctx.log("rescan volumes...");
@@ -195,16 +192,15 @@ final class VmRestore {
         disks.free(owned, vm.node());
     }
 
-    private static String decompressor(String path) {
-        if (path.endsWith(".zst")) {
-            return "zstd -q -d -c " + path + " | ";
+    /** {@code restore_vma_archive}'s command: a decompressor piped into {@code vma extract}, or vma alone. */
+    private static String extractCommand(String path, int vmid) {
+        String extract = "vma extract -v -r /var/tmp/vzdumptmp" + vmid + ".fifo ";
+        String target = " /var/tmp/vzdumptmp" + vmid;
+        String decompressor = path.endsWith(".zst") ? "zstd -q -d -c " : path.endsWith(".gz") ? "zcat "
+                : path.endsWith(".lzo") ? "lzop -d -c " : null;
+        if (decompressor == null) {
+            return extract + path + target;
         }
-        if (path.endsWith(".gz")) {
-            return "zcat " + path + " | ";
-        }
-        if (path.endsWith(".lzo")) {
-            return "lzop -d -c " + path + " | ";
-        }
-        return "cat " + path + " | ";
+        return "set -o pipefail && " + decompressor + path + " | " + extract + "-" + target;
     }
 }
