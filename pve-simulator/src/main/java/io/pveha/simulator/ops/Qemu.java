@@ -47,8 +47,9 @@ public final class Qemu {
 
     /** Restores a vzdump archive as VM {@code vmid} ({@code qmrestore}); see {@link VmRestore}. */
     public Task restore(Caller caller, int vmid, String archive, String storage, boolean force, boolean unique,
-            boolean start) {
-        return restore.restore(caller, vmid, new VmRestore.Options(archive, storage, force, unique, start));
+            boolean start, Map<String, String> overrides) {
+        return restore.restore(caller, vmid, new VmRestore.Options(archive, storage, force, unique, start,
+                Map.copyOf(overrides)));
     }
 
     /** Asynchronous config update ({@code POST}); returns the {@code qmconfig} task. */

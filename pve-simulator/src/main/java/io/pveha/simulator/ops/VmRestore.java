@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * {@code POST /nodes/{node}/qemu} with {@code archive}: restores a vzdump backup as {@code qmrestore}
  * ({@code PVE::QemuServer::restore_vma_archive}): the VM is recreated from the config inside the archive with
  * new disks of the backed-up sizes (on {@code storage} or the disks' original storages), a new
- * {@code vmgenid} and, with {@code unique}, new MACs and SMBIOS UUID. {@code force} overwrites an existing
+ * {@code vmgenid} and, with {@code unique}, new MACs and SMBIOS UUID; other options of the request override the
+ * restored config (qemu-server 7.2+). {@code force} overwrites an existing
  * stopped VM of this node (its disks are destroyed first, as PVE does).
  */
 final class VmRestore {
@@ -36,7 +37,8 @@ final class VmRestore {
     }
 
     /** The request's restore options. */
-    record Options(String archive, String storage, boolean force, boolean unique, boolean start) {
+    record Options(String archive, String storage, boolean force, boolean unique, boolean start,
+            Map<String, String> overrides) {
     }
 
     Task restore(Caller caller, int vmid, Options options) {
@@ -174,6 +176,7 @@ final class VmRestore {
             vm.get("smbios1").ifPresent(smbios -> vm.set("smbios1", smbios.replaceFirst("uuid=[0-9a-fA-F-]+",
                     "uuid=" + OpsSupport.newUuid())));
         }
+        options.overrides().forEach(vm::set);
         if (!"0".equals(vm.get("vmgenid").orElse("0"))) {
             vm.set("vmgenid", OpsSupport.newUuid());
         }

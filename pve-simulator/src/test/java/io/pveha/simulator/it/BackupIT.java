@@ -192,11 +192,13 @@ class BackupIT extends SimulatorIT {
         assertThat(withoutGenerated(forced.config())).isEqualTo(withoutGenerated(original.config()));
         assertThat(forced.config().get("net0")).isEqualTo(original.config().get("net0"));
 
-        String restore = api.post("/nodes/pve1/qemu", "vmid", "521", "archive", volid, "unique", "1").data().asText();
+        String restore = api.post("/nodes/pve1/qemu", "vmid", "521", "archive", volid, "unique", "1",
+                "name", "db-copy").data().asText();
         assertThat(restore).contains(":qmrestore:521:");
         awaitOk(restore);
         VmView copy = sim.cluster().vm(521).orElseThrow();
         assertThat(copy.config().get("memory")).isEqualTo("3072");
+        assertThat(copy.config().get("name")).as("request options override the backed-up config").isEqualTo("db-copy");
         assertThat(copy.config().get("scsi0")).isEqualTo("local-lvm:vm-521-disk-0,size=6G");
         assertThat(copy.config().get("net0")).as("unique: new MAC").isNotEqualTo(original.config().get("net0"))
                 .contains("bridge=vmbr0").contains("tag=20");

@@ -184,14 +184,10 @@ public final class QemuRoutes {
                     throw PveException.param(key, "option conflicts with option 'archive'");
                 }
             }
-            if (!settings.isEmpty()) {
-                // qemu-server only allows a few options next to an archive; the config comes from the backup.
-                String key = settings.keySet().iterator().next();
-                throw PveException.param(key, "option conflicts with option 'archive'");
-            }
             Access.require(request.auth(), "/vms/" + vmid, "VM.Backup");
+            // Other options override the restored config (qemu-server 7.2+ 'override_conf').
             return task(ctx.qemu().restore(request.caller(), vmid, request.param("archive"), storage,
-                    request.flag("force"), request.flag("unique"), request.flag("start")));
+                    request.flag("force"), request.flag("unique"), request.flag("start"), settings));
         }
         return task(ctx.qemu().create(request.caller(), vmid, settings, storage, request.flag("start"),
                 request.param("pool")));
