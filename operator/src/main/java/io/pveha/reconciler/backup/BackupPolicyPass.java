@@ -58,7 +58,7 @@ final class BackupPolicyPass {
     static final Duration BUSY = Duration.ofSeconds(3);
     static final Duration WAIT_CLUSTER = Duration.ofSeconds(10);
     /** vzdump tasks of one run start within this window (one per node). */
-    private static final long RUN_WINDOW_SECONDS = 120;
+    private static final long RUN_WINDOW_SECONDS = 60;
 
     private final BackupPolicyShared shared;
     private final BackupPolicy policy;
@@ -150,8 +150,12 @@ final class BackupPolicyPass {
     /** The backup storage exists (from the poll) or is created as the declared NFS export. */
     private boolean ensureStorage() {
         BackupPolicySpec.BackupStorage storage = policy.getSpec().getStorage();
+        String storageKey = connection.key() + "/" + storage.getName();
         boolean exists = snapshot.storages().stream().anyMatch(s -> storage.getName().equals(s.storage()));
         if (exists) {
+            shared.createdStorages.remove(storageKey);
+        }
+        if (exists || shared.createdStorages.contains(storageKey)) {
             condition(STORAGE_READY, Conditions.TRUE, "Exists", "storage " + storage.getName() + " exists");
             return true;
         }
@@ -171,7 +175,19 @@ final class BackupPolicyPass {
         if (storage.getNfs().getOptions() != null && !storage.getNfs().getOptions().isBlank()) {
             params.put("options", storage.getNfs().getOptions());
         }
-        api.createStorage(params);
+        try {
+            api.createStorage(params);
+        } catch (PveApiException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("already defined")) {
+                throw e;
+            }
+            // Defined meanwhile (by another policy or an administrator): the poll has not shown it yet.
+            shared.createdStorages.add(storageKey);
+            condition(STORAGE_READY, Conditions.TRUE, "Exists", "storage " + storage.getName() + " exists");
+            return true;
+        }
+        // Until the poll lists it, remember it exists, so the next pass does not create it again.
+        shared.createdStorages.add(storageKey);
         shared.events.normal(policy, "StorageCreated", "created NFS storage " + storage.getName() + " ("
                 + storage.getNfs().getServer() + ":" + storage.getNfs().getExport() + ")");
         LOG.info("created NFS storage {}", storage.getName());
@@ -392,12 +408,21 @@ final class BackupPolicyPass {
         }
     }
 
-    /** The last finished run of the policy's job or of an on-demand backup, with each VM's outcome. */
+    /**
+     * The last finished scheduled run of the policy's job, with each VM's outcome: vzdump tasks that
+     * {@code pvescheduler} started (not our token: on-demand runs are tracked by their UPIDs), wrote to the
+     * policy's storage and backed up selected VMs, newer than the run status already shows.
+     */
     private void reportLastRun(Selection selection, List<TaskEntry> tasks) {
         String storage = policy.getSpec().getStorage().getName();
+        String token = connection.settings().token().tokenId();
+        BackupPolicyStatus.Run last = status.getLastRun();
+        long lastStart = last == null || last.getStartedAt() == null ? Long.MIN_VALUE
+                : Instant.parse(last.getStartedAt()).getEpochSecond();
         List<TaskEntry> ours = new ArrayList<>();
         for (TaskEntry task : tasks) {
-            if (task.status() == null) {
+            if (task.status() == null || token.equals(Upid.parse(task.upid()).user()) || task.starttime() == null
+                    || task.starttime() <= lastStart) {
                 continue;
             }
             BackupPolicyShared.TaskSummary summary = summary(task);
@@ -411,20 +436,17 @@ final class BackupPolicyPass {
         }
         long newest = ours.get(0).starttime();
         List<TaskEntry> run = ours.stream().filter(t -> newest - t.starttime() <= RUN_WINDOW_SECONDS).toList();
-        BackupPolicyStatus.Run last = status.getLastRun();
-        if (last != null && last.getUpids().containsAll(run.stream().map(TaskEntry::upid).toList())) {
+        if (tasks.stream().anyMatch(t -> t.status() == null && t.starttime() != null
+                && Math.abs(t.starttime() - newest) <= RUN_WINDOW_SECONDS)) {
+            // Another node's part of the same run is still going: report the run when all parts are done.
             return;
         }
-        String token = connection.settings().token().tokenId();
-        boolean onDemand = token.equals(Upid.parse(run.get(0).upid()).user());
-        BackupPolicyStatus.Run done = outcome(run, onDemand ? "on-demand" : "scheduled");
+        BackupPolicyStatus.Run done = outcome(run, "scheduled");
         status.setLastRun(done);
-        if (!onDemand) {
-            if ("ok".equals(done.getResult())) {
-                shared.events.normal(policy, "BackupSucceeded", "scheduled backup finished: " + done.getMessage());
-            } else {
-                shared.events.warning(policy, "BackupFailed", "scheduled backup " + done.getResult() + ": " + done.getMessage());
-            }
+        if ("ok".equals(done.getResult())) {
+            shared.events.normal(policy, "BackupSucceeded", "scheduled backup finished: " + done.getMessage());
+        } else {
+            shared.events.warning(policy, "BackupFailed", "scheduled backup " + done.getResult() + ": " + done.getMessage());
         }
     }
 

@@ -10,6 +10,7 @@ import io.pveha.reconciler.SpecValidation;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -23,6 +24,8 @@ final class BackupPolicyShared {
     final Clock clock;
     /** vzdump task summaries by UPID: a finished task's log never changes, so it is read once. */
     final Map<String, TaskSummary> taskSummaries = new ConcurrentHashMap<>();
+    /** Storages the operator created that the last poll may not list yet (cluster key/storage id). */
+    final Set<String> createdStorages = ConcurrentHashMap.newKeySet();
     volatile InformerEventSource<HaVm, BackupPolicy> haVmSource;
 
     BackupPolicyShared(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock) {
