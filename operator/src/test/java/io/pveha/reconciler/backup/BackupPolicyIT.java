@@ -176,6 +176,40 @@ class BackupPolicyIT {
         });
     }
 
+    @Test
+    void restoringOverAnExistingVmNeedsTheAnnotation() {
+        h.sim.cluster().createVm("pve2", 880, Map.of("name", "legacy", "memory", "2048", "cores", "2",
+                "scsi0", "local-lvm:2", "net0", "virtio,bridge=vmbr0"));
+        String upid = new PveBackupApi(admin).vzdump("pve2", Map.of("vmid", 880, "storage", "local")).orElseThrow().value();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !h.sim.cluster().task(upid).orElseThrow().running());
+        String volume = "local:" + h.sim.cluster().tasks().stream().filter(t -> t.upid().equals(upid)).findFirst()
+                .orElseThrow().log().stream().filter(l -> l.startsWith("INFO: creating vzdump archive"))
+                .map(l -> "backup/" + l.substring(l.lastIndexOf('/') + 1, l.length() - 1)).findFirst().orElseThrow();
+
+        h.havm("legacy", vm -> {
+            vm.getSpec().setVmid(880);
+            HaVmSpec.Source source = new HaVmSpec.Source();
+            HaVmSpec.BackupSource backup = new HaVmSpec.BackupSource();
+            backup.setVolume(volume);
+            source.setBackup(backup);
+            vm.getSpec().setSource(source);
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.condition(HaVm.class, "legacy", Conditions.READY)
+                .filter(c -> c.getMessage().contains(Pveha.ANNOTATION_RESTORE_OVER_EXISTING)).isPresent());
+        assertThat(h.sim.cluster().tasks()).noneMatch(t -> t.type().equals("qmrestore") && t.id().equals("880"));
+
+        h.client.resources(HaVm.class).inNamespace(SimHarness.NS).withName("legacy")
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"annotations\":{\"" + Pveha.ANNOTATION_RESTORE_OVER_EXISTING + "\":\"true\"}}}");
+        HaVm restored = h.awaitReady("legacy", Duration.ofSeconds(90));
+        assertThat(h.sim.cluster().tasks()).anyMatch(t -> t.type().equals("qmrestore") && t.id().equals("880")
+                && "OK".equals(t.exitStatus()));
+        VmView vm = h.sim.cluster().vm(880).orElseThrow();
+        assertThat(vm.config().get("tags")).as("owned after the restore").contains(io.pveha.reconciler.vm.Ownership.ownerTag(restored));
+        assertThat(vm.config()).containsEntry("cores", "2");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static HaVmSpec.Source template(int vmid) {
