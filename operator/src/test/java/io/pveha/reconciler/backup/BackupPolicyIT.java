@@ -210,6 +210,34 @@ class BackupPolicyIT {
         assertThat(vm.config()).containsEntry("cores", "2");
     }
 
+    @Test
+    void aSteadyPolicyCostsThreeCallsPerPass() throws InterruptedException {
+        labelledVm("steady", "tier", "steady");
+        int vmid = h.awaitReady("steady", Duration.ofSeconds(60)).getStatus().getVmid();
+        policy("steady", "*-01-01 00:00", "tier", "steady", spec -> { });
+        awaitStatus("steady", s -> s.getSelectedVmids().contains(vmid) && s.getJobId() != null, Duration.ofSeconds(30));
+        Thread.sleep(2000);
+        long policies = h.client.resources(BackupPolicy.class).inNamespace(SimHarness.NS).list().getItems().size();
+        h.sim.requestStats().reset();
+        long seconds = 10;
+        Thread.sleep(seconds * 1000);
+        Map<String, Long> calls = h.sim.requestStats().snapshot();
+        long jobLists = calls.getOrDefault("GET /cluster/backup", 0L);
+        long contentLists = calls.getOrDefault("GET /nodes/{node}/storage/{storage}/content", 0L);
+        long taskLists = calls.getOrDefault("GET /cluster/tasks", 0L);
+        long writes = calls.entrySet().stream().filter(e -> !e.getKey().startsWith("GET ")).mapToLong(Map.Entry::getValue).sum();
+        double passesPerPolicyAndSecond = jobLists / (double) policies / seconds;
+        System.out.printf("PVE calls in %d s with %d policies (poll interval 1 s): %s%n  -> %.2f passes per policy per"
+                + " second, %.2f backup calls per pass%n", seconds, policies, calls, passesPerPolicyAndSecond,
+                (jobLists + contentLists + taskLists) / (double) jobLists);
+        assertThat(jobLists).as("policies keep reconciling").isGreaterThanOrEqualTo(policies * 3);
+        assertThat(contentLists).as("one content list per pass").isEqualTo(jobLists);
+        assertThat(taskLists).as("one task list per pass (the poll adds none while no operator task runs)")
+                .isLessThanOrEqualTo(jobLists + seconds);
+        assertThat(passesPerPolicyAndSecond).as("about one pass per poll interval").isLessThan(2.0);
+        assertThat(writes).as("a steady policy changes nothing").isZero();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static HaVmSpec.Source template(int vmid) {
