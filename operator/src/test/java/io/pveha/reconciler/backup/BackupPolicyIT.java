@@ -231,7 +231,8 @@ class BackupPolicyIT {
                 + " second, %.2f backup calls per pass%n", seconds, policies, calls, passesPerPolicyAndSecond,
                 (jobLists + contentLists + taskLists) / (double) jobLists);
         assertThat(jobLists).as("policies keep reconciling").isGreaterThanOrEqualTo(policies * 3);
-        assertThat(contentLists).as("one content list per pass").isEqualTo(jobLists);
+        // A pass may straddle the start or end of the window: one call per policy either way.
+        assertThat(contentLists).as("one content list per pass").isBetween(jobLists - policies, jobLists + policies);
         assertThat(taskLists).as("one task list per pass (the poll adds none while no operator task runs)")
                 .isLessThanOrEqualTo(jobLists + seconds);
         assertThat(passesPerPolicyAndSecond).as("about one pass per poll interval").isLessThan(2.0);
