@@ -244,6 +244,18 @@ final class BackupPolicyPass {
         }
         // With nothing selected the job keeps its last VM list but is disabled, so no VM is backed up unasked.
         Collection<Integer> vmids = nothingSelected ? lastVmids(job.get()) : selection.vmids();
+        if (nothingSelected && vmids.isEmpty()) {
+            // The job selected all guests before: PVE needs a selection, so it is only disabled.
+            Map<String, Object> disable = Map.of("enabled", 0);
+            if (job.get().path("enabled").asInt(1) != 0) {
+                api.updateJob(jobId, disable);
+            }
+            status.setJobId(jobId);
+            status.setNextRun(null);
+            condition(JOB_IN_SYNC, Conditions.FALSE, "NothingSelected", "the selection matches no VM; job " + jobId
+                    + " is disabled until it does");
+            return;
+        }
         Map<String, String> desired = BackupJobPlan.desired(policy, vmids, !nothingSelected);
         if (job.isEmpty()) {
             Map<String, Object> params = new LinkedHashMap<>(desired);

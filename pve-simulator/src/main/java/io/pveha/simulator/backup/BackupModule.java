@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * Backups: vzdump jobs ({@code /cluster/backup}) that fire on the simulated clock as {@code pvescheduler}
  * runs them, {@code POST /nodes/{node}/vzdump}, and the retention applied after each backup. Installed by
- * default. Restore is a qemu operation ({@code POST /nodes/{node}/qemu} with {@code archive}).
+ * default. Restore is a qemu operation ({@code POST /nodes/{node}/qemu} with {@code archive}). The public
+ * methods are what the API routes call: call them under the cluster state lock.
  */
 public final class BackupModule implements SimulatorModule {
     private final BackupJobs jobs = new BackupJobs();
@@ -92,7 +93,7 @@ public final class BackupModule implements SimulatorModule {
     }
 
     /** Runs a job now, on every online node that has selected guests (what pvescheduler does when it is due). */
-    public List<Task> runJob(String id) {
+    private List<Task> runJob(String id) {
         BackupJobs.Job job = jobs.require(id);
         Vzdump.Request request = new Vzdump.Request(job.options());
         List<Task> started = new ArrayList<>();
