@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pveha.cluster.ClusterConnections;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.SpecValidation;
+import io.pveha.reconciler.backup.BackupPolicyReconciler;
 import io.pveha.reconciler.cluster.ProxmoxClusterReconciler;
 import io.pveha.reconciler.lb.LbWiring;
 import io.pveha.validate.Problem;
@@ -106,6 +107,7 @@ public final class PvehaOperator implements AutoCloseable {
         register(new ProxmoxClusterReconciler(connections, settings.validation(), events, clock), settings.namespaces());
         register(new HaVmReconciler(connections, settings.validation(), events, clock), settings.namespaces());
         register(new CephPoolReconciler(connections, settings.validation(), events, clock), settings.namespaces());
+        register(new BackupPolicyReconciler(connections, settings.validation(), events, clock), settings.namespaces());
         this.loadBalancers = LbWiring.overSsh(events, clock, LbWiring.Settings.defaults());
         register(loadBalancers.reconciler(), settings.namespaces());
     }

@@ -15,6 +15,7 @@ import io.pveha.simulator.api.routes.QemuRoutes;
 import io.pveha.simulator.api.routes.RouteContext;
 import io.pveha.simulator.api.routes.StorageRoutes;
 import io.pveha.simulator.api.routes.TaskRoutes;
+import io.pveha.simulator.backup.BackupModule;
 import io.pveha.simulator.ceph.CephModule;
 import io.pveha.simulator.clock.SimClock;
 import io.pveha.simulator.control.ControlApi;
@@ -79,6 +80,7 @@ public final class PveSimulator implements AutoCloseable {
     private final NodeControl nodeControl;
     private final HaManager ha;
     private final CephModule ceph;
+    private final BackupModule backups = new BackupModule();
     private final TokenRegistry tokens = new TokenRegistry();
     private final AuthService auth;
     private final RequestStats stats = new RequestStats();
@@ -147,6 +149,7 @@ public final class PveSimulator implements AutoCloseable {
         this.ceph = options.cephConf != null ? CephModule.cli(options.cephConf)
                 : CephModule.inMemory(options.cephOsdsPerNode, options.cephOsdBytes);
         ceph.install(moduleContext);
+        backups.install(moduleContext);
         options.modules.forEach(m -> m.install(moduleContext));
     }
 
@@ -270,6 +273,11 @@ public final class PveSimulator implements AutoCloseable {
     /** The Ceph layer: its backend (in memory, or a real cluster through the ceph CLI). */
     public CephModule ceph() {
         return ceph;
+    }
+
+    /** Backup jobs and vzdump: run a job now, read job state. */
+    public BackupModule backups() {
+        return backups;
     }
 
     public TaskDurations taskDurations() {

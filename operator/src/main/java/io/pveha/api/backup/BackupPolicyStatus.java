@@ -130,7 +130,12 @@ public class BackupPolicyStatus extends PvehaStatus {
     /** One backup run (scheduled or on demand). */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class Run {
+        @JsonPropertyDescription("The first vzdump task of the run (one per node).")
         private String upid;
+        @JsonPropertyDescription("Every vzdump task of the run, one per node holding selected VMs.")
+        private List<String> upids = new ArrayList<>();
+        @JsonPropertyDescription("scheduled or on-demand.")
+        private String trigger;
         private String startedAt;
         private String finishedAt;
         @JsonPropertyDescription("running, ok, partial or failed.")
@@ -144,6 +149,22 @@ public class BackupPolicyStatus extends PvehaStatus {
 
         public void setUpid(String upid) {
             this.upid = upid;
+        }
+
+        public List<String> getUpids() {
+            return upids;
+        }
+
+        public void setUpids(List<String> upids) {
+            this.upids = upids;
+        }
+
+        public String getTrigger() {
+            return trigger;
+        }
+
+        public void setTrigger(String trigger) {
+            this.trigger = trigger;
         }
 
         public String getStartedAt() {

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Kubernetes label selector semantics: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist), all ANDed. */
-final class LabelSelectors {
+public final class LabelSelectors {
     private LabelSelectors() {
     }
 
     /** An empty selector matches everything, as in Kubernetes; a null one matches nothing. */
-    static boolean matches(LabelSelector selector, Map<String, String> labels) {
+    public static boolean matches(LabelSelector selector, Map<String, String> labels) {
         if (selector == null) {
             return false;
         }

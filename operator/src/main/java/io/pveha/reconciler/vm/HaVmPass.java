@@ -3,6 +3,8 @@ package io.pveha.reconciler.vm;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.pveha.api.Pveha;
+import io.pveha.api.backup.BackupPolicy;
+import io.pveha.api.backup.BackupPolicyStatus;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmSpec;
 import io.pveha.api.vm.HaVmStatus;
@@ -144,7 +146,7 @@ final class HaVmPass {
         }
         ClusterResource obs = observed.get();
         if (!owned(obs)) {
-            return null;
+            return restoreOverExisting(obs);
         }
         observe(obs);
         condition(PROVISIONED, Conditions.TRUE, PROVISIONED, "VM " + vmid + " exists on " + obs.node());
@@ -360,15 +362,7 @@ final class HaVmPass {
             return WAIT_CLUSTER;
         }
         if (source.getBackup() != null) {
-            String archive = source.getBackup().getVolume();
-            if (archive == null) {
-                condition(PROVISIONED, Conditions.FALSE, WAITING_FOR_SOURCE, "restoring the latest backup of a BackupPolicy is not available yet");
-                ready(Conditions.FALSE, WAITING_FOR_SOURCE, "source.backup.policyRef cannot be resolved yet; give source.backup.volume");
-                return STEADY;
-            }
-            Map<String, Object> params = VmSpecMapping.restoreParams(vm, vmid, archive, false);
-            return startTask("Restore", node, RESTORING, "restoring " + archive + " to VM " + vmid + " on " + node,
-                    () -> Optional.of(connection.vms().create(node, params)));
+            return restore(vmid, node, false);
         }
         CloudInitSecrets secrets = cloudInitSecrets();
         Map<String, Object> params = VmSpecMapping.createParams(vm, vmid, secrets);
@@ -379,6 +373,67 @@ final class HaVmPass {
                     status.setAppliedSecretsVersion(secrets.version());
                     return upid;
                 });
+    }
+
+    /**
+     * Restores {@code source.backup}: the volume given, or the latest good backup the referenced BackupPolicy
+     * reports for this HaVm (by name) or VMID. {@code overwrite} replaces an existing VM ({@code force=1}).
+     */
+    private Duration restore(int vmid, String node, boolean overwrite) {
+        HaVmSpec.BackupSource backup = vm.getSpec().getSource().getBackup();
+        String archive = backup.getVolume();
+        if (archive == null) {
+            String wait = null;
+            BackupPolicy policy = context.getClient().resources(BackupPolicy.class).inNamespace(vm.getMetadata().getNamespace())
+                    .withName(backup.getPolicyRef().getName()).get();
+            if (policy == null) {
+                wait = "BackupPolicy " + backup.getPolicyRef().getName() + " (source.backup.policyRef) does not exist";
+            } else {
+                archive = latestBackup(policy, vmid).orElse(null);
+                if (archive == null) {
+                    wait = "BackupPolicy " + backup.getPolicyRef().getName() + " reports no good backup of HaVm "
+                            + vm.getMetadata().getName() + " or VM " + vmid + " (source.backup.policyRef)";
+                }
+            }
+            if (wait != null) {
+                condition(PROVISIONED, Conditions.FALSE, WAITING_FOR_SOURCE, wait);
+                ready(Conditions.FALSE, WAITING_FOR_SOURCE, wait);
+                return Duration.ofSeconds(15);
+            }
+        }
+        String volume = archive;
+        Map<String, Object> params = VmSpecMapping.restoreParams(vm, vmid, volume, overwrite);
+        return startTask("Restore", node, RESTORING, "restoring " + volume + " to VM " + vmid + " on " + node
+                        + (overwrite ? " over the existing VM" : ""),
+                () -> Optional.of(connection.vms().create(node, params)));
+    }
+
+    /** The policy's latest good backup of this HaVm (matched by name first, then by VMID). */
+    private Optional<String> latestBackup(BackupPolicy policy, int vmid) {
+        if (policy.getStatus() == null) {
+            return Optional.empty();
+        }
+        List<BackupPolicyStatus.VmBackup> backups = policy.getStatus().getVms();
+        Comparator<BackupPolicyStatus.VmBackup> byTime = Comparator.comparing(b -> b.getTime() == null ? "" : b.getTime());
+        return backups.stream().filter(b -> vm.getMetadata().getName().equals(b.getHaVm()) && b.getVolume() != null)
+                .max(byTime)
+                .or(() -> backups.stream().filter(b -> Objects.equals(b.getVmid(), vmid) && b.getVolume() != null).max(byTime))
+                .map(BackupPolicyStatus.VmBackup::getVolume);
+    }
+
+    /**
+     * A VM this HaVm does not own holds the VMID. With a backup source and the restore-over-existing
+     * annotation, the backup is restored over it ({@code force=1}); otherwise it is left alone (status says so).
+     */
+    private Duration restoreOverExisting(ClusterResource obs) {
+        Map<String, String> annotations = vm.getMetadata().getAnnotations();
+        boolean allowed = annotations != null && "true".equalsIgnoreCase(annotations.get(Pveha.ANNOTATION_RESTORE_OVER_EXISTING));
+        if (vm.getSpec().getSource() == null || vm.getSpec().getSource().getBackup() == null || !allowed || wasProvisioned()) {
+            return null;
+        }
+        shared.events.normal(vm, "RestoreOverExisting", "restoring the backup over the existing VM " + obs.vmid()
+                + " (" + obs.name() + ") as " + Pveha.ANNOTATION_RESTORE_OVER_EXISTING + " allows");
+        return restore(obs.vmid(), obs.node(), true);
     }
 
     private Duration cloneFromTemplate(int vmid, HaVmSpec.TemplateSource template) {
@@ -465,6 +520,10 @@ final class HaVmPass {
         String message = "VMID " + obs.vmid() + " is used by VM '" + obs.name() + "' on " + obs.node()
                 + ", which this HaVm does not own; it is left untouched. To manage it, annotate the HaVm with "
                 + Pveha.ANNOTATION_ADOPT + "=true";
+        if (vm.getSpec().getSource() != null && vm.getSpec().getSource().getBackup() != null) {
+            message += "; to restore the backup over it (the VM's disks are replaced), annotate with "
+                    + Pveha.ANNOTATION_RESTORE_OVER_EXISTING + "=true";
+        }
         if (!isReason(Conditions.READY, VMID_TAKEN)) {
             shared.events.warning(vm, VMID_TAKEN, message);
         }

@@ -141,6 +141,9 @@ public final class VmSpecMapping {
         if (overwrite) {
             p.put("force", true);
         }
+        // Applied over the backed-up config (PVE 7.2+): the restored VM carries this HaVm's ownership marks.
+        p.put("tags", tagValue(desiredTags(vm, List.of())));
+        p.put("description", Ownership.descriptionMarker(vm));
         return p;
     }
 

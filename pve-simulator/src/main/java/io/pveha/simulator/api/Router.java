@@ -52,12 +52,20 @@ public final class Router {
                 if (segments[i].isEmpty()) {
                     return null;
                 }
-                params.put(part.substring(1, part.length() - 1), segments[i]);
+                params.put(part.substring(1, part.length() - 1), decodedSlashes(segments[i]));
             } else if (!part.equals(segments[i])) {
                 return null;
             }
         }
         return params;
+    }
+
+    /**
+     * The HTTP layer decodes a path except {@code %2F}, which clients use for a slash inside one parameter
+     * (a backup volume id such as {@code nfs:backup/vzdump-...}); that one is decoded here, after splitting.
+     */
+    private static String decodedSlashes(String segment) {
+        return segment.replace("%2F", "/").replace("%2f", "/");
     }
 
     private static String[] split(String path) {

@@ -261,7 +261,7 @@ final class CephPools {
                     + "storage ID '" + pool + "' already defined");
         }
         ctx.state().storages().define(new StorageDefinition(pool, StorageType.RBD, List.of("rootdir", "images"),
-                Map.of("pool", pool, "krbd", "0"), RBD_STORAGE_CAPACITY), ctx.state().nodes());
+                Map.of("pool", pool, "krbd", "0"), RBD_STORAGE_CAPACITY));
     }
 
     /** {@code $get_storages}: the RBD storages that use a pool (an unset pool means {@code rbd}). */

@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
 public final class ControlApi implements HttpHandler {
     private static final Pattern NODE_ACTION = Pattern.compile("^/simulator/nodes/([^/]+)/(power-off|power-on|network-off"
             + "|network-on|shutdown|reboot|maintenance-enable|maintenance-disable)$");
-    private static final Pattern STORAGE_ACTION = Pattern.compile("^/simulator/storage/([^/]+)/(fill|free)$");
+    private static final Pattern STORAGE_ACTION = Pattern.compile("^/simulator/storage/([^/]+)/(fill|free|offline|online)$");
     private static final Pattern FAULT_RULE = Pattern.compile("^/simulator/faults/(\\d+)$");
 
     private final PveSimulator sim;
@@ -128,11 +128,16 @@ public final class ControlApi implements HttpHandler {
             return null;
         }
         if (method.equals("POST") && (m = STORAGE_ACTION.matcher(path)).matches()) {
-            if (m.group(2).equals("fill")) {
-                sim.faults().fillStorage(m.group(1), p.get("node"));
-            } else {
-                sim.faults().freeStorage(m.group(1), p.get("node"));
+            switch (m.group(2)) {
+                case "fill" -> sim.faults().fillStorage(m.group(1), p.get("node"));
+                case "free" -> sim.faults().freeStorage(m.group(1), p.get("node"));
+                case "offline" -> sim.faults().storageOffline(m.group(1));
+                default -> sim.faults().storageOnline(m.group(1));
             }
+            return null;
+        }
+        if (method.equals("POST") && path.equals("/simulator/backups/corrupt")) {
+            sim.faults().corruptBackup(required(p, "volid"), p.get("node"));
             return null;
         }
         if (method.equals("POST") && path.equals("/simulator/reset")) {

@@ -2,13 +2,17 @@ package io.pveha.simulator.faults;
 
 import io.pveha.simulator.ha.HaManager;
 import io.pveha.simulator.model.ClusterState;
+import io.pveha.simulator.model.BackupArchive;
 import io.pveha.simulator.model.NodeState;
+import io.pveha.simulator.model.StoragePool;
+import io.pveha.simulator.model.Storages;
 import io.pveha.simulator.ops.NodeControl;
 import io.pveha.simulator.tasks.TaskEngine;
 import java.time.Duration;
 
 /**
- * Fault injection: nodes losing power or network, a misbehaving API, failing tasks, full storages.
+ * Fault injection: nodes losing power or network, a misbehaving API, failing tasks, full or unreachable
+ * storages, damaged backups.
  * The same operations are offered over HTTP by the control API ({@code /simulator/...}).
  */
 public final class Faults {
@@ -129,6 +133,35 @@ public final class Faults {
     }
 
     /**
+     * Makes a storage unreachable, as an NFS server that went away: {@code active: 0} in the storage lists,
+     * status and content calls fail with {@code storage '<id>' is not online}, backups to it fail.
+     */
+    public void storageOffline(String storage) {
+        cluster.write(() -> cluster.storages().setOnline(storage, false));
+    }
+
+    public void storageOnline(String storage) {
+        cluster.write(() -> cluster.storages().setOnline(storage, true));
+    }
+
+    /**
+     * Damages a backup archive ({@code nfs:backup/vzdump-qemu-...}): restoring it fails as a truncated vma
+     * file does. {@code node} is needed for local storages only.
+     */
+    public void corruptBackup(String volid, String node) {
+        cluster.write(() -> {
+            String storage = Storages.storageOf(volid);
+            String onNode = node != null ? node
+                    : cluster.nodes().iterator().next().name();
+            StoragePool pool = cluster.storages().definition(storage).map(d -> cluster.storages().pool(storage, onNode))
+                    .orElseThrow(() -> new IllegalArgumentException("no such storage: " + storage));
+            BackupArchive archive = pool.archive(Storages.volnameOf(volid))
+                    .orElseThrow(() -> new IllegalArgumentException("no such backup: " + volid));
+            cluster.storages().updateArchive(volid, onNode, archive.withCorrupted(true));
+        });
+    }
+
+    /**
      * Removes every fault: API rules, pending task failures, full storages, pending clean shutdowns; every node
      * back online at once. Node maintenance is HA configuration, not a fault: it stays.
      */
@@ -137,7 +170,10 @@ public final class Faults {
         ha.cancelShutdowns();
         cluster.write(() -> {
             tasks.clearInjectedFailures();
-            cluster.storages().definitions().forEach(def -> cluster.storages().setFull(def.id(), null, false));
+            cluster.storages().definitions().forEach(def -> {
+                cluster.storages().setFull(def.id(), null, false);
+                cluster.storages().setOnline(def.id(), true);
+            });
         });
         for (String node : cluster.read(() -> cluster.nodes().stream().map(NodeState::name).toList())) {
             nodes.restoreNow(node);

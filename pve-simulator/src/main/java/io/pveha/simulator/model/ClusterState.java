@@ -207,6 +207,10 @@ public final class ClusterState {
         List<ClusterSnapshot.VolumeRecord> volumes = new ArrayList<>();
         List<ClusterSnapshot.FillerRecord> fillers = new ArrayList<>();
         for (StoragePool pool : storages.pools()) {
+            if (storages.addedAtRuntime(pool.definition().id())) {
+                // Not in the state file (the definition is not saved): a reload must not meet unknown storages.
+                continue;
+            }
             for (Volume volume : pool.volumes()) {
                 volumes.add(new ClusterSnapshot.VolumeRecord(pool.definition().id(), pool.node(), volume));
             }

@@ -14,7 +14,9 @@ public final class StoragePool {
     private final long capacity;
     private final long baseUsage;
     private final TreeMap<String, Volume> volumes = new TreeMap<>();
+    private final TreeMap<String, BackupArchive> archives = new TreeMap<>();
     private long filler;
+    private boolean online = true;
 
     StoragePool(StorageDefinition definition, String node, long capacity, long baseUsage) {
         this.definition = definition;
@@ -62,6 +64,33 @@ public final class StoragePool {
 
     void remove(String volname) {
         volumes.remove(volname);
+        archives.remove(volname);
+    }
+
+    /** The backup details of a {@code backup/vzdump-...} volume, if it is one. */
+    public Optional<BackupArchive> archive(String volname) {
+        return Optional.ofNullable(archives.get(volname));
+    }
+
+    void putArchive(Volume volume, BackupArchive archive) {
+        volumes.put(volume.volname(), volume);
+        archives.put(volume.volname(), archive);
+    }
+
+    void updateArchive(String volname, BackupArchive archive) {
+        if (!archives.containsKey(volname)) {
+            throw new IllegalArgumentException("no backup archive " + volname);
+        }
+        archives.put(volname, archive);
+    }
+
+    /** False while the storage cannot be reached (NFS server gone: fault injection). */
+    public boolean online() {
+        return online;
+    }
+
+    void setOnline(boolean value) {
+        online = value;
     }
 
     /** Makes the storage report itself full (fault injection); {@code false} frees the space again. */
@@ -70,6 +99,18 @@ public final class StoragePool {
         if (full) {
             filler = capacity - used();
         }
+    }
+
+    long baseUsage() {
+        return baseUsage;
+    }
+
+    /** Moves volumes, archives, fill fault and availability to a pool of the changed definition. */
+    void copyContentTo(StoragePool other) {
+        other.volumes.putAll(volumes);
+        other.archives.putAll(archives);
+        other.filler = filler;
+        other.online = online;
     }
 
     long filler() {

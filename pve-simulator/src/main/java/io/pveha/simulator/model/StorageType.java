@@ -11,7 +11,9 @@ public enum StorageType {
     /** LVM-thin pool: raw thin volumes; linked clones are thin snapshots of base volumes. */
     LVMTHIN("lvmthin", "raw", false),
     /** Ceph RBD pool: shared, raw images; linked clones are RBD clones of protected base snapshots. */
-    RBD("rbd", "raw", true);
+    RBD("rbd", "raw", true),
+    /** NFS export mounted on every node under {@code /mnt/pve/<id>}: a shared directory storage. */
+    NFS("nfs", "qcow2", true);
 
     private final String pluginType;
     private final String defaultFormat;
@@ -29,6 +31,11 @@ public enum StorageType {
 
     public String defaultFormat() {
         return defaultFormat;
+    }
+
+    /** Images are files in {@code images/<vmid>/} (dir, NFS), with the format as file extension. */
+    public boolean fileBased() {
+        return this == DIR || this == NFS;
     }
 
     public boolean sharedByDefault() {

@@ -5,11 +5,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,46 +25,96 @@ public final class Storages {
 
     private final Map<String, StorageDefinition> definitions = new LinkedHashMap<>();
     private final Map<String, StoragePool> pools = new LinkedHashMap<>();
+    private final Collection<NodeState> nodes;
+    /** Storages defined through the API after start; the state file does not keep them. */
+    private final Set<String> addedAtRuntime = new HashSet<>();
 
     Storages(List<StorageDefinition> storageDefinitions, Collection<NodeState> nodes) {
+        this.nodes = nodes;
         for (StorageDefinition def : storageDefinitions) {
-            definitions.put(def.id(), def);
-            if (def.shared()) {
-                pools.put(def.id(), new StoragePool(def, null, def.capacity(), 0));
-            } else {
-                for (NodeState node : nodes) {
-                    // 'local' lives on the root file system, so the OS counts as used space.
-                    long baseUsage = def.type() == StorageType.DIR ? node.rootfsUsed() : 0;
-                    pools.put(key(def.id(), node.name()), new StoragePool(def, node.name(), def.capacity(), baseUsage));
-                }
-            }
+            addPools(def);
         }
     }
 
-    /**
-     * Adds a {@code storage.cfg} entry, as {@code POST /storage} does (the caller checks the id is free):
-     * a shared storage gets one pool, a local one a pool per node.
-     */
-    public void define(StorageDefinition def, Collection<NodeState> nodes) {
-        if (definitions.containsKey(def.id())) {
-            throw PveException.internal("storage ID '" + def.id() + "' already defined");
-        }
+    private void addPools(StorageDefinition def) {
         definitions.put(def.id(), def);
         if (def.shared()) {
             pools.put(def.id(), new StoragePool(def, null, def.capacity(), 0));
         } else {
             for (NodeState node : nodes) {
-                pools.put(key(def.id(), node.name()), new StoragePool(def, node.name(), def.capacity(), 0));
+                // 'local' lives on the root file system, so the OS counts as used space.
+                long baseUsage = def.type() == StorageType.DIR ? node.rootfsUsed() : 0;
+                pools.put(key(def.id(), node.name()), new StoragePool(def, node.name(), def.capacity(), baseUsage));
             }
         }
     }
 
-    /** Removes a {@code storage.cfg} entry; the volumes stay where they are, as on PVE, but are no longer listed. */
-    public void undefine(String id) {
-        StorageDefinition def = definitions.remove(id);
-        if (def != null) {
-            pools.values().removeIf(pool -> pool.definition().id().equals(id));
+    /** {@code POST /storage}: a new entry of storage.cfg (the caller checked the id is free). */
+    public void define(StorageDefinition def) {
+        if (definitions.containsKey(def.id())) {
+            throw PveException.internal("storage ID '" + def.id() + "' already defined");
         }
+        addPools(def);
+        addedAtRuntime.add(def.id());
+    }
+
+    /** {@code PUT /storage/{id}}: replaces the settings; volumes stay. */
+    public void redefine(StorageDefinition def) {
+        StorageDefinition old = definitions.get(def.id());
+        if (old == null) {
+            throw PveException.internal("storage '" + def.id() + "' does not exist");
+        }
+        definitions.put(def.id(), def);
+        List<String> keys = pools.entrySet().stream().filter(e -> e.getValue().definition().id().equals(def.id()))
+                .map(Map.Entry::getKey).toList();
+        for (String k : keys) {
+            StoragePool oldPool = pools.get(k);
+            StoragePool pool = new StoragePool(def, oldPool.node(), oldPool.total(), oldPool.baseUsage());
+            oldPool.copyContentTo(pool);
+            pools.put(k, pool);
+        }
+    }
+
+    /** {@code DELETE /storage/{id}}: removes the definition; the data stays where it is, as on PVE. */
+    public void undefine(String id) {
+        if (definitions.remove(id) == null) {
+            throw PveException.internal("storage '" + id + "' does not exist");
+        }
+        pools.values().removeIf(p -> p.definition().id().equals(id));
+        addedAtRuntime.remove(id);
+    }
+
+    public boolean addedAtRuntime(String id) {
+        return addedAtRuntime.contains(id);
+    }
+
+    /** Where a file-based storage lives on the node: {@code path}, or {@code /mnt/pve/<id>} for NFS. */
+    public static String mountPath(StorageDefinition def) {
+        if (def.type() == StorageType.NFS) {
+            return def.properties().getOrDefault("path", "/mnt/pve/" + def.id());
+        }
+        return def.properties().getOrDefault("path", "/var/lib/vz");
+    }
+
+    /** Stores a backup archive ({@code backup/vzdump-...}) with its details. */
+    public void addArchive(String storageId, String node, Volume volume, BackupArchive archive) {
+        StoragePool pool = pool(storageId, node);
+        if (pool.avail() < volume.size()) {
+            throw PveException.internal("vma_queue_write: write error - No space left on device");
+        }
+        pool.putArchive(volume, archive);
+    }
+
+    public void updateArchive(String volid, String node, BackupArchive archive) {
+        pool(storageOf(volid), node).updateArchive(volnameOf(volid), archive);
+    }
+
+    /** Makes a storage unreachable (or reachable again) on every node. */
+    public void setOnline(String storageId, boolean online) {
+        if (!definitions.containsKey(storageId)) {
+            throw new IllegalArgumentException("no such storage: " + storageId);
+        }
+        pools.values().stream().filter(p -> p.definition().id().equals(storageId)).forEach(p -> p.setOnline(online));
     }
 
     public Collection<StorageDefinition> definitions() {
@@ -183,7 +235,7 @@ public final class Storages {
             // LVM-thin names the snapshot like any other volume; RBD and dir keep the base in the name.
             case LVMTHIN -> ownName;
             case RBD -> baseName + "/" + ownName;
-            case DIR -> baseName + "/" + ownName;
+            case DIR, NFS -> baseName + "/" + ownName;
         };
         // A thin clone shares the base's blocks: it costs no space until written.
         pool.put(new Volume(volname, "images", base.format(), 0, newVmid, baseName, nowEpoch));
@@ -255,11 +307,11 @@ public final class Storages {
             n++;
         }
         return dirPath(pool.definition(), vmid, "vm-" + vmid + "-disk-" + n
-                + (pool.definition().type() == StorageType.DIR ? "." + format : ""));
+                + (pool.definition().type().fileBased() ? "." + format : ""));
     }
 
     private static String dirPath(StorageDefinition def, int vmid, String name) {
-        return def.type() == StorageType.DIR ? vmid + "/" + name : name;
+        return def.type().fileBased() ? vmid + "/" + name : name;
     }
 
     /** What the storage plugin's allocation command prints when there is no space left. */
@@ -272,8 +324,8 @@ public final class Storages {
                         + vg + "/" + thinpool + " reached threshold.";
             }
             case RBD -> "rbd create '" + volname + "' error: rbd: create error: (28) No space left on device";
-            case DIR -> {
-                String path = def.properties().getOrDefault("path", "/var/lib/vz") + "/images/" + volname;
+            case DIR, NFS -> {
+                String path = mountPath(def) + "/images/" + volname;
                 yield "unable to create image: qemu-img: " + path + ": Could not create '" + path
                         + "': No space left on device";
             }

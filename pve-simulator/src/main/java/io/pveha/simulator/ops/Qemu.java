@@ -18,6 +18,7 @@ public final class Qemu {
     private final VmTemplate template;
     private final VmMigrate migrate;
     private final VmDestroy destroy;
+    private final VmRestore restore;
 
     public Qemu(OpsSupport ops) {
         Disks disks = new Disks(ops);
@@ -28,6 +29,7 @@ public final class Qemu {
         this.template = new VmTemplate(ops);
         this.migrate = new VmMigrate(ops);
         this.destroy = new VmDestroy(ops);
+        this.restore = new VmRestore(ops, disks, power);
     }
 
     public Task create(Caller caller, int vmid, Map<String, String> settings, String storage, boolean start,
@@ -41,6 +43,13 @@ public final class Qemu {
      */
     public VmState createNow(String node, int vmid, Map<String, String> settings, boolean running) {
         return create.createNow(node, vmid, settings, running);
+    }
+
+    /** Restores a vzdump archive as VM {@code vmid} ({@code qmrestore}); see {@link VmRestore}. */
+    public Task restore(Caller caller, int vmid, String archive, String storage, boolean force, boolean unique,
+            boolean start, Map<String, String> overrides) {
+        return restore.restore(caller, vmid, new VmRestore.Options(archive, storage, force, unique, start,
+                Map.copyOf(overrides)));
     }
 
     /** Asynchronous config update ({@code POST}); returns the {@code qmconfig} task. */

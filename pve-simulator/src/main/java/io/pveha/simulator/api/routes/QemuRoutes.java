@@ -184,8 +184,10 @@ public final class QemuRoutes {
                     throw PveException.param(key, "option conflicts with option 'archive'");
                 }
             }
-            throw PveException.internal("unable to restore VM " + vmid
-                    + " - restoring backups is not simulated by this pve-simulator version");
+            Access.require(request.auth(), "/vms/" + vmid, "VM.Backup");
+            // Other options override the restored config (qemu-server 7.2+ 'override_conf').
+            return task(ctx.qemu().restore(request.caller(), vmid, request.param("archive"), storage,
+                    request.flag("force"), request.flag("unique"), request.flag("start"), settings));
         }
         return task(ctx.qemu().create(request.caller(), vmid, settings, storage, request.flag("start"),
                 request.param("pool")));

@@ -242,11 +242,13 @@ final class Views {
         e.put("content", String.join(",", pool.definition().content()));
         e.put("shared", pool.definition().shared() ? 1 : 0);
         e.put("enabled", 1);
-        e.put("active", 1);
-        e.put("total", pool.total());
-        e.put("used", pool.used());
-        e.put("avail", pool.avail());
-        e.put("used_fraction", pool.total() == 0 ? 0.0 : pool.used() / (double) pool.total());
+        // storage_info reports an unreachable storage as inactive with no space figures.
+        boolean online = pool.online();
+        e.put("active", online ? 1 : 0);
+        e.put("total", online ? pool.total() : 0);
+        e.put("used", online ? pool.used() : 0);
+        e.put("avail", online ? pool.avail() : 0);
+        e.put("used_fraction", !online || pool.total() == 0 ? 0.0 : pool.used() / (double) pool.total());
         return e;
     }
 

@@ -1,0 +1,335 @@
+package io.pveha.reconciler.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.pveha.api.DeletionPolicy;
+import io.pveha.api.ObjectRef;
+import io.pveha.api.Pveha;
+import io.pveha.api.backup.BackupPolicy;
+import io.pveha.api.backup.BackupPolicySpec;
+import io.pveha.api.backup.BackupPolicyStatus;
+import io.pveha.api.vm.HaVm;
+import io.pveha.api.vm.HaVmSpec;
+import io.pveha.pve.PveBackupApi;
+import io.pveha.pve.PveClient;
+import io.pveha.reconciler.Conditions;
+import io.pveha.simulator.VmView;
+import io.pveha.testing.SimHarness;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * BackupPolicy end to end (mock API server + PVE simulator at 20x + the operator): a near-term schedule fires,
+ * retention prunes what the rules say, HaVms that get the labels join the job, backup-now is tracked to its
+ * end, a full storage fails the run with a clear status, and a deleted HaVm comes back from its latest backup.
+ */
+class BackupPolicyIT {
+    static final int TEMPLATE = 9100;
+    static final String STORAGE = "nfs-backup";
+    static SimHarness h;
+    static PveClient admin;
+
+    @BeforeAll
+    static void start() {
+        h = new SimHarness();
+        h.sim.cluster().createTemplate("pve1", TEMPLATE, Map.of("name", "tpl", "memory", "1024", "cores", "1",
+                "scsi0", "ceph-vm:4", "net0", "virtio,bridge=vmbr0"));
+        admin = h.pveAsAdmin();
+    }
+
+    @AfterAll
+    static void stop() {
+        admin.close();
+        h.close();
+    }
+
+    @Test
+    void aNearTermScheduleFiresRetentionPrunesAndNewHaVmsJoin() {
+        labelledVm("sched-a", "tier", "sched");
+        labelledVm("sched-b", "tier", "sched");
+        int a = h.awaitReady("sched-a", Duration.ofSeconds(60)).getStatus().getVmid();
+        int b = h.awaitReady("sched-b", Duration.ofSeconds(60)).getStatus().getVmid();
+        policy("every-two-minutes", "*/2", "tier", "sched", spec -> spec.getRetention().setKeepLast(2));
+
+        BackupPolicy ready = awaitStatus("every-two-minutes", s -> s.getVms().size() == 2 && s.getLastRun() != null,
+                Duration.ofSeconds(60));
+        BackupPolicyStatus status = ready.getStatus();
+        assertThat(status.getJobId()).isEqualTo(BackupJobPlan.jobId(ready));
+        assertThat(status.getNextRun()).isNotNull();
+        assertThat(status.getSelectedVmids()).containsExactlyInAnyOrder(a, b);
+        assertThat(status.getLastRun().getTrigger()).isEqualTo("scheduled");
+        assertThat(status.getLastRun().getResult()).isEqualTo("ok");
+        assertThat(status.getLastRun().getVms()).extracting(BackupPolicyStatus.VmOutcome::getResult).containsOnly("ok");
+        assertThat(status.getVms()).extracting(BackupPolicyStatus.VmBackup::getHaVm).containsExactlyInAnyOrder("sched-a", "sched-b");
+        assertThat(status.getNotCovered()).isEmpty();
+        JsonNode job = job(status.getJobId());
+        assertThat(job.get("vmid").asText()).isEqualTo(Math.min(a, b) + "," + Math.max(a, b));
+        assertThat(job.get("storage").asText()).isEqualTo(STORAGE);
+        assertThat(job.get("prune-backups").get("keep-last").asInt()).isEqualTo(2);
+        assertThat(job.get("comment").asText()).contains("BackupPolicy store/every-two-minutes");
+
+        // A HaVm that gets the labels joins the job without anything else being done.
+        labelledVm("sched-c", "tier", "sched");
+        int c = h.awaitReady("sched-c", Duration.ofSeconds(60)).getStatus().getVmid();
+        awaitStatus("every-two-minutes", s -> s.getSelectedVmids().contains(c), Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(20)).until(() -> job(status.getJobId()).get("vmid").asText()
+                .equals(BackupJobPlan.list(List.of(a, b, c))));
+
+        // After at least three runs each VM keeps exactly its two newest backups (keep-last=2).
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> vzdumpRunsOf(a) >= 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> backupsOf(a).size() == 2);
+        List<Long> times = backupsOf(a).stream().map(v -> v.path("ctime").asLong()).sorted().toList();
+        assertThat(times.get(1) - times.get(0)).as("the two newest, two minutes apart").isEqualTo(120);
+        BackupPolicy after = awaitStatus("every-two-minutes", s -> s.getVms().stream()
+                .anyMatch(v -> v.getVmid() == a && v.getCount() != null && v.getCount() == 2), Duration.ofSeconds(30));
+        assertThat(after.getStatus().getRetentionPreview()).as("nothing left to prune right after a run").isEmpty();
+        h.client.resource(after).delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobs().stream().noneMatch(j -> j.path("id").asText()
+                .equals(status.getJobId())));
+        assertThat(backupsOf(a)).as("deleting the policy keeps the backups").hasSize(2);
+    }
+
+    @Test
+    void backupNowIsTrackedToCompletionAndAFullStorageFailsTheRunClearly() {
+        labelledVm("ondemand", "tier", "ondemand");
+        int vmid = h.awaitReady("ondemand", Duration.ofSeconds(60)).getStatus().getVmid();
+        policy("on-demand", "*-01-01 00:00", "tier", "ondemand", spec -> { });
+        awaitStatus("on-demand", s -> s.getJobId() != null && s.getSelectedVmids().contains(vmid), Duration.ofSeconds(30));
+
+        annotate("on-demand", "first");
+        BackupPolicy done = awaitStatus("on-demand", s -> "first".equals(s.getHandledBackupNow()) && s.getPendingRun() == null
+                && s.getLastRun() != null && "on-demand".equals(s.getLastRun().getTrigger()), Duration.ofSeconds(60));
+        BackupPolicyStatus.Run run = done.getStatus().getLastRun();
+        assertThat(run.getResult()).isEqualTo("ok");
+        assertThat(run.getUpids()).hasSize(1).allMatch(u -> u.contains(":vzdump:"));
+        assertThat(run.getVms()).singleElement().satisfies(vm -> {
+            assertThat(vm.getVmid()).isEqualTo(vmid);
+            assertThat(vm.getVolume()).startsWith(STORAGE + ":backup/vzdump-qemu-" + vmid + "-");
+        });
+        awaitStatus("on-demand", s -> s.getVms().stream().anyMatch(v -> v.getVmid() == vmid), Duration.ofSeconds(20));
+        assertThat(events("on-demand")).extracting(Event::getReason).contains("JobCreated", "BackupStarted", "BackupSucceeded");
+
+        h.sim.faults().fillStorage(STORAGE);
+        try {
+            annotate("on-demand", "second");
+            BackupPolicy failed = awaitStatus("on-demand", s -> "second".equals(s.getHandledBackupNow())
+                    && s.getPendingRun() == null && "failed".equals(s.getLastRun().getResult()), Duration.ofSeconds(60));
+            assertThat(failed.getStatus().getLastRun().getMessage()).contains("VM " + vmid)
+                    .contains("No space left on device");
+            assertThat(Conditions.find(failed.getStatus().getConditions(), BackupPolicyPass.LAST_RUN_SUCCEEDED))
+                    .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
+            assertThat(h.readyReason(BackupPolicy.class, "on-demand")).contains("LastRunFailed");
+            assertThat(events("on-demand")).extracting(Event::getReason).contains("BackupFailed");
+        } finally {
+            h.sim.faults().freeStorage(STORAGE);
+        }
+    }
+
+    @Test
+    void aDeletedHaVmComesBackFromItsLatestBackupThroughPolicyRef() {
+        h.havm("restored", vm -> {
+            vm.getMetadata().setLabels(Map.of("tier", "restore"));
+            vm.getSpec().setSource(template(TEMPLATE));
+            vm.getSpec().setMemoryMiB(1536);
+            vm.getSpec().setDeletionPolicy(DeletionPolicy.Delete);
+        });
+        int vmid = h.awaitReady("restored", Duration.ofSeconds(60)).getStatus().getVmid();
+        VmView original = h.sim.cluster().vm(vmid).orElseThrow();
+        policy("restore-source", "*-01-01 00:00", "tier", "restore", spec -> { });
+        awaitStatus("restore-source", s -> s.getSelectedVmids().contains(vmid), Duration.ofSeconds(30));
+        annotate("restore-source", "before-delete");
+        BackupPolicy backedUp = awaitStatus("restore-source", s -> s.getVms().stream()
+                .anyMatch(v -> v.getVmid() == vmid && "restored".equals(v.getHaVm())), Duration.ofSeconds(60));
+        String volume = backedUp.getStatus().getVms().get(0).getVolume();
+
+        h.client.resource(h.get("restored")).delete();
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.get("restored") == null && h.sim.cluster().vm(vmid).isEmpty());
+
+        h.havm("restored", vm -> {
+            HaVmSpec.Source source = new HaVmSpec.Source();
+            HaVmSpec.BackupSource backup = new HaVmSpec.BackupSource();
+            backup.setPolicyRef(new ObjectRef("restore-source"));
+            source.setBackup(backup);
+            vm.getSpec().setSource(source);
+        });
+        HaVm back = h.awaitReady("restored", Duration.ofSeconds(90));
+        VmView restored = h.sim.cluster().vm(back.getStatus().getVmid()).orElseThrow();
+        for (String key : List.of("name", "memory", "cores", "net0", "ostype", "scsihw", "boot")) {
+            assertThat(restored.config().get(key)).as(key).isEqualTo(original.config().get(key));
+        }
+        assertThat(restored.config().get("scsi0")).endsWith("size=4G");
+        assertThat(h.sim.cluster().tasks()).anySatisfy(t -> {
+            assertThat(t.type()).isEqualTo("qmrestore");
+            assertThat(t.log()).anySatisfy(l -> assertThat(l).contains(volume.substring(volume.indexOf('/') + 1)));
+        });
+    }
+
+    @Test
+    void restoringOverAnExistingVmNeedsTheAnnotation() {
+        h.sim.cluster().createVm("pve2", 880, Map.of("name", "legacy", "memory", "2048", "cores", "2",
+                "scsi0", "local-lvm:2", "net0", "virtio,bridge=vmbr0"));
+        String upid = new PveBackupApi(admin).vzdump("pve2", Map.of("vmid", 880, "storage", "local")).orElseThrow().value();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !h.sim.cluster().task(upid).orElseThrow().running());
+        String volume = "local:" + h.sim.cluster().tasks().stream().filter(t -> t.upid().equals(upid)).findFirst()
+                .orElseThrow().log().stream().filter(l -> l.startsWith("INFO: creating vzdump archive"))
+                .map(l -> "backup/" + l.substring(l.lastIndexOf('/') + 1, l.length() - 1)).findFirst().orElseThrow();
+
+        h.havm("legacy", vm -> {
+            vm.getSpec().setVmid(880);
+            HaVmSpec.Source source = new HaVmSpec.Source();
+            HaVmSpec.BackupSource backup = new HaVmSpec.BackupSource();
+            backup.setVolume(volume);
+            source.setBackup(backup);
+            vm.getSpec().setSource(source);
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.condition(HaVm.class, "legacy", Conditions.READY)
+                .filter(c -> c.getMessage().contains(Pveha.ANNOTATION_RESTORE_OVER_EXISTING)).isPresent());
+        assertThat(h.sim.cluster().tasks()).noneMatch(t -> t.type().equals("qmrestore") && t.id().equals("880"));
+
+        h.client.resources(HaVm.class).inNamespace(SimHarness.NS).withName("legacy")
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"annotations\":{\"" + Pveha.ANNOTATION_RESTORE_OVER_EXISTING + "\":\"true\"}}}");
+        HaVm restored = h.awaitReady("legacy", Duration.ofSeconds(90));
+        assertThat(h.sim.cluster().tasks()).anyMatch(t -> t.type().equals("qmrestore") && t.id().equals("880")
+                && "OK".equals(t.exitStatus()));
+        VmView vm = h.sim.cluster().vm(880).orElseThrow();
+        assertThat(vm.config().get("tags")).as("owned after the restore").contains(io.pveha.reconciler.vm.Ownership.ownerTag(restored));
+        assertThat(vm.config()).containsEntry("cores", "2");
+    }
+
+    @Test
+    void aSteadyPolicyCostsThreeCallsPerPass() throws InterruptedException {
+        labelledVm("steady", "tier", "steady");
+        int vmid = h.awaitReady("steady", Duration.ofSeconds(60)).getStatus().getVmid();
+        policy("steady", "*-01-01 00:00", "tier", "steady", spec -> { });
+        awaitStatus("steady", s -> s.getSelectedVmids().contains(vmid) && s.getJobId() != null, Duration.ofSeconds(30));
+        Thread.sleep(2000);
+        long policies = h.client.resources(BackupPolicy.class).inNamespace(SimHarness.NS).list().getItems().size();
+        h.sim.requestStats().reset();
+        long seconds = 10;
+        Thread.sleep(seconds * 1000);
+        Map<String, Long> calls = h.sim.requestStats().snapshot();
+        long jobLists = calls.getOrDefault("GET /cluster/backup", 0L);
+        long contentLists = calls.getOrDefault("GET /nodes/{node}/storage/{storage}/content", 0L);
+        long taskLists = calls.getOrDefault("GET /cluster/tasks", 0L);
+        long writes = calls.entrySet().stream().filter(e -> !e.getKey().startsWith("GET ")).mapToLong(Map.Entry::getValue).sum();
+        double passesPerPolicyAndSecond = jobLists / (double) policies / seconds;
+        System.out.printf("PVE calls in %d s with %d policies (poll interval 1 s): %s%n  -> %.2f passes per policy per"
+                + " second, %.2f backup calls per pass%n", seconds, policies, calls, passesPerPolicyAndSecond,
+                (jobLists + contentLists + taskLists) / (double) jobLists);
+        assertThat(jobLists).as("policies keep reconciling").isGreaterThanOrEqualTo(policies * 3);
+        // A pass may straddle the start or end of the window: one call per policy either way.
+        assertThat(contentLists).as("one content list per pass").isBetween(jobLists - policies, jobLists + policies);
+        assertThat(taskLists).as("one task list per pass (the poll adds none while no operator task runs)")
+                .isLessThanOrEqualTo(jobLists + seconds);
+        assertThat(passesPerPolicyAndSecond).as("about one pass per poll interval").isLessThan(2.0);
+        assertThat(writes).as("a steady policy changes nothing").isZero();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static HaVmSpec.Source template(int vmid) {
+        HaVmSpec.Source source = new HaVmSpec.Source();
+        HaVmSpec.TemplateSource t = new HaVmSpec.TemplateSource();
+        t.setVmid(vmid);
+        source.setTemplate(t);
+        return source;
+    }
+
+    private static void labelledVm(String name, String label, String value) {
+        h.havm(name, vm -> {
+            vm.getMetadata().setLabels(Map.of(label, value));
+            vm.getSpec().setSource(template(TEMPLATE));
+        });
+    }
+
+    private static void policy(String name, String schedule, String label, String value, Consumer<BackupPolicySpec> customise) {
+        BackupPolicy policy = new BackupPolicy();
+        policy.getMetadata().setName(name);
+        policy.getMetadata().setNamespace(SimHarness.NS);
+        BackupPolicySpec spec = new BackupPolicySpec();
+        spec.setClusterRef(new ObjectRef(SimHarness.CLUSTER));
+        spec.setSchedule(schedule);
+        BackupPolicySpec.Selection selection = new BackupPolicySpec.Selection();
+        LabelSelector selector = new LabelSelector();
+        selector.setMatchLabels(Map.of(label, value));
+        selection.setHaVmSelector(selector);
+        spec.setSelection(selection);
+        BackupPolicySpec.BackupStorage storage = new BackupPolicySpec.BackupStorage();
+        storage.setName(STORAGE);
+        BackupPolicySpec.Nfs nfs = new BackupPolicySpec.Nfs();
+        nfs.setServer("10.20.0.50");
+        nfs.setExport("/srv/backup/pve");
+        storage.setNfs(nfs);
+        spec.setStorage(storage);
+        spec.setRetention(new BackupPolicySpec.Retention());
+        spec.getRetention().setKeepLast(3);
+        customise.accept(spec);
+        policy.setSpec(spec);
+        h.client.resource(policy).create();
+    }
+
+    private static void annotate(String policy, String token) {
+        // A merge patch of the annotation only: the operator writes status meanwhile.
+        h.client.resources(BackupPolicy.class).inNamespace(SimHarness.NS).withName(policy)
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"annotations\":{\"" + Pveha.ANNOTATION_BACKUP_NOW + "\":\"" + token + "\"}}}");
+    }
+
+    private static BackupPolicy awaitStatus(String name, Predicate<BackupPolicyStatus> condition, Duration atMost) {
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> {
+                BackupPolicy p = h.client.resources(BackupPolicy.class).inNamespace(SimHarness.NS).withName(name).get();
+                return p != null && p.getStatus() != null && condition.test(p.getStatus());
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            BackupPolicy p = h.client.resources(BackupPolicy.class).inNamespace(SimHarness.NS).withName(name).get();
+            throw new AssertionError("BackupPolicy " + name + " did not reach the expected status; it is "
+                    + (p == null ? "gone" : h.client.getKubernetesSerialization().asJson(p.getStatus())), e);
+        }
+        return h.client.resources(BackupPolicy.class).inNamespace(SimHarness.NS).withName(name).get();
+    }
+
+    private static List<JsonNode> jobs() {
+        return new PveBackupApi(admin).jobs();
+    }
+
+    private static JsonNode job(String id) {
+        return jobs().stream().filter(j -> id.equals(j.path("id").asText())).findFirst().orElseThrow();
+    }
+
+    private static List<JsonNode> backupsOf(int vmid) {
+        List<JsonNode> result = new ArrayList<>();
+        for (JsonNode b : new PveBackupApi(admin).backups("pve1", STORAGE)) {
+            if (b.path("vmid").asInt() == vmid) {
+                result.add(b);
+            }
+        }
+        return result;
+    }
+
+    private static long vzdumpRunsOf(int vmid) {
+        return h.sim.cluster().tasks().stream().filter(t -> t.type().equals("vzdump") && !t.running())
+                .filter(t -> t.log().stream().anyMatch(l -> l.startsWith("INFO: Finished Backup of VM " + vmid + " (")))
+                .count();
+    }
+
+    private static List<Event> events(String name) {
+        return h.client.v1().events().inNamespace(SimHarness.NS).list().getItems().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+    }
+}
