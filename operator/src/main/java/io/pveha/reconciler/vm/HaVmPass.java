@@ -348,6 +348,14 @@ final class HaVmPass {
         if (wasProvisioned()) {
             shared.events.warning(vm, "VmMissing", "VM " + vmid + " no longer exists in PVE; creating it again from the source");
         }
+        Optional<String> missingStorage = storagesNeeded(source).stream()
+                .filter(id -> snapshot.storages().stream().noneMatch(st -> id.equals(st.storage()))).findFirst();
+        if (missingStorage.isPresent()) {
+            // Typically a CephPool with addStorage that is still being created: wait for it rather than
+            // send a create that PVE refuses ("storage '...' does not exist").
+            ready(Conditions.FALSE, WAITING_FOR_STORAGE, "storage " + missingStorage.get() + " does not exist in the cluster (yet)");
+            return Duration.ofSeconds(5);
+        }
         if (!connection.vms().isVmidFree(vmid)) {
             // Exists, but the poll has not shown it yet.
             connection.requestPoll();
@@ -436,6 +444,23 @@ final class HaVmPass {
         return restore(obs.vmid(), obs.node(), true);
     }
 
+    /** The PVE storages the create, clone or restore names: they must exist before it is sent. */
+    private List<String> storagesNeeded(HaVmSpec.Source source) {
+        List<String> ids = new java.util.ArrayList<>();
+        if (source.getTemplate() != null) {
+            if (Boolean.TRUE.equals(source.getTemplate().getFull()) && source.getTemplate().getStorage() != null) {
+                ids.add(source.getTemplate().getStorage());
+            }
+        } else if (source.getBackup() != null) {
+            if (source.getBackup().getStorage() != null) {
+                ids.add(source.getBackup().getStorage());
+            }
+        } else {
+            vm.getSpec().getDisks().forEach(d -> ids.add(d.getStorage()));
+        }
+        return ids;
+    }
+
     private Duration cloneFromTemplate(int vmid, HaVmSpec.TemplateSource template) {
         Integer sourceVmid = template.getVmid();
         if (template.getHaVmRef() != null) {
@@ -481,8 +506,13 @@ final class HaVmPass {
             return "waiting for HaVm " + name + " (the clone source) to be provisioned";
         }
         boolean full = Boolean.TRUE.equals(template.getFull());
-        if (!full && !Boolean.TRUE.equals(source.getStatus().getTemplate())) {
+        boolean isTemplate = Boolean.TRUE.equals(source.getStatus().getTemplate());
+        if (!full && !isTemplate) {
             return "waiting for HaVm " + name + " to become a template (a linked clone needs one)";
+        }
+        if (!isTemplate && Boolean.TRUE.equals(source.getSpec().getTemplate())) {
+            // A template-to-be is still being installed or converted: a copy now would copy a half-made VM.
+            return "waiting for HaVm " + name + " to become a template";
         }
         return null;
     }

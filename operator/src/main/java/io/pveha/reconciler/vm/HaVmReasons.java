@@ -16,6 +16,7 @@ final class HaVmReasons {
     static final String WAITING_FOR_TASK = "WaitingForTask";
     static final String WAITING_FOR_TASK_SLOT = "WaitingForTaskSlot";
     static final String WAITING_FOR_SOURCE = "WaitingForSource";
+    static final String WAITING_FOR_STORAGE = "WaitingForStorage";
     static final String CONFIGURING = "Configuring";
     static final String CONVERTING_TO_TEMPLATE = "ConvertingToTemplate";
     static final String WAITING_FOR_INSTALL = "WaitingForInstall";

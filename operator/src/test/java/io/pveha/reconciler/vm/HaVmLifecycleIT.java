@@ -72,6 +72,28 @@ class HaVmLifecycleIT {
     }
 
     @Test
+    void aVmWaitsForItsStorageInsteadOfFailing() {
+        long createsBefore = h.sim.requestStats().count("POST /nodes/{node}/qemu");
+        h.havm("on-new-storage", vm -> {
+            HaVmSpec.Source source = new HaVmSpec.Source();
+            source.setNone(new HaVmSpec.EmptySource());
+            vm.getSpec().setSource(source);
+            HaVmSpec.Disk disk = new HaVmSpec.Disk();
+            disk.setSlot("scsi0");
+            disk.setStorage("later-store");
+            disk.setSizeGiB(4);
+            vm.getSpec().setDisks(List.of(disk));
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.readyReason(HaVm.class, "on-new-storage").filter("WaitingForStorage"::equals).isPresent());
+        assertThat(h.sim.requestStats().count("POST /nodes/{node}/qemu")).as("no create PVE would refuse").isEqualTo(createsBefore);
+
+        h.pveAsAdmin().post("/storage", Map.of("storage", "later-store", "type", "dir", "path", "/var/lib/later", "content", "images", "shared", 1));
+
+        VmView created = pve(h.awaitReady("on-new-storage", Duration.ofSeconds(60)));
+        assertThat(created.config().get("scsi0")).startsWith("later-store:");
+    }
+
+    @Test
     void anIsoVmBootsTheInstaller() {
         h.havm("installer", vm -> {
             HaVmSpec.Source source = new HaVmSpec.Source();
