@@ -47,13 +47,13 @@ final class CephPools {
     }
 
     Map<String, Object> status() {
-        return ceph.status();
+        return ceph(ceph::status);
     }
 
     /** {@code GET /nodes/{node}/ceph/pool} ({@code lspools}). */
     List<Map<String, Object>> list() {
         List<Map<String, Object>> result = new ArrayList<>();
-        for (CephPoolState p : ceph.pools()) {
+        for (CephPoolState p : ceph(ceph::pools)) {
             Map<String, Object> entry = new LinkedHashMap<>();
             // Ceph's 'osd dump' prints the pool and rule ids as strings; PVE 8 passes them on unchanged.
             entry.put("pool", Integer.toString(p.id()));
