@@ -24,7 +24,8 @@ final class StatusTable {
                     .withGroup(crd.getSpec().getGroup()).withVersion(crd.getSpec().getVersions().get(0).getName())
                     .withPlural(crd.getSpec().getNames().getPlural()).withKind(crd.getSpec().getNames().getKind())
                     .withNamespaced(true).build();
-            List<GenericKubernetesResource> items = client.genericKubernetesResources(context).inNamespace(namespace).list().getItems();
+            List<GenericKubernetesResource> items = client.genericKubernetesResources(context).inNamespace(namespace).list().getItems()
+                    .stream().sorted(java.util.Comparator.comparing(r -> r.getMetadata().getName())).toList();
             if (items.isEmpty()) {
                 continue;
             }
