@@ -69,7 +69,8 @@ class LoadBalancerPairReconcilerIT {
         });
         assertThat(condition(status, "ConfigApplied")).get().extracting(Condition::getStatus).isEqualTo("True");
         assertThat(condition(status, "VipHeld")).get().extracting(Condition::getReason).isEqualTo("HeldByMaster");
-        assertThat(reasons()).contains("ConfigApplied", "VipAcquired", "RouterIdAssigned");
+        // Events are written after the status; give them a moment.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(reasons()).contains("ConfigApplied", "VipAcquired", "RouterIdAssigned"));
         assertThat(client.resources(LoadBalancerPair.class).inNamespace(LbResources.NS).withName("store").get().getStatus().getObservedGeneration())
                 .isEqualTo(1L);
     }
@@ -107,7 +108,8 @@ class LoadBalancerPairReconcilerIT {
         });
         assertThat(condition(moved, "BackendsHealthy")).get().extracting(Condition::getReason).isEqualTo("SomeDown");
         assertThat(StatusViews.host(moved, "lb1").getReachable()).isFalse();
-        assertThat(reasons()).contains("VipMoved", "BackendDown", "HostUnreachable");
+        // Events are written after the status; give them a moment.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(reasons()).contains("VipMoved", "BackendDown", "HostUnreachable"));
     }
 
     @Test
@@ -146,7 +148,8 @@ class LoadBalancerPairReconcilerIT {
         assertThat(hosts.calls()).doesNotContain("apply lb2");
         assertThat(StatusViews.host(status, "lb2").getHostKeyFingerprint()).isEqualTo("SHA256:other");
         assertThat(StatusViews.host(status, "lb2").getLastError()).contains("not the pinned");
-        assertThat(reasons()).contains("HostKeyRejected");
+        // Events are written after the status; give them a moment.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(reasons()).contains("HostKeyRejected"));
     }
 
     @Test
@@ -183,7 +186,8 @@ class LoadBalancerPairReconcilerIT {
 
         LoadBalancerPairStatus status = awaitStatus("store", s -> "lb1,lb2".equals(s.getVipHolder()));
         assertThat(condition(status, Conditions.READY)).get().extracting(Condition::getReason).isEqualTo("SplitBrain");
-        assertThat(reasons()).contains("SplitBrain");
+        // Events are written after the status; give them a moment.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(reasons()).contains("SplitBrain"));
     }
 
     @Test

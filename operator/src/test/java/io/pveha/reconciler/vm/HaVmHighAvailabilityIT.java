@@ -99,7 +99,10 @@ class HaVmHighAvailabilityIT {
                 + " simulated s; Ready reasons seen: " + reasons);
         assertThat(moved.getNode()).isIn("pve2", "pve3");
         assertThat(moved.getHaState()).isEqualTo("started");
-        assertThat(reasons).contains("NodeOffline");
+        // Status showed the outage (the node offline, or PVE HA fencing/recovering the VM; how many of these
+        // transient states a 1 s poll catches depends on the machine's load) before Ready on the new node.
+        assertThat(reasons).containsAnyOf("NodeOffline", "HaRecovering");
+        assertThat(reasons.get(reasons.size() - 1)).isEqualTo("Ready");
         assertThat(simulated).isBetween(Duration.ofSeconds(100), Duration.ofSeconds(300));
         assertThat(h.sim.ha().log()).extracting(HaLogEntry::message)
                 .anyMatch(m -> m.contains("service 'vm:" + vmid + "': state changed from 'started' to 'fence'"))
