@@ -103,7 +103,10 @@ public final class HaVmBenchmark {
                 log.printf("all Ready after %.1f s; measuring %d steady poll intervals...%n", untilReady.toMillis() / 1000.0, s.steadyPolls());
                 sim.requestStats().reset();
                 Thread.sleep(Duration.ofSeconds((long) s.pollIntervalSeconds() * s.steadyPolls()).toMillis());
-                double perPoll = sim.requestStats().total() / (double) s.steadyPolls();
+                // Every poll reads /cluster/resources exactly once, so that count is the number of polls in the
+                // window (a window of N intervals can hold N or N+1 polls).
+                long polls = Math.max(1, sim.requestStats().count("GET /cluster/resources"));
+                double perPoll = sim.requestStats().total() / (double) polls;
                 int distinct = (int) client.resources(HaVm.class).inNamespace(ns).list().getItems().stream()
                         .map(v -> v.getStatus().getVmid()).distinct().count();
                 return new Result(s.vms(), untilReady, calls, perPoll, sim.requestStats().snapshot(), heap.peak, distinct);
