@@ -21,6 +21,7 @@ import io.pveha.pve.PveBackupApi;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.ReconcileMarker;
 import io.pveha.reconciler.SpecValidation;
+import io.pveha.reconciler.vm.VmidAllocator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,8 +42,10 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
 
     private final BackupPolicyShared shared;
 
-    public BackupPolicyReconciler(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock) {
-        this.shared = new BackupPolicyShared(connections, validation, events, clock);
+    /** {@code allocator}: the one the HaVm controller uses, so scratch VMs of drills never take a HaVm's VMID. */
+    public BackupPolicyReconciler(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock,
+            VmidAllocator allocator) {
+        this.shared = new BackupPolicyShared(connections, validation, events, clock, allocator);
     }
 
     @Override
