@@ -17,6 +17,7 @@ import io.pveha.api.vm.HaVmSpec;
 import io.pveha.pve.PveBackupApi;
 import io.pveha.pve.PveClient;
 import io.pveha.reconciler.Conditions;
+import io.pveha.simulator.TaskView;
 import io.pveha.simulator.VmView;
 import io.pveha.testing.SimHarness;
 import java.time.Duration;
@@ -346,6 +347,36 @@ class BackupPolicyIT {
             assertThat(e.getType()).isEqualTo("Warning");
             assertThat(e.getMessage()).contains(volume).contains("exit code 133");
         });
+    }
+
+    @Test
+    void aDrillInterruptedByAnOperatorRestartResumesWithoutRestoringTwiceOrLeavingItsScratchVm() {
+        labelledVm("drill-restart", "tier", "drill-restart");
+        int vmid = h.awaitReady("drill-restart", Duration.ofSeconds(60)).getStatus().getVmid();
+        policy("drill-restart", "*-01-01 00:00", "tier", "drill-restart", spec -> { });
+        awaitStatus("drill-restart", s -> s.getSelectedVmids().contains(vmid), Duration.ofSeconds(30));
+        annotate("drill-restart", "before-drill");
+        awaitStatus("drill-restart", s -> s.getVms().size() == 1, Duration.ofSeconds(60));
+
+        annotateDrill("drill-restart", "first");
+        BackupPolicy started = awaitStatus("drill-restart", s -> s.getDrill() != null && !s.getDrill().getVms().isEmpty()
+                && s.getDrill().getVms().get(0).getScratchVmid() != null, Duration.ofSeconds(30));
+        int scratch = started.getStatus().getDrill().getVms().get(0).getScratchVmid();
+        h.stopOperator();
+        try {
+            // The restore (or whatever step was in flight) goes on in PVE while no operator runs.
+            await().atMost(Duration.ofSeconds(10)).until(() -> h.sim.cluster().tasks().stream()
+                    .filter(t -> t.id().equals(String.valueOf(scratch))).noneMatch(TaskView::running));
+        } finally {
+            h.startOperator();
+        }
+        BackupPolicy done = awaitStatus("drill-restart", s -> s.getDrill().getFinishedAt() != null, Duration.ofSeconds(60));
+        BackupPolicyStatus.DrillVm vm = done.getStatus().getDrill().getVms().get(0);
+        assertThat(vm.getResult()).as(vm.getReason()).isEqualTo("Passed");
+        assertThat(vm.getScratchVmid()).isEqualTo(scratch);
+        assertThat(h.sim.cluster().tasks()).filteredOn(t -> t.type().equals("qmrestore") && t.id().equals(String.valueOf(scratch)))
+                .as("restored once").hasSize(1);
+        assertThat(h.sim.cluster().vm(scratch)).as("scratch VM destroyed").isEmpty();
     }
 
     // ---------------------------------------------------------------- helpers
