@@ -132,6 +132,44 @@ final class BackupDrill {
         return true;
     }
 
+    /** True while a drill has a VM not done (its scratch VM may exist). */
+    static boolean inFlight(BackupPolicyStatus status) {
+        return status != null && status.getDrill() != null
+                && status.getDrill().getVms().stream().anyMatch(v -> !DONE.equals(v.getPhase()));
+    }
+
+    /**
+     * The policy is being deleted: every VM not done yet fails and its scratch VM (if any) is stopped and
+     * destroyed as usual. Returns true when nothing of the drill is left in PVE.
+     */
+    boolean abandon(List<TaskEntry> tasks) {
+        DrillStatus drill = status.getDrill();
+        for (DrillVm vm : drill.getVms()) {
+            if (PENDING.equals(vm.getPhase())) {
+                vm.setResult(FAILED);
+                vm.setReason("the BackupPolicy was deleted before this VM's turn");
+                done(vm);
+            } else if (!DONE.equals(vm.getPhase()) && !CLEANING_UP.equals(vm.getPhase())) {
+                // A task in flight (restore, start) is waited for first: PVE holds the VM's lock until it ends.
+                TaskEntry task = vm.getUpid() == null ? null : tasks.stream().filter(t -> t.upid().equals(vm.getUpid()))
+                        .findFirst().orElse(null);
+                if (vm.getUpid() != null && (task == null || task.status() == null)) {
+                    continue;
+                }
+                fail(vm, "the BackupPolicy was deleted during the drill");
+            }
+        }
+        boolean finished = !inFlight(status);
+        if (!finished) {
+            run(Set.of(), tasks);
+            finished = !inFlight(status);
+        }
+        if (finished && "running".equals(drill.getResult())) {
+            finish(drill);
+        }
+        return finished;
+    }
+
     /**
      * The stored next run while it still matches the schedule (so it comes due even if passes are late), else
      * the next match from now (first pass, or the schedule changed).
@@ -231,18 +269,26 @@ final class BackupDrill {
     }
 
     private boolean sendRestore(DrillVm vm) {
+        LOG.info("drill: restoring {} to scratch VM {} on {}", vm.getVolume(), vm.getScratchVmid(), vm.getNode());
+        return send(vm, () -> connection.vms().create(vm.getNode(), restoreParams(vm, policy)),
+                "restoring " + vm.getVolume());
+    }
+
+    /**
+     * Starts a task and records it in status at once (the next pass waits for it); a refusal PVE will repeat
+     * fails the VM, anything retryable goes to the pass (ApiError, tried again).
+     */
+    private boolean send(DrillVm vm, java.util.function.Supplier<Upid> call, String what) {
         try {
-            Upid upid = connection.vms().create(vm.getNode(), restoreParams(vm, policy));
-            vm.setUpid(upid.value());
+            vm.setUpid(call.get().value());
             host.persist();
-            LOG.info("drill: restoring {} to scratch VM {} on {}", vm.getVolume(), vm.getScratchVmid(), vm.getNode());
             connection.requestPoll();
             return false;
         } catch (PveApiException e) {
             if (e.retryable()) {
                 throw e;
             }
-            fail(vm, "restoring " + vm.getVolume() + " was refused: " + Redactor.scrub(e.getMessage()));
+            fail(vm, what + " was refused: " + Redactor.scrub(e.getMessage()));
             return true;
         }
     }
@@ -347,18 +393,8 @@ final class BackupDrill {
     }
 
     private boolean sendStart(DrillVm vm) {
-        try {
-            vm.setUpid(connection.vms().power(vm.getNode(), vm.getScratchVmid(), "start", Map.of()).value());
-            host.persist();
-            connection.requestPoll();
-            return false;
-        } catch (PveApiException e) {
-            if (e.retryable()) {
-                throw e;
-            }
-            fail(vm, "starting scratch VM " + vm.getScratchVmid() + " was refused: " + Redactor.scrub(e.getMessage()));
-            return true;
-        }
+        return send(vm, () -> connection.vms().power(vm.getNode(), vm.getScratchVmid(), "start", Map.of()),
+                "starting scratch VM " + vm.getScratchVmid());
     }
 
     private boolean starting(DrillVm vm, Map<String, TaskEntry> tasks) {

@@ -316,13 +316,7 @@ class BackupPolicyIT {
 
     @Test
     void aCorruptedBackupFailsTheDrillWithTheReasonAndLeavesNoScratchVm() {
-        labelledVm("drill-bad", "tier", "drill-bad");
-        int vmid = h.awaitReady("drill-bad", Duration.ofSeconds(60)).getStatus().getVmid();
-        policy("drill-bad", "*-01-01 00:00", "tier", "drill-bad", spec -> { });
-        awaitStatus("drill-bad", s -> s.getSelectedVmids().contains(vmid), Duration.ofSeconds(30));
-        annotate("drill-bad", "before-drill");
-        BackupPolicy backedUp = awaitStatus("drill-bad", s -> s.getVms().size() == 1, Duration.ofSeconds(60));
-        String volume = backedUp.getStatus().getVms().get(0).getVolume();
+        String volume = policyWithOneBackup("drill-bad").getStatus().getVms().get(0).getVolume();
         h.sim.faults().corruptBackup(volume, null);
 
         annotateDrill("drill-bad", "first");
@@ -351,12 +345,7 @@ class BackupPolicyIT {
 
     @Test
     void aDrillInterruptedByAnOperatorRestartResumesWithoutRestoringTwiceOrLeavingItsScratchVm() {
-        labelledVm("drill-restart", "tier", "drill-restart");
-        int vmid = h.awaitReady("drill-restart", Duration.ofSeconds(60)).getStatus().getVmid();
-        policy("drill-restart", "*-01-01 00:00", "tier", "drill-restart", spec -> { });
-        awaitStatus("drill-restart", s -> s.getSelectedVmids().contains(vmid), Duration.ofSeconds(30));
-        annotate("drill-restart", "before-drill");
-        awaitStatus("drill-restart", s -> s.getVms().size() == 1, Duration.ofSeconds(60));
+        policyWithOneBackup("drill-restart");
 
         annotateDrill("drill-restart", "first");
         BackupPolicy started = awaitStatus("drill-restart", s -> s.getDrill() != null && !s.getDrill().getVms().isEmpty()
@@ -377,6 +366,21 @@ class BackupPolicyIT {
         assertThat(h.sim.cluster().tasks()).filteredOn(t -> t.type().equals("qmrestore") && t.id().equals(String.valueOf(scratch)))
                 .as("restored once").hasSize(1);
         assertThat(h.sim.cluster().vm(scratch)).as("scratch VM destroyed").isEmpty();
+    }
+
+    @Test
+    void deletingThePolicyDuringADrillDestroysItsScratchVmFirst() {
+        policyWithOneBackup("drill-deleted");
+        annotateDrill("drill-deleted", "first");
+        BackupPolicy started = awaitStatus("drill-deleted", s -> s.getDrill() != null && !s.getDrill().getVms().isEmpty()
+                && s.getDrill().getVms().get(0).getScratchVmid() != null, Duration.ofSeconds(30));
+        int scratch = started.getStatus().getDrill().getVms().get(0).getScratchVmid();
+        h.client.resource(started).delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.client.resources(BackupPolicy.class).inNamespace(SimHarness.NS)
+                .withName("drill-deleted").get() == null);
+        assertThat(h.sim.cluster().vm(scratch)).as("scratch VM destroyed before the policy went").isEmpty();
+        assertThat(h.sim.cluster().tasks()).filteredOn(t -> t.id().equals(String.valueOf(scratch)))
+                .as("restored, then destroyed by the deletion").extracting(TaskView::type).contains("qmrestore", "qmdestroy");
     }
 
     // ---------------------------------------------------------------- helpers
@@ -428,6 +432,16 @@ class BackupPolicyIT {
                 .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                         io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
                         "{\"metadata\":{\"annotations\":{\"" + Pveha.ANNOTATION_BACKUP_NOW + "\":\"" + token + "\"}}}");
+    }
+
+    /** A HaVm, a policy selecting only it (no drill schedule), and one on-demand backup of it. */
+    private static BackupPolicy policyWithOneBackup(String name) {
+        labelledVm(name, "tier", name);
+        int vmid = h.awaitReady(name, Duration.ofSeconds(60)).getStatus().getVmid();
+        policy(name, "*-01-01 00:00", "tier", name, spec -> { });
+        awaitStatus(name, s -> s.getSelectedVmids().contains(vmid), Duration.ofSeconds(30));
+        annotate(name, "before-drill");
+        return awaitStatus(name, s -> s.getVms().size() == 1, Duration.ofSeconds(60));
     }
 
     private static void annotateDrill(String policy, String token) {
