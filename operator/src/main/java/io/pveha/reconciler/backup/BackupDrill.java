@@ -118,7 +118,7 @@ final class BackupDrill {
                 return false;
             }
         }
-        Map<String, TaskEntry> byUpid = tasks.stream().collect(Collectors.toMap(TaskEntry::upid, t -> t, (a, b) -> a));
+        Map<String, TaskEntry> byUpid = byUpid(tasks);
         for (int step = 0; step < STEPS_PER_PASS; step++) {
             Optional<DrillVm> current = drill.getVms().stream().filter(v -> !DONE.equals(v.getPhase())).findFirst();
             if (current.isEmpty()) {
@@ -130,6 +130,10 @@ final class BackupDrill {
             }
         }
         return true;
+    }
+
+    private static Map<String, TaskEntry> byUpid(List<TaskEntry> tasks) {
+        return tasks.stream().collect(Collectors.toMap(TaskEntry::upid, t -> t, (a, b) -> a));
     }
 
     /** True while a drill has a VM not done (its scratch VM may exist). */
@@ -144,15 +148,20 @@ final class BackupDrill {
      */
     boolean abandon(List<TaskEntry> tasks) {
         DrillStatus drill = status.getDrill();
+        Map<String, TaskEntry> byUpid = byUpid(tasks);
         for (DrillVm vm : drill.getVms()) {
             if (PENDING.equals(vm.getPhase())) {
                 vm.setResult(FAILED);
                 vm.setReason("the BackupPolicy was deleted before this VM's turn");
                 done(vm);
             } else if (!DONE.equals(vm.getPhase()) && !CLEANING_UP.equals(vm.getPhase())) {
+                if (vm.getUpid() == null && (RESTORING.equals(vm.getPhase()) || STARTING.equals(vm.getPhase()))) {
+                    // Sent but not recorded (the status the deletion carries may be a write behind): find it.
+                    ourTask(byUpid, RESTORING.equals(vm.getPhase()) ? "qmrestore" : "qmstart", vm)
+                            .ifPresent(t -> vm.setUpid(t.upid()));
+                }
                 // A task in flight (restore, start) is waited for first: PVE holds the VM's lock until it ends.
-                TaskEntry task = vm.getUpid() == null ? null : tasks.stream().filter(t -> t.upid().equals(vm.getUpid()))
-                        .findFirst().orElse(null);
+                TaskEntry task = vm.getUpid() == null ? null : byUpid.get(vm.getUpid());
                 if (vm.getUpid() != null && (task == null || task.status() == null)) {
                     continue;
                 }
@@ -360,7 +369,16 @@ final class BackupDrill {
                 return true;
             }
         }
-        VmConfig config = connection.vms().config(vm.getNode(), vm.getScratchVmid());
+        VmConfig config;
+        try {
+            config = connection.vms().config(vm.getNode(), vm.getScratchVmid());
+        } catch (PveApiException e) {
+            if (e.kind() != PveErrorKind.NOT_FOUND) {
+                throw e;
+            }
+            fail(vm, "scratch VM " + vm.getScratchVmid() + " vanished after the restore");
+            return true;
+        }
         if (!ours(config)) {
             fail(vm, "scratch VM " + vm.getScratchVmid() + " does not carry the drill's marks");
             return true;
@@ -475,25 +493,30 @@ final class BackupDrill {
             done(vm);
             return true;
         }
-        Optional<ClusterResource> seen = snapshot.vm(vm.getScratchVmid());
-        if (!ours(config) || seen.map(r -> !isScratch(r)).orElse(false)) {
+        if (config.values().containsKey("lock")) {
+            // A restore still writing the VM (lock 'create', its marks not applied yet) or another operation:
+            // PVE would refuse to stop or destroy it now, and it cannot be judged ours yet.
+            connection.requestPoll();
+            return false;
+        }
+        // The config just read decides ownership; the poll may be from before the restore applied the marks.
+        if (!ours(config)) {
             leave(vm, "VM " + vm.getScratchVmid() + " does not carry the drill's marks; it was left alone");
             return true;
         }
+        boolean running = !stopped && snapshot.vm(vm.getScratchVmid()).map(r -> "running".equals(r.status())).orElse(false);
         try {
-            if (!stopped && seen.map(r -> "running".equals(r.status())).orElse(false)) {
-                vm.setUpid(connection.vms().power(vm.getNode(), vm.getScratchVmid(), "stop", Map.of()).value());
-            } else {
-                vm.setUpid(connection.vms().destroy(vm.getNode(), vm.getScratchVmid(),
-                        Map.of("purge", 1, "destroy-unreferenced-disks", 1)).value());
-            }
+            vm.setUpid((running ? stop(vm) : destroy(vm)).value());
         } catch (PveApiException e) {
-            if (e.kind() == PveErrorKind.REFUSED && String.valueOf(e.getMessage()).contains("running")) {
-                // The poll had not seen it running yet.
-                vm.setUpid(connection.vms().power(vm.getNode(), vm.getScratchVmid(), "stop", Map.of()).value());
-            } else if (e.kind() == PveErrorKind.NOT_FOUND) {
+            // The poll is a few seconds old: PVE's refusal says which state the VM is really in.
+            String message = String.valueOf(e.getMessage());
+            if (e.kind() == PveErrorKind.NOT_FOUND) {
                 done(vm);
                 return true;
+            } else if (e.kind() == PveErrorKind.REFUSED && message.contains("not running")) {
+                vm.setUpid(destroy(vm).value());
+            } else if (e.kind() == PveErrorKind.REFUSED && message.contains("is running")) {
+                vm.setUpid(stop(vm).value());
             } else {
                 throw e;
             }
@@ -501,6 +524,14 @@ final class BackupDrill {
         host.persist();
         connection.requestPoll();
         return false;
+    }
+
+    private Upid stop(DrillVm vm) {
+        return connection.vms().power(vm.getNode(), vm.getScratchVmid(), "stop", Map.of());
+    }
+
+    private Upid destroy(DrillVm vm) {
+        return connection.vms().destroy(vm.getNode(), vm.getScratchVmid(), Map.of("purge", 1, "destroy-unreferenced-disks", 1));
     }
 
     private boolean ours(VmConfig config) {
