@@ -369,13 +369,8 @@ final class BackupDrill {
                 return true;
             }
         }
-        VmConfig config;
-        try {
-            config = connection.vms().config(vm.getNode(), vm.getScratchVmid());
-        } catch (PveApiException e) {
-            if (e.kind() != PveErrorKind.NOT_FOUND) {
-                throw e;
-            }
+        VmConfig config = scratchConfig(vm).orElse(null);
+        if (config == null) {
             fail(vm, "scratch VM " + vm.getScratchVmid() + " vanished after the restore");
             return true;
         }
@@ -483,13 +478,8 @@ final class BackupDrill {
             // Stopped: destroy next, whatever a poll from before the stop still says.
             stopped = true;
         }
-        VmConfig config;
-        try {
-            config = connection.vms().config(vm.getNode(), vm.getScratchVmid());
-        } catch (PveApiException e) {
-            if (e.kind() != PveErrorKind.NOT_FOUND) {
-                throw e;
-            }
+        VmConfig config = scratchConfig(vm).orElse(null);
+        if (config == null) {
             done(vm);
             return true;
         }
@@ -524,6 +514,18 @@ final class BackupDrill {
         host.persist();
         connection.requestPoll();
         return false;
+    }
+
+    /** The scratch VM's config as PVE has it now; empty when the VM does not exist (any more). */
+    private Optional<VmConfig> scratchConfig(DrillVm vm) {
+        try {
+            return Optional.of(connection.vms().config(vm.getNode(), vm.getScratchVmid()));
+        } catch (PveApiException e) {
+            if (e.kind() != PveErrorKind.NOT_FOUND) {
+                throw e;
+            }
+            return Optional.empty();
+        }
     }
 
     private Upid stop(DrillVm vm) {
