@@ -14,6 +14,8 @@ public final class Pveha {
     public static final String ANNOTATION_ADOPT = GROUP + "/adopt";
     /** On a BackupPolicy: any new value starts a backup run now. */
     public static final String ANNOTATION_BACKUP_NOW = GROUP + "/backup-now";
+    /** On a BackupPolicy: any new value starts a restore drill now (whether or not spec.drill.enabled). */
+    public static final String ANNOTATION_DRILL_NOW = GROUP + "/drill-now";
     /** On a CephPool with deletionPolicy Delete: must equal the pool name before the pool is destroyed. */
     public static final String ANNOTATION_CONFIRM_DELETE = GROUP + "/confirm-delete";
     /** On a HaVm restored from a backup: allow the restore to overwrite an existing VM with that VMID. */

@@ -308,13 +308,47 @@ public class BackupPolicyStatus extends PvehaStatus {
         }
     }
 
-    /** Result of the last restore drill. */
+    /** The restore drill: the last (or the running) drill, one VM at a time, and when the next one is due. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class DrillStatus {
+        @JsonPropertyDescription("Next scheduled drill (RFC 3339, UTC) while spec.drill.enabled.")
+        private String nextRun;
+        @JsonPropertyDescription("The value of the drill-now annotation last acted upon.")
+        private String handledDrillNow;
+        @JsonPropertyDescription("scheduled or on-demand.")
+        private String trigger;
+        @JsonPropertyDescription("When the last (or running) drill started.")
         private String lastRun;
-        @JsonPropertyDescription("passed, failed or running.")
+        private String finishedAt;
+        @JsonPropertyDescription("running, passed or failed.")
         private String result;
-        private List<VmOutcome> vms = new ArrayList<>();
+        private String message;
+        @JsonPropertyDescription("One entry per VM drilled, in order; the scratch VMID is recorded before the restore is sent.")
+        private List<DrillVm> vms = new ArrayList<>();
+
+        public String getNextRun() {
+            return nextRun;
+        }
+
+        public void setNextRun(String nextRun) {
+            this.nextRun = nextRun;
+        }
+
+        public String getHandledDrillNow() {
+            return handledDrillNow;
+        }
+
+        public void setHandledDrillNow(String handledDrillNow) {
+            this.handledDrillNow = handledDrillNow;
+        }
+
+        public String getTrigger() {
+            return trigger;
+        }
+
+        public void setTrigger(String trigger) {
+            this.trigger = trigger;
+        }
 
         public String getLastRun() {
             return lastRun;
@@ -322,6 +356,14 @@ public class BackupPolicyStatus extends PvehaStatus {
 
         public void setLastRun(String lastRun) {
             this.lastRun = lastRun;
+        }
+
+        public String getFinishedAt() {
+            return finishedAt;
+        }
+
+        public void setFinishedAt(String finishedAt) {
+            this.finishedAt = finishedAt;
         }
 
         public String getResult() {
@@ -332,12 +374,139 @@ public class BackupPolicyStatus extends PvehaStatus {
             this.result = result;
         }
 
-        public List<VmOutcome> getVms() {
+        public String getMessage() {
+            return message;
+        }
+
+        public void setMessage(String message) {
+            this.message = message;
+        }
+
+        public List<DrillVm> getVms() {
             return vms;
         }
 
-        public void setVms(List<VmOutcome> vms) {
+        public void setVms(List<DrillVm> vms) {
             this.vms = vms;
+        }
+    }
+
+    /** One VM of a drill: its backup, the scratch VM it was restored to, and how far it got. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class DrillVm {
+        private Integer vmid;
+        private String haVm;
+        @JsonPropertyDescription("The backup restored (the latest good one when the drill started).")
+        private String volume;
+        @JsonPropertyDescription("The VMID the backup is restored to; only a VM with this VMID and the drill's marks is ever destroyed.")
+        private Integer scratchVmid;
+        private String node;
+        @JsonPropertyDescription("Pending, Restoring, Configuring, Starting, Booting, CleaningUp or Done.")
+        private String phase;
+        @JsonPropertyDescription("The PVE task of the current phase.")
+        private String upid;
+        @JsonPropertyDescription("Passed or Failed (set when the VM is done, or when it failed and is being cleaned up).")
+        private String result;
+        private String reason;
+        private String startedAt;
+        @JsonPropertyDescription("Deadline of the Booting phase (RFC 3339).")
+        private String bootDeadline;
+        private String finishedAt;
+
+        public Integer getVmid() {
+            return vmid;
+        }
+
+        public void setVmid(Integer vmid) {
+            this.vmid = vmid;
+        }
+
+        public String getHaVm() {
+            return haVm;
+        }
+
+        public void setHaVm(String haVm) {
+            this.haVm = haVm;
+        }
+
+        public String getVolume() {
+            return volume;
+        }
+
+        public void setVolume(String volume) {
+            this.volume = volume;
+        }
+
+        public Integer getScratchVmid() {
+            return scratchVmid;
+        }
+
+        public void setScratchVmid(Integer scratchVmid) {
+            this.scratchVmid = scratchVmid;
+        }
+
+        public String getNode() {
+            return node;
+        }
+
+        public void setNode(String node) {
+            this.node = node;
+        }
+
+        public String getPhase() {
+            return phase;
+        }
+
+        public void setPhase(String phase) {
+            this.phase = phase;
+        }
+
+        public String getUpid() {
+            return upid;
+        }
+
+        public void setUpid(String upid) {
+            this.upid = upid;
+        }
+
+        public String getResult() {
+            return result;
+        }
+
+        public void setResult(String result) {
+            this.result = result;
+        }
+
+        public String getReason() {
+            return reason;
+        }
+
+        public void setReason(String reason) {
+            this.reason = reason;
+        }
+
+        public String getStartedAt() {
+            return startedAt;
+        }
+
+        public void setStartedAt(String startedAt) {
+            this.startedAt = startedAt;
+        }
+
+        public String getBootDeadline() {
+            return bootDeadline;
+        }
+
+        public void setBootDeadline(String bootDeadline) {
+            this.bootDeadline = bootDeadline;
+        }
+
+        public String getFinishedAt() {
+            return finishedAt;
+        }
+
+        public void setFinishedAt(String finishedAt) {
+            this.finishedAt = finishedAt;
         }
     }
 }

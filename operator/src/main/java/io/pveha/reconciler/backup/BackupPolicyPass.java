@@ -55,7 +55,9 @@ final class BackupPolicyPass {
     static final String JOB_IN_SYNC = "JobInSync";
     static final String STORAGE_READY = "StorageReady";
     static final String LAST_RUN_SUCCEEDED = "LastRunSucceeded";
+    static final String DRILL_SUCCEEDED = "DrillSucceeded";
     static final Duration BUSY = Duration.ofSeconds(3);
+    static final Duration DRILL_STEP = Duration.ofSeconds(1);
     static final Duration WAIT_CLUSTER = Duration.ofSeconds(10);
     /** vzdump tasks of one run start within this window (one per node). */
     private static final long RUN_WINDOW_SECONDS = 60;
@@ -137,12 +139,25 @@ final class BackupPolicyPass {
         status.setVmCount(selection.vmids().size());
         syncJob(selection);
 
-        List<TaskEntry> tasks = vzdumpTasks();
+        List<TaskEntry> clusterTasks = connection.api().clusterTasks();
+        List<TaskEntry> tasks = vzdumpTasks(clusterTasks);
         boolean running = handleBackupNow(selection, tasks);
         reportLastRun(selection, tasks);
         reportBackups(selection);
+        boolean drilling = new BackupDrill(shared, policy, status, connection, snapshot, new BackupDrill.Host() {
+            @Override
+            public void persist() {
+                BackupPolicyPass.this.persist();
+            }
+
+            @Override
+            public Instant now() {
+                return BackupPolicyPass.this.now();
+            }
+        }).run(selection.vmids(), clusterTasks);
         summarize();
-        return running ? BUSY : interval;
+        // A drill waits on tasks that take seconds: look again soon rather than after a poll interval.
+        return drilling ? DRILL_STEP : running ? BUSY : interval;
     }
 
     // ---------------------------------------------------------------- storage
@@ -217,7 +232,9 @@ final class BackupPolicyPass {
         if (!spec.getVmids().isEmpty()) {
             vmids.addAll(spec.getVmids());
         } else if (Boolean.TRUE.equals(spec.getAll())) {
-            snapshot.vmsById().values().stream().filter(r -> !r.isTemplate()).map(ClusterResource::vmid).forEach(vmids::add);
+            // Scratch VMs of restore drills are never backed up or drilled.
+            snapshot.vmsById().values().stream().filter(r -> !r.isTemplate() && !BackupDrill.isScratch(r))
+                    .map(ClusterResource::vmid).forEach(vmids::add);
         } else if (spec.getHaVmSelector() != null) {
             for (HaVm vm : haVms) {
                 if (vm.getStatus() != null && vm.getStatus().getVmid() != null && vm.getSpec() != null
@@ -306,9 +323,9 @@ final class BackupPolicyPass {
 
     // ---------------------------------------------------------------- runs
 
-    /** vzdump tasks of the cluster, newest first ({@code /cluster/tasks}: one call). */
-    private List<TaskEntry> vzdumpTasks() {
-        return connection.api().clusterTasks().stream().filter(t -> "vzdump".equals(t.type()))
+    /** vzdump tasks of the cluster, newest first (from {@code /cluster/tasks}: one call per pass). */
+    private static List<TaskEntry> vzdumpTasks(List<TaskEntry> clusterTasks) {
+        return clusterTasks.stream().filter(t -> "vzdump".equals(t.type()))
                 .filter(t -> Upid.isUpid(t.upid()))
                 .sorted(Comparator.comparing((TaskEntry t) -> t.starttime() == null ? 0L : t.starttime()).reversed())
                 .toList();
@@ -587,6 +604,7 @@ final class BackupPolicyPass {
         } else {
             condition(LAST_RUN_SUCCEEDED, Conditions.FALSE, "BackupFailed", last.getMessage());
         }
+        drillCondition();
         if (!Conditions.isTrue(status.getConditions(), STORAGE_READY)) {
             String message = Conditions.find(status.getConditions(), STORAGE_READY).map(c -> c.getMessage()).orElse("");
             ready(Conditions.FALSE, "StorageUnavailable", message);
@@ -599,6 +617,23 @@ final class BackupPolicyPass {
             ready(Conditions.TRUE, "Ready", "job " + jobId + " backs up " + status.getVmCount() + " VM(s) to "
                     + policy.getSpec().getStorage().getName());
         }
+    }
+
+    /**
+     * DrillSucceeded reports the last finished drill. A failed drill does not make the policy unready (Ready is
+     * about the backup job); it raises a DrillFailed Warning Event per VM instead.
+     */
+    private void drillCondition() {
+        BackupPolicyStatus.DrillStatus drill = status.getDrill();
+        if (drill == null || drill.getResult() == null) {
+            return;
+        }
+        if ("passed".equals(drill.getResult())) {
+            condition(DRILL_SUCCEEDED, Conditions.TRUE, "DrillPassed", drill.getMessage());
+        } else if ("failed".equals(drill.getResult())) {
+            condition(DRILL_SUCCEEDED, Conditions.FALSE, "DrillFailed", drill.getMessage());
+        }
+        // While a drill runs the condition keeps the last finished drill's outcome.
     }
 
     private void ready(String value, String reason, String message) {

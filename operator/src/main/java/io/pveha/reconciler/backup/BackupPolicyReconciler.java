@@ -12,15 +12,19 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.pveha.api.backup.BackupPolicy;
+import io.pveha.api.backup.BackupPolicyStatus;
 import io.pveha.api.vm.HaVm;
 import io.pveha.cluster.ClusterConnection;
 import io.pveha.cluster.ClusterConnections;
 import io.pveha.cluster.ClusterKey;
 import io.pveha.pve.PveApiException;
 import io.pveha.pve.PveBackupApi;
+import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.ReconcileMarker;
 import io.pveha.reconciler.SpecValidation;
+import io.pveha.reconciler.StatusWriter;
+import io.pveha.reconciler.vm.VmidAllocator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,8 +45,10 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
 
     private final BackupPolicyShared shared;
 
-    public BackupPolicyReconciler(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock) {
-        this.shared = new BackupPolicyShared(connections, validation, events, clock);
+    /** {@code allocator}: the one the HaVm controller uses, so scratch VMs of drills never take a HaVm's VMID. */
+    public BackupPolicyReconciler(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock,
+            VmidAllocator allocator) {
+        this.shared = new BackupPolicyShared(connections, validation, events, clock, allocator);
     }
 
     @Override
@@ -72,6 +78,39 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
         }
     }
 
+    /**
+     * A drill in flight when the policy is deleted: its scratch VM is destroyed before the finalizer goes (the
+     * status, which alone knows the scratch VMID, goes with the policy). True when nothing is left.
+     */
+    private boolean cleanUpDrill(BackupPolicy policy, ClusterConnection connection, Context<BackupPolicy> context) {
+        var snapshot = connection.outcome() == null ? null : connection.outcome().snapshot();
+        if (snapshot == null) {
+            return false;
+        }
+        BackupPolicyStatus status = Copies.deepCopy(policy.getStatus(), BackupPolicyStatus.class);
+        BackupPolicy[] stored = {policy};
+        BackupDrill.Host host = new BackupDrill.Host() {
+            @Override
+            public void persist() {
+                stored[0] = StatusWriter.writeAndGet(stored[0], stored[0].getStatus(), status, context);
+            }
+
+            @Override
+            public java.time.Instant now() {
+                return shared.clock.instant();
+            }
+        };
+        try {
+            boolean done = new BackupDrill(shared, policy, status, connection, snapshot, host)
+                    .abandon(connection.api().clusterTasks());
+            host.persist();
+            return done;
+        } catch (PveApiException e) {
+            LOG.warn("cleaning up the restore drill of a deleted BackupPolicy: {}", e.describe());
+            return false;
+        }
+    }
+
     /** Removes the policy's own job (found by its id); backups on the storage are never deleted. */
     @Override
     public DeleteControl cleanup(BackupPolicy policy, Context<BackupPolicy> context) {
@@ -84,6 +123,9 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
             if (connection.isEmpty()) {
                 // The cluster is gone or not connected: nothing the operator can remove.
                 return DeleteControl.defaultDelete();
+            }
+            if (BackupDrill.inFlight(policy.getStatus()) && !cleanUpDrill(policy, connection.get(), context)) {
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(BackupPolicyPass.DRILL_STEP);
             }
             String jobId = BackupJobPlan.jobId(policy);
             PveBackupApi api = new PveBackupApi(connection.get().client());

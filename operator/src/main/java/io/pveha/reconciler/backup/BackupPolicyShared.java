@@ -7,6 +7,7 @@ import io.pveha.api.vm.HaVm;
 import io.pveha.cluster.ClusterConnections;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.SpecValidation;
+import io.pveha.reconciler.vm.VmidAllocator;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,14 @@ final class BackupPolicyShared {
     final Map<String, TaskSummary> taskSummaries = new ConcurrentHashMap<>();
     /** Storages the operator created that the last poll may not list yet (cluster key/storage id). */
     final Set<String> createdStorages = ConcurrentHashMap.newKeySet();
+    /** Scratch VMIDs of restore drills come from the same allocator as HaVm VMIDs. */
+    final VmidAllocator allocator;
     volatile InformerEventSource<HaVm, BackupPolicy> haVmSource;
 
-    BackupPolicyShared(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock) {
+    BackupPolicyShared(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock,
+            VmidAllocator allocator) {
         this.connections = connections;
+        this.allocator = allocator;
         this.validation = validation;
         this.events = events;
         this.clock = clock;

@@ -37,8 +37,10 @@ import java.util.Optional;
 public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
     private final HaVmShared shared;
 
-    public HaVmReconciler(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock) {
-        this.shared = new HaVmShared(connections, new VmidAllocator(), events, validation, clock);
+    /** With the allocator shared with other controllers that create VMs (the BackupPolicy restore drill). */
+    public HaVmReconciler(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock,
+            VmidAllocator allocator) {
+        this.shared = new HaVmShared(connections, allocator, events, validation, clock);
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.pveha.api.vm.HaVmSpec;
 import io.pveha.pve.PveBackupApi;
 import io.pveha.pve.PveClient;
 import io.pveha.reconciler.Conditions;
+import io.pveha.simulator.TaskView;
 import io.pveha.simulator.VmView;
 import io.pveha.testing.SimHarness;
 import java.time.Duration;
@@ -239,6 +240,149 @@ class BackupPolicyIT {
         assertThat(writes).as("a steady policy changes nothing").isZero();
     }
 
+    @Test
+    void aRestoreDrillPassesWithDisconnectedNicsAndLeavesNothingBehind() throws InterruptedException {
+        labelledVm("drill-a", "tier", "drill");
+        labelledVm("drill-b", "tier", "drill");
+        int a = h.awaitReady("drill-a", Duration.ofSeconds(60)).getStatus().getVmid();
+        int b = h.awaitReady("drill-b", Duration.ofSeconds(60)).getStatus().getVmid();
+        policy("drilled", "*-01-01 00:00", "tier", "drill", spec -> spec.setDrill(new BackupPolicySpec.Drill()));
+        awaitStatus("drilled", s -> s.getSelectedVmids().containsAll(List.of(a, b)), Duration.ofSeconds(30));
+        annotate("drilled", "before-drill");
+        awaitStatus("drilled", s -> s.getVms().size() == 2, Duration.ofSeconds(60));
+        VmView originalA = h.sim.cluster().vm(a).orElseThrow();
+        VmView originalB = h.sim.cluster().vm(b).orElseThrow();
+
+        // Watches the simulator while the drill runs: every running scratch VM's config as it ran.
+        Map<Integer, VmView> seenRunning = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread watcher = new Thread(() -> {
+            while (watching.get()) {
+                h.sim.cluster().vms().stream().filter(v -> v.running() && v.vmid() != a && v.vmid() != b
+                        && String.valueOf(v.config().get("tags")).contains(BackupDrill.TAG)).forEach(v -> seenRunning.put(v.vmid(), v));
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        watcher.start();
+        BackupPolicy drilled;
+        try {
+            annotateDrill("drilled", "first");
+            drilled = awaitStatus("drilled", s -> s.getDrill() != null && "first".equals(s.getDrill().getHandledDrillNow())
+                    && s.getDrill().getFinishedAt() != null, Duration.ofSeconds(60));
+        } finally {
+            watching.set(false);
+            watcher.join();
+        }
+        BackupPolicyStatus.DrillStatus drill = drilled.getStatus().getDrill();
+        assertThat(drill.getResult()).as(drill.getMessage()).isEqualTo("passed");
+        assertThat(drill.getTrigger()).isEqualTo("on-demand");
+        assertThat(drill.getVms()).hasSize(2).allSatisfy(vm -> {
+            assertThat(vm.getResult()).as(vm.getReason()).isEqualTo("Passed");
+            assertThat(vm.getPhase()).isEqualTo("Done");
+            assertThat(vm.getScratchVmid()).isNotIn(a, b);
+            assertThat(vm.getStartedAt()).isNotNull();
+            assertThat(vm.getFinishedAt()).isNotNull();
+            assertThat(h.sim.cluster().vm(vm.getScratchVmid())).as("scratch VM destroyed").isEmpty();
+            assertThat(vm.getVolume()).startsWith(STORAGE + ":backup/vzdump-qemu-" + vm.getVmid() + "-");
+        });
+        assertThat(drill.getVms()).extracting(BackupPolicyStatus.DrillVm::getHaVm).containsExactlyInAnyOrder("drill-a", "drill-b");
+        assertThat(Conditions.find(drilled.getStatus().getConditions(), BackupPolicyPass.DRILL_SUCCEEDED))
+                .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
+
+        // Each scratch VM ran disconnected, with new MACs, no onboot, and the drill's marks.
+        for (BackupPolicyStatus.DrillVm vm : drill.getVms()) {
+            VmView ran = seenRunning.get(vm.getScratchVmid());
+            assertThat(ran).as("scratch VM " + vm.getScratchVmid() + " was seen running").isNotNull();
+            VmView original = vm.getVmid() == a ? originalA : originalB;
+            List<String> nics = ran.config().keySet().stream().filter(k -> k.matches("net\\d+")).toList();
+            assertThat(nics).isNotEmpty();
+            for (String nic : nics) {
+                assertThat(ran.config().get(nic)).contains("link_down=1");
+                assertThat(mac(ran.config().get(nic))).isNotEqualTo(mac(original.config().get(nic)));
+            }
+            assertThat(ran.config()).doesNotContainKey("onboot");
+            assertThat(ran.config().get("description")).contains(BackupDrill.MARKER + drilled.getMetadata().getUid());
+        }
+        // The originals are untouched.
+        assertThat(h.sim.cluster().vm(a).orElseThrow().config()).isEqualTo(originalA.config());
+        assertThat(h.sim.cluster().vm(b).orElseThrow().config()).isEqualTo(originalB.config());
+        assertThat(h.sim.cluster().vm(a).orElseThrow().status()).isEqualTo(originalA.status());
+        assertThat(events("drilled")).filteredOn(e -> "DrillPassed".equals(e.getReason())).hasSize(2);
+    }
+
+    @Test
+    void aCorruptedBackupFailsTheDrillWithTheReasonAndLeavesNoScratchVm() {
+        String volume = policyWithOneBackup("drill-bad").getStatus().getVms().get(0).getVolume();
+        h.sim.faults().corruptBackup(volume, null);
+
+        annotateDrill("drill-bad", "first");
+        BackupPolicy failed = awaitStatus("drill-bad", s -> s.getDrill() != null && "first".equals(s.getDrill().getHandledDrillNow())
+                && s.getDrill().getFinishedAt() != null, Duration.ofSeconds(60));
+        BackupPolicyStatus.DrillStatus drill = failed.getStatus().getDrill();
+        assertThat(drill.getResult()).isEqualTo("failed");
+        BackupPolicyStatus.DrillVm vm = drill.getVms().get(0);
+        assertThat(vm.getResult()).isEqualTo("Failed");
+        assertThat(vm.getReason()).contains("restoring " + volume + " failed").contains("exit code 133");
+        assertThat(drill.getMessage()).contains("0 of 1").contains(volume);
+        assertThat(h.sim.cluster().vm(vm.getScratchVmid())).as("no scratch VM left").isEmpty();
+        assertThat(h.sim.cluster().vms()).noneMatch(v -> String.valueOf(v.config().get("tags")).contains(BackupDrill.TAG));
+        assertThat(Conditions.find(failed.getStatus().getConditions(), BackupPolicyPass.DRILL_SUCCEEDED))
+                .hasValueSatisfying(c -> {
+                    assertThat(c.getStatus()).isEqualTo("False");
+                    assertThat(c.getMessage()).contains(volume);
+                });
+        assertThat(h.readyReason(BackupPolicy.class, "drill-bad")).as("Ready is about the job").contains("Ready");
+        assertThat(events("drill-bad")).anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("DrillFailed");
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getMessage()).contains(volume).contains("exit code 133");
+        });
+    }
+
+    @Test
+    void aDrillInterruptedByAnOperatorRestartResumesWithoutRestoringTwiceOrLeavingItsScratchVm() {
+        policyWithOneBackup("drill-restart");
+
+        annotateDrill("drill-restart", "first");
+        BackupPolicy started = awaitStatus("drill-restart", s -> s.getDrill() != null && !s.getDrill().getVms().isEmpty()
+                && s.getDrill().getVms().get(0).getScratchVmid() != null, Duration.ofSeconds(30));
+        int scratch = started.getStatus().getDrill().getVms().get(0).getScratchVmid();
+        h.stopOperator();
+        try {
+            // The restore (or whatever step was in flight) goes on in PVE while no operator runs.
+            await().atMost(Duration.ofSeconds(10)).until(() -> h.sim.cluster().tasks().stream()
+                    .filter(t -> t.id().equals(String.valueOf(scratch))).noneMatch(TaskView::running));
+        } finally {
+            h.startOperator();
+        }
+        BackupPolicy done = awaitStatus("drill-restart", s -> s.getDrill().getFinishedAt() != null, Duration.ofSeconds(60));
+        BackupPolicyStatus.DrillVm vm = done.getStatus().getDrill().getVms().get(0);
+        assertThat(vm.getResult()).as(vm.getReason()).isEqualTo("Passed");
+        assertThat(vm.getScratchVmid()).isEqualTo(scratch);
+        assertThat(h.sim.cluster().tasks()).filteredOn(t -> t.type().equals("qmrestore") && t.id().equals(String.valueOf(scratch)))
+                .as("restored once").hasSize(1);
+        assertThat(h.sim.cluster().vm(scratch)).as("scratch VM destroyed").isEmpty();
+    }
+
+    @Test
+    void deletingThePolicyDuringADrillDestroysItsScratchVmFirst() {
+        policyWithOneBackup("drill-deleted");
+        annotateDrill("drill-deleted", "first");
+        BackupPolicy started = awaitStatus("drill-deleted", s -> s.getDrill() != null && !s.getDrill().getVms().isEmpty()
+                && s.getDrill().getVms().get(0).getScratchVmid() != null, Duration.ofSeconds(30));
+        int scratch = started.getStatus().getDrill().getVms().get(0).getScratchVmid();
+        h.client.resource(started).delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.client.resources(BackupPolicy.class).inNamespace(SimHarness.NS)
+                .withName("drill-deleted").get() == null);
+        assertThat(h.sim.cluster().vm(scratch)).as("scratch VM destroyed before the policy went").isEmpty();
+        assertThat(h.sim.cluster().tasks()).filteredOn(t -> t.id().equals(String.valueOf(scratch)))
+                .as("restored, then destroyed by the deletion").extracting(TaskView::type).contains("qmrestore", "qmdestroy");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static HaVmSpec.Source template(int vmid) {
@@ -288,6 +432,28 @@ class BackupPolicyIT {
                 .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                         io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
                         "{\"metadata\":{\"annotations\":{\"" + Pveha.ANNOTATION_BACKUP_NOW + "\":\"" + token + "\"}}}");
+    }
+
+    /** A HaVm, a policy selecting only it (no drill schedule), and one on-demand backup of it. */
+    private static BackupPolicy policyWithOneBackup(String name) {
+        labelledVm(name, "tier", name);
+        int vmid = h.awaitReady(name, Duration.ofSeconds(60)).getStatus().getVmid();
+        policy(name, "*-01-01 00:00", "tier", name, spec -> { });
+        awaitStatus(name, s -> s.getSelectedVmids().contains(vmid), Duration.ofSeconds(30));
+        annotate(name, "before-drill");
+        return awaitStatus(name, s -> s.getVms().size() == 1, Duration.ofSeconds(60));
+    }
+
+    private static void annotateDrill(String policy, String token) {
+        h.client.resources(BackupPolicy.class).inNamespace(SimHarness.NS).withName(policy)
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"annotations\":{\"" + Pveha.ANNOTATION_DRILL_NOW + "\":\"" + token + "\"}}}");
+    }
+
+    private static String mac(String net) {
+        return java.util.Arrays.stream(net.split(",")).filter(o -> o.contains("=") && o.split("=")[1].matches("([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}"))
+                .findFirst().orElse(net);
     }
 
     private static BackupPolicy awaitStatus(String name, Predicate<BackupPolicyStatus> condition, Duration atMost) {
