@@ -43,7 +43,8 @@ class BackupPolicyIT {
 
     @BeforeAll
     static void start() {
-        h = new SimHarness();
+        // Schedules, backups and restores are minutes of simulated time: run the clock at x60.
+        h = new SimHarness(60.0, 1.0);
         h.sim.cluster().createTemplate("pve1", TEMPLATE, Map.of("name", "tpl", "memory", "1024", "cores", "1",
                 "scsi0", "ceph-vm:4", "net0", "virtio,bridge=vmbr0"));
         admin = h.pveAsAdmin();
