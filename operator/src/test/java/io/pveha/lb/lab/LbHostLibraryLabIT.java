@@ -15,6 +15,7 @@ import io.pveha.lb.ssh.SshHostChannelFactory;
 import io.pveha.lb.ssh.SshIdentity;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
 
 /** The library on real hosts: render, apply through SSH, observe, without Kubernetes. */
 @ExtendWith(SharedLab.class)
+@Tag("extended") // LoadBalancerPairLabIT drives the same library on the same lab through the operator; -Pextended
 class LbHostLibraryLabIT {
     static NetnsLab lab;
     static SshHostChannelFactory ssh;

@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -212,6 +213,7 @@ class BackupPolicyIT {
         assertThat(vm.config()).containsEntry("cores", "2");
     }
 
+    @Tag("extended") // a measurement (the figure is in docs/backups.md); -Pextended
     @Test
     void aSteadyPolicyCostsThreeCallsPerPass() throws InterruptedException {
         labelledVm("steady", "tier", "steady");
@@ -369,6 +371,7 @@ class BackupPolicyIT {
         assertThat(h.sim.cluster().vm(scratch)).as("scratch VM destroyed").isEmpty();
     }
 
+    @Tag("extended") // an edge case of the drill; -Pextended
     @Test
     void deletingThePolicyDuringADrillDestroysItsScratchVmFirst() {
         policyWithOneBackup("drill-deleted");

@@ -12,12 +12,14 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The simulator's Ceph API backed by a real single-node Ceph ({@link CephLab}): what the API does is what
  * {@code ceph osd pool ls detail} then shows, and Ceph's own refusals come back as PVE reports them.
  */
+@Tag("extended") // the same real-Ceph path runs in the operator's CephPoolRealCephIT; -Pextended
 class CliCephBackendIT {
     private static CephLab lab;
     private static PveSimulator sim;
