@@ -18,7 +18,7 @@ import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.TaskEntry;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Copies;
-import io.pveha.reconciler.Paused;
+import io.pveha.reconciler.ReconcileGate;
 import io.pveha.reconciler.Redactor;
 import io.pveha.reconciler.StatusWriter;
 import io.pveha.reconciler.lb.LabelSelectors;
@@ -103,17 +103,9 @@ final class BackupPolicyPass {
     }
 
     private Duration decide() {
-        if (Paused.isPaused(policy)) {
-            ready(Conditions.FALSE, Conditions.REASON_PAUSED, Paused.MESSAGE);
-            return null;
-        }
-        List<String> problems = shared.validation.problems(policy);
-        if (!problems.isEmpty()) {
-            String message = String.join("; ", problems);
-            if (!isReason(Conditions.READY, Conditions.REASON_INVALID_SPEC)) {
-                shared.events.warning(policy, Conditions.REASON_INVALID_SPEC, message);
-            }
-            ready(Conditions.FALSE, Conditions.REASON_INVALID_SPEC, message);
+        Optional<ReconcileGate.Stop> stop = ReconcileGate.check(policy, status.getConditions(), shared.validation, shared.events);
+        if (stop.isPresent()) {
+            ready(Conditions.FALSE, stop.get().reason(), stop.get().message());
             return null;
         }
         ClusterKey key = new ClusterKey(policy.getMetadata().getNamespace(), policy.getSpec().getClusterRef().getName());

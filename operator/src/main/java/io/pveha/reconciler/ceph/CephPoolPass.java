@@ -19,6 +19,7 @@ import io.pveha.pve.model.TaskStatus;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.Paused;
+import io.pveha.reconciler.ReconcileGate;
 import io.pveha.reconciler.Redactor;
 import io.pveha.reconciler.StatusWriter;
 import org.slf4j.Logger;
@@ -124,17 +125,9 @@ final class CephPoolPass {
     // ---------------------------------------------------------------- reconcile
 
     private Duration converge() {
-        if (Paused.isPaused(pool)) {
-            ready(Conditions.FALSE, Conditions.REASON_PAUSED, Paused.MESSAGE);
-            return null;
-        }
-        List<String> problems = shared.validation.problems(pool);
-        if (!problems.isEmpty()) {
-            String message = String.join("; ", problems);
-            if (!isReady(Conditions.REASON_INVALID_SPEC)) {
-                shared.events.warning(pool, Conditions.REASON_INVALID_SPEC, message);
-            }
-            ready(Conditions.FALSE, Conditions.REASON_INVALID_SPEC, message);
+        Optional<ReconcileGate.Stop> stop = ReconcileGate.check(pool, status.getConditions(), shared.validation, shared.events);
+        if (stop.isPresent()) {
+            ready(Conditions.FALSE, stop.get().reason(), stop.get().message());
             return null;
         }
         Duration wait = observeCluster();

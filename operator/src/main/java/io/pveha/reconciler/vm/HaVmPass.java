@@ -25,7 +25,7 @@ import io.pveha.pve.model.VmConfig;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.EventRecorder;
-import io.pveha.reconciler.Paused;
+import io.pveha.reconciler.ReconcileGate;
 import io.pveha.reconciler.Redactor;
 import io.pveha.reconciler.StatusWriter;
 import org.slf4j.Logger;
@@ -98,17 +98,9 @@ final class HaVmPass {
     }
 
     private Duration decide() {
-        if (Paused.isPaused(vm)) {
-            ready(Conditions.FALSE, Conditions.REASON_PAUSED, Paused.MESSAGE);
-            return null;
-        }
-        List<String> problems = shared.validation.problems(vm);
-        if (!problems.isEmpty()) {
-            String message = String.join("; ", problems);
-            if (!isReason(Conditions.READY, Conditions.REASON_INVALID_SPEC)) {
-                shared.events.warning(vm, Conditions.REASON_INVALID_SPEC, message);
-            }
-            ready(Conditions.FALSE, Conditions.REASON_INVALID_SPEC, message);
+        Optional<ReconcileGate.Stop> stop = ReconcileGate.check(vm, status.getConditions(), shared.validation, shared.events);
+        if (stop.isPresent()) {
+            ready(Conditions.FALSE, stop.get().reason(), stop.get().message());
             return null;
         }
         ClusterKey key = clusterKey(vm);
