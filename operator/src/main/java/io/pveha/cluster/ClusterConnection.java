@@ -123,9 +123,14 @@ public final class ClusterConnection implements AutoCloseable {
     /** One bulk poll. Never throws: failures are recorded in the outcome with the last good facts kept. */
     PollOutcome poll() {
         PollOutcome before = outcome.get();
+        // The snapshot is dated when the poll began: every fact in it is at least that new.
+        Instant began = clock.instant();
         try {
             ClusterSnapshot previous = before.snapshot();
-            boolean slow = previous == null || Duration.between(slowRefreshedAt, clock.instant()).compareTo(SLOW_REFRESH) >= 0;
+            boolean slow = previous == null || Duration.between(slowRefreshedAt, began).compareTo(SLOW_REFRESH) >= 0;
+            // While the operator's tasks run, one call lists them all, instead of one status call per task. It is
+            // read first, so a task it shows finished has its effects in the resources read after it.
+            List<io.pveha.pve.model.TaskEntry> tasks = taskSlots.inUse() > 0 ? optional(api::clusterTasks, null) : null;
             List<ClusterResource> resources = api.clusterResources();
             List<ClusterStatusEntry> status = api.clusterStatus();
             // HA and Ceph are reported, not required: a failure there keeps the last known facts.
@@ -135,7 +140,7 @@ public final class ClusterConnection implements AutoCloseable {
             List<RequiredPrivileges.Requirement> missing = before.missingPrivileges();
             boolean checked = before.privilegesChecked();
             if (slow) {
-                slowRefreshedAt = clock.instant();
+                slowRefreshedAt = began;
                 try {
                     Map<String, Set<String>> granted = api.permissions();
                     missing = RequiredPrivileges.missing(granted);
@@ -148,10 +153,8 @@ public final class ClusterConnection implements AutoCloseable {
                     checked = false;
                 }
             }
-            // While the operator's tasks run, one call lists them all, instead of one status call per task.
-            List<io.pveha.pve.model.TaskEntry> tasks = taskSlots.inUse() > 0 ? optional(api::clusterTasks, List.of()) : List.of();
             List<CephPoolEntry> pools = cephPoolsWanted.getAsBoolean() ? cephPools(status, previous) : null;
-            ClusterSnapshot next = ClusterSnapshot.of(sequence.incrementAndGet(), clock.instant(), client.activeEndpoint(),
+            ClusterSnapshot next = ClusterSnapshot.of(sequence.incrementAndGet(), began, client.activeEndpoint(),
                     version, status, resources, ha, ceph, tasks, pools);
             PollOutcome after = before.succeeded(next, missing, checked);
             outcome.set(after);

@@ -24,7 +24,7 @@ public record ClusterSnapshot(long sequence, Instant polledAt, String endpoint, 
                               List<ClusterStatusEntry> status, List<ClusterResource> resources,
                               List<HaStatusEntry> ha, CephHealth ceph, Map<Integer, ClusterResource> vmsById,
                               Map<Integer, HaStatusEntry> haByVmid, Map<String, TaskEntry> tasksByUpid,
-                              List<CephPoolEntry> cephPools) {
+                              boolean tasksPolled, List<CephPoolEntry> cephPools) {
 
     public static ClusterSnapshot of(long sequence, Instant polledAt, String endpoint, PveVersion version,
                                      List<ClusterStatusEntry> status, List<ClusterResource> resources,
@@ -32,7 +32,7 @@ public record ClusterSnapshot(long sequence, Instant polledAt, String endpoint, 
         return of(sequence, polledAt, endpoint, version, status, resources, ha, ceph, List.of());
     }
 
-    /** With the recent tasks ({@code /cluster/tasks}), polled while the operator has tasks in flight. */
+    /** With the recent tasks ({@code /cluster/tasks}), polled while the operator has tasks in flight; null: not polled. */
     public static ClusterSnapshot of(long sequence, Instant polledAt, String endpoint, PveVersion version,
                                      List<ClusterStatusEntry> status, List<ClusterResource> resources,
                                      List<HaStatusEntry> ha, CephHealth ceph, List<TaskEntry> tasks) {
@@ -50,10 +50,10 @@ public record ClusterSnapshot(long sequence, Instant polledAt, String endpoint, 
         Map<Integer, HaStatusEntry> services = ha.stream()
                 .filter(e -> e.isService() && e.vmid() != null)
                 .collect(Collectors.toUnmodifiableMap(HaStatusEntry::vmid, Function.identity(), (a, b) -> a));
-        Map<String, TaskEntry> byUpid = tasks.stream().filter(t -> t.upid() != null)
+        Map<String, TaskEntry> byUpid = tasks == null ? Map.of() : tasks.stream().filter(t -> t.upid() != null)
                 .collect(Collectors.toUnmodifiableMap(TaskEntry::upid, Function.identity(), (a, b) -> a));
         return new ClusterSnapshot(sequence, polledAt, endpoint, version, List.copyOf(status), List.copyOf(resources),
-                List.copyOf(ha), ceph, vms, services, byUpid, cephPools == null ? null : List.copyOf(cephPools));
+                List.copyOf(ha), ceph, vms, services, byUpid, tasks != null, cephPools == null ? null : List.copyOf(cephPools));
     }
 
     /** A Ceph pool by name, from the last poll of the pools (empty also when pools were not polled). */
@@ -86,7 +86,7 @@ public record ClusterSnapshot(long sequence, Instant polledAt, String endpoint, 
         return Optional.ofNullable(vmsById.get(vmid));
     }
 
-    /** A task as the last poll listed it (only polled while the operator has tasks in flight). */
+    /** A task as the poll listed it (tasks are polled only while the operator has tasks in flight: see {@link #tasksPolled}). */
     public Optional<TaskEntry> task(String upid) {
         return Optional.ofNullable(tasksByUpid.get(upid));
     }

@@ -35,6 +35,16 @@ public final class TaskSlots {
         return true;
     }
 
+    /**
+     * Holds a slot on {@code node} for a task that already runs (found in status after a restart), even
+     * beyond the cap: the task runs whether or not the operator counts it.
+     */
+    public synchronized void hold(String node, String holder) {
+        if (node != null) {
+            holdersByNode.computeIfAbsent(node, n -> new HashSet<>()).add(holder);
+        }
+    }
+
     /** Releases whatever slot the holder has, on any node. */
     public synchronized void release(String holder) {
         holdersByNode.values().forEach(h -> h.remove(holder));

@@ -10,8 +10,11 @@ import io.pveha.cluster.ClusterConnections;
 import io.pveha.cluster.ClusterKey;
 import io.pveha.cluster.ClusterSnapshot;
 import io.pveha.cluster.PollOutcome;
+import io.pveha.api.PendingTask;
+import io.pveha.pve.model.TaskEntry;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -34,15 +37,20 @@ public final class ClusterFactsEventSource<P extends HasMetadata> extends Abstra
 
     private final IndexerResourceCache<P> cache;
     private final Relevance<P> relevance;
+    private final Function<P, PendingTask> pendingTask;
 
     /**
-     * @param clusterOf the name of the ProxmoxCluster a resource refers to (same namespace), or null
+     * @param clusterOf   the name of the ProxmoxCluster a resource refers to (same namespace), or null
+     * @param pendingTask the task a resource waits for (from its status), or null: a poll that lists it with
+     *                    another state (e.g. finished) triggers the resource, so the ledger's bulk view of tasks
+     *                    ends the wait at once rather than at the next requeue
      */
     public ClusterFactsEventSource(Class<P> type, EventSourceContext<P> context, Function<P, String> clusterOf,
-                                   Relevance<P> relevance) {
+                                   Relevance<P> relevance, Function<P, PendingTask> pendingTask) {
         super(ClusterSnapshot.class, type.getSimpleName() + "-cluster-facts");
         this.cache = context.getPrimaryCache();
         this.relevance = relevance;
+        this.pendingTask = pendingTask;
         cache.addIndexer(INDEX, p -> {
             String cluster = clusterOf.apply(p);
             return cluster == null ? List.of() : List.of(new ClusterKey(p.getMetadata().getNamespace(), cluster).toString());
@@ -60,10 +68,24 @@ public final class ClusterFactsEventSource<P extends HasMetadata> extends Abstra
             return;
         }
         for (P resource : cache.byIndex(INDEX, key.toString())) {
-            if (facts(previous, current) || relevance.changed(resource, previous, current)) {
+            if (facts(previous, current) || relevance.changed(resource, previous, current)
+                    || taskChanged(pendingTask.apply(resource), previous.snapshot(), current.snapshot())) {
                 getEventHandler().handleEvent(new Event(ResourceID.fromResource(resource)));
             }
         }
+    }
+
+    /** The task's entry differs between the two polls' task lists (appeared, finished, or dropped out). */
+    static boolean taskChanged(PendingTask task, ClusterSnapshot previous, ClusterSnapshot current) {
+        if (task == null || current == null || !current.tasksPolled()) {
+            return false;
+        }
+        if (!task.started()) {
+            return true; // an interrupted intent: every listing may tell
+        }
+        Object before = previous == null ? null : previous.task(task.getUpid()).map(TaskEntry::status).orElse("absent");
+        Object after = current.task(task.getUpid()).map(TaskEntry::status).orElse("absent");
+        return !Objects.equals(before, after);
     }
 
     @Override

@@ -22,10 +22,6 @@ public final class Conditions {
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";
 
-    /** Reasons every kind uses. Kinds add their own next to their reconciler. */
-    public static final String REASON_INVALID_SPEC = "InvalidSpec";
-    public static final String REASON_PAUSED = "ReconciliationPaused";
-
     private Conditions() {
     }
 
@@ -70,5 +66,16 @@ public final class Conditions {
         List<Condition> left = a == null ? List.of() : a;
         List<Condition> right = b == null ? List.of() : b;
         return left.size() == right.size() && left.stream().allMatch(c -> right.stream().anyMatch(d -> Objects.equals(c, d)));
+    }
+
+    /** Whether the condition of {@code type} appeared, went, or changed its reason or message. */
+    public static boolean changed(List<Condition> before, List<Condition> after, String type) {
+        Optional<Condition> was = find(before, type);
+        Optional<Condition> now = find(after, type);
+        if (was.isEmpty() || now.isEmpty()) {
+            return was.isPresent() != now.isPresent();
+        }
+        return !Objects.equals(was.get().getReason(), now.get().getReason())
+                || !Objects.equals(was.get().getMessage(), now.get().getMessage());
     }
 }

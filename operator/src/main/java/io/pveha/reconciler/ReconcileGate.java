@@ -7,22 +7,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a controller checks before it touches PVE: a paused resource is left alone, and a spec that breaks
- * the schema or CEL rules is reported instead of acted on. The Warning Event is emitted only when the
- * resource newly becomes invalid, so a resource that stays invalid does not flood its Events.
+ * What every kind checks before it observes or touches anything: a paused resource is left alone, and a
+ * spec that breaks the schema or CEL rules is reported instead of acted on (no retry: only a new spec can
+ * fix it). The Warning Event is asked for only when the resource newly becomes invalid, so a resource that
+ * stays invalid does not flood its Events. Pure: the caller reports.
  */
 public final class ReconcileGate {
-    /** Why the pass stops: the Ready=False reason and message to show. */
-    public record Stop(String reason, String message) {
+    /** Why the pass stops: the Ready=False reason and message to show, and the Event to emit, if any. */
+    public record Stop(Reason reason, String message, Optional<Note> note) {
     }
 
     private ReconcileGate() {
     }
 
-    public static Optional<Stop> check(HasMetadata resource, List<Condition> conditions, SpecValidation validation,
-                                       EventRecorder events) {
+    public static Optional<Stop> check(HasMetadata resource, List<Condition> conditions, SpecValidation validation) {
         if (Paused.isPaused(resource)) {
-            return Optional.of(new Stop(Conditions.REASON_PAUSED, Paused.MESSAGE));
+            return Optional.of(new Stop(CommonReason.ReconciliationPaused, Paused.MESSAGE, Optional.empty()));
         }
         List<String> problems = validation.problems(resource);
         if (problems.isEmpty()) {
@@ -30,10 +30,8 @@ public final class ReconcileGate {
         }
         String message = String.join("; ", problems);
         boolean alreadyReported = Conditions.find(conditions, Conditions.READY)
-                .map(c -> Conditions.REASON_INVALID_SPEC.equals(c.getReason())).orElse(false);
-        if (!alreadyReported) {
-            events.warning(resource, Conditions.REASON_INVALID_SPEC, message);
-        }
-        return Optional.of(new Stop(Conditions.REASON_INVALID_SPEC, message));
+                .map(c -> CommonReason.InvalidSpec.name().equals(c.getReason())).orElse(false);
+        Optional<Note> note = alreadyReported ? Optional.empty() : Optional.of(Note.warning(CommonReason.InvalidSpec, message));
+        return Optional.of(new Stop(CommonReason.InvalidSpec, message, note));
     }
 }

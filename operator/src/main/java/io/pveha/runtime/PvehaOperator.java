@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pveha.cluster.ClusterConnections;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.SpecValidation;
+import io.pveha.reconciler.task.TaskLedger;
 import io.pveha.reconciler.backup.BackupPolicyReconciler;
 import io.pveha.reconciler.cluster.ProxmoxClusterReconciler;
 import io.pveha.reconciler.lb.LbWiring;
@@ -104,11 +105,13 @@ public final class PvehaOperator implements AutoCloseable {
             }
         });
         EventRecorder events = new EventRecorder(client, clock);
+        // One write-ahead ledger for every kind that starts PVE tasks.
+        TaskLedger ledger = new TaskLedger(clock);
         register(new ProxmoxClusterReconciler(connections, settings.validation(), events, clock), settings.namespaces());
         // One allocator for every controller that creates VMs, so a drill's scratch VM and a new HaVm never get the same VMID.
         io.pveha.reconciler.vm.VmidAllocator vmids = new io.pveha.reconciler.vm.VmidAllocator();
         register(new HaVmReconciler(connections, settings.validation(), events, clock, vmids), settings.namespaces());
-        register(new CephPoolReconciler(connections, settings.validation(), events, clock), settings.namespaces());
+        register(new CephPoolReconciler(connections, settings.validation(), events, clock, ledger), settings.namespaces());
         register(new BackupPolicyReconciler(connections, settings.validation(), events, clock, vmids), settings.namespaces());
         this.loadBalancers = LbWiring.overSsh(events, clock, LbWiring.Settings.defaults());
         register(loadBalancers.reconciler(), settings.namespaces());

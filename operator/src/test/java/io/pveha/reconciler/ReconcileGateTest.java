@@ -1,14 +1,10 @@
 package io.pveha.reconciler;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.pveha.api.Pveha;
 import io.pveha.api.vm.HaVm;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +12,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@EnableKubernetesMockClient(crud = true)
 class ReconcileGateTest {
-    static KubernetesClient client;
-
     private static HaVm vm(String name) {
         HaVm vm = new HaVm();
         vm.getMetadata().setName(name);
@@ -27,40 +20,35 @@ class ReconcileGateTest {
         return vm;
     }
 
-    private List<Event> warnings(String name) {
-        return client.v1().events().inNamespace("store").list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName()) && EventRecorder.WARNING.equals(e.getType())).toList();
-    }
-
     @Test
     void aValidResourcePasses() {
-        assertThat(ReconcileGate.check(vm("ok"), List.of(), SpecValidation.none(), new EventRecorder(client, Clock.systemUTC()))).isEmpty();
+        assertThat(ReconcileGate.check(vm("ok"), List.of(), SpecValidation.none())).isEmpty();
     }
 
     @Test
-    void aPausedResourceStopsWithoutValidating() {
+    void aPausedResourceStopsWithoutValidatingOrWarning() {
         HaVm vm = vm("paused");
         vm.getMetadata().setAnnotations(Map.of(Pveha.ANNOTATION_PAUSED, "true"));
         SpecValidation failing = r -> List.of("spec.vmid: Invalid value");
-        Optional<ReconcileGate.Stop> stop = ReconcileGate.check(vm, List.of(), failing, new EventRecorder(client, Clock.systemUTC()));
-        assertThat(stop).map(ReconcileGate.Stop::reason).contains(Conditions.REASON_PAUSED);
-        assertThat(warnings("paused")).isEmpty();
+        Optional<ReconcileGate.Stop> stop = ReconcileGate.check(vm, List.of(), failing);
+        assertThat(stop).map(ReconcileGate.Stop::reason).contains(CommonReason.ReconciliationPaused);
+        assertThat(stop.get().note()).isEmpty();
     }
 
     @Test
     void anInvalidSpecStopsAndWarnsOnlyWhenItBecomesInvalid() {
         HaVm vm = vm("invalid");
         SpecValidation failing = r -> List.of("spec.vmid: Invalid value: 50", "spec.memoryMiB: Required value");
-        EventRecorder events = new EventRecorder(client, Clock.systemUTC());
 
-        Optional<ReconcileGate.Stop> stop = ReconcileGate.check(vm, List.of(), failing, events);
-        assertThat(stop).contains(new ReconcileGate.Stop(Conditions.REASON_INVALID_SPEC,
-                "spec.vmid: Invalid value: 50; spec.memoryMiB: Required value"));
-        assertThat(warnings("invalid")).hasSize(1);
+        Optional<ReconcileGate.Stop> stop = ReconcileGate.check(vm, List.of(), failing);
+        assertThat(stop).map(ReconcileGate.Stop::reason).contains(CommonReason.InvalidSpec);
+        assertThat(stop.get().message()).isEqualTo("spec.vmid: Invalid value: 50; spec.memoryMiB: Required value");
+        assertThat(stop.get().note()).contains(Note.warning(CommonReason.InvalidSpec, stop.get().message()));
 
-        List<Condition> reported = Conditions.set(List.of(), Conditions.READY, Conditions.FALSE, Conditions.REASON_INVALID_SPEC,
+        List<Condition> reported = Conditions.set(List.of(), Conditions.READY, Conditions.FALSE, CommonReason.InvalidSpec.name(),
                 stop.get().message(), 1L, Instant.now());
-        assertThat(ReconcileGate.check(vm, reported, failing, events)).isPresent();
-        assertThat(warnings("invalid")).as("no second Event while it stays invalid").hasSize(1);
+        Optional<ReconcileGate.Stop> again = ReconcileGate.check(vm, reported, failing);
+        assertThat(again).isPresent();
+        assertThat(again.get().note()).as("no second Event while it stays invalid").isEmpty();
     }
 }

@@ -2,6 +2,7 @@ package io.pveha.api.ceph;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.pveha.api.PendingTask;
 import io.pveha.api.PvehaStatus;
 
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ public class CephPoolStatus extends PvehaStatus {
     @JsonPropertyDescription("VM disks in the pool, as PVE volume ids (they block deletion).")
     private List<String> images = new ArrayList<>();
 
-    @JsonPropertyDescription("The PVE task in flight, if any.")
-    private String pendingTask;
+    @JsonPropertyDescription("The PVE task in flight, if any (its intent is written before the call that starts it).")
+    private PendingTask pendingTask;
 
     public String getPoolName() {
         return poolName;
@@ -96,11 +97,11 @@ public class CephPoolStatus extends PvehaStatus {
         this.images = images;
     }
 
-    public String getPendingTask() {
+    public PendingTask getPendingTask() {
         return pendingTask;
     }
 
-    public void setPendingTask(String pendingTask) {
+    public void setPendingTask(PendingTask pendingTask) {
         this.pendingTask = pendingTask;
     }
 

@@ -20,7 +20,6 @@ import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.ReconcileGate;
 import io.pveha.reconciler.Redactor;
-import io.pveha.reconciler.StatusWriter;
 import io.pveha.reconciler.lb.LabelSelectors;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,9 +102,10 @@ final class BackupPolicyPass {
     }
 
     private Duration decide() {
-        Optional<ReconcileGate.Stop> stop = ReconcileGate.check(policy, status.getConditions(), shared.validation, shared.events);
+        Optional<ReconcileGate.Stop> stop = ReconcileGate.check(policy, status.getConditions(), shared.validation);
+        stop.flatMap(ReconcileGate.Stop::note).ifPresent(n -> shared.events.record(policy, n));
         if (stop.isPresent()) {
-            ready(Conditions.FALSE, stop.get().reason(), stop.get().message());
+            ready(Conditions.FALSE, stop.get().reason().name(), stop.get().message());
             return null;
         }
         ClusterKey key = new ClusterKey(policy.getMetadata().getNamespace(), policy.getSpec().getClusterRef().getName());
@@ -655,11 +655,8 @@ final class BackupPolicyPass {
 
     private void persist() {
         try {
-            stored = StatusWriter.writeAndGet(stored, stored.getStatus(), status, context);
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-            if (!StatusWriter.isHarmless(e)) {
-                throw e;
-            }
+            stored = io.pveha.reconciler.StatusPatch.record(stored, status, context);
+        } catch (io.pveha.reconciler.StatusPatch.Conflict e) {
             throw new ConcurrentChange(e);
         }
     }

@@ -23,7 +23,6 @@ import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.ReconcileMarker;
 import io.pveha.reconciler.SpecValidation;
-import io.pveha.reconciler.StatusWriter;
 import io.pveha.reconciler.vm.VmidAllocator;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,7 +91,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
         BackupDrill.Host host = new BackupDrill.Host() {
             @Override
             public void persist() {
-                stored[0] = StatusWriter.writeAndGet(stored[0], stored[0].getStatus(), status, context);
+                stored[0] = io.pveha.reconciler.StatusPatch.record(stored[0], status, context);
             }
 
             @Override

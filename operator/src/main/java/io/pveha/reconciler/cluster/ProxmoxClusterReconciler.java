@@ -31,7 +31,6 @@ import io.pveha.reconciler.Paused;
 import io.pveha.reconciler.ReconcileMarker;
 import io.pveha.reconciler.SpecOrIntentChanged;
 import io.pveha.reconciler.SpecValidation;
-import io.pveha.reconciler.StatusWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,15 +82,15 @@ public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cle
             long generation = cluster.getMetadata().getGeneration() == null ? 0 : cluster.getMetadata().getGeneration();
             Instant now = clock.instant();
             if (Paused.isPaused(cluster)) {
-                writeStatus(cluster, withOnlyReady(previous, Conditions.FALSE, Conditions.REASON_PAUSED, Paused.MESSAGE, generation, now), context);
+                writeStatus(cluster, withOnlyReady(previous, Conditions.FALSE, io.pveha.reconciler.CommonReason.ReconciliationPaused.name(), Paused.MESSAGE, generation, now), context);
                 return UpdateControl.noUpdate();
             }
             List<String> problems = validation.problems(cluster);
             if (!problems.isEmpty()) {
                 String message = String.join("; ", problems);
-                ProxmoxClusterStatus status = withOnlyReady(previous, Conditions.FALSE, Conditions.REASON_INVALID_SPEC, message, generation, now);
+                ProxmoxClusterStatus status = withOnlyReady(previous, Conditions.FALSE, io.pveha.reconciler.CommonReason.InvalidSpec.name(), message, generation, now);
                 if (writeStatus(cluster, status, context)) {
-                    events.warning(cluster, Conditions.REASON_INVALID_SPEC, message);
+                    events.warning(cluster, io.pveha.reconciler.CommonReason.InvalidSpec.name(), message);
                 }
                 connections.remove(key);
                 return UpdateControl.noUpdate();
@@ -147,13 +146,10 @@ public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cle
             return false;
         }
         try {
-            return StatusWriter.write(cluster, previous, status, context);
-        } catch (KubernetesClientException e) {
-            if (StatusWriter.isHarmless(e)) {
-                LOG.debug("status write skipped: {}", e.getMessage());
-                return false;
-            }
-            throw e;
+            return io.pveha.reconciler.StatusPatch.write(cluster, status, context).changed();
+        } catch (io.pveha.reconciler.StatusPatch.Conflict e) {
+            LOG.debug("status write skipped: {}", e.getMessage());
+            return false;
         }
     }
 

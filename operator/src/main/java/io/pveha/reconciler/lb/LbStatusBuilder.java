@@ -64,7 +64,7 @@ final class LbStatusBuilder {
 
     static LoadBalancerPairStatus paused(LoadBalancerPairStatus previous, long generation, Instant now, String message) {
         LoadBalancerPairStatus status = copyOf(previous);
-        status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, Conditions.FALSE, Conditions.REASON_PAUSED,
+        status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, Conditions.FALSE, io.pveha.reconciler.CommonReason.ReconciliationPaused.name(),
                 message, generation, now));
         return status;
     }
@@ -72,7 +72,7 @@ final class LbStatusBuilder {
     static LoadBalancerPairStatus invalid(LoadBalancerPairStatus previous, long generation, Instant now, List<String> problems) {
         LoadBalancerPairStatus status = copyOf(previous);
         status.setObservedGeneration(generation);
-        status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, Conditions.FALSE, Conditions.REASON_INVALID_SPEC,
+        status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, Conditions.FALSE, io.pveha.reconciler.CommonReason.InvalidSpec.name(),
                 String.join("; ", problems), generation, now));
         return status;
     }

@@ -130,14 +130,14 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
         long generation = Objects.requireNonNullElse(pair.getMetadata().getGeneration(), 0L);
         Instant now = clock.instant();
         if (Paused.isPaused(pair)) {
-            StatusWriter.write(pair, LbStatusBuilder.paused(previous, generation, now, Paused.MESSAGE), context);
+            io.pveha.reconciler.StatusPatch.write(pair, LbStatusBuilder.paused(previous, generation, now, Paused.MESSAGE), context);
             return UpdateControl.noUpdate();
         }
         List<String> problems = PairValidator.validate(pair.getSpec());
         if (!problems.isEmpty()) {
             LoadBalancerPairStatus status = LbStatusBuilder.invalid(previous, generation, now, problems);
-            if (StatusWriter.write(pair, status, context).changed()) {
-                emit(pair, new PairEvents.PairEvent(PairEvents.WARNING, Conditions.REASON_INVALID_SPEC, String.join("; ", problems)));
+            if (io.pveha.reconciler.StatusPatch.write(pair, status, context).changed()) {
+                emit(pair, new PairEvents.PairEvent(PairEvents.WARNING, io.pveha.reconciler.CommonReason.InvalidSpec.name(), String.join("; ", problems)));
             }
             return UpdateControl.noUpdate(); // permanent until the spec changes, which triggers a new pass
         }
@@ -239,13 +239,13 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
     private LoadBalancerPair report(LoadBalancerPair pair, LoadBalancerPairStatus before, LoadBalancerPairStatus after,
                                     Map<String, HostFacts> facts, Map<String, LbStatusBuilder.ActionResult> results,
                                     Context<LoadBalancerPair> context) {
-        StatusWriter.Written written = StatusWriter.write(pair, after, context);
+        io.pveha.reconciler.StatusPatch.Written<LoadBalancerPair> written = io.pveha.reconciler.StatusPatch.write(pair, after, context);
         if (written.changed() || !results.isEmpty()) {
             for (PairEvents.PairEvent event : PairEvents.between(before, after, pair.getSpec().getVip().getAddress(), facts, results)) {
                 emit(pair, event);
             }
         }
-        return written.pair();
+        return written.resource();
     }
 
     private void emit(LoadBalancerPair pair, PairEvents.PairEvent event) {

@@ -14,7 +14,6 @@ import io.pveha.pve.model.VmConfig;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.Redactor;
-import io.pveha.reconciler.StatusWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -211,11 +210,8 @@ final class HaVmDeletion {
 
     private void persist() {
         try {
-            stored = StatusWriter.writeAndGet(stored, stored.getStatus(), status, context);
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-            if (!StatusWriter.isHarmless(e)) {
-                throw e;
-            }
+            stored = io.pveha.reconciler.StatusPatch.record(stored, status, context);
+        } catch (io.pveha.reconciler.StatusPatch.Conflict e) {
             throw new HaVmPass.ConcurrentChange(e);
         }
     }

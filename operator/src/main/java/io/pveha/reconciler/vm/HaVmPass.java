@@ -27,7 +27,6 @@ import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.ReconcileGate;
 import io.pveha.reconciler.Redactor;
-import io.pveha.reconciler.StatusWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,9 +97,10 @@ final class HaVmPass {
     }
 
     private Duration decide() {
-        Optional<ReconcileGate.Stop> stop = ReconcileGate.check(vm, status.getConditions(), shared.validation, shared.events);
+        Optional<ReconcileGate.Stop> stop = ReconcileGate.check(vm, status.getConditions(), shared.validation);
+        stop.flatMap(ReconcileGate.Stop::note).ifPresent(n -> shared.events.record(vm, n));
         if (stop.isPresent()) {
-            ready(Conditions.FALSE, stop.get().reason(), stop.get().message());
+            ready(Conditions.FALSE, stop.get().reason().name(), stop.get().message());
             return null;
         }
         ClusterKey key = clusterKey(vm);
@@ -1055,11 +1055,8 @@ final class HaVmPass {
 
     private void persist() {
         try {
-            stored = StatusWriter.writeAndGet(stored, stored.getStatus(), status, context);
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-            if (!StatusWriter.isHarmless(e)) {
-                throw e;
-            }
+            stored = io.pveha.reconciler.StatusPatch.record(stored, status, context);
+        } catch (io.pveha.reconciler.StatusPatch.Conflict e) {
             // Changed meanwhile: abort this pass; JOSDK reconciles again from the fresh object.
             throw new ConcurrentChange(e);
         }

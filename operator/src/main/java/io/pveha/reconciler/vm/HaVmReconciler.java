@@ -47,7 +47,7 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
     public List<EventSource<?, HaVm>> prepareEventSources(EventSourceContext<HaVm> context) {
         ClusterFactsEventSource<HaVm> facts = new ClusterFactsEventSource<>(HaVm.class, context,
                 vm -> vm.getSpec() == null || vm.getSpec().getClusterRef() == null ? null : vm.getSpec().getClusterRef().getName(),
-                HaVmReconciler::vmFactsChanged);
+                HaVmReconciler::vmFactsChanged, vm -> null);
         shared.connections.addListener(facts);
         return List.of(facts);
     }

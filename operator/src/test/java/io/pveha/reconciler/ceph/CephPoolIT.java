@@ -80,14 +80,14 @@ class CephPoolIT {
         awaitReady("strict");
         edit("strict", p -> p.getSpec().setPgNum(8192));
         await().atMost(Duration.ofSeconds(30)).until(() -> h.readyReason(CephPool.class, "strict")
-                .filter(CephPoolPass.REFUSED::equals).isPresent());
+                .filter(CephPoolReason.Refused.name()::equals).isPresent());
         Condition refused = h.condition(CephPool.class, "strict", Conditions.READY).orElseThrow();
         assertThat(refused.getMessage()).contains("Could not set: pg_num").contains("would mean");
         long writes = writes();
         // Several polls (one per second) later, nothing was asked of PVE again.
         sleep(Duration.ofSeconds(4));
         assertThat(writes()).isEqualTo(writes);
-        assertThat(h.readyReason(CephPool.class, "strict")).contains(CephPoolPass.REFUSED);
+        assertThat(h.readyReason(CephPool.class, "strict")).contains(CephPoolReason.Refused.name());
         assertThat(pvePool("strict").get("pg_num").asInt()).isEqualTo(16);
 
         edit("strict", p -> p.getSpec().setPgNum(32));
@@ -101,7 +101,7 @@ class CephPoolIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> h.sim.cluster().task(upid).map(t -> !t.running()).orElse(false));
         create("foreign", spec -> spec.setSize(2));
         await().atMost(Duration.ofSeconds(30)).until(() -> h.readyReason(CephPool.class, "foreign")
-                .filter(CephPoolPass.FOREIGN_POOL::equals).isPresent());
+                .filter(CephPoolReason.PoolNotOwned.name()::equals).isPresent());
         sleep(Duration.ofSeconds(2));
         assertThat(pvePool("foreign").get("size").asInt()).isEqualTo(3);
 
@@ -126,12 +126,12 @@ class CephPoolIT {
         h.sim.cluster().createVm("pve2", 700, Map.of("name", "on-scratch", "scsi0", "scratch:4"));
 
         h.client.resources(CephPool.class).inNamespace(SimHarness.NS).withName("scratch").delete();
-        await().atMost(Duration.ofSeconds(30)).until(() -> h.condition(CephPool.class, "scratch", CephPoolPass.DELETION_BLOCKED)
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.condition(CephPool.class, "scratch", CephPoolStatusBuilder.DELETION_BLOCKED)
                 .filter(c -> c.getMessage().contains("confirm-delete")).isPresent());
         assertThat(pvePool("scratch")).isNotNull();
 
         edit("scratch", p -> p.getMetadata().setAnnotations(Map.of(Pveha.ANNOTATION_CONFIRM_DELETE, "scratch")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> h.condition(CephPool.class, "scratch", CephPoolPass.DELETION_BLOCKED)
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.condition(CephPool.class, "scratch", CephPoolStatusBuilder.DELETION_BLOCKED)
                 .filter(c -> c.getMessage().contains("scratch:vm-700-disk-0") && c.getMessage().contains("VMs 700")).isPresent());
         sleep(Duration.ofSeconds(2));
         assertThat(pvePool("scratch")).isNotNull();

@@ -95,7 +95,7 @@ class CephPoolRealCephIT {
 
         // change application: Ceph refuses a second application without --yes-i-really-mean-it (PVE does not pass it)
         edit(p -> p.getSpec().setApplication(CephPoolSpec.Application.cephfs));
-        await().atMost(STEP).until(() -> h.readyReason(CephPool.class, "e2e").filter(CephPoolPass.REFUSED::equals).isPresent());
+        await().atMost(STEP).until(() -> h.readyReason(CephPool.class, "e2e").filter(CephPoolReason.Refused.name()::equals).isPresent());
         assertThat(h.condition(CephPool.class, "e2e", Conditions.READY).orElseThrow().getMessage())
                 .contains("Could not set: application");
         assertThat(cephPool().get("application_metadata").has("cephfs")).isFalse();
@@ -106,7 +106,7 @@ class CephPoolRealCephIT {
         lab.rbd("create", "e2e/vm-100-disk-0", "--size", "4");
         edit(p -> p.getMetadata().getAnnotations().put(Pveha.ANNOTATION_CONFIRM_DELETE, "e2e"));
         h.client.resources(CephPool.class).inNamespace(SimHarness.NS).withName("e2e").delete();
-        await().atMost(STEP).until(() -> h.condition(CephPool.class, "e2e", CephPoolPass.DELETION_BLOCKED)
+        await().atMost(STEP).until(() -> h.condition(CephPool.class, "e2e", CephPoolStatusBuilder.DELETION_BLOCKED)
                 .filter(c -> c.getMessage().contains("still in use by storage 'e2e'")).isPresent());
         assertThat(cephPool()).isNotNull();
 

@@ -22,7 +22,7 @@ class StatusJsonTest {
         after.setVipHolderSince(null);
         after.setBackendsSummary("1/2");
 
-        ArrayNode patch = io.pveha.reconciler.StatusWriter.statusPatch(StatusJson.tree(before), StatusJson.tree(after), "42");
+        ArrayNode patch = io.pveha.reconciler.StatusPatch.statusPatch(StatusJson.tree(before), StatusJson.tree(after), "42");
 
         assertThat(StatusJson.json(patch)).isEqualTo("[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"42\"},"
                 + "{\"op\":\"remove\",\"path\":\"/status/vipHolder\"},"
@@ -34,7 +34,7 @@ class StatusJsonTest {
     void aFirstStatusIsAddedWhole() {
         LoadBalancerPairStatus after = new LoadBalancerPairStatus();
         after.setVirtualRouterId(7);
-        JsonNode patch = io.pveha.reconciler.StatusWriter.statusPatch(StatusJson.tree(null), StatusJson.tree(after), "1");
+        JsonNode patch = io.pveha.reconciler.StatusPatch.statusPatch(StatusJson.tree(null), StatusJson.tree(after), "1");
         assertThat(StatusJson.json(patch)).endsWith("{\"op\":\"add\",\"path\":\"/status\",\"value\":{\"virtualRouterId\":7}}]");
     }
 
@@ -42,6 +42,6 @@ class StatusJsonTest {
     void equalStatusesNeedNoPatch() {
         LoadBalancerPairStatus s = new LoadBalancerPairStatus();
         s.setUnroutableBackends(List.of("web/vm"));
-        assertThat(io.pveha.reconciler.StatusWriter.statusPatch(StatusJson.tree(s), StatusJson.tree(StatusJson.copy(s)), "1")).isNull();
+        assertThat(io.pveha.reconciler.StatusPatch.statusPatch(StatusJson.tree(s), StatusJson.tree(StatusJson.copy(s)), "1")).isNull();
     }
 }

@@ -9,7 +9,7 @@ import io.pveha.api.ceph.CephPoolSpec;
 import io.pveha.pve.model.CephPoolEntry;
 import org.junit.jupiter.api.Test;
 
-class CephPoolPlanTest {
+class CephPoolSettingsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static CephPoolEntry observed(int size, int minSize, int pgNum, String mode, String app) {
@@ -20,7 +20,7 @@ class CephPoolPlanTest {
     @Test
     void onlyDeclaredFieldsAreCompared() {
         CephPoolSpec spec = new CephPoolSpec();
-        assertThat(CephPoolPlan.changes(spec, observed(2, 1, 64, "warn", "cephfs"))).isEmpty();
+        assertThat(CephPoolSettings.changes(spec, observed(2, 1, 64, "warn", "cephfs"))).isEmpty();
     }
 
     @Test
@@ -28,7 +28,7 @@ class CephPoolPlanTest {
         CephPoolSpec spec = new CephPoolSpec();
         spec.setSize(2);
         spec.setMinSize(2);
-        assertThat(CephPoolPlan.changes(spec, observed(3, 2, 128, "warn", "rbd")))
+        assertThat(CephPoolSettings.changes(spec, observed(3, 2, 128, "warn", "rbd")))
                 .containsExactly(java.util.Map.entry("size", 2), java.util.Map.entry("min_size", 2));
     }
 
@@ -36,10 +36,10 @@ class CephPoolPlanTest {
     void pgNumIsTheAutoscalersWhileItIsOn() {
         CephPoolSpec spec = new CephPoolSpec();
         spec.setPgNum(128);
-        assertThat(CephPoolPlan.changes(spec, observed(3, 2, 32, "on", "rbd"))).isEmpty();
-        assertThat(CephPoolPlan.changes(spec, observed(3, 2, 32, "warn", "rbd"))).containsEntry("pg_num", 128);
+        assertThat(CephPoolSettings.changes(spec, observed(3, 2, 32, "on", "rbd"))).isEmpty();
+        assertThat(CephPoolSettings.changes(spec, observed(3, 2, 32, "warn", "rbd"))).containsEntry("pg_num", 128);
         spec.setPgAutoscaleMode(CephPoolSpec.AutoscaleMode.off);
-        assertThat(CephPoolPlan.changes(spec, observed(3, 2, 32, "on", "rbd")))
+        assertThat(CephPoolSettings.changes(spec, observed(3, 2, 32, "on", "rbd")))
                 .containsEntry("pg_autoscale_mode", "off").containsEntry("pg_num", 128);
     }
 
@@ -50,11 +50,11 @@ class CephPoolPlanTest {
         spec.setTargetSize("1G");
         CephPoolEntry withTarget = new CephPoolEntry("7", "apps", 3, 2, 32, "warn", "replicated_rule",
                 JSON.createObjectNode().set("rbd", JSON.createObjectNode()), 0L, 0.0, 1L << 30, null);
-        assertThat(CephPoolPlan.changes(spec, withTarget)).isEmpty();
-        assertThat(CephPoolPlan.changes(spec, observed(3, 2, 32, "warn", "cephfs")))
+        assertThat(CephPoolSettings.changes(spec, withTarget)).isEmpty();
+        assertThat(CephPoolSettings.changes(spec, observed(3, 2, 32, "warn", "cephfs")))
                 .containsEntry("application", "rbd").containsEntry("target_size", "1G");
-        assertThat(CephPoolPlan.parseSize("1.5K")).isEqualTo(1536L);
-        assertThat(CephPoolPlan.parseSize("5X")).isNull();
+        assertThat(CephPoolSettings.parseSize("1.5K")).isEqualTo(1536L);
+        assertThat(CephPoolSettings.parseSize("5X")).isNull();
     }
 
     @Test
@@ -66,16 +66,16 @@ class CephPoolPlanTest {
         spec.setPgNum(32);
         spec.setAddStorage(true);
         pool.setSpec(spec);
-        assertThat(CephPoolPlan.createParams(pool)).containsOnlyKeys("name", "pg_num", "add_storages")
+        assertThat(CephPoolSettings.createParams(pool)).containsOnlyKeys("name", "pg_num", "add_storages")
                 .containsEntry("name", "apps").containsEntry("add_storages", 1);
     }
 
     @Test
     void refusalsAreCephsVerdictsNotTransientFailures() {
-        assertThat(CephPoolPass.refusal("Could not set: min_size")).isTrue();
-        assertThat(CephPoolPass.refusal("pool id 3 pg_num 4096 size 3 would mean 12291 total pgs, which exceeds max 750"))
+        assertThat(CephPoolSettings.refusal("Could not set: min_size")).isTrue();
+        assertThat(CephPoolSettings.refusal("pool id 3 pg_num 4096 size 3 would mean 12291 total pgs, which exceeds max 750"))
                 .isTrue();
-        assertThat(CephPoolPass.refusal("got timeout")).isFalse();
-        assertThat(CephPoolPass.refusal(null)).isFalse();
+        assertThat(CephPoolSettings.refusal("got timeout")).isFalse();
+        assertThat(CephPoolSettings.refusal(null)).isFalse();
     }
 }

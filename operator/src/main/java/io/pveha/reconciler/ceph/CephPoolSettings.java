@@ -12,13 +12,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Desired pool settings as PVE parameters, and the difference to an observed pool. Only what the spec
+ * Desired pool settings as PVE parameters, the difference to an observed pool, and how to read Ceph's
+ * refusals. Only what the spec
  * declares is owned: an undeclared field is left as Ceph has it (PVE's defaults apply on create).
  */
-final class CephPoolPlan {
+final class CephPoolSettings {
     private static final Pattern SIZE = Pattern.compile("^(\\d+(?:\\.\\d+)?)([KMGT])?$");
 
-    private CephPoolPlan() {
+    private CephPoolSettings() {
     }
 
     /** The pool's name in Ceph: spec.poolName, else metadata.name. */
@@ -106,5 +107,15 @@ final class CephPoolPlan {
             default -> 40;
         };
         return new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1L << shift)).longValue();
+    }
+
+    /**
+     * Failures that are Ceph's verdict on a value ({@code set_pool} names the settings it could not set; an
+     * application already enabled; the monitor's range checks), as opposed to a transient failure.
+     */
+    static boolean refusal(String exitStatus) {
+        return exitStatus != null && (exitStatus.startsWith("Could not set:")
+                || exitStatus.contains("already has an enabled application")
+                || exitStatus.contains("would mean") || exitStatus.contains("must be between"));
     }
 }
