@@ -71,6 +71,11 @@ public final class PveVmApi {
         return pending;
     }
 
+    /** Synchronous config update ({@code PUT .../config}): for changes that allocate no storage. */
+    public void setConfig(String node, int vmid, Map<String, ?> params) {
+        client.put(PvePath.of("nodes", node, "qemu", vmid, "config"), params);
+    }
+
     /** Asynchronous config update ({@code POST .../config}); the task is absent when PVE finished synchronously. */
     public Optional<Upid> updateConfig(String node, int vmid, Map<String, ?> params) {
         JsonNode data = client.post(PvePath.of("nodes", node, "qemu", vmid, "config"), params);

@@ -38,12 +38,13 @@ public final class Reporter<P extends CustomResource<?, S>, S> {
 
     /** The pass's last word: the status if it changed, then its Events (a deleted resource gets neither). */
     public void report(S status, List<Note> notes) {
+        S before = stored.getStatus();
         StatusPatch.Written<P> written = StatusPatch.write(stored, status, context);
         if (written.gone()) {
             return;
         }
         stored = written.resource();
-        logReadyChange(status);
+        logReadyChange(before, status);
         for (Note note : notes) {
             LOG.info("event {} {}: {}", note.type(), note.reason().name(), note.message());
             events.record(stored, note);
@@ -62,13 +63,9 @@ public final class Reporter<P extends CustomResource<?, S>, S> {
         return stored;
     }
 
-    private void logReadyChange(S status) {
-        if (!(status instanceof io.pveha.api.PvehaStatus after)) {
-            return;
-        }
-        var before = stored.getStatus() instanceof io.pveha.api.PvehaStatus s ? s.getConditions() : null;
-        var was = Conditions.find(before, Conditions.READY);
-        var now = Conditions.find(after.getConditions(), Conditions.READY);
+    private void logReadyChange(S before, S after) {
+        var was = before instanceof io.pveha.api.PvehaStatus b ? Conditions.find(b.getConditions(), Conditions.READY) : java.util.Optional.<io.fabric8.kubernetes.api.model.Condition>empty();
+        var now = after instanceof io.pveha.api.PvehaStatus a ? Conditions.find(a.getConditions(), Conditions.READY) : java.util.Optional.<io.fabric8.kubernetes.api.model.Condition>empty();
         if (now.isPresent() && (was.isEmpty() || !Objects.equals(was.get().getReason(), now.get().getReason()))) {
             LOG.info("Ready={} {}: {}", now.get().getStatus(), now.get().getReason(), now.get().getMessage());
         }

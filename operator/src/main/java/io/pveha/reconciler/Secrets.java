@@ -27,10 +27,12 @@ public final class Secrets {
     }
 
     public static String read(KubernetesClient client, String namespace, String name, String key) throws MissingSecretException {
-        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-        if (secret == null) {
-            throw new MissingSecretException("SecretNotFound", "Secret " + namespace + "/" + name + " not found");
-        }
+        return read(Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get()), namespace, name, key);
+    }
+
+    /** One key of a Secret already at hand (e.g. from an informer cache), or why it cannot be used. */
+    public static String read(Optional<Secret> found, String namespace, String name, String key) throws MissingSecretException {
+        Secret secret = found.orElseThrow(() -> new MissingSecretException("SecretNotFound", "Secret " + namespace + "/" + name + " not found"));
         Optional<String> value = Optional.ofNullable(secret.getData()).map(d -> d.get(key))
                 .map(b -> new String(Base64.getDecoder().decode(b.trim()), StandardCharsets.UTF_8));
         if (value.isEmpty()) {

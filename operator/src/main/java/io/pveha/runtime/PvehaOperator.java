@@ -110,7 +110,7 @@ public final class PvehaOperator implements AutoCloseable {
         register(new ProxmoxClusterReconciler(connections, settings.validation(), events, clock), settings.namespaces());
         // One allocator for every controller that creates VMs, so a drill's scratch VM and a new HaVm never get the same VMID.
         io.pveha.reconciler.vm.VmidAllocator vmids = new io.pveha.reconciler.vm.VmidAllocator();
-        register(new HaVmReconciler(connections, settings.validation(), events, clock, vmids), settings.namespaces());
+        register(new HaVmReconciler(connections, settings.validation(), events, clock, vmids, ledger), settings.namespaces());
         register(new CephPoolReconciler(connections, settings.validation(), events, clock, ledger), settings.namespaces());
         register(new BackupPolicyReconciler(connections, settings.validation(), events, clock, vmids), settings.namespaces());
         this.loadBalancers = LbWiring.overSsh(events, clock, LbWiring.Settings.defaults());

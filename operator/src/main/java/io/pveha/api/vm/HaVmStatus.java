@@ -2,6 +2,7 @@ package io.pveha.api.vm;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.pveha.api.PendingTask;
 import io.pveha.api.PvehaStatus;
 
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public class HaVmStatus extends PvehaStatus {
     @JsonPropertyDescription("Guest IP addresses reported by the QEMU guest agent.")
     private List<String> ipAddresses = new ArrayList<>();
 
-    @JsonPropertyDescription("The PVE task in flight, if any; polled first on the next pass.")
+    @JsonPropertyDescription("The PVE task in flight, if any; its intent is written before the call that starts it.")
     private PendingTask pendingTask;
 
     @JsonPropertyDescription("Declared changes PVE will only apply after a restart.")
@@ -148,48 +149,6 @@ public class HaVmStatus extends PvehaStatus {
 
     public void setLastBackup(BackupRef lastBackup) {
         this.lastBackup = lastBackup;
-    }
-
-    /** A PVE task the operator started and has not seen finish. */
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class PendingTask {
-        private String upid;
-        @JsonPropertyDescription("What the task does for this VM: Create, Clone, Restore, Configure, Start, Stop, Migrate, Template, Destroy, ...")
-        private String action;
-        private String node;
-        private String startedAt;
-
-        public String getUpid() {
-            return upid;
-        }
-
-        public void setUpid(String upid) {
-            this.upid = upid;
-        }
-
-        public String getAction() {
-            return action;
-        }
-
-        public void setAction(String action) {
-            this.action = action;
-        }
-
-        public String getNode() {
-            return node;
-        }
-
-        public void setNode(String node) {
-            this.node = node;
-        }
-
-        public String getStartedAt() {
-            return startedAt;
-        }
-
-        public void setStartedAt(String startedAt) {
-            this.startedAt = startedAt;
-        }
     }
 
     /** A backup volume of this VM. */

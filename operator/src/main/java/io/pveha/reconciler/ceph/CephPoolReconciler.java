@@ -55,6 +55,7 @@ public class CephPoolReconciler implements Reconciler<CephPool>, Cleaner<CephPoo
     private final Clock clock;
     private final CephPoolObserver observer;
     private final CephPoolExecutor executor;
+    private final TaskLedger ledger;
 
     public CephPoolReconciler(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock,
                               TaskLedger ledger) {
@@ -64,6 +65,7 @@ public class CephPoolReconciler implements Reconciler<CephPool>, Cleaner<CephPoo
         this.clock = clock;
         this.observer = new CephPoolObserver(connections, ledger);
         this.executor = new CephPoolExecutor(ledger);
+        this.ledger = ledger;
     }
 
     @Override
@@ -135,6 +137,7 @@ public class CephPoolReconciler implements Reconciler<CephPool>, Cleaner<CephPoo
         Instant now = now();
         CephPoolStatus built = CephPoolStatusBuilder.build(pool, previous, facts, plan, now);
         CephPoolStatus next = built;
+        plan.ended().ifPresent(task -> ledger.complete(facts.cluster().connection(), pool.getMetadata().getUid()));
         Duration requeue = plan.requeue().orElse(null);
         if (plan.action().isPresent()) {
             CephPoolPlanner.Action action = plan.action().get();

@@ -208,10 +208,11 @@ public final class TaskLedger {
         return finished(connection, followed, status.exitstatus(), false);
     }
 
-    /** The task ended (or never started): frees its slot; the caller clears it from status. */
+    /** The task ended (or never started): frees its node's slot; the caller clears it from status. */
     public void complete(ClusterConnection connection, String holder) {
-        connection.taskSlots().release(holder);
-        acted(holder, connection);
+        if (connection != null) {
+            connection.taskSlots().release(holder);
+        }
     }
 
     /**

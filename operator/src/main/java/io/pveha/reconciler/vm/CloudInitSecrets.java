@@ -11,4 +11,13 @@ public record CloudInitSecrets(String sshKeys, String password, String version) 
     public String toString() {
         return "CloudInitSecrets[version=" + version + "]";
     }
+
+    /** The Secrets as read, or why they could not be (a Secret or key missing: named, never a value). */
+    record Read(CloudInitSecrets secrets, String missing) {
+        static final Read NONE = new Read(CloudInitSecrets.NONE, null);
+
+        boolean ok() {
+            return missing == null;
+        }
+    }
 }

@@ -129,6 +129,53 @@ public final class VmSpecMapping {
         return p;
     }
 
+    /**
+     * What a fresh clone needs set, without reading its configuration back: the operator's tags (a clone
+     * call cannot set tags) and the declared CPU, memory, NICs and flags, sent as they are. Only for specs without
+     * disks or cloud-init, whose changes depend on what the clone holds.
+     *
+     * @param tags the clone's tags as the poll lists them (inherited from its source)
+     */
+    public static Map<String, Object> settingsAfterClone(HaVm vm, List<String> tags) {
+        HaVmSpec spec = vm.getSpec();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("tags", tagValue(desiredTags(vm, tags)));
+        if (spec.getMemoryMiB() != null) {
+            p.put("memory", spec.getMemoryMiB());
+        }
+        HaVmSpec.Cpu cpu = spec.getCpu();
+        if (cpu != null) {
+            if (cpu.getCores() != null) {
+                p.put("cores", cpu.getCores());
+            }
+            if (cpu.getSockets() != null) {
+                p.put("sockets", cpu.getSockets());
+            }
+            if (cpu.getType() != null) {
+                p.put("cpu", cpu.getType());
+            }
+        }
+        for (Nic n : spec.getNetworks()) {
+            p.put(n.getSlot(), nicValue(n, null));
+        }
+        if (spec.getOnBoot() != null) {
+            p.put("onboot", spec.getOnBoot() ? 1 : 0);
+        }
+        if (spec.getProtection() != null) {
+            p.put("protection", spec.getProtection() ? 1 : 0);
+        }
+        return p;
+    }
+
+    /**
+     * Whether a change allocates storage (a new disk, a cloud-init drive): PVE wants those through the
+     * asynchronous {@code POST .../config}; everything else is applied synchronously with {@code PUT}.
+     */
+    public static boolean allocatesStorage(Map<String, String> set) {
+        return set.entrySet().stream().anyMatch(e -> e.getKey().matches("(ide|sata|scsi|virtio)\\d+")
+                && (e.getValue().matches("^[^,:]+:\\d+(,.*)?$") || e.getValue().contains(":cloudinit")));
+    }
+
     /** Parameters of {@code POST /nodes/{node}/qemu} restoring a backup. */
     public static Map<String, Object> restoreParams(HaVm vm, int vmid, String archive, boolean overwrite) {
         Map<String, Object> p = new LinkedHashMap<>();

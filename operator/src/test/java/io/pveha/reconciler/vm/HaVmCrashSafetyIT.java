@@ -3,6 +3,7 @@ package io.pveha.reconciler.vm;
 import io.pveha.api.DeletionPolicy;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmSpec;
+import io.pveha.api.PendingTask;
 import io.pveha.api.vm.HaVmStatus;
 import io.pveha.pve.PveVmApi;
 import io.pveha.pve.Upid;
@@ -89,10 +90,8 @@ class HaVmCrashSafetyIT {
         Upid upid = new PveVmApi(h.pveAsAdmin()).cloneVm("pve1", TEMPLATE, params);
         HaVmStatus crashed = new HaVmStatus();
         crashed.setVmid(4242);
-        HaVmStatus.PendingTask intent = new HaVmStatus.PendingTask();
-        intent.setAction("Clone");
-        intent.setNode("pve1");
-        intent.setStartedAt(Instant.now().minusSeconds(1).toString());
+        PendingTask intent = new PendingTask("Clone", "pve1", "qmclone", Integer.toString(TEMPLATE),
+                Instant.now().minusSeconds(1).toString());
         crashed.setPendingTask(intent);
         HaVm current = h.get("interrupted");
         current.setStatus(crashed);

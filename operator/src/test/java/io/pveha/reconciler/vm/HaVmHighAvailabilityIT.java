@@ -8,6 +8,7 @@ import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmSpec;
 import io.pveha.api.vm.HaVmStatus;
 import io.pveha.simulator.ha.HaLogEntry;
+import io.pveha.reconciler.Conditions;
 import io.pveha.testing.SimHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,14 +85,14 @@ class HaVmHighAvailabilityIT {
         List<String> reasons = new ArrayList<>();
         h.sim.faults().powerOff("pve1");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            h.readyReason(HaVm.class, "pos-api-1").ifPresent(r -> {
-                if (reasons.isEmpty() || !reasons.get(reasons.size() - 1).equals(r)) {
-                    reasons.add(r);
-                }
-            });
+            // One read per look: status, node and reason from the same object.
             HaVm now = h.get("pos-api-1");
+            String reason = Conditions.find(now.getStatus().getConditions(), Conditions.READY).map(c -> c.getReason()).orElse("");
+            if (reasons.isEmpty() || !reasons.get(reasons.size() - 1).equals(reason)) {
+                reasons.add(reason);
+            }
             return !"pve1".equals(now.getStatus().getNode()) && "running".equals(now.getStatus().getPowerState())
-                    && "Ready".equals(h.readyReason(HaVm.class, "pos-api-1").orElse(""));
+                    && "Ready".equals(reason);
         });
         Duration simulated = Duration.between(simStart, h.sim.clock().now());
         HaVmStatus moved = h.get("pos-api-1").getStatus();

@@ -1,0 +1,225 @@
+package io.pveha.reconciler.vm;
+
+import io.pveha.api.PendingTask;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one thing a HaVm pass does in PVE. {@link Task}s start a PVE task and go through the task ledger (intent
+ * first); the others are synchronous calls. Parameters that depend on the VMID are built by the executor, which
+ * also allocates the VMID of a new VM ({@code vmid} null) and writes it with the intent.
+ */
+sealed interface HaVmAction {
+
+    /** An action that starts a PVE task on {@code node()}. */
+    sealed interface Task extends HaVmAction {
+        String node();
+
+        /** The action's name in {@code status.pendingTask}, e.g. {@code Clone}. */
+        String name();
+
+        /** PVE's worker type. */
+        String taskType();
+
+        /** PVE's task id for this VM (the VMID; for a clone the source VMID). */
+        String taskId(int vmid);
+
+        default PendingTask intent(int vmid) {
+            return new PendingTask(name(), node(), taskType(), taskId(vmid), null);
+        }
+    }
+
+    /** A new empty VM, or one with install media. */
+    record Create(Integer vmid, String node) implements Task {
+        public String name() {
+            return "Create";
+        }
+
+        public String taskType() {
+            return "qmcreate";
+        }
+
+        public String taskId(int vmid) {
+            return Integer.toString(vmid);
+        }
+    }
+
+    /** A linked or full clone of {@code sourceVmid}, made on the source's node, optionally onto {@code target}. */
+    record Clone(Integer vmid, String node, int sourceVmid, String target) implements Task {
+        public String name() {
+            return "Clone";
+        }
+
+        public String taskType() {
+            return "qmclone";
+        }
+
+        public String taskId(int vmid) {
+            return Integer.toString(sourceVmid);
+        }
+    }
+
+    /** A backup restored to the VMID; {@code overwrite} replaces an existing VM ({@code force=1}). */
+    record Restore(Integer vmid, String node, String archive, boolean overwrite) implements Task {
+        public String name() {
+            return "Restore";
+        }
+
+        public String taskType() {
+            return "qmrestore";
+        }
+
+        public String taskId(int vmid) {
+            return Integer.toString(vmid);
+        }
+    }
+
+    /** A configuration change that allocates storage (a new disk, a cloud-init drive): PVE runs it as a task. */
+    record ConfigureAsync(String node, Map<String, Object> params, String summary) implements Task {
+        public String name() {
+            return "Configure";
+        }
+
+        public String taskType() {
+            return "qmconfig";
+        }
+
+        public String taskId(int vmid) {
+            return Integer.toString(vmid);
+        }
+    }
+
+    /** The installer ISO ejected before the VM becomes a template (a CD-ROM on local storage blocks clones to other nodes). */
+    record Eject(String node, Map<String, Object> params, String iso) implements Task {
+        public String name() {
+            return "Eject";
+        }
+
+        public String taskType() {
+            return "qmconfig";
+        }
+
+        public String taskId(int vmid) {
+            return Integer.toString(vmid);
+        }
+    }
+
+    record Resize(String node, String disk, String size) implements Task {
+        public String name() {
+            return "Resize";
+        }
+
+        public String taskType() {
+            return "resize";
+        }
+
+        public String taskId(int vmid) {
+            return Integer.toString(vmid);
+        }
+    }
+
+    /**
+     * A power action: {@code start}, {@code shutdown} (with forced stop after a timeout), {@code stop} or
+     * {@code reboot}; {@code name} is what status and Events call it (Start, Shutdown, Stop, Restart).
+     */
+    record Power(String node, String name, String action, Map<String, Object> params) implements Task {
+        public String taskType() {
+            return switch (action) {
+                case "start" -> "qmstart";
+                case "shutdown" -> "qmshutdown";
+                case "stop" -> "qmstop";
+                default -> "qmreboot";
+            };
+        }
+
+        public String taskId(int vmid) {
+            return Integer.toString(vmid);
+        }
+
+        static Power start(String node) {
+            return new Power(node, "Start", "start", Map.of());
+        }
+
+        static Power shutdown(String node) {
+            return new Power(node, "Shutdown", "shutdown", Map.of("forceStop", 1, "timeout", 120));
+        }
+
+        static Power stop(String node) {
+            return new Power(node, "Stop", "stop", Map.of());
+        }
+
+        static Power restart(String node) {
+            return new Power(node, "Restart", "reboot", Map.of());
+        }
+    }
+
+    record ConvertToTemplate(String node) implements Task {
+        public String name() {
+            return "Template";
+        }
+
+        public String taskType() {
+            return "qmtemplate";
+        }
+
+        public String taskId(int vmid) {
+            return Integer.toString(vmid);
+        }
+    }
+
+    record Migrate(String node, String target, boolean online) implements Task {
+        public String name() {
+            return "Migrate";
+        }
+
+        public String taskType() {
+            return "qmigrate";
+        }
+
+        public String taskId(int vmid) {
+            return Integer.toString(vmid);
+        }
+    }
+
+    /** Destroys the VM with its disks ({@code purge}). */
+    record Destroy(String node) implements Task {
+        public String name() {
+            return "Destroy";
+        }
+
+        public String taskType() {
+            return "qmdestroy";
+        }
+
+        public String taskId(int vmid) {
+            return Integer.toString(vmid);
+        }
+    }
+
+    /** A configuration change PVE applies synchronously ({@code PUT .../config}), guarded by the digest when known. */
+    record SetConfig(String node, Map<String, Object> params, List<String> changes) implements HaVmAction {
+    }
+
+    /** {@code POST /cluster/ha/resources}; a resource that already exists counts as registered. */
+    record RegisterHa(Map<String, Object> params) implements HaVmAction {
+    }
+
+    record UpdateHa(Map<String, Object> params) implements HaVmAction {
+    }
+
+    /**
+     * Removes the VM's HA resource. With {@code onlyIfOurs} (HA switched off in the spec) only one whose comment
+     * says this HaVm made it; before destroying the VM, any (PVE refuses to destroy an HA-managed VM).
+     */
+    record RemoveHa(boolean onlyIfOurs) implements HaVmAction {
+    }
+
+    /** Creates or updates the HA group that carries spec.ha.preferredNodes. */
+    record EnsureHaGroup(String group, String nodes, boolean exists) implements HaVmAction {
+    }
+
+    /** Asks the HA manager to migrate the VM (for an HA-managed VM, PVE refuses a direct migration). */
+    record RequestHaMigrate(String target) implements HaVmAction {
+    }
+}

@@ -1,0 +1,227 @@
+package io.pveha.reconciler.vm;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.pveha.api.backup.BackupPolicy;
+import io.pveha.api.vm.HaVm;
+import io.pveha.api.vm.HaVmSpec;
+import io.pveha.api.vm.HaVmStatus;
+import io.pveha.cluster.ClusterConnection;
+import io.pveha.cluster.ClusterConnections;
+import io.pveha.cluster.ClusterKey;
+import io.pveha.cluster.ClusterSnapshot;
+import io.pveha.pve.PveApiException;
+import io.pveha.pve.model.ClusterResource;
+import io.pveha.pve.model.HaGroup;
+import io.pveha.pve.model.HaStatusEntry;
+import io.pveha.pve.model.VmConfig;
+import io.pveha.reconciler.ClusterView;
+import io.pveha.reconciler.Secrets;
+import io.pveha.reconciler.task.TaskLedger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Reads what a HaVm's plan needs, without changing anything in PVE or Kubernetes. The VM, its HA service and
+ * pending tasks come from the cluster's shared poll (no call per VM); the clone source, the BackupPolicy and the
+ * cloud-init Secrets come from informer caches. A call of its own is made only when the planner's rules ask for
+ * one: the VM's configuration ({@link HaVmPlanner#configDue}), the guest agent's addresses
+ * ({@link HaVmPlanner#addressesDue}), the HA groups ({@link HaVmPlanner#haGroupsDue}), and once per template
+ * and half hour, whether a template has the guest agent (which its clones inherit).
+ */
+final class HaVmObserver {
+    static final Duration TEMPLATE_FACTS_TTL = Duration.ofMinutes(30);
+
+    /** Where the observer finds Kubernetes objects: the informer caches of the controller. */
+    record Caches(Function<ResourceID, Optional<HaVm>> haVms, Function<ResourceID, Optional<BackupPolicy>> backupPolicies,
+                  Function<ResourceID, Optional<Secret>> secrets) {
+    }
+
+    private record TemplateAgent(boolean enabled, Instant readAt) {
+    }
+
+    private final ClusterConnections connections;
+    private final TaskLedger ledger;
+    private final VmMemory.Store memories;
+    /** Whether a template has the guest agent enabled, by cluster and VMID: its clones inherit the setting. */
+    private final Map<String, TemplateAgent> templateAgents = new ConcurrentHashMap<>();
+
+    HaVmObserver(ClusterConnections connections, TaskLedger ledger, VmMemory.Store memories) {
+        this.connections = connections;
+        this.ledger = ledger;
+        this.memories = memories;
+    }
+
+    static ClusterKey clusterKey(HaVm vm) {
+        return new ClusterKey(vm.getMetadata().getNamespace(), vm.getSpec().getClusterRef().getName());
+    }
+
+    HaVmFacts observe(HaVm vm, Caches caches, Instant now) {
+        String uid = vm.getMetadata().getUid();
+        HaVmStatus status = vm.getStatus();
+        Integer vmid = status != null && status.getVmid() != null ? status.getVmid() : vm.getSpec().getVmid();
+        ClusterView cluster = ClusterView.of(connections, clusterKey(vm));
+        if (!cluster.usable()) {
+            return HaVmFacts.clusterOnly(cluster, vmid, memories.get(uid));
+        }
+        ClusterSnapshot snapshot = cluster.snapshot();
+        ClusterConnection connection = cluster.connection();
+        Optional<TaskLedger.TaskFact> task = status == null || status.getPendingTask() == null ? Optional.empty()
+                : Optional.of(ledger.observe(connection, uid, status.getPendingTask(), snapshot));
+        boolean stale = ledger.isStale(uid, snapshot);
+        Optional<ClusterResource> resource = vmid == null ? Optional.empty() : snapshot.vm(vmid);
+        Optional<HaStatusEntry> ha = vmid == null ? Optional.empty() : snapshot.haService(vmid);
+        HaVmFacts.Sources sources = sources(vm, caches);
+        CloudInitSecrets.Read secrets = cloudInitSecrets(vm, caches);
+
+        String justMade = HaVmPlanner.justMade(task, resource.isPresent());
+        boolean waiting = task.map(t -> justMade == null && (t.state() == TaskLedger.State.RUNNING || t.state() == TaskLedger.State.UNKNOWN))
+                .orElse(false);
+        Optional<VmConfig> config = Optional.empty();
+        Optional<List<String>> pending = Optional.empty();
+        Optional<HaVmFacts.Addresses> addresses = Optional.empty();
+        Optional<List<HaGroup>> groups = Optional.empty();
+        if (resource.isPresent() && !waiting && !(stale && task.isEmpty()) && locked(resource.get()) == null) {
+            ClusterResource obs = resource.get();
+            VmMemory memory = memories.get(uid);
+            boolean configDue = HaVmPlanner.configDue(vm, obs, memory, now, justMade);
+            if (configDue) {
+                VmConfig read = connection.vms().config(obs.node(), obs.vmid());
+                config = Optional.of(read);
+                boolean agent = read.get("agent").map(a -> a.startsWith("1") || a.contains("enabled=1")).orElse(false);
+                memories.update(uid, m -> m.configChecked(now).agent(agent));
+                if ("running".equals(obs.status()) && !obs.isTemplate()) {
+                    pending = Optional.of(List.copyOf(connection.vms().pendingChanges(obs.node(), obs.vmid()).keySet()));
+                }
+            } else if (memory.agentEnabled() == null) {
+                agentOfSource(vm, sources, connection, snapshot, now).ifPresent(agent -> memories.update(uid, m -> m.agent(agent)));
+            }
+            memory = memories.get(uid);
+            if (HaVmPlanner.addressesDue(vm, obs, memory, now)) {
+                addresses = Optional.of(askAddresses(connection, obs, now));
+                HaVmFacts.Addresses asked = addresses.get();
+                memories.update(uid, m -> m.addressesAsked(now, asked.boot(), asked.failed()));
+            }
+            if (HaVmPlanner.haGroupsDue(vm, ha, obs.vmid(), configDue)) {
+                groups = Optional.of(connection.vms().haGroups());
+            }
+        }
+        return new HaVmFacts(cluster, vmid, resource, ha, config, pending, task, stale, sources, secrets, addresses, groups,
+                memories.get(uid));
+    }
+
+    /** Facts for a deletion step: the poll, the pending task, and the configuration (protection, ownership) before acting. */
+    HaVmFacts observeDeletion(HaVm vm, Instant now) {
+        String uid = vm.getMetadata().getUid();
+        HaVmStatus status = vm.getStatus();
+        Integer vmid = status == null ? null : status.getVmid();
+        ClusterView cluster = ClusterView.of(connections, clusterKey(vm));
+        if (!cluster.usable() || vmid == null || !HaVmDeletionPlanner.destroys(vm)) {
+            return HaVmFacts.clusterOnly(cluster, vmid, memories.get(uid));
+        }
+        ClusterSnapshot snapshot = cluster.snapshot();
+        Optional<TaskLedger.TaskFact> task = status.getPendingTask() == null ? Optional.empty()
+                : Optional.of(ledger.observe(cluster.connection(), uid, status.getPendingTask(), snapshot));
+        boolean stale = ledger.isStale(uid, snapshot);
+        Optional<ClusterResource> resource = snapshot.vm(vmid);
+        Optional<VmConfig> config = Optional.empty();
+        boolean waiting = task.map(t -> t.state() == TaskLedger.State.RUNNING || t.state() == TaskLedger.State.UNKNOWN).orElse(false);
+        if (resource.isPresent() && !waiting && !stale) {
+            // Ownership without our tag, and PVE's protection flag, are only in the configuration.
+            config = Optional.of(cluster.connection().vms().config(resource.get().node(), vmid));
+        }
+        return new HaVmFacts(cluster, vmid, resource, snapshot.haService(vmid), config, Optional.empty(), task, stale,
+                HaVmFacts.Sources.NONE, CloudInitSecrets.Read.NONE, Optional.empty(), Optional.empty(), memories.get(uid));
+    }
+
+    void forget(HaVm vm) {
+        memories.forget(vm.getMetadata().getUid());
+        ledger.forget(connections.get(clusterKey(vm)).orElse(null), vm.getMetadata().getUid());
+    }
+
+    private static String locked(ClusterResource obs) {
+        return obs.lock() == null || obs.lock().isBlank() ? null : obs.lock();
+    }
+
+    private static HaVmFacts.Sources sources(HaVm vm, Caches caches) {
+        HaVmSpec.Source source = vm.getSpec().getSource();
+        String namespace = vm.getMetadata().getNamespace();
+        Optional<HaVm> template = source != null && source.getTemplate() != null && source.getTemplate().getHaVmRef() != null
+                ? caches.haVms().apply(new ResourceID(source.getTemplate().getHaVmRef().getName(), namespace)) : Optional.empty();
+        Optional<BackupPolicy> policy = source != null && source.getBackup() != null && source.getBackup().getPolicyRef() != null
+                ? caches.backupPolicies().apply(new ResourceID(source.getBackup().getPolicyRef().getName(), namespace)) : Optional.empty();
+        return new HaVmFacts.Sources(template, policy);
+    }
+
+    /** The cloud-init Secrets from the cache; their resourceVersions make the version that tells a rotated password. */
+    private static CloudInitSecrets.Read cloudInitSecrets(HaVm vm, Caches caches) {
+        HaVmSpec.CloudInit ci = vm.getSpec().getCloudInit();
+        if (ci == null || (ci.getSshKeysSecretRef() == null && ci.getPasswordSecretRef() == null)) {
+            return CloudInitSecrets.Read.NONE;
+        }
+        String namespace = vm.getMetadata().getNamespace();
+        String keys = null;
+        String password = null;
+        StringBuilder version = new StringBuilder();
+        try {
+            if (ci.getSshKeysSecretRef() != null) {
+                String name = ci.getSshKeysSecretRef().getName();
+                Optional<Secret> secret = caches.secrets().apply(new ResourceID(name, namespace));
+                keys = Secrets.read(secret, namespace, name, ci.getSshKeysSecretRef().keyOr("ssh-authorized-keys"));
+                version.append(name).append('@').append(secret.get().getMetadata().getResourceVersion());
+            }
+            if (ci.getPasswordSecretRef() != null) {
+                String name = ci.getPasswordSecretRef().getName();
+                Optional<Secret> secret = caches.secrets().apply(new ResourceID(name, namespace));
+                password = Secrets.read(secret, namespace, name, ci.getPasswordSecretRef().keyOr("password"));
+                version.append('/').append(name).append('@').append(secret.get().getMetadata().getResourceVersion());
+            }
+        } catch (Secrets.MissingSecretException e) {
+            return new CloudInitSecrets.Read(CloudInitSecrets.NONE, e.getMessage());
+        }
+        return new CloudInitSecrets.Read(new CloudInitSecrets(keys, password, version.toString()), null);
+    }
+
+    /** A clone has its template's guest agent setting: read once per template and half hour, not once per clone. */
+    private Optional<Boolean> agentOfSource(HaVm vm, HaVmFacts.Sources sources, ClusterConnection connection, ClusterSnapshot snapshot,
+                                            Instant now) {
+        HaVmSpec.TemplateSource template = vm.getSpec().getSource() == null ? null : vm.getSpec().getSource().getTemplate();
+        if (template == null) {
+            return Optional.empty();
+        }
+        Integer sourceVmid = template.getVmid() != null ? template.getVmid()
+                : sources.templateHaVm().map(HaVm::getStatus).map(HaVmStatus::getVmid).orElse(null);
+        if (sourceVmid == null) {
+            return Optional.empty();
+        }
+        String key = connection.key() + "/" + sourceVmid;
+        TemplateAgent known = templateAgents.get(key);
+        if (known != null && now.isBefore(known.readAt().plus(TEMPLATE_FACTS_TTL))) {
+            return Optional.of(known.enabled());
+        }
+        Optional<ClusterResource> source = snapshot.vm(sourceVmid);
+        if (source.isEmpty()) {
+            return Optional.empty();
+        }
+        VmConfig config = connection.vms().config(source.get().node(), sourceVmid);
+        boolean enabled = config.get("agent").map(a -> a.startsWith("1") || a.contains("enabled=1")).orElse(false);
+        templateAgents.put(key, new TemplateAgent(enabled, now));
+        return Optional.of(enabled);
+    }
+
+    private static HaVmFacts.Addresses askAddresses(ClusterConnection connection, ClusterResource obs, Instant now) {
+        String boot = HaVmPlanner.bootOf(obs, now);
+        try {
+            return new HaVmFacts.Addresses(connection.vms().guestAddresses(obs.node(), obs.vmid()), false, boot);
+        } catch (PveApiException e) {
+            // The agent is not up (yet): addresses stay unknown, which is no error of the VM; asked less and less often.
+            return new HaVmFacts.Addresses(List.of(), true, boot);
+        }
+    }
+}
