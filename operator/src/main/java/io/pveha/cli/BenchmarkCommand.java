@@ -35,10 +35,17 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--timeout-minutes", defaultValue = "30", description = "Give up after (default: ${DEFAULT-VALUE}).")
     int timeoutMinutes;
 
+    @Option(names = "--ha", defaultValue = "true", negatable = true, description = "HA-managed VMs (default: ${DEFAULT-VALUE}).")
+    boolean ha;
+
+    @Option(names = "--floor", defaultValue = "true", negatable = true,
+            description = "Also measure the floor: the same clones by a plain API client (default: ${DEFAULT-VALUE}).")
+    boolean floor;
+
     @Override
     public Integer call() throws Exception {
         HaVmBenchmark.Result result = HaVmBenchmark.run(new HaVmBenchmark.Settings(vms, Duration.ofMillis(latencyMs), taskScale, timeScale,
-                requestsPerSecond, pollSeconds, steadyPolls, Duration.ofMinutes(timeoutMinutes)), System.out);
+                requestsPerSecond, pollSeconds, steadyPolls, Duration.ofMinutes(timeoutMinutes), ha, floor), System.out);
         result.print(System.out);
         return result.distinctVmids() == vms ? 0 : 1;
     }

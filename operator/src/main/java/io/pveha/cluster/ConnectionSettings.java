@@ -30,7 +30,7 @@ public record ConnectionSettings(List<String> endpoints, PveToken token, PveTls 
                 maxTasksPerNode, identity);
     }
 
-    PveClient.Config clientConfig() {
+    public PveClient.Config clientConfig() {
         return PveClient.Config.of(endpoints, token, tls)
                 .withRequestsPerSecond(requestsPerSecond)
                 .withRequestTimeout(requestTimeout)
