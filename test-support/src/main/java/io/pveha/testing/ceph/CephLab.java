@@ -1,4 +1,4 @@
-package io.pveha.simulator.lab;
+package io.pveha.testing.ceph;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
