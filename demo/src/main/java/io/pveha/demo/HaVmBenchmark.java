@@ -13,6 +13,7 @@ import io.pveha.reconciler.Conditions;
 import io.pveha.runtime.PvehaOperator;
 import io.pveha.simulator.PveSimulator;
 import io.pveha.simulator.tasks.TaskDurations;
+import io.pveha.testing.kube.EmbeddedKube;
 
 import java.io.PrintStream;
 import java.time.Clock;
@@ -25,7 +26,7 @@ import java.util.Set;
 /**
  * Creates N HaVms (linked clones of one template) against the simulator through the real operator and
  * the mock API server, and measures: time until all are Ready, PVE API calls in total and per
- * steady-state poll interval, and peak heap. Run with {@code java -jar pve-ha-operator.jar benchmark}.
+ * steady-state poll interval, and peak heap. Run with {@code java -jar demo/target/pve-ha-demo.jar benchmark}.
  */
 public final class HaVmBenchmark {
     /** What to run. */
@@ -115,11 +116,23 @@ public final class HaVmBenchmark {
     }
 
     private static ProxmoxCluster cluster(String ns, PveSimulator sim, Settings s) {
-        ProxmoxCluster cluster = TestClusters.pinned(ns, "main", List.of(sim.url()), sim.fingerprintSha256(), s.pollIntervalSeconds());
+        ProxmoxCluster cluster = new ProxmoxCluster();
+        cluster.getMetadata().setName("main");
+        cluster.getMetadata().setNamespace(ns);
+        ProxmoxClusterSpec spec = new ProxmoxClusterSpec();
+        spec.setEndpoints(List.of(sim.url()));
+        ProxmoxClusterSpec.CredentialsRef credentials = new ProxmoxClusterSpec.CredentialsRef();
+        credentials.setName("pve-token");
+        spec.setCredentialsSecretRef(credentials);
+        ProxmoxClusterSpec.Tls tls = new ProxmoxClusterSpec.Tls();
+        tls.setFingerprint(sim.fingerprintSha256());
+        spec.setTls(tls);
+        spec.setPollIntervalSeconds(s.pollIntervalSeconds());
         ProxmoxClusterSpec.ClientSettings client = new ProxmoxClusterSpec.ClientSettings();
         client.setRequestsPerSecond(s.requestsPerSecond());
         client.setMaxConcurrentTasksPerNode(64);
-        cluster.getSpec().setClient(client);
+        spec.setClient(client);
+        cluster.setSpec(spec);
         return cluster;
     }
 

@@ -1,4 +1,4 @@
-package io.pveha.demo;
+package io.pveha.testing.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -16,6 +16,8 @@ import java.util.List;
  * The fabric8 mock API server in CRUD mode: a stand-in for kube-apiserver (which cannot run on our
  * machines) used by the demo and the tests. It stores and watches any resource, but validates no
  * schema and answers 415 to server-side apply, so the operator uses JSON merge patches everywhere.
+ * With {@link KubeDiscovery} it also answers kubectl's discovery and table requests for the CRDs on the
+ * class path.
  */
 public final class EmbeddedKube implements AutoCloseable {
     /** The mock server logs every request through java.util.logging; held strongly so the level sticks. */
@@ -27,12 +29,18 @@ public final class EmbeddedKube implements AutoCloseable {
 
     private final KubernetesMockServer server;
 
+    /** On any free loopback port, serving discovery for every CRD on the class path. */
     public EmbeddedKube() {
         this(0);
     }
 
     public EmbeddedKube(int port) {
-        Dispatcher dispatcher = new Dispatcher();
+        this(port, new KubeDiscovery());
+    }
+
+    /** On {@code port} (0: any free one), serving discovery for the CRDs of {@code discovery}, in its order. */
+    public EmbeddedKube(int port, KubeDiscovery discovery) {
+        Dispatcher dispatcher = new Dispatcher(discovery);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), port);
         dispatcher.serverAddress = "127.0.0.1:" + server.getPort();
@@ -68,14 +76,15 @@ public final class EmbeddedKube implements AutoCloseable {
      * allowed everything, API discovery and server-side printing for kubectl.
      */
     private static final class Dispatcher extends KubernetesCrudDispatcher {
-        private final KubeDiscovery discovery = new KubeDiscovery();
+        private final KubeDiscovery discovery;
         private volatile String serverAddress = "127.0.0.1:0";
         private static final String RULES_REVIEW = "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
                 + "\"metadata\":{},\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],"
                 + "\"resourceRules\":[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"*\"]}]}}";
 
-        Dispatcher() {
+        Dispatcher(KubeDiscovery discovery) {
             super(List.of());
+            this.discovery = discovery;
         }
 
         @Override

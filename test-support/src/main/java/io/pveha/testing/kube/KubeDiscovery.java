@@ -1,4 +1,4 @@
-package io.pveha.demo;
+package io.pveha.testing.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,33 +14,55 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What the mock API server lacks for kubectl: API discovery (so {@code kubectl get havm} resolves the
- * short name) and server-side printing (so it shows the CRDs' printer columns, as a real API server
- * does). Built from the CRDs the build generated, so it always matches the model.
+ * short name and {@code kubectl get pveha} the category) and server-side printing (so it shows the CRDs'
+ * printer columns, as a real API server does). Built from CRD files on the class path (by default every
+ * {@code META-INF/fabric8/*.yml}, where fabric8's CRD generator puts them), so it always matches the model
+ * of whatever operator the class path holds; it knows no operator itself.
  */
-final class KubeDiscovery {
+public final class KubeDiscovery {
+    /** Where fabric8's CRD generator writes the CRDs into a build's class output (and so into its jar). */
+    public static final String CRD_DIRECTORY = "META-INF/fabric8/";
+
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final List<String> KINDS = List.of("proxmoxclusters", "havms", "cephpools", "loadbalancerpairs", "backuppolicies");
     private static final Pattern CONDITION_FILTER = Pattern.compile("^(.*)\\[\\?\\(@\\.(\\w+)==\"([^\"]*)\"\\)\\](.*)$");
     private static final Pattern INDEX = Pattern.compile("^(\\w+)\\[(\\d+)\\]$");
+    private static final Pattern RESOURCE_PATH =
+            Pattern.compile("^/apis/([^/]+)/([^/]+)/(?:namespaces/[^/]+/)?([a-z0-9.-]+)(?:/[^/]+)?$");
 
     private final List<CustomResourceDefinition> crds;
 
-    KubeDiscovery() {
+    /** Every CRD under {@link #CRD_DIRECTORY} on the class path, in file name order. */
+    public KubeDiscovery() {
+        this(crdResourcesOnClassPath());
+    }
+
+    /** The CRDs in these class path resources, in this order (discovery lists them so, and so does kubectl). */
+    public KubeDiscovery(List<String> crdResources) {
         List<CustomResourceDefinition> loaded = new ArrayList<>();
-        for (String plural : KINDS) {
-            String resource = "META-INF/fabric8/" + plural + ".pveha.io-v1.yml";
+        for (String resource : crdResources) {
             try (InputStream in = KubeDiscovery.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalStateException("generated CRD missing from the class path: " + resource);
@@ -53,24 +75,72 @@ final class KubeDiscovery {
         this.crds = List.copyOf(loaded);
     }
 
+    /** The names of the CRD files under {@link #CRD_DIRECTORY} in class path directories and jars, sorted. */
+    public static List<String> crdResourcesOnClassPath() {
+        TreeSet<String> names = new TreeSet<>();
+        try {
+            Enumeration<URL> roots = KubeDiscovery.class.getClassLoader().getResources(CRD_DIRECTORY);
+            while (roots.hasMoreElements()) {
+                URL root = roots.nextElement();
+                if ("file".equals(root.getProtocol())) {
+                    try (Stream<Path> files = Files.list(Path.of(root.toURI()))) {
+                        files.map(f -> f.getFileName().toString()).filter(KubeDiscovery::isCrdFile).forEach(n -> names.add(CRD_DIRECTORY + n));
+                    }
+                } else if ("jar".equals(root.getProtocol())) {
+                    JarURLConnection connection = (JarURLConnection) root.openConnection();
+                    connection.setUseCaches(false);
+                    try (JarFile jar = connection.getJarFile()) {
+                        jar.stream().map(e -> e.getName())
+                                .filter(n -> n.startsWith(CRD_DIRECTORY) && n.indexOf('/', CRD_DIRECTORY.length()) < 0
+                                        && isCrdFile(n.substring(CRD_DIRECTORY.length())))
+                                .forEach(names::add);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return List.copyOf(names);
+    }
+
+    private static boolean isCrdFile(String name) {
+        return name.endsWith(".yml") || name.endsWith(".yaml");
+    }
+
     /** A discovery document for {@code path}, or empty when the path is not a discovery path. */
     Optional<String> discovery(String path, String serverAddress) {
+        if (path.startsWith("/apis/")) {
+            String[] parts = path.substring("/apis/".length()).split("/");
+            if (parts.length == 2 && groupVersions().containsKey(parts[0]) && groupVersions().get(parts[0]).equals(parts[1])) {
+                return Optional.of(customResources(parts[0], parts[1]));
+            }
+        }
         return Optional.ofNullable(switch (path) {
             case "/version" -> "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0-pveha-mock\",\"platform\":\"linux/amd64\"}";
             case "/api" -> "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\""
                     + serverAddress + "\"}]}";
             case "/apis" -> groups();
             case "/api/v1" -> coreResources();
-            case "/apis/pveha.io/v1alpha1" -> pvehaResources();
             case "/apis/coordination.k8s.io/v1" -> resourceList("coordination.k8s.io/v1",
                     List.of(resource("leases", "Lease", "lease", true, List.of(), List.of())));
             default -> null;
         });
     }
 
+    /** Each CRD group with the version it serves (the first of the CRD), in CRD order. */
+    private Map<String, String> groupVersions() {
+        Map<String, String> groups = new LinkedHashMap<>();
+        for (CustomResourceDefinition crd : crds) {
+            groups.putIfAbsent(crd.getSpec().getGroup(), crd.getSpec().getVersions().get(0).getName());
+        }
+        return groups;
+    }
+
     private String groups() {
         ArrayNode groups = F.arrayNode();
-        groups.add(group("pveha.io", "v1alpha1"));
+        groupVersions().forEach((group, version) -> groups.add(group(group, version)));
         groups.add(group("coordination.k8s.io", "v1"));
         return F.objectNode().put("kind", "APIGroupList").put("apiVersion", "v1").set("groups", groups).toString();
     }
@@ -91,17 +161,21 @@ final class KubeDiscovery {
                 resource("events", "Event", "event", true, List.of("ev"), List.of())));
     }
 
-    private String pvehaResources() {
+    private String customResources(String group, String version) {
         List<ObjectNode> resources = new ArrayList<>();
         for (CustomResourceDefinition crd : crds) {
+            if (!crd.getSpec().getGroup().equals(group)) {
+                continue;
+            }
             var names = crd.getSpec().getNames();
-            resources.add(resource(names.getPlural(), names.getKind(), names.getSingular(), true,
+            boolean namespaced = !"Cluster".equals(crd.getSpec().getScope());
+            resources.add(resource(names.getPlural(), names.getKind(), names.getSingular(), namespaced,
                     names.getShortNames(), names.getCategories()));
-            ObjectNode status = resource(names.getPlural() + "/status", names.getKind(), "", true, List.of(), List.of());
+            ObjectNode status = resource(names.getPlural() + "/status", names.getKind(), "", namespaced, List.of(), List.of());
             status.putArray("verbs").add("get").add("patch").add("update");
             resources.add(status);
         }
-        return resourceList("pveha.io/v1alpha1", resources);
+        return resourceList(group + "/" + version, resources);
     }
 
     private static ObjectNode resource(String name, String kind, String singular, boolean namespaced, List<String> shortNames,
@@ -127,13 +201,15 @@ final class KubeDiscovery {
         return list.toString();
     }
 
-    /** The plural of a pveha.io list or object path, e.g. /apis/pveha.io/v1alpha1/namespaces/x/havms[/name]. */
+    /** The CRD of a custom resource list or object path, e.g. /apis/pveha.io/v1alpha1/namespaces/x/havms[/name]. */
     Optional<CustomResourceDefinition> crdFor(String path) {
-        Matcher m = Pattern.compile("^/apis/pveha\\.io/v1alpha1/(?:namespaces/[^/]+/)?([a-z]+)(?:/[^/]+)?$").matcher(path);
+        Matcher m = RESOURCE_PATH.matcher(path);
         if (!m.matches()) {
             return Optional.empty();
         }
-        return crds.stream().filter(c -> c.getSpec().getNames().getPlural().equals(m.group(1))).findFirst();
+        return crds.stream().filter(c -> c.getSpec().getGroup().equals(m.group(1))
+                && c.getSpec().getVersions().get(0).getName().equals(m.group(2))
+                && c.getSpec().getNames().getPlural().equals(m.group(3))).findFirst();
     }
 
     /**
@@ -186,12 +262,13 @@ final class KubeDiscovery {
         return table.toString();
     }
 
-    List<CustomResourceDefinition> crds() {
+    /** The CRDs served, in discovery order. */
+    public List<CustomResourceDefinition> crds() {
         return crds;
     }
 
     /** The JSONPath subset printer columns use: dotted fields, [n] indexes and one [?(@.f=="v")] filter. */
-    static JsonNode evaluate(JsonNode root, String path) {
+    public static JsonNode evaluate(JsonNode root, String path) {
         Matcher filter = CONDITION_FILTER.matcher(path);
         if (filter.matches()) {
             JsonNode list = evaluate(root, filter.group(1));

@@ -1,4 +1,4 @@
-package io.pveha.cli;
+package io.pveha.demo.cli;
 
 import io.pveha.demo.HaVmBenchmark;
 import picocli.CommandLine.Command;
@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code benchmark}: N HaVms from a template against the simulator, measured (not part of the test suite). */
-@Command(name = "benchmark", mixinStandardHelpOptions = true,
+@Command(name = "benchmark", mixinStandardHelpOptions = true, versionProvider = DemoMain.Version.class,
         description = "Create N HaVms from a template against an in-process PVE simulator and report time, API calls and heap.")
 final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--vms", defaultValue = "100", description = "Number of HaVms (default: ${DEFAULT-VALUE}).")

@@ -1,4 +1,4 @@
-package io.pveha.demo;
+package io.pveha.testing;
 
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterSpec;
@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A ProxmoxCluster resource for a cluster reached with a pinned certificate fingerprint and the token in
- * the Secret {@code pve-token}: what the demo, the benchmark and the tests point at a simulator.
+ * the Secret {@code pve-token}: what the tests point at a simulator or a fixture PVE.
  */
 public final class TestClusters {
     public static final String TOKEN_SECRET = "pve-token";

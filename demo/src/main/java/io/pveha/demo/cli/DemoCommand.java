@@ -1,6 +1,7 @@
-package io.pveha.cli;
+package io.pveha.demo.cli;
 
 import io.pveha.demo.Demo;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -8,10 +9,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code demo}: the whole platform in one process, no cluster needed. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+/**
+ * The demo jar's command: the whole platform in one process, no cluster needed. {@code benchmark} is its
+ * one sub-command.
+ */
+@Command(name = "pve-ha-demo", mixinStandardHelpOptions = true, versionProvider = DemoMain.Version.class,
         description = "Run a mock Kubernetes API server, a simulated 3-node Proxmox VE cluster and the operator in this process;"
-                + " apply the example platform, watch it converge, then watch PVE HA survive a node failure. Ctrl-C stops.")
+                + " apply the example platform, watch it converge, then watch PVE HA survive a node failure. Ctrl-C stops.",
+        subcommands = {CommandLine.HelpCommand.class, BenchmarkCommand.class})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--examples", defaultValue = "examples", description = "Directory of manifests (default: ${DEFAULT-VALUE}; the bundled copy if absent).")
     Path examples;

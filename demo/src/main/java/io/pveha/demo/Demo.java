@@ -3,6 +3,9 @@ package io.pveha.demo;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pveha.api.backup.BackupPolicy;
+import io.pveha.api.ceph.CephPool;
+import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.vm.HaVm;
 import io.pveha.pve.PveClient;
@@ -12,6 +15,8 @@ import io.pveha.pve.PveToken;
 import io.pveha.reconciler.Conditions;
 import io.pveha.runtime.PvehaOperator;
 import io.pveha.simulator.PveSimulator;
+import io.pveha.testing.kube.EmbeddedKube;
+import io.pveha.testing.kube.KubeDiscovery;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,19 +45,28 @@ public final class Demo implements AutoCloseable {
 
     static final String NAMESPACE = "store-platform";
 
+    /**
+     * The operator's CRDs (generated into its jar) in the order the demo's table, and kubectl against the
+     * demo's API server, list them.
+     */
+    static final List<String> CRDS = List.of(ProxmoxCluster.class, HaVm.class, CephPool.class, LoadBalancerPair.class, BackupPolicy.class)
+            .stream().map(kind -> KubeDiscovery.CRD_DIRECTORY + HasMetadata.getFullResourceName(kind) + "-v1.yml").toList();
+
     private final Settings settings;
     private final EmbeddedKube kube;
     private final KubernetesClient client;
     private final PveSimulator sim;
     private final PvehaOperator operator;
-    private final StatusTable table = new StatusTable();
+    private final StatusTable table;
     private final Set<String> announced = new HashSet<>();
     private volatile String failedNode;
     private volatile Duration recoveredAfter;
 
     public Demo(Settings settings) throws IOException {
         this.settings = settings;
-        this.kube = new EmbeddedKube(settings.kubePort());
+        KubeDiscovery discovery = new KubeDiscovery(CRDS);
+        this.table = new StatusTable(discovery);
+        this.kube = new EmbeddedKube(settings.kubePort(), discovery);
         this.client = kube.newClient();
         this.sim = PveSimulator.builder().nodes(3).clusterName("store-chain").timeScale(settings.timeScale()).build().start();
         Files.writeString(settings.kubeconfigOut(), kube.kubeconfig(NAMESPACE));

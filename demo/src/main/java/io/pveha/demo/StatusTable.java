@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefi
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.pveha.testing.kube.KubeDiscovery;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,11 @@ import java.util.List;
  * demo shows it live; kubectl against the demo's API server shows the same).
  */
 final class StatusTable {
-    private final KubeDiscovery discovery = new KubeDiscovery();
+    private final KubeDiscovery discovery;
+
+    StatusTable(KubeDiscovery discovery) {
+        this.discovery = discovery;
+    }
 
     String render(KubernetesClient client, String namespace) {
         StringBuilder out = new StringBuilder();

@@ -8,6 +8,7 @@ import io.pveha.api.vm.HaVmSpec;
 import io.pveha.api.vm.HaVmStatus;
 import io.pveha.reconciler.Conditions;
 import io.pveha.testing.RealTools;
+import io.pveha.testing.kube.EmbeddedKube;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
