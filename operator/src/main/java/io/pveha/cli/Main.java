@@ -10,11 +10,9 @@ import picocli.CommandLine.Command;
         description = "A Kubernetes operator for highly available Proxmox VE platforms.",
         subcommands = {
                 CommandLine.HelpCommand.class,
-                DemoCommand.class,
                 ValidateCommand.class,
                 DoctorCommand.class,
                 RunCommand.class,
-                BenchmarkCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -27,8 +25,7 @@ public final class Main implements Runnable {
 
     /**
      * Chooses the logback configuration before the first logger exists: LOG_FORMAT=json or
-     * {@code --log-format json} selects one JSON object per line; the demo logs to a file so that its
-     * live table stays readable.
+     * {@code --log-format json} selects one JSON object per line.
      */
     static void selectLogFormat(String[] args) {
         boolean json = "json".equalsIgnoreCase(System.getenv("LOG_FORMAT"));
@@ -42,8 +39,6 @@ public final class Main implements Runnable {
         }
         if (json) {
             System.setProperty("logback.configurationFile", "logback-json.xml");
-        } else if (args.length > 0 && args[0].equals("demo")) {
-            System.setProperty("logback.configurationFile", "logback-demo.xml");
         }
     }
 

@@ -12,7 +12,7 @@ import io.pveha.api.ceph.CephPool;
 import io.pveha.api.ceph.CephPoolSpec;
 import io.pveha.api.ceph.CephPoolStatus;
 import io.pveha.reconciler.Conditions;
-import io.pveha.simulator.lab.CephLab;
+import io.pveha.testing.ceph.CephLab;
 import io.pveha.testing.RealTools;
 import io.pveha.testing.SimHarness;
 import java.io.IOException;

@@ -2,72 +2,50 @@ package io.pveha.reconciler.cluster;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterStatus;
-import io.pveha.demo.EmbeddedKube;
-import io.pveha.demo.TestClusters;
 import io.pveha.reconciler.Conditions;
-import io.pveha.runtime.PvehaOperator;
 import io.pveha.testing.FixturePve;
+import io.pveha.testing.SimHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The operator's plumbing against captured PVE bodies: status, conditions, events, secret hygiene. */
 class ProxmoxClusterFixturesIT {
-    static final String NS = "store";
+    static final String NS = SimHarness.NS;
     static final String SECRET = "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6";
 
-    EmbeddedKube kube;
-    KubernetesClient client;
+    SimHarness h;
     FixturePve pve;
-    PvehaOperator operator;
 
     @BeforeEach
-    void start() throws Exception {
-        kube = new EmbeddedKube();
-        client = kube.newClient();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-        pve = new FixturePve(SECRET);
-        operator = new PvehaOperator(client, PvehaOperator.Settings.defaults().withNamespaces(Set.of(NS)),
-                new SimpleMeterRegistry(), Clock.systemUTC());
-        operator.start();
+    void start() {
+        h = SimHarness.options().fixturePve(SECRET).start();
+        pve = h.fixture;
     }
 
     @AfterEach
     void stop() {
-        if (operator != null) {
-            operator.close();
-        }
-        pve.close();
-        client.close();
-        kube.close();
+        h.close();
     }
 
     void token(String secret) {
-        client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("pve-token").endMetadata()
-                .withStringData(Map.of("tokenId", FixturePve.TOKEN_ID, "tokenSecret", secret)).build()).createOr(r -> r.update());
+        h.putTokenSecret(FixturePve.TOKEN_ID, secret);
     }
 
     ProxmoxCluster cluster() {
-        return TestClusters.pinned(NS, "main", List.of(pve.url()), pve.fingerprint(), 1);
+        return h.fixtureCluster();
     }
 
     ProxmoxClusterStatus status() {
-        ProxmoxCluster c = client.resources(ProxmoxCluster.class).inNamespace(NS).withName("main").get();
+        ProxmoxCluster c = h.client.resources(ProxmoxCluster.class).inNamespace(NS).withName("main").get();
         return c == null ? null : c.getStatus();
     }
 
@@ -79,7 +57,7 @@ class ProxmoxClusterFixturesIT {
     @Test
     void becomesReadyWithTheFactsPveReports() {
         token(SECRET);
-        client.resources(ProxmoxCluster.class).resource(cluster()).create();
+        h.client.resources(ProxmoxCluster.class).resource(cluster()).create();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(condition(Conditions.READY)).isNotNull().extracting(Condition::getStatus).isEqualTo("True"));
@@ -100,7 +78,7 @@ class ProxmoxClusterFixturesIT {
     void aWrongTokenSaysSoAndRecoversWhenTheSecretIsFixed() {
         String wrong = "ffffffff-0000-1111-2222-333333333333";
         token(wrong);
-        client.resources(ProxmoxCluster.class).resource(cluster()).create();
+        h.client.resources(ProxmoxCluster.class).resource(cluster()).create();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(condition(Conditions.READY)).isNotNull().satisfies(c -> {
@@ -113,8 +91,8 @@ class ProxmoxClusterFixturesIT {
         await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
                 assertThat(condition(Conditions.READY).getStatus()).isEqualTo("True"));
 
-        String everything = client.getKubernetesSerialization().asJson(client.resources(ProxmoxCluster.class).inNamespace(NS).list())
-                + client.getKubernetesSerialization().asJson(client.v1().events().inNamespace(NS).list());
+        String everything = h.client.getKubernetesSerialization().asJson(h.client.resources(ProxmoxCluster.class).inNamespace(NS).list())
+                + h.client.getKubernetesSerialization().asJson(h.client.v1().events().inNamespace(NS).list());
         assertThat(everything).doesNotContain(SECRET).doesNotContain(wrong);
     }
 
@@ -122,7 +100,7 @@ class ProxmoxClusterFixturesIT {
     void missingPrivilegesAreNamed() {
         pve.grant("{\"Sys.Audit\":1,\"VM.Audit\":1,\"Datastore.Audit\":1}");
         token(SECRET);
-        client.resources(ProxmoxCluster.class).resource(cluster()).create();
+        h.client.resources(ProxmoxCluster.class).resource(cluster()).create();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(condition("PrivilegesComplete")).isNotNull().satisfies(c -> {
@@ -135,7 +113,7 @@ class ProxmoxClusterFixturesIT {
 
     @Test
     void aMissingSecretIsReportedByName() {
-        client.resources(ProxmoxCluster.class).resource(cluster()).create();
+        h.client.resources(ProxmoxCluster.class).resource(cluster()).create();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(condition(Conditions.READY)).isNotNull().satisfies(c -> {
@@ -145,6 +123,6 @@ class ProxmoxClusterFixturesIT {
     }
 
     List<Event> events(String reason) {
-        return client.v1().events().inNamespace(NS).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+        return h.client.v1().events().inNamespace(NS).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
     }
 }

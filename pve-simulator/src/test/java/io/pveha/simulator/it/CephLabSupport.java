@@ -1,6 +1,6 @@
 package io.pveha.simulator.it;
 
-import io.pveha.simulator.lab.CephLab;
+import io.pveha.testing.ceph.CephLab;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pveha.simulator.PveSimulator;
 import io.pveha.simulator.TaskView;
 import io.pveha.simulator.api.Json;
-import io.pveha.simulator.lab.CephLab;
+import io.pveha.testing.ceph.CephLab;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

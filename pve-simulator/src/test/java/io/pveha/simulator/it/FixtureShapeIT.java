@@ -2,16 +2,16 @@ package io.pveha.simulator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
+import io.pveha.testing.Fixtures;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The simulator's answers have the field names and JSON types of real PVE bodies (the reference fixtures,
- * copied to {@code src/test/resources/fixtures}), allowing PVE's documented variants.
+ * The simulator's answers have the field names and JSON types of real PVE bodies (the reference fixtures in
+ * {@code testdata/pve-fixtures}, shared with the operator's tests), allowing PVE's documented variants.
  */
 class FixtureShapeIT extends SimulatorIT {
 
@@ -126,12 +126,9 @@ class FixtureShapeIT extends SimulatorIT {
     }
 
     static JsonNode fixture(String name) {
-        try (InputStream in = FixtureShapeIT.class.getResourceAsStream("/fixtures/" + name)) {
-            if (in == null) {
-                throw new AssertionError("fixture missing from test resources: " + name);
-            }
-            return PveHttp.JSON.readTree(in);
-        } catch (IOException e) {
+        try {
+            return PveHttp.JSON.readTree(Fixtures.read(name));
+        } catch (JsonProcessingException e) {
             throw new AssertionError("cannot read fixture " + name, e);
         }
     }
