@@ -1,8 +1,12 @@
 package io.pveha.reconciler.lb;
 
 import io.pveha.api.SecretKeyRef;
+import io.pveha.api.lb.HealthCheck;
+import io.pveha.api.lb.LbService;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.lb.LoadBalancerPairSpec;
+import io.pveha.api.lb.Mode;
+import io.pveha.api.lb.Vip;
 import io.pveha.api.vm.HaVm;
 import io.pveha.lb.ConfigBundle;
 import io.pveha.lb.HostTarget;
@@ -61,7 +65,7 @@ final class DesiredPairResolver {
         String namespace = pair.getMetadata().getNamespace();
         LoadBalancerPairSpec spec = pair.getSpec();
         List<HostTarget> targets = new ArrayList<>();
-        for (LoadBalancerPairSpec.LbHost h : spec.getHosts()) {
+        for (io.pveha.api.lb.LbHost h : spec.getHosts()) {
             LbHost host = new LbHost(h.getName(), h.getAddress(), h.getPriority(),
                     h.getInterfaceName() == null ? DEFAULT_INTERFACE : h.getInterfaceName(), PairValidator.layoutOf(h));
             HostEndpoint endpoint = new HostEndpoint(h.getAddress(), h.getSshPort() == null ? DEFAULT_SSH_PORT : h.getSshPort(),
@@ -73,7 +77,7 @@ final class DesiredPairResolver {
 
         List<String> unroutable = new ArrayList<>();
         List<Service> services = new ArrayList<>();
-        for (LoadBalancerPairSpec.LbService s : spec.getServices()) {
+        for (LbService s : spec.getServices()) {
             BackendSelector.Selection selection = BackendSelector.select(s.getBackends(), haVms);
             selection.unroutable().forEach(vm -> unroutable.add(s.getName() + "/" + vm));
             services.add(service(s, selection.servers()));
@@ -92,7 +96,7 @@ final class DesiredPairResolver {
         return new DesiredPair(config, targets, bundles, unroutable);
     }
 
-    private Vrrp vrrp(String namespace, LoadBalancerPairSpec.Vip vip, int virtualRouterId) throws PairProblem {
+    private Vrrp vrrp(String namespace, Vip vip, int virtualRouterId) throws PairProblem {
         VrrpPassword password = null;
         if (vip.getAuthSecretRef() != null) {
             String value = new String(read(namespace, vip.getAuthSecretRef(), DEFAULT_AUTH_KEY), StandardCharsets.UTF_8);
@@ -113,13 +117,13 @@ final class DesiredPairResolver {
                 vip.getPreempt() == null || vip.getPreempt(), password);
     }
 
-    private static Service service(LoadBalancerPairSpec.LbService s, List<Service.Server> servers) {
-        Service.Mode mode = s.getMode() == LoadBalancerPairSpec.Mode.tcp ? Service.Mode.TCP : Service.Mode.HTTP;
+    private static Service service(LbService s, List<Service.Server> servers) {
+        Service.Mode mode = s.getMode() == Mode.tcp ? Service.Mode.TCP : Service.Mode.HTTP;
         Service.Balance balance = s.getBalance() == null ? Service.Balance.ROUNDROBIN
                 : Service.Balance.valueOf(s.getBalance().name().toUpperCase(Locale.ROOT));
-        LoadBalancerPairSpec.HealthCheck hc = s.getHealthCheck();
+        HealthCheck hc = s.getHealthCheck();
         Service.Mode checkType = hc != null && hc.getType() != null
-                ? (hc.getType() == LoadBalancerPairSpec.Mode.tcp ? Service.Mode.TCP : Service.Mode.HTTP) : mode;
+                ? (hc.getType() == Mode.tcp ? Service.Mode.TCP : Service.Mode.HTTP) : mode;
         Service.HealthCheck check = new Service.HealthCheck(checkType,
                 hc == null || hc.getPath() == null ? "/" : hc.getPath(),
                 hc == null ? null : hc.getExpectStatus(),

@@ -1,10 +1,11 @@
 package io.pveha.reconciler.lb;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.pveha.api.lb.LbHost;
 import io.pveha.api.lb.LoadBalancerPairSpec;
-import io.pveha.api.lb.LoadBalancerPairStatus;
 import io.pveha.api.lb.LoadBalancerPairStatus.BackendStatus;
 import io.pveha.api.lb.LoadBalancerPairStatus.HostStatus;
+import io.pveha.api.lb.LoadBalancerPairStatus;
 import io.pveha.lb.ConfigBundle;
 import io.pveha.lb.HostFacts;
 import io.pveha.lb.Service;
@@ -411,7 +412,7 @@ final class LbStatusBuilder {
     static String preferredMaster(LoadBalancerPairSpec spec) {
         return spec.getHosts().stream()
                 .max(Comparator.comparing(h -> h.getPriority() == null ? 0 : h.getPriority()))
-                .map(LoadBalancerPairSpec.LbHost::getName).orElse(null);
+                .map(LbHost::getName).orElse(null);
     }
 
     private static String names(List<HostStatus> hosts) {

@@ -1,9 +1,9 @@
 package io.pveha.reconciler.lb;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -12,9 +12,11 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.pveha.api.Pveha;
+import io.pveha.api.lb.LbHost;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.lb.LoadBalancerPairSpec;
 import io.pveha.api.lb.LoadBalancerPairStatus;
+import io.pveha.api.lb.Vip;
 import io.pveha.api.vm.HaVm;
 import io.pveha.lb.ConfigBundle;
 import io.pveha.lb.HostFacts;
@@ -24,8 +26,8 @@ import io.pveha.lb.apply.ConfigApplier;
 import io.pveha.lb.ssh.HostChannelException;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Paused;
-import io.pveha.reconciler.SpecOrIntentChanged;
 import io.pveha.reconciler.ReconcileMarker;
+import io.pveha.reconciler.SpecOrIntentChanged;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +42,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -273,8 +275,8 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
     static RouterIdAllocator.KnownPair known(LoadBalancerPair pair) {
         LoadBalancerPairSpec spec = pair.getSpec();
         Set<String> addresses = spec == null || spec.getHosts() == null ? Set.of()
-                : spec.getHosts().stream().map(LoadBalancerPairSpec.LbHost::getAddress).filter(Objects::nonNull).collect(Collectors.toSet());
-        LoadBalancerPairSpec.Vip vip = spec == null ? null : spec.getVip();
+                : spec.getHosts().stream().map(LbHost::getAddress).filter(Objects::nonNull).collect(Collectors.toSet());
+        Vip vip = spec == null ? null : spec.getVip();
         return new RouterIdAllocator.KnownPair(pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName(),
                 vip == null ? null : vip.getVirtualRouterId(),
                 pair.getStatus() == null ? null : pair.getStatus().getVirtualRouterId(),

@@ -1,7 +1,14 @@
 package io.pveha.reconciler.lb;
 
 import io.pveha.api.Patterns;
+import io.pveha.api.lb.Backends;
+import io.pveha.api.lb.HealthCheck;
+import io.pveha.api.lb.HostPaths;
+import io.pveha.api.lb.LbHost;
+import io.pveha.api.lb.LbService;
 import io.pveha.api.lb.LoadBalancerPairSpec;
+import io.pveha.api.lb.StaticServer;
+import io.pveha.api.lb.Vip;
 import io.pveha.lb.HostLayout;
 import io.pveha.lb.render.UnsafeValueException;
 import io.pveha.lb.render.Values;
@@ -38,12 +45,12 @@ final class PairValidator {
     }
 
     private static void validateHosts(LoadBalancerPairSpec spec, List<String> problems) {
-        List<LoadBalancerPairSpec.LbHost> hosts = spec.getHosts() == null ? List.of() : spec.getHosts();
+        List<LbHost> hosts = spec.getHosts() == null ? List.of() : spec.getHosts();
         if (hosts.size() != 2) {
             problems.add("spec.hosts: exactly two hosts are required, got " + hosts.size());
         }
         for (int i = 0; i < hosts.size(); i++) {
-            LoadBalancerPairSpec.LbHost h = hosts.get(i);
+            LbHost h = hosts.get(i);
             String at = "spec.hosts[" + i + "]";
             check(problems, () -> Values.name(at + ".name", h.getName()));
             check(problems, () -> Values.ipv4(at + ".address", h.getAddress()));
@@ -74,8 +81,8 @@ final class PairValidator {
             }
         }
         if (hosts.size() == 2) {
-            LoadBalancerPairSpec.LbHost a = hosts.get(0);
-            LoadBalancerPairSpec.LbHost b = hosts.get(1);
+            LbHost a = hosts.get(0);
+            LbHost b = hosts.get(1);
             if (Objects.equals(a.getName(), b.getName())) {
                 problems.add("spec.hosts: the two hosts must have distinct names");
             }
@@ -89,7 +96,7 @@ final class PairValidator {
     }
 
     private static void validateVip(LoadBalancerPairSpec spec, List<String> problems) {
-        LoadBalancerPairSpec.Vip vip = spec.getVip();
+        Vip vip = spec.getVip();
         if (vip == null) {
             problems.add("spec.vip: is required");
             return;
@@ -127,14 +134,14 @@ final class PairValidator {
     }
 
     private static void validateServices(LoadBalancerPairSpec spec, List<String> problems) {
-        List<LoadBalancerPairSpec.LbService> services = spec.getServices() == null ? List.of() : spec.getServices();
+        List<LbService> services = spec.getServices() == null ? List.of() : spec.getServices();
         if (services.isEmpty() || services.size() > 64) {
             problems.add("spec.services: between 1 and 64 services are required");
         }
         Set<String> names = new HashSet<>();
         Set<Integer> ports = new HashSet<>();
         for (int i = 0; i < services.size(); i++) {
-            LoadBalancerPairSpec.LbService s = services.get(i);
+            LbService s = services.get(i);
             String at = "spec.services[" + i + "]";
             check(problems, () -> Values.name(at + ".name", s.getName()));
             check(problems, () -> Values.port(at + ".port", s.getPort()));
@@ -154,12 +161,12 @@ final class PairValidator {
         }
     }
 
-    private static void validateBackends(String at, LoadBalancerPairSpec.Backends b, List<String> problems) {
+    private static void validateBackends(String at, Backends b, List<String> problems) {
         if (b == null) {
             problems.add(at + ": is required");
             return;
         }
-        List<LoadBalancerPairSpec.StaticServer> statics = b.getStaticServers() == null ? List.of() : b.getStaticServers();
+        List<StaticServer> statics = b.getStaticServers() == null ? List.of() : b.getStaticServers();
         if (b.getHaVmSelector() == null && statics.isEmpty()) {
             problems.add(at + ": needs a haVmSelector or at least one static server");
         }
@@ -168,7 +175,7 @@ final class PairValidator {
         }
         Set<String> names = new HashSet<>();
         for (int j = 0; j < statics.size(); j++) {
-            LoadBalancerPairSpec.StaticServer s = statics.get(j);
+            StaticServer s = statics.get(j);
             String sat = at + ".staticServers[" + j + "]";
             check(problems, () -> Values.name(sat + ".name", s.getName()));
             check(problems, () -> Values.ipv4(sat + ".address", s.getAddress()));
@@ -179,7 +186,7 @@ final class PairValidator {
         }
     }
 
-    private static void validateHealthCheck(String at, LoadBalancerPairSpec.HealthCheck hc, List<String> problems) {
+    private static void validateHealthCheck(String at, HealthCheck hc, List<String> problems) {
         if (hc == null) {
             return;
         }
@@ -203,8 +210,8 @@ final class PairValidator {
     }
 
     /** The host's file layout with defaults; throws UnsafeValueException for a bad path. */
-    static HostLayout layoutOf(LoadBalancerPairSpec.LbHost host) {
-        LoadBalancerPairSpec.HostPaths p = host.getPaths();
+    static HostLayout layoutOf(LbHost host) {
+        HostPaths p = host.getPaths();
         return new HostLayout(
                 p == null || p.getHaproxyConfig() == null ? HostLayout.DEFAULT_HAPROXY_CONFIG : p.getHaproxyConfig(),
                 p == null || p.getKeepalivedConfig() == null ? HostLayout.DEFAULT_KEEPALIVED_CONFIG : p.getKeepalivedConfig(),

@@ -1,6 +1,7 @@
 package io.pveha.reconciler.lb;
 
 import io.pveha.api.SecretKeyRef;
+import io.pveha.api.lb.HostPaths;
 import io.pveha.api.lb.LoadBalancerPairSpec;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class PairValidatorTest {
     @Test
     void pathsAndTheVipAreChecked() {
         LoadBalancerPairSpec spec = LbResources.pair("store").getSpec();
-        LoadBalancerPairSpec.HostPaths paths = new LoadBalancerPairSpec.HostPaths();
+        HostPaths paths = new HostPaths();
         paths.setRunDir("/run/pveha/../../etc");
         spec.getHosts().get(0).setPaths(paths);
         spec.getVip().setAddress(spec.getHosts().get(1).getAddress());
