@@ -2,6 +2,7 @@ package io.pveha.reconciler.lb;
 
 import io.pveha.api.SecretKeyRef;
 import io.pveha.api.lb.HealthCheck;
+import io.pveha.api.lb.HostPaths;
 import io.pveha.api.lb.LbService;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.lb.LoadBalancerPairSpec;
@@ -9,6 +10,7 @@ import io.pveha.api.lb.Mode;
 import io.pveha.api.lb.Vip;
 import io.pveha.api.vm.HaVm;
 import io.pveha.lb.ConfigBundle;
+import io.pveha.lb.HostLayout;
 import io.pveha.lb.HostTarget;
 import io.pveha.lb.LbHost;
 import io.pveha.lb.PairConfig;
@@ -67,7 +69,7 @@ final class DesiredPairResolver {
         List<HostTarget> targets = new ArrayList<>();
         for (io.pveha.api.lb.LbHost h : spec.getHosts()) {
             LbHost host = new LbHost(h.getName(), h.getAddress(), h.getPriority(),
-                    h.getInterfaceName() == null ? DEFAULT_INTERFACE : h.getInterfaceName(), PairValidator.layoutOf(h));
+                    h.getInterfaceName() == null ? DEFAULT_INTERFACE : h.getInterfaceName(), layoutOf(h));
             HostEndpoint endpoint = new HostEndpoint(h.getAddress(), h.getSshPort() == null ? DEFAULT_SSH_PORT : h.getSshPort(),
                     h.getSshUser() == null ? DEFAULT_SSH_USER : h.getSshUser(), h.getHostKey());
             byte[] key = read(namespace, h.getSshKeySecretRef(), DEFAULT_SSH_KEY);
@@ -91,7 +93,7 @@ final class DesiredPairResolver {
                 bundles.put(host.name(), renderer.render(config, host));
             }
         } catch (UnsafeValueException e) {
-            throw new PairProblem(PairProblem.RENDER_FAILED, "cannot render the configuration: " + e.getMessage());
+            throw new PairProblem(LbReason.RenderFailed, "cannot render the configuration: " + e.getMessage());
         }
         return new DesiredPair(config, targets, bundles, unroutable);
     }
@@ -105,7 +107,7 @@ final class DesiredPairResolver {
             try {
                 Values.vrrpPassword("password", value);
             } catch (UnsafeValueException e) {
-                throw new PairProblem(PairProblem.SECRET_INVALID, "Secret " + namespace + "/" + vip.getAuthSecretRef().getName()
+                throw new PairProblem(LbReason.SecretInvalid, "Secret " + namespace + "/" + vip.getAuthSecretRef().getName()
                         + " key " + vip.getAuthSecretRef().keyOr(DEFAULT_AUTH_KEY)
                         + ": the VRRP password must be 1 to 8 characters of A-Z a-z 0-9 . _ + = -");
             }
@@ -133,10 +135,26 @@ final class DesiredPairResolver {
         return new Service(s.getName(), s.getPort(), mode, balance, s.getRetries() == null ? DEFAULT_RETRIES : s.getRetries(), check, servers);
     }
 
+    /**
+     * The host's file layout with defaults. The CRD's rules keep bad paths out; a spec that bypassed them (an old
+     * CRD, no admission) is refused here instead of reaching a host.
+     */
+    static HostLayout layoutOf(io.pveha.api.lb.LbHost host) throws PairProblem {
+        HostPaths p = host.getPaths();
+        try {
+            return new HostLayout(
+                    p == null || p.getHaproxyConfig() == null ? HostLayout.DEFAULT_HAPROXY_CONFIG : p.getHaproxyConfig(),
+                    p == null || p.getKeepalivedConfig() == null ? HostLayout.DEFAULT_KEEPALIVED_CONFIG : p.getKeepalivedConfig(),
+                    p == null || p.getRunDir() == null ? HostLayout.DEFAULT_RUN_DIR : p.getRunDir());
+        } catch (IllegalArgumentException e) {
+            throw new PairProblem(LbReason.RenderFailed, "host " + host.getName() + ": " + e.getMessage());
+        }
+    }
+
     private byte[] read(String namespace, SecretKeyRef ref, String defaultKey) throws PairProblem {
         byte[] value = secrets.read(namespace, ref.getName(), ref.keyOr(defaultKey));
         if (value.length == 0) {
-            throw new PairProblem(PairProblem.SECRET_INVALID, "Secret " + namespace + "/" + ref.getName() + " key "
+            throw new PairProblem(LbReason.SecretInvalid, "Secret " + namespace + "/" + ref.getName() + " key "
                     + ref.keyOr(defaultKey) + " is empty");
         }
         return value;

@@ -19,6 +19,7 @@ import io.pveha.api.lb.StaticServer;
 import io.pveha.api.lb.Vip;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.lb.LbWiring;
+import io.pveha.runtime.PvehaOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -84,8 +85,8 @@ class LoadBalancerPairLabIT {
         suiteStart = System.currentTimeMillis();
         lab = SharedLab.lab();
         SharedLab.reset();
-        wiring = LbWiring.overSsh(new io.pveha.reconciler.EventRecorder(client, Clock.systemUTC()), Clock.systemUTC(),
-                new LbWiring.Settings(Duration.ofSeconds(5), OBSERVE_TIMEOUT, Duration.ofSeconds(15), Duration.ofSeconds(8)));
+        wiring = LbWiring.overSsh(PvehaOperator.Settings.bundledValidation(), new io.pveha.reconciler.EventRecorder(client,
+                Clock.systemUTC()), Clock.systemUTC(), new LbWiring.Settings(Duration.ofSeconds(5), OBSERVE_TIMEOUT, Duration.ofSeconds(15), Duration.ofSeconds(8)));
         operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false));
         operator.register(wiring.reconciler());
         operator.start();

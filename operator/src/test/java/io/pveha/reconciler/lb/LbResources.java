@@ -92,7 +92,9 @@ final class LbResources {
         return vm;
     }
 
+    /** The first service balances to the HaVms with these labels (of ProxmoxCluster "pve", as {@link #haVm} makes them). */
     static void selectHaVms(LoadBalancerPair pair, Map<String, String> labels, int port) {
+        pair.getSpec().setClusterRef(new ObjectRef("pve"));
         Backends b = pair.getSpec().getServices().get(0).getBackends();
         b.setHaVmSelector(new LabelSelectorBuilder().withMatchLabels(labels).build());
         b.setPort(port);
