@@ -27,7 +27,14 @@ public final class Secrets {
     }
 
     public static String read(KubernetesClient client, String namespace, String name, String key) throws MissingSecretException {
-        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+        return read(client.secrets().inNamespace(namespace).withName(name).get(), namespace, name, key);
+    }
+
+    /**
+     * One key of a Secret already at hand, e.g. from an informer cache ({@code secret} null when there is no such
+     * Secret), read and registered exactly as {@link #read(KubernetesClient, String, String, String)} does.
+     */
+    public static String read(Secret secret, String namespace, String name, String key) throws MissingSecretException {
         if (secret == null) {
             throw new MissingSecretException("SecretNotFound", "Secret " + namespace + "/" + name + " not found");
         }
