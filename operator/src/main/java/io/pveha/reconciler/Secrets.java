@@ -27,12 +27,17 @@ public final class Secrets {
     }
 
     public static String read(KubernetesClient client, String namespace, String name, String key) throws MissingSecretException {
-        return read(Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get()), namespace, name, key);
+        return read(client.secrets().inNamespace(namespace).withName(name).get(), namespace, name, key);
     }
 
-    /** One key of a Secret already at hand (e.g. from an informer cache), or why it cannot be used. */
-    public static String read(Optional<Secret> found, String namespace, String name, String key) throws MissingSecretException {
-        Secret secret = found.orElseThrow(() -> new MissingSecretException("SecretNotFound", "Secret " + namespace + "/" + name + " not found"));
+    /**
+     * One key of a Secret already at hand, e.g. from an informer cache ({@code secret} null when there is no such
+     * Secret), read and registered exactly as {@link #read(KubernetesClient, String, String, String)} does.
+     */
+    public static String read(Secret secret, String namespace, String name, String key) throws MissingSecretException {
+        if (secret == null) {
+            throw new MissingSecretException("SecretNotFound", "Secret " + namespace + "/" + name + " not found");
+        }
         Optional<String> value = Optional.ofNullable(secret.getData()).map(d -> d.get(key))
                 .map(b -> new String(Base64.getDecoder().decode(b.trim()), StandardCharsets.UTF_8));
         if (value.isEmpty()) {

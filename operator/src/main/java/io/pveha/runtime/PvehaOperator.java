@@ -113,7 +113,7 @@ public final class PvehaOperator implements AutoCloseable {
         register(new HaVmReconciler(connections, settings.validation(), events, clock, vmids, ledger), settings.namespaces());
         register(new CephPoolReconciler(connections, settings.validation(), events, clock, ledger), settings.namespaces());
         register(new BackupPolicyReconciler(connections, settings.validation(), events, clock, vmids), settings.namespaces());
-        this.loadBalancers = LbWiring.overSsh(events, clock, LbWiring.Settings.defaults());
+        this.loadBalancers = LbWiring.overSsh(settings.validation(), events, clock, LbWiring.Settings.defaults());
         register(loadBalancers.reconciler(), settings.namespaces());
     }
 

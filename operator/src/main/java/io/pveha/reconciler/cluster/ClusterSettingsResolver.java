@@ -1,75 +1,113 @@
 package io.pveha.reconciler.cluster;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterSpec;
 import io.pveha.cluster.ConnectionSettings;
 import io.pveha.pve.PveTls;
 import io.pveha.pve.PveToken;
-import io.pveha.reconciler.Secrets;
+import io.pveha.reconciler.CommonReason;
+import io.pveha.reconciler.Reason;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Resolves a ProxmoxCluster spec and its Secrets into connection settings, or a problem that names what is wrong. */
+/**
+ * Resolves a ProxmoxCluster spec and the values of its Secrets into connection settings, or a problem that names
+ * what is wrong. Pure: the observer reads the Secret keys {@link #secretKeys} lists (from the informer cache), and
+ * this turns them and the spec into settings.
+ */
 final class ClusterSettingsResolver {
     static final int DEFAULT_REQUESTS_PER_SECOND = 20;
     static final int DEFAULT_TASKS_PER_NODE = 4;
     static final int DEFAULT_TIMEOUT_SECONDS = 20;
     static final String DEFAULT_CA_KEY = "ca.crt";
 
-    /** Why settings could not be resolved; reason is a condition reason. */
-    static final class SettingsProblem extends Exception {
-        final String reason;
+    /** A key of a Secret (in the cluster's namespace) the spec refers to, with the documented default key filled in. */
+    record SecretKey(String secret, String key) {
+    }
 
-        SettingsProblem(String reason, String message) {
+    /** What the observer found under a {@link SecretKey}: the value, or why there is none (the value is never printed). */
+    record SecretValue(String value, Reason problem, String message) {
+        static SecretValue of(String value) {
+            return new SecretValue(value, null, null);
+        }
+
+        static SecretValue missing(Reason problem, String message) {
+            return new SecretValue(null, problem, message);
+        }
+
+        @Override
+        public String toString() {
+            return problem == null ? "SecretValue[present]" : "SecretValue[" + problem.name() + ": " + message + "]";
+        }
+    }
+
+    /** Why settings could not be resolved: the Connected (and Ready) reason and message. */
+    static final class SettingsProblem extends Exception {
+        final Reason reason;
+
+        SettingsProblem(Reason reason, String message) {
             super(message);
             this.reason = reason;
         }
     }
 
-    private final KubernetesClient client;
-
-    ClusterSettingsResolver(KubernetesClient client) {
-        this.client = client;
+    private ClusterSettingsResolver() {
     }
 
-    ConnectionSettings resolve(ProxmoxCluster cluster) throws SettingsProblem {
+    /** The Secret keys the spec needs, in the order a problem with them is reported. */
+    static List<SecretKey> secretKeys(ProxmoxClusterSpec spec) {
+        List<SecretKey> keys = new ArrayList<>();
+        if (spec == null) {
+            return keys;
+        }
+        ProxmoxClusterSpec.CredentialsRef ref = spec.getCredentialsSecretRef();
+        if (ref != null && ref.getName() != null) {
+            keys.add(tokenIdKey(ref));
+            keys.add(tokenSecretKey(ref));
+        }
+        caKey(spec.getTls()).ifPresent(keys::add);
+        return keys;
+    }
+
+    static ConnectionSettings resolve(ProxmoxCluster cluster, Map<SecretKey, SecretValue> secrets) throws SettingsProblem {
         ProxmoxClusterSpec spec = cluster.getSpec();
-        String namespace = cluster.getMetadata().getNamespace();
         if (spec == null || spec.getEndpoints() == null || spec.getEndpoints().isEmpty()) {
-            throw new SettingsProblem("InvalidSpec", "spec.endpoints: at least one endpoint is required");
+            throw new SettingsProblem(CommonReason.InvalidSpec, "spec.endpoints: at least one endpoint is required");
         }
         ProxmoxClusterSpec.CredentialsRef ref = spec.getCredentialsSecretRef();
         if (ref == null || ref.getName() == null) {
-            throw new SettingsProblem("InvalidSpec", "spec.credentialsSecretRef.name is required");
+            throw new SettingsProblem(CommonReason.InvalidSpec, "spec.credentialsSecretRef.name is required");
         }
-        String idKey = blankTo(ref.getTokenIdKey(), ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_ID_KEY);
-        String secretKey = blankTo(ref.getTokenSecretKey(), ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_SECRET_KEY);
+        String tokenId = value(secrets, tokenIdKey(ref));
+        String tokenSecret = value(secrets, tokenSecretKey(ref));
         PveToken token;
-        String tokenSecret;
         try {
-            String tokenId = Secrets.read(client, namespace, ref.getName(), idKey);
-            tokenSecret = Secrets.read(client, namespace, ref.getName(), secretKey);
             token = new PveToken(tokenId, tokenSecret);
-        } catch (Secrets.MissingSecretException e) {
-            throw new SettingsProblem(e.reason(), e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new SettingsProblem("InvalidCredentials", "Secret " + namespace + "/" + ref.getName() + ": " + e.getMessage());
+            throw new SettingsProblem(ProxmoxClusterReason.InvalidCredentials,
+                    "Secret " + cluster.getMetadata().getNamespace() + "/" + ref.getName() + ": " + e.getMessage());
         }
-        PveTls tls = tls(spec.getTls(), namespace);
+        PveTls tls = tls(spec.getTls(), cluster.getMetadata().getNamespace(), secrets);
         ProxmoxClusterSpec.ClientSettings limits = spec.getClient();
         int rps = limits != null && limits.getRequestsPerSecond() != null ? limits.getRequestsPerSecond() : DEFAULT_REQUESTS_PER_SECOND;
         int tasks = limits != null && limits.getMaxConcurrentTasksPerNode() != null
                 ? limits.getMaxConcurrentTasksPerNode() : DEFAULT_TASKS_PER_NODE;
         int timeout = limits != null && limits.getRequestTimeoutSeconds() != null
                 ? limits.getRequestTimeoutSeconds() : DEFAULT_TIMEOUT_SECONDS;
-        int poll = spec.getPollIntervalSeconds() != null ? spec.getPollIntervalSeconds()
-                : ProxmoxClusterSpec.DEFAULT_POLL_INTERVAL_SECONDS;
         return ConnectionSettings.of(spec.getEndpoints(), token, tokenSecret, tls, rps, Duration.ofSeconds(timeout),
-                Duration.ofSeconds(poll), tasks);
+                pollInterval(spec), tasks);
     }
 
-    private PveTls tls(ProxmoxClusterSpec.Tls tls, String namespace) throws SettingsProblem {
+    static Duration pollInterval(ProxmoxClusterSpec spec) {
+        return Duration.ofSeconds(spec != null && spec.getPollIntervalSeconds() != null ? spec.getPollIntervalSeconds()
+                : ProxmoxClusterSpec.DEFAULT_POLL_INTERVAL_SECONDS);
+    }
+
+    private static PveTls tls(ProxmoxClusterSpec.Tls tls, String namespace, Map<SecretKey, SecretValue> secrets) throws SettingsProblem {
         if (tls == null) {
             return PveTls.systemTrust();
         }
@@ -77,15 +115,12 @@ final class ClusterSettingsResolver {
             return PveTls.insecure();
         }
         String ca = null;
-        if (tls.getCaSecretRef() != null) {
-            try {
-                ca = Secrets.read(client, namespace, tls.getCaSecretRef().getName(), tls.getCaSecretRef().keyOr(DEFAULT_CA_KEY));
-            } catch (Secrets.MissingSecretException e) {
-                throw new SettingsProblem(e.reason(), e.getMessage());
-            }
+        if (caKey(tls).isPresent()) {
+            SecretKey key = caKey(tls).get();
+            ca = value(secrets, key);
             if (!ca.contains("-----BEGIN CERTIFICATE-----")) {
-                throw new SettingsProblem("InvalidCaBundle", "Secret " + namespace + "/" + tls.getCaSecretRef().getName()
-                        + " key " + tls.getCaSecretRef().keyOr(DEFAULT_CA_KEY) + " holds no PEM certificate");
+                throw new SettingsProblem(ProxmoxClusterReason.InvalidCaBundle, "Secret " + namespace + "/" + key.secret()
+                        + " key " + key.key() + " holds no PEM certificate");
             }
         }
         String fingerprint = tls.getFingerprint();
@@ -93,10 +128,38 @@ final class ClusterSettingsResolver {
             try {
                 fingerprint = PveTls.normalizeFingerprint(fingerprint);
             } catch (IllegalArgumentException e) {
-                throw new SettingsProblem("InvalidSpec", "spec.tls.fingerprint: " + e.getMessage());
+                throw new SettingsProblem(CommonReason.InvalidSpec, "spec.tls.fingerprint: " + e.getMessage());
             }
         }
         return new PveTls(ca, fingerprint, false);
+    }
+
+    private static SecretKey tokenIdKey(ProxmoxClusterSpec.CredentialsRef ref) {
+        return new SecretKey(ref.getName(), blankTo(ref.getTokenIdKey(), ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_ID_KEY));
+    }
+
+    private static SecretKey tokenSecretKey(ProxmoxClusterSpec.CredentialsRef ref) {
+        return new SecretKey(ref.getName(), blankTo(ref.getTokenSecretKey(), ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_SECRET_KEY));
+    }
+
+    /** The CA bundle's key, when the spec verifies with one (insecureSkipVerify reads no Secret). */
+    private static Optional<SecretKey> caKey(ProxmoxClusterSpec.Tls tls) {
+        if (tls == null || Boolean.TRUE.equals(tls.getInsecureSkipVerify()) || tls.getCaSecretRef() == null
+                || tls.getCaSecretRef().getName() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new SecretKey(tls.getCaSecretRef().getName(), tls.getCaSecretRef().keyOr(DEFAULT_CA_KEY)));
+    }
+
+    private static String value(Map<SecretKey, SecretValue> secrets, SecretKey key) throws SettingsProblem {
+        SecretValue found = secrets.get(key);
+        if (found == null) {
+            throw new IllegalStateException("the observer did not read " + key);
+        }
+        if (found.problem() != null) {
+            throw new SettingsProblem(found.problem(), found.message());
+        }
+        return found.value();
     }
 
     private static String blankTo(String value, String fallback) {

@@ -1,107 +1,141 @@
 package io.pveha.reconciler.cluster;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterSpec;
-import io.pveha.cluster.ClusterConnection;
-import io.pveha.pve.PveApiException;
 import io.pveha.pve.model.HaGroup;
+import io.pveha.reconciler.Conditions;
+import io.pveha.reconciler.Reason;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Keeps the HA groups a ProxmoxCluster declares in PVE: creates missing ones, corrects drifted ones,
- * and removes the ones it created that the spec no longer declares. Groups it did not create (no
- * comment naming this ProxmoxCluster) are never changed or removed. Checked when the spec changes
- * and every {@link #RECHECK}, not at every poll: one call per check.
+ * The HA groups a ProxmoxCluster declares, kept in PVE: missing ones are created, drifted ones corrected, and the
+ * ones it created that the spec no longer declares removed. Groups it did not create (no comment naming this
+ * ProxmoxCluster) are never changed or removed. Pure decisions: when to look ({@link #due}: when the spec
+ * changed, and every {@link #RECHECK}, not at every poll: reading the groups is a call), what to change
+ * ({@link #plan}), and what to report ({@link #outcome}). Kept apart from the rest of the cluster's plan because
+ * PVE 9 replaces HA groups by HA rules.
  */
 final class HaGroupSync {
     static final Duration RECHECK = Duration.ofMinutes(10);
-    /** After a failed sync (PVE refused, or the API is not there): retry, but not at every poll. */
+    /** After a failed check (PVE refused, or the API is not there): again, but not at every poll. */
     static final Duration RETRY = Duration.ofMinutes(1);
 
-    /** The outcome, for the HaGroupsInSync condition. */
-    record Outcome(boolean inSync, String reason, String message) {
+    /** A change to PVE's HA groups, as {@code /cluster/ha/groups} takes it. */
+    sealed interface Action {
+        String group();
+
+        /** What was done, for the condition's message: "created frontline". */
+        String done();
     }
 
-    private record Checked(long generation, Instant at, Outcome outcome) {
+    /** @param params the group's settings, its id ({@code group}) included */
+    record CreateGroup(String group, Map<String, Object> params) implements Action {
+        public String done() {
+            return "created " + group;
+        }
     }
 
-    private final Clock clock;
-    private final Map<String, Checked> checked = new ConcurrentHashMap<>();
+    record UpdateGroup(String group, Map<String, Object> params) implements Action {
+        public String done() {
+            return "updated " + group;
+        }
+    }
 
-    HaGroupSync(Clock clock) {
-        this.clock = clock;
+    record DeleteGroup(String group) implements Action {
+        public String done() {
+            return "removed " + group;
+        }
+    }
+
+    /**
+     * @param actions  what to change, in order
+     * @param foreign  declared groups that exist and are not ours: left as they are
+     * @param declared the names the spec declares
+     */
+    record Plan(List<Action> actions, List<String> foreign, List<String> declared) {
+    }
+
+    /** The HaGroupsInSync condition. */
+    record Outcome(boolean inSync, Reason reason, String message) {
+    }
+
+    private HaGroupSync() {
     }
 
     static String marker(ProxmoxCluster cluster) {
         return "pveha.io/cluster=" + cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
     }
 
-    Outcome sync(ProxmoxCluster cluster, ClusterConnection connection) {
-        String key = cluster.getMetadata().getUid();
-        long generation = cluster.getMetadata().getGeneration() == null ? 0 : cluster.getMetadata().getGeneration();
-        Checked last = checked.get(key);
-        if (last != null && last.generation() == generation
-                && Duration.between(last.at(), clock.instant()).compareTo(last.outcome().inSync() ? RECHECK : RETRY) < 0) {
-            return last.outcome();
+    /**
+     * Whether the groups are to be read (and corrected) in this pass: never checked (in status, or since the operator
+     * started), the spec changed since the last check, or the last check is {@link #RECHECK} old ({@link #RETRY} when
+     * it failed or found foreign groups).
+     *
+     * @param condition the HaGroupsInSync condition in status: its observedGeneration is the spec the last check saw
+     * @param lastCheck when this operator last checked, if it did
+     */
+    static boolean due(Optional<Condition> condition, long generation, Optional<Instant> lastCheck, Instant now) {
+        if (condition.isEmpty() || lastCheck.isEmpty() || !Objects.equals(condition.get().getObservedGeneration(), generation)) {
+            return true;
         }
-        Outcome outcome;
-        try {
-            outcome = apply(cluster, connection);
-        } catch (PveApiException e) {
-            outcome = new Outcome(false, "HaGroupSyncFailed", e.describe());
-        }
-        checked.put(key, new Checked(generation, clock.instant(), outcome));
-        return outcome;
+        Duration every = Conditions.TRUE.equals(condition.get().getStatus()) ? RECHECK : RETRY;
+        return Duration.between(lastCheck.get(), now).compareTo(every) >= 0;
     }
 
-    void forget(ProxmoxCluster cluster) {
-        checked.remove(cluster.getMetadata().getUid());
-    }
-
-    private Outcome apply(ProxmoxCluster cluster, ClusterConnection connection) {
+    static Plan plan(ProxmoxCluster cluster, List<HaGroup> groups) {
         String marker = marker(cluster);
-        Map<String, HaGroup> existing = connection.vms().haGroups().stream()
+        Map<String, HaGroup> existing = groups.stream()
                 .collect(Collectors.toMap(HaGroup::group, g -> g, (a, b) -> a, LinkedHashMap::new));
-        List<String> done = new ArrayList<>();
+        List<Action> actions = new ArrayList<>();
         List<String> foreign = new ArrayList<>();
-        for (ProxmoxClusterSpec.HaGroup declared : cluster.getSpec().getHaGroups()) {
+        List<ProxmoxClusterSpec.HaGroup> declaredGroups = cluster.getSpec().getHaGroups() == null ? List.of() : cluster.getSpec().getHaGroups();
+        for (ProxmoxClusterSpec.HaGroup declared : declaredGroups) {
             Map<String, Object> wanted = params(declared, marker);
             HaGroup current = existing.get(declared.getName());
             if (current == null) {
                 Map<String, Object> create = new LinkedHashMap<>(wanted);
                 create.put("group", declared.getName());
-                connection.vms().createHaGroup(create);
-                done.add("created " + declared.getName());
+                actions.add(new CreateGroup(declared.getName(), create));
             } else if (current.comment() != null && !current.comment().equals(marker)) {
                 foreign.add(declared.getName());
             } else if (!same(current, wanted)) {
-                connection.vms().updateHaGroup(declared.getName(), wanted);
-                done.add("updated " + declared.getName());
+                actions.add(new UpdateGroup(declared.getName(), wanted));
             }
         }
-        List<String> declaredNames = cluster.getSpec().getHaGroups().stream().map(ProxmoxClusterSpec.HaGroup::getName).toList();
+        List<String> declared = declaredGroups.stream().map(ProxmoxClusterSpec.HaGroup::getName).toList();
         for (HaGroup group : existing.values()) {
-            if (marker.equals(group.comment()) && !declaredNames.contains(group.group())) {
-                connection.vms().deleteHaGroup(group.group());
-                done.add("removed " + group.group());
+            if (marker.equals(group.comment()) && !declared.contains(group.group())) {
+                actions.add(new DeleteGroup(group.group()));
             }
         }
-        if (!foreign.isEmpty()) {
-            return new Outcome(false, "HaGroupNotOwned", "HA group(s) " + String.join(", ", foreign)
+        return new Plan(actions, foreign, declared);
+    }
+
+    /** What the check came to once every action of the plan was carried out ({@code done} lists them). */
+    static Outcome outcome(Plan plan, List<Action> done) {
+        if (!plan.foreign().isEmpty()) {
+            return new Outcome(false, ProxmoxClusterReason.HaGroupNotOwned, "HA group(s) " + String.join(", ", plan.foreign())
                     + " exist in PVE and were not created by this ProxmoxCluster; they are left as they are");
         }
-        String summary = declaredNames.isEmpty() ? "no HA groups declared" : declaredNames.size() + " HA group(s) in sync";
-        return new Outcome(true, "HaGroupsInSync", done.isEmpty() ? summary : summary + " (" + String.join(", ", done) + ")");
+        String summary = plan.declared().isEmpty() ? "no HA groups declared" : plan.declared().size() + " HA group(s) in sync";
+        return new Outcome(true, ProxmoxClusterReason.HaGroupsInSync, done.isEmpty() ? summary
+                : summary + " (" + done.stream().map(Action::done).collect(Collectors.joining(", ")) + ")");
+    }
+
+    /** PVE refused or failed a read or a change of the groups ({@code why} says which and why). */
+    static Outcome failed(String why) {
+        return new Outcome(false, ProxmoxClusterReason.HaGroupSyncFailed, why);
     }
 
     static Map<String, Object> params(ProxmoxClusterSpec.HaGroup group, String marker) {
@@ -123,6 +157,6 @@ final class HaGroupSync {
     }
 
     private static String normalizeNodes(String nodes) {
-        return nodes == null ? "" : java.util.Arrays.stream(nodes.split(",")).map(String::strip).sorted().collect(Collectors.joining(","));
+        return nodes == null ? "" : Arrays.stream(nodes.split(",")).map(String::strip).sorted().collect(Collectors.joining(","));
     }
 }

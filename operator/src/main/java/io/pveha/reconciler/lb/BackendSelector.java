@@ -1,6 +1,7 @@
 package io.pveha.reconciler.lb;
 
-import io.pveha.api.lb.LoadBalancerPairSpec;
+import io.pveha.api.lb.Backends;
+import io.pveha.api.lb.StaticServer;
 import io.pveha.api.vm.HaVm;
 import io.pveha.lb.Hashes;
 import io.pveha.lb.Service;
@@ -28,10 +29,10 @@ final class BackendSelector {
     }
 
     /** @param haVms the HaVms of the pair's namespace (and cluster), in any order */
-    static Selection select(LoadBalancerPairSpec.Backends backends, List<HaVm> haVms) {
+    static Selection select(Backends backends, List<HaVm> haVms) {
         List<Service.Server> servers = new ArrayList<>();
         List<String> unroutable = new ArrayList<>();
-        for (LoadBalancerPairSpec.StaticServer s : backends.getStaticServers()) {
+        for (StaticServer s : backends.getStaticServers()) {
             servers.add(new Service.Server(s.getName(), s.getAddress(), s.getPort(), null));
         }
         if (backends.getHaVmSelector() != null) {

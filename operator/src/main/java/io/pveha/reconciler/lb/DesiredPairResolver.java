@@ -1,10 +1,16 @@
 package io.pveha.reconciler.lb;
 
 import io.pveha.api.SecretKeyRef;
+import io.pveha.api.lb.HealthCheck;
+import io.pveha.api.lb.HostPaths;
+import io.pveha.api.lb.LbService;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.lb.LoadBalancerPairSpec;
+import io.pveha.api.lb.Mode;
+import io.pveha.api.lb.Vip;
 import io.pveha.api.vm.HaVm;
 import io.pveha.lb.ConfigBundle;
+import io.pveha.lb.HostLayout;
 import io.pveha.lb.HostTarget;
 import io.pveha.lb.LbHost;
 import io.pveha.lb.PairConfig;
@@ -61,9 +67,9 @@ final class DesiredPairResolver {
         String namespace = pair.getMetadata().getNamespace();
         LoadBalancerPairSpec spec = pair.getSpec();
         List<HostTarget> targets = new ArrayList<>();
-        for (LoadBalancerPairSpec.LbHost h : spec.getHosts()) {
+        for (io.pveha.api.lb.LbHost h : spec.getHosts()) {
             LbHost host = new LbHost(h.getName(), h.getAddress(), h.getPriority(),
-                    h.getInterfaceName() == null ? DEFAULT_INTERFACE : h.getInterfaceName(), PairValidator.layoutOf(h));
+                    h.getInterfaceName() == null ? DEFAULT_INTERFACE : h.getInterfaceName(), layoutOf(h));
             HostEndpoint endpoint = new HostEndpoint(h.getAddress(), h.getSshPort() == null ? DEFAULT_SSH_PORT : h.getSshPort(),
                     h.getSshUser() == null ? DEFAULT_SSH_USER : h.getSshUser(), h.getHostKey());
             byte[] key = read(namespace, h.getSshKeySecretRef(), DEFAULT_SSH_KEY);
@@ -73,7 +79,7 @@ final class DesiredPairResolver {
 
         List<String> unroutable = new ArrayList<>();
         List<Service> services = new ArrayList<>();
-        for (LoadBalancerPairSpec.LbService s : spec.getServices()) {
+        for (LbService s : spec.getServices()) {
             BackendSelector.Selection selection = BackendSelector.select(s.getBackends(), haVms);
             selection.unroutable().forEach(vm -> unroutable.add(s.getName() + "/" + vm));
             services.add(service(s, selection.servers()));
@@ -87,12 +93,12 @@ final class DesiredPairResolver {
                 bundles.put(host.name(), renderer.render(config, host));
             }
         } catch (UnsafeValueException e) {
-            throw new PairProblem(PairProblem.RENDER_FAILED, "cannot render the configuration: " + e.getMessage());
+            throw new PairProblem(LbReason.RenderFailed, "cannot render the configuration: " + e.getMessage());
         }
         return new DesiredPair(config, targets, bundles, unroutable);
     }
 
-    private Vrrp vrrp(String namespace, LoadBalancerPairSpec.Vip vip, int virtualRouterId) throws PairProblem {
+    private Vrrp vrrp(String namespace, Vip vip, int virtualRouterId) throws PairProblem {
         VrrpPassword password = null;
         if (vip.getAuthSecretRef() != null) {
             String value = new String(read(namespace, vip.getAuthSecretRef(), DEFAULT_AUTH_KEY), StandardCharsets.UTF_8);
@@ -101,7 +107,7 @@ final class DesiredPairResolver {
             try {
                 Values.vrrpPassword("password", value);
             } catch (UnsafeValueException e) {
-                throw new PairProblem(PairProblem.SECRET_INVALID, "Secret " + namespace + "/" + vip.getAuthSecretRef().getName()
+                throw new PairProblem(LbReason.SecretInvalid, "Secret " + namespace + "/" + vip.getAuthSecretRef().getName()
                         + " key " + vip.getAuthSecretRef().keyOr(DEFAULT_AUTH_KEY)
                         + ": the VRRP password must be 1 to 8 characters of A-Z a-z 0-9 . _ + = -");
             }
@@ -113,13 +119,13 @@ final class DesiredPairResolver {
                 vip.getPreempt() == null || vip.getPreempt(), password);
     }
 
-    private static Service service(LoadBalancerPairSpec.LbService s, List<Service.Server> servers) {
-        Service.Mode mode = s.getMode() == LoadBalancerPairSpec.Mode.tcp ? Service.Mode.TCP : Service.Mode.HTTP;
+    private static Service service(LbService s, List<Service.Server> servers) {
+        Service.Mode mode = s.getMode() == Mode.tcp ? Service.Mode.TCP : Service.Mode.HTTP;
         Service.Balance balance = s.getBalance() == null ? Service.Balance.ROUNDROBIN
                 : Service.Balance.valueOf(s.getBalance().name().toUpperCase(Locale.ROOT));
-        LoadBalancerPairSpec.HealthCheck hc = s.getHealthCheck();
+        HealthCheck hc = s.getHealthCheck();
         Service.Mode checkType = hc != null && hc.getType() != null
-                ? (hc.getType() == LoadBalancerPairSpec.Mode.tcp ? Service.Mode.TCP : Service.Mode.HTTP) : mode;
+                ? (hc.getType() == Mode.tcp ? Service.Mode.TCP : Service.Mode.HTTP) : mode;
         Service.HealthCheck check = new Service.HealthCheck(checkType,
                 hc == null || hc.getPath() == null ? "/" : hc.getPath(),
                 hc == null ? null : hc.getExpectStatus(),
@@ -129,10 +135,26 @@ final class DesiredPairResolver {
         return new Service(s.getName(), s.getPort(), mode, balance, s.getRetries() == null ? DEFAULT_RETRIES : s.getRetries(), check, servers);
     }
 
+    /**
+     * The host's file layout with defaults. The CRD's rules keep bad paths out; a spec that bypassed them (an old
+     * CRD, no admission) is refused here instead of reaching a host.
+     */
+    static HostLayout layoutOf(io.pveha.api.lb.LbHost host) throws PairProblem {
+        HostPaths p = host.getPaths();
+        try {
+            return new HostLayout(
+                    p == null || p.getHaproxyConfig() == null ? HostLayout.DEFAULT_HAPROXY_CONFIG : p.getHaproxyConfig(),
+                    p == null || p.getKeepalivedConfig() == null ? HostLayout.DEFAULT_KEEPALIVED_CONFIG : p.getKeepalivedConfig(),
+                    p == null || p.getRunDir() == null ? HostLayout.DEFAULT_RUN_DIR : p.getRunDir());
+        } catch (IllegalArgumentException e) {
+            throw new PairProblem(LbReason.RenderFailed, "host " + host.getName() + ": " + e.getMessage());
+        }
+    }
+
     private byte[] read(String namespace, SecretKeyRef ref, String defaultKey) throws PairProblem {
         byte[] value = secrets.read(namespace, ref.getName(), ref.keyOr(defaultKey));
         if (value.length == 0) {
-            throw new PairProblem(PairProblem.SECRET_INVALID, "Secret " + namespace + "/" + ref.getName() + " key "
+            throw new PairProblem(LbReason.SecretInvalid, "Secret " + namespace + "/" + ref.getName() + " key "
                     + ref.keyOr(defaultKey) + " is empty");
         }
         return value;

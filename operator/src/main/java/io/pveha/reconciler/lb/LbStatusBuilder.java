@@ -1,10 +1,11 @@
 package io.pveha.reconciler.lb;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.pveha.api.lb.LbHost;
 import io.pveha.api.lb.LoadBalancerPairSpec;
-import io.pveha.api.lb.LoadBalancerPairStatus;
 import io.pveha.api.lb.LoadBalancerPairStatus.BackendStatus;
 import io.pveha.api.lb.LoadBalancerPairStatus.HostStatus;
+import io.pveha.api.lb.LoadBalancerPairStatus;
 import io.pveha.lb.ConfigBundle;
 import io.pveha.lb.HostFacts;
 import io.pveha.lb.Service;
@@ -13,6 +14,9 @@ import io.pveha.lb.observe.HostObservation;
 import io.pveha.lb.observe.ServerState;
 import io.pveha.lb.ssh.HostChannelException;
 import io.pveha.reconciler.Conditions;
+import io.pveha.reconciler.Copies;
+import io.pveha.reconciler.Reason;
+import io.pveha.reconciler.Redactor;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +56,7 @@ final class LbStatusBuilder {
                   Map<String, HostFacts> facts, Map<String, ActionResult> results) {
     }
 
-    record Problem(String reason, String message) {
+    record Problem(Reason reason, String message) {
     }
 
     /** What this pass did to a host. */
@@ -62,18 +66,13 @@ final class LbStatusBuilder {
     private LbStatusBuilder() {
     }
 
-    static LoadBalancerPairStatus paused(LoadBalancerPairStatus previous, long generation, Instant now, String message) {
-        LoadBalancerPairStatus status = copyOf(previous);
-        status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, Conditions.FALSE, io.pveha.reconciler.CommonReason.ReconciliationPaused.name(),
-                message, generation, now));
-        return status;
-    }
-
-    static LoadBalancerPairStatus invalid(LoadBalancerPairStatus previous, long generation, Instant now, List<String> problems) {
-        LoadBalancerPairStatus status = copyOf(previous);
+    /** The status of a pass that stopped before observing (paused, invalid spec) or failed on Kubernetes: only Ready changes. */
+    static LoadBalancerPairStatus stopped(LoadBalancerPairStatus previous, Reason reason, String message, long generation, Instant now) {
+        LoadBalancerPairStatus status = Copies.deepCopy(previous, LoadBalancerPairStatus.class);
+        status = status == null ? new LoadBalancerPairStatus() : status;
         status.setObservedGeneration(generation);
-        status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, Conditions.FALSE, io.pveha.reconciler.CommonReason.InvalidSpec.name(),
-                String.join("; ", problems), generation, now));
+        status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, Conditions.FALSE, reason.name(),
+                Redactor.scrub(message), generation, now));
         return status;
     }
 
@@ -108,16 +107,16 @@ final class LbStatusBuilder {
     }
 
     /** A condition's status, reason and message. */
-    record Verdict(String status, String reason, String message) {
-        static Verdict isTrue(String reason, String message) {
+    record Verdict(String status, Reason reason, String message) {
+        static Verdict isTrue(Reason reason, String message) {
             return new Verdict(Conditions.TRUE, reason, message);
         }
 
-        static Verdict isFalse(String reason, String message) {
+        static Verdict isFalse(Reason reason, String message) {
             return new Verdict(Conditions.FALSE, reason, message);
         }
 
-        static Verdict unknown(String reason, String message) {
+        static Verdict unknown(Reason reason, String message) {
             return new Verdict(Conditions.UNKNOWN, reason, message);
         }
 
@@ -162,7 +161,7 @@ final class LbStatusBuilder {
             h.setServiceManager(before == null ? null : before.getServiceManager());
             // The files do not change while we cannot see them; the runtime facts are unknown.
             h.setAppliedConfigHash(before == null ? null : before.getAppliedConfigHash());
-            h.setLastError(facts.message());
+            h.setLastError(Redactor.scrub(facts.message()));
             return h;
         }
         HostObservation obs = facts.observation();
@@ -176,7 +175,7 @@ final class LbStatusBuilder {
         h.setHoldsVip(obs.holdsAddress(in.spec().getVip().getAddress()));
         h.setAppliedConfigHash(bundle == null || obs.applyPending() ? null : obs.appliedHash(bundle.paths()));
         if (action != null && !action.result().applied()) {
-            h.setLastError(action.result().message());
+            h.setLastError(Redactor.scrub(action.result().message()));
         } else if (!obs.nonlocalBind()) {
             h.setLastError("net.ipv4.ip_nonlocal_bind is 0: haproxy cannot bind the VIP while the peer holds it");
         }
@@ -200,19 +199,19 @@ final class LbStatusBuilder {
         String address = in.spec().getVip().getAddress();
         if (in.facts().isEmpty()) {
             String holder = in.previous() == null ? null : in.previous().getVipHolder();
-            return new Vip(holder, Verdict.unknown("NotObserved", "the hosts were not observed"));
+            return new Vip(holder, Verdict.unknown(LbReason.NotObserved, "the hosts were not observed"));
         }
         List<HostStatus> holders = hosts.stream().filter(h -> Boolean.TRUE.equals(h.getHoldsVip())).toList();
         List<HostStatus> live = holders.stream().filter(h -> Boolean.TRUE.equals(h.getKeepalivedUp())).toList();
         List<String> unreachable = hosts.stream().filter(h -> Boolean.FALSE.equals(h.getReachable())).map(HostStatus::getName).toList();
         if (live.size() == 2) {
-            return new Vip(names(holders), Verdict.isFalse("SplitBrain", "both " + names(holders) + " hold " + address
+            return new Vip(names(holders), Verdict.isFalse(LbReason.SplitBrain, "both " + names(holders) + " hold " + address
                     + ": they do not hear each other's VRRP adverts"));
         }
         if (holders.size() == 2) {
             HostStatus stale = holders.stream().filter(h -> !Boolean.TRUE.equals(h.getKeepalivedUp())).findFirst().orElseThrow();
             String holder = live.isEmpty() ? names(holders) : live.get(0).getName();
-            return new Vip(holder, Verdict.isFalse("StaleVip", stale.getName() + " still has " + address
+            return new Vip(holder, Verdict.isFalse(LbReason.StaleVip, stale.getName() + " still has " + address
                     + " configured although its keepalived is not running"
                     + (live.isEmpty() ? "" : "; " + holder + " holds it")));
         }
@@ -220,15 +219,15 @@ final class LbStatusBuilder {
             String holder = holders.get(0).getName();
             boolean preempt = in.spec().getVip().getPreempt() == null || in.spec().getVip().getPreempt();
             boolean master = holder.equals(preferredMaster(in.spec()));
-            String reason = !preempt ? "Held" : master ? "HeldByMaster" : "HeldByBackup";
+            LbReason reason = !preempt ? LbReason.Held : master ? LbReason.HeldByMaster : LbReason.HeldByBackup;
             return new Vip(holder, Verdict.isTrue(reason, holder + " holds " + address
                     + (master || !preempt ? "" : " (the master " + preferredMaster(in.spec()) + " does not)")));
         }
         if (!unreachable.isEmpty()) {
-            return new Vip(null, Verdict.unknown("HostUnreachable", "no reachable host holds " + address + "; cannot see "
+            return new Vip(null, Verdict.unknown(LbReason.HostUnreachable, "no reachable host holds " + address + "; cannot see "
                     + String.join(", ", unreachable)));
         }
-        return new Vip(null, Verdict.isFalse("NotHeld", "no host holds " + address));
+        return new Vip(null, Verdict.isFalse(LbReason.NotHeld, "no host holds " + address));
     }
 
     private static String vipSince(Inputs in, List<HostStatus> hosts, String holder) {
@@ -298,7 +297,7 @@ final class LbStatusBuilder {
         }
         List<HostStatus> notApplied = hosts.stream().filter(h -> !Objects.equals(h.getAppliedConfigHash(), h.getDesiredConfigHash())).toList();
         if (notApplied.isEmpty()) {
-            return Verdict.isTrue("Applied", hosts.stream()
+            return Verdict.isTrue(LbReason.Applied, hosts.stream()
                     .map(h -> h.getName() + " sha256:" + shortHash(h.getAppliedConfigHash()))
                     .collect(Collectors.joining(", ")));
         }
@@ -307,49 +306,49 @@ final class LbStatusBuilder {
             Condition earlier = Conditions.find(in.previous() == null ? null : in.previous().getConditions(), CONFIG_APPLIED).orElse(null);
             String refused = hosts.stream().filter(h -> h.getRejectedConfigHash() != null).map(HostStatus::getName).findFirst().orElseThrow();
             return earlier != null && Conditions.FALSE.equals(earlier.getStatus())
-                    && List.of("Rejected", "RolledBack").contains(earlier.getReason())
-                    ? Verdict.isFalse(earlier.getReason(), earlier.getMessage())
-                    : Verdict.isFalse("Rejected", refused + " refused this configuration");
+                    && List.of(LbReason.Rejected.name(), LbReason.RolledBack.name()).contains(earlier.getReason())
+                    ? Verdict.isFalse(LbReason.valueOf(earlier.getReason()), earlier.getMessage())
+                    : Verdict.isFalse(LbReason.Rejected, refused + " refused this configuration");
         }
         for (HostStatus h : notApplied) {
             if (Boolean.FALSE.equals(h.getReachable())) {
                 HostFacts facts = in.facts().get(h.getName());
                 boolean keyRefused = facts != null && facts.failure() == HostChannelException.Reason.HOST_KEY_REJECTED;
-                return Verdict.isFalse(keyRefused ? "HostKeyRejected" : "HostUnreachable", h.getName() + ": " + h.getLastError());
+                return Verdict.isFalse(keyRefused ? LbReason.HostKeyRejected : LbReason.HostUnreachable, h.getName() + ": " + h.getLastError());
             }
         }
-        return Verdict.isFalse("Pending", notApplied.stream().map(HostStatus::getName).collect(Collectors.joining(", "))
+        return Verdict.isFalse(LbReason.Pending, notApplied.stream().map(HostStatus::getName).collect(Collectors.joining(", "))
                 + ": the rendered configuration is not installed yet");
     }
 
-    static String reasonOf(ConfigApplier.Outcome outcome) {
+    static LbReason reasonOf(ConfigApplier.Outcome outcome) {
         return switch (outcome) {
-            case APPLIED -> "Applied";
-            case REJECTED -> "Rejected";
-            case ROLLED_BACK -> "RolledBack";
-            case PRECONDITION_FAILED -> "HostNotPrepared";
-            case FAILED -> "ApplyFailed";
+            case APPLIED -> LbReason.Applied;
+            case REJECTED -> LbReason.Rejected;
+            case ROLLED_BACK -> LbReason.RolledBack;
+            case PRECONDITION_FAILED -> LbReason.HostNotPrepared;
+            case FAILED -> LbReason.ApplyFailed;
         };
     }
 
     static Verdict backendsHealthy(Inputs in, List<BackendStatus> backends) {
         if (in.problem() != null && in.services().isEmpty()) {
-            return Verdict.unknown("NotObserved", "the configuration could not be rendered");
+            return Verdict.unknown(LbReason.NotObserved, "the configuration could not be rendered");
         }
         if (backends.isEmpty()) {
-            return Verdict.isFalse("NoBackends", "no server to balance to"
+            return Verdict.isFalse(LbReason.NoBackends, "no server to balance to"
                     + (in.unroutable().isEmpty() ? "" : "; selected HaVms without an address: " + String.join(", ", in.unroutable())));
         }
         List<String> down = backends.stream().filter(b -> !"UP".equals(b.getState()))
                 .map(b -> b.getService() + "/" + b.getServer() + " " + b.getState()).toList();
         if (backends.stream().allMatch(b -> "UNKNOWN".equals(b.getState()))) {
-            return Verdict.unknown("NotObserved", "no haproxy reported its servers");
+            return Verdict.unknown(LbReason.NotObserved, "no haproxy reported its servers");
         }
         long up = backends.size() - down.size();
         if (down.isEmpty()) {
-            return Verdict.isTrue("AllUp", up + "/" + backends.size() + " servers UP");
+            return Verdict.isTrue(LbReason.AllUp, up + "/" + backends.size() + " servers UP");
         }
-        return Verdict.isFalse(up == 0 ? "AllDown" : "SomeDown", up + "/" + backends.size() + " servers UP; " + String.join(", ", down));
+        return Verdict.isFalse(up == 0 ? LbReason.AllDown : LbReason.SomeDown, up + "/" + backends.size() + " servers UP; " + String.join(", ", down));
     }
 
     static Verdict ready(Inputs in, List<HostStatus> hosts, Verdict applied, Verdict held, Verdict healthy, List<BackendStatus> backends) {
@@ -366,7 +365,7 @@ final class LbStatusBuilder {
             if (Boolean.FALSE.equals(h.getReachable())) {
                 HostFacts facts = in.facts().get(h.getName());
                 boolean keyRefused = facts != null && facts.failure() == HostChannelException.Reason.HOST_KEY_REJECTED;
-                return Verdict.isFalse(keyRefused ? "HostKeyRejected" : "HostUnreachable",
+                return Verdict.isFalse(keyRefused ? LbReason.HostKeyRejected : LbReason.HostUnreachable,
                         h.getName() + ": " + h.getLastError() + servedBy(held));
             }
         }
@@ -379,22 +378,22 @@ final class LbStatusBuilder {
                 down.add("haproxy");
             }
             if (!down.isEmpty()) {
-                return Verdict.isFalse("DaemonDown", String.join(" and ", down) + " not running on " + h.getName() + servedBy(held));
+                return Verdict.isFalse(LbReason.DaemonDown, String.join(" and ", down) + " not running on " + h.getName() + servedBy(held));
             }
         }
         if (Conditions.UNKNOWN.equals(held.status())) {
             return Verdict.unknown(held.reason(), held.message());
         }
-        if ("HeldByBackup".equals(held.reason())) {
-            return Verdict.isFalse("VipOnBackup", held.message());
+        if (held.reason() == LbReason.HeldByBackup) {
+            return Verdict.isFalse(LbReason.VipOnBackup, held.message());
         }
-        if ("AllDown".equals(healthy.reason()) || "NoBackends".equals(healthy.reason()) || serviceWithoutUpServer(in, backends) != null) {
+        if (healthy.reason() == LbReason.AllDown || healthy.reason() == LbReason.NoBackends || serviceWithoutUpServer(in, backends) != null) {
             String service = serviceWithoutUpServer(in, backends);
-            return Verdict.isFalse("NoHealthyBackends", service == null ? healthy.message() : "service " + service + " has no server UP");
+            return Verdict.isFalse(LbReason.NoHealthyBackends, service == null ? healthy.message() : "service " + service + " has no server UP");
         }
         long up = backends.stream().filter(b -> "UP".equals(b.getState())).count();
-        return Verdict.isTrue("Ready", held.message() + "; " + up + "/" + backends.size() + " servers UP"
-                + ("SomeDown".equals(healthy.reason()) ? " (" + healthy.message().substring(healthy.message().indexOf("; ") + 2) + ")" : ""));
+        return Verdict.isTrue(LbReason.Ready, held.message() + "; " + up + "/" + backends.size() + " servers UP"
+                + (healthy.reason() == LbReason.SomeDown ? " (" + healthy.message().substring(healthy.message().indexOf("; ") + 2) + ")" : ""));
     }
 
     private static String serviceWithoutUpServer(Inputs in, List<BackendStatus> backends) {
@@ -411,7 +410,7 @@ final class LbStatusBuilder {
     static String preferredMaster(LoadBalancerPairSpec spec) {
         return spec.getHosts().stream()
                 .max(Comparator.comparing(h -> h.getPriority() == null ? 0 : h.getPriority()))
-                .map(LoadBalancerPairSpec.LbHost::getName).orElse(null);
+                .map(LbHost::getName).orElse(null);
     }
 
     private static String names(List<HostStatus> hosts) {
@@ -423,10 +422,6 @@ final class LbStatusBuilder {
     }
 
     private static List<Condition> set(List<Condition> conditions, String type, Verdict v, Inputs in) {
-        return Conditions.set(conditions, type, v.status(), v.reason(), v.message(), in.generation(), in.now());
-    }
-
-    private static LoadBalancerPairStatus copyOf(LoadBalancerPairStatus previous) {
-        return previous == null ? new LoadBalancerPairStatus() : StatusJson.copy(previous);
+        return Conditions.set(conditions, type, v.status(), v.reason().name(), Redactor.scrub(v.message()), in.generation(), in.now());
     }
 }

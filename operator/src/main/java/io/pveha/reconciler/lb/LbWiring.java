@@ -2,6 +2,7 @@ package io.pveha.reconciler.lb;
 
 import io.pveha.lb.SshLbHostClient;
 import io.pveha.reconciler.EventRecorder;
+import io.pveha.reconciler.SpecValidation;
 import io.pveha.lb.apply.ConfigApplier;
 import io.pveha.lb.observe.HostObserver;
 import io.pveha.lb.ssh.SshHostChannelFactory;
@@ -33,15 +34,16 @@ public final class LbWiring implements AutoCloseable {
         this.reconciler = reconciler;
     }
 
-    public static LbWiring overSsh(EventRecorder events, Clock clock, Settings settings) {
+    /** @param validation the CRD's schema and CEL rules (the operator's {@code Settings.validation()}) */
+    public static LbWiring overSsh(SpecValidation validation, EventRecorder events, Clock clock, Settings settings) {
         SshHostChannelFactory ssh = new SshHostChannelFactory(new SshHostChannelFactory.Settings(settings.connectTimeout(),
                 settings.commandTimeout()));
         HostObserver observer = new HostObserver(settings.observeTimeout());
         // Verification polls with its own, longer observation timeout: a host busy reloading may answer slowly.
         ConfigApplier applier = new ConfigApplier(new HostObserver(settings.observeTimeout().multipliedBy(2)), settings.verifyTimeout(),
                 d -> Thread.sleep(d.toMillis()));
-        return new LbWiring(ssh, new LoadBalancerPairReconciler(new SshLbHostClient(ssh, observer, applier),
-                new KubernetesEventSink(events), clock, settings.observeTimeout()));
+        return new LbWiring(ssh, new LoadBalancerPairReconciler(new SshLbHostClient(ssh, observer, applier), validation, events,
+                clock, settings.observeTimeout()));
     }
 
     public LoadBalancerPairReconciler reconciler() {

@@ -1,20 +1,23 @@
 package io.pveha.reconciler.lb;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.pveha.api.Pveha;
+import io.pveha.api.SecretKeyRef;
+import io.pveha.api.lb.LbHost;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.lb.LoadBalancerPairSpec;
 import io.pveha.api.lb.LoadBalancerPairStatus;
+import io.pveha.api.lb.Vip;
 import io.pveha.api.vm.HaVm;
 import io.pveha.lb.ConfigBundle;
 import io.pveha.lb.HostFacts;
@@ -22,49 +25,54 @@ import io.pveha.lb.HostTarget;
 import io.pveha.lb.LbHostClient;
 import io.pveha.lb.apply.ConfigApplier;
 import io.pveha.lb.ssh.HostChannelException;
-import io.pveha.reconciler.Conditions;
-import io.pveha.reconciler.Paused;
-import io.pveha.reconciler.SpecOrIntentChanged;
+import io.pveha.reconciler.EventRecorder;
+import io.pveha.reconciler.ReconcileGate;
 import io.pveha.reconciler.ReconcileMarker;
+import io.pveha.reconciler.Reporter;
+import io.pveha.reconciler.SpecOrIntentChanged;
+import io.pveha.reconciler.SpecValidation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
- * Reconciles a LoadBalancerPair: pause check, validation, desired state (Secrets, selected HaVms, router
- * id, rendered bundles), observation of both hosts in parallel, status written from the observation,
- * then the planned actions (apply or start, standby first), a second observation and status after
- * acting. Events report what changed. The pass repeats every poll interval: hosts do not tell us when
- * a VIP moves, so polling is how the status keeps up (within one interval).
+ * Reconciles a LoadBalancerPair: gate (pause, invalid spec: {@link ReconcileGate}), desired state (Secrets from
+ * the informer cache, selected HaVms, router id, rendered bundles), observation of both hosts in parallel,
+ * status written from the observation, then the planned actions (apply or start, standby first), a second
+ * observation and status after acting. Status and Events go through the {@link Reporter}; Events report what
+ * changed ({@link PairEvents}). The pass repeats every poll interval: hosts do not tell us when a VIP moves,
+ * so polling is how the status keeps up (within one interval). A changed Secret or a selected HaVm's new
+ * address triggers a pass at once.
  */
 @ControllerConfiguration(name = "loadbalancerpair", generationAwareEventProcessing = false,
         informer = @Informer(onUpdateFilter = SpecOrIntentChanged.class))
 public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancerPair> {
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancerPairReconciler.class);
-    static final String PAUSED_MESSAGE = "reconciliation is paused by the annotation " + Pveha.ANNOTATION_PAUSED
-            + "; hosts are neither observed nor changed until it is removed";
 
     /** How long a pass waits for a host to be observed. */
     public static final Duration DEFAULT_OBSERVE_BUDGET = Duration.ofSeconds(10);
 
     private final LbHostClient hosts;
-    private final EventSink events;
+    private final SpecValidation validation;
+    private final EventRecorder events;
     private final Clock clock;
     private final Duration observeBudget;
     /** Observations still running from an earlier pass (a host slow to connect): joined, never started twice. */
@@ -75,34 +83,51 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
         return t;
     });
     private volatile InformerEventSource<HaVm, LoadBalancerPair> haVms;
+    private volatile InformerEventSource<Secret, LoadBalancerPair> secrets;
 
-    public LoadBalancerPairReconciler(LbHostClient hosts, EventSink events, Clock clock) {
-        this(hosts, events, clock, DEFAULT_OBSERVE_BUDGET);
+    public LoadBalancerPairReconciler(LbHostClient hosts, SpecValidation validation, EventRecorder events, Clock clock) {
+        this(hosts, validation, events, clock, DEFAULT_OBSERVE_BUDGET);
     }
 
     /**
+     * @param validation    the CRD's schema and CEL rules, as every kind's gate checks them
      * @param observeBudget how long a pass waits for a host's observation; a host that has not answered by
      *                      then is reported unreachable for this pass, so one dead host (TCP connect
      *                      timeouts) cannot delay what the status says about the other
      */
-    public LoadBalancerPairReconciler(LbHostClient hosts, EventSink events, Clock clock, Duration observeBudget) {
+    public LoadBalancerPairReconciler(LbHostClient hosts, SpecValidation validation, EventRecorder events, Clock clock,
+                                      Duration observeBudget) {
         this.hosts = hosts;
+        this.validation = validation;
         this.events = events;
         this.clock = clock;
         this.observeBudget = observeBudget;
     }
 
-    /** HaVms selected by a pair's services: a new IP address (or label) re-renders the pairs that select it. */
+    /**
+     * HaVms selected by a pair's services (a new IP address or label re-renders the pairs that select them) and
+     * the Secrets pairs refer to (a new SSH key or VRRP password is rendered and applied without waiting for the
+     * poll; passes read them from this cache, never with an API call).
+     */
     @Override
     public List<EventSource<?, LoadBalancerPair>> prepareEventSources(EventSourceContext<LoadBalancerPair> context) {
-        InformerEventSourceConfiguration<HaVm> config = InformerEventSourceConfiguration.from(HaVm.class, LoadBalancerPair.class)
+        InformerEventSourceConfiguration<HaVm> vmConfig = InformerEventSourceConfiguration.from(HaVm.class, LoadBalancerPair.class)
+                .withName("havms")
                 .withSecondaryToPrimaryMapper(vm -> context.getPrimaryCache()
                         .list(vm.getMetadata().getNamespace(), pair -> selects(pair, vm))
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))
                 .build();
-        haVms = new InformerEventSource<>(config, context);
-        return List.of(haVms);
+        InformerEventSourceConfiguration<Secret> secretConfig = InformerEventSourceConfiguration.from(Secret.class, LoadBalancerPair.class)
+                .withName("secrets")
+                .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
+                        .list(secret.getMetadata().getNamespace(), pair -> secretNames(pair).contains(secret.getMetadata().getName()))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .build();
+        haVms = new InformerEventSource<>(vmConfig, context);
+        secrets = new InformerEventSource<>(secretConfig, context);
+        return List.of(haVms, secrets);
     }
 
     static boolean selects(LoadBalancerPair pair, HaVm vm) {
@@ -112,6 +137,23 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
         }
         return spec.getServices().stream().anyMatch(s -> s.getBackends() != null && s.getBackends().getHaVmSelector() != null
                 && LabelSelectors.matches(s.getBackends().getHaVmSelector(), vm.getMetadata().getLabels()));
+    }
+
+    /** The Secrets a pair reads: each host's SSH key and the VRRP password. */
+    static Set<String> secretNames(LoadBalancerPair pair) {
+        LoadBalancerPairSpec spec = pair.getSpec();
+        Set<String> names = new HashSet<>();
+        if (spec == null) {
+            return names;
+        }
+        if (spec.getHosts() != null) {
+            spec.getHosts().stream().map(LbHost::getSshKeySecretRef).filter(Objects::nonNull).map(SecretKeyRef::getName).forEach(names::add);
+        }
+        if (spec.getVip() != null && spec.getVip().getAuthSecretRef() != null) {
+            names.add(spec.getVip().getAuthSecretRef().getName());
+        }
+        names.remove(null);
+        return names;
     }
 
     private static boolean inCluster(LoadBalancerPairSpec spec, HaVm vm) {
@@ -125,21 +167,24 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
         }
     }
 
+    @Override
+    public ErrorStatusUpdateControl<LoadBalancerPair> updateErrorStatus(LoadBalancerPair pair, Context<LoadBalancerPair> context,
+                                                                       Exception e) {
+        return Reporter.kubernetesError(pair, context, e,
+                (status, reason, message) -> LbStatusBuilder.stopped(status, reason, message, generation(pair), clock.instant()));
+    }
+
     private UpdateControl<LoadBalancerPair> reconcileMarked(LoadBalancerPair pair, Context<LoadBalancerPair> context) {
+        Reporter<LoadBalancerPair, LoadBalancerPairStatus> reporter = new Reporter<>(pair, context, events);
         LoadBalancerPairStatus previous = pair.getStatus();
-        long generation = Objects.requireNonNullElse(pair.getMetadata().getGeneration(), 0L);
+        long generation = generation(pair);
         Instant now = clock.instant();
-        if (Paused.isPaused(pair)) {
-            io.pveha.reconciler.StatusPatch.write(pair, LbStatusBuilder.paused(previous, generation, now, Paused.MESSAGE), context);
+        Optional<ReconcileGate.Stop> stop = ReconcileGate.check(pair, previous == null ? null : previous.getConditions(), validation);
+        if (stop.isPresent()) {
+            // Paused: hosts are neither observed nor changed. Invalid: permanent until the spec changes, which triggers a pass.
+            reporter.report(LbStatusBuilder.stopped(previous, stop.get().reason(), stop.get().message(), generation, now),
+                    stop.get().note().stream().toList());
             return UpdateControl.noUpdate();
-        }
-        List<String> problems = PairValidator.validate(pair.getSpec());
-        if (!problems.isEmpty()) {
-            LoadBalancerPairStatus status = LbStatusBuilder.invalid(previous, generation, now, problems);
-            if (io.pveha.reconciler.StatusPatch.write(pair, status, context).changed()) {
-                emit(pair, new PairEvents.PairEvent(PairEvents.WARNING, io.pveha.reconciler.CommonReason.InvalidSpec.name(), String.join("; ", problems)));
-            }
-            return UpdateControl.noUpdate(); // permanent until the spec changes, which triggers a new pass
         }
         LoadBalancerPairSpec spec = pair.getSpec();
         Duration interval = Duration.ofSeconds(Objects.requireNonNullElse(spec.getPollIntervalSeconds(),
@@ -150,11 +195,10 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
         LbStatusBuilder.Problem problem = null;
         DesiredPairResolver.DesiredPair desired = null;
         if (!routerId.ok()) {
-            problem = new LbStatusBuilder.Problem(PairProblem.ROUTER_ID_CONFLICT, routerId.conflict());
+            problem = new LbStatusBuilder.Problem(LbReason.RouterIdConflict, routerId.conflict());
         } else {
             try {
-                desired = new DesiredPairResolver(new KubernetesSecrets(context.getClient()))
-                        .resolve(pair, routerId.id(), haVmsOf(pair));
+                desired = new DesiredPairResolver(new CachedSecrets(this::cachedSecret)).resolve(pair, routerId.id(), haVmsOf(pair));
             } catch (PairProblem e) {
                 problem = new LbStatusBuilder.Problem(e.reason(), e.getMessage());
             }
@@ -163,15 +207,16 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
         long started = System.nanoTime();
         Map<String, HostFacts> facts = desired == null ? Map.of() : observe(pair, desired);
         long observedAt = System.nanoTime();
+        String vip = spec.getVip().getAddress();
         LoadBalancerPairStatus observed = LbStatusBuilder.build(inputs(pair, previous, generation, now, routerId.id(), problem, desired,
                 facts, Map.of()));
-        LoadBalancerPair current = report(pair, previous, observed, facts, Map.of(), context);
+        reporter.report(observed, PairEvents.between(previous, observed, vip, facts, Map.of()));
         LOG.debug("pass: observed in {} ms, status after {} ms", (observedAt - started) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
         if (desired == null) {
             return UpdateControl.<LoadBalancerPair>noUpdate().rescheduleAfter(interval);
         }
 
-        List<PairPlanner.HostAction> plan = PairPlanner.plan(desired.bundles(), facts, previous, spec.getVip().getAddress(),
+        List<PairPlanner.HostAction> plan = PairPlanner.plan(desired.bundles(), facts, previous, vip,
                 desired.config().preferredMaster().name());
         if (plan.isEmpty()) {
             return UpdateControl.<LoadBalancerPair>noUpdate().rescheduleAfter(interval);
@@ -180,7 +225,7 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
         Map<String, HostFacts> after = observe(pair, desired);
         LoadBalancerPairStatus acted = LbStatusBuilder.build(inputs(pair, observed, generation, clock.instant(), routerId.id(), null,
                 desired, after, results));
-        report(current, observed, acted, after, results, context);
+        reporter.report(acted, PairEvents.between(observed, acted, vip, after, results));
         LOG.debug("pass with actions took {} ms", (System.nanoTime() - started) / 1_000_000);
         return UpdateControl.<LoadBalancerPair>noUpdate().rescheduleAfter(interval);
     }
@@ -235,24 +280,6 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
         return facts;
     }
 
-    /** Writes the status if it changed and emits the Events the change (and this pass's actions) stand for. */
-    private LoadBalancerPair report(LoadBalancerPair pair, LoadBalancerPairStatus before, LoadBalancerPairStatus after,
-                                    Map<String, HostFacts> facts, Map<String, LbStatusBuilder.ActionResult> results,
-                                    Context<LoadBalancerPair> context) {
-        io.pveha.reconciler.StatusPatch.Written<LoadBalancerPair> written = io.pveha.reconciler.StatusPatch.write(pair, after, context);
-        if (written.changed() || !results.isEmpty()) {
-            for (PairEvents.PairEvent event : PairEvents.between(before, after, pair.getSpec().getVip().getAddress(), facts, results)) {
-                emit(pair, event);
-            }
-        }
-        return written.resource();
-    }
-
-    private void emit(LoadBalancerPair pair, PairEvents.PairEvent event) {
-        LOG.info("event {} {}: {}", event.type(), event.reason(), event.message());
-        events.emit(pair, event);
-    }
-
     private static LbStatusBuilder.Inputs inputs(LoadBalancerPair pair, LoadBalancerPairStatus previous, long generation, Instant now,
                                                  Integer routerId, LbStatusBuilder.Problem problem, DesiredPairResolver.DesiredPair desired,
                                                  Map<String, HostFacts> facts, Map<String, LbStatusBuilder.ActionResult> results) {
@@ -261,6 +288,14 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
                 desired == null ? List.of() : desired.config().services(),
                 desired == null ? (previous == null ? List.of() : previous.getUnroutableBackends()) : desired.unroutable(),
                 facts, results);
+    }
+
+    private Optional<Secret> cachedSecret(ResourceID id) {
+        return secrets == null ? Optional.empty() : secrets.get(id);
+    }
+
+    private static long generation(LoadBalancerPair pair) {
+        return Objects.requireNonNullElse(pair.getMetadata().getGeneration(), 0L);
     }
 
     private List<HaVm> haVmsOf(LoadBalancerPair pair) {
@@ -273,8 +308,8 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
     static RouterIdAllocator.KnownPair known(LoadBalancerPair pair) {
         LoadBalancerPairSpec spec = pair.getSpec();
         Set<String> addresses = spec == null || spec.getHosts() == null ? Set.of()
-                : spec.getHosts().stream().map(LoadBalancerPairSpec.LbHost::getAddress).filter(Objects::nonNull).collect(Collectors.toSet());
-        LoadBalancerPairSpec.Vip vip = spec == null ? null : spec.getVip();
+                : spec.getHosts().stream().map(LbHost::getAddress).filter(Objects::nonNull).collect(Collectors.toSet());
+        Vip vip = spec == null ? null : spec.getVip();
         return new RouterIdAllocator.KnownPair(pair.getMetadata().getNamespace() + "/" + pair.getMetadata().getName(),
                 vip == null ? null : vip.getVirtualRouterId(),
                 pair.getStatus() == null ? null : pair.getStatus().getVirtualRouterId(),

@@ -1,23 +1,27 @@
 package io.pveha.reconciler.lb;
 
+import io.pveha.reconciler.CommonReason;
+import io.pveha.reconciler.Reason;
+
+import java.util.List;
+
 /**
  * Something outside the spec's own rules keeps the pair from being configured: a missing Secret, a
  * router id conflict, a value the renderer refuses. The reason becomes the condition reason.
  */
 final class PairProblem extends Exception {
-    static final String SECRET_NOT_FOUND = "SecretNotFound";
-    static final String SECRET_INVALID = "SecretInvalid";
-    static final String ROUTER_ID_CONFLICT = "RouterIdConflict";
-    static final String RENDER_FAILED = "RenderFailed";
+    /** Every reason a problem can have: each is reported as a Warning Event when it appears or changes. */
+    static final List<Reason> BLOCKING = List.of(CommonReason.SecretNotFound, LbReason.SecretInvalid, LbReason.RouterIdConflict,
+            LbReason.RenderFailed);
 
-    private final String reason;
+    private final Reason reason;
 
-    PairProblem(String reason, String message) {
+    PairProblem(Reason reason, String message) {
         super(message);
         this.reason = reason;
     }
 
-    String reason() {
+    Reason reason() {
         return reason;
     }
 }

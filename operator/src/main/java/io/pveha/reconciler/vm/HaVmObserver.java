@@ -173,13 +173,13 @@ final class HaVmObserver {
             if (ci.getSshKeysSecretRef() != null) {
                 String name = ci.getSshKeysSecretRef().getName();
                 Optional<Secret> secret = caches.secrets().apply(new ResourceID(name, namespace));
-                keys = Secrets.read(secret, namespace, name, ci.getSshKeysSecretRef().keyOr("ssh-authorized-keys"));
+                keys = Secrets.read(secret.orElse(null), namespace, name, ci.getSshKeysSecretRef().keyOr("ssh-authorized-keys"));
                 version.append(name).append('@').append(secret.get().getMetadata().getResourceVersion());
             }
             if (ci.getPasswordSecretRef() != null) {
                 String name = ci.getPasswordSecretRef().getName();
                 Optional<Secret> secret = caches.secrets().apply(new ResourceID(name, namespace));
-                password = Secrets.read(secret, namespace, name, ci.getPasswordSecretRef().keyOr("password"));
+                password = Secrets.read(secret.orElse(null), namespace, name, ci.getPasswordSecretRef().keyOr("password"));
                 version.append('/').append(name).append('@').append(secret.get().getMetadata().getResourceVersion());
             }
         } catch (Secrets.MissingSecretException e) {

@@ -7,11 +7,19 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.pveha.api.SecretKeyRef;
+import io.pveha.api.lb.Backends;
+import io.pveha.api.lb.HealthCheck;
+import io.pveha.api.lb.HostPaths;
+import io.pveha.api.lb.LbHost;
+import io.pveha.api.lb.LbService;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.lb.LoadBalancerPairSpec;
 import io.pveha.api.lb.LoadBalancerPairStatus;
+import io.pveha.api.lb.StaticServer;
+import io.pveha.api.lb.Vip;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.lb.LbWiring;
+import io.pveha.runtime.PvehaOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -77,8 +85,8 @@ class LoadBalancerPairLabIT {
         suiteStart = System.currentTimeMillis();
         lab = SharedLab.lab();
         SharedLab.reset();
-        wiring = LbWiring.overSsh(new io.pveha.reconciler.EventRecorder(client, Clock.systemUTC()), Clock.systemUTC(),
-                new LbWiring.Settings(Duration.ofSeconds(5), OBSERVE_TIMEOUT, Duration.ofSeconds(15), Duration.ofSeconds(8)));
+        wiring = LbWiring.overSsh(PvehaOperator.Settings.bundledValidation(), new io.pveha.reconciler.EventRecorder(client,
+                Clock.systemUTC()), Clock.systemUTC(), new LbWiring.Settings(Duration.ofSeconds(5), OBSERVE_TIMEOUT, Duration.ofSeconds(15), Duration.ofSeconds(8)));
         operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false));
         operator.register(wiring.reconciler());
         operator.start();
@@ -122,7 +130,7 @@ class LoadBalancerPairLabIT {
         LoadBalancerPairSpec spec = new LoadBalancerPairSpec();
         spec.setPollIntervalSeconds((int) (POLL_MILLIS / 1000));
         spec.setHosts(new ArrayList<>(List.of(host("lb1", 150), host("lb2", 100))));
-        LoadBalancerPairSpec.Vip vip = new LoadBalancerPairSpec.Vip();
+        Vip vip = new Vip();
         vip.setAddress(lab.vip());
         vip.setPrefixLength(24);
         if (FAST) {
@@ -132,13 +140,13 @@ class LoadBalancerPairLabIT {
             vip.setAuthSecretRef(new SecretKeyRef("lb-vrrp", null));
         }
         spec.setVip(vip);
-        LoadBalancerPairSpec.LbService web = new LoadBalancerPairSpec.LbService();
+        LbService web = new LbService();
         web.setName("web");
         web.setPort(80);
-        LoadBalancerPairSpec.Backends backends = new LoadBalancerPairSpec.Backends();
+        Backends backends = new Backends();
         backends.setStaticServers(new ArrayList<>(List.of(server(1), server(2))));
         web.setBackends(backends);
-        LoadBalancerPairSpec.HealthCheck check = new LoadBalancerPairSpec.HealthCheck();
+        HealthCheck check = new HealthCheck();
         check.setPath("/healthz");
         check.setExpectStatus(200);
         check.setIntervalMillis(FAST ? 500 : 1000);
@@ -150,15 +158,15 @@ class LoadBalancerPairLabIT {
         return pair;
     }
 
-    static LoadBalancerPairSpec.LbHost host(String name, int priority) throws Exception {
-        LoadBalancerPairSpec.LbHost h = new LoadBalancerPairSpec.LbHost();
+    static LbHost host(String name, int priority) throws Exception {
+        LbHost h = new LbHost();
         h.setName(name);
         h.setAddress(lab.address(name));
         h.setSshPort(NetnsLab.SSH_PORT);
         h.setSshKeySecretRef(new SecretKeyRef("lb-ssh", null));
         h.setHostKey(lab.hostKey(name));
         h.setPriority(priority);
-        LoadBalancerPairSpec.HostPaths paths = new LoadBalancerPairSpec.HostPaths();
+        HostPaths paths = new HostPaths();
         paths.setHaproxyConfig(lab.layout(name).haproxyConfig());
         paths.setKeepalivedConfig(lab.layout(name).keepalivedConfig());
         paths.setRunDir(lab.layout(name).runDir());
@@ -166,8 +174,8 @@ class LoadBalancerPairLabIT {
         return h;
     }
 
-    static LoadBalancerPairSpec.StaticServer server(int n) {
-        LoadBalancerPairSpec.StaticServer s = new LoadBalancerPairSpec.StaticServer();
+    static StaticServer server(int n) {
+        StaticServer s = new StaticServer();
         s.setName("be" + n);
         s.setAddress(lab.address("be" + n));
         s.setPort(NetnsLab.BACKEND_PORT);

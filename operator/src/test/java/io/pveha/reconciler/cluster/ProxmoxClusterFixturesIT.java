@@ -97,6 +97,21 @@ class ProxmoxClusterFixturesIT {
     }
 
     @Test
+    void aRotatedTokenReconnectsWithoutWaitingForThePoll() {
+        String wrong = "ffffffff-0000-1111-2222-333333333333";
+        token(wrong);
+        // One poll at connect, then none for ten minutes: only the Secret's change can bring the new token in.
+        client.resources(ProxmoxCluster.class).resource(TestClusters.pinned(NS, "main", List.of(pve.url()), pve.fingerprint(), 600)).create();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(condition(Conditions.READY)).isNotNull().extracting(Condition::getReason).isEqualTo("AuthenticationFailed"));
+
+        token(SECRET);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(condition(Conditions.READY).getStatus()).isEqualTo("True"));
+    }
+
+    @Test
     void missingPrivilegesAreNamed() {
         pve.grant("{\"Sys.Audit\":1,\"VM.Audit\":1,\"Datastore.Audit\":1}");
         token(SECRET);
@@ -112,7 +127,7 @@ class ProxmoxClusterFixturesIT {
     }
 
     @Test
-    void aMissingSecretIsReportedByName() {
+    void aMissingSecretIsReportedByNameAndItsCreationConnects() {
         h.client.resources(ProxmoxCluster.class).resource(cluster()).create();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
@@ -120,6 +135,11 @@ class ProxmoxClusterFixturesIT {
                     assertThat(c.getReason()).isEqualTo("SecretNotFound");
                     assertThat(c.getMessage()).isEqualTo("Secret store/pve-token not found");
                 }));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !events("SecretNotFound").isEmpty());
+
+        token(SECRET);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(condition(Conditions.READY).getStatus()).isEqualTo("True"));
     }
 
     List<Event> events(String reason) {

@@ -2,7 +2,7 @@ package io.pveha.reconciler.lb;
 
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
-import io.pveha.api.lb.LoadBalancerPairSpec;
+import io.pveha.api.lb.Backends;
 import io.pveha.lb.Service;
 import org.junit.jupiter.api.Test;
 
@@ -12,8 +12,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class BackendSelectorTest {
-    static LoadBalancerPairSpec.Backends backends(Map<String, String> labels) {
-        LoadBalancerPairSpec.Backends b = new LoadBalancerPairSpec.Backends();
+    static Backends backends(Map<String, String> labels) {
+        Backends b = new Backends();
         b.setStaticServers(List.of(LbResources.server("static1", "192.0.2.5", 80)));
         b.setHaVmSelector(new LabelSelectorBuilder().withMatchLabels(labels).build());
         b.setPort(8080);
@@ -47,7 +47,7 @@ class BackendSelectorTest {
 
     @Test
     void matchExpressionsAreHonoured() {
-        LoadBalancerPairSpec.Backends b = backends(Map.of());
+        Backends b = backends(Map.of());
         b.setHaVmSelector(new LabelSelectorBuilder().withMatchExpressions(
                 new LabelSelectorRequirementBuilder().withKey("tier").withOperator("In").withValues("web", "api").build(),
                 new LabelSelectorRequirementBuilder().withKey("canary").withOperator("DoesNotExist").build()).build());

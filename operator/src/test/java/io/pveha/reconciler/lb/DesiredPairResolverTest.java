@@ -1,28 +1,36 @@
 package io.pveha.reconciler.lb;
 
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.lb.HostLayout;
 import io.pveha.lb.HostTarget;
 import io.pveha.lb.Service;
+import io.pveha.reconciler.CommonReason;
+import io.pveha.reconciler.Redactor;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DesiredPairResolverTest {
     final Map<String, String> secrets = new HashMap<>(Map.of("lb-ssh/ssh-privatekey", "KEY", "lb-vrrp/password", "s3cret\n"));
-    final DesiredPairResolver resolver = new DesiredPairResolver((ns, name, key) -> {
-        String value = secrets.get(name + "/" + key);
-        if (value == null) {
-            throw new PairProblem(PairProblem.SECRET_NOT_FOUND, "Secret " + ns + "/" + name + " has no key " + key);
-        }
-        return value.getBytes(StandardCharsets.UTF_8);
-    });
+    /** The informer cache: each Secret named in {@link #secrets} with its keys. */
+    final DesiredPairResolver resolver = new DesiredPairResolver(new CachedSecrets(id -> {
+        Map<String, String> data = new HashMap<>();
+        secrets.forEach((ref, value) -> {
+            if (ref.startsWith(id.getName() + "/")) {
+                data.put(ref.substring(ref.indexOf('/') + 1), value);
+            }
+        });
+        return data.isEmpty() ? Optional.empty() : Optional.of(new SecretBuilder()
+                .withNewMetadata().withName(id.getName()).withNamespace(id.getNamespace().orElseThrow()).endMetadata()
+                .withStringData(data).build());
+    }));
 
     @Test
     void fillsInTheDefaults() throws Exception {
@@ -58,16 +66,33 @@ class DesiredPairResolverTest {
         secrets.put("lb-vrrp/password", "too long password");
         assertThatThrownBy(() -> resolver.resolve(LbResources.pair("store"), 51, List.of()))
                 .isInstanceOfSatisfying(PairProblem.class, e -> {
-                    assertThat(e.reason()).isEqualTo(PairProblem.SECRET_INVALID);
+                    assertThat(e.reason()).isEqualTo(LbReason.SecretInvalid);
                     assertThat(e.getMessage()).contains("shop/lb-vrrp", "1 to 8 characters").doesNotContain("too long");
                 });
     }
 
     @Test
-    void aMissingKeyIsSecretNotFound() {
+    void aMissingKeyOrSecretIsSecretNotFound() {
+        secrets.put("lb-ssh/other", "x");
         secrets.remove("lb-ssh/ssh-privatekey");
         assertThatThrownBy(() -> resolver.resolve(LbResources.pair("store"), 51, List.of()))
-                .isInstanceOfSatisfying(PairProblem.class, e -> assertThat(e.reason()).isEqualTo(PairProblem.SECRET_NOT_FOUND));
+                .isInstanceOfSatisfying(PairProblem.class, e -> {
+                    assertThat(e.reason()).isEqualTo(CommonReason.SecretNotFound);
+                    assertThat(e.getMessage()).isEqualTo("Secret shop/lb-ssh has no key ssh-privatekey");
+                });
+        secrets.remove("lb-ssh/other");
+        assertThatThrownBy(() -> resolver.resolve(LbResources.pair("store"), 51, List.of()))
+                .isInstanceOfSatisfying(PairProblem.class, e -> assertThat(e.getMessage()).isEqualTo("Secret shop/lb-ssh not found"));
+    }
+
+    @Test
+    void theSshKeyAndThePasswordAreRedactedOnceRead() throws Exception {
+        secrets.put("lb-ssh/ssh-privatekey", "-----BEGIN OPENSSH PRIVATE KEY-----\nredact-me-key\n-----END OPENSSH PRIVATE KEY-----\n");
+        secrets.put("lb-vrrp/password", "Rd8.pw\n");
+        resolver.resolve(LbResources.pair("store"), 51, List.of());
+
+        assertThat(Redactor.scrub("host said Rd8.pw")).isEqualTo("host said <redacted>");
+        assertThat(Redactor.scrub("key: " + secrets.get("lb-ssh/ssh-privatekey").strip())).isEqualTo("key: <redacted>");
     }
 
     @Test

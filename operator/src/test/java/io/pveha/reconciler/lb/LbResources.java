@@ -6,8 +6,13 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.pveha.api.ObjectRef;
 import io.pveha.api.SecretKeyRef;
+import io.pveha.api.lb.Backends;
+import io.pveha.api.lb.LbHost;
+import io.pveha.api.lb.LbService;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.lb.LoadBalancerPairSpec;
+import io.pveha.api.lb.StaticServer;
+import io.pveha.api.lb.Vip;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmSpec;
 import io.pveha.api.vm.HaVmStatus;
@@ -32,8 +37,8 @@ final class LbResources {
                 .build();
     }
 
-    static LoadBalancerPairSpec.LbHost host(String name, String address, int priority) {
-        LoadBalancerPairSpec.LbHost h = new LoadBalancerPairSpec.LbHost();
+    static LbHost host(String name, String address, int priority) {
+        LbHost h = new LbHost();
         h.setName(name);
         h.setAddress(address);
         h.setPriority(priority);
@@ -42,19 +47,19 @@ final class LbResources {
         return h;
     }
 
-    static LoadBalancerPairSpec.StaticServer server(String name, String address, int port) {
-        LoadBalancerPairSpec.StaticServer s = new LoadBalancerPairSpec.StaticServer();
+    static StaticServer server(String name, String address, int port) {
+        StaticServer s = new StaticServer();
         s.setName(name);
         s.setAddress(address);
         s.setPort(port);
         return s;
     }
 
-    static LoadBalancerPairSpec.LbService web(List<LoadBalancerPairSpec.StaticServer> servers) {
-        LoadBalancerPairSpec.LbService s = new LoadBalancerPairSpec.LbService();
+    static LbService web(List<StaticServer> servers) {
+        LbService s = new LbService();
         s.setName("web");
         s.setPort(80);
-        LoadBalancerPairSpec.Backends b = new LoadBalancerPairSpec.Backends();
+        Backends b = new Backends();
         b.setStaticServers(new ArrayList<>(servers));
         s.setBackends(b);
         return s;
@@ -64,7 +69,7 @@ final class LbResources {
     static LoadBalancerPair pair(String name) {
         LoadBalancerPairSpec spec = new LoadBalancerPairSpec();
         spec.setHosts(new ArrayList<>(List.of(host("lb1", "192.0.2.11", 150), host("lb2", "192.0.2.12", 100))));
-        LoadBalancerPairSpec.Vip vip = new LoadBalancerPairSpec.Vip();
+        Vip vip = new Vip();
         vip.setAddress("192.0.2.10");
         vip.setAuthSecretRef(new SecretKeyRef("lb-vrrp", null));
         spec.setVip(vip);
@@ -87,8 +92,10 @@ final class LbResources {
         return vm;
     }
 
+    /** The first service balances to the HaVms with these labels (of ProxmoxCluster "pve", as {@link #haVm} makes them). */
     static void selectHaVms(LoadBalancerPair pair, Map<String, String> labels, int port) {
-        LoadBalancerPairSpec.Backends b = pair.getSpec().getServices().get(0).getBackends();
+        pair.getSpec().setClusterRef(new ObjectRef("pve"));
+        Backends b = pair.getSpec().getServices().get(0).getBackends();
         b.setHaVmSelector(new LabelSelectorBuilder().withMatchLabels(labels).build());
         b.setPort(port);
     }

@@ -1,6 +1,7 @@
 package io.pveha.reconciler.lb;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -10,6 +11,8 @@ import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.lb.LoadBalancerPairStatus;
 import io.pveha.api.vm.HaVm;
 import io.pveha.reconciler.Conditions;
+import io.pveha.reconciler.EventRecorder;
+import io.pveha.runtime.PvehaOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +36,6 @@ class LoadBalancerPairReconcilerIT {
     KubernetesMockServer server;
     KubernetesClient client;
     FakeLbHosts hosts;
-    final List<PairEvents.PairEvent> events = Collections.synchronizedList(new ArrayList<>());
     Operator operator;
 
     @BeforeEach
@@ -42,7 +44,8 @@ class LoadBalancerPairReconcilerIT {
         client.resource(LbResources.secret("lb-ssh", "ssh-privatekey", "-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n")).create();
         client.resource(LbResources.secret("lb-vrrp", "password", "s3cret")).create();
         operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false));
-        operator.register(new LoadBalancerPairReconciler(hosts, (pair, e) -> events.add(e), Clock.systemUTC()));
+        operator.register(new LoadBalancerPairReconciler(hosts, PvehaOperator.Settings.bundledValidation(),
+                new EventRecorder(client, Clock.systemUTC()), Clock.systemUTC()));
         operator.start();
     }
 
@@ -212,22 +215,45 @@ class LoadBalancerPairReconcilerIT {
         LoadBalancerPairStatus status = awaitStatus("store", s -> condition(s, Conditions.READY).isPresent());
         assertThat(condition(status, Conditions.READY)).get().satisfies(c -> {
             assertThat(c.getReason()).isEqualTo("InvalidSpec");
-            assertThat(c.getMessage()).contains("distinct priorities", "spec.services[0].name", "\\x0a");
+            assertThat(c.getMessage()).contains("distinct priorities", "spec.services[0].name", "\\n    server evil");
         });
         assertThat(hosts.calls()).isEmpty();
         assertThat(reasons()).containsOnlyOnce("InvalidSpec");
     }
 
     @Test
-    void aMissingSecretIsReported() {
+    void aMissingSecretIsReportedAndItsCreationConfiguresThePairWithoutWaitingForThePoll() {
         client.secrets().inNamespace(LbResources.NS).withName("lb-vrrp").delete();
-        client.resource(LbResources.pair("store")).create();
+        LoadBalancerPair pair = LbResources.pair("store");
+        pair.getSpec().setPollIntervalSeconds(600);
+        client.resource(pair).create();
 
         LoadBalancerPairStatus status = awaitStatus("store", s -> condition(s, Conditions.READY).isPresent());
         assertThat(condition(status, Conditions.READY)).get().satisfies(c -> {
             assertThat(c.getReason()).isEqualTo("SecretNotFound");
             assertThat(c.getMessage()).contains("shop/lb-vrrp");
         });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(reasons()).contains("SecretNotFound"));
+
+        client.resource(LbResources.secret("lb-vrrp", "password", "s3cret")).create();
+        awaitStatus("store", s -> "Ready".equals(condition(s, Conditions.READY).map(Condition::getReason).orElse(null)));
+    }
+
+    @Test
+    void aChangedVrrpPasswordIsAppliedWithoutWaitingForThePoll() {
+        LoadBalancerPair pair = LbResources.pair("store");
+        pair.getSpec().setPollIntervalSeconds(600);
+        client.resource(pair).create();
+        String first = awaitStatus("store", s -> "True".equals(condition(s, Conditions.READY).map(Condition::getStatus).orElse(null)))
+                .getHosts().get(0).getAppliedConfigHash();
+
+        client.secrets().inNamespace(LbResources.NS).withName("lb-vrrp")
+                .edit(secret -> new SecretBuilder(secret).withData(LbResources.secret("lb-vrrp", "password", "n3w.pw").getData()).build());
+
+        LoadBalancerPairStatus after = awaitStatus("store", s -> s.getHosts().stream().allMatch(h -> h.getAppliedConfigHash() != null
+                && !h.getAppliedConfigHash().equals(first) && h.getAppliedConfigHash().equals(h.getDesiredConfigHash())));
+        assertThat(hosts.calls()).containsExactly("apply lb2", "apply lb1", "apply lb2", "apply lb1");
+        assertThat(client.getKubernetesSerialization().asJson(after)).doesNotContain("n3w.pw");
     }
 
     @Test
@@ -271,8 +297,8 @@ class LoadBalancerPairReconcilerIT {
             return await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
                     .until(() -> get(name).getStatus(), s -> s != null && condition.test(s));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("status never matched; last: " + StatusJson.json(get(name).getStatus())
-                    + "\ncalls: " + hosts.calls() + "\nevents: " + events, e);
+            throw new AssertionError("status never matched; last: " + client.getKubernetesSerialization().asJson(get(name).getStatus())
+                    + "\ncalls: " + hosts.calls() + "\nevents: " + reasons(), e);
         }
     }
 
@@ -284,9 +310,10 @@ class LoadBalancerPairReconcilerIT {
         return Conditions.find(status.getConditions(), type);
     }
 
+    /** The reasons of the pair's Events, each as often as it was recorded (a repeat only bumps an Event's count). */
     private List<String> reasons() {
-        synchronized (events) {
-            return events.stream().map(PairEvents.PairEvent::reason).toList();
-        }
+        return client.v1().events().inNamespace(LbResources.NS).list().getItems().stream()
+                .flatMap(e -> Collections.nCopies(e.getCount() == null ? 1 : e.getCount(), e.getReason()).stream())
+                .toList();
     }
 }

@@ -1,7 +1,8 @@
-package io.pveha.reconciler.lb;
+package io.pveha.reconciler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.pveha.api.lb.LoadBalancerPairStatus;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +10,14 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class StatusJsonTest {
+/** The status patch every kind writes (these cases came with the LoadBalancerPair, whose status is the largest). */
+class StatusPatchTest {
+    static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+    static JsonNode tree(Object status) {
+        return StatusPatch.toTree(JSON, status);
+    }
+
     @Test
     void patchTouchesOnlyChangedFieldsRemovesVanishedOnesAndIsGuardedByTheResourceVersion() {
         LoadBalancerPairStatus before = new LoadBalancerPairStatus();
@@ -17,14 +25,14 @@ class StatusJsonTest {
         before.setVipHolderSince("2026-11-23T10:00:00Z");
         before.setBackendsSummary("2/2");
         before.setVirtualRouterId(7);
-        LoadBalancerPairStatus after = StatusJson.copy(before);
+        LoadBalancerPairStatus after = Copies.deepCopy(before, LoadBalancerPairStatus.class);
         after.setVipHolder(null);
         after.setVipHolderSince(null);
         after.setBackendsSummary("1/2");
 
-        ArrayNode patch = io.pveha.reconciler.StatusPatch.statusPatch(StatusJson.tree(before), StatusJson.tree(after), "42");
+        ArrayNode patch = StatusPatch.statusPatch(tree(before), tree(after), "42");
 
-        assertThat(StatusJson.json(patch)).isEqualTo("[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"42\"},"
+        assertThat(JSON.asJson(patch)).isEqualTo("[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"42\"},"
                 + "{\"op\":\"remove\",\"path\":\"/status/vipHolder\"},"
                 + "{\"op\":\"remove\",\"path\":\"/status/vipHolderSince\"},"
                 + "{\"op\":\"add\",\"path\":\"/status/backendsSummary\",\"value\":\"1/2\"}]");
@@ -34,14 +42,14 @@ class StatusJsonTest {
     void aFirstStatusIsAddedWhole() {
         LoadBalancerPairStatus after = new LoadBalancerPairStatus();
         after.setVirtualRouterId(7);
-        JsonNode patch = io.pveha.reconciler.StatusPatch.statusPatch(StatusJson.tree(null), StatusJson.tree(after), "1");
-        assertThat(StatusJson.json(patch)).endsWith("{\"op\":\"add\",\"path\":\"/status\",\"value\":{\"virtualRouterId\":7}}]");
+        JsonNode patch = StatusPatch.statusPatch(tree(null), tree(after), "1");
+        assertThat(JSON.asJson(patch)).endsWith("{\"op\":\"add\",\"path\":\"/status\",\"value\":{\"virtualRouterId\":7}}]");
     }
 
     @Test
     void equalStatusesNeedNoPatch() {
         LoadBalancerPairStatus s = new LoadBalancerPairStatus();
         s.setUnroutableBackends(List.of("web/vm"));
-        assertThat(io.pveha.reconciler.StatusPatch.statusPatch(StatusJson.tree(s), StatusJson.tree(StatusJson.copy(s)), "1")).isNull();
+        assertThat(StatusPatch.statusPatch(tree(s), tree(Copies.deepCopy(s, LoadBalancerPairStatus.class)), "1")).isNull();
     }
 }

@@ -1,0 +1,6 @@
+package io.pveha.api.lb;
+
+/** Balancing algorithm. */
+public enum Balance {
+    roundrobin, leastconn, source
+}

@@ -1,0 +1,6 @@
+package io.pveha.api.lb;
+
+/** Proxy mode. */
+public enum Mode {
+    tcp, http
+}
