@@ -131,7 +131,7 @@ class BackupPolicyIT {
                     && s.getPendingRun() == null && "failed".equals(s.getLastRun().getResult()), Duration.ofSeconds(60));
             assertThat(failed.getStatus().getLastRun().getMessage()).contains("VM " + vmid)
                     .contains("No space left on device");
-            assertThat(Conditions.find(failed.getStatus().getConditions(), BackupPolicyPass.LAST_RUN_SUCCEEDED))
+            assertThat(Conditions.find(failed.getStatus().getConditions(), BackupPolicyStatusBuilder.LAST_RUN_SUCCEEDED))
                     .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("False"));
             assertThat(h.readyReason(BackupPolicy.class, "on-demand")).contains("LastRunFailed");
             assertThat(events("on-demand")).extracting(Event::getReason).contains("BackupFailed");
@@ -262,7 +262,7 @@ class BackupPolicyIT {
         Thread watcher = new Thread(() -> {
             while (watching.get()) {
                 h.sim.cluster().vms().stream().filter(v -> v.running() && v.vmid() != a && v.vmid() != b
-                        && String.valueOf(v.config().get("tags")).contains(BackupDrill.TAG)).forEach(v -> seenRunning.put(v.vmid(), v));
+                        && String.valueOf(v.config().get("tags")).contains(BackupPolicyPlanner.TAG)).forEach(v -> seenRunning.put(v.vmid(), v));
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -293,7 +293,7 @@ class BackupPolicyIT {
             assertThat(vm.getVolume()).startsWith(STORAGE + ":backup/vzdump-qemu-" + vm.getVmid() + "-");
         });
         assertThat(drill.getVms()).extracting(BackupPolicyStatus.DrillVm::getHaVm).containsExactlyInAnyOrder("drill-a", "drill-b");
-        assertThat(Conditions.find(drilled.getStatus().getConditions(), BackupPolicyPass.DRILL_SUCCEEDED))
+        assertThat(Conditions.find(drilled.getStatus().getConditions(), BackupPolicyStatusBuilder.DRILL_SUCCEEDED))
                 .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True"));
 
         // Each scratch VM ran disconnected, with new MACs, no onboot, and the drill's marks.
@@ -308,7 +308,7 @@ class BackupPolicyIT {
                 assertThat(mac(ran.config().get(nic))).isNotEqualTo(mac(original.config().get(nic)));
             }
             assertThat(ran.config()).doesNotContainKey("onboot");
-            assertThat(ran.config().get("description")).contains(BackupDrill.MARKER + drilled.getMetadata().getUid());
+            assertThat(ran.config().get("description")).contains(BackupPolicyPlanner.MARKER + drilled.getMetadata().getUid());
         }
         // The originals are untouched.
         assertThat(h.sim.cluster().vm(a).orElseThrow().config()).isEqualTo(originalA.config());
@@ -332,8 +332,8 @@ class BackupPolicyIT {
         assertThat(vm.getReason()).contains("restoring " + volume + " failed").contains("exit code 133");
         assertThat(drill.getMessage()).contains("0 of 1").contains(volume);
         assertThat(h.sim.cluster().vm(vm.getScratchVmid())).as("no scratch VM left").isEmpty();
-        assertThat(h.sim.cluster().vms()).noneMatch(v -> String.valueOf(v.config().get("tags")).contains(BackupDrill.TAG));
-        assertThat(Conditions.find(failed.getStatus().getConditions(), BackupPolicyPass.DRILL_SUCCEEDED))
+        assertThat(h.sim.cluster().vms()).noneMatch(v -> String.valueOf(v.config().get("tags")).contains(BackupPolicyPlanner.TAG));
+        assertThat(Conditions.find(failed.getStatus().getConditions(), BackupPolicyStatusBuilder.DRILL_SUCCEEDED))
                 .hasValueSatisfying(c -> {
                     assertThat(c.getStatus()).isEqualTo("False");
                     assertThat(c.getMessage()).contains(volume);
