@@ -85,4 +85,20 @@ class BackupJobPlanTest {
         assertThat(summary.vms().get(101).result()).isEqualTo("failed");
         assertThat(summary.vms().get(101).message()).isEqualTo("VM is locked (clone)");
     }
+
+    @Test
+    void vzdumpLogSummariesAreKeptForTheMostRecentlyUsedTasksOnly() {
+        VzdumpSummary.Cache cache = new VzdumpSummary.Cache();
+        VzdumpSummary summary = VzdumpSummary.parse(List.of());
+        for (int i = 0; i < VzdumpSummary.Cache.CAPACITY + 100; i++) {
+            cache.put("UPID-" + i, summary);
+            if (i % 10 == 0) {
+                cache.get("UPID-0"); // in use: stays
+            }
+        }
+        assertThat(cache.size()).isEqualTo(VzdumpSummary.Cache.CAPACITY);
+        assertThat(cache.get("UPID-0")).isNotNull();
+        assertThat(cache.get("UPID-1")).as("the least recently used went").isNull();
+        assertThat(cache.get("UPID-" + (VzdumpSummary.Cache.CAPACITY + 99))).isNotNull();
+    }
 }
