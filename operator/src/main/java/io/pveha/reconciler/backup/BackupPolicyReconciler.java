@@ -25,6 +25,7 @@ import io.pveha.cluster.PollOutcome;
 import io.pveha.pve.PveApiException;
 import io.pveha.pve.model.TaskEntry;
 import io.pveha.reconciler.ClusterFactsEventSource;
+import io.pveha.reconciler.CommonReason;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.Note;
 import io.pveha.reconciler.ReconcileGate;
@@ -42,6 +43,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -154,22 +156,23 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
             } catch (PveApiException e) {
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(readFailed(policy, previous, facts, e, reporter, now));
             }
-            if (plan.finished()) {
-                observer.forget(policy);
-                return DeleteControl.defaultDelete();
-            }
-            if (plan.action().orElse(null) instanceof BackupPolicyPlanner.DeleteJob) {
-                BackupPolicyPlanner.DeleteJob delete = (BackupPolicyPlanner.DeleteJob) plan.action().get();
+            if (plan.finished() || plan.action().orElse(null) instanceof BackupPolicyPlanner.DeleteJob) {
+                // The last step: the resource goes with its status, so only the Events are written (a drilled VM that
+                // finished in this pass, the job deleted).
+                BackupPolicyStatus last = BackupPolicyStatusBuilder.build(policy, previous, facts, plan, now);
                 try {
-                    // The last step: nothing is left to record, and the finalizer goes once PVE has deleted the job.
-                    executor.act(facts.cluster().connection(), policy, delete, previous, facts, () -> { });
-                    reporter.emit(List.of(Note.normal(BackupPolicyReason.JobDeleted, "deleted PVE backup job " + delete.jobId()
-                            + "; existing backups are kept")));
+                    if (plan.action().isPresent()) {
+                        executor.act(facts.cluster().connection(), policy, plan.action().get(), last, facts, () -> { });
+                    }
+                    reporter.emit(BackupPolicyEvents.between(policy, previous, last, plan.action()));
                 } catch (PveApiException e) {
                     if (e.retryable()) {
                         return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryAfter(e));
                     }
-                    reporter.emit(List.of(Note.warning(BackupPolicyReason.JobDeleteFailed, e.describe())));
+                    // PVE will refuse the same again: the policy goes, and the Event says which job is left.
+                    List<Note> notes = new ArrayList<>(BackupPolicyEvents.between(policy, previous, last, Optional.empty()));
+                    notes.add(Note.warning(BackupPolicyReason.JobDeleteFailed, e.describe()));
+                    reporter.emit(notes);
                 }
                 observer.forget(policy);
                 return DeleteControl.defaultDelete();
@@ -192,8 +195,11 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
     private Planned plan(BackupPolicy policy, BackupPolicyStatus previous, BackupPolicyFacts facts, Instant now, boolean deleting) {
         BackupPolicyFacts current = facts;
         Plan plan = planOnce(policy, previous, current, now, deleting);
-        // Each read answers what the plan asked; a later step may ask for another (e.g. jobs, then backups).
-        for (int reads = 0; plan.needs().any() && reads < 4; reads++) {
+        // Each read answers what the plan asked; a later step may ask for another (e.g. logs, then jobs, then backups).
+        for (int reads = 0; plan.needs().any(); reads++) {
+            if (reads == 5) {
+                throw new IllegalStateException("the plan keeps asking for reads: " + plan.needs());
+            }
             current = observer.read(policy, current, plan.needs());
             plan = planOnce(policy, previous, current, now, deleting);
         }
@@ -271,7 +277,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
     private Duration readFailed(BackupPolicy policy, BackupPolicyStatus previous, BackupPolicyFacts facts, PveApiException e,
                                 Reporter<BackupPolicy, BackupPolicyStatus> reporter, Instant now) {
         LOG.warn("PVE refused or failed a read: {}", e.describe());
-        BackupPolicyStatus failed = BackupPolicyStatusBuilder.stopped(policy, previous, io.pveha.reconciler.CommonReason.ApiError,
+        BackupPolicyStatus failed = BackupPolicyStatusBuilder.stopped(policy, previous, CommonReason.ApiError,
                 e.describe(), now);
         reporter.report(failed, BackupPolicyEvents.between(policy, previous, failed, Optional.empty()));
         return retryAfter(e);
