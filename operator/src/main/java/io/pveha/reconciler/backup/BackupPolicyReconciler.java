@@ -26,6 +26,7 @@ import io.pveha.pve.PveApiException;
 import io.pveha.pve.model.TaskEntry;
 import io.pveha.reconciler.ClusterFactsEventSource;
 import io.pveha.reconciler.CommonReason;
+import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.Note;
 import io.pveha.reconciler.ReconcileGate;
@@ -220,9 +221,17 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
         Duration requeue = plan.requeue().orElse(null);
         Optional<BackupPolicyPlanner.Action> done = Optional.empty();
         ClusterConnection connection = facts.cluster().connection();
+        // What a write-ahead record stored is reported with it: the pass's last write may still fail (a conflict),
+        // and the next pass starts from what was stored.
+        BackupPolicyStatus[] reported = {previous};
+        TaskLedger.Journal journal = () -> {
+            reporter.record(built);
+            reporter.emit(BackupPolicyEvents.between(policy, reported[0], built, Optional.empty()));
+            reported[0] = Copies.deepCopy(built, BackupPolicyStatus.class);
+        };
         if (plan.action().isPresent()) {
             try {
-                if (executor.act(connection, policy, plan.action().get(), built, facts, () -> reporter.record(built))) {
+                if (executor.act(connection, policy, plan.action().get(), built, facts, journal)) {
                     requeue = BackupPolicyPlanner.BUSY; // a node's task slots are all taken: try again soon
                 }
                 done = plan.action();
@@ -234,7 +243,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
         }
         BackupPolicyStatusBuilder.withTaskIds(next);
         settle(policy, previous, next, plan, connection);
-        reporter.report(next, BackupPolicyEvents.between(policy, previous, next, done));
+        reporter.report(next, BackupPolicyEvents.between(policy, reported[0], next, done));
         if (plan.pollSoon() && connection != null) {
             connection.requestPoll();
         }
