@@ -82,7 +82,8 @@ final class BackupPolicyObserver {
         Set<Integer> claimed = vms.stream()
                 .flatMap(h -> Stream.of(h.getSpec().getVmid(), h.getStatus() == null ? null : h.getStatus().getVmid()))
                 .filter(Objects::nonNull).collect(Collectors.toSet());
-        if (connection == null || snapshot == null) {
+        if (!cluster.usable()) {
+            // Nothing is planned from an unreachable cluster, and its tasks are not followed either (no calls).
             return new BackupPolicyFacts(cluster, false, "", Duration.ofSeconds(10), new Selection(Set.of(), Map.of(), false),
                     claimed, List.of(), Optional.empty(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty());
         }
