@@ -28,7 +28,8 @@ import java.util.Optional;
  * Carries out a BackupPolicy plan's action. PVE tasks (a run's vzdumps, the drill's restore, config, start, stop,
  * destroy) go through the {@link TaskLedger}: recorded in the status being built and written before PVE is called.
  * Synchronous calls (storage, job) are made and then noted with {@link TaskLedger#acted}, so the next pass waits
- * for a poll that shows their effect. What came of a call PVE refused is written into the same status.
+ * for a poll that shows their effect. A call PVE refused is recorded in the same status (as the status builder
+ * words it) before the next part's record is written.
  */
 final class BackupPolicyExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(BackupPolicyExecutor.class);
@@ -119,9 +120,8 @@ final class BackupPolicyExecutor {
                 problem = "PVE refused the vzdump on " + part.node() + ": " + Redactor.scrub(e.describe());
             }
             if (problem != null) {
-                String why = problem;
-                LOG.warn("on-demand backup of VMs {}: {}", part.vmids(), why);
-                part.vmids().forEach(v -> run.getVms().add(BackupPolicyPlanner.outcome(v, "failed", null, why)));
+                LOG.warn("on-demand backup of VMs {}: {}", part.vmids(), problem);
+                BackupPolicyStatusBuilder.partNotStarted(run, part.vmids(), problem);
             }
         }
         return noSlot;
@@ -162,19 +162,8 @@ final class BackupPolicyExecutor {
             if (e.retryable()) {
                 throw e;
             }
-            // PVE will refuse the same again: the VM fails the drill, and its scratch VM (if any) is cleaned up.
-            BackupPolicyPlanner.fail(vm, describe(task.step(), vm) + " was refused: " + Redactor.scrub(e.describe()));
+            BackupPolicyStatusBuilder.stepRefused(vm, task.step(), Redactor.scrub(e.describe()));
             return false;
         }
-    }
-
-    private static String describe(Step step, DrillVm vm) {
-        return switch (step) {
-            case RESTORE -> "restoring " + vm.getVolume();
-            case ISOLATE -> "disconnecting the NICs of scratch VM " + vm.getScratchVmid();
-            case START -> "starting scratch VM " + vm.getScratchVmid();
-            case STOP -> "stopping scratch VM " + vm.getScratchVmid();
-            case DESTROY -> "destroying scratch VM " + vm.getScratchVmid();
-        };
     }
 }

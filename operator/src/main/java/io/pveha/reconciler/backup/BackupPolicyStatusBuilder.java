@@ -16,11 +16,12 @@ import io.pveha.reconciler.backup.BackupPolicyPlanner.Plan;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Builds a BackupPolicy's status in one place: the selection from the facts, the job, storage, backups, runs and
  * drill as the plan decided them, and the conditions. Ready is the plan's; LastRunSucceeded and DrillSucceeded
- * follow the last finished run and drill.
+ * follow the last finished run and drill. It also words what the executor records of a call PVE refused.
  */
 final class BackupPolicyStatusBuilder {
     static final String STORAGE_READY = "StorageReady";
@@ -128,6 +129,23 @@ final class BackupPolicyStatusBuilder {
                     .forEach(v -> v.setTask(PendingTask.fromLegacyString(v.getUpid())));
         }
         return copy;
+    }
+
+    /** A part of an on-demand run that did not start: its VMs failed in this run (the run is not repeated). */
+    static void partNotStarted(Run run, List<Integer> vmids, String why) {
+        vmids.forEach(v -> run.getVms().add(BackupPolicyPlanner.outcome(v, "failed", null, why)));
+    }
+
+    /** PVE refused a drill step and would refuse it again: the VM fails the drill, its scratch VM is cleaned up. */
+    static void stepRefused(DrillVm vm, BackupPolicyPlanner.Step step, String why) {
+        String what = switch (step) {
+            case RESTORE -> "restoring " + vm.getVolume();
+            case ISOLATE -> "disconnecting the NICs of scratch VM " + vm.getScratchVmid();
+            case START -> "starting scratch VM " + vm.getScratchVmid();
+            case STOP -> "stopping scratch VM " + vm.getScratchVmid();
+            case DESTROY -> "destroying scratch VM " + vm.getScratchVmid();
+        };
+        BackupPolicyPlanner.fail(vm, what + " was refused: " + why);
     }
 
     private static void condition(BackupPolicyStatus status, String type, Cond c, long generation, Instant now) {

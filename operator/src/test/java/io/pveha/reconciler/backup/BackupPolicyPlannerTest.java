@@ -843,6 +843,23 @@ class BackupPolicyPlannerTest {
     }
 
     @Test
+    void aFailedStartOrNicChangeFailsTheVmAndItsScratchVmIsDestroyed() {
+        TaskFact startFailed = task("Start", "pve1", "qmstart", "5000", State.FAILED, "start failed: QEMU exited with code 1");
+        Plan start = BackupPolicyPlanner.plan(policy(), drilling(BackupPolicyPlanner.STARTING, vm -> { }), withScratch(withTasks(
+                steady(policy(), cluster().vm(5000, "pve1", "stopped").build()), List.of(), startFailed), scratchConfig("uid-1")), NOW);
+        assertThat(drilled(start).getReason()).isEqualTo("starting scratch VM 5000 failed: start failed: QEMU exited with code 1");
+        assertThat(start.action()).get().extracting(a -> ((DrillTask) a).step()).isEqualTo(Step.DESTROY);
+
+        TaskFact isolateFailed = task("Isolate", "pve1", "qmconfig", "5000", State.FAILED, "unable to parse net0");
+        Plan isolate = BackupPolicyPlanner.plan(policy(), drilling(BackupPolicyPlanner.CONFIGURING, vm -> { }), withScratch(withTasks(
+                steady(policy(), cluster().vm(5000, "pve1", "stopped").build()), List.of(), isolateFailed), scratchConfig("uid-1")), NOW);
+        assertThat(drilled(isolate).getReason()).isEqualTo("disconnecting the scratch VM's NICs failed: unable to parse net0");
+        assertThat(drilled(isolate).getResult()).isEqualTo(BackupPolicyPlanner.FAILED);
+        assertThat(isolate.action()).as("never started with its NICs connected").get()
+                .extracting(a -> ((DrillTask) a).step()).isEqualTo(Step.DESTROY);
+    }
+
+    @Test
     void aScratchVmThatDoesNotRunByTheDeadlineFailsTheDrill() {
         BackupPolicyStatus status = drilling(BackupPolicyPlanner.BOOTING, vm -> vm.setBootDeadline(NOW.minusSeconds(1).toString()));
         Plan plan = BackupPolicyPlanner.plan(policy(), status, withScratch(steady(policy(), cluster().vm(5000, "pve1", "stopped").build()),

@@ -83,4 +83,22 @@ class BackupPolicyStatusBuilderTest {
         assertThat(status.getDrill().getVms().get(0).getUpid()).isEqualTo(start.getUpid());
         assertThat(status.getPendingRun().getUpids()).as("only tasks PVE started").containsExactly(vzdump.getUpid());
     }
+
+    @Test
+    void callsPveRefusedAreRecordedAsFailuresNotRepeated() {
+        BackupPolicyStatus status = drilling(BackupPolicyPlanner.RESTORING, vm -> { });
+        BackupPolicyStatusBuilder.stepRefused(status.getDrill().getVms().get(0), BackupPolicyPlanner.Step.RESTORE,
+                "POST /nodes/pve1/qemu: 500 storage 'scratch-lvm' does not exist");
+        assertThat(status.getDrill().getVms().get(0)).satisfies(vm -> {
+            assertThat(vm.getResult()).isEqualTo(BackupPolicyPlanner.FAILED);
+            assertThat(vm.getPhase()).as("its scratch VM, if any, is cleaned up").isEqualTo(BackupPolicyPlanner.CLEANING_UP);
+            assertThat(vm.getReason()).isEqualTo("restoring " + BackupPolicyPlannerTest.VOLUME_100
+                    + " was refused: POST /nodes/pve1/qemu: 500 storage 'scratch-lvm' does not exist");
+        });
+
+        Run run = new Run();
+        BackupPolicyStatusBuilder.partNotStarted(run, List.of(101, 102), "not started: node pve2 runs as many operator tasks as allowed");
+        assertThat(run.getVms()).extracting(BackupPolicyStatus.VmOutcome::getVmid).containsExactly(101, 102);
+        assertThat(run.getVms()).allSatisfy(vm -> assertThat(vm.getResult()).isEqualTo("failed"));
+    }
 }
