@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the observer found for one BackupPolicy: everything the planner decides from. The first four reads of
- * PVE's own lists ({@code jobs}, {@code backups}, {@code scratch}, {@code summaries}) are made only when a plan
- * asks for them ({@link BackupPolicyPlanner.Needs}); empty means "not read in this pass", not "none".
+ * What the observer found for one BackupPolicy: everything the planner decides from. The facts that cost calls
+ * ({@code jobs}, {@code backups}, {@code scratch}, {@code summaries}) are read only when a plan asks for them
+ * ({@link BackupPolicyPlanner.Needs}); empty means "not read in this pass", not "none".
  *
  * @param cluster      the cluster and its latest poll (tasks are listed in it while the policy has a run or drill in flight)
  * @param stale        the poll began before the operator's own last change for this policy

@@ -1123,12 +1123,9 @@ final class BackupPolicyPlanner {
             pollSoon = true;
         }
 
-        Plan show(Reason reason, String message, Duration requeue) {
-            return build(reason, message, requeue);
-        }
-
+        /** A plan that only asks for reads: the reconciler reads them and plans again, it never shows this one. */
         Plan plan() {
-            return build(BackupPolicyReason.Ready, "", null);
+            return show(BackupPolicyReason.Creating, "reading what the plan needs", SOON);
         }
 
         /** Ready summed up from the storage, the job and the last run (as decided now, or as status has them). */
@@ -1139,21 +1136,21 @@ final class BackupPolicyPlanner {
             if (storageNow != null && !storageNow.ok()) {
                 Reason reason = storageNow.reason() == BackupPolicyReason.StorageMissing ? BackupPolicyReason.StorageMissing
                         : BackupPolicyReason.StorageUnavailable;
-                return build(reason, storageNow.message(), orDefault(requeue));
+                return show(reason, storageNow.message(), orDefault(requeue));
             }
             if (jobNow == null) {
-                return build(BackupPolicyReason.Creating, "setting up: " + (action instanceof CreateStorage s
+                return show(BackupPolicyReason.Creating, "setting up: " + (action instanceof CreateStorage s
                         ? "creating NFS storage " + s.storage() + "; the backup job follows" : "reading the backup jobs"),
                         orDefault(requeue));
             }
             if (!jobNow.ok()) {
-                return build(BackupPolicyReason.NothingSelected, jobNow.message(), orDefault(requeue));
+                return show(BackupPolicyReason.NothingSelected, jobNow.message(), orDefault(requeue));
             }
             if (last != null && !"ok".equals(last.getResult())) {
-                return build(BackupPolicyReason.LastRunFailed, "last backup run " + last.getResult() + ": " + last.getMessage(),
+                return show(BackupPolicyReason.LastRunFailed, "last backup run " + last.getResult() + ": " + last.getMessage(),
                         orDefault(requeue));
             }
-            return build(BackupPolicyReason.Ready, "job " + jobId + " backs up " + facts.selection().vmids().size()
+            return show(BackupPolicyReason.Ready, "job " + jobId + " backs up " + facts.selection().vmids().size()
                     + " VM(s) to " + policy.getSpec().getStorage().getName(), orDefault(requeue));
         }
 
@@ -1176,7 +1173,7 @@ final class BackupPolicyPlanner {
                     Reasons.find(BackupPolicyReason.class, x.getReason()).orElse(CommonReason.ApiError), x.getMessage())).orElse(null);
         }
 
-        private Plan build(Reason reason, String message, Duration requeue) {
+        Plan show(Reason reason, String message, Duration requeue) {
             Needs needs = needsAny() ? new Needs(needJobs, needBackups, Optional.ofNullable(needScratch), Set.copyOf(needLogs))
                     : Needs.NONE;
             return new Plan(reason, message, Optional.ofNullable(action), Optional.ofNullable(requeue), needs, List.copyOf(ended),
