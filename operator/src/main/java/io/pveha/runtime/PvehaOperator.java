@@ -112,7 +112,7 @@ public final class PvehaOperator implements AutoCloseable {
         io.pveha.reconciler.vm.VmidAllocator vmids = new io.pveha.reconciler.vm.VmidAllocator();
         register(new HaVmReconciler(connections, settings.validation(), events, clock, vmids, ledger), settings.namespaces());
         register(new CephPoolReconciler(connections, settings.validation(), events, clock, ledger), settings.namespaces());
-        register(new BackupPolicyReconciler(connections, settings.validation(), events, clock, vmids), settings.namespaces());
+        register(new BackupPolicyReconciler(connections, settings.validation(), events, clock, vmids, ledger), settings.namespaces());
         this.loadBalancers = LbWiring.overSsh(settings.validation(), events, clock, LbWiring.Settings.defaults());
         register(loadBalancers.reconciler(), settings.namespaces());
     }

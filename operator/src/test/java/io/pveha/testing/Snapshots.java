@@ -136,6 +136,11 @@ public final class Snapshots {
 
     /** A UPID as PVE makes them, for {@code node}, {@code type} and {@code id}, started at {@code start} (epoch seconds). */
     public static String upid(String node, String type, String id, long start) {
-        return String.format("UPID:%s:%08X:%08X:%08X:%s:%s:root@pam!operator:", node, 4242, 123456, start, type, id);
+        return upid(node, type, id, start, "root@pam!operator");
+    }
+
+    /** A UPID of a task {@code user} started, e.g. {@code root@pam} for what PVE's scheduler runs. */
+    public static String upid(String node, String type, String id, long start, String user) {
+        return String.format("UPID:%s:%08X:%08X:%08X:%s:%s:%s:", node, 4242, 123456, start, type, id, user);
     }
 }

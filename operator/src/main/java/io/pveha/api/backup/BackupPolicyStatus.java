@@ -2,6 +2,7 @@ package io.pveha.api.backup;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.pveha.api.PendingTask;
 import io.pveha.api.PvehaStatus;
 
 import java.util.ArrayList;
@@ -22,8 +23,11 @@ public class BackupPolicyStatus extends PvehaStatus {
 
     private Run lastRun;
 
-    @JsonPropertyDescription("An on-demand run in flight.")
+    @JsonPropertyDescription("An on-demand run in flight: each vzdump task is recorded in tasks before PVE is asked to start it.")
     private Run pendingRun;
+
+    @JsonPropertyDescription("A scheduled run PVE started (the job's next run moved on), followed until its vzdump tasks end.")
+    private Run scheduledRun;
 
     @JsonPropertyDescription("Per VM: the latest good backup.")
     private List<VmBackup> vms = new ArrayList<>();
@@ -87,6 +91,14 @@ public class BackupPolicyStatus extends PvehaStatus {
         this.pendingRun = pendingRun;
     }
 
+    public Run getScheduledRun() {
+        return scheduledRun;
+    }
+
+    public void setScheduledRun(Run scheduledRun) {
+        this.scheduledRun = scheduledRun;
+    }
+
     public List<VmBackup> getVms() {
         return vms;
     }
@@ -134,6 +146,8 @@ public class BackupPolicyStatus extends PvehaStatus {
         private String upid;
         @JsonPropertyDescription("Every vzdump task of the run, one per node holding selected VMs.")
         private List<String> upids = new ArrayList<>();
+        @JsonPropertyDescription("The vzdump tasks of an on-demand run still in flight, one per node (write-ahead records).")
+        private List<PendingTask> tasks = new ArrayList<>();
         @JsonPropertyDescription("scheduled or on-demand.")
         private String trigger;
         private String startedAt;
@@ -157,6 +171,14 @@ public class BackupPolicyStatus extends PvehaStatus {
 
         public void setUpids(List<String> upids) {
             this.upids = upids;
+        }
+
+        public List<PendingTask> getTasks() {
+            return tasks;
+        }
+
+        public void setTasks(List<PendingTask> tasks) {
+            this.tasks = tasks;
         }
 
         public String getTrigger() {
@@ -403,8 +425,10 @@ public class BackupPolicyStatus extends PvehaStatus {
         private String node;
         @JsonPropertyDescription("Pending, Restoring, Configuring, Starting, Booting, CleaningUp or Done.")
         private String phase;
-        @JsonPropertyDescription("The PVE task of the current phase.")
+        @JsonPropertyDescription("The task id (UPID) of the current phase's task, once PVE answered (the same as task.upid).")
         private String upid;
+        @JsonPropertyDescription("The PVE task of the current phase, recorded before PVE is asked to start it.")
+        private PendingTask task;
         @JsonPropertyDescription("Passed or Failed (set when the VM is done, or when it failed and is being cleaned up).")
         private String result;
         private String reason;
@@ -467,6 +491,14 @@ public class BackupPolicyStatus extends PvehaStatus {
 
         public void setUpid(String upid) {
             this.upid = upid;
+        }
+
+        public PendingTask getTask() {
+            return task;
+        }
+
+        public void setTask(PendingTask task) {
+            this.task = task;
         }
 
         public String getResult() {

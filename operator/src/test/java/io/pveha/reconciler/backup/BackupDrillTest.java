@@ -19,14 +19,14 @@ class BackupDrillTest {
         config.put("net2", "e1000=BC:24:11:00:00:03,bridge=vmbr0,link_down=1");
         config.put("onboot", "1");
         config.put("name", "web");
-        Map<String, Object> change = BackupDrill.isolation(config);
+        Map<String, Object> change = BackupPolicyPlanner.isolation(config);
         assertThat(change).containsOnly(
                 Map.entry("net0", "virtio=BC:24:11:00:00:01,bridge=vmbr0,link_down=1"),
                 Map.entry("net1", "virtio=BC:24:11:00:00:02,bridge=vmbr1,link_down=1"),
                 Map.entry("delete", "onboot"));
         config.putAll(Map.of("net0", (String) change.get("net0"), "net1", (String) change.get("net1")));
         config.remove("onboot");
-        assertThat(BackupDrill.isolation(config)).as("nothing left to change").isEmpty();
+        assertThat(BackupPolicyPlanner.isolation(config)).as("nothing left to change").isEmpty();
     }
 
     @Test
@@ -43,20 +43,20 @@ class BackupDrillTest {
         vm.setVmid(101);
         vm.setScratchVmid(5000);
         vm.setVolume("nfs:backup/vzdump-qemu-101.vma.zst");
-        Map<String, Object> params = BackupDrill.restoreParams(vm, policy);
+        Map<String, Object> params = BackupPolicyPlanner.restoreParams(vm, policy);
         assertThat(params).containsEntry("vmid", 5000).containsEntry("archive", "nfs:backup/vzdump-qemu-101.vma.zst")
-                .containsEntry("unique", 1).containsEntry("storage", "scratch-lvm").containsEntry("tags", BackupDrill.TAG)
+                .containsEntry("unique", 1).containsEntry("storage", "scratch-lvm").containsEntry("tags", BackupPolicyPlanner.TAG)
                 .doesNotContainKeys("start", "force");
-        assertThat((String) params.get("description")).contains(BackupDrill.MARKER + "uid-1");
+        assertThat((String) params.get("description")).contains(BackupPolicyPlanner.MARKER + "uid-1");
     }
 
     @Test
     void aStoredNextRunStaysUntilTheScheduleChanges() {
         Instant now = Instant.parse("2026-11-24T10:00:00Z");
-        assertThat(BackupDrill.nextRun("sun 04:00", null, now)).contains(Instant.parse("2026-11-29T04:00:00Z"));
+        assertThat(BackupPolicyPlanner.nextDrill("sun 04:00", null, now)).contains(Instant.parse("2026-11-29T04:00:00Z"));
         // Due and not yet run (the pass came late): kept, so the drill starts.
-        assertThat(BackupDrill.nextRun("sun 04:00", "2026-11-22T04:00:00Z", now)).contains(Instant.parse("2026-11-22T04:00:00Z"));
+        assertThat(BackupPolicyPlanner.nextDrill("sun 04:00", "2026-11-22T04:00:00Z", now)).contains(Instant.parse("2026-11-22T04:00:00Z"));
         // The schedule changed: recomputed.
-        assertThat(BackupDrill.nextRun("sat 05:00", "2026-11-22T04:00:00Z", now)).contains(Instant.parse("2026-11-28T05:00:00Z"));
+        assertThat(BackupPolicyPlanner.nextDrill("sat 05:00", "2026-11-22T04:00:00Z", now)).contains(Instant.parse("2026-11-28T05:00:00Z"));
     }
 }

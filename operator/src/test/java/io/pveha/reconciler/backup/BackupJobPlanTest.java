@@ -68,7 +68,7 @@ class BackupJobPlanTest {
 
     @Test
     void vzdumpLogIsSummarisedPerVm() {
-        BackupPolicyShared.TaskSummary summary = BackupPolicyShared.TaskSummary.parse(List.of(
+        VzdumpSummary summary = VzdumpSummary.parse(List.of(
                 "INFO: starting new backup job: vzdump 100 101 --storage nfs-backup --node pve1",
                 "INFO: Starting Backup of VM 100 (qemu)",
                 "INFO: creating vzdump archive '/mnt/pve/nfs-backup/dump/vzdump-qemu-100-2026_11_23-02_00_00.vma.zst'",
@@ -78,10 +78,27 @@ class BackupJobPlanTest {
                 "INFO: Backup job finished with errors",
                 "TASK ERROR: job errors"));
         assertThat(summary.storage()).isEqualTo("nfs-backup");
-        assertThat(summary.vms().get(100).getResult()).isEqualTo("ok");
-        assertThat(summary.vms().get(100).getVolume())
+        assertThat(summary.listed()).as("the VMs the task was asked to back up").containsExactly(100, 101);
+        assertThat(summary.vms().get(100).result()).isEqualTo("ok");
+        assertThat(summary.vms().get(100).volume())
                 .isEqualTo("nfs-backup:backup/vzdump-qemu-100-2026_11_23-02_00_00.vma.zst");
-        assertThat(summary.vms().get(101).getResult()).isEqualTo("failed");
-        assertThat(summary.vms().get(101).getMessage()).isEqualTo("VM is locked (clone)");
+        assertThat(summary.vms().get(101).result()).isEqualTo("failed");
+        assertThat(summary.vms().get(101).message()).isEqualTo("VM is locked (clone)");
+    }
+
+    @Test
+    void vzdumpLogSummariesAreKeptForTheMostRecentlyUsedTasksOnly() {
+        VzdumpSummary.Cache cache = new VzdumpSummary.Cache();
+        VzdumpSummary summary = VzdumpSummary.parse(List.of());
+        for (int i = 0; i < VzdumpSummary.Cache.CAPACITY + 100; i++) {
+            cache.put("UPID-" + i, summary);
+            if (i % 10 == 0) {
+                cache.get("UPID-0"); // in use: stays
+            }
+        }
+        assertThat(cache.size()).isEqualTo(VzdumpSummary.Cache.CAPACITY);
+        assertThat(cache.get("UPID-0")).isNotNull();
+        assertThat(cache.get("UPID-1")).as("the least recently used went").isNull();
+        assertThat(cache.get("UPID-" + (VzdumpSummary.Cache.CAPACITY + 99))).isNotNull();
     }
 }
