@@ -49,15 +49,6 @@ public final class EventRecorder {
         this.clock = clock;
     }
 
-    // TODO(reconcile-shape): remove once every kind emits Notes.
-    public void normal(HasMetadata about, String reason, String message) {
-        record(about, NORMAL, reason, message);
-    }
-
-    public void warning(HasMetadata about, String reason, String message) {
-        record(about, WARNING, reason, message);
-    }
-
     public void record(HasMetadata about, Note note) {
         record(about, note.type(), note.reason().name(), note.message());
     }

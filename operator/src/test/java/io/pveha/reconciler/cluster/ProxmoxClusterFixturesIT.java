@@ -101,7 +101,9 @@ class ProxmoxClusterFixturesIT {
         String wrong = "ffffffff-0000-1111-2222-333333333333";
         token(wrong);
         // One poll at connect, then none for ten minutes: only the Secret's change can bring the new token in.
-        client.resources(ProxmoxCluster.class).resource(TestClusters.pinned(NS, "main", List.of(pve.url()), pve.fingerprint(), 600)).create();
+        ProxmoxCluster slow = cluster();
+        slow.getSpec().setPollIntervalSeconds(600);
+        h.client.resources(ProxmoxCluster.class).resource(slow).create();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(condition(Conditions.READY)).isNotNull().extracting(Condition::getReason).isEqualTo("AuthenticationFailed"));
 
