@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -49,6 +50,7 @@ final class Lrm {
         final String command;
         final String target;
         final Integer timeout;
+        /** How often {@link #runWorkers} saw this request queued: its place in the queue. */
         int startTries;
         VmAgent.Run run;
 
@@ -321,19 +323,36 @@ final class Lrm {
         runWorkers();
     }
 
+    /**
+     * {@code queue_resource_command}. Each round queues every request of the CRM again, replacing queued
+     * workers that did not get to run. LRM.pm starts each replacement at {@code start_tries => 0}, which
+     * undoes its fair sorter (commit 65c1fba, "lrm: avoid job starvation on huge workloads"): every running
+     * service asks for a worker again after each confirmation (the CRM renews its uid once it read the
+     * result), so with more of them than a round's workers can confirm (4 at a time, one look a second,
+     * about 36 a round) the lowest sids took every slot and new services were never started. Here a
+     * request that is still the same (same uid and command) keeps the turns it waited, so the longest
+     * waiting request runs first, as that commit means it to.
+     */
     private void queueCommand(String sid, String uid, String command, String target, Integer timeout) {
         // never run the same request twice: the CRM may not have read the first result yet
         if (!command.equals("stopped") && uid != null && results.containsKey(uid)) {
             return;
         }
         Worker existing = workers.get(sid);
+        int waited = 0;
         if (existing != null) {
             if (existing.run != null) {
                 return;
             }
             workers.remove(sid);
+            if (Objects.equals(existing.uid, uid) && existing.command.equals(command)) {
+                // the same request, still waiting: it keeps its place in the queue
+                waited = existing.startTries;
+            }
         }
-        workers.put(sid, new Worker(sid, uid, command, target, timeout));
+        Worker worker = new Worker(sid, uid, command, target, timeout);
+        worker.startTries = waited;
+        workers.put(sid, worker);
     }
 
     /** {@code run_workers} without its wait: reap finished agents, start queued ones (at most 4 at once). */
@@ -341,7 +360,7 @@ final class Lrm {
         reapWorkers();
         int running = (int) workers.values().stream().filter(w -> w.run != null).count();
         List<Worker> queued = new ArrayList<>(workers.values().stream().filter(w -> w.run == null).toList());
-        // the longest-waiting jobs first, so none starves
+        // PVE's fair sorter: the longest-waiting requests first, then by sid; every look counts as a turn
         queued.sort(Comparator.comparingInt((Worker w) -> -w.startTries).thenComparing(w -> w.sid));
         Map<String, ServiceConfig> config = env.cluster().serviceConfig();
         for (Worker w : queued) {
