@@ -62,6 +62,18 @@ public final class TaskLedger {
         Optional<Upid> start();
     }
 
+    /**
+     * What the poll itself shows of a task's end, for a task its task list no longer holds (PVE lists only the last
+     * few finished tasks per node): e.g. the VM a clone made, present and no longer locked. True saves the task's
+     * own status call.
+     */
+    @FunctionalInterface
+    public interface Evidence {
+        boolean endedWell(ClusterSnapshot snapshot);
+
+        Evidence NONE = snapshot -> false;
+    }
+
     /** Where a resource's status keeps its pending task (the status object being built). */
     public record Slot(Supplier<PendingTask> get, Consumer<PendingTask> set) {
     }
@@ -164,6 +176,11 @@ public final class TaskLedger {
      * does not, from PVE (one call; one more for the log of a failed task). Reads only.
      */
     public TaskFact observe(ClusterConnection connection, String holder, PendingTask task, ClusterSnapshot snapshot) {
+        return observe(connection, holder, task, snapshot, Evidence.NONE);
+    }
+
+    /** Like {@link #observe(ClusterConnection, String, PendingTask, ClusterSnapshot)}, with what the poll shows of the task's end. */
+    public TaskFact observe(ClusterConnection connection, String holder, PendingTask task, ClusterSnapshot snapshot, Evidence evidence) {
         // A task in flight holds its node's slot, also after a restart, so polls keep listing tasks.
         connection.taskSlots().hold(task.getNode(), holder);
         if (!snapshot.tasksPolled()) {
@@ -198,6 +215,9 @@ public final class TaskLedger {
             // The last poll began before PVE answered: it cannot list the task yet.
             connection.requestPoll();
             return new TaskFact(State.UNKNOWN, followed, true, null, List.of());
+        }
+        if (evidence.endedWell(snapshot)) {
+            return new TaskFact(State.SUCCEEDED, followed, true, "OK", List.of());
         }
         Upid upid = Upid.parse(followed.getUpid());
         TaskStatus status = connection.api().taskStatus(upid);

@@ -88,7 +88,12 @@ final class HaVmExecutor {
         int vmid = status.getVmid();
         call(vm, action, vmid, connection, now);
         LOG.info("{} of VM {} done", action.getClass().getSimpleName(), vmid);
-        ledger.acted(uid, connection);
+        if (action instanceof HaVmAction.SetConfig) {
+            // What the write changed is in memory (configWritten): the next pass need not wait for a poll that shows it.
+            connection.requestPoll();
+        } else {
+            ledger.acted(uid, connection);
+        }
         return Outcome.DONE;
     }
 
@@ -135,7 +140,7 @@ final class HaVmExecutor {
         var vms = connection.vms();
         if (action instanceof HaVmAction.SetConfig set) {
             vms.setConfig(set.node(), vmid, set.params());
-            memories.update(uid, m -> m.configChecked(now));
+            memories.update(uid, m -> m.configWritten(now));
         } else if (action instanceof HaVmAction.RegisterHa register) {
             try {
                 vms.createHaResource(register.params());

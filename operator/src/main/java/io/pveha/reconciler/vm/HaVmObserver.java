@@ -24,7 +24,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -50,7 +54,7 @@ final class HaVmObserver {
     private final TaskLedger ledger;
     private final VmMemory.Store memories;
     /** Whether a template has the guest agent enabled, by cluster and VMID: its clones inherit the setting. */
-    private final Map<String, TemplateAgent> templateAgents = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<TemplateAgent>> templateAgents = new ConcurrentHashMap<>();
 
     HaVmObserver(ClusterConnections connections, TaskLedger ledger, VmMemory.Store memories) {
         this.connections = connections;
@@ -73,7 +77,7 @@ final class HaVmObserver {
         ClusterSnapshot snapshot = cluster.snapshot();
         ClusterConnection connection = cluster.connection();
         Optional<TaskLedger.TaskFact> task = status == null || status.getPendingTask() == null ? Optional.empty()
-                : Optional.of(ledger.observe(connection, uid, status.getPendingTask(), snapshot));
+                : Optional.of(ledger.observe(connection, uid, status.getPendingTask(), snapshot, madeBy(status.getPendingTask(), vmid)));
         boolean stale = ledger.isStale(uid, snapshot);
         Optional<ClusterResource> resource = vmid == null ? Optional.empty() : snapshot.vm(vmid);
         Optional<HaStatusEntry> ha = vmid == null ? Optional.empty() : snapshot.haService(vmid);
@@ -90,7 +94,7 @@ final class HaVmObserver {
         if (resource.isPresent() && !waiting && !(stale && task.isEmpty()) && locked(resource.get()) == null) {
             ClusterResource obs = resource.get();
             VmMemory memory = memories.get(uid);
-            boolean configDue = HaVmPlanner.configDue(vm, obs, memory, now, justMade);
+            boolean configDue = HaVmPlanner.configDue(vm, obs, memory, now, snapshot.polledAt(), justMade);
             if (configDue) {
                 VmConfig read = connection.vms().config(obs.node(), obs.vmid());
                 config = Optional.of(read);
@@ -143,6 +147,18 @@ final class HaVmObserver {
     void forget(HaVm vm) {
         memories.forget(vm.getMetadata().getUid());
         ledger.forget(connections.get(clusterKey(vm)).orElse(null), vm.getMetadata().getUid());
+    }
+
+    /**
+     * A create, clone or restore that the task list no longer shows ended well when the VM it made is in the poll
+     * without the lock PVE holds while making it (a failed one leaves no VM: PVE removes what it began).
+     */
+    static TaskLedger.Evidence madeBy(io.pveha.api.PendingTask task, Integer vmid) {
+        if (vmid == null || !HaVmPlanner.createLike(task.getAction())) {
+            return TaskLedger.Evidence.NONE;
+        }
+        return snapshot -> snapshot.vm(vmid).filter(vm -> vm.lock() == null || vm.lock().isBlank()
+                || !(vm.lock().equals("clone") || vm.lock().equals("create"))).isPresent();
     }
 
     private static String locked(ClusterResource obs) {
@@ -201,18 +217,32 @@ final class HaVmObserver {
             return Optional.empty();
         }
         String key = connection.key() + "/" + sourceVmid;
-        TemplateAgent known = templateAgents.get(key);
-        if (known != null && now.isBefore(known.readAt().plus(TEMPLATE_FACTS_TTL))) {
-            return Optional.of(known.enabled());
-        }
         Optional<ClusterResource> source = snapshot.vm(sourceVmid);
         if (source.isEmpty()) {
             return Optional.empty();
         }
-        VmConfig config = connection.vms().config(source.get().node(), sourceVmid);
-        boolean enabled = config.get("agent").map(a -> a.startsWith("1") || a.contains("enabled=1")).orElse(false);
-        templateAgents.put(key, new TemplateAgent(enabled, now));
-        return Optional.of(enabled);
+        // One read per template and half hour however many clones ask at once: the first asker reads, the others
+        // wait for its answer (outside any lock).
+        CompletableFuture<TemplateAgent> mine = new CompletableFuture<>();
+        CompletableFuture<TemplateAgent> known = templateAgents.compute(key, (k, v) -> v == null || v.isCompletedExceptionally()
+                || (v.isDone() && !now.isBefore(v.join().readAt().plus(TEMPLATE_FACTS_TTL))) ? mine : v);
+        if (known == mine) {
+            try {
+                VmConfig config = connection.vms().config(source.get().node(), sourceVmid);
+                mine.complete(new TemplateAgent(config.get("agent").map(a -> a.startsWith("1") || a.contains("enabled=1")).orElse(false), now));
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            }
+        }
+        try {
+            return Optional.of(known.get(30, TimeUnit.SECONDS).enabled());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
     }
 
     private static HaVmFacts.Addresses askAddresses(ClusterConnection connection, ClusterResource obs, Instant now) {

@@ -70,9 +70,10 @@ final class HaVmPlanner {
      * into a template (to eject the ISO), and whenever the poll hints at drift (name, tag, memory, CPUs). A VM the
      * operator has just made is known without reading it, unless the spec declares what depends on its content.
      *
+     * @param polledAt when the poll the facts come from began
      * @param justMade the create-like action (Create, Clone, Restore) whose task ended in this pass, or null
      */
-    static boolean configDue(HaVm vm, ClusterResource obs, VmMemory memory, Instant now, String justMade) {
+    static boolean configDue(HaVm vm, ClusterResource obs, VmMemory memory, Instant now, Instant polledAt, String justMade) {
         HaVmSpec spec = vm.getSpec();
         if (justMade != null) {
             return switch (justMade) {
@@ -82,7 +83,7 @@ final class HaVmPlanner {
             };
         }
         HaVmStatus status = vm.getStatus();
-        if (!Ownership.taggedFor(obs.tagList(), vm)) {
+        if (!Ownership.taggedFor(obs.tagList(), vm) && !memory.wroteConfigAfter(polledAt)) {
             return true;
         }
         long generation = generation(vm);
@@ -429,7 +430,8 @@ final class HaVmPlanner {
 
         /** Whether the existing VM belongs to this HaVm; when it does not, the plan says why and what may be done. */
         private boolean owned(ClusterResource obs) {
-            if (Ownership.taggedFor(obs.tagList(), vm) || justMade != null) {
+            if (Ownership.taggedFor(obs.tagList(), vm) || justMade != null || facts.memory().wroteConfigAfter(snapshot().polledAt())) {
+                // Our tag, a VM this pass saw made by our task, or our tag written after this poll began.
                 return true;
             }
             if (facts.config().isPresent() && Ownership.describedAs(facts.config().get().get("description").orElse(null), vm)) {
@@ -752,7 +754,8 @@ final class HaVmPlanner {
 
         /** Plans a task start (or a synchronous call) and what Ready says meanwhile. */
         private boolean act(HaVmAction action, io.pveha.reconciler.Reason reason, String message) {
-            plan.action(action).ready(reason, message).requeue(BUSY);
+            // A configuration write needs no poll to show its effect before the next step; everything else does.
+            plan.action(action).ready(reason, message).requeue(action instanceof HaVmAction.SetConfig ? SOON : BUSY);
             return true;
         }
 

@@ -694,19 +694,19 @@ class HaVmPlannerTest {
                     .build().vm(VMID).orElseThrow();
             VmMemory checked = VmMemory.NONE.configChecked(NOW.minusSeconds(60));
 
-            assertThat(HaVmPlanner.configDue(vm, ok, checked, NOW, null)).isFalse();
-            assertThat(HaVmPlanner.configDue(vm, ok, checked, NOW.plus(HaVmPlanner.DRIFT_CHECK), null)).isTrue();
+            assertThat(HaVmPlanner.configDue(vm, ok, checked, NOW, NOW, null)).isFalse();
+            assertThat(HaVmPlanner.configDue(vm, ok, checked, NOW.plus(HaVmPlanner.DRIFT_CHECK), NOW, null)).isTrue();
             ClusterResource shrunk = new ClusterResource("qemu/201", "qemu", VMID, "pve1", "pos-api-1", "running", false, 2, 0.0,
                     1024L << 20, 0L, 0L, 0L, 10L, null, ourTags(vm), null, null, null, null, null, null, null);
-            assertThat(HaVmPlanner.configDue(vm, shrunk, checked, NOW, null)).as("memory differs in the poll").isTrue();
+            assertThat(HaVmPlanner.configDue(vm, shrunk, checked, NOW, NOW, null)).as("memory differs in the poll").isTrue();
         }
 
         @Test
         void aFreshCloneIsNotReadBackUnlessItsDisksOrCloudInitAreDeclared() {
             HaVm plain = vm(s -> s.setMemoryMiB(2048));
             ClusterResource clone = cluster().vm(VMID, "pve1", "stopped").build().vm(VMID).orElseThrow();
-            assertThat(HaVmPlanner.configDue(plain, clone, VmMemory.NONE, NOW, "Clone")).isFalse();
-            assertThat(HaVmPlanner.configDue(plain, clone, VmMemory.NONE, NOW, null)).as("untagged and not just made").isTrue();
+            assertThat(HaVmPlanner.configDue(plain, clone, VmMemory.NONE, NOW, NOW, "Clone")).isFalse();
+            assertThat(HaVmPlanner.configDue(plain, clone, VmMemory.NONE, NOW, NOW, null)).as("untagged and not just made").isTrue();
             HaVm withDisk = vm(s -> {
                 HaVmSpec.Disk d = new HaVmSpec.Disk();
                 d.setSlot("scsi0");
@@ -714,7 +714,24 @@ class HaVmPlannerTest {
                 d.setSizeGiB(64);
                 s.getDisks().add(d);
             });
-            assertThat(HaVmPlanner.configDue(withDisk, clone, VmMemory.NONE, NOW, "Clone")).isTrue();
+            assertThat(HaVmPlanner.configDue(withDisk, clone, VmMemory.NONE, NOW, NOW, "Clone")).isTrue();
+        }
+
+        @Test
+        void theOperatorsOwnConfigWriteIsTrustedUntilAPollShowsIt() {
+            HaVm vm = provisioned(s -> { });
+            ClusterResource untagged = new ClusterResource("qemu/201", "qemu", VMID, "pve1", "pos-api-1", "stopped", false, 2, 0.0,
+                    2048L << 20, 0L, 0L, 0L, 0L, null, null, null, null, null, null, null, null, null);
+            VmMemory wrote = VmMemory.NONE.configWritten(NOW.plusSeconds(1));
+
+            assertThat(HaVmPlanner.configDue(vm, untagged, wrote, NOW.plusSeconds(1), NOW, null)).isFalse();
+            assertThat(HaVmPlanner.configDue(vm, untagged, wrote, NOW.plusSeconds(3), NOW.plusSeconds(2), null))
+                    .as("a newer poll without our tag: someone removed it, look").isTrue();
+            HaVmPlan plan = plan(vm, f -> {
+                f.snapshot = cluster().vm(VMID, "pve1", "stopped", null, null, false).build();
+                f.memory = wrote;
+            });
+            assertThat(plan.reason()).as("ours: we wrote its tag after this poll began").isNotEqualTo(HaVmReason.VmidTaken);
         }
 
         @Test
