@@ -31,6 +31,8 @@ import io.pveha.simulator.ops.NodeControl;
 import io.pveha.simulator.ops.OpsSupport;
 import io.pveha.simulator.ops.Qemu;
 import io.pveha.simulator.persist.StateStore;
+import io.pveha.simulator.spi.ModuleContext;
+import io.pveha.simulator.spi.SimulatorModule;
 import io.pveha.simulator.tasks.Task;
 import io.pveha.simulator.tasks.TaskDurations;
 import io.pveha.simulator.tasks.TaskEngine;
