@@ -1,6 +1,5 @@
 package io.pveha.simulator.backup;
 
-import io.pveha.simulator.api.routes.BackupRoutes;
 import io.pveha.simulator.clock.SimClock;
 import io.pveha.simulator.model.NodeState;
 import io.pveha.simulator.model.PveException;
