@@ -2,6 +2,7 @@ package io.pveha.simulator.backup;
 
 import io.pveha.simulator.model.BackupArchive;
 import io.pveha.simulator.model.Drive;
+import io.pveha.simulator.model.PruneRules;
 import io.pveha.simulator.model.PveException;
 import io.pveha.simulator.model.StorageDefinition;
 import io.pveha.simulator.model.StoragePool;
