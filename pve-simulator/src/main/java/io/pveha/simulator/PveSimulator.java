@@ -18,16 +18,12 @@ import io.pveha.simulator.backup.BackupModule;
 import io.pveha.simulator.ceph.CephModule;
 import io.pveha.simulator.clock.SimClock;
 import io.pveha.simulator.control.ControlApi;
-import io.pveha.simulator.control.ControlTarget;
 import io.pveha.simulator.faults.ApiFaults;
 import io.pveha.simulator.faults.Faults;
 import io.pveha.simulator.faults.NodeLifecycle;
-import io.pveha.simulator.ha.HaLogEntry;
 import io.pveha.simulator.ha.HaManager;
 import io.pveha.simulator.ha.HaRoutes;
-import io.pveha.simulator.ha.HaStatusView;
 import io.pveha.simulator.ha.HaTimings;
-import io.pveha.simulator.ha.ShutdownPolicy;
 import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.NodeState;
 import io.pveha.simulator.model.StorageDefinition;
@@ -169,7 +165,7 @@ public final class PveSimulator implements AutoCloseable {
         if (frontend != null) {
             throw new IllegalStateException("already started");
         }
-        ControlApi control = new ControlApi(new ControlAdapter());
+        ControlApi control = new ControlApi(new SimulatorControlTarget(this));
         frontend = new HttpFrontend(options.bindAddress, nodeNames, options.httpsPort, tls,
                 node -> new ApiHttpHandler(() -> Optional.of(node), router, auth, stats, apiFaults, state, control,
                         () -> options.authFailureDelay));
@@ -447,81 +443,6 @@ public final class PveSimulator implements AutoCloseable {
             result.add(new StorageDefinition(def.id(), def.type(), def.content(), def.properties(), capacity));
         }
         return result;
-    }
-
-    /** What the control API ({@code /simulator/...}) sees of this simulator. */
-    private final class ControlAdapter implements ControlTarget {
-        @Override
-        public String clusterName() {
-            return cluster.clusterName();
-        }
-
-        @Override
-        public boolean quorate() {
-            return cluster.quorate();
-        }
-
-        @Override
-        public List<String> nodeNames() {
-            return nodeNames;
-        }
-
-        @Override
-        public NodeInfo node(String name) {
-            NodeView node = cluster.node(name);
-            return new NodeInfo(name, node.power(), node.networkUp(), node.online(), nodeUrl(name),
-                    fingerprintSha256(name));
-        }
-
-        @Override
-        public int vmCount() {
-            return cluster.vms().size();
-        }
-
-        @Override
-        public Faults faults() {
-            return faults;
-        }
-
-        @Override
-        public SimClock clock() {
-            return clock;
-        }
-
-        @Override
-        public RequestStats requestStats() {
-            return stats;
-        }
-
-        @Override
-        public TokenRegistry tokens() {
-            return tokens;
-        }
-
-        @Override
-        public Path saveState(Path file) {
-            return PveSimulator.this.saveState(file);
-        }
-
-        @Override
-        public HaStatusView haStatus() {
-            return ha.status();
-        }
-
-        @Override
-        public List<HaLogEntry> haLog(Instant since) {
-            return ha.logSince(since);
-        }
-
-        @Override
-        public ShutdownPolicy haShutdownPolicy() {
-            return ha.shutdownPolicy();
-        }
-
-        @Override
-        public void setHaShutdownPolicy(ShutdownPolicy policy) {
-            ha.setShutdownPolicy(policy);
-        }
     }
 
     /** Configuration of a simulator; every setting has a default. */
