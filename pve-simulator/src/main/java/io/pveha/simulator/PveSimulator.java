@@ -9,7 +9,6 @@ import io.pveha.simulator.api.TlsMaterial;
 import io.pveha.simulator.api.TokenRegistry;
 import io.pveha.simulator.api.routes.AccessRoutes;
 import io.pveha.simulator.api.routes.ClusterRoutes;
-import io.pveha.simulator.api.routes.HaRoutes;
 import io.pveha.simulator.api.routes.NodeRoutes;
 import io.pveha.simulator.api.routes.QemuRoutes;
 import io.pveha.simulator.api.routes.RouteContext;
@@ -21,7 +20,9 @@ import io.pveha.simulator.clock.SimClock;
 import io.pveha.simulator.control.ControlApi;
 import io.pveha.simulator.faults.ApiFaults;
 import io.pveha.simulator.faults.Faults;
+import io.pveha.simulator.faults.NodeLifecycle;
 import io.pveha.simulator.ha.HaManager;
+import io.pveha.simulator.ha.HaRoutes;
 import io.pveha.simulator.ha.HaTimings;
 import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.NodeState;
@@ -31,6 +32,8 @@ import io.pveha.simulator.ops.NodeControl;
 import io.pveha.simulator.ops.OpsSupport;
 import io.pveha.simulator.ops.Qemu;
 import io.pveha.simulator.persist.StateStore;
+import io.pveha.simulator.spi.ModuleContext;
+import io.pveha.simulator.spi.SimulatorModule;
 import io.pveha.simulator.tasks.Task;
 import io.pveha.simulator.tasks.TaskDurations;
 import io.pveha.simulator.tasks.TaskEngine;
@@ -122,7 +125,7 @@ public final class PveSimulator implements AutoCloseable {
         ModuleContext moduleContext = new ModuleContext(router, state, tasks, ops, qemu, nodeControl, clock);
         // PVE always runs its HA stack; it stays idle until an HA resource is configured.
         this.ha = new HaManager(moduleContext, options.haTimings);
-        this.faults = new Faults(nodeControl, apiFaults, tasks, state, ha);
+        this.faults = new Faults(nodeControl, apiFaults, tasks, state, haLifecycle(ha));
         this.cluster = new SimCluster(state, tasks, qemu);
         this.auth = new AuthService(tokens, options.rootPassword, Clock.systemUTC());
         this.tokenId = options.tokenId;
@@ -162,7 +165,7 @@ public final class PveSimulator implements AutoCloseable {
         if (frontend != null) {
             throw new IllegalStateException("already started");
         }
-        ControlApi control = new ControlApi(this);
+        ControlApi control = new ControlApi(new SimulatorControlTarget(this));
         frontend = new HttpFrontend(options.bindAddress, nodeNames, options.httpsPort, tls,
                 node -> new ApiHttpHandler(() -> Optional.of(node), router, auth, stats, apiFaults, state, control,
                         () -> options.authFailureDelay));
@@ -401,6 +404,36 @@ public final class PveSimulator implements AutoCloseable {
         if (frontend == null) {
             throw new IllegalStateException("simulator not started: call start()");
         }
+    }
+
+    /** Clean shutdown, reboot and node maintenance go through the HA stack, as in PVE. */
+    private static NodeLifecycle haLifecycle(HaManager ha) {
+        return new NodeLifecycle() {
+            @Override
+            public void shutdown(String node) {
+                ha.shutdownNode(node);
+            }
+
+            @Override
+            public void reboot(String node) {
+                ha.rebootNode(node);
+            }
+
+            @Override
+            public void enableMaintenance(String node) {
+                ha.enableMaintenance(node);
+            }
+
+            @Override
+            public void disableMaintenance(String node) {
+                ha.disableMaintenance(node);
+            }
+
+            @Override
+            public void cancelShutdowns() {
+                ha.cancelShutdowns();
+            }
+        };
     }
 
     private static List<StorageDefinition> storageDefinitions(Builder options) {

@@ -1,5 +1,6 @@
 package io.pveha.simulator.backup;
 
+import io.pveha.simulator.model.PruneRules;
 import io.pveha.simulator.model.PveException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

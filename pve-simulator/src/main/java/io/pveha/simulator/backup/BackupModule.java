@@ -1,11 +1,10 @@
 package io.pveha.simulator.backup;
 
-import io.pveha.simulator.ModuleContext;
-import io.pveha.simulator.SimulatorModule;
-import io.pveha.simulator.api.routes.BackupRoutes;
 import io.pveha.simulator.clock.SimClock;
 import io.pveha.simulator.model.NodeState;
 import io.pveha.simulator.model.PveException;
+import io.pveha.simulator.spi.ModuleContext;
+import io.pveha.simulator.spi.SimulatorModule;
 import io.pveha.simulator.tasks.Task;
 import java.time.Duration;
 import java.util.ArrayList;

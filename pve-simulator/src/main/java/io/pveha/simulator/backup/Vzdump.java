@@ -1,14 +1,15 @@
 package io.pveha.simulator.backup;
 
-import io.pveha.simulator.ModuleContext;
 import io.pveha.simulator.model.BackupArchive;
 import io.pveha.simulator.model.Drive;
+import io.pveha.simulator.model.PruneRules;
 import io.pveha.simulator.model.PveException;
 import io.pveha.simulator.model.StorageDefinition;
 import io.pveha.simulator.model.StoragePool;
 import io.pveha.simulator.model.Storages;
 import io.pveha.simulator.model.VmState;
 import io.pveha.simulator.model.Volume;
+import io.pveha.simulator.spi.ModuleContext;
 import io.pveha.simulator.tasks.Task;
 import io.pveha.simulator.tasks.TaskEngine;
 import io.pveha.simulator.tasks.TaskError;

@@ -1,13 +1,13 @@
 package io.pveha.simulator.ceph;
 
-import io.pveha.simulator.ModuleContext;
-import io.pveha.simulator.SimulatorModule;
 import io.pveha.simulator.api.Access;
 import io.pveha.simulator.api.ApiRequest;
 import io.pveha.simulator.api.ApiResult;
 import io.pveha.simulator.api.ParamSpec;
 import io.pveha.simulator.api.Route;
 import io.pveha.simulator.api.Router;
+import io.pveha.simulator.spi.ModuleContext;
+import io.pveha.simulator.spi.SimulatorModule;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.pveha.simulator.ceph;
 
-import io.pveha.simulator.ModuleContext;
 import io.pveha.simulator.api.Access;
 import io.pveha.simulator.api.AuthInfo;
 import io.pveha.simulator.model.PveException;
 import io.pveha.simulator.model.StorageDefinition;
 import io.pveha.simulator.model.StorageType;
 import io.pveha.simulator.ops.Caller;
+import io.pveha.simulator.spi.ModuleContext;
 import io.pveha.simulator.tasks.Task;
 import io.pveha.simulator.tasks.TaskEngine;
 import io.pveha.simulator.tasks.TaskError;

@@ -1,8 +1,6 @@
 package io.pveha.simulator.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pveha.simulator.NodeView;
-import io.pveha.simulator.PveSimulator;
 import io.pveha.simulator.api.Json;
 import io.pveha.simulator.api.RequestParams;
 import io.pveha.simulator.faults.ApiFaults;
@@ -32,6 +30,7 @@ import java.util.regex.Pattern;
  * port: faults, the clock, request statistics, tokens, state. Parameters come as query parameters or a
  * JSON/form body; answers are {@code {"data": ...}}; errors are 400/404 with {@code message}. No
  * authentication: the ports listen on loopback only. The endpoints are listed in the module README.
+ * What it acts on is a {@link ControlTarget}.
  */
 public final class ControlApi implements HttpHandler {
     private static final Pattern NODE_ACTION = Pattern.compile("^/simulator/nodes/([^/]+)/(power-off|power-on|network-off"
@@ -39,9 +38,9 @@ public final class ControlApi implements HttpHandler {
     private static final Pattern STORAGE_ACTION = Pattern.compile("^/simulator/storage/([^/]+)/(fill|free|offline|online)$");
     private static final Pattern FAULT_RULE = Pattern.compile("^/simulator/faults/(\\d+)$");
 
-    private final PveSimulator sim;
+    private final ControlTarget sim;
 
-    public ControlApi(PveSimulator sim) {
+    public ControlApi(ControlTarget sim) {
         this.sim = sim;
     }
 
@@ -88,7 +87,7 @@ public final class ControlApi implements HttpHandler {
         if (method.equals("GET") && path.equals("/simulator/ha/log")) {
             Instant since = Instant.ofEpochSecond(Long.parseLong(p.getOrDefault("since", "0")));
             List<Object> lines = new ArrayList<>();
-            for (HaLogEntry entry : sim.ha().logSince(since)) {
+            for (HaLogEntry entry : sim.haLog(since)) {
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("time", entry.time().getEpochSecond());
                 line.put("level", entry.level());
@@ -99,7 +98,7 @@ public final class ControlApi implements HttpHandler {
             return lines;
         }
         if (method.equals("POST") && path.equals("/simulator/ha/shutdown-policy")) {
-            sim.ha().setShutdownPolicy(ShutdownPolicy.fromPve(required(p, "policy")));
+            sim.setHaShutdownPolicy(ShutdownPolicy.fromPve(required(p, "policy")));
             return haView();
         }
         if (method.equals("GET") && path.equals("/simulator/faults")) {
@@ -185,8 +184,8 @@ public final class ControlApi implements HttpHandler {
 
     private Map<String, Object> overview() {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("cluster", sim.cluster().clusterName());
-        data.put("quorate", sim.cluster().quorate() ? 1 : 0);
+        data.put("cluster", sim.clusterName());
+        data.put("quorate", sim.quorate() ? 1 : 0);
         List<Object> nodes = new ArrayList<>();
         for (String node : sim.nodeNames()) {
             nodes.add(nodeView(node));
@@ -194,24 +193,24 @@ public final class ControlApi implements HttpHandler {
         data.put("nodes", nodes);
         data.put("clock", clockView());
         data.put("faults", faultRules());
-        data.put("vms", sim.cluster().vms().size());
+        data.put("vms", sim.vmCount());
         return data;
     }
 
     private Map<String, Object> nodeView(String name) {
-        NodeView node = sim.cluster().node(name);
+        ControlTarget.NodeInfo node = sim.node(name);
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("node", name);
         view.put("power", node.power());
         view.put("network", node.networkUp() ? "up" : "down");
         view.put("online", node.online() ? 1 : 0);
-        view.put("url", sim.nodeUrl(name));
-        view.put("fingerprint", sim.fingerprintSha256(name));
+        view.put("url", node.url());
+        view.put("fingerprint", node.fingerprint());
         return view;
     }
 
     private Map<String, Object> haView() {
-        HaStatusView status = sim.ha().status();
+        HaStatusView status = sim.haStatus();
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("master", status.masterNode().orElse(null));
         view.put("nodes", status.nodeStates());
@@ -224,7 +223,7 @@ public final class ControlApi implements HttpHandler {
             services.put(sid, entry);
         });
         view.put("services", services);
-        view.put("shutdown_policy", sim.ha().shutdownPolicy().pveName());
+        view.put("shutdown_policy", sim.haShutdownPolicy().pveName());
         return view;
     }
 

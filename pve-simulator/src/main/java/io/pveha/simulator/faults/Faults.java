@@ -1,6 +1,5 @@
 package io.pveha.simulator.faults;
 
-import io.pveha.simulator.ha.HaManager;
 import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.BackupArchive;
 import io.pveha.simulator.model.NodeState;
@@ -20,14 +19,14 @@ public final class Faults {
     private final ApiFaults api;
     private final TaskEngine tasks;
     private final ClusterState cluster;
-    private final HaManager ha;
+    private final NodeLifecycle lifecycle;
 
-    public Faults(NodeControl nodes, ApiFaults api, TaskEngine tasks, ClusterState cluster, HaManager ha) {
+    public Faults(NodeControl nodes, ApiFaults api, TaskEngine tasks, ClusterState cluster, NodeLifecycle lifecycle) {
         this.nodes = nodes;
         this.api = api;
         this.tasks = tasks;
         this.cluster = cluster;
-        this.ha = ha;
+        this.lifecycle = lifecycle;
     }
 
     /** Cuts the node's power: its guests die, its API port refuses connections, others answer 595 for it. */
@@ -59,25 +58,25 @@ public final class Faults {
      */
     public void shutdown(String node) {
         requireNode(node);
-        ha.shutdownNode(node);
+        lifecycle.shutdown(node);
     }
 
     /** A clean reboot: as {@link #shutdown}, then the node boots again ({@code TaskDurations.nodeBoot}). */
     public void reboot(String node) {
         requireNode(node);
-        ha.rebootNode(node);
+        lifecycle.reboot(node);
     }
 
     /** {@code ha-manager crm-command node-maintenance enable}: HA moves the node's services away. */
     public void enableMaintenance(String node) {
         requireNode(node);
-        ha.enableMaintenance(node);
+        lifecycle.enableMaintenance(node);
     }
 
     /** {@code ha-manager crm-command node-maintenance disable}: the services come back. */
     public void disableMaintenance(String node) {
         requireNode(node);
-        ha.disableMaintenance(node);
+        lifecycle.disableMaintenance(node);
     }
 
     /** Adds {@code latency} to every request whose path matches {@code pathRegex}. */
@@ -167,7 +166,7 @@ public final class Faults {
      */
     public void reset() {
         api.clear();
-        ha.cancelShutdowns();
+        lifecycle.cancelShutdowns();
         cluster.write(() -> {
             tasks.clearInjectedFailures();
             cluster.storages().definitions().forEach(def -> {

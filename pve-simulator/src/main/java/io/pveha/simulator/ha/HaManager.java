@@ -1,7 +1,7 @@
 package io.pveha.simulator.ha;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pveha.simulator.ModuleContext;
+import io.pveha.simulator.spi.ModuleContext;
 import io.pveha.simulator.api.Json;
 import io.pveha.simulator.clock.SimClock;
 import io.pveha.simulator.model.ClusterState;

@@ -1,4 +1,4 @@
-package io.pveha.simulator;
+package io.pveha.simulator.spi;
 
 /**
  * An add-on to the simulated cluster (e.g. the HA manager, Ceph, backups). Installed when the simulator

@@ -1,11 +1,10 @@
-package io.pveha.simulator.backup;
+package io.pveha.simulator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pveha.simulator.backup.PruneRules.Entry;
-import io.pveha.simulator.backup.PruneRules.Mark;
-import io.pveha.simulator.model.PveException;
+import io.pveha.simulator.model.PruneRules.Entry;
+import io.pveha.simulator.model.PruneRules.Mark;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;

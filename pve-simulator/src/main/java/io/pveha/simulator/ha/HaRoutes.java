@@ -1,4 +1,4 @@
-package io.pveha.simulator.api.routes;
+package io.pveha.simulator.ha;
 
 import io.pveha.simulator.api.Access;
 import io.pveha.simulator.api.ApiRequest;
@@ -6,7 +6,6 @@ import io.pveha.simulator.api.ApiResult;
 import io.pveha.simulator.api.ParamSpec;
 import io.pveha.simulator.api.Route;
 import io.pveha.simulator.api.Router;
-import io.pveha.simulator.ha.HaApi;
 import io.pveha.simulator.model.PveException;
 import io.pveha.simulator.model.VmConfigSchema;
 import java.util.List;

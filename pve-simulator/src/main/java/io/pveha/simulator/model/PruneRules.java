@@ -1,7 +1,5 @@
-package io.pveha.simulator.backup;
+package io.pveha.simulator.model;
 
-import io.pveha.simulator.model.PropertyString;
-import io.pveha.simulator.model.PveException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;

@@ -1,4 +1,4 @@
-package io.pveha.simulator;
+package io.pveha.simulator.spi;
 
 import io.pveha.simulator.api.Router;
 import io.pveha.simulator.clock.SimClock;

@@ -1,4 +1,4 @@
-package io.pveha.simulator.api.routes;
+package io.pveha.simulator.backup;
 
 import io.pveha.simulator.api.Access;
 import io.pveha.simulator.api.ApiRequest;
@@ -6,7 +6,6 @@ import io.pveha.simulator.api.ApiResult;
 import io.pveha.simulator.api.ParamSpec;
 import io.pveha.simulator.api.Route;
 import io.pveha.simulator.api.Router;
-import io.pveha.simulator.backup.BackupModule;
 import io.pveha.simulator.tasks.Task;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,15 +13,15 @@ import java.util.Map;
 /**
  * {@code /cluster/backup} (vzdump jobs, {@code Sys.Audit} to read and {@code Sys.Modify} to change, on
  * {@code /}) and {@code POST /nodes/{node}/vzdump} ({@code VM.Backup}), with the parameter schema of
- * {@code PVE::VZDump::Common}.
+ * {@code PVE::VZDump::Common}. Registered by {@link BackupModule#install}, as the Ceph module registers its own.
  */
-public final class BackupRoutes {
+final class BackupRoutes {
     private static final String JOBS = "/cluster/backup";
 
     private BackupRoutes() {
     }
 
-    public static void register(Router router, BackupModule backups) {
+    static void register(Router router, BackupModule backups) {
         Access audit = Access.perm("/", "Sys.Audit");
         Access modify = Access.perm("/", "Sys.Modify");
         router.register(Route.get(JOBS).access(audit).handler(r -> ApiResult.of(backups.listJobs())));
