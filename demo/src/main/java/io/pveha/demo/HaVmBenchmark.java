@@ -142,7 +142,7 @@ public final class HaVmBenchmark {
                     if (readyCount == s.vms()) {
                         break;
                     }
-                    Thread.sleep(100);
+                    Thread.sleep(250);
                 }
                 if (readyCount != s.vms()) {
                     throw new IllegalStateException(readyCount + " of " + s.vms() + " HaVms Ready after " + s.timeout());
@@ -237,7 +237,7 @@ public final class HaVmBenchmark {
             while (!isInterrupted()) {
                 peak = Math.max(peak, runtime.totalMemory() - runtime.freeMemory());
                 try {
-                    Thread.sleep(100);
+                    Thread.sleep(250);
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -130,7 +130,7 @@ public final class ClusterConnection implements AutoCloseable {
             boolean slow = previous == null || Duration.between(slowRefreshedAt, began).compareTo(SLOW_REFRESH) >= 0;
             // While the operator's tasks run, one call lists them all, instead of one status call per task. It is
             // read first, so a task it shows finished has its effects in the resources read after it.
-            List<io.pveha.pve.model.TaskEntry> tasks = taskSlots.inUse() > 0 ? optional(api::clusterTasks, null) : null;
+            List<io.pveha.pve.model.TaskEntry> tasks = taskSlots.tasksWanted() ? optional(api::clusterTasks, null) : null;
             List<ClusterResource> resources = api.clusterResources();
             List<ClusterStatusEntry> status = api.clusterStatus();
             // HA and Ceph are reported, not required: a failure there keeps the last known facts.

@@ -54,7 +54,10 @@ public final class ClusterConnections implements AutoCloseable {
         final java.util.concurrent.atomic.AtomicBoolean pollRequested = new java.util.concurrent.atomic.AtomicBoolean();
         volatile ScheduledFuture<?> schedule;
         volatile Duration interval;
-        final Object pollLock = new Object();
+        /** A poll of this cluster is running. */
+        final java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean();
+        /** A poll was asked for while one ran: poll again when it ends. */
+        final java.util.concurrent.atomic.AtomicBoolean pollAgain = new java.util.concurrent.atomic.AtomicBoolean();
     }
 
     public ClusterConnections(int pollThreads, RequestListenerFactory requestListeners, Clock clock) {
@@ -163,25 +166,46 @@ public final class ClusterConnections implements AutoCloseable {
                 interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * One poll at a time per cluster, without a thread ever waiting on another's network call: a poll asked for
+     * while one runs is folded into a second one, made as soon as the first has finished (its facts could predate
+     * what the asker needs to see).
+     */
     private void pollAndNotify(ClusterKey key, Entry entry) {
-        // One poll at a time per cluster: a manual pollNow and the schedule must not overlap.
-        synchronized (entry.pollLock) {
-            ClusterConnection connection = entry.connection;
-            if (connection == null || entries.get(key) != entry) {
-                return;
-            }
-            PollOutcome previous = connection.outcome();
-            PollOutcome current = connection.poll();
-            if (current.error() != null && (previous.error() == null
-                    || !previous.error().getMessage().equals(current.error().getMessage()))) {
-                LOG.warn("cluster {}: poll failed: {}", key, current.error().describe());
-            }
-            for (Listener listener : listeners) {
-                try {
-                    listener.polled(key, previous, current);
-                } catch (RuntimeException e) {
-                    LOG.error("cluster {}: poll listener failed", key, e);
-                }
+        if (!entry.polling.compareAndSet(false, true)) {
+            entry.pollAgain.set(true);
+            return;
+        }
+        try {
+            do {
+                entry.pollAgain.set(false);
+                pollOnce(key, entry);
+            } while (entry.pollAgain.get());
+        } finally {
+            entry.polling.set(false);
+        }
+        // A request that arrived between the last check and the release is not lost: poll once more for it.
+        if (entry.pollAgain.getAndSet(false)) {
+            pollAndNotify(key, entry);
+        }
+    }
+
+    private void pollOnce(ClusterKey key, Entry entry) {
+        ClusterConnection connection = entry.connection;
+        if (connection == null || entries.get(key) != entry) {
+            return;
+        }
+        PollOutcome previous = connection.outcome();
+        PollOutcome current = connection.poll();
+        if (current.error() != null && (previous.error() == null
+                || !previous.error().getMessage().equals(current.error().getMessage()))) {
+            LOG.warn("cluster {}: poll failed: {}", key, current.error().describe());
+        }
+        for (Listener listener : listeners) {
+            try {
+                listener.polled(key, previous, current);
+            } catch (RuntimeException e) {
+                LOG.error("cluster {}: poll listener failed", key, e);
             }
         }
     }

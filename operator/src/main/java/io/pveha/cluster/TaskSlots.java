@@ -12,6 +12,8 @@ import java.util.Set;
  */
 public final class TaskSlots {
     private final Map<String, Set<String>> holdersByNode = new HashMap<>();
+    /** Resources that follow tasks the operator did not start (e.g. a backup job PVE runs on schedule). */
+    private final Set<String> watchers = new HashSet<>();
     private volatile int perNode;
 
     public TaskSlots(int perNode) {
@@ -48,6 +50,23 @@ public final class TaskSlots {
     /** Releases whatever slot the holder has, on any node. */
     public synchronized void release(String holder) {
         holdersByNode.values().forEach(h -> h.remove(holder));
+    }
+
+    /**
+     * {@code holder} follows tasks it did not start (PVE started them), so polls list tasks while it watches, without
+     * taking any node's slot.
+     */
+    public synchronized void watch(String holder, boolean watching) {
+        if (watching) {
+            watchers.add(holder);
+        } else {
+            watchers.remove(holder);
+        }
+    }
+
+    /** Whether polls should list the cluster's tasks: operator tasks are in flight, or someone follows PVE's own. */
+    public synchronized boolean tasksWanted() {
+        return !watchers.isEmpty() || holdersByNode.values().stream().anyMatch(h -> !h.isEmpty());
     }
 
     /** Slots held on all nodes: tasks of the operator in flight. */

@@ -37,7 +37,7 @@ public final class PvehaOperator implements AutoCloseable {
                            SpecValidation validation) {
         /** All namespaces, no leader election, and the CRDs' schema and CEL rules checked on every reconcile. */
         public static Settings defaults() {
-            return new Settings(Set.of(), null, 10, 4, bundledValidation());
+            return new Settings(Set.of(), null, 32, 4, bundledValidation());
         }
 
         /**

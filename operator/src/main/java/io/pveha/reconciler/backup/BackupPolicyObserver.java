@@ -50,12 +50,6 @@ import static io.pveha.reconciler.backup.BackupPolicyFacts.StoredBackup;
  * ({@link #read}): the job list, the storage's backups, a scratch VM's config and vzdump logs (each read once).
  */
 final class BackupPolicyObserver {
-    /**
-     * A hold under this name, which no node has, keeps the polls listing tasks while a scheduled run is followed,
-     * without taking a real node's task slot (PVE's job runs that backup, not the operator).
-     */
-    static final String SCHEDULED_RUN_WATCH = "(scheduled backup runs)";
-
     private final ClusterConnections connections;
     private final TaskLedger ledger;
     private final VzdumpSummary.Cache logs = new VzdumpSummary.Cache();
@@ -216,14 +210,9 @@ final class BackupPolicyObserver {
                 && policy.getSpec().getClusterRef().equals(vm.getSpec().getClusterRef())).toList();
     }
 
-    /** While a scheduled run is followed, polls list the cluster's tasks (a hold that takes no node's slot). */
+    /** While a scheduled run is followed, polls list the cluster's tasks (a watch: PVE runs it, no node's slot is taken). */
     void watchScheduledRun(ClusterConnection connection, BackupPolicy policy, boolean watching) {
-        String holder = policy.getMetadata().getUid() + "/scheduled-run";
-        if (watching) {
-            connection.taskSlots().hold(SCHEDULED_RUN_WATCH, holder);
-        } else {
-            connection.taskSlots().release(holder);
-        }
+        connection.taskSlots().watch(policy.getMetadata().getUid() + "/scheduled-run", watching);
     }
 
     /** The policy is gone: its task slots, its watch and the ledger's memory of it go too. */
