@@ -748,15 +748,18 @@ class HaVmPlannerTest {
         }
     }
 
-    // ---------------------------------------------------------------- cluster and gate
+    // ---------------------------------------------------------------- cluster
 
-    @Test
-    void nothingIsPlannedWhileTheClusterIsUnreachable() {
-        HaVmPlan plan = plan(vm(s -> { }), f -> f.unreachable = new PveApiException(PveErrorKind.CONNECTION, 0, "GET", "/cluster/resources",
-                "connection refused", null, null));
+    @Nested
+    class Cluster {
+        @Test
+        void nothingIsPlannedWhileTheClusterIsUnreachable() {
+            HaVmPlan plan = plan(vm(s -> { }), f -> f.unreachable = new PveApiException(PveErrorKind.CONNECTION, 0, "GET",
+                    "/cluster/resources", "connection refused", null, null));
 
-        assertThat(plan.action()).isEmpty();
-        assertThat(plan.reason()).isEqualTo(CommonReason.ClusterUnreachable);
+            assertThat(plan.action()).isEmpty();
+            assertThat(plan.reason()).isEqualTo(CommonReason.ClusterUnreachable);
+        }
     }
 
     // ---------------------------------------------------------------- deletion
