@@ -12,49 +12,57 @@ import java.util.Map;
  */
 sealed interface HaVmAction {
 
+    /** What a task is called in status and Events, PVE's worker type, and whether PVE names the task after the source VM. */
+    enum TaskKind {
+        CREATE("Create", "qmcreate"), CLONE("Clone", "qmclone"), RESTORE("Restore", "qmrestore"),
+        CONFIGURE("Configure", "qmconfig"), EJECT("Eject", "qmconfig"), RESIZE("Resize", "resize"),
+        START("Start", "qmstart"), SHUTDOWN("Shutdown", "qmshutdown"), STOP("Stop", "qmstop"), RESTART("Restart", "qmreboot"),
+        TEMPLATE("Template", "qmtemplate"), MIGRATE("Migrate", "qmigrate"), DESTROY("Destroy", "qmdestroy");
+
+        final String action;
+        final String taskType;
+
+        TaskKind(String action, String taskType) {
+            this.action = action;
+            this.taskType = taskType;
+        }
+    }
+
     /** An action that starts a PVE task on {@code node()}. */
     sealed interface Task extends HaVmAction {
         String node();
 
+        TaskKind kind();
+
         /** The action's name in {@code status.pendingTask}, e.g. {@code Clone}. */
-        String name();
+        default String name() {
+            return kind().action;
+        }
 
-        /** PVE's worker type. */
-        String taskType();
-
-        /** PVE's task id for this VM (the VMID; for a clone the source VMID). */
-        String taskId(int vmid);
+        /** PVE's task id for this VM: the VMID, except for a clone (the source VMID). */
+        default String taskId(int vmid) {
+            return Integer.toString(vmid);
+        }
 
         default PendingTask intent(int vmid) {
-            return new PendingTask(name(), node(), taskType(), taskId(vmid), null);
+            return new PendingTask(name(), node(), kind().taskType, taskId(vmid), null);
         }
     }
 
     /** A new empty VM, or one with install media. */
     record Create(Integer vmid, String node) implements Task {
-        public String name() {
-            return "Create";
-        }
-
-        public String taskType() {
-            return "qmcreate";
-        }
-
-        public String taskId(int vmid) {
-            return Integer.toString(vmid);
+        public TaskKind kind() {
+            return TaskKind.CREATE;
         }
     }
 
     /** A linked or full clone of {@code sourceVmid}, made on the source's node, optionally onto {@code target}. */
     record Clone(Integer vmid, String node, int sourceVmid, String target) implements Task {
-        public String name() {
-            return "Clone";
+        public TaskKind kind() {
+            return TaskKind.CLONE;
         }
 
-        public String taskType() {
-            return "qmclone";
-        }
-
+        @Override
         public String taskId(int vmid) {
             return Integer.toString(sourceVmid);
         }
@@ -62,138 +70,66 @@ sealed interface HaVmAction {
 
     /** A backup restored to the VMID; {@code overwrite} replaces an existing VM ({@code force=1}). */
     record Restore(Integer vmid, String node, String archive, boolean overwrite) implements Task {
-        public String name() {
-            return "Restore";
-        }
-
-        public String taskType() {
-            return "qmrestore";
-        }
-
-        public String taskId(int vmid) {
-            return Integer.toString(vmid);
+        public TaskKind kind() {
+            return TaskKind.RESTORE;
         }
     }
 
     /** A configuration change that allocates storage (a new disk, a cloud-init drive): PVE runs it as a task. */
     record ConfigureAsync(String node, Map<String, Object> params, String summary) implements Task {
-        public String name() {
-            return "Configure";
-        }
-
-        public String taskType() {
-            return "qmconfig";
-        }
-
-        public String taskId(int vmid) {
-            return Integer.toString(vmid);
+        public TaskKind kind() {
+            return TaskKind.CONFIGURE;
         }
     }
 
     /** The installer ISO ejected before the VM becomes a template (a CD-ROM on local storage blocks clones to other nodes). */
     record Eject(String node, Map<String, Object> params, String iso) implements Task {
-        public String name() {
-            return "Eject";
-        }
-
-        public String taskType() {
-            return "qmconfig";
-        }
-
-        public String taskId(int vmid) {
-            return Integer.toString(vmid);
+        public TaskKind kind() {
+            return TaskKind.EJECT;
         }
     }
 
     record Resize(String node, String disk, String size) implements Task {
-        public String name() {
-            return "Resize";
-        }
-
-        public String taskType() {
-            return "resize";
-        }
-
-        public String taskId(int vmid) {
-            return Integer.toString(vmid);
+        public TaskKind kind() {
+            return TaskKind.RESIZE;
         }
     }
 
-    /**
-     * A power action: {@code start}, {@code shutdown} (with forced stop after a timeout), {@code stop} or
-     * {@code reboot}; {@code name} is what status and Events call it (Start, Shutdown, Stop, Restart).
-     */
-    record Power(String node, String name, String action, Map<String, Object> params) implements Task {
-        public String taskType() {
-            return switch (action) {
-                case "start" -> "qmstart";
-                case "shutdown" -> "qmshutdown";
-                case "stop" -> "qmstop";
-                default -> "qmreboot";
-            };
-        }
-
-        public String taskId(int vmid) {
-            return Integer.toString(vmid);
-        }
-
+    /** A power action: PVE's {@code start}, {@code shutdown} (forced stop after a timeout), {@code stop} or {@code reboot}. */
+    record Power(String node, TaskKind kind, String action, Map<String, Object> params) implements Task {
         static Power start(String node) {
-            return new Power(node, "Start", "start", Map.of());
+            return new Power(node, TaskKind.START, "start", Map.of());
         }
 
         static Power shutdown(String node) {
-            return new Power(node, "Shutdown", "shutdown", Map.of("forceStop", 1, "timeout", 120));
+            return new Power(node, TaskKind.SHUTDOWN, "shutdown", Map.of("forceStop", 1, "timeout", 120));
         }
 
         static Power stop(String node) {
-            return new Power(node, "Stop", "stop", Map.of());
+            return new Power(node, TaskKind.STOP, "stop", Map.of());
         }
 
         static Power restart(String node) {
-            return new Power(node, "Restart", "reboot", Map.of());
+            return new Power(node, TaskKind.RESTART, "reboot", Map.of());
         }
     }
 
     record ConvertToTemplate(String node) implements Task {
-        public String name() {
-            return "Template";
-        }
-
-        public String taskType() {
-            return "qmtemplate";
-        }
-
-        public String taskId(int vmid) {
-            return Integer.toString(vmid);
+        public TaskKind kind() {
+            return TaskKind.TEMPLATE;
         }
     }
 
     record Migrate(String node, String target, boolean online) implements Task {
-        public String name() {
-            return "Migrate";
-        }
-
-        public String taskType() {
-            return "qmigrate";
-        }
-
-        public String taskId(int vmid) {
-            return Integer.toString(vmid);
+        public TaskKind kind() {
+            return TaskKind.MIGRATE;
         }
     }
 
     /** Destroys the VM with its disks ({@code purge}). */
     record Destroy(String node) implements Task {
-        public String name() {
-            return "Destroy";
-        }
-
-        public String taskType() {
-            return "qmdestroy";
-        }
-
-        public String taskId(int vmid) {
-            return Integer.toString(vmid);
+        public TaskKind kind() {
+            return TaskKind.DESTROY;
         }
     }
 
