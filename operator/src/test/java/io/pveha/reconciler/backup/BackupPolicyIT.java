@@ -12,8 +12,10 @@ import io.pveha.api.Pveha;
 import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.backup.BackupPolicySpec;
 import io.pveha.api.backup.BackupPolicyStatus;
+import io.pveha.api.vm.BackupSource;
 import io.pveha.api.vm.HaVm;
-import io.pveha.api.vm.HaVmSpec;
+import io.pveha.api.vm.Source;
+import io.pveha.api.vm.TemplateSource;
 import io.pveha.pve.PveBackupApi;
 import io.pveha.pve.PveClient;
 import io.pveha.reconciler.Conditions;
@@ -161,8 +163,8 @@ class BackupPolicyIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> h.get("restored") == null && h.sim.cluster().vm(vmid).isEmpty());
 
         h.havm("restored", vm -> {
-            HaVmSpec.Source source = new HaVmSpec.Source();
-            HaVmSpec.BackupSource backup = new HaVmSpec.BackupSource();
+            Source source = new Source();
+            BackupSource backup = new BackupSource();
             backup.setPolicyRef(new ObjectRef("restore-source"));
             source.setBackup(backup);
             vm.getSpec().setSource(source);
@@ -191,8 +193,8 @@ class BackupPolicyIT {
 
         h.havm("legacy", vm -> {
             vm.getSpec().setVmid(880);
-            HaVmSpec.Source source = new HaVmSpec.Source();
-            HaVmSpec.BackupSource backup = new HaVmSpec.BackupSource();
+            Source source = new Source();
+            BackupSource backup = new BackupSource();
             backup.setVolume(volume);
             source.setBackup(backup);
             vm.getSpec().setSource(source);
@@ -394,9 +396,9 @@ class BackupPolicyIT {
 
     // ---------------------------------------------------------------- helpers
 
-    static HaVmSpec.Source template(int vmid) {
-        HaVmSpec.Source source = new HaVmSpec.Source();
-        HaVmSpec.TemplateSource t = new HaVmSpec.TemplateSource();
+    static Source template(int vmid) {
+        Source source = new Source();
+        TemplateSource t = new TemplateSource();
         t.setVmid(vmid);
         source.setTemplate(t);
         return source;

@@ -4,9 +4,12 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.pveha.api.DeletionPolicy;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterSpec;
+import io.pveha.api.vm.Ha;
 import io.pveha.api.vm.HaVm;
-import io.pveha.api.vm.HaVmSpec;
 import io.pveha.api.vm.HaVmStatus;
+import io.pveha.api.vm.Placement;
+import io.pveha.api.vm.Source;
+import io.pveha.api.vm.TemplateSource;
 import io.pveha.simulator.ha.HaLogEntry;
 import io.pveha.reconciler.Conditions;
 import io.pveha.testing.SimHarness;
@@ -55,16 +58,16 @@ class HaVmHighAvailabilityIT {
     }
 
     static void haClone(HaVm vm, String node) {
-        HaVmSpec.Source source = new HaVmSpec.Source();
-        HaVmSpec.TemplateSource t = new HaVmSpec.TemplateSource();
+        Source source = new Source();
+        TemplateSource t = new TemplateSource();
         t.setVmid(TEMPLATE);
         source.setTemplate(t);
         vm.getSpec().setSource(source);
-        HaVmSpec.Ha ha = new HaVmSpec.Ha();
+        Ha ha = new Ha();
         ha.setEnabled(true);
         ha.setGroup("frontline");
         vm.getSpec().setHa(ha);
-        HaVmSpec.Placement placement = new HaVmSpec.Placement();
+        Placement placement = new Placement();
         placement.setNode(node);
         vm.getSpec().setPlacement(placement);
     }
