@@ -223,10 +223,12 @@ class BackupPolicyIT {
         policy("steady", "*-01-01 00:00", "tier", "steady", spec -> { });
         awaitStatus("steady", s -> s.getSelectedVmids().contains(vmid) && s.getJobId() != null && s.getNextRun() != null
                 && Conditions.isTrue(s.getConditions(), Conditions.READY), Duration.ofSeconds(30));
+        // Not an assertion: the passes that followed the last change settle before the measured window opens.
         Thread.sleep(2000);
         long policies = h.client.resources(BackupPolicy.class).inNamespace(SimHarness.NS).list().getItems().size();
         h.sim.requestStats().reset();
         long seconds = 10;
+        // Not an assertion: the measured window; the calls counted in it are the measurement.
         Thread.sleep(seconds * 1000);
         Map<String, Long> calls = h.sim.requestStats().snapshot();
         long jobLists = calls.getOrDefault("GET /cluster/backup", 0L);
@@ -271,7 +273,7 @@ class BackupPolicyIT {
                 h.sim.cluster().vms().stream().filter(v -> v.running() && v.vmid() != a && v.vmid() != b
                         && String.valueOf(v.config().get("tags")).contains(BackupPolicyPlanner.TAG)).forEach(v -> seenRunning.put(v.vmid(), v));
                 try {
-                    Thread.sleep(20);
+                    Thread.sleep(20); // the watcher's sampling period while the drill runs, not an assertion
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -178,7 +178,7 @@ public final class CephLab implements AutoCloseable {
             } catch (IllegalStateException e) {
                 last = e.getMessage();
             }
-            sleep(500);
+            sleep(500); // a waiting helper (HEALTH_OK), not an assertion
         }
         throw new IllegalStateException("Ceph lab not healthy after " + timeout + ": " + last);
     }
