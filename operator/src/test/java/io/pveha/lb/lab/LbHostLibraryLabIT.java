@@ -32,6 +32,7 @@ class LbHostLibraryLabIT {
     static NetnsLab lab;
     static SshHostChannelFactory ssh;
     final HostObserver observer = new HostObserver(Duration.ofSeconds(3));
+    /** Its sleeper is the applier's pause between verification polls, as LbWiring wires it; not an assertion. */
     final ConfigApplier applier = new ConfigApplier(observer, Duration.ofSeconds(5), d -> Thread.sleep(d.toMillis()));
 
     @BeforeAll
