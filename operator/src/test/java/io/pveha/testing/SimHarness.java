@@ -265,9 +265,9 @@ public final class SimHarness implements AutoCloseable {
         }
 
         /**
-         * Operators run only these reconcilers, in a JOSDK operator configured for the mock API server as
-         * {@link PvehaOperator} configures its own (no server-side apply; the client stays open), without leader
-         * election, metrics or the shared cluster layer. No ProxmoxCluster is awaited.
+         * Operators run only these reconcilers, in a plain JOSDK operator with what the mock API server needs (no
+         * server-side apply; the client stays open) and JOSDK's defaults otherwise: no leader election, metrics,
+         * thread settings or shared cluster layer of {@link PvehaOperator}. No ProxmoxCluster is awaited.
          */
         public Options reconcilers(ReconcilerSet set) {
             this.reconcilers = set;
@@ -394,14 +394,22 @@ public final class SimHarness implements AutoCloseable {
             try {
                 custom.stop();
             } finally {
+                IllegalStateException failed = null;
                 for (AutoCloseable owned : customOwned) {
                     try {
                         owned.close();
                     } catch (Exception e) {
-                        throw new IllegalStateException("closing " + owned, e);
+                        if (failed == null) {
+                            failed = new IllegalStateException("closing " + owned, e);
+                        } else {
+                            failed.addSuppressed(e);
+                        }
                     }
                 }
                 customOwned.clear();
+                if (failed != null) {
+                    throw failed;
+                }
             }
         }
 
