@@ -7,8 +7,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pveha.api.ObjectRef;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterSpec;
+import io.pveha.api.vm.Ha;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmSpec;
+import io.pveha.api.vm.Source;
+import io.pveha.api.vm.TemplateSource;
 import io.pveha.cluster.ConnectionSettings;
 import io.pveha.pve.PveClient;
 import io.pveha.pve.PveTls;
@@ -192,13 +195,13 @@ public final class HaVmBenchmark {
         vm.getMetadata().setNamespace(ns);
         HaVmSpec spec = new HaVmSpec();
         spec.setClusterRef(new ObjectRef("main"));
-        HaVmSpec.Source source = new HaVmSpec.Source();
-        HaVmSpec.TemplateSource template = new HaVmSpec.TemplateSource();
+        Source source = new Source();
+        TemplateSource template = new TemplateSource();
         template.setVmid(9000);
         source.setTemplate(template);
         spec.setSource(source);
         if (ha) {
-            HaVmSpec.Ha settings = new HaVmSpec.Ha();
+            Ha settings = new Ha();
             settings.setEnabled(true);
             spec.setHa(settings);
         }

@@ -46,13 +46,8 @@ public final class Patterns {
     /** Dotted-quad IPv4 address. */
     public static final String IPV4 =
             "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$";
-    /** IPv4 address with prefix length. */
-    public static final String IPV4_CIDR =
-            "^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$";
     /** IPv6 address (loose: hex groups and colons, optional embedded IPv4 not accepted). */
     public static final String IPV6 = "^[0-9a-fA-F:]{2,39}$";
-    /** IPv6 address with prefix length. */
-    public static final String IPV6_CIDR = "^[0-9a-fA-F:]{2,39}/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$";
     /** A host name or an IPv4 address. */
     public static final String HOST = "^(" + "[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*" + ")$";
     /** A Linux network interface or bridge name (IFNAMSIZ 16 incl. NUL). */

@@ -4,7 +4,6 @@ package io.pveha.api;
 public final class Pveha {
     public static final String GROUP = "pveha.io";
     public static final String VERSION = "v1alpha1";
-    public static final String API_VERSION = GROUP + "/" + VERSION;
     /** Every kind is in this category, so {@code kubectl get pveha} lists them all. */
     public static final String CATEGORY = "pveha";
 

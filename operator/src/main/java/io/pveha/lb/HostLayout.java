@@ -30,11 +30,6 @@ public record HostLayout(String haproxyConfig, String keepalivedConfig, String r
         return keepalivedConfig.substring(0, keepalivedConfig.lastIndexOf('/'));
     }
 
-    public String haproxyDir() {
-        int slash = haproxyConfig.lastIndexOf('/');
-        return slash == 0 ? "/" : haproxyConfig.substring(0, slash);
-    }
-
     public String notifyScript() {
         return keepalivedDir() + "/pveha-notify.sh";
     }

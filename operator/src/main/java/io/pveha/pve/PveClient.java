@@ -158,10 +158,6 @@ public final class PveClient implements AutoCloseable {
                 .toList();
     }
 
-    public Config config() {
-        return config;
-    }
-
     /** One request, trying endpoints in order from the active one as far as it is safe. */
     private JsonNode execute(String method, String path, Map<String, ?> params) {
         RateLimiter.waitForPermission(rateLimiter);

@@ -75,22 +75,6 @@ public final class PveJson {
         return t.equals("1") || t.equalsIgnoreCase("true");
     }
 
-    /** A long from a number or numeric string; {@code fallback} when absent or not numeric. */
-    public static long number(JsonNode node, String field, long fallback) {
-        JsonNode v = node == null ? null : node.get(field);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (v.isNumber()) {
-            return v.asLong();
-        }
-        try {
-            return Long.parseLong(v.asText().trim());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
-
     /** A text field, or null when absent. */
     public static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);

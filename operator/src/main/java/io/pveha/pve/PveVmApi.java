@@ -23,24 +23,6 @@ public final class PveVmApi {
         this.client = client;
     }
 
-    /** {@code GET /cluster/nextid}: the lowest free VMID (PVE answers it as a string). */
-    public int nextFreeVmid() {
-        return Integer.parseInt(client.get("/cluster/nextid").asText().trim());
-    }
-
-    /** True when no guest uses the VMID (PVE answers 400 "VM n already exists" otherwise). */
-    public boolean isVmidFree(int vmid) {
-        try {
-            client.get("/cluster/nextid", Map.of("vmid", vmid));
-            return true;
-        } catch (PveApiException e) {
-            if (e.kind() == PveErrorKind.VALIDATION && e.parameterErrors().containsKey("vmid")) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
     public Upid create(String node, Map<String, ?> params) {
         return upid(client.post(PvePath.of("nodes", node, "qemu"), params), "POST create");
     }

@@ -1,7 +1,6 @@
 package io.pveha.reconciler;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -26,13 +25,9 @@ public final class Secrets {
         }
     }
 
-    public static String read(KubernetesClient client, String namespace, String name, String key) throws MissingSecretException {
-        return read(client.secrets().inNamespace(namespace).withName(name).get(), namespace, name, key);
-    }
-
     /**
      * One key of a Secret already at hand, e.g. from an informer cache ({@code secret} null when there is no such
-     * Secret), read and registered exactly as {@link #read(KubernetesClient, String, String, String)} does.
+     * Secret), the value registered with the {@link Redactor}.
      */
     public static String read(Secret secret, String namespace, String name, String key) throws MissingSecretException {
         if (secret == null) {

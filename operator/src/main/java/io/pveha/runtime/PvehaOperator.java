@@ -56,10 +56,6 @@ public final class PvehaOperator implements AutoCloseable {
         public Settings withLeaderElection(LeaderElection election) {
             return new Settings(namespaces, election, reconcileThreads, pollThreads, validation);
         }
-
-        public Settings withValidation(SpecValidation v) {
-            return new Settings(namespaces, leaderElection, reconcileThreads, pollThreads, v);
-        }
     }
 
     /** Lease-based leader election so two replicas can run; only the leader reconciles. */

@@ -6,8 +6,8 @@ import io.pveha.api.ceph.CephPool;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterSpec;
 import io.pveha.api.lb.LoadBalancerPair;
+import io.pveha.api.vm.CloudInit;
 import io.pveha.api.vm.HaVm;
-import io.pveha.api.vm.HaVmSpec;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -351,9 +351,9 @@ public final class BundleValidator {
             }
             JsonNode cloudInit = spec.path("cloudInit");
             secret(cloudInit.path("sshKeysSecretRef"), "spec.cloudInit.sshKeysSecretRef", "key",
-                    HaVmSpec.CloudInit.DEFAULT_SSH_KEYS_KEY, index);
+                    CloudInit.DEFAULT_SSH_KEYS_KEY, index);
             secret(cloudInit.path("passwordSecretRef"), "spec.cloudInit.passwordSecretRef", "key",
-                    HaVmSpec.CloudInit.DEFAULT_PASSWORD_KEY, index);
+                    CloudInit.DEFAULT_PASSWORD_KEY, index);
         }
 
         private boolean declaresGroup(Doc cluster, String group) {

@@ -40,10 +40,6 @@ final class CoreKinds {
         return "v1".equals(apiVersion) && SCHEMAS.containsKey(kind);
     }
 
-    static boolean isNamespaced(String kind) {
-        return !NAMESPACE.equals(kind);
-    }
-
     static List<FieldError> check(JsonNode object, String kind) {
         Schema schema = SCHEMAS.get(kind);
         List<FieldError> out = new ArrayList<>();

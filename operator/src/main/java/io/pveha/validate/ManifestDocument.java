@@ -16,11 +16,6 @@ import java.util.Map;
 public record ManifestDocument(DocumentRef ref, JsonNode content, Map<String, Integer> lines,
                                List<FieldError> readerFindings) {
 
-    /** A document made in memory (tests, the operator): no source, no lines. */
-    public static ManifestDocument of(JsonNode content) {
-        return new ManifestDocument(DocumentRef.of(content), content, Map.of(), List.of());
-    }
-
     /** The line of {@code field}, or of its nearest parent that is in the source, or the document's start. */
     public int lineOf(String field) {
         String path = field == null ? "" : field;

@@ -168,11 +168,6 @@ public final class SpecValidator {
         return validate(toTree(resource), (JsonNode) null);
     }
 
-    /** {@link #validate(JsonNode, JsonNode)} for typed or generic fabric8 resources. */
-    public List<Problem> validate(HasMetadata resource, HasMetadata oldResource) {
-        return validate(toTree(resource), oldResource == null ? null : toTree(oldResource));
-    }
-
     private static JsonNode toTree(HasMetadata resource) {
         return Json.MAPPER.valueToTree(resource);
     }

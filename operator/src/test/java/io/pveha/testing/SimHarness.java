@@ -4,12 +4,16 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pveha.api.ObjectRef;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.vm.HaVm;
 import io.pveha.reconciler.Conditions;
+import io.pveha.reconciler.EventRecorder;
+import io.pveha.reconciler.lb.LbWiring;
 import io.pveha.runtime.OperatorRuntime;
 import io.pveha.runtime.PvehaOperator;
 import io.pveha.simulator.PveSimulator;
@@ -50,6 +54,10 @@ import static org.awaitility.Awaitility.await;
  *   <li>{@link Options#deployed()}: operators run as the deployed process ({@link OperatorRuntime}: Prometheus
  *       registry, health and metrics HTTP server, {@link #healthPort()});</li>
  *   <li>{@link Options#namespaces(String...)}: more namespaces, created and watched;</li>
+ *   <li>{@link Options#watchAllNamespaces()}: operators watch every namespace, not only the harness's;</li>
+ *   <li>{@link Options#reconcilers(ReconcilerSet)}: operators run only the given reconcilers (e.g. the
+ *       LoadBalancerPair one on fake hosts, or over SSH with lab timeouts: {@link #loadBalancerPairsOverSsh}) in a
+ *       plain JOSDK operator; usually with {@code simulators(0)};</li>
  *   <li>{@link Options#withoutOperator()}: nothing started until {@link #startOperator()} or
  *       {@link #startReplica(String)}.</li>
  * </ul>
@@ -153,12 +161,30 @@ public final class SimHarness implements AutoCloseable {
             cluster.getSpec().getCredentialsSecretRef().setName(tokenSecretName(i));
             client.resources(ProxmoxCluster.class).resource(cluster).create();
         }
-        if (options.startOperator) {
+        if (options.startOperator && options.reconcilers == null) {
             for (int i = 0; i < sims.size(); i++) {
                 String name = clusterName(i);
                 await().atMost(Duration.ofSeconds(30)).until(() -> readyReason(ProxmoxCluster.class, name).filter("Ready"::equals).isPresent());
             }
         }
+    }
+
+    /**
+     * The reconcilers of {@link Options#reconcilers(ReconcilerSet)}, made anew for every operator start with that
+     * operator's client; what they own (SSH sessions, ...) goes to {@code closeOnStop}, closed after the operator stops.
+     */
+    @FunctionalInterface
+    public interface ReconcilerSet {
+        List<Reconciler<?>> create(KubernetesClient client, Clock clock, Consumer<AutoCloseable> closeOnStop);
+    }
+
+    /** Only the LoadBalancerPair reconciler, reaching its hosts over SSH with {@code settings} (the bundled CRD validation). */
+    public static ReconcilerSet loadBalancerPairsOverSsh(LbWiring.Settings settings) {
+        return (client, clock, closeOnStop) -> {
+            LbWiring wiring = LbWiring.overSsh(PvehaOperator.Settings.bundledValidation(), new EventRecorder(client, clock), clock, settings);
+            closeOnStop.accept(wiring);
+            return List.of(wiring.reconciler());
+        };
     }
 
     /** Options for a harness other than the default; {@link Options#start()} starts it. */
@@ -177,6 +203,8 @@ public final class SimHarness implements AutoCloseable {
         private Duration lease;
         private boolean deployed;
         private boolean startOperator = true;
+        private boolean allNamespaces;
+        private ReconcilerSet reconcilers;
 
         private Options() {
         }
@@ -230,6 +258,22 @@ public final class SimHarness implements AutoCloseable {
             return this;
         }
 
+        /** Operators watch every namespace (as {@code run} does without {@code --namespace}). */
+        public Options watchAllNamespaces() {
+            this.allNamespaces = true;
+            return this;
+        }
+
+        /**
+         * Operators run only these reconcilers, in a plain JOSDK operator with what the mock API server needs (no
+         * server-side apply; the client stays open) and JOSDK's defaults otherwise: no leader election, metrics,
+         * thread settings or shared cluster layer of {@link PvehaOperator}. No ProxmoxCluster is awaited.
+         */
+        public Options reconcilers(ReconcilerSet set) {
+            this.reconcilers = set;
+            return this;
+        }
+
         /** Starts no operator (and waits for no ProxmoxCluster): the test starts them. */
         public Options withoutOperator() {
             this.startOperator = false;
@@ -248,12 +292,20 @@ public final class SimHarness implements AutoCloseable {
         private final boolean ownClient;
         private PvehaOperator operator;
         private OperatorRuntime runtime;
+        /** The plain JOSDK operator of {@link Options#reconcilers(ReconcilerSet)}, and what it owns. */
+        private Operator custom;
+        private final List<AutoCloseable> customOwned = new ArrayList<>();
 
         private Replica(String identity, KubernetesClient client, boolean ownClient) {
             this.identity = identity;
             this.client = client;
             this.ownClient = ownClient;
-            PvehaOperator.Settings settings = PvehaOperator.Settings.defaults().withNamespaces(Set.copyOf(options.namespaces));
+            Set<String> namespaces = options.allNamespaces ? Set.of() : Set.copyOf(options.namespaces);
+            if (options.reconcilers != null) {
+                startCustom(namespaces);
+                return;
+            }
+            PvehaOperator.Settings settings = PvehaOperator.Settings.defaults().withNamespaces(namespaces);
             if (options.lease != null) {
                 settings = settings.withLeaderElection(new PvehaOperator.LeaderElection(LEASE, NS, identity, options.lease,
                         options.lease.multipliedBy(2).dividedBy(3), Duration.ofMillis(500), false));
@@ -272,6 +324,28 @@ public final class SimHarness implements AutoCloseable {
             }
         }
 
+        private void startCustom(Set<String> namespaces) {
+            custom = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false));
+            try {
+                for (Reconciler<?> reconciler : options.reconcilers.create(client, Clock.systemUTC(), customOwned::add)) {
+                    register(reconciler, namespaces);
+                }
+                custom.start();
+            } catch (RuntimeException | Error e) {
+                stop();
+                throw e;
+            }
+        }
+
+        private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(Reconciler<P> reconciler, Set<String> namespaces) {
+            if (namespaces.isEmpty()) {
+                custom.register(reconciler);
+            } else {
+                custom.register(reconciler, o -> o.settingNamespaces(namespaces));
+            }
+        }
+
+        /** The operator; null while stopped or with {@link Options#reconcilers(ReconcilerSet)}. */
         public PvehaOperator operator() {
             return operator;
         }
@@ -290,16 +364,18 @@ public final class SimHarness implements AutoCloseable {
         }
 
         public boolean isRunning() {
-            return operator != null;
+            return operator != null || custom != null;
         }
 
         /** Stops this operator (gracefully: it releases the Lease); idempotent. */
         public void stop() {
-            if (operator == null) {
+            if (!isRunning()) {
                 return;
             }
             try {
-                if (runtime != null) {
+                if (custom != null) {
+                    stopCustom();
+                } else if (runtime != null) {
                     runtime.close();
                 } else {
                     operator.close();
@@ -307,8 +383,32 @@ public final class SimHarness implements AutoCloseable {
             } finally {
                 operator = null;
                 runtime = null;
+                custom = null;
                 if (ownClient) {
                     client.close();
+                }
+            }
+        }
+
+        private void stopCustom() {
+            try {
+                custom.stop();
+            } finally {
+                IllegalStateException failed = null;
+                for (AutoCloseable owned : customOwned) {
+                    try {
+                        owned.close();
+                    } catch (Exception e) {
+                        if (failed == null) {
+                            failed = new IllegalStateException("closing " + owned, e);
+                        } else {
+                            failed.addSuppressed(e);
+                        }
+                    }
+                }
+                customOwned.clear();
+                if (failed != null) {
+                    throw failed;
                 }
             }
         }

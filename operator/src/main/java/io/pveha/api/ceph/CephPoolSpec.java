@@ -22,9 +22,6 @@ import io.pveha.api.Patterns;
         message = "spec.poolName is immutable once set")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class CephPoolSpec {
-    public static final int DEFAULT_SIZE = 3;
-    public static final int DEFAULT_MIN_SIZE = 2;
-
     @Required
     @ValidationRule(value = "self == oldSelf", message = "spec.clusterRef is immutable")
     private ObjectRef clusterRef;

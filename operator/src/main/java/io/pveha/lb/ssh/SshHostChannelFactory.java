@@ -51,9 +51,6 @@ public final class SshHostChannelFactory implements HostChannelFactory {
 
     /** Timeouts for connecting (TCP, key exchange and authentication together) and for one command. */
     public record Settings(Duration connectTimeout, Duration commandTimeout) {
-        public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(20));
-        }
     }
 
     private record PoolKey(HostEndpoint endpoint, SshIdentity identity) {

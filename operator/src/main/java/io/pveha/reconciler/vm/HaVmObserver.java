@@ -3,9 +3,11 @@ package io.pveha.reconciler.vm;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pveha.api.backup.BackupPolicy;
+import io.pveha.api.vm.CloudInit;
 import io.pveha.api.vm.HaVm;
-import io.pveha.api.vm.HaVmSpec;
 import io.pveha.api.vm.HaVmStatus;
+import io.pveha.api.vm.Source;
+import io.pveha.api.vm.TemplateSource;
 import io.pveha.cluster.ClusterConnection;
 import io.pveha.cluster.ClusterConnections;
 import io.pveha.cluster.ClusterKey;
@@ -166,7 +168,7 @@ final class HaVmObserver {
     }
 
     private static HaVmFacts.Sources sources(HaVm vm, Caches caches) {
-        HaVmSpec.Source source = vm.getSpec().getSource();
+        Source source = vm.getSpec().getSource();
         String namespace = vm.getMetadata().getNamespace();
         Optional<HaVm> template = source != null && source.getTemplate() != null && source.getTemplate().getHaVmRef() != null
                 ? caches.haVms().apply(new ResourceID(source.getTemplate().getHaVmRef().getName(), namespace)) : Optional.empty();
@@ -177,7 +179,7 @@ final class HaVmObserver {
 
     /** The cloud-init Secrets from the cache; their resourceVersions make the version that tells a rotated password. */
     private static CloudInitSecrets.Read cloudInitSecrets(HaVm vm, Caches caches) {
-        HaVmSpec.CloudInit ci = vm.getSpec().getCloudInit();
+        CloudInit ci = vm.getSpec().getCloudInit();
         if (ci == null || (ci.getSshKeysSecretRef() == null && ci.getPasswordSecretRef() == null)) {
             return CloudInitSecrets.Read.NONE;
         }
@@ -207,7 +209,7 @@ final class HaVmObserver {
     /** A clone has its template's guest agent setting: read once per template and half hour, not once per clone. */
     private Optional<Boolean> agentOfSource(HaVm vm, HaVmFacts.Sources sources, ClusterConnection connection, ClusterSnapshot snapshot,
                                             Instant now) {
-        HaVmSpec.TemplateSource template = vm.getSpec().getSource() == null ? null : vm.getSpec().getSource().getTemplate();
+        TemplateSource template = vm.getSpec().getSource() == null ? null : vm.getSpec().getSource().getTemplate();
         if (template == null) {
             return Optional.empty();
         }

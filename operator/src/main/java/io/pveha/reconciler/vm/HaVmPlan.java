@@ -57,17 +57,11 @@ record HaVmPlan(Reason reason, String message, List<ConditionChange> conditions,
         private TaskLedger.TaskFact ended;
         private final List<Note> notes = new ArrayList<>();
         private boolean finished;
-        private boolean readySet;
 
         Builder ready(Reason why, String text) {
             this.reason = why;
             this.message = text;
-            this.readySet = true;
             return this;
-        }
-
-        boolean readySet() {
-            return readySet;
         }
 
         Builder condition(String type, boolean status, Reason why, String text) {

@@ -4,11 +4,15 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.pveha.api.Pveha;
 import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.backup.BackupPolicyStatus;
+import io.pveha.api.vm.BackupSource;
+import io.pveha.api.vm.Ha;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmSpec;
 import io.pveha.api.vm.HaVmStatus;
 import io.pveha.api.vm.PowerState;
 import io.pveha.api.vm.RestartPolicy;
+import io.pveha.api.vm.Source;
+import io.pveha.api.vm.TemplateSource;
 import io.pveha.cluster.ClusterSnapshot;
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.HaGroup;
@@ -146,7 +150,7 @@ final class HaVmPlanner {
 
     /** Whether PVE's HA groups must be read: the VM's preferred-node group is not (yet) what its HA service uses. */
     static boolean haGroupsDue(HaVm vm, Optional<HaStatusEntry> service, int vmid, boolean configDue) {
-        HaVmSpec.Ha ha = vm.getSpec().getHa();
+        Ha ha = vm.getSpec().getHa();
         if (ha == null || !Boolean.TRUE.equals(ha.getEnabled()) || ha.getPreferredNodes().isEmpty()) {
             return false;
         }
@@ -291,7 +295,7 @@ final class HaVmPlanner {
         // ------------------------------------------------------------ provisioning
 
         private void provision() {
-            HaVmSpec.Source source = spec.getSource();
+            Source source = spec.getSource();
             Integer vmid = facts.vmid();
             if (wasProvisioned() && vmid != null) {
                 plan.note(Note.warning(HaVmReason.VmMissing, "VM " + vmid + " no longer exists in PVE; creating it again from the source"));
@@ -326,7 +330,7 @@ final class HaVmPlanner {
             plan.appliedSecretsVersion(facts.secrets().secrets().version());
         }
 
-        private void cloneFromTemplate(Integer vmid, HaVmSpec.TemplateSource template) {
+        private void cloneFromTemplate(Integer vmid, TemplateSource template) {
             Integer sourceVmid = template.getVmid();
             if (template.getHaVmRef() != null) {
                 String wait = sourceWaitReason(facts.source().templateHaVm().orElse(null), template);
@@ -357,7 +361,7 @@ final class HaVmPlanner {
          * reports for this HaVm (by name) or VMID.
          */
         private void restore(Integer vmid, String node, boolean overwrite) {
-            HaVmSpec.BackupSource backup = spec.getSource().getBackup();
+            BackupSource backup = spec.getSource().getBackup();
             String archive = backup.getVolume();
             if (archive == null) {
                 Optional<BackupPolicy> policy = facts.source().backupPolicy();
@@ -397,7 +401,7 @@ final class HaVmPlanner {
         }
 
         /** The PVE storages the create, clone or restore names: they must exist before it is sent. */
-        private List<String> storagesNeeded(HaVmSpec.Source source) {
+        private List<String> storagesNeeded(Source source) {
             List<String> ids = new ArrayList<>();
             if (source.getTemplate() != null) {
                 if (Boolean.TRUE.equals(source.getTemplate().getFull()) && source.getTemplate().getStorage() != null) {
@@ -604,7 +608,7 @@ final class HaVmPlanner {
 
         /** HA registration and its settings; true when an action (or a wait for the HA manager) was planned. */
         private boolean ha(ClusterResource obs) {
-            HaVmSpec.Ha ha = spec.getHa();
+            Ha ha = spec.getHa();
             boolean wanted = ha != null && Boolean.TRUE.equals(ha.getEnabled()) && !obs.isTemplate();
             Optional<HaStatusEntry> service = facts.ha();
             if (!wanted) {
@@ -812,7 +816,7 @@ final class HaVmPlanner {
 
     // ---------------------------------------------------------------- shared rules
 
-    static String sourceWaitReason(HaVm source, HaVmSpec.TemplateSource template) {
+    static String sourceWaitReason(HaVm source, TemplateSource template) {
         String name = template.getHaVmRef().getName();
         if (source == null) {
             return "HaVm " + name + " (the clone source) does not exist";

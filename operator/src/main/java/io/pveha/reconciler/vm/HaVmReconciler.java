@@ -16,9 +16,10 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.pveha.api.SecretKeyRef;
 import io.pveha.api.backup.BackupPolicy;
+import io.pveha.api.vm.CloudInit;
 import io.pveha.api.vm.HaVm;
-import io.pveha.api.vm.HaVmSpec;
 import io.pveha.api.vm.HaVmStatus;
+import io.pveha.api.vm.Source;
 import io.pveha.cluster.ClusterConnections;
 import io.pveha.cluster.ClusterSnapshot;
 import io.pveha.cluster.PollOutcome;
@@ -216,7 +217,7 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
     }
 
     private static Set<String> cloudInitSecrets(HaVm vm) {
-        HaVmSpec.CloudInit ci = vm.getSpec() == null ? null : vm.getSpec().getCloudInit();
+        CloudInit ci = vm.getSpec() == null ? null : vm.getSpec().getCloudInit();
         if (ci == null) {
             return Set.of();
         }
@@ -226,7 +227,7 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
 
     /** A HaVm that restores the latest backup of {@code policy} and has not been provisioned yet. */
     private static boolean waitsForBackupOf(HaVm vm, String policy) {
-        HaVmSpec.Source source = vm.getSpec() == null ? null : vm.getSpec().getSource();
+        Source source = vm.getSpec() == null ? null : vm.getSpec().getSource();
         return source != null && source.getBackup() != null && source.getBackup().getPolicyRef() != null
                 && policy.equals(source.getBackup().getPolicyRef().getName())
                 && (vm.getStatus() == null || !Conditions.isTrue(vm.getStatus().getConditions(), HaVmPlanner.Names.PROVISIONED));

@@ -1,11 +1,14 @@
 package io.pveha.reconciler.vm;
 
+import io.pveha.api.vm.BackupSource;
+import io.pveha.api.vm.CloudInit;
+import io.pveha.api.vm.Cpu;
+import io.pveha.api.vm.Disk;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmSpec;
-import io.pveha.api.vm.HaVmSpec.CloudInit;
-import io.pveha.api.vm.HaVmSpec.Disk;
-import io.pveha.api.vm.HaVmSpec.IpConfig;
-import io.pveha.api.vm.HaVmSpec.Nic;
+import io.pveha.api.vm.IpConfig;
+import io.pveha.api.vm.Nic;
+import io.pveha.api.vm.TemplateSource;
 import io.pveha.pve.PropertyString;
 import io.pveha.pve.model.VmConfig;
 
@@ -65,7 +68,7 @@ public final class VmSpecMapping {
         p.put("vmid", vmid);
         p.put("name", vmName(vm));
         p.put("memory", spec.getMemoryMiB() != null ? spec.getMemoryMiB() : DEFAULT_MEMORY_MIB);
-        HaVmSpec.Cpu cpu = spec.getCpu();
+        Cpu cpu = spec.getCpu();
         p.put("cores", cpu != null && cpu.getCores() != null ? cpu.getCores() : 1);
         p.put("sockets", cpu != null && cpu.getSockets() != null ? cpu.getSockets() : 1);
         p.put("cpu", cpu != null && cpu.getType() != null ? cpu.getType() : DEFAULT_CPU_TYPE);
@@ -113,7 +116,7 @@ public final class VmSpecMapping {
 
     /** Parameters of {@code POST /nodes/{node}/qemu/{source}/clone}. */
     public static Map<String, Object> cloneParams(HaVm vm, int newVmid, String sourceNode, String targetNode) {
-        HaVmSpec.TemplateSource source = vm.getSpec().getSource().getTemplate();
+        TemplateSource source = vm.getSpec().getSource().getTemplate();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("newid", newVmid);
         p.put("name", vmName(vm));
@@ -143,7 +146,7 @@ public final class VmSpecMapping {
         if (spec.getMemoryMiB() != null) {
             p.put("memory", spec.getMemoryMiB());
         }
-        HaVmSpec.Cpu cpu = spec.getCpu();
+        Cpu cpu = spec.getCpu();
         if (cpu != null) {
             if (cpu.getCores() != null) {
                 p.put("cores", cpu.getCores());
@@ -181,7 +184,7 @@ public final class VmSpecMapping {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("vmid", vmid);
         p.put("archive", archive);
-        HaVmSpec.BackupSource backup = vm.getSpec().getSource().getBackup();
+        BackupSource backup = vm.getSpec().getSource().getBackup();
         if (backup.getStorage() != null) {
             p.put("storage", backup.getStorage());
         }
@@ -209,7 +212,7 @@ public final class VmSpecMapping {
             set.put("memory", String.valueOf(spec.getMemoryMiB()));
             changes.add("memory " + config.get("memory").orElse("-") + " → " + spec.getMemoryMiB());
         }
-        HaVmSpec.Cpu cpu = spec.getCpu();
+        Cpu cpu = spec.getCpu();
         if (cpu != null) {
             compareInt(set, changes, config, "cores", cpu.getCores(), 1);
             compareInt(set, changes, config, "sockets", cpu.getSockets(), 1);

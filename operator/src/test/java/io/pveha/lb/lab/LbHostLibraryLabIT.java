@@ -32,6 +32,7 @@ class LbHostLibraryLabIT {
     static NetnsLab lab;
     static SshHostChannelFactory ssh;
     final HostObserver observer = new HostObserver(Duration.ofSeconds(3));
+    /** Its sleeper is the applier's pause between verification polls, as LbWiring wires it; not an assertion. */
     final ConfigApplier applier = new ConfigApplier(observer, Duration.ofSeconds(5), d -> Thread.sleep(d.toMillis()));
 
     @BeforeAll
@@ -95,6 +96,7 @@ class LbHostLibraryLabIT {
         assertThat(lb1.vrrpState()).isEqualTo("MASTER");
 
         RequestLoop loop = RequestLoop.start(lab.vip(), 80, 20);
+        // Not an assertion: the load runs a while before the reload, so the summary covers before and after.
         Thread.sleep(1000);
         PairConfig bigger = pair(3);
         for (LbHost host : List.of(bigger.hosts().get(1), bigger.hosts().get(0))) {
@@ -106,7 +108,10 @@ class LbHostLibraryLabIT {
             System.out.printf("re-apply %s: %s in %d ms%n", host.name(), result, (System.nanoTime() - t0) / 1_000_000);
             assertThat(result.applied()).isTrue();
         }
-        Thread.sleep(1500);
+        // No request failed through the reloads, nor in the 1.5 s after them; be3 answers.
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(2500))
+                .untilAsserted(() -> assertThat(loop.snapshot().failures()).as("failed requests").isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> loop.snapshot().requests().stream().anyMatch(r -> "be3".equals(r.detail())));
         RequestLoop.Summary summary = loop.stop();
         System.out.println("requests during reload: " + summary + " " + summary.failures());
         assertThat(summary.failed()).isZero();
@@ -134,7 +139,8 @@ class LbHostLibraryLabIT {
         Process squatter = new ProcessBuilder("ip", "netns", "exec", lab.ns("lb2"), "socat",
                 "TCP-LISTEN:8443,bind=" + lab.vip() + ",reuseaddr,fork", "SYSTEM:true").start();
         try {
-            Thread.sleep(300);
+            await().atMost(Duration.ofSeconds(5)).until(() -> Cmd.run("ip", "netns", "exec", lab.ns("lb2"), "ss", "-Hltn",
+                    "sport = :8443").output().contains(lab.vip() + ":8443"));
             ConfigBundle bad = renderer.render(pair(2, List.of(8443)), lb2);
             long t0 = System.nanoTime();
             ConfigApplier.Result result = applier.apply(channel, lb2, bad, before, "direct");

@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.pveha.api.SecretKeyRef;
 import io.pveha.api.lb.Backends;
 import io.pveha.api.lb.HealthCheck;
@@ -19,7 +17,7 @@ import io.pveha.api.lb.StaticServer;
 import io.pveha.api.lb.Vip;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.lb.LbWiring;
-import io.pveha.runtime.PvehaOperator;
+import io.pveha.testing.SimHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -40,10 +37,11 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * The plan's load-balancer acceptance on real daemons: the operator (JOSDK on the fabric8 mock API
- * server) manages keepalived + haproxy on two LB hosts over SSH, in network namespaces; a request loop
+ * The plan's load-balancer acceptance on real daemons: the operator ({@link SimHarness} with only the
+ * LoadBalancerPair reconciler, on the embedded API server) manages keepalived + haproxy on two LB hosts over SSH, in network namespaces; a request loop
  * from the test JVM to the VIP counts failed requests through each fault. Each scenario prints one line
  * starting with {@code LB-LAB}.
  *
@@ -58,7 +56,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * health checks) keeps the suite short; {@code default} uses the product defaults (VRRPv2, 1 s adverts,
  * PASS authentication from a Secret, 1 s health checks).
  */
-@EnableKubernetesMockClient(crud = true)
 @ExtendWith(SharedLab.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoadBalancerPairLabIT {
@@ -71,10 +68,9 @@ class LoadBalancerPairLabIT {
     static final boolean FAST = !"default".equals(System.getProperty("pveha.lab.profile", "fast"));
     static final int REQUEST_PERIOD_MILLIS = 20;
 
+    static SimHarness h;
     static KubernetesClient client;
     static NetnsLab lab;
-    static Operator operator;
-    static LbWiring wiring;
     static VipProbe probe;
     static StatusRecorder statuses;
     static final List<String> statusLatencies = new ArrayList<>();
@@ -85,11 +81,11 @@ class LoadBalancerPairLabIT {
         suiteStart = System.currentTimeMillis();
         lab = SharedLab.lab();
         SharedLab.reset();
-        wiring = LbWiring.overSsh(PvehaOperator.Settings.bundledValidation(), new io.pveha.reconciler.EventRecorder(client,
-                Clock.systemUTC()), Clock.systemUTC(), new LbWiring.Settings(Duration.ofSeconds(5), OBSERVE_TIMEOUT, Duration.ofSeconds(15), Duration.ofSeconds(8)));
-        operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false));
-        operator.register(wiring.reconciler());
-        operator.start();
+        h = SimHarness.options().simulators(0).namespaces(NS).watchAllNamespaces()
+                .reconcilers(SimHarness.loadBalancerPairsOverSsh(new LbWiring.Settings(Duration.ofSeconds(5), OBSERVE_TIMEOUT,
+                        Duration.ofSeconds(15), Duration.ofSeconds(8))))
+                .start();
+        client = h.client;
         probe = new VipProbe(lab);
         statuses = new StatusRecorder(client, NS, NAME);
 
@@ -116,11 +112,8 @@ class LoadBalancerPairLabIT {
         if (probe != null) {
             probe.close();
         }
-        if (operator != null) {
-            operator.stop();
-        }
-        if (wiring != null) {
-            wiring.close();
+        if (h != null) {
+            h.close();
         }
         SharedLab.reset();
         System.out.printf("LB-LAB suite: %d ms from operator start to the end of the last scenario%n", System.currentTimeMillis() - suiteStart);
@@ -190,7 +183,9 @@ class LoadBalancerPairLabIT {
         lab.killBackend(1);
         try {
             long shown = statusTime(killed, s -> backendState(s, "be1").equals("DOWN") && "1/2".equals(s.getBackendsSummary()), 15_000);
-            Thread.sleep(2000);
+            // No request failed through the kill, nor in the 2 s after the status showed it.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(loop.snapshot().failures()).as("failed requests").isEmpty());
             RequestLoop.Summary summary = loop.stop();
             recordLatency("scenario 1: backend be1 DOWN", killed, shown);
             System.out.printf("LB-LAB scenario 1 (kill backend be1, SIGKILL): failed %d/%d requests; status showed be1 DOWN after %d ms%n",
@@ -231,6 +226,7 @@ class LoadBalancerPairLabIT {
         long moved = awaitTrue(() -> lab.vipHolders().contains("lb2"), 15_000);
         long shownMoved = statusTime(cut, s -> "lb2".equals(s.getVipHolder())
                 && Boolean.FALSE.equals(host(s, "lb1").getReachable()), 15_000);
+        // Not an assertion: the link stays cut 1.5 s longer (part of the fault), so the return is a fault of its own.
         Thread.sleep(1500);
         long restored = System.currentTimeMillis();
         lab.linkUp("lb1");
@@ -250,7 +246,10 @@ class LoadBalancerPairLabIT {
         edit(p -> p.getSpec().getServices().get(0).getBackends().getStaticServers().add(server(3)));
         long applied = statusTime(changed, s -> isTrue(s, "ConfigApplied") && "3/3".equals(s.getBackendsSummary())
                 && !lb1Before.equals(host(s, "lb1").getAppliedConfigHash()), 30_000);
-        Thread.sleep(1500);
+        // No request failed through the reload, nor in the 1.5 s after the status showed it; be3 answers.
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(2500))
+                .untilAsserted(() -> assertThat(loop.snapshot().failures()).as("failed requests").isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> loop.snapshot().requests().stream().anyMatch(r -> "be3".equals(r.detail())));
         RequestLoop.Summary summary = loop.stop();
         System.out.printf("LB-LAB scenario 5 (spec change: add backend be3): applied to both hosts and 3/3 UP in status after %d ms; "
                 + "failed %d/%d requests%n", applied - changed, summary.failed(), summary.total());
@@ -271,7 +270,17 @@ class LoadBalancerPairLabIT {
         // Valid for the operator, but the hosts have no such interface: only their own config test can tell.
         edit(p -> p.getSpec().getHosts().forEach(h -> h.setInterfaceName("nosuch0")));
         long reported = statusTime(changed, s -> "Rejected".equals(reason(s, "ConfigApplied")), 30_000);
-        Thread.sleep(2500);
+        // For 2.5 s (two polls) after the status reported it: nothing of the rejected config on the hosts, nothing
+        // applied (again), no failed request.
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofMillis(4000)).untilAsserted(() -> {
+            for (String lb : List.of("lb1", "lb2")) {
+                assertThat(host(statuses.latest(), lb).getAppliedConfigHash()).as(lb + " applied hash")
+                        .isEqualTo(host(before, lb).getAppliedConfigHash());
+                assertThat(Files.readString(Path.of(lab.layout(lb).keepalivedConfig()))).as(lb + " keepalived.conf").isEqualTo(filesBefore.get(lb));
+                assertThat(Path.of(lab.layout(lb).keepalivedConfig() + ".pveha-new")).doesNotExist();
+            }
+            assertThat(loop.snapshot().failures()).as("failed requests").isEmpty();
+        });
         RequestLoop.Summary summary = loop.stop();
         LoadBalancerPairStatus after = statuses.latest();
         String message = condition(after, "ConfigApplied").getMessage();
@@ -306,6 +315,7 @@ class LoadBalancerPairLabIT {
     /** The client loop against the VIP, already running for {@code warmupMillis}. */
     static RequestLoop runningLoop(long warmupMillis) throws InterruptedException {
         RequestLoop loop = RequestLoop.start(lab.vip(), 80, REQUEST_PERIOD_MILLIS);
+        // Not an assertion: the load runs a while before the fault, so the summary shows the steady state too.
         Thread.sleep(warmupMillis);
         return loop;
     }
@@ -319,6 +329,7 @@ class LoadBalancerPairLabIT {
 
     /** Prints both halves of a failover-and-return scenario, records status latencies and checks the bounds. */
     static void reportFailoverAndReturn(RequestLoop loop, Fault failover, Fault recovery) throws InterruptedException {
+        // Not an assertion: the recovery's measured window (failed requests within a budget) runs 1.5 s past the return.
         Thread.sleep(1500);
         RequestLoop.Summary summary = loop.stop();
         for (Fault f : List.of(failover, recovery)) {
@@ -361,6 +372,7 @@ class LoadBalancerPairLabIT {
         return seen.atMillis();
     }
 
+    /** When the condition first held (epoch ms; polled every 20 ms, a measurement), or -1 after the timeout. */
     static long awaitTrue(java.util.function.BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {

@@ -280,7 +280,7 @@ public final class NetnsLab implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(address + ":" + port + " did not open within " + timeout, e);
                 }
-                Thread.sleep(20);
+                Thread.sleep(20); // a waiting helper of the lab's setup, not an assertion
             }
         }
     }
@@ -300,7 +300,7 @@ public final class NetnsLab implements AutoCloseable {
         }
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
         for (int i = 0; i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
-            Thread.sleep(20);
+            Thread.sleep(20); // waits for the process to exit (up to 2 s), not an assertion
         }
     }
 

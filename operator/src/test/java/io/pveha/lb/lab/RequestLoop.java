@@ -74,7 +74,7 @@ public final class RequestLoop implements AutoCloseable {
             long sleep = periodMillis - (now() - started);
             if (sleep > 0) {
                 try {
-                    Thread.sleep(sleep);
+                    Thread.sleep(sleep); // the load generator's pace, not an assertion
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -38,7 +38,7 @@ public final class VipProbe implements AutoCloseable {
                 last = holders;
             }
             try {
-                Thread.sleep(20);
+                Thread.sleep(20); // the probe's sampling period (a measurement), not an assertion
             } catch (InterruptedException e) {
                 return;
             }
@@ -73,7 +73,7 @@ public final class VipProbe implements AutoCloseable {
             if (at >= 0) {
                 return at;
             }
-            Thread.sleep(10);
+            Thread.sleep(10); // a waiting helper that returns when it happened, not an assertion
         }
         return firstAt(holders, fromMillis);
     }

@@ -12,8 +12,10 @@ import io.pveha.api.Pveha;
 import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.backup.BackupPolicySpec;
 import io.pveha.api.backup.BackupPolicyStatus;
+import io.pveha.api.vm.BackupSource;
 import io.pveha.api.vm.HaVm;
-import io.pveha.api.vm.HaVmSpec;
+import io.pveha.api.vm.Source;
+import io.pveha.api.vm.TemplateSource;
 import io.pveha.pve.PveBackupApi;
 import io.pveha.pve.PveClient;
 import io.pveha.reconciler.Conditions;
@@ -161,8 +163,8 @@ class BackupPolicyIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> h.get("restored") == null && h.sim.cluster().vm(vmid).isEmpty());
 
         h.havm("restored", vm -> {
-            HaVmSpec.Source source = new HaVmSpec.Source();
-            HaVmSpec.BackupSource backup = new HaVmSpec.BackupSource();
+            Source source = new Source();
+            BackupSource backup = new BackupSource();
             backup.setPolicyRef(new ObjectRef("restore-source"));
             source.setBackup(backup);
             vm.getSpec().setSource(source);
@@ -191,8 +193,8 @@ class BackupPolicyIT {
 
         h.havm("legacy", vm -> {
             vm.getSpec().setVmid(880);
-            HaVmSpec.Source source = new HaVmSpec.Source();
-            HaVmSpec.BackupSource backup = new HaVmSpec.BackupSource();
+            Source source = new Source();
+            BackupSource backup = new BackupSource();
             backup.setVolume(volume);
             source.setBackup(backup);
             vm.getSpec().setSource(source);
@@ -221,10 +223,12 @@ class BackupPolicyIT {
         policy("steady", "*-01-01 00:00", "tier", "steady", spec -> { });
         awaitStatus("steady", s -> s.getSelectedVmids().contains(vmid) && s.getJobId() != null && s.getNextRun() != null
                 && Conditions.isTrue(s.getConditions(), Conditions.READY), Duration.ofSeconds(30));
+        // Not an assertion: the passes that followed the last change settle before the measured window opens.
         Thread.sleep(2000);
         long policies = h.client.resources(BackupPolicy.class).inNamespace(SimHarness.NS).list().getItems().size();
         h.sim.requestStats().reset();
         long seconds = 10;
+        // Not an assertion: the measured window; the calls counted in it are the measurement.
         Thread.sleep(seconds * 1000);
         Map<String, Long> calls = h.sim.requestStats().snapshot();
         long jobLists = calls.getOrDefault("GET /cluster/backup", 0L);
@@ -269,7 +273,7 @@ class BackupPolicyIT {
                 h.sim.cluster().vms().stream().filter(v -> v.running() && v.vmid() != a && v.vmid() != b
                         && String.valueOf(v.config().get("tags")).contains(BackupPolicyPlanner.TAG)).forEach(v -> seenRunning.put(v.vmid(), v));
                 try {
-                    Thread.sleep(20);
+                    Thread.sleep(20); // the watcher's sampling period while the drill runs, not an assertion
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -394,9 +398,9 @@ class BackupPolicyIT {
 
     // ---------------------------------------------------------------- helpers
 
-    static HaVmSpec.Source template(int vmid) {
-        HaVmSpec.Source source = new HaVmSpec.Source();
-        HaVmSpec.TemplateSource t = new HaVmSpec.TemplateSource();
+    static Source template(int vmid) {
+        Source source = new Source();
+        TemplateSource t = new TemplateSource();
         t.setVmid(vmid);
         source.setTemplate(t);
         return source;

@@ -84,11 +84,12 @@ class CephPoolIT {
         Condition refused = h.condition(CephPool.class, "strict", Conditions.READY).orElseThrow();
         assertThat(refused.getMessage()).contains("Could not set: pg_num").contains("would mean");
         long writes = writes();
-        // Several polls (one per second) later, nothing was asked of PVE again.
-        sleep(Duration.ofSeconds(4));
-        assertThat(writes()).isEqualTo(writes);
-        assertThat(h.readyReason(CephPool.class, "strict")).contains(CephPoolReason.Refused.name());
-        assertThat(pvePool("strict").get("pg_num").asInt()).isEqualTo(16);
+        long polls = polls();
+        // Over several polls (one per second): nothing asked of PVE again, still Refused, the pool as it was.
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> writes() == writes
+                && h.readyReason(CephPool.class, "strict").filter(CephPoolReason.Refused.name()::equals).isPresent()
+                && pvePool("strict").get("pg_num").asInt() == 16);
+        assertThat(polls()).as("the operator kept polling meanwhile").isGreaterThanOrEqualTo(polls + 3);
 
         edit("strict", p -> p.getSpec().setPgNum(32));
         await().atMost(Duration.ofSeconds(30)).until(() -> pvePool("strict").get("pg_num").asInt() == 32
@@ -102,8 +103,10 @@ class CephPoolIT {
         create("foreign", spec -> spec.setSize(2));
         await().atMost(Duration.ofSeconds(30)).until(() -> h.readyReason(CephPool.class, "foreign")
                 .filter(CephPoolReason.PoolNotOwned.name()::equals).isPresent());
-        sleep(Duration.ofSeconds(2));
-        assertThat(pvePool("foreign").get("size").asInt()).isEqualTo(3);
+        long polls = polls();
+        // Over two polls, the pool the operator did not create keeps its size.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> pvePool("foreign").get("size").asInt() == 3);
+        assertThat(polls()).as("the operator kept polling meanwhile").isGreaterThanOrEqualTo(polls + 1);
 
         edit("foreign", p -> p.getMetadata().setAnnotations(Map.of(Pveha.ANNOTATION_ADOPT, "true")));
         await().atMost(Duration.ofSeconds(30)).until(() -> pvePool("foreign").get("size").asInt() == 2);
@@ -133,8 +136,10 @@ class CephPoolIT {
         edit("scratch", p -> p.getMetadata().setAnnotations(Map.of(Pveha.ANNOTATION_CONFIRM_DELETE, "scratch")));
         await().atMost(Duration.ofSeconds(30)).until(() -> h.condition(CephPool.class, "scratch", CephPoolStatusBuilder.DELETION_BLOCKED)
                 .filter(c -> c.getMessage().contains("scratch:vm-700-disk-0") && c.getMessage().contains("VMs 700")).isPresent());
-        sleep(Duration.ofSeconds(2));
-        assertThat(pvePool("scratch")).isNotNull();
+        long polls = polls();
+        // Over two polls, the confirmed pool is kept while a VM's disk is on it.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> pvePool("scratch") != null);
+        assertThat(polls()).as("the operator kept polling meanwhile").isGreaterThanOrEqualTo(polls + 1);
 
         String destroy = admin.delete("/nodes/pve2/qemu/700", Map.of()).asText();
         await().atMost(Duration.ofSeconds(30)).until(() -> h.sim.cluster().task(destroy).map(t -> !t.running()).orElse(false));
@@ -218,12 +223,8 @@ class CephPoolIT {
                 .mapToLong(Map.Entry::getValue).sum();
     }
 
-    static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    /** The operator's bulk polls, so far. */
+    static long polls() {
+        return h.sim.requestStats().count("GET /cluster/resources");
     }
 }

@@ -48,6 +48,8 @@ final class FakeLbHosts implements LbHostClient {
 
     final Map<String, Host> hosts = new ConcurrentHashMap<>();
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    /** Observations asked for, of either host (a pass observes both). */
+    final java.util.concurrent.atomic.AtomicInteger observations = new java.util.concurrent.atomic.AtomicInteger();
     volatile String vip = "192.0.2.10";
 
     Host host(String name) {
@@ -56,6 +58,7 @@ final class FakeLbHosts implements LbHostClient {
 
     @Override
     public HostFacts observe(HostTarget target, List<String> managedPaths) {
+        observations.incrementAndGet();
         Host h = host(target.host().name());
         h.priority = target.host().priority();
         if (!h.reachable) {

@@ -3,9 +3,7 @@ package io.pveha.reconciler.lb;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.javaoperatorsdk.operator.Operator;
 import io.pveha.api.Pveha;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.lb.LoadBalancerPairStatus;
@@ -13,11 +11,11 @@ import io.pveha.api.vm.HaVm;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.runtime.PvehaOperator;
+import io.pveha.testing.SimHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,30 +26,35 @@ import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The reconciler in a real JOSDK operator against the fabric8 mock API server (CRUD), with fake hosts. */
-@EnableKubernetesMockClient(crud = true)
+/**
+ * The reconciler in a real JOSDK operator against the embedded API server ({@link SimHarness} with only this
+ * reconciler and no simulator), with fake hosts; a fresh API server for every test.
+ */
 class LoadBalancerPairReconcilerIT {
     static final Duration WAIT = Duration.ofSeconds(15);
 
+    SimHarness h;
     KubernetesMockServer server;
     KubernetesClient client;
     FakeLbHosts hosts;
-    Operator operator;
 
     @BeforeEach
     void start() {
         hosts = new FakeLbHosts();
+        h = SimHarness.options().simulators(0).namespaces(LbResources.NS).watchAllNamespaces().withoutOperator()
+                .reconcilers((client, clock, closeOnStop) -> List.of(new LoadBalancerPairReconciler(hosts,
+                        PvehaOperator.Settings.bundledValidation(), new EventRecorder(client, clock), clock)))
+                .start();
+        client = h.client;
+        server = h.kube.server();
         client.resource(LbResources.secret("lb-ssh", "ssh-privatekey", "-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n")).create();
         client.resource(LbResources.secret("lb-vrrp", "password", "s3cret")).create();
-        operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false));
-        operator.register(new LoadBalancerPairReconciler(hosts, PvehaOperator.Settings.bundledValidation(),
-                new EventRecorder(client, Clock.systemUTC()), Clock.systemUTC()));
-        operator.start();
+        h.startOperator();
     }
 
     @AfterEach
     void stop() {
-        operator.stop();
+        h.close();
     }
 
     @Test
@@ -79,18 +82,19 @@ class LoadBalancerPairReconcilerIT {
     }
 
     @Test
-    void anAppliedConfigIsNotAppliedAgain() throws Exception {
+    void anAppliedConfigIsNotAppliedAgain() {
         LoadBalancerPair pair = LbResources.pair("store");
         pair.getSpec().setPollIntervalSeconds(1);
         client.resource(pair).create();
         awaitStatus("store", s -> "True".equals(condition(s, Conditions.READY).map(Condition::getStatus).orElse(null)));
         int applies = hosts.calls().size();
         String resourceVersion = get("store").getMetadata().getResourceVersion();
+        int observed = hosts.observations.get();
 
-        Thread.sleep(3500);
-
-        assertThat(hosts.calls()).hasSize(applies);
-        assertThat(get("store").getMetadata().getResourceVersion()).as("no status write without a change").isEqualTo(resourceVersion);
+        // Over three polls: no apply again, and no status write without a change.
+        await().during(Duration.ofMillis(3500)).atMost(Duration.ofMillis(5000)).until(() -> hosts.calls().size() == applies
+                && resourceVersion.equals(get("store").getMetadata().getResourceVersion()));
+        assertThat(hosts.observations.get()).as("both hosts observed on the polls meanwhile").isGreaterThanOrEqualTo(observed + 4);
     }
 
     @Test
@@ -156,7 +160,7 @@ class LoadBalancerPairReconcilerIT {
     }
 
     @Test
-    void aConfigTheHostRefusesIsReportedAndNotRetriedUntilTheSpecChanges() throws Exception {
+    void aConfigTheHostRefusesIsReportedAndNotRetriedUntilTheSpecChanges() {
         hosts.host("lb2").rejectWith = "keepalived -t rejected the new configuration (exit 5): Non-existent interface specified in configuration";
         LoadBalancerPair pair = LbResources.pair("store");
         pair.getSpec().setPollIntervalSeconds(1);
@@ -166,9 +170,12 @@ class LoadBalancerPairReconcilerIT {
         assertThat(condition(status, "ConfigApplied")).get().extracting(Condition::getMessage).asString()
                 .contains("lb2: keepalived -t rejected", "Non-existent interface");
         assertThat(hosts.calls()).containsExactly("apply lb2").as("the master is not touched after the standby refused");
-        Thread.sleep(2500);
-        assertThat(hosts.calls()).containsExactly("apply lb2");
-        assertThat(reasons()).containsOnlyOnce("ConfigRejected");
+        int observed = hosts.observations.get();
+        // Over two polls: the refused config is not applied again, and the refusal is reported once (its Event is
+        // written just after the status, so the window may start a moment later).
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofMillis(4000)).until(() -> hosts.calls().equals(List.of("apply lb2"))
+                && Collections.frequency(reasons(), "ConfigRejected") == 1);
+        assertThat(hosts.observations.get()).as("both hosts observed on the polls meanwhile").isGreaterThanOrEqualTo(observed + 2);
 
         hosts.host("lb2").rejectWith = null;
         LoadBalancerPair edited = get("store");
@@ -194,15 +201,15 @@ class LoadBalancerPairReconcilerIT {
     }
 
     @Test
-    void aPausedPairIsNeitherObservedNorChanged() throws Exception {
+    void aPausedPairIsNeitherObservedNorChanged() {
         LoadBalancerPair pair = LbResources.pair("store");
         pair.getMetadata().setAnnotations(Map.of(Pveha.ANNOTATION_PAUSED, "true"));
         client.resource(pair).create();
 
         LoadBalancerPairStatus status = awaitStatus("store", s -> condition(s, Conditions.READY).isPresent());
         assertThat(condition(status, Conditions.READY)).get().extracting(Condition::getReason).isEqualTo("ReconciliationPaused");
-        Thread.sleep(1000);
-        assertThat(hosts.calls()).isEmpty();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> hosts.calls().isEmpty() && hosts.observations.get() == 0);
     }
 
     @Test

@@ -2,9 +2,10 @@ package io.pveha.reconciler.vm;
 
 import io.pveha.api.DeletionPolicy;
 import io.pveha.api.vm.HaVm;
-import io.pveha.api.vm.HaVmSpec;
 import io.pveha.api.PendingTask;
 import io.pveha.api.vm.HaVmStatus;
+import io.pveha.api.vm.Source;
+import io.pveha.api.vm.TemplateSource;
 import io.pveha.pve.PveVmApi;
 import io.pveha.pve.Upid;
 import io.pveha.simulator.VmView;
@@ -43,8 +44,8 @@ class HaVmCrashSafetyIT {
     }
 
     static void fullClone(HaVm vm) {
-        HaVmSpec.Source source = new HaVmSpec.Source();
-        HaVmSpec.TemplateSource t = new HaVmSpec.TemplateSource();
+        Source source = new Source();
+        TemplateSource t = new TemplateSource();
         t.setVmid(TEMPLATE);
         t.setFull(true);
         source.setTemplate(t);
@@ -129,8 +130,8 @@ class HaVmCrashSafetyIT {
         int count = 12;
         for (int i = 0; i < count; i++) {
             h.havm("store-" + i, v -> {
-                HaVmSpec.Source source = new HaVmSpec.Source();
-                HaVmSpec.TemplateSource t = new HaVmSpec.TemplateSource();
+                Source source = new Source();
+                TemplateSource t = new TemplateSource();
                 t.setVmid(TEMPLATE);
                 source.setTemplate(t);
                 v.getSpec().setSource(source);

@@ -4,9 +4,15 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.pveha.api.DeletionPolicy;
 import io.pveha.api.ObjectRef;
 import io.pveha.api.Pveha;
+import io.pveha.api.vm.Disk;
+import io.pveha.api.vm.EmptySource;
 import io.pveha.api.vm.HaVm;
-import io.pveha.api.vm.HaVmSpec;
+import io.pveha.api.vm.IsoSource;
+import io.pveha.api.vm.Nic;
+import io.pveha.api.vm.Placement;
 import io.pveha.api.vm.PowerState;
+import io.pveha.api.vm.Source;
+import io.pveha.api.vm.TemplateSource;
 import io.pveha.simulator.VmView;
 import io.pveha.testing.SimHarness;
 import org.junit.jupiter.api.AfterAll;
@@ -37,9 +43,9 @@ class HaVmLifecycleIT {
         h.close();
     }
 
-    static HaVmSpec.Source template(int vmid) {
-        HaVmSpec.Source source = new HaVmSpec.Source();
-        HaVmSpec.TemplateSource t = new HaVmSpec.TemplateSource();
+    static Source template(int vmid) {
+        Source source = new Source();
+        TemplateSource t = new TemplateSource();
         t.setVmid(vmid);
         source.setTemplate(t);
         return source;
@@ -75,10 +81,10 @@ class HaVmLifecycleIT {
     void aVmWaitsForItsStorageInsteadOfFailing() {
         long createsBefore = h.sim.requestStats().count("POST /nodes/{node}/qemu");
         h.havm("on-new-storage", vm -> {
-            HaVmSpec.Source source = new HaVmSpec.Source();
-            source.setNone(new HaVmSpec.EmptySource());
+            Source source = new Source();
+            source.setNone(new EmptySource());
             vm.getSpec().setSource(source);
-            HaVmSpec.Disk disk = new HaVmSpec.Disk();
+            Disk disk = new Disk();
             disk.setSlot("scsi0");
             disk.setStorage("later-store");
             disk.setSizeGiB(4);
@@ -96,17 +102,17 @@ class HaVmLifecycleIT {
     @Test
     void anIsoVmBootsTheInstaller() {
         h.havm("installer", vm -> {
-            HaVmSpec.Source source = new HaVmSpec.Source();
-            HaVmSpec.IsoSource iso = new HaVmSpec.IsoSource();
+            Source source = new Source();
+            IsoSource iso = new IsoSource();
             iso.setVolume("local:iso/debian-12.9.0-amd64-netinst.iso");
             source.setIso(iso);
             vm.getSpec().setSource(source);
-            HaVmSpec.Disk disk = new HaVmSpec.Disk();
+            Disk disk = new Disk();
             disk.setSlot("scsi0");
             disk.setStorage("ceph-vm");
             disk.setSizeGiB(8);
             vm.getSpec().setDisks(List.of(disk));
-            HaVmSpec.Nic nic = new HaVmSpec.Nic();
+            Nic nic = new Nic();
             nic.setSlot("net0");
             nic.setBridge("vmbr0");
             nic.setVlan(30);
@@ -124,12 +130,12 @@ class HaVmLifecycleIT {
     @Test
     void aTemplateFromAnIsoIsConvertedOnceTheInstalledVmShutsDown() {
         h.havm("installed-tpl", vm -> {
-            HaVmSpec.Source source = new HaVmSpec.Source();
-            HaVmSpec.IsoSource iso = new HaVmSpec.IsoSource();
+            Source source = new Source();
+            IsoSource iso = new IsoSource();
             iso.setVolume("local:iso/debian-12.9.0-amd64-netinst.iso");
             source.setIso(iso);
             vm.getSpec().setSource(source);
-            HaVmSpec.Disk disk = new HaVmSpec.Disk();
+            Disk disk = new Disk();
             disk.setSlot("scsi0");
             disk.setStorage("ceph-vm");
             disk.setSizeGiB(8);
@@ -151,7 +157,7 @@ class HaVmLifecycleIT {
         String otherNode = h.sim.nodeNames().stream().filter(n -> !n.equals(template.getStatus().getNode())).findFirst().orElseThrow();
         h.havm("from-installed", vm -> {
             vm.getSpec().setSource(template(template.getStatus().getVmid()));
-            HaVmSpec.Placement placement = new HaVmSpec.Placement();
+            Placement placement = new Placement();
             placement.setNode(otherNode);
             vm.getSpec().setPlacement(placement);
         });
@@ -170,8 +176,8 @@ class HaVmLifecycleIT {
         assertThat(pve(golden).template()).isTrue();
 
         h.havm("from-golden", vm -> {
-            HaVmSpec.Source source = new HaVmSpec.Source();
-            HaVmSpec.TemplateSource t = new HaVmSpec.TemplateSource();
+            Source source = new Source();
+            TemplateSource t = new TemplateSource();
             t.setHaVmRef(new ObjectRef("golden"));
             source.setTemplate(t);
             vm.getSpec().setSource(source);

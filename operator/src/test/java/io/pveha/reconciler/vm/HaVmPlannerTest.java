@@ -6,11 +6,19 @@ import io.pveha.api.PendingTask;
 import io.pveha.api.Pveha;
 import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.backup.BackupPolicyStatus;
+import io.pveha.api.vm.BackupSource;
+import io.pveha.api.vm.Disk;
+import io.pveha.api.vm.EmptySource;
+import io.pveha.api.vm.Ha;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmSpec;
 import io.pveha.api.vm.HaVmStatus;
+import io.pveha.api.vm.IsoSource;
+import io.pveha.api.vm.Placement;
 import io.pveha.api.vm.PowerState;
 import io.pveha.api.vm.RestartPolicy;
+import io.pveha.api.vm.Source;
+import io.pveha.api.vm.TemplateSource;
 import io.pveha.cluster.ClusterKey;
 import io.pveha.cluster.ClusterSnapshot;
 import io.pveha.pve.PveApiException;
@@ -57,8 +65,8 @@ class HaVmPlannerTest {
         vm.getMetadata().setGeneration(1L);
         vm.setSpec(new HaVmSpec());
         vm.getSpec().setClusterRef(new ObjectRef("main"));
-        HaVmSpec.Source source = new HaVmSpec.Source();
-        HaVmSpec.TemplateSource t = new HaVmSpec.TemplateSource();
+        Source source = new Source();
+        TemplateSource t = new TemplateSource();
         t.setVmid(TEMPLATE);
         source.setTemplate(t);
         vm.getSpec().setSource(source);
@@ -164,7 +172,7 @@ class HaVmPlannerTest {
         void aFullCloneGoesToThePlacementNode() {
             HaVmPlan plan = plan(vm(s -> {
                 s.getSource().getTemplate().setFull(true);
-                HaVmSpec.Placement p = new HaVmSpec.Placement();
+                Placement p = new Placement();
                 p.setNode("pve3");
                 s.setPlacement(p);
             }), f -> { });
@@ -199,8 +207,8 @@ class HaVmPlannerTest {
         void aMissingStorageIsWaitedForInsteadOfSendingACreatePveRefuses() {
             HaVm vm = vm(s -> {
                 s.getSource().setTemplate(null);
-                s.getSource().setNone(new HaVmSpec.EmptySource());
-                HaVmSpec.Disk d = new HaVmSpec.Disk();
+                s.getSource().setNone(new EmptySource());
+                Disk d = new Disk();
                 d.setSlot("scsi0");
                 d.setStorage("vm-pool");
                 d.setSizeGiB(32);
@@ -217,7 +225,7 @@ class HaVmPlannerTest {
         void anIsoVmIsCreatedOnTheNodeWithTheMostFreeMemory() {
             HaVm vm = vm(s -> {
                 s.getSource().setTemplate(null);
-                HaVmSpec.IsoSource iso = new HaVmSpec.IsoSource();
+                IsoSource iso = new IsoSource();
                 iso.setVolume("local:iso/debian-12.iso");
                 s.getSource().setIso(iso);
             });
@@ -232,7 +240,7 @@ class HaVmPlannerTest {
         void aRestoreTakesThePolicysLatestGoodBackupOfThisHaVm() {
             HaVm vm = vm(s -> {
                 s.getSource().setTemplate(null);
-                HaVmSpec.BackupSource b = new HaVmSpec.BackupSource();
+                BackupSource b = new BackupSource();
                 b.setPolicyRef(new ObjectRef("nightly"));
                 s.getSource().setBackup(b);
             });
@@ -427,7 +435,7 @@ class HaVmPlannerTest {
             HaVm vm = vm(s -> {
                 s.setVmid(777);
                 s.getSource().setTemplate(null);
-                HaVmSpec.BackupSource b = new HaVmSpec.BackupSource();
+                BackupSource b = new BackupSource();
                 b.setVolume("nfs:backup/vzdump-qemu-777.vma.zst");
                 s.getSource().setBackup(b);
             });
@@ -465,7 +473,7 @@ class HaVmPlannerTest {
         void aNewDiskIsAddedThroughPvesAsynchronousCall() {
             HaVm vm = provisioned(s -> {
                 s.setPowerState(PowerState.Stopped);
-                HaVmSpec.Disk d = new HaVmSpec.Disk();
+                Disk d = new Disk();
                 d.setSlot("scsi1");
                 d.setStorage("ceph-vm");
                 d.setSizeGiB(16);
@@ -539,7 +547,7 @@ class HaVmPlannerTest {
             HaVm vm = provisioned(s -> {
                 s.setTemplate(true);
                 s.getSource().setTemplate(null);
-                HaVmSpec.IsoSource iso = new HaVmSpec.IsoSource();
+                IsoSource iso = new IsoSource();
                 iso.setVolume("local:iso/debian-12.iso");
                 s.getSource().setIso(iso);
             });
@@ -593,9 +601,9 @@ class HaVmPlannerTest {
 
     @Nested
     class HighAvailability {
-        HaVm ha(Consumer<HaVmSpec.Ha> customise) {
+        HaVm ha(Consumer<Ha> customise) {
             return provisioned(s -> {
-                HaVmSpec.Ha ha = new HaVmSpec.Ha();
+                Ha ha = new Ha();
                 ha.setEnabled(true);
                 customise.accept(ha);
                 s.setHa(ha);
@@ -647,7 +655,7 @@ class HaVmPlannerTest {
         @Test
         void aVmTheHaManagerMovedIsNotMovedBackAndIsShownRecovering() {
             HaVm vm = ha(h -> { });
-            HaVmSpec.Placement p = new HaVmSpec.Placement();
+            Placement p = new Placement();
             p.setNode("pve1");
             vm.getSpec().setPlacement(p);
             vm.getStatus().setAppliedPlacement("pve1");
@@ -661,7 +669,7 @@ class HaVmPlannerTest {
         @Test
         void aNewPlacementMigratesLiveOrThroughTheHaManager() {
             HaVm plain = provisioned(s -> {
-                HaVmSpec.Placement p = new HaVmSpec.Placement();
+                Placement p = new Placement();
                 p.setNode("pve3");
                 s.setPlacement(p);
             });
@@ -669,7 +677,7 @@ class HaVmPlannerTest {
                     .get().isEqualTo(new HaVmAction.Migrate("pve1", "pve3", true));
 
             HaVm ha = ha(h -> { });
-            HaVmSpec.Placement p = new HaVmSpec.Placement();
+            Placement p = new Placement();
             p.setNode("pve3");
             ha.getSpec().setPlacement(p);
             Consumer<Facts> facts = f -> f.snapshot = cluster().vm(VMID, "pve1", "running", ourTags(ha), null, false)
@@ -708,7 +716,7 @@ class HaVmPlannerTest {
             assertThat(HaVmPlanner.configDue(plain, clone, VmMemory.NONE, NOW, NOW, "Clone")).isFalse();
             assertThat(HaVmPlanner.configDue(plain, clone, VmMemory.NONE, NOW, NOW, null)).as("untagged and not just made").isTrue();
             HaVm withDisk = vm(s -> {
-                HaVmSpec.Disk d = new HaVmSpec.Disk();
+                Disk d = new Disk();
                 d.setSlot("scsi0");
                 d.setStorage("ceph-vm");
                 d.setSizeGiB(64);

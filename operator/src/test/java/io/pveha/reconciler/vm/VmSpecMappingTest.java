@@ -1,8 +1,15 @@
 package io.pveha.reconciler.vm;
 
 import io.pveha.api.ObjectRef;
+import io.pveha.api.vm.CloudInit;
+import io.pveha.api.vm.Cpu;
+import io.pveha.api.vm.Disk;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmSpec;
+import io.pveha.api.vm.IsoSource;
+import io.pveha.api.vm.Nic;
+import io.pveha.api.vm.Source;
+import io.pveha.api.vm.TemplateSource;
 import io.pveha.pve.model.VmConfig;
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +27,8 @@ class VmSpecMappingTest {
         vm.getMetadata().setUid("0a1b2c3d-4e5f-6789-abcd-ef0123456789");
         HaVmSpec spec = new HaVmSpec();
         spec.setClusterRef(new ObjectRef("main"));
-        HaVmSpec.Source source = new HaVmSpec.Source();
-        HaVmSpec.TemplateSource template = new HaVmSpec.TemplateSource();
+        Source source = new Source();
+        TemplateSource template = new TemplateSource();
         template.setVmid(9000);
         source.setTemplate(template);
         spec.setSource(source);
@@ -29,8 +36,8 @@ class VmSpecMappingTest {
         return vm;
     }
 
-    static HaVmSpec.Disk disk(String slot, String storage, int gib) {
-        HaVmSpec.Disk d = new HaVmSpec.Disk();
+    static Disk disk(String slot, String storage, int gib) {
+        Disk d = new Disk();
         d.setSlot(slot);
         d.setStorage(storage);
         d.setSizeGiB(gib);
@@ -61,7 +68,7 @@ class VmSpecMappingTest {
     void declaredFieldsAreCorrectedAndMemoryReadsBothPveFormats() {
         HaVm vm = vm();
         vm.getSpec().setMemoryMiB(4096);
-        HaVmSpec.Cpu cpu = new HaVmSpec.Cpu();
+        Cpu cpu = new Cpu();
         cpu.setCores(2);
         vm.getSpec().setCpu(cpu);
 
@@ -89,7 +96,7 @@ class VmSpecMappingTest {
     @Test
     void aNicKeepsItsGeneratedMacWhenOnlyTheVlanChanges() {
         HaVm vm = vm();
-        HaVmSpec.Nic nic = new HaVmSpec.Nic();
+        Nic nic = new Nic();
         nic.setSlot("net0");
         nic.setBridge("vmbr0");
         nic.setVlan(20);
@@ -121,7 +128,7 @@ class VmSpecMappingTest {
         assertThat(encoded).isEqualTo("ssh-ed25519%20AAAAC3NzaC1lZDI1NTE5AAAAIPx%2By%2Fz%3D%20ops%40store%0A");
 
         HaVm vm = vm();
-        HaVmSpec.CloudInit ci = new HaVmSpec.CloudInit();
+        CloudInit ci = new CloudInit();
         ci.setUser("ops");
         vm.getSpec().setCloudInit(ci);
         vm.getSpec().setDisks(List.of(disk("scsi0", "vm-pool", 32)));
@@ -138,13 +145,13 @@ class VmSpecMappingTest {
     @Test
     void anIsoVmBootsTheInstallerFirst() {
         HaVm vm = vm();
-        HaVmSpec.Source source = new HaVmSpec.Source();
-        HaVmSpec.IsoSource iso = new HaVmSpec.IsoSource();
+        Source source = new Source();
+        IsoSource iso = new IsoSource();
         iso.setVolume("local:iso/debian-12.9.0-amd64-netinst.iso");
         source.setIso(iso);
         vm.getSpec().setSource(source);
         vm.getSpec().setDisks(List.of(disk("scsi0", "vm-pool", 32)));
-        HaVmSpec.Nic nic = new HaVmSpec.Nic();
+        Nic nic = new Nic();
         nic.setSlot("net0");
         nic.setBridge("vmbr0");
         vm.getSpec().setNetworks(List.of(nic));

@@ -15,10 +15,6 @@ public record AuthInfo(String authId, boolean apiToken, Set<String> privileges) 
         return new AuthInfo(null, false, Set.of());
     }
 
-    public boolean authenticated() {
-        return authId != null;
-    }
-
     /** The user part of {@code authId} (without a token name). */
     public String user() {
         int bang = authId.indexOf('!');

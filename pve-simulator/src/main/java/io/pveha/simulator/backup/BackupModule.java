@@ -61,10 +61,6 @@ public final class BackupModule implements SimulatorModule {
         cancel(id);
     }
 
-    public String jobsDigest() {
-        return jobs.digest();
-    }
-
     /** When an enabled job runs next, as {@code next-run} reports it (epoch seconds). */
     public Optional<Long> nextRun(BackupJobs.Job job) {
         if (!job.enabled()) {

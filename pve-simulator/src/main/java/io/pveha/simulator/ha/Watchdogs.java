@@ -63,10 +63,6 @@ final class Watchdogs {
         });
     }
 
-    boolean armed(String node) {
-        return handles.values().stream().anyMatch(h -> h.node().equals(node));
-    }
-
     private void arm(String id, String node) {
         long now = clock.nowMillis();
         SimClock.Cancellable expiry = clock.schedule(timeout, () -> onExpiry.accept(id));

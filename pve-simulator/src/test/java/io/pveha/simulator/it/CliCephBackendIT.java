@@ -119,7 +119,7 @@ class CliCephBackendIT {
                 return task.exitStatus();
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(100); // a waiting helper (the task's end), not an assertion
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);

@@ -9,8 +9,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The failover scenarios A–E of {@code pve-ha-scenarios.md}, reproduced from pve-ha-manager's regression tests
- * (53d8e48 {@code src/test/test-*}): the same order of node and service state changes, the same final
+ * Five failover scenarios (A–E), each reproduced from one of pve-ha-manager's regression tests
+ * (github.com/proxmox/pve-ha-manager at 53d8e48, {@code src/test/test-<name>/}: {@code cmdlist} is the fault
+ * sequence, {@code log.expect} the reference log; each scenario below names its test): the same order of node and service state changes, the same final
  * placement, each time within one reference round (20 s) of the reference log. Setup goes through the HTTPS
  * API, faults through {@code sim.faults()}, placement is read from {@code /cluster/resources}.
  *

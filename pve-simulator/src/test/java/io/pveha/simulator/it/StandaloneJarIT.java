@@ -36,7 +36,7 @@ class StandaloneJarIT {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!Files.exists(credentials) && System.nanoTime() < deadline && process.isAlive()) {
-                Thread.sleep(100);
+                Thread.sleep(100); // waits for the started jar to write its credentials, not an assertion
             }
             assertThat(credentials).as("output: %s", Files.readString(output)).exists();
             JsonNode creds = PveHttp.JSON.readTree(credentials.toFile());

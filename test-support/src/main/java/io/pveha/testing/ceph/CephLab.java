@@ -82,18 +82,9 @@ public final class CephLab implements AutoCloseable {
         return conf;
     }
 
-    public Path directory() {
-        return dir;
-    }
-
     /** From start to HEALTH_OK. */
     public Duration startupTime() {
         return startupTime;
-    }
-
-    /** PIDs of the daemons this lab started. */
-    public List<Long> pids() {
-        return daemons.stream().map(Process::pid).toList();
     }
 
     /** Runs {@code ceph -c <conf> args...} and returns its standard output; fails on a non-zero exit. */
@@ -178,7 +169,7 @@ public final class CephLab implements AutoCloseable {
             } catch (IllegalStateException e) {
                 last = e.getMessage();
             }
-            sleep(500);
+            sleep(500); // a waiting helper (HEALTH_OK), not an assertion
         }
         throw new IllegalStateException("Ceph lab not healthy after " + timeout + ": " + last);
     }
