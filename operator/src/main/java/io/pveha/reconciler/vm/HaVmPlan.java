@@ -31,12 +31,10 @@ record HaVmPlan(Reason reason, String message, List<ConditionChange> conditions,
      * Status fields the plan sets; null leaves a field as it is.
      *
      * @param vmid           the VMID to record (a declared one, before anything is created with it)
-     * @param releaseVmid    forget status.vmid (an allocated VMID turned out to be taken before anything was made)
      * @param failedAttempts consecutive failures, for backoff; 0 clears
      */
-    record Edits(Integer vmid, boolean releaseVmid, String appliedPlacement, String appliedSecretsVersion, Boolean installerBooted,
+    record Edits(Integer vmid, String appliedPlacement, String appliedSecretsVersion, Boolean installerBooted,
                  Integer failedAttempts, List<String> pendingChanges, List<String> ipAddresses) {
-        static final Edits NONE = new Edits(null, false, null, null, null, null, null, null);
     }
 
     /** Collects a plan while the planner walks its steps. */
@@ -45,7 +43,6 @@ record HaVmPlan(Reason reason, String message, List<ConditionChange> conditions,
         private String message = "";
         private final List<ConditionChange> conditions = new ArrayList<>();
         private Integer vmid;
-        private boolean releaseVmid;
         private String appliedPlacement;
         private String appliedSecretsVersion;
         private Boolean installerBooted;
@@ -80,10 +77,6 @@ record HaVmPlan(Reason reason, String message, List<ConditionChange> conditions,
             return this;
         }
 
-        Builder releaseVmid() {
-            this.releaseVmid = true;
-            return this;
-        }
 
         Builder appliedPlacement(String value) {
             this.appliedPlacement = value;
@@ -145,7 +138,7 @@ record HaVmPlan(Reason reason, String message, List<ConditionChange> conditions,
         }
 
         HaVmPlan build() {
-            return new HaVmPlan(reason, message, List.copyOf(conditions), new Edits(vmid, releaseVmid, appliedPlacement,
+            return new HaVmPlan(reason, message, List.copyOf(conditions), new Edits(vmid, appliedPlacement,
                     appliedSecretsVersion, installerBooted, failedAttempts, pendingChanges, ipAddresses), Optional.ofNullable(action),
                     Optional.ofNullable(requeue), Optional.ofNullable(ended), List.copyOf(notes), finished);
         }

@@ -30,9 +30,6 @@ final class HaVmStatusBuilder {
         if (edits.vmid() != null) {
             status.setVmid(edits.vmid());
         }
-        if (edits.releaseVmid()) {
-            status.setVmid(null);
-        }
         if (plan.ended().isPresent()) {
             status.setPendingTask(null);
         }
