@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.simulator.PveSimulator;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,12 +21,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The example platform (examples/ in the working directory, else the copy bundled in the jar), adjusted
- * to the in-process simulator: the token, CA and endpoints of the ProxmoxCluster become the simulator's.
+ * The example platform (examples/ in the working directory, else the copy bundled in the jar),
+ * adjusted to the in-process simulator: the token, CA and endpoints of the ProxmoxCluster become
+ * the simulator's.
  */
 final class ExampleManifests {
-    private ExampleManifests() {
-    }
+    private ExampleManifests() {}
 
     /** Every document of every example file, in file order. */
     static List<HasMetadata> load(KubernetesClient client, Path directory) {
@@ -42,9 +41,11 @@ final class ExampleManifests {
             }
             return documents;
         }
-        URL bundled = ExampleManifests.class.getClassLoader().getResource("examples/00-namespace.yaml");
+        URL bundled =
+                ExampleManifests.class.getClassLoader().getResource("examples/00-namespace.yaml");
         if (bundled == null) {
-            throw new IllegalStateException("no examples/ directory here and none bundled in the jar");
+            throw new IllegalStateException(
+                    "no examples/ directory here and none bundled in the jar");
         }
         try {
             URI uri = bundled.toURI();
@@ -61,7 +62,9 @@ final class ExampleManifests {
 
     private static List<Path> yamlFiles(Path directory) {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.getFileName().toString().matches(".*\\.ya?ml")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().matches(".*\\.ya?ml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,8 +72,11 @@ final class ExampleManifests {
 
     /** Points the example's PVE credentials, CA and endpoints at the simulator. */
     static HasMetadata adapt(HasMetadata loaded, PveSimulator sim, KubernetesClient client) {
-        HasMetadata document = ProxmoxCluster.KIND.equals(loaded.getKind()) && !(loaded instanceof ProxmoxCluster)
-                ? client.getKubernetesSerialization().convertValue(loaded, ProxmoxCluster.class) : loaded;
+        HasMetadata document =
+                ProxmoxCluster.KIND.equals(loaded.getKind()) && !(loaded instanceof ProxmoxCluster)
+                        ? client.getKubernetesSerialization()
+                                .convertValue(loaded, ProxmoxCluster.class)
+                        : loaded;
         if (document instanceof Secret secret && secret.getStringData() != null) {
             Map<String, String> data = new java.util.LinkedHashMap<>(secret.getStringData());
             if (data.containsKey("tokenId") && data.containsKey("tokenSecret")) {

@@ -1,13 +1,13 @@
 package io.pveha.demo;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.ceph.CephPool;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.vm.HaVm;
 import io.pveha.reconciler.Conditions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +18,15 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's run command, in-process: the example platform converges on the simulator, a node is
  * powered off, and PVE HA brings its VMs back on the other nodes, with the status following them.
  */
 class DemoIT {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void examplePlatformConvergesAndSurvivesANodeFailure() throws Exception {
@@ -38,39 +36,83 @@ class DemoIT {
         Path examples = Path.of("..", "examples");
         assertThat(examples).isDirectory();
         ExecutorService runner = Executors.newSingleThreadExecutor();
-        try (Demo demo = new Demo(new Demo.Settings(examples, 0, kubeconfig, 60, true, Duration.ofMillis(250), out))) {
-            Future<?> running = runner.submit(() -> {
-                demo.run();
-                return null;
-            });
-            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
+        try (Demo demo =
+                new Demo(
+                        new Demo.Settings(
+                                examples, 0, kubeconfig, 60, true, Duration.ofMillis(250), out))) {
+            Future<?> running =
+                    runner.submit(
+                            () -> {
+                                demo.run();
+                                return null;
+                            });
+            await().atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofMillis(500))
                     .failFast("the demo stopped", running::isDone)
                     .until(() -> demo.recoveredAfter().isPresent());
 
             String printed = bytes.toString(StandardCharsets.UTF_8);
             assertThat(Files.readString(kubeconfig)).contains("server:");
-            assertThat(printed).contains("booted the Debian installer", "everything is Ready after", "all VMs are Ready again");
+            assertThat(printed)
+                    .contains(
+                            "booted the Debian installer",
+                            "everything is Ready after",
+                            "all VMs are Ready again");
             String failed = demo.failedNode().orElseThrow();
 
-            List<HaVm> vms = demo.client().resources(HaVm.class).inNamespace(Demo.NAMESPACE).list().getItems();
+            List<HaVm> vms =
+                    demo.client()
+                            .resources(HaVm.class)
+                            .inNamespace(Demo.NAMESPACE)
+                            .list()
+                            .getItems();
             assertThat(vms).hasSize(5);
             for (HaVm vm : vms) {
-                assertThat(Conditions.isTrue(vm.getStatus().getConditions(), Conditions.READY)).as(vm.getMetadata().getName()).isTrue();
-                if (vm.getSpec().getHa() != null && Boolean.TRUE.equals(vm.getSpec().getHa().getEnabled())) {
-                    assertThat(vm.getStatus().getNode()).as("HA VM %s left the failed node", vm.getMetadata().getName()).isNotEqualTo(failed);
+                assertThat(Conditions.isTrue(vm.getStatus().getConditions(), Conditions.READY))
+                        .as(vm.getMetadata().getName())
+                        .isTrue();
+                if (vm.getSpec().getHa() != null
+                        && Boolean.TRUE.equals(vm.getSpec().getHa().getEnabled())) {
+                    assertThat(vm.getStatus().getNode())
+                            .as("HA VM %s left the failed node", vm.getMetadata().getName())
+                            .isNotEqualTo(failed);
                     assertThat(vm.getStatus().getPowerState()).isEqualTo("running");
                 }
             }
-            HaVm template = demo.client().resources(HaVm.class).inNamespace(Demo.NAMESPACE).withName("debian-12-template").get();
+            HaVm template =
+                    demo.client()
+                            .resources(HaVm.class)
+                            .inNamespace(Demo.NAMESPACE)
+                            .withName("debian-12-template")
+                            .get();
             assertThat(template.getStatus().getPowerState()).isEqualTo("stopped");
-            // Recovery takes PVE's fence delay (60 s) plus the agent lock (120 s) at least, in simulated time.
-            assertThat(demo.recoveredAfter().orElseThrow()).isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+            // Recovery takes PVE's fence delay (60 s) plus the agent lock (120 s) at least, in
+            // simulated time.
+            assertThat(demo.recoveredAfter().orElseThrow())
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(60));
 
-            ProxmoxCluster cluster = demo.client().resources(ProxmoxCluster.class).inNamespace(Demo.NAMESPACE).withName("pve").get();
-            assertThat(cluster.getStatus().getConditions()).anyMatch(c -> c.getType().equals(Conditions.READY));
-            CephPool pool = demo.client().resources(CephPool.class).inNamespace(Demo.NAMESPACE).withName("vm-pool").get();
-            assertThat(Conditions.isTrue(pool.getStatus().getConditions(), Conditions.READY)).isTrue();
-            BackupPolicy policy = demo.client().resources(BackupPolicy.class).inNamespace(Demo.NAMESPACE).withName("nightly").get();
+            ProxmoxCluster cluster =
+                    demo.client()
+                            .resources(ProxmoxCluster.class)
+                            .inNamespace(Demo.NAMESPACE)
+                            .withName("pve")
+                            .get();
+            assertThat(cluster.getStatus().getConditions())
+                    .anyMatch(c -> c.getType().equals(Conditions.READY));
+            CephPool pool =
+                    demo.client()
+                            .resources(CephPool.class)
+                            .inNamespace(Demo.NAMESPACE)
+                            .withName("vm-pool")
+                            .get();
+            assertThat(Conditions.isTrue(pool.getStatus().getConditions(), Conditions.READY))
+                    .isTrue();
+            BackupPolicy policy =
+                    demo.client()
+                            .resources(BackupPolicy.class)
+                            .inNamespace(Demo.NAMESPACE)
+                            .withName("nightly")
+                            .get();
             assertThat(policy.getStatus()).isNotNull();
             assertThat(printed).contains("HAVM", "CEPHPOOL", "BACKUPPOLICY", "PROXMOXCLUSTER");
         } finally {

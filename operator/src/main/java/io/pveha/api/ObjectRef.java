@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-
 import java.util.Objects;
 
 /** A reference to another pveha.io resource in the same namespace. */
@@ -15,8 +14,7 @@ public class ObjectRef {
     @Pattern(Patterns.DNS_SUBDOMAIN)
     private String name;
 
-    public ObjectRef() {
-    }
+    public ObjectRef() {}
 
     public ObjectRef(String name) {
         this.name = name;

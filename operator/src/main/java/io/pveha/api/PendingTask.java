@@ -3,34 +3,43 @@ package io.pveha.api;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import java.util.Objects;
 
 /**
- * A PVE task the operator started (or is about to start) for a resource: the write-ahead record every kind
- * keeps in its status. It is written with {@code upid} empty before the call that starts the task (the
- * intent), and the task id is added right after the call, so a restarted operator either follows the task
- * or, finding only the intent, looks for the task among PVE's recent tasks before planning again.
+ * A PVE task the operator started (or is about to start) for a resource: the write-ahead record
+ * every kind keeps in its status. It is written with {@code upid} empty before the call that starts
+ * the task (the intent), and the task id is added right after the call, so a restarted operator
+ * either follows the task or, finding only the intent, looks for the task among PVE's recent tasks
+ * before planning again.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class PendingTask {
-    @JsonPropertyDescription("What the task does for this resource, e.g. Clone, Configure, Start, Destroy, CreatePool.")
+    @JsonPropertyDescription(
+            "What the task does for this resource, e.g. Clone, Configure, Start, Destroy, CreatePool.")
     private String action;
+
     @JsonPropertyDescription("The node the task runs on.")
     private String node;
-    @JsonPropertyDescription("PVE's worker type, e.g. qmclone, qmstart, cephcreatepool (to find an interrupted task).")
+
+    @JsonPropertyDescription(
+            "PVE's worker type, e.g. qmclone, qmstart, cephcreatepool (to find an interrupted task).")
     private String taskType;
-    @JsonPropertyDescription("PVE's task id: the VMID or pool name the task names (for qmclone the source VMID).")
+
+    @JsonPropertyDescription(
+            "PVE's task id: the VMID or pool name the task names (for qmclone the source VMID).")
     private String taskId;
+
     @JsonPropertyDescription("When the intent was recorded (RFC 3339).")
     private String startedAt;
-    @JsonPropertyDescription("The task id (UPID) once PVE answered; empty while only the intent is recorded.")
+
+    @JsonPropertyDescription(
+            "The task id (UPID) once PVE answered; empty while only the intent is recorded.")
     private String upid;
 
-    public PendingTask() {
-    }
+    public PendingTask() {}
 
-    public PendingTask(String action, String node, String taskType, String taskId, String startedAt) {
+    public PendingTask(
+            String action, String node, String taskType, String taskId, String startedAt) {
         this.action = action;
         this.node = node;
         this.taskType = taskType;
@@ -111,9 +120,13 @@ public class PendingTask {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PendingTask t && Objects.equals(action, t.action) && Objects.equals(node, t.node)
-                && Objects.equals(taskType, t.taskType) && Objects.equals(taskId, t.taskId)
-                && Objects.equals(startedAt, t.startedAt) && Objects.equals(upid, t.upid);
+        return o instanceof PendingTask t
+                && Objects.equals(action, t.action)
+                && Objects.equals(node, t.node)
+                && Objects.equals(taskType, t.taskType)
+                && Objects.equals(taskId, t.taskId)
+                && Objects.equals(startedAt, t.startedAt)
+                && Objects.equals(upid, t.upid);
     }
 
     @Override

@@ -3,11 +3,13 @@ package io.pveha.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
-
 import java.util.ArrayList;
 import java.util.List;
 
-/** What every pveha.io status carries: Kubernetes-convention conditions and the generation they describe. */
+/**
+ * What every pveha.io status carries: Kubernetes-convention conditions and the generation they
+ * describe.
+ */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public abstract class PvehaStatus {
     @JsonPropertyDescription("The metadata.generation this status was computed from.")

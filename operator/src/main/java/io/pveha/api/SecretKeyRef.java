@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-
 import java.util.Objects;
 
 /** A key of a Secret in the same namespace. Secret values never leave the operator's memory. */
@@ -22,8 +21,7 @@ public class SecretKeyRef {
     @JsonPropertyDescription("Key in the Secret; each field documents its default.")
     private String key;
 
-    public SecretKeyRef() {
-    }
+    public SecretKeyRef() {}
 
     public SecretKeyRef(String name, String key) {
         this.name = name;
@@ -53,7 +51,9 @@ public class SecretKeyRef {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SecretKeyRef other && Objects.equals(name, other.name) && Objects.equals(key, other.key);
+        return o instanceof SecretKeyRef other
+                && Objects.equals(name, other.name)
+                && Objects.equals(key, other.key);
     }
 
     @Override

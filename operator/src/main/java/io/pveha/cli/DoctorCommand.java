@@ -14,14 +14,6 @@ import io.pveha.pve.PveTls;
 import io.pveha.pve.PveToken;
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.HaStatusEntry;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -36,36 +28,59 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code doctor}: connects to PVE exactly as the operator would (same client, same bulk poll, same
  * privilege check) and prints what it sees. Run it before the first {@code kubectl apply}.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Check that the operator can reach and use a Proxmox VE cluster; exit 1 on any problem.")
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description =
+                "Check that the operator can reach and use a Proxmox VE cluster; exit 1 on any problem.")
 final class DoctorCommand implements Callable<Integer> {
-    @Option(names = "--url", required = true, description = "PVE API endpoint, e.g. https://pve1:8006 (repeat for several nodes).")
+    @Option(
+            names = "--url",
+            required = true,
+            description = "PVE API endpoint, e.g. https://pve1:8006 (repeat for several nodes).")
     List<String> urls;
 
-    @Option(names = "--token-file", required = true,
-            description = "File with the API token: 'user@realm!name=secret' on one line, or the id and the secret on two lines.")
+    @Option(
+            names = "--token-file",
+            required = true,
+            description =
+                    "File with the API token: 'user@realm!name=secret' on one line, or the id and the secret on two lines.")
     Path tokenFile;
 
     @ArgGroup(exclusive = true)
     Trust trust = new Trust();
 
     static final class Trust {
-        @Option(names = "--fingerprint", description = "Pinned SHA-256 fingerprint of the PVE certificate (colon hex).")
+        @Option(
+                names = "--fingerprint",
+                description = "Pinned SHA-256 fingerprint of the PVE certificate (colon hex).")
         String fingerprint;
 
-        @Option(names = "--ca-file", description = "PEM CA bundle that signed the PVE certificates.")
+        @Option(
+                names = "--ca-file",
+                description = "PEM CA bundle that signed the PVE certificates.")
         Path caFile;
 
         @Option(names = "--insecure", description = "Skip certificate verification (labs only).")
         boolean insecure;
     }
 
-    @Option(names = "--timeout", defaultValue = "10", description = "Seconds per request (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "10",
+            description = "Seconds per request (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     private final PrintStream out;
@@ -87,20 +102,36 @@ final class DoctorCommand implements Callable<Integer> {
             out.println("PROBLEM token file " + tokenFile + ": " + e.getMessage());
             return 2;
         }
-        PveTls tls = trust.insecure ? PveTls.insecure()
-                : trust.fingerprint != null ? PveTls.pinned(trust.fingerprint)
-                : trust.caFile != null ? PveTls.caBundle(Files.readString(trust.caFile)) : PveTls.systemTrust();
+        PveTls tls =
+                trust.insecure
+                        ? PveTls.insecure()
+                        : trust.fingerprint != null
+                                ? PveTls.pinned(trust.fingerprint)
+                                : trust.caFile != null
+                                        ? PveTls.caBundle(Files.readString(trust.caFile))
+                                        : PveTls.systemTrust();
         List<String> problems = new ArrayList<>();
         out.println("TLS        " + tls);
         if (tls.insecureSkipVerify()) {
-            problems.add("certificate verification is off (--insecure): use --fingerprint or --ca-file");
+            problems.add(
+                    "certificate verification is off (--insecure): use --fingerprint or --ca-file");
         }
         for (String url : urls) {
             checkEndpoint(url, token, tls, problems);
         }
-        ConnectionSettings settings = ConnectionSettings.of(urls, token, "doctor", tls, 50,
-                Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(15), 4);
-        try (ClusterConnection connection = ClusterConnection.open(new ClusterKey("doctor", "doctor"), settings, Clock.systemUTC())) {
+        ConnectionSettings settings =
+                ConnectionSettings.of(
+                        urls,
+                        token,
+                        "doctor",
+                        tls,
+                        50,
+                        Duration.ofSeconds(timeoutSeconds),
+                        Duration.ofSeconds(15),
+                        4);
+        try (ClusterConnection connection =
+                ClusterConnection.open(
+                        new ClusterKey("doctor", "doctor"), settings, Clock.systemUTC())) {
             PollOutcome outcome = connection.pollOnce();
             if (outcome.error() != null) {
                 problems.add("bulk poll failed: " + outcome.error().describe());
@@ -117,8 +148,11 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private void checkEndpoint(String url, PveToken token, PveTls tls, List<String> problems) {
-        PveClient.Config config = PveClient.Config.of(List.of(url), token, tls).withGetAttempts(1)
-                .withRequestTimeout(Duration.ofSeconds(timeoutSeconds)).withConnectTimeout(Duration.ofSeconds(Math.min(5, timeoutSeconds)));
+        PveClient.Config config =
+                PveClient.Config.of(List.of(url), token, tls)
+                        .withGetAttempts(1)
+                        .withRequestTimeout(Duration.ofSeconds(timeoutSeconds))
+                        .withConnectTimeout(Duration.ofSeconds(Math.min(5, timeoutSeconds)));
         try (PveClient client = new PveClient(config, null)) {
             String version = new PveApi(client).version().version();
             out.println("Endpoint   " + url + ": OK (PVE " + version + ")");
@@ -126,92 +160,156 @@ final class DoctorCommand implements Callable<Integer> {
             out.println("Endpoint   " + url + ": " + e.getMessage());
             problems.add("endpoint " + url + ": " + e.getMessage());
             if (e.kind() == PveErrorKind.TLS) {
-                presentedFingerprint(url).ifPresent(fp -> {
-                    out.println("           the server presented a certificate with SHA-256 fingerprint " + fp);
-                    out.println("           if that is your PVE node (compare: pvenode cert info), pass --fingerprint " + fp);
-                });
+                presentedFingerprint(url)
+                        .ifPresent(
+                                fp -> {
+                                    out.println(
+                                            "           the server presented a certificate with SHA-256 fingerprint "
+                                                    + fp);
+                                    out.println(
+                                            "           if that is your PVE node (compare: pvenode cert info), pass --fingerprint "
+                                                    + fp);
+                                });
             }
             if (e.kind() == PveErrorKind.AUTHENTICATION) {
-                out.println("           check the token id and secret, and that the token is not expired or disabled");
+                out.println(
+                        "           check the token id and secret, and that the token is not expired or disabled");
             }
         }
     }
 
     private void report(PollOutcome outcome, List<String> problems) {
         ClusterSnapshot s = outcome.snapshot();
-        out.println("Version    PVE " + s.version().version() + " (release " + s.version().release() + ")");
+        out.println(
+                "Version    PVE "
+                        + s.version().version()
+                        + " (release "
+                        + s.version().release()
+                        + ")");
         long online = s.nodes().stream().filter(n -> "online".equals(n.status())).count();
-        out.println("Cluster    " + s.cluster().map(c -> c.name()).orElse("(single node)") + ", "
-                + (s.quorate() ? "quorate" : "NOT quorate") + ", " + online + "/" + s.nodes().size() + " nodes online, via " + s.endpoint());
+        out.println(
+                "Cluster    "
+                        + s.cluster().map(c -> c.name()).orElse("(single node)")
+                        + ", "
+                        + (s.quorate() ? "quorate" : "NOT quorate")
+                        + ", "
+                        + online
+                        + "/"
+                        + s.nodes().size()
+                        + " nodes online, via "
+                        + s.endpoint());
         if (!s.quorate()) {
             problems.add("the cluster has no quorum: PVE refuses writes");
         }
         for (ClusterResource node : s.nodes()) {
-            out.printf(Locale.ROOT, "Node       %-12s %-8s cpu %3.0f%%  mem %s / %s  HA %s%n", node.node(), node.status(),
-                    node.cpu() == null ? 0.0 : node.cpu() * 100, gib(node.mem()), gib(node.maxmem()),
-                    node.hastate() != null ? node.hastate() : s.lrmStates().getOrDefault(node.node(), "-"));
+            out.printf(
+                    Locale.ROOT,
+                    "Node       %-12s %-8s cpu %3.0f%%  mem %s / %s  HA %s%n",
+                    node.node(),
+                    node.status(),
+                    node.cpu() == null ? 0.0 : node.cpu() * 100,
+                    gib(node.mem()),
+                    gib(node.maxmem()),
+                    node.hastate() != null
+                            ? node.hastate()
+                            : s.lrmStates().getOrDefault(node.node(), "-"));
             if (!"online".equals(node.status())) {
                 problems.add("node " + node.node() + " is " + node.status());
             }
         }
-        String master = s.haMaster().map(m -> m.node() + " — " + m.status()).orElse("no HA manager master");
+        String master =
+                s.haMaster().map(m -> m.node() + " — " + m.status()).orElse("no HA manager master");
         long services = s.ha().stream().filter(HaStatusEntry::isService).count();
         out.println("HA         " + master + ", " + services + " services");
-        out.println("Ceph       " + s.ceph().status() + (s.ceph().checks().isEmpty() ? "" : ": " + String.join(", ", s.ceph().messages())));
+        out.println(
+                "Ceph       "
+                        + s.ceph().status()
+                        + (s.ceph().checks().isEmpty()
+                                ? ""
+                                : ": " + String.join(", ", s.ceph().messages())));
         if ("HEALTH_ERR".equals(s.ceph().status())) {
             problems.add("Ceph reports HEALTH_ERR: " + String.join(", ", s.ceph().checks()));
         }
-        String storages = s.storages().stream().map(ClusterResource::storage).distinct().sorted().collect(Collectors.joining(", "));
+        String storages =
+                s.storages().stream()
+                        .map(ClusterResource::storage)
+                        .distinct()
+                        .sorted()
+                        .collect(Collectors.joining(", "));
         out.println("Storages   " + (storages.isEmpty() ? "(none)" : storages));
         long templates = s.vmsById().values().stream().filter(ClusterResource::isTemplate).count();
         out.println("VMs        " + s.vmsById().size() + " (" + templates + " templates)");
         if (outcome.missingPrivileges().isEmpty()) {
             out.println("Privileges complete");
         } else {
-            out.println("Privileges missing: " + outcome.missingPrivileges().stream().map(RequiredPrivileges.Requirement::toString)
-                    .collect(Collectors.joining(", ")));
-            problems.add("the token lacks privileges: " + outcome.missingPrivileges().stream()
-                    .map(r -> r + " (" + r.neededFor() + ")").collect(Collectors.joining(", ")));
+            out.println(
+                    "Privileges missing: "
+                            + outcome.missingPrivileges().stream()
+                                    .map(RequiredPrivileges.Requirement::toString)
+                                    .collect(Collectors.joining(", ")));
+            problems.add(
+                    "the token lacks privileges: "
+                            + outcome.missingPrivileges().stream()
+                                    .map(r -> r + " (" + r.neededFor() + ")")
+                                    .collect(Collectors.joining(", ")));
         }
     }
 
     static PveToken readToken(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        List<String> lines =
+                Files.readAllLines(file).stream()
+                        .map(String::strip)
+                        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                        .toList();
         if (lines.size() == 1) {
             return PveToken.parse(lines.get(0));
         }
         if (lines.size() == 2) {
             return new PveToken(lines.get(0), lines.get(1));
         }
-        throw new IllegalArgumentException("expected 'user@realm!name=secret' on one line, or the id and the secret on two lines");
+        throw new IllegalArgumentException(
+                "expected 'user@realm!name=secret' on one line, or the id and the secret on two lines");
     }
 
-    /** Reads the certificate the server presents (no trust decision is made from it: it is only shown). */
+    /**
+     * Reads the certificate the server presents (no trust decision is made from it: it is only
+     * shown).
+     */
     static java.util.Optional<String> presentedFingerprint(String url) {
         try {
             URI uri = URI.create(url);
             SSLContext context = SSLContext.getInstance("TLS");
             X509Certificate[][] seen = new X509Certificate[1][];
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
+            context.init(
+                    null,
+                    new TrustManager[] {
+                        new X509TrustManager() {
+                            @Override
+                            public void checkClientTrusted(
+                                    X509Certificate[] chain, String authType) {}
 
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                    seen[0] = chain;
-                }
+                            @Override
+                            public void checkServerTrusted(
+                                    X509Certificate[] chain, String authType) {
+                                seen[0] = chain;
+                            }
 
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+                            @Override
+                            public X509Certificate[] getAcceptedIssuers() {
+                                return new X509Certificate[0];
+                            }
+                        }
+                    },
+                    null);
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
-                socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() == -1 ? 8006 : uri.getPort()), 5000);
+                socket.connect(
+                        new InetSocketAddress(
+                                uri.getHost(), uri.getPort() == -1 ? 8006 : uri.getPort()),
+                        5000);
                 socket.startHandshake();
             }
-            return seen[0] == null || seen[0].length == 0 ? java.util.Optional.empty()
+            return seen[0] == null || seen[0].length == 0
+                    ? java.util.Optional.empty()
                     : java.util.Optional.of(PveTls.fingerprintOf(seen[0][0]));
         } catch (Exception e) {
             return java.util.Optional.empty();
@@ -219,6 +317,8 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private static String gib(Long bytes) {
-        return bytes == null ? "-" : String.format(Locale.ROOT, "%.1f GiB", bytes / 1024.0 / 1024 / 1024);
+        return bytes == null
+                ? "-"
+                : String.format(Locale.ROOT, "%.1f GiB", bytes / 1024.0 / 1024 / 1024);
     }
 }

@@ -4,19 +4,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of operator/target/pve-ha-operator.jar: one sub-command per job. */
-@Command(name = "pve-ha-operator",
+@Command(
+        name = "pve-ha-operator",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A Kubernetes operator for highly available Proxmox VE platforms.",
         subcommands = {
-                CommandLine.HelpCommand.class,
-                ValidateCommand.class,
-                DoctorCommand.class,
-                RunCommand.class,
+            CommandLine.HelpCommand.class,
+            ValidateCommand.class,
+            DoctorCommand.class,
+            RunCommand.class,
         })
 public final class Main implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         selectLogFormat(args);
@@ -24,13 +24,16 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Chooses the logback configuration before the first logger exists: LOG_FORMAT=json or
-     * {@code --log-format json} selects one JSON object per line.
+     * Chooses the logback configuration before the first logger exists: LOG_FORMAT=json or {@code
+     * --log-format json} selects one JSON object per line.
      */
     static void selectLogFormat(String[] args) {
         boolean json = "json".equalsIgnoreCase(System.getenv("LOG_FORMAT"));
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--log-format=json") || (args[i].equals("--log-format") && i + 1 < args.length && args[i + 1].equals("json"))) {
+            if (args[i].equals("--log-format=json")
+                    || (args[i].equals("--log-format")
+                            && i + 1 < args.length
+                            && args[i + 1].equals("json"))) {
                 json = true;
             }
         }

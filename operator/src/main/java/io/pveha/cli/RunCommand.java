@@ -4,66 +4,99 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pveha.runtime.OperatorRuntime;
 import io.pveha.runtime.PvehaOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code run}: the operator daemon, as deployed in a cluster (KUBECONFIG or in-cluster config). */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the operator against the Kubernetes API of KUBECONFIG or the in-cluster service account.")
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the operator against the Kubernetes API of KUBECONFIG or the in-cluster service account.")
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--namespaces", split = ",", description = "Namespaces to watch (default: all).")
+    @Option(
+            names = "--namespaces",
+            split = ",",
+            description = "Namespaces to watch (default: all).")
     List<String> namespaces = List.of();
 
-    @Option(names = "--leader-election", negatable = true, defaultValue = "true",
-            description = "Elect a leader through a Lease so several replicas can run (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--leader-election",
+            negatable = true,
+            defaultValue = "true",
+            description =
+                    "Elect a leader through a Lease so several replicas can run (default: ${DEFAULT-VALUE}).")
     boolean leaderElection;
 
-    @Option(names = "--lease-namespace", description = "Namespace of the Lease (default: $POD_NAMESPACE, else 'default').")
+    @Option(
+            names = "--lease-namespace",
+            description = "Namespace of the Lease (default: $POD_NAMESPACE, else 'default').")
     String leaseNamespace;
 
-    @Option(names = "--identity", description = "This replica's identity in the Lease (default: $POD_NAME, else the host name).")
+    @Option(
+            names = "--identity",
+            description =
+                    "This replica's identity in the Lease (default: $POD_NAME, else the host name).")
     String identity;
 
-    @Option(names = "--health-port", defaultValue = "8080", description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--health-port",
+            defaultValue = "8080",
+            description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
     int healthPort;
 
-    @Option(names = "--health-address", defaultValue = "0.0.0.0", description = "Address the health server binds (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--health-address",
+            defaultValue = "0.0.0.0",
+            description = "Address the health server binds (default: ${DEFAULT-VALUE}).")
     String healthAddress;
 
-    @Option(names = "--log-format", defaultValue = "text", description = "text or json (also LOG_FORMAT).")
+    @Option(
+            names = "--log-format",
+            defaultValue = "text",
+            description = "text or json (also LOG_FORMAT).")
     String logFormat;
 
     @Override
     public Integer call() throws Exception {
         Logger log = LoggerFactory.getLogger(RunCommand.class);
         KubernetesClient client = new KubernetesClientBuilder().build();
-        PvehaOperator.Settings settings = PvehaOperator.Settings.defaults().withNamespaces(Set.copyOf(new HashSet<>(namespaces)));
+        PvehaOperator.Settings settings =
+                PvehaOperator.Settings.defaults()
+                        .withNamespaces(Set.copyOf(new HashSet<>(namespaces)));
         if (leaderElection) {
             String ns = firstNonBlank(leaseNamespace, System.getenv("POD_NAMESPACE"), "default");
-            String id = firstNonBlank(identity, System.getenv("POD_NAME"), InetAddress.getLocalHost().getHostName());
+            String id =
+                    firstNonBlank(
+                            identity,
+                            System.getenv("POD_NAME"),
+                            InetAddress.getLocalHost().getHostName());
             settings = settings.withLeaderElection(PvehaOperator.LeaderElection.standard(ns, id));
             log.info("leader election on Lease {}/pve-ha-operator-leader as {}", ns, id);
         }
         OperatorRuntime runtime = new OperatorRuntime(client, settings, healthAddress, healthPort);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutting down");
-            try {
-                runtime.close();
-            } finally {
-                client.close();
-                stopped.countDown();
-            }
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    log.info("shutting down");
+                                    try {
+                                        runtime.close();
+                                    } finally {
+                                        client.close();
+                                        stopped.countDown();
+                                    }
+                                },
+                                "shutdown"));
         runtime.start();
         stopped.await();
         return 0;

@@ -3,66 +3,84 @@ package io.pveha.cli;
 import io.pveha.validate.BundleValidator;
 import io.pveha.validate.ManifestDocument;
 import io.pveha.validate.ManifestReader;
-import io.pveha.validate.ProblemFormatter;
 import io.pveha.validate.Problem;
+import io.pveha.validate.ProblemFormatter;
 import io.pveha.validate.SpecValidator;
 import io.pveha.validate.ValidationReport;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code validate -f FILE|DIR|- ...}: checks manifests like kube-apiserver with our CRDs would, plus the
- * cross-document checks, without a cluster. Exit 0: no errors (warnings allowed); 1: errors; 2: usage or
- * input errors (unreadable file, YAML syntax, nothing to validate).
+ * {@code validate -f FILE|DIR|- ...}: checks manifests like kube-apiserver with our CRDs would,
+ * plus the cross-document checks, without a cluster. Exit 0: no errors (warnings allowed); 1:
+ * errors; 2: usage or input errors (unreadable file, YAML syntax, nothing to validate).
  */
-@Command(name = "validate",
+@Command(
+        name = "validate",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-                "Validate pveha.io manifests against the CRD schemas and CEL rules, and check the references"
-                        + " between them, without a cluster. Run it in CI before Argo CD syncs.",
-                "Exit codes: 0 valid (warnings allowed), 1 problems found, 2 usage or input error."})
+            "Validate pveha.io manifests against the CRD schemas and CEL rules, and check the references"
+                    + " between them, without a cluster. Run it in CI before Argo CD syncs.",
+            "Exit codes: 0 valid (warnings allowed), 1 problems found, 2 usage or input error."
+        })
 final class ValidateCommand implements Callable<Integer> {
     static final int OK = 0;
     static final int INVALID = 1;
     static final int INPUT_ERROR = 2;
 
-    enum Format { text, json }
+    enum Format {
+        text,
+        json
+    }
 
-    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
-            description = "A YAML file, a directory (searched recursively for *.yaml and *.yml), or - for"
-                    + " standard input. Repeat for more.")
+    @Option(
+            names = {"-f", "--filename"},
+            required = true,
+            paramLabel = "FILE",
+            description =
+                    "A YAML file, a directory (searched recursively for *.yaml and *.yml), or - for"
+                            + " standard input. Repeat for more.")
     List<String> filenames = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
+    @Option(
+            names = {"-o", "--output"},
+            defaultValue = "text",
+            paramLabel = "FORMAT",
             description = "text (one line per problem) or json. Default: ${DEFAULT-VALUE}.")
     Format output;
 
-    @Option(names = "--require-secrets",
-            description = "Referenced Secrets must be in the input (otherwise a missing Secret is a warning).")
+    @Option(
+            names = "--require-secrets",
+            description =
+                    "Referenced Secrets must be in the input (otherwise a missing Secret is a warning).")
     boolean requireSecrets;
 
-    @Option(names = {"-n", "--namespace"}, defaultValue = "default", paramLabel = "NAMESPACE",
-            description = "Namespace of documents that name none, as kubectl's current namespace. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = {"-n", "--namespace"},
+            defaultValue = "default",
+            paramLabel = "NAMESPACE",
+            description =
+                    "Namespace of documents that name none, as kubectl's current namespace. Default: ${DEFAULT-VALUE}.")
     String namespace;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        // Preparing the validator (CRDs, CEL programs) and reading the input take similar time; overlap them.
-        CompletableFuture<SpecValidator> validator = CompletableFuture.supplyAsync(SpecValidator::forBundledCrds);
+        // Preparing the validator (CRDs, CEL programs) and reading the input take similar time;
+        // overlap them.
+        CompletableFuture<SpecValidator> validator =
+                CompletableFuture.supplyAsync(SpecValidator::forBundledCrds);
         List<ManifestDocument> documents = new ArrayList<>();
         List<String> inputErrors = new ArrayList<>();
         int files = 0;
@@ -90,8 +108,11 @@ final class ValidateCommand implements Callable<Integer> {
         }
         inputErrors.forEach(e -> err.println("validate: " + e));
 
-        ValidationReport report = new BundleValidator(validator.join(),
-                new BundleValidator.Options(requireSecrets, namespace)).validate(documents);
+        ValidationReport report =
+                new BundleValidator(
+                                validator.join(),
+                                new BundleValidator.Options(requireSecrets, namespace))
+                        .validate(documents);
         if (output == Format.json) {
             out.println(ProblemFormatter.json(report));
         } else {

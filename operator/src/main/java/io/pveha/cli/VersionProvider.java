@@ -7,6 +7,8 @@ final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
         String version = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"pve-ha-operator " + (version == null ? "(development build)" : version)};
+        return new String[] {
+            "pve-ha-operator " + (version == null ? "(development build)" : version)
+        };
     }
 }

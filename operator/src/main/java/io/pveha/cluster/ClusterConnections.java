@@ -1,9 +1,6 @@
 package io.pveha.cluster;
 
 import io.pveha.pve.PveClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -18,12 +15,15 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The per-cluster layer every reconciler shares: one connection and one bulk poll per ProxmoxCluster.
- * The ProxmoxCluster reconciler {@link #ensure ensures} connections; other reconcilers only read
- * {@link #get}. After each poll the listeners (the event sources of the controllers) are told, so
- * resources are reconciled from fresh facts without any PVE call of their own for observation.
+ * The per-cluster layer every reconciler shares: one connection and one bulk poll per
+ * ProxmoxCluster. The ProxmoxCluster reconciler {@link #ensure ensures} connections; other
+ * reconcilers only read {@link #get}. After each poll the listeners (the event sources of the
+ * controllers) are told, so resources are reconciled from fresh facts without any PVE call of their
+ * own for observation.
  */
 public final class ClusterConnections implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterConnections.class);
@@ -45,28 +45,41 @@ public final class ClusterConnections implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final RequestListenerFactory requestListeners;
     private final Clock clock;
+
     /** Which clusters have CephPools: only those polls include the pool list. */
     private final Map<ClusterKey, Set<String>> cephPoolUsers = new ConcurrentHashMap<>();
 
     private static final class Entry {
         volatile ClusterConnection connection;
-        /** A requested out-of-schedule poll is pending; further requests join it (one poll serves them all). */
-        final java.util.concurrent.atomic.AtomicBoolean pollRequested = new java.util.concurrent.atomic.AtomicBoolean();
+
+        /**
+         * A requested out-of-schedule poll is pending; further requests join it (one poll serves
+         * them all).
+         */
+        final java.util.concurrent.atomic.AtomicBoolean pollRequested =
+                new java.util.concurrent.atomic.AtomicBoolean();
+
         volatile ScheduledFuture<?> schedule;
         volatile Duration interval;
+
         /** A poll of this cluster is running. */
-        final java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean polling =
+                new java.util.concurrent.atomic.AtomicBoolean();
+
         /** A poll was asked for while one ran: poll again when it ends. */
-        final java.util.concurrent.atomic.AtomicBoolean pollAgain = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean pollAgain =
+                new java.util.concurrent.atomic.AtomicBoolean();
     }
 
-    public ClusterConnections(int pollThreads, RequestListenerFactory requestListeners, Clock clock) {
+    public ClusterConnections(
+            int pollThreads, RequestListenerFactory requestListeners, Clock clock) {
         AtomicInteger n = new AtomicInteger();
-        ThreadFactory threads = r -> {
-            Thread t = new Thread(r, "pve-poll-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        ThreadFactory threads =
+                r -> {
+                    Thread t = new Thread(r, "pve-poll-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                };
         this.scheduler = Executors.newScheduledThreadPool(Math.max(1, pollThreads), threads);
         this.requestListeners = requestListeners == null ? k -> null : requestListeners;
         this.clock = clock;
@@ -91,9 +104,14 @@ public final class ClusterConnections implements AutoCloseable {
                 }
                 return current;
             }
-            TaskSlots slots = current == null ? new TaskSlots(settings.maxTasksPerNode()) : current.taskSlots();
+            TaskSlots slots =
+                    current == null
+                            ? new TaskSlots(settings.maxTasksPerNode())
+                            : current.taskSlots();
             slots.setPerNode(settings.maxTasksPerNode());
-            ClusterConnection next = new ClusterConnection(key, settings, requestListeners.forCluster(key), slots, clock);
+            ClusterConnection next =
+                    new ClusterConnection(
+                            key, settings, requestListeners.forCluster(key), slots, clock);
             next.onPollRequest(() -> requestPoll(key));
             next.wantCephPools(() -> !cephPoolUsers.getOrDefault(key, Set.of()).isEmpty());
             if (current != null) {
@@ -108,17 +126,20 @@ public final class ClusterConnections implements AutoCloseable {
     }
 
     /**
-     * Records that a CephPool (by UID) refers to a cluster, or no longer does ({@code uses=false}); while any
-     * does, each poll of the cluster also lists its Ceph pools (one call for all of them).
+     * Records that a CephPool (by UID) refers to a cluster, or no longer does ({@code uses=false});
+     * while any does, each poll of the cluster also lists its Ceph pools (one call for all of
+     * them).
      */
     public void cephPoolUser(ClusterKey key, String uid, boolean uses) {
         if (uses) {
             cephPoolUsers.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(uid);
         } else {
-            cephPoolUsers.computeIfPresent(key, (k, users) -> {
-                users.remove(uid);
-                return users.isEmpty() ? null : users;
-            });
+            cephPoolUsers.computeIfPresent(
+                    key,
+                    (k, users) -> {
+                        users.remove(uid);
+                        return users.isEmpty() ? null : users;
+                    });
         }
     }
 
@@ -144,16 +165,19 @@ public final class ClusterConnections implements AutoCloseable {
 
     /**
      * Asks for a poll soon (outside the schedule), e.g. right after the operator acted, so the next
-     * decision sees fresh facts. Requests within the debounce window share one poll, so a thousand VMs
-     * finishing tasks at once cost one poll, not a thousand.
+     * decision sees fresh facts. Requests within the debounce window share one poll, so a thousand
+     * VMs finishing tasks at once cost one poll, not a thousand.
      */
     public void requestPoll(ClusterKey key) {
         Entry entry = entries.get(key);
         if (entry != null && entry.pollRequested.compareAndSet(false, true)) {
-            scheduler.schedule(() -> {
-                entry.pollRequested.set(false);
-                pollAndNotify(key, entry);
-            }, POLL_DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> {
+                        entry.pollRequested.set(false);
+                        pollAndNotify(key, entry);
+                    },
+                    POLL_DEBOUNCE.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -162,14 +186,18 @@ public final class ClusterConnections implements AutoCloseable {
             entry.schedule.cancel(false);
         }
         entry.interval = interval;
-        entry.schedule = scheduler.scheduleWithFixedDelay(() -> pollAndNotify(key, entry), initialDelayMillis,
-                interval.toMillis(), TimeUnit.MILLISECONDS);
+        entry.schedule =
+                scheduler.scheduleWithFixedDelay(
+                        () -> pollAndNotify(key, entry),
+                        initialDelayMillis,
+                        interval.toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     /**
-     * One poll at a time per cluster, without a thread ever waiting on another's network call: a poll asked for
-     * while one runs is folded into a second one, made as soon as the first has finished (its facts could predate
-     * what the asker needs to see).
+     * One poll at a time per cluster, without a thread ever waiting on another's network call: a
+     * poll asked for while one runs is folded into a second one, made as soon as the first has
+     * finished (its facts could predate what the asker needs to see).
      */
     private void pollAndNotify(ClusterKey key, Entry entry) {
         if (!entry.polling.compareAndSet(false, true)) {
@@ -184,7 +212,8 @@ public final class ClusterConnections implements AutoCloseable {
         } finally {
             entry.polling.set(false);
         }
-        // A request that arrived between the last check and the release is not lost: poll once more for it.
+        // A request that arrived between the last check and the release is not lost: poll once more
+        // for it.
         if (entry.pollAgain.getAndSet(false)) {
             pollAndNotify(key, entry);
         }
@@ -197,8 +226,9 @@ public final class ClusterConnections implements AutoCloseable {
         }
         PollOutcome previous = connection.outcome();
         PollOutcome current = connection.poll();
-        if (current.error() != null && (previous.error() == null
-                || !previous.error().getMessage().equals(current.error().getMessage()))) {
+        if (current.error() != null
+                && (previous.error() == null
+                        || !previous.error().getMessage().equals(current.error().getMessage()))) {
             LOG.warn("cluster {}: poll failed: {}", key, current.error().describe());
         }
         for (Listener listener : listeners) {

@@ -1,17 +1,21 @@
 package io.pveha.cluster;
 
 import io.pveha.pve.PveApiException;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The latest state of a cluster connection: the last good snapshot (kept through failures, so status
- * keeps the last known facts), the last error if the latest poll failed, and the privilege check.
+ * The latest state of a cluster connection: the last good snapshot (kept through failures, so
+ * status keeps the last known facts), the last error if the latest poll failed, and the privilege
+ * check.
  */
-public record PollOutcome(ClusterSnapshot snapshot, PveApiException error, Instant errorAt,
-                          List<RequiredPrivileges.Requirement> missingPrivileges, boolean privilegesChecked) {
+public record PollOutcome(
+        ClusterSnapshot snapshot,
+        PveApiException error,
+        Instant errorAt,
+        List<RequiredPrivileges.Requirement> missingPrivileges,
+        boolean privilegesChecked) {
     public static final PollOutcome NONE = new PollOutcome(null, null, null, List.of(), false);
 
     public Optional<ClusterSnapshot> lastSnapshot() {
@@ -22,7 +26,8 @@ public record PollOutcome(ClusterSnapshot snapshot, PveApiException error, Insta
         return snapshot != null && error == null;
     }
 
-    PollOutcome succeeded(ClusterSnapshot next, List<RequiredPrivileges.Requirement> missing, boolean checked) {
+    PollOutcome succeeded(
+            ClusterSnapshot next, List<RequiredPrivileges.Requirement> missing, boolean checked) {
         return new PollOutcome(next, null, null, missing, checked);
     }
 

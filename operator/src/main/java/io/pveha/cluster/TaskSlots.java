@@ -12,8 +12,13 @@ import java.util.Set;
  */
 public final class TaskSlots {
     private final Map<String, Set<String>> holdersByNode = new HashMap<>();
-    /** Resources that follow tasks the operator did not start (e.g. a backup job PVE runs on schedule). */
+
+    /**
+     * Resources that follow tasks the operator did not start (e.g. a backup job PVE runs on
+     * schedule).
+     */
     private final Set<String> watchers = new HashSet<>();
+
     private volatile int perNode;
 
     public TaskSlots(int perNode) {
@@ -24,7 +29,10 @@ public final class TaskSlots {
         this.perNode = Math.max(1, perNode);
     }
 
-    /** Takes (or keeps) a slot on {@code node} for {@code holder}; false when the node is at its cap. */
+    /**
+     * Takes (or keeps) a slot on {@code node} for {@code holder}; false when the node is at its
+     * cap.
+     */
     public synchronized boolean tryAcquire(String node, String holder) {
         Set<String> holders = holdersByNode.computeIfAbsent(node, n -> new HashSet<>());
         if (holders.contains(holder)) {
@@ -38,8 +46,8 @@ public final class TaskSlots {
     }
 
     /**
-     * Holds a slot on {@code node} for a task that already runs (found in status after a restart), even
-     * beyond the cap: the task runs whether or not the operator counts it.
+     * Holds a slot on {@code node} for a task that already runs (found in status after a restart),
+     * even beyond the cap: the task runs whether or not the operator counts it.
      */
     public synchronized void hold(String node, String holder) {
         if (node != null) {
@@ -53,8 +61,8 @@ public final class TaskSlots {
     }
 
     /**
-     * {@code holder} follows tasks it did not start (PVE started them), so polls list tasks while it watches, without
-     * taking any node's slot.
+     * {@code holder} follows tasks it did not start (PVE started them), so polls list tasks while
+     * it watches, without taking any node's slot.
      */
     public synchronized void watch(String holder, boolean watching) {
         if (watching) {
@@ -64,7 +72,10 @@ public final class TaskSlots {
         }
     }
 
-    /** Whether polls should list the cluster's tasks: operator tasks are in flight, or someone follows PVE's own. */
+    /**
+     * Whether polls should list the cluster's tasks: operator tasks are in flight, or someone
+     * follows PVE's own.
+     */
     public synchronized boolean tasksWanted() {
         return !watchers.isEmpty() || holdersByNode.values().stream().anyMatch(h -> !h.isEmpty());
     }

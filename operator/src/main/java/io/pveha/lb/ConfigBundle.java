@@ -8,11 +8,15 @@ import java.util.stream.Stream;
 /**
  * The files rendered for one host, and their combined hash.
  *
- * @param sensitiveValues secrets inside the files (the VRRP password), cut out of any host output the
- *                        operator reports; never printed
+ * @param sensitiveValues secrets inside the files (the VRRP password), cut out of any host output
+ *     the operator reports; never printed
  */
-public record ConfigBundle(String hostName, ManagedFile haproxyConfig, ManagedFile keepalivedConfig,
-                           List<ManagedFile> scripts, List<String> sensitiveValues) {
+public record ConfigBundle(
+        String hostName,
+        ManagedFile haproxyConfig,
+        ManagedFile keepalivedConfig,
+        List<ManagedFile> scripts,
+        List<String> sensitiveValues) {
     public ConfigBundle {
         scripts = List.copyOf(scripts);
         sensitiveValues = List.copyOf(sensitiveValues);

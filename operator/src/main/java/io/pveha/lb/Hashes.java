@@ -7,10 +7,12 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** SHA-256 helpers shared by the renderer (desired hash) and the observer (hash of the installed files). */
+/**
+ * SHA-256 helpers shared by the renderer (desired hash) and the observer (hash of the installed
+ * files).
+ */
 public final class Hashes {
-    private Hashes() {
-    }
+    private Hashes() {}
 
     public static String sha256Hex(byte[] data) {
         try {
@@ -21,13 +23,14 @@ public final class Hashes {
     }
 
     /**
-     * The hash of a set of files: SHA-256 over {@code sha256sum}'s own output lines ("HEX  PATH"), sorted
-     * by path. The host can produce exactly these lines, so the applied hash is computed from what is
-     * really installed, not from what the operator believes it wrote.
+     * The hash of a set of files: SHA-256 over {@code sha256sum}'s own output lines ("HEX PATH"),
+     * sorted by path. The host can produce exactly these lines, so the applied hash is computed
+     * from what is really installed, not from what the operator believes it wrote.
      */
     public static String bundleHash(Map<String, String> sha256ByPath) {
         StringBuilder lines = new StringBuilder();
-        new TreeMap<>(sha256ByPath).forEach((path, hex) -> lines.append(hex).append("  ").append(path).append('\n'));
+        new TreeMap<>(sha256ByPath)
+                .forEach((path, hex) -> lines.append(hex).append("  ").append(path).append('\n'));
         return sha256Hex(lines.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

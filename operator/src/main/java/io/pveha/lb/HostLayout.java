@@ -3,9 +3,9 @@ package io.pveha.lb;
 import io.pveha.lb.render.Values;
 
 /**
- * Where the operator's files live on one balancer host. Only three locations are configurable; every
- * other file is derived from them, so two "hosts" sharing one filesystem (the lab) stay apart when
- * their three locations differ.
+ * Where the operator's files live on one balancer host. Only three locations are configurable;
+ * every other file is derived from them, so two "hosts" sharing one filesystem (the lab) stay apart
+ * when their three locations differ.
  */
 public record HostLayout(String haproxyConfig, String keepalivedConfig, String runDir) {
     public static final String DEFAULT_HAPROXY_CONFIG = "/etc/haproxy/haproxy.cfg";
@@ -17,7 +17,8 @@ public record HostLayout(String haproxyConfig, String keepalivedConfig, String r
         Values.path("paths.keepalivedConfig", keepalivedConfig);
         Values.path("paths.runDir", runDir);
         if (keepalivedConfig.lastIndexOf('/') == 0) {
-            throw new IllegalArgumentException("paths.keepalivedConfig must be inside a directory, not in /");
+            throw new IllegalArgumentException(
+                    "paths.keepalivedConfig must be inside a directory, not in /");
         }
     }
 
@@ -25,7 +26,10 @@ public record HostLayout(String haproxyConfig, String keepalivedConfig, String r
         return new HostLayout(DEFAULT_HAPROXY_CONFIG, DEFAULT_KEEPALIVED_CONFIG, DEFAULT_RUN_DIR);
     }
 
-    /** The scripts keepalived runs sit next to its configuration: root-owned and persistent, as script security requires. */
+    /**
+     * The scripts keepalived runs sit next to its configuration: root-owned and persistent, as
+     * script security requires.
+     */
     public String keepalivedDir() {
         return keepalivedConfig.substring(0, keepalivedConfig.lastIndexOf('/'));
     }
@@ -72,8 +76,8 @@ public record HostLayout(String haproxyConfig, String keepalivedConfig, String r
     }
 
     /**
-     * Exists from the moment an apply starts installing files until it verified the daemons run them;
-     * if an apply is cut off in between, the next pass sees it and applies again.
+     * Exists from the moment an apply starts installing files until it verified the daemons run
+     * them; if an apply is cut off in between, the next pass sees it and applies again.
      */
     public String applyPendingFile() {
         return runDir + "/apply.pending";

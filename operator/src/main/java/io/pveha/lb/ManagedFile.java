@@ -3,8 +3,8 @@ package io.pveha.lb;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A file the operator owns on a host. Its content may contain a secret (keepalived.conf holds the VRRP
- * password), so toString prints the path, mode and hash only.
+ * A file the operator owns on a host. Its content may contain a secret (keepalived.conf holds the
+ * VRRP password), so toString prints the path, mode and hash only.
  *
  * @param mode octal permission bits, e.g. "0600"
  */

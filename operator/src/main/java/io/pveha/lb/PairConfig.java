@@ -3,7 +3,8 @@ package io.pveha.lb;
 import java.util.List;
 
 /** Everything needed to render both hosts of a pair: the resolved, defaulted desired state. */
-public record PairConfig(String namespace, String name, Vrrp vrrp, List<LbHost> hosts, List<Service> services) {
+public record PairConfig(
+        String namespace, String name, Vrrp vrrp, List<LbHost> hosts, List<Service> services) {
     public PairConfig {
         hosts = List.copyOf(hosts);
         services = List.copyOf(services);

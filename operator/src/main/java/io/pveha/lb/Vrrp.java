@@ -7,8 +7,14 @@ import java.util.Optional;
  *
  * @param password PASS authentication (VRRPv2 only), or null for none
  */
-public record Vrrp(int virtualRouterId, String address, int prefixLength, int version, int advertIntervalMillis,
-                   boolean preempt, VrrpPassword password) {
+public record Vrrp(
+        int virtualRouterId,
+        String address,
+        int prefixLength,
+        int version,
+        int advertIntervalMillis,
+        boolean preempt,
+        VrrpPassword password) {
     public Optional<VrrpPassword> authentication() {
         return Optional.ofNullable(password);
     }

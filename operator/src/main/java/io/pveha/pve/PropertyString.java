@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
- * PVE property strings, e.g. {@code virtio=BC:24:11:2A:3B:4C,bridge=vmbr0,tag=10} or
- * {@code vm-pool:vm-100-disk-0,size=32G,ssd=1}: comma-separated {@code key=value} pairs where the
- * first item may be a bare value for the format's default key.
+ * PVE property strings, e.g. {@code virtio=BC:24:11:2A:3B:4C,bridge=vmbr0,tag=10} or {@code
+ * vm-pool:vm-100-disk-0,size=32G,ssd=1}: comma-separated {@code key=value} pairs where the first
+ * item may be a bare value for the format's default key.
  */
 public record PropertyString(String defaultValue, Map<String, String> values) {
 
@@ -23,7 +23,8 @@ public record PropertyString(String defaultValue, Map<String, String> values) {
         for (int i = 0; i < parts.length; i++) {
             String part = parts[i].trim();
             int eq = part.indexOf('=');
-            // A first item without '=' is the default key's value (a volume, a CPU type, a NIC model).
+            // A first item without '=' is the default key's value (a volume, a CPU type, a NIC
+            // model).
             if (i == 0 && (eq < 0 || isVolumeLike(part))) {
                 defaultValue = part;
             } else if (eq > 0) {
@@ -43,7 +44,10 @@ public record PropertyString(String defaultValue, Map<String, String> values) {
         return Optional.ofNullable(values.get(key));
     }
 
-    /** A copy with {@code key} set (or removed when {@code value} is null), keeping the order of the others. */
+    /**
+     * A copy with {@code key} set (or removed when {@code value} is null), keeping the order of the
+     * others.
+     */
     public PropertyString with(String key, String value) {
         Map<String, String> next = new LinkedHashMap<>(values);
         if (value == null) {
@@ -70,14 +74,18 @@ public record PropertyString(String defaultValue, Map<String, String> values) {
         }
         String s = size.trim().toUpperCase(Locale.ROOT);
         char unit = s.charAt(s.length() - 1);
-        double number = Character.isDigit(unit) ? Double.parseDouble(s) : Double.parseDouble(s.substring(0, s.length() - 1));
-        long factor = switch (unit) {
-            case 'K' -> 1L << 10;
-            case 'M' -> 1L << 20;
-            case 'G' -> 1L << 30;
-            case 'T' -> 1L << 40;
-            default -> 1;
-        };
+        double number =
+                Character.isDigit(unit)
+                        ? Double.parseDouble(s)
+                        : Double.parseDouble(s.substring(0, s.length() - 1));
+        long factor =
+                switch (unit) {
+                    case 'K' -> 1L << 10;
+                    case 'M' -> 1L << 20;
+                    case 'G' -> 1L << 30;
+                    case 'T' -> 1L << 40;
+                    default -> 1;
+                };
         return Math.round(number * factor);
     }
 }

@@ -9,7 +9,6 @@ import io.pveha.pve.model.HaStatusEntry;
 import io.pveha.pve.model.PveVersion;
 import io.pveha.pve.model.StorageConfig;
 import io.pveha.pve.model.TaskStatus;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,8 +46,8 @@ public class PveApi {
     }
 
     /**
-     * Ceph health, or {@link CephHealth#NONE} when Ceph is not set up (PVE answers 500
-     * {@code binary not installed} or {@code pveceph configuration not initialized}).
+     * Ceph health, or {@link CephHealth#NONE} when Ceph is not set up (PVE answers 500 {@code
+     * binary not installed} or {@code pveceph configuration not initialized}).
      */
     public CephHealth cephHealth() {
         JsonNode status;
@@ -56,7 +55,10 @@ public class PveApi {
             status = client.get("/cluster/ceph/status");
         } catch (PveApiException e) {
             String m = e.getMessage() == null ? "" : e.getMessage();
-            if (e.httpStatus() == 500 && (m.contains("not installed") || m.contains("not initialized") || m.contains("got timeout"))) {
+            if (e.httpStatus() == 500
+                    && (m.contains("not installed")
+                            || m.contains("not initialized")
+                            || m.contains("got timeout"))) {
                 return CephHealth.NONE;
             }
             if (e.kind() == PveErrorKind.NOT_IMPLEMENTED) {
@@ -67,11 +69,16 @@ public class PveApi {
         JsonNode health = status.path("health");
         List<String> checks = new ArrayList<>();
         List<String> messages = new ArrayList<>();
-        health.path("checks").fields().forEachRemaining(e -> {
-            checks.add(e.getKey());
-            String message = e.getValue().path("summary").path("message").asText("");
-            messages.add(message.isEmpty() ? e.getKey() : e.getKey() + ": " + message);
-        });
+        health.path("checks")
+                .fields()
+                .forEachRemaining(
+                        e -> {
+                            checks.add(e.getKey());
+                            String message =
+                                    e.getValue().path("summary").path("message").asText("");
+                            messages.add(
+                                    message.isEmpty() ? e.getKey() : e.getKey() + ": " + message);
+                        });
         return new CephHealth(health.path("status").asText("UNKNOWN"), checks, messages);
     }
 
@@ -80,21 +87,26 @@ public class PveApi {
     }
 
     /**
-     * The token's effective privileges: path → privileges granted there ({@code GET /access/permissions}
-     * without parameters answers for the caller).
+     * The token's effective privileges: path → privileges granted there ({@code GET
+     * /access/permissions} without parameters answers for the caller).
      */
     public Map<String, Set<String>> permissions() {
         JsonNode data = client.get("/access/permissions");
         Map<String, Set<String>> result = new LinkedHashMap<>();
-        data.fields().forEachRemaining(path -> {
-            Set<String> granted = new TreeSet<>();
-            path.getValue().fields().forEachRemaining(p -> {
-                if (PveJson.bool(path.getValue(), p.getKey())) {
-                    granted.add(p.getKey());
-                }
-            });
-            result.put(path.getKey(), granted);
-        });
+        data.fields()
+                .forEachRemaining(
+                        path -> {
+                            Set<String> granted = new TreeSet<>();
+                            path.getValue()
+                                    .fields()
+                                    .forEachRemaining(
+                                            p -> {
+                                                if (PveJson.bool(path.getValue(), p.getKey())) {
+                                                    granted.add(p.getKey());
+                                                }
+                                            });
+                            result.put(path.getKey(), granted);
+                        });
         return result;
     }
 
@@ -104,13 +116,17 @@ public class PveApi {
     }
 
     public TaskStatus taskStatus(Upid upid) {
-        return convert(client.get(PvePath.of("nodes", upid.node(), "tasks", upid.value(), "status")), TaskStatus.class);
+        return convert(
+                client.get(PvePath.of("nodes", upid.node(), "tasks", upid.value(), "status")),
+                TaskStatus.class);
     }
 
     /** The last {@code limit} lines of a task's log. */
     public List<String> taskLog(Upid upid, int limit) {
-        JsonNode lines = client.get(PvePath.of("nodes", upid.node(), "tasks", upid.value(), "log"),
-                Map.of("start", 0, "limit", 10_000));
+        JsonNode lines =
+                client.get(
+                        PvePath.of("nodes", upid.node(), "tasks", upid.value(), "log"),
+                        Map.of("start", 0, "limit", 10_000));
         List<String> out = new ArrayList<>();
         lines.forEach(l -> out.add(l.path("t").asText()));
         return out.size() <= limit ? out : out.subList(out.size() - limit, out.size());
@@ -120,8 +136,14 @@ public class PveApi {
         try {
             return PveJson.MAPPER.treeToValue(node, type);
         } catch (Exception e) {
-            throw new PveApiException(PveErrorKind.PROTOCOL, 200, "GET", type.getSimpleName(),
-                    "cannot read PVE's answer as " + type.getSimpleName() + ": " + e.getMessage(), null, e);
+            throw new PveApiException(
+                    PveErrorKind.PROTOCOL,
+                    200,
+                    "GET",
+                    type.getSimpleName(),
+                    "cannot read PVE's answer as " + type.getSimpleName() + ": " + e.getMessage(),
+                    null,
+                    e);
         }
     }
 
@@ -129,13 +151,22 @@ public class PveApi {
         if (node == null || !node.isArray()) {
             return List.of();
         }
-        JavaType listType = PveJson.MAPPER.getTypeFactory().constructCollectionType(List.class, type);
+        JavaType listType =
+                PveJson.MAPPER.getTypeFactory().constructCollectionType(List.class, type);
         try {
             return PveJson.MAPPER.convertValue(node, listType);
         } catch (IllegalArgumentException e) {
-            throw new PveApiException(PveErrorKind.PROTOCOL, 200, "GET", type.getSimpleName(),
-                    "cannot read PVE's answer as a list of " + type.getSimpleName() + ": " + e.getMessage(), null, e);
+            throw new PveApiException(
+                    PveErrorKind.PROTOCOL,
+                    200,
+                    "GET",
+                    type.getSimpleName(),
+                    "cannot read PVE's answer as a list of "
+                            + type.getSimpleName()
+                            + ": "
+                            + e.getMessage(),
+                    null,
+                    e);
         }
     }
-
 }

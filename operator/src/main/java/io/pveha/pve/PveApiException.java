@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * and reporting a permanent problem. Messages carry PVE's own text and never credentials.
  */
 public class PveApiException extends RuntimeException {
-    private static final Pattern PERMISSION = Pattern.compile("Permission check failed \\(([^,]+), ([^)]+)\\)");
+    private static final Pattern PERMISSION =
+            Pattern.compile("Permission check failed \\(([^,]+), ([^)]+)\\)");
 
     private final PveErrorKind kind;
     private final int httpStatus;
@@ -18,8 +19,14 @@ public class PveApiException extends RuntimeException {
     private final String path;
     private final Map<String, String> parameterErrors;
 
-    public PveApiException(PveErrorKind kind, int httpStatus, String method, String path, String message,
-                           Map<String, String> parameterErrors, Throwable cause) {
+    public PveApiException(
+            PveErrorKind kind,
+            int httpStatus,
+            String method,
+            String path,
+            String message,
+            Map<String, String> parameterErrors,
+            Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.httpStatus = httpStatus;
@@ -57,7 +64,9 @@ public class PveApiException extends RuntimeException {
     /** For 403: the privilege PVE named, e.g. {@code VM.PowerMgmt on /vms/100}. */
     public Optional<String> missingPrivilege() {
         Matcher m = PERMISSION.matcher(getMessage() == null ? "" : getMessage());
-        return m.find() ? Optional.of(m.group(2).trim() + " on " + m.group(1).trim()) : Optional.empty();
+        return m.find()
+                ? Optional.of(m.group(2).trim() + " on " + m.group(1).trim())
+                : Optional.empty();
     }
 
     /** A one-line description for conditions and events: what was called and what PVE said. */

@@ -41,14 +41,16 @@ public final class PveBackupApi {
     /** {@code GET /nodes/{node}/storage/{storage}/content?content=backup}. */
     public List<JsonNode> backups(String node, String storage) {
         List<JsonNode> result = new ArrayList<>();
-        client.get(PvePath.of("nodes", node, "storage", storage, "content"), Map.of("content", "backup"))
+        client.get(
+                        PvePath.of("nodes", node, "storage", storage, "content"),
+                        Map.of("content", "backup"))
                 .forEach(result::add);
         return result;
     }
 
     /**
-     * {@code POST /nodes/{node}/vzdump}: the task, or empty when PVE found no selected guest on the node
-     * (it then answers {@code OK} instead of a UPID).
+     * {@code POST /nodes/{node}/vzdump}: the task, or empty when PVE found no selected guest on the
+     * node (it then answers {@code OK} instead of a UPID).
      */
     public Optional<Upid> vzdump(String node, Map<String, ?> params) {
         JsonNode answer = client.post(PvePath.of("nodes", node, "vzdump"), params);

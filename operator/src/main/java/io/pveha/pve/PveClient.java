@@ -5,17 +5,6 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import okhttp3.Call;
-import okhttp3.EventListener;
-import okhttp3.FormBody;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-
-import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -30,57 +19,93 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
+import okhttp3.Call;
+import okhttp3.EventListener;
+import okhttp3.FormBody;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 
 /**
- * The HTTP transport to one PVE cluster: token auth, TLS policy, endpoint failover, a client-side rate
- * limit, and retries that are safe.
+ * The HTTP transport to one PVE cluster: token auth, TLS policy, endpoint failover, a client-side
+ * rate limit, and retries that are safe.
  *
  * <p>Safety rules: GETs are retried (with backoff) and may move to another endpoint at any failure.
  * A write moves to another endpoint only when the request provably never left this process (the
- * connection was not established); once a write may have reached PVE, a broken connection is reported
- * as {@link PveErrorKind#OUTCOME_UNKNOWN} and never repeated here: the caller re-observes and decides.
+ * connection was not established); once a write may have reached PVE, a broken connection is
+ * reported as {@link PveErrorKind#OUTCOME_UNKNOWN} and never repeated here: the caller re-observes
+ * and decides.
  */
 public final class PveClient implements AutoCloseable {
     /** Connection settings of one cluster. */
-    public record Config(List<String> endpoints, PveToken token, PveTls tls, int requestsPerSecond,
-                         Duration requestTimeout, Duration connectTimeout, int getAttempts) {
+    public record Config(
+            List<String> endpoints,
+            PveToken token,
+            PveTls tls,
+            int requestsPerSecond,
+            Duration requestTimeout,
+            Duration connectTimeout,
+            int getAttempts) {
         public Config {
             if (endpoints == null || endpoints.isEmpty()) {
                 throw new IllegalArgumentException("at least one endpoint is needed");
             }
-            endpoints = endpoints.stream().map(e -> e.endsWith("/") ? e.substring(0, e.length() - 1) : e).toList();
+            endpoints =
+                    endpoints.stream()
+                            .map(e -> e.endsWith("/") ? e.substring(0, e.length() - 1) : e)
+                            .toList();
         }
 
         public static Config of(List<String> endpoints, PveToken token, PveTls tls) {
-            return new Config(endpoints, token, tls, 20, Duration.ofSeconds(20), Duration.ofSeconds(5), 3);
+            return new Config(
+                    endpoints, token, tls, 20, Duration.ofSeconds(20), Duration.ofSeconds(5), 3);
         }
 
         public Config withRequestsPerSecond(int rps) {
-            return new Config(endpoints, token, tls, rps, requestTimeout, connectTimeout, getAttempts);
+            return new Config(
+                    endpoints, token, tls, rps, requestTimeout, connectTimeout, getAttempts);
         }
 
         public Config withRequestTimeout(Duration timeout) {
-            return new Config(endpoints, token, tls, requestsPerSecond, timeout, connectTimeout, getAttempts);
+            return new Config(
+                    endpoints, token, tls, requestsPerSecond, timeout, connectTimeout, getAttempts);
         }
 
         public Config withConnectTimeout(Duration timeout) {
-            return new Config(endpoints, token, tls, requestsPerSecond, requestTimeout, timeout, getAttempts);
+            return new Config(
+                    endpoints, token, tls, requestsPerSecond, requestTimeout, timeout, getAttempts);
         }
 
         public Config withGetAttempts(int attempts) {
-            return new Config(endpoints, token, tls, requestsPerSecond, requestTimeout, connectTimeout, attempts);
+            return new Config(
+                    endpoints,
+                    token,
+                    tls,
+                    requestsPerSecond,
+                    requestTimeout,
+                    connectTimeout,
+                    attempts);
         }
     }
 
     /** Observes every HTTP exchange (metrics, call counting in tests and benchmarks). */
     public interface RequestListener {
         /** {@code status} is 0 when no response arrived. */
-        void onRequest(String method, String pathTemplate, String endpoint, int status, Duration took);
+        void onRequest(
+                String method, String pathTemplate, String endpoint, int status, Duration took);
     }
 
     /** What the client knows of one endpoint. */
-    public record EndpointHealth(String url, boolean active, Instant lastSuccess, Instant lastFailure, String lastError) {
-    }
+    public record EndpointHealth(
+            String url,
+            boolean active,
+            Instant lastSuccess,
+            Instant lastFailure,
+            String lastError) {}
 
     private final Config config;
     private final OkHttpClient http;
@@ -97,32 +122,48 @@ public final class PveClient implements AutoCloseable {
 
     PveClient(Config config, RequestListener listener, Clock clock) {
         this.config = config;
-        this.listener = listener == null ? (m, p, e, s, t) -> { } : listener;
+        this.listener = listener == null ? (m, p, e, s, t) -> {} : listener;
         this.clock = clock;
-        OkHttpClient.Builder builder = new OkHttpClient.Builder()
-                .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .writeTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .callTimeout(config.requestTimeout().plus(config.connectTimeout()).toMillis(), TimeUnit.MILLISECONDS)
-                // OkHttp's own silent retry could repeat a write; this class decides what is safe to repeat.
-                .retryOnConnectionFailure(false)
-                .followRedirects(false)
-                // PVE speaks HTTP/1.1 and puts its error text in the reason phrase, which HTTP/2 does not have.
-                .protocols(List.of(Protocol.HTTP_1_1))
-                .eventListenerFactory(call -> new SentTracker(call.request().tag(SentFlag.class)));
+        OkHttpClient.Builder builder =
+                new OkHttpClient.Builder()
+                        .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .readTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .writeTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .callTimeout(
+                                config.requestTimeout().plus(config.connectTimeout()).toMillis(),
+                                TimeUnit.MILLISECONDS)
+                        // OkHttp's own silent retry could repeat a write; this class decides what
+                        // is safe to repeat.
+                        .retryOnConnectionFailure(false)
+                        .followRedirects(false)
+                        // PVE speaks HTTP/1.1 and puts its error text in the reason phrase, which
+                        // HTTP/2 does not have.
+                        .protocols(List.of(Protocol.HTTP_1_1))
+                        .eventListenerFactory(
+                                call -> new SentTracker(call.request().tag(SentFlag.class)));
         config.tls().apply(builder);
         this.http = builder.build();
-        this.rateLimiter = RateLimiter.of("pve", RateLimiterConfig.custom()
-                .limitForPeriod(Math.max(1, config.requestsPerSecond()))
-                .limitRefreshPeriod(Duration.ofSeconds(1))
-                .timeoutDuration(Duration.ofSeconds(60))
-                .build());
-        this.getRetry = Retry.of("pve-get", RetryConfig.custom()
-                .maxAttempts(Math.max(1, config.getAttempts()))
-                .intervalFunction(io.github.resilience4j.core.IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
-                .retryOnException(e -> e instanceof PveApiException p && p.retryable())
-                .build());
-        config.endpoints().forEach(e -> health.put(e, new EndpointHealth(e, false, null, null, null)));
+        this.rateLimiter =
+                RateLimiter.of(
+                        "pve",
+                        RateLimiterConfig.custom()
+                                .limitForPeriod(Math.max(1, config.requestsPerSecond()))
+                                .limitRefreshPeriod(Duration.ofSeconds(1))
+                                .timeoutDuration(Duration.ofSeconds(60))
+                                .build());
+        this.getRetry =
+                Retry.of(
+                        "pve-get",
+                        RetryConfig.custom()
+                                .maxAttempts(Math.max(1, config.getAttempts()))
+                                .intervalFunction(
+                                        io.github.resilience4j.core.IntervalFunction
+                                                .ofExponentialBackoff(Duration.ofMillis(200), 2.0))
+                                .retryOnException(
+                                        e -> e instanceof PveApiException p && p.retryable())
+                                .build());
+        config.endpoints()
+                .forEach(e -> health.put(e, new EndpointHealth(e, false, null, null, null)));
     }
 
     public JsonNode get(String path, Map<String, ?> query) {
@@ -153,8 +194,14 @@ public final class PveClient implements AutoCloseable {
     public synchronized List<EndpointHealth> endpointHealth() {
         String current = activeEndpoint();
         return health.values().stream()
-                .map(h -> new EndpointHealth(h.url(), h.url().equals(current) && h.lastSuccess() != null,
-                        h.lastSuccess(), h.lastFailure(), h.lastError()))
+                .map(
+                        h ->
+                                new EndpointHealth(
+                                        h.url(),
+                                        h.url().equals(current) && h.lastSuccess() != null,
+                                        h.lastSuccess(),
+                                        h.lastFailure(),
+                                        h.lastError()))
                 .toList();
     }
 
@@ -168,16 +215,30 @@ public final class PveClient implements AutoCloseable {
             int index = (start + i) % endpoints.size();
             String endpoint = endpoints.get(index);
             SentFlag flag = new SentFlag();
-            Request request = buildRequest(endpoint, method, path, params).newBuilder().tag(SentFlag.class, flag).build();
+            Request request =
+                    buildRequest(endpoint, method, path, params)
+                            .newBuilder()
+                            .tag(SentFlag.class, flag)
+                            .build();
             long begin = System.nanoTime();
             Call call = http.newCall(request);
             try (Response response = call.execute()) {
-                listener.onRequest(method, PvePath.template(path), endpoint, response.code(), Duration.ofNanos(System.nanoTime() - begin));
+                listener.onRequest(
+                        method,
+                        PvePath.template(path),
+                        endpoint,
+                        response.code(),
+                        Duration.ofNanos(System.nanoTime() - begin));
                 JsonNode data = PveResponses.read(method, path, response);
                 markSuccess(index);
                 return data;
             } catch (IOException e) {
-                listener.onRequest(method, PvePath.template(path), endpoint, 0, Duration.ofNanos(System.nanoTime() - begin));
+                listener.onRequest(
+                        method,
+                        PvePath.template(path),
+                        endpoint,
+                        0,
+                        Duration.ofNanos(System.nanoTime() - begin));
                 boolean sent = flag.sent.get();
                 PveApiException failure = transportFailure(method, path, endpoint, e, sent);
                 markFailure(endpoint, failure);
@@ -191,18 +252,28 @@ public final class PveClient implements AutoCloseable {
         throw last;
     }
 
-    private Request buildRequest(String endpoint, String method, String path, Map<String, ?> params) {
+    private Request buildRequest(
+            String endpoint, String method, String path, Map<String, ?> params) {
         HttpUrl base = HttpUrl.parse(endpoint + "/api2/json" + path);
         if (base == null) {
-            throw new PveApiException(PveErrorKind.PROTOCOL, 0, method, path, "invalid endpoint URL " + endpoint, null, null);
+            throw new PveApiException(
+                    PveErrorKind.PROTOCOL,
+                    0,
+                    method,
+                    path,
+                    "invalid endpoint URL " + endpoint,
+                    null,
+                    null);
         }
-        Request.Builder builder = new Request.Builder().header("Authorization", config.token().authorizationHeader());
+        Request.Builder builder =
+                new Request.Builder().header("Authorization", config.token().authorizationHeader());
         Map<String, String> values = new LinkedHashMap<>();
-        params.forEach((k, v) -> {
-            if (v != null) {
-                values.put(k, formValue(v));
-            }
-        });
+        params.forEach(
+                (k, v) -> {
+                    if (v != null) {
+                        values.put(k, formValue(v));
+                    }
+                });
         if (method.equals("GET") || method.equals("DELETE")) {
             HttpUrl.Builder url = base.newBuilder();
             values.forEach(url::addQueryParameter);
@@ -224,19 +295,41 @@ public final class PveClient implements AutoCloseable {
         return String.valueOf(v);
     }
 
-    private PveApiException transportFailure(String method, String path, String endpoint, IOException e, boolean sent) {
+    private PveApiException transportFailure(
+            String method, String path, String endpoint, IOException e, boolean sent) {
         SSLException tls = causeOf(e, SSLException.class);
         if (tls != null && !sent) {
-            return new PveApiException(PveErrorKind.TLS, 0, method, path,
-                    "TLS verification failed at " + endpoint + ": " + rootMessage(tls), null, null);
+            return new PveApiException(
+                    PveErrorKind.TLS,
+                    0,
+                    method,
+                    path,
+                    "TLS verification failed at " + endpoint + ": " + rootMessage(tls),
+                    null,
+                    null);
         }
         if (!method.equals("GET") && sent) {
-            return new PveApiException(PveErrorKind.OUTCOME_UNKNOWN, 0, method, path,
-                    "connection to " + endpoint + " broke after the request was sent (" + describe(e)
-                            + "); it may or may not have been applied", null, null);
+            return new PveApiException(
+                    PveErrorKind.OUTCOME_UNKNOWN,
+                    0,
+                    method,
+                    path,
+                    "connection to "
+                            + endpoint
+                            + " broke after the request was sent ("
+                            + describe(e)
+                            + "); it may or may not have been applied",
+                    null,
+                    null);
         }
-        return new PveApiException(PveErrorKind.CONNECTION, 0, method, path,
-                "cannot reach " + endpoint + ": " + describe(e), null, null);
+        return new PveApiException(
+                PveErrorKind.CONNECTION,
+                0,
+                method,
+                path,
+                "cannot reach " + endpoint + ": " + describe(e),
+                null,
+                null);
     }
 
     private static String describe(IOException e) {
@@ -279,12 +372,16 @@ public final class PveClient implements AutoCloseable {
         active.set(index);
         String url = config.endpoints().get(index);
         EndpointHealth h = health.get(url);
-        health.put(url, new EndpointHealth(url, true, clock.instant(), h.lastFailure(), h.lastError()));
+        health.put(
+                url,
+                new EndpointHealth(url, true, clock.instant(), h.lastFailure(), h.lastError()));
     }
 
     private synchronized void markFailure(String url, PveApiException e) {
         EndpointHealth h = health.get(url);
-        health.put(url, new EndpointHealth(url, false, h.lastSuccess(), clock.instant(), e.getMessage()));
+        health.put(
+                url,
+                new EndpointHealth(url, false, h.lastSuccess(), clock.instant(), e.getMessage()));
     }
 
     @Override
@@ -293,7 +390,10 @@ public final class PveClient implements AutoCloseable {
         http.connectionPool().evictAll();
     }
 
-    /** Set once request bytes start to leave this process: from then on a write is not safe to redirect. */
+    /**
+     * Set once request bytes start to leave this process: from then on a write is not safe to
+     * redirect.
+     */
     private static final class SentFlag {
         final AtomicBoolean sent = new AtomicBoolean();
     }

@@ -9,25 +9,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-
 import java.io.IOException;
 
 /**
- * JSON as PVE writes it. PVE's Perl backend is loose with types: booleans arrive as 0/1, sometimes as
- * "0"/"1"; numbers arrive as strings (/cluster/nextid, LXC vmid, Ceph flags); VM config {@code memory}
- * is a string from PVE 8.1. The mapper tolerates all of that so DTOs can use real Java types.
+ * JSON as PVE writes it. PVE's Perl backend is loose with types: booleans arrive as 0/1, sometimes
+ * as "0"/"1"; numbers arrive as strings (/cluster/nextid, LXC vmid, Ceph flags); VM config {@code
+ * memory} is a string from PVE 8.1. The mapper tolerates all of that so DTOs can use real Java
+ * types.
  */
 public final class PveJson {
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .addModule(new SimpleModule("pve-loose-types")
-                    .addDeserializer(Boolean.class, new LooseBoolean())
-                    .addDeserializer(boolean.class, new LooseBoolean()))
-            .build();
+    public static final ObjectMapper MAPPER =
+            JsonMapper.builder()
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .enable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                    .addModule(
+                            new SimpleModule("pve-loose-types")
+                                    .addDeserializer(Boolean.class, new LooseBoolean())
+                                    .addDeserializer(boolean.class, new LooseBoolean()))
+                    .build();
 
-    private PveJson() {
-    }
+    private PveJson() {}
 
     /** A boolean from true/false, 0/1 or their string forms; anything else is an error. */
     static final class LooseBoolean extends JsonDeserializer<Boolean> {
@@ -49,12 +50,15 @@ public final class PveJson {
             return null;
         }
 
-        private static Boolean parse(String text, JsonParser p, DeserializationContext ctxt) throws IOException {
+        private static Boolean parse(String text, JsonParser p, DeserializationContext ctxt)
+                throws IOException {
             String t = text.trim();
             return switch (t) {
                 case "1", "true", "yes", "on" -> true;
                 case "0", "false", "no", "off", "" -> false;
-                default -> (Boolean) ctxt.handleWeirdStringValue(Boolean.class, t, "not a PVE boolean");
+                default ->
+                        (Boolean)
+                                ctxt.handleWeirdStringValue(Boolean.class, t, "not a PVE boolean");
             };
         }
     }

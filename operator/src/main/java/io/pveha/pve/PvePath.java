@@ -3,16 +3,33 @@ package io.pveha.pve;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
-/** Builds API paths from segments, encoding each one, and reduces paths to low-cardinality templates for metrics. */
+/**
+ * Builds API paths from segments, encoding each one, and reduces paths to low-cardinality templates
+ * for metrics.
+ */
 public final class PvePath {
     /** Segments after these collection names are identifiers. */
-    private static final Set<String> COLLECTIONS = Set.of("nodes", "qemu", "lxc", "storage", "tasks", "resources",
-            "groups", "pool", "pools", "backup", "content", "users", "token", "rules");
+    private static final Set<String> COLLECTIONS =
+            Set.of(
+                    "nodes",
+                    "qemu",
+                    "lxc",
+                    "storage",
+                    "tasks",
+                    "resources",
+                    "groups",
+                    "pool",
+                    "pools",
+                    "backup",
+                    "content",
+                    "users",
+                    "token",
+                    "rules");
+
     private static final String SAFE_CHARS =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:@!";
 
-    private PvePath() {
-    }
+    private PvePath() {}
 
     /** {@code of("nodes", "pve1", "qemu", 100, "config")} → {@code /nodes/pve1/qemu/100/config}. */
     public static String of(Object... segments) {
@@ -27,7 +44,10 @@ public final class PvePath {
         return path.toString();
     }
 
-    /** Percent-encodes everything but unreserved characters and the ':', '@', '!' that UPIDs and token ids carry raw. */
+    /**
+     * Percent-encodes everything but unreserved characters and the ':', '@', '!' that UPIDs and
+     * token ids carry raw.
+     */
     private static String encode(String segment) {
         StringBuilder out = new StringBuilder();
         for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
@@ -41,7 +61,9 @@ public final class PvePath {
         return out.toString();
     }
 
-    /** {@code /nodes/pve1/qemu/100/status/current} → {@code /nodes/{id}/qemu/{id}/status/current}. */
+    /**
+     * {@code /nodes/pve1/qemu/100/status/current} → {@code /nodes/{id}/qemu/{id}/status/current}.
+     */
     public static String template(String path) {
         String[] parts = path.split("/");
         StringBuilder out = new StringBuilder();

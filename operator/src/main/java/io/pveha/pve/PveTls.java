@@ -1,14 +1,5 @@
 package io.pveha.pve;
 
-import okhttp3.OkHttpClient;
-import okhttp3.tls.Certificates;
-import okhttp3.tls.HandshakeCertificates;
-
-import javax.net.ssl.HostnameVerifier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
@@ -18,16 +9,25 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import okhttp3.OkHttpClient;
+import okhttp3.tls.Certificates;
+import okhttp3.tls.HandshakeCertificates;
 
 /**
- * How the PVE server certificate is verified. PVE nodes present a certificate signed by the cluster's
- * own CA (pve-root-ca.pem) or a self-signed one; so the usual choices are the cluster CA bundle or the
- * node certificate's pinned SHA-256 fingerprint (what /nodes reports as ssl_fingerprint). Skipping
- * verification exists only as an explicit opt-in.
+ * How the PVE server certificate is verified. PVE nodes present a certificate signed by the
+ * cluster's own CA (pve-root-ca.pem) or a self-signed one; so the usual choices are the cluster CA
+ * bundle or the node certificate's pinned SHA-256 fingerprint (what /nodes reports as
+ * ssl_fingerprint). Skipping verification exists only as an explicit opt-in.
  */
 public record PveTls(String caBundlePem, String pinnedFingerprint, boolean insecureSkipVerify) {
-    private static final Pattern PEM_CERT = Pattern.compile(
-            "-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----");
+    private static final Pattern PEM_CERT =
+            Pattern.compile(
+                    "-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----");
 
     public static PveTls systemTrust() {
         return new PveTls(null, null, false);
@@ -49,7 +49,8 @@ public record PveTls(String caBundlePem, String pinnedFingerprint, boolean insec
     public static String normalizeFingerprint(String fingerprint) {
         String hex = fingerprint.replaceAll("[^0-9A-Fa-f]", "").toUpperCase(Locale.ROOT);
         if (hex.length() != 64) {
-            throw new IllegalArgumentException("a SHA-256 fingerprint has 32 bytes (64 hex digits), got " + hex.length() / 2);
+            throw new IllegalArgumentException(
+                    "a SHA-256 fingerprint has 32 bytes (64 hex digits), got " + hex.length() / 2);
         }
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < hex.length(); i += 2) {
@@ -81,7 +82,8 @@ public record PveTls(String caBundlePem, String pinnedFingerprint, boolean insec
             throw new IllegalStateException("cannot set up TLS", e);
         }
         if (insecureSkipVerify || (pinnedFingerprint != null && caBundlePem == null)) {
-            // The pin (or the explicit opt-out) identifies the server; node certificates rarely carry the
+            // The pin (or the explicit opt-out) identifies the server; node certificates rarely
+            // carry the
             // name or address the operator dials, so a host-name check would only break pinning.
             HostnameVerifier any = (host, session) -> true;
             builder.hostnameVerifier(any);
@@ -92,7 +94,10 @@ public record PveTls(String caBundlePem, String pinnedFingerprint, boolean insec
         if (insecureSkipVerify) {
             return new AcceptAll();
         }
-        X509TrustManager base = caBundlePem != null ? caTrust(caBundlePem) : (pinnedFingerprint != null ? null : systemTrustManager());
+        X509TrustManager base =
+                caBundlePem != null
+                        ? caTrust(caBundlePem)
+                        : (pinnedFingerprint != null ? null : systemTrustManager());
         if (pinnedFingerprint != null) {
             return new Pinned(normalizeFingerprint(pinnedFingerprint), base);
         }
@@ -100,18 +105,21 @@ public record PveTls(String caBundlePem, String pinnedFingerprint, boolean insec
     }
 
     private static X509TrustManager caTrust(String pem) {
-        List<String> blocks = PEM_CERT.matcher(pem).results().map(java.util.regex.MatchResult::group).toList();
+        List<String> blocks =
+                PEM_CERT.matcher(pem).results().map(java.util.regex.MatchResult::group).toList();
         if (blocks.isEmpty()) {
             throw new IllegalArgumentException("the CA bundle holds no PEM certificate");
         }
         HandshakeCertificates.Builder certificates = new HandshakeCertificates.Builder();
-        blocks.forEach(b -> certificates.addTrustedCertificate(Certificates.decodeCertificatePem(b)));
+        blocks.forEach(
+                b -> certificates.addTrustedCertificate(Certificates.decodeCertificatePem(b)));
         return certificates.build().trustManager();
     }
 
     private static X509TrustManager systemTrustManager() {
         try {
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory factory =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init((KeyStore) null);
             for (TrustManager tm : factory.getTrustManagers()) {
                 if (tm instanceof X509TrustManager x509) {
@@ -130,22 +138,31 @@ public record PveTls(String caBundlePem, String pinnedFingerprint, boolean insec
             return "insecure (no verification)";
         }
         if (pinnedFingerprint != null) {
-            return "pinned SHA-256 " + normalizeFingerprint(pinnedFingerprint) + (caBundlePem != null ? " and CA bundle" : "");
+            return "pinned SHA-256 "
+                    + normalizeFingerprint(pinnedFingerprint)
+                    + (caBundlePem != null ? " and CA bundle" : "");
         }
         return caBundlePem != null ? "CA bundle" : "system trust store";
     }
 
-    /** Accepts exactly the certificate with the pinned fingerprint (and, with a CA, only if the chain is valid too). */
+    /**
+     * Accepts exactly the certificate with the pinned fingerprint (and, with a CA, only if the
+     * chain is valid too).
+     */
     private record Pinned(String fingerprint, X509TrustManager chain) implements X509TrustManager {
         @Override
-        public void checkServerTrusted(X509Certificate[] certs, String authType) throws CertificateException {
+        public void checkServerTrusted(X509Certificate[] certs, String authType)
+                throws CertificateException {
             if (certs == null || certs.length == 0) {
                 throw new CertificateException("the server sent no certificate");
             }
             String actual = fingerprintOf(certs[0]);
             if (!actual.equals(fingerprint)) {
-                throw new CertificateException("server certificate fingerprint " + actual
-                        + " does not match the pinned fingerprint " + fingerprint);
+                throw new CertificateException(
+                        "server certificate fingerprint "
+                                + actual
+                                + " does not match the pinned fingerprint "
+                                + fingerprint);
             }
             if (chain != null) {
                 chain.checkServerTrusted(certs, authType);
@@ -153,7 +170,8 @@ public record PveTls(String caBundlePem, String pinnedFingerprint, boolean insec
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] certs, String authType) throws CertificateException {
+        public void checkClientTrusted(X509Certificate[] certs, String authType)
+                throws CertificateException {
             throw new CertificateException("client certificates are not accepted");
         }
 
@@ -170,7 +188,8 @@ public record PveTls(String caBundlePem, String pinnedFingerprint, boolean insec
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] certs, String authType) throws CertificateException {
+        public void checkClientTrusted(X509Certificate[] certs, String authType)
+                throws CertificateException {
             throw new CertificateException("client certificates are not accepted");
         }
 

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
  * object inside the Authorization header; toString never shows it.
  */
 public final class PveToken {
-    private static final Pattern TOKEN_ID = Pattern.compile("^[^\\s:!@]+@[A-Za-z][A-Za-z0-9.\\-_]*![A-Za-z][A-Za-z0-9.\\-_]*$");
+    private static final Pattern TOKEN_ID =
+            Pattern.compile("^[^\\s:!@]+@[A-Za-z][A-Za-z0-9.\\-_]*![A-Za-z][A-Za-z0-9.\\-_]*$");
 
     private final String tokenId;
     private final String secret;
@@ -16,14 +17,20 @@ public final class PveToken {
         if (tokenId == null || !TOKEN_ID.matcher(tokenId.trim()).matches()) {
             throw new IllegalArgumentException("the token id must look like user@realm!tokenname");
         }
-        if (secret == null || secret.isBlank() || secret.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-            throw new IllegalArgumentException("the token secret is empty or contains whitespace or control characters");
+        if (secret == null
+                || secret.isBlank()
+                || secret.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw new IllegalArgumentException(
+                    "the token secret is empty or contains whitespace or control characters");
         }
         this.tokenId = tokenId.trim();
         this.secret = secret.trim();
     }
 
-    /** Parses the combined form {@code user@realm!name=secret} that PVE shows once when a token is created. */
+    /**
+     * Parses the combined form {@code user@realm!name=secret} that PVE shows once when a token is
+     * created.
+     */
     public static PveToken parse(String combined) {
         int eq = combined == null ? -1 : combined.trim().lastIndexOf('=');
         if (eq <= 0) {

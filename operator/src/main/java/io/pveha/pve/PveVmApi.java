@@ -5,7 +5,6 @@ import io.pveha.pve.model.HaGroup;
 import io.pveha.pve.model.HaResource;
 import io.pveha.pve.model.TaskEntry;
 import io.pveha.pve.model.VmConfig;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The VM, HA and task calls of the PVE API. Every mutating VM call returns the task it started; the
- * caller records it before doing anything else (the task id is the write-ahead log of the operation).
+ * caller records it before doing anything else (the task id is the write-ahead log of the
+ * operation).
  */
 public final class PveVmApi {
     private final PveClient client;
@@ -28,17 +28,25 @@ public final class PveVmApi {
     }
 
     public Upid cloneVm(String node, int sourceVmid, Map<String, ?> params) {
-        return upid(client.post(PvePath.of("nodes", node, "qemu", sourceVmid, "clone"), params), "POST clone");
+        return upid(
+                client.post(PvePath.of("nodes", node, "qemu", sourceVmid, "clone"), params),
+                "POST clone");
     }
 
     public VmConfig config(String node, int vmid) {
         JsonNode data = client.get(PvePath.of("nodes", node, "qemu", vmid, "config"));
         Map<String, String> values = new LinkedHashMap<>();
-        data.fields().forEachRemaining(e -> {
-            if (!e.getKey().equals("digest")) {
-                values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
-            }
-        });
+        data.fields()
+                .forEachRemaining(
+                        e -> {
+                            if (!e.getKey().equals("digest")) {
+                                values.put(
+                                        e.getKey(),
+                                        e.getValue().isValueNode()
+                                                ? e.getValue().asText()
+                                                : e.getValue().toString());
+                            }
+                        });
         return new VmConfig(values, PveJson.text(data, "digest"));
     }
 
@@ -47,7 +55,9 @@ public final class PveVmApi {
         Map<String, String> pending = new LinkedHashMap<>();
         for (JsonNode item : client.get(PvePath.of("nodes", node, "qemu", vmid, "pending"))) {
             if (item.has("pending") || item.has("delete")) {
-                pending.put(item.path("key").asText(), item.has("pending") ? item.path("pending").asText() : "(delete)");
+                pending.put(
+                        item.path("key").asText(),
+                        item.has("pending") ? item.path("pending").asText() : "(delete)");
             }
         }
         return pending;
@@ -58,28 +68,44 @@ public final class PveVmApi {
         client.put(PvePath.of("nodes", node, "qemu", vmid, "config"), params);
     }
 
-    /** Asynchronous config update ({@code POST .../config}); the task is absent when PVE finished synchronously. */
+    /**
+     * Asynchronous config update ({@code POST .../config}); the task is absent when PVE finished
+     * synchronously.
+     */
     public Optional<Upid> updateConfig(String node, int vmid, Map<String, ?> params) {
         JsonNode data = client.post(PvePath.of("nodes", node, "qemu", vmid, "config"), params);
-        return data.isTextual() && Upid.isUpid(data.asText()) ? Optional.of(Upid.parse(data.asText())) : Optional.empty();
+        return data.isTextual() && Upid.isUpid(data.asText())
+                ? Optional.of(Upid.parse(data.asText()))
+                : Optional.empty();
     }
 
     /** Grows a disk; PVE 8 answers with a task, older versions finish synchronously. */
     public Optional<Upid> resize(String node, int vmid, String disk, String size) {
-        JsonNode data = client.put(PvePath.of("nodes", node, "qemu", vmid, "resize"), Map.of("disk", disk, "size", size));
-        return data.isTextual() && Upid.isUpid(data.asText()) ? Optional.of(Upid.parse(data.asText())) : Optional.empty();
+        JsonNode data =
+                client.put(
+                        PvePath.of("nodes", node, "qemu", vmid, "resize"),
+                        Map.of("disk", disk, "size", size));
+        return data.isTextual() && Upid.isUpid(data.asText())
+                ? Optional.of(Upid.parse(data.asText()))
+                : Optional.empty();
     }
 
     public Upid power(String node, int vmid, String action, Map<String, ?> params) {
-        return upid(client.post(PvePath.of("nodes", node, "qemu", vmid, "status", action), params), "POST " + action);
+        return upid(
+                client.post(PvePath.of("nodes", node, "qemu", vmid, "status", action), params),
+                "POST " + action);
     }
 
     public Upid migrate(String node, int vmid, Map<String, ?> params) {
-        return upid(client.post(PvePath.of("nodes", node, "qemu", vmid, "migrate"), params), "POST migrate");
+        return upid(
+                client.post(PvePath.of("nodes", node, "qemu", vmid, "migrate"), params),
+                "POST migrate");
     }
 
     public Upid convertToTemplate(String node, int vmid) {
-        return upid(client.post(PvePath.of("nodes", node, "qemu", vmid, "template"), Map.of()), "POST template");
+        return upid(
+                client.post(PvePath.of("nodes", node, "qemu", vmid, "template"), Map.of()),
+                "POST template");
     }
 
     public Upid destroy(String node, int vmid, Map<String, ?> params) {
@@ -100,7 +126,9 @@ public final class PveVmApi {
 
     /** IPv4/IPv6 addresses the QEMU guest agent reports, loopback and link-local left out. */
     public List<String> guestAddresses(String node, int vmid) {
-        JsonNode data = client.get(PvePath.of("nodes", node, "qemu", vmid, "agent", "network-get-interfaces"));
+        JsonNode data =
+                client.get(
+                        PvePath.of("nodes", node, "qemu", vmid, "agent", "network-get-interfaces"));
         JsonNode interfaces = data.has("result") ? data.get("result") : data;
         List<String> out = new ArrayList<>();
         for (JsonNode nic : interfaces) {
@@ -109,7 +137,10 @@ public final class PveVmApi {
             }
             for (JsonNode address : nic.path("ip-addresses")) {
                 String ip = address.path("ip-address").asText();
-                if (!ip.isEmpty() && !ip.startsWith("127.") && !ip.startsWith("fe80") && !ip.equals("::1")) {
+                if (!ip.isEmpty()
+                        && !ip.startsWith("127.")
+                        && !ip.startsWith("fe80")
+                        && !ip.equals("::1")) {
                     out.add(ip);
                 }
             }
@@ -119,7 +150,10 @@ public final class PveVmApi {
 
     public Optional<HaResource> haResource(int vmid) {
         try {
-            return Optional.of(PveApi.convert(client.get(PvePath.of("cluster", "ha", "resources", "vm:" + vmid)), HaResource.class));
+            return Optional.of(
+                    PveApi.convert(
+                            client.get(PvePath.of("cluster", "ha", "resources", "vm:" + vmid)),
+                            HaResource.class));
         } catch (PveApiException e) {
             if (e.kind() == PveErrorKind.NOT_FOUND) {
                 return Optional.empty();
@@ -141,7 +175,9 @@ public final class PveVmApi {
     }
 
     public void migrateHaResource(int vmid, String node) {
-        client.post(PvePath.of("cluster", "ha", "resources", "vm:" + vmid, "migrate"), Map.of("node", node));
+        client.post(
+                PvePath.of("cluster", "ha", "resources", "vm:" + vmid, "migrate"),
+                Map.of("node", node));
     }
 
     public List<HaGroup> haGroups() {
@@ -164,7 +200,13 @@ public final class PveVmApi {
         if (data != null && data.isTextual() && Upid.isUpid(data.asText())) {
             return Upid.parse(data.asText());
         }
-        throw new PveApiException(PveErrorKind.PROTOCOL, 200, "POST", what,
-                what + " answered without a task id: " + (data == null ? "null" : data.toString()), null, null);
+        throw new PveApiException(
+                PveErrorKind.PROTOCOL,
+                200,
+                "POST",
+                what,
+                what + " answered without a task id: " + (data == null ? "null" : data.toString()),
+                null,
+                null);
     }
 }

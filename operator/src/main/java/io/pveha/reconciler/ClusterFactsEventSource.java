@@ -6,13 +6,12 @@ import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.pveha.api.PendingTask;
 import io.pveha.cluster.ClusterConnections;
 import io.pveha.cluster.ClusterKey;
 import io.pveha.cluster.ClusterSnapshot;
 import io.pveha.cluster.PollOutcome;
-import io.pveha.api.PendingTask;
 import io.pveha.pve.model.TaskEntry;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,8 +24,8 @@ import java.util.function.Function;
  *
  * @param <P> the primary resource (HaVm, CephPool, ...)
  */
-public final class ClusterFactsEventSource<P extends HasMetadata> extends AbstractEventSource<ClusterSnapshot, P>
-        implements ClusterConnections.Listener {
+public final class ClusterFactsEventSource<P extends HasMetadata>
+        extends AbstractEventSource<ClusterSnapshot, P> implements ClusterConnections.Listener {
     private static final String INDEX = "pveha-cluster";
 
     /** Decides whether a poll matters to one resource. */
@@ -40,24 +39,37 @@ public final class ClusterFactsEventSource<P extends HasMetadata> extends Abstra
     private final Function<P, PendingTask> pendingTask;
 
     /**
-     * @param clusterOf   the name of the ProxmoxCluster a resource refers to (same namespace), or null
-     * @param pendingTask the task a resource waits for (from its status), or null: a poll that lists it with
-     *                    another state (e.g. finished) triggers the resource, so the ledger's bulk view of tasks
-     *                    ends the wait at once rather than at the next requeue
+     * @param clusterOf the name of the ProxmoxCluster a resource refers to (same namespace), or
+     *     null
+     * @param pendingTask the task a resource waits for (from its status), or null: a poll that
+     *     lists it with another state (e.g. finished) triggers the resource, so the ledger's bulk
+     *     view of tasks ends the wait at once rather than at the next requeue
      */
-    public ClusterFactsEventSource(Class<P> type, EventSourceContext<P> context, Function<P, String> clusterOf,
-                                   Relevance<P> relevance, Function<P, PendingTask> pendingTask) {
+    public ClusterFactsEventSource(
+            Class<P> type,
+            EventSourceContext<P> context,
+            Function<P, String> clusterOf,
+            Relevance<P> relevance,
+            Function<P, PendingTask> pendingTask) {
         super(ClusterSnapshot.class, type.getSimpleName() + "-cluster-facts");
         this.cache = context.getPrimaryCache();
         this.relevance = relevance;
         this.pendingTask = pendingTask;
-        cache.addIndexer(INDEX, p -> {
-            String cluster = clusterOf.apply(p);
-            return cluster == null ? List.of() : List.of(new ClusterKey(p.getMetadata().getNamespace(), cluster).toString());
-        });
+        cache.addIndexer(
+                INDEX,
+                p -> {
+                    String cluster = clusterOf.apply(p);
+                    return cluster == null
+                            ? List.of()
+                            : List.of(
+                                    new ClusterKey(p.getMetadata().getNamespace(), cluster)
+                                            .toString());
+                });
     }
 
-    /** Triggers every resource that names any cluster (e.g. all HaVms after an operator restart). */
+    /**
+     * Triggers every resource that names any cluster (e.g. all HaVms after an operator restart).
+     */
     public static boolean facts(PollOutcome previous, PollOutcome current) {
         return previous.error() == null != (current.error() == null) || previous.snapshot() == null;
     }
@@ -68,22 +80,31 @@ public final class ClusterFactsEventSource<P extends HasMetadata> extends Abstra
             return;
         }
         for (P resource : cache.byIndex(INDEX, key.toString())) {
-            if (facts(previous, current) || relevance.changed(resource, previous, current)
-                    || taskChanged(pendingTask.apply(resource), previous.snapshot(), current.snapshot())) {
+            if (facts(previous, current)
+                    || relevance.changed(resource, previous, current)
+                    || taskChanged(
+                            pendingTask.apply(resource), previous.snapshot(), current.snapshot())) {
                 getEventHandler().handleEvent(new Event(ResourceID.fromResource(resource)));
             }
         }
     }
 
-    /** The task's entry differs between the two polls' task lists (appeared, finished, or dropped out). */
-    static boolean taskChanged(PendingTask task, ClusterSnapshot previous, ClusterSnapshot current) {
+    /**
+     * The task's entry differs between the two polls' task lists (appeared, finished, or dropped
+     * out).
+     */
+    static boolean taskChanged(
+            PendingTask task, ClusterSnapshot previous, ClusterSnapshot current) {
         if (task == null || current == null || !current.tasksPolled()) {
             return false;
         }
         if (!task.started()) {
             return true; // an interrupted intent: every listing may tell
         }
-        Object before = previous == null ? null : previous.task(task.getUpid()).map(TaskEntry::status).orElse("absent");
+        Object before =
+                previous == null
+                        ? null
+                        : previous.task(task.getUpid()).map(TaskEntry::status).orElse("absent");
         Object after = current.task(task.getUpid()).map(TaskEntry::status).orElse("absent");
         return !Objects.equals(before, after);
     }

@@ -2,7 +2,6 @@ package io.pveha.reconciler;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -13,8 +12,8 @@ import java.util.Optional;
 /**
  * The one place condition lists are edited. Kubernetes conventions: one entry per type, status
  * True/False/Unknown, a CamelCase reason, a human message, the generation it describes, and a
- * lastTransitionTime that moves only when the status flips (so an unchanged condition never causes a
- * status write).
+ * lastTransitionTime that moves only when the status flips (so an unchanged condition never causes
+ * a status write).
  */
 public final class Conditions {
     public static final String READY = "Ready";
@@ -22,28 +21,36 @@ public final class Conditions {
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
     /**
-     * Returns a new list with the condition of {@code type} set. lastTransitionTime is kept when the
-     * status is unchanged, so re-asserting the same facts is a no-op for the status diff.
+     * Returns a new list with the condition of {@code type} set. lastTransitionTime is kept when
+     * the status is unchanged, so re-asserting the same facts is a no-op for the status diff.
      */
-    public static List<Condition> set(List<Condition> current, String type, String status, String reason,
-                                      String message, Long observedGeneration, Instant now) {
+    public static List<Condition> set(
+            List<Condition> current,
+            String type,
+            String status,
+            String reason,
+            String message,
+            Long observedGeneration,
+            Instant now) {
         List<Condition> result = new ArrayList<>(current == null ? List.of() : current);
-        Optional<Condition> existing = result.stream().filter(c -> type.equals(c.getType())).findFirst();
-        String transition = existing.filter(c -> status.equals(c.getStatus()))
-                .map(Condition::getLastTransitionTime)
-                .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
-        Condition updated = new ConditionBuilder()
-                .withType(type)
-                .withStatus(status)
-                .withReason(reason)
-                .withMessage(message == null ? "" : message)
-                .withObservedGeneration(observedGeneration)
-                .withLastTransitionTime(transition)
-                .build();
+        Optional<Condition> existing =
+                result.stream().filter(c -> type.equals(c.getType())).findFirst();
+        String transition =
+                existing.filter(c -> status.equals(c.getStatus()))
+                        .map(Condition::getLastTransitionTime)
+                        .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
+        Condition updated =
+                new ConditionBuilder()
+                        .withType(type)
+                        .withStatus(status)
+                        .withReason(reason)
+                        .withMessage(message == null ? "" : message)
+                        .withObservedGeneration(observedGeneration)
+                        .withLastTransitionTime(transition)
+                        .build();
         if (existing.isPresent()) {
             result.set(result.indexOf(existing.get()), updated);
         } else {
@@ -53,7 +60,8 @@ public final class Conditions {
     }
 
     public static Optional<Condition> find(List<Condition> conditions, String type) {
-        return conditions == null ? Optional.empty()
+        return conditions == null
+                ? Optional.empty()
                 : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 
@@ -65,7 +73,8 @@ public final class Conditions {
     public static boolean sameFacts(List<Condition> a, List<Condition> b) {
         List<Condition> left = a == null ? List.of() : a;
         List<Condition> right = b == null ? List.of() : b;
-        return left.size() == right.size() && left.stream().allMatch(c -> right.stream().anyMatch(d -> Objects.equals(c, d)));
+        return left.size() == right.size()
+                && left.stream().allMatch(c -> right.stream().anyMatch(d -> Objects.equals(c, d)));
     }
 
     /** Whether the condition of {@code type} appeared, went, or changed its reason or message. */

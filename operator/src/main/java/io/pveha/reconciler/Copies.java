@@ -3,12 +3,14 @@ package io.pveha.reconciler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-/** Deep copies of model objects (statuses are edited on copies, never on the informer cache's objects). */
+/**
+ * Deep copies of model objects (statuses are edited on copies, never on the informer cache's
+ * objects).
+ */
 public final class Copies {
     private static final ObjectMapper MAPPER = JsonMapper.builder().findAndAddModules().build();
 
-    private Copies() {
-    }
+    private Copies() {}
 
     public static <T> T deepCopy(T value, Class<T> type) {
         return value == null ? null : MAPPER.convertValue(value, type);

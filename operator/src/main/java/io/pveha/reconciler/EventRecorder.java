@@ -6,25 +6,25 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Kubernetes Events for what users should see in {@code kubectl describe}: Normal for progress, Warning
- * for problems. A repeat of the same event on the same object bumps its count instead of adding
- * another. Messages are scrubbed of secrets and capped at the API's length limit. Failing to record
- * an event never fails a reconcile.
+ * Kubernetes Events for what users should see in {@code kubectl describe}: Normal for progress,
+ * Warning for problems. A repeat of the same event on the same object bumps its count instead of
+ * adding another. Messages are scrubbed of secrets and capped at the API's length limit. Failing to
+ * record an event never fails a reconcile.
  *
- * <p>No lock is held during the API call: reconcile threads never queue behind each other's Events. Two
- * threads repeating the same event at the same instant may each bump the count from the same base (the
- * count is then one short), which is the price of not serialising every reconcile on one lock.
+ * <p>No lock is held during the API call: reconcile threads never queue behind each other's Events.
+ * Two threads repeating the same event at the same instant may each bump the count from the same
+ * base (the count is then one short), which is the price of not serialising every reconcile on one
+ * lock.
  */
 public final class EventRecorder {
     public static final String NORMAL = "Normal";
@@ -36,13 +36,18 @@ public final class EventRecorder {
 
     private final KubernetesClient client;
     private final Clock clock;
-    /** The last stored Event per (object, type, reason, message); guarded by itself, never during a call. */
-    private final Map<String, Event> recent = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Event> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+
+    /**
+     * The last stored Event per (object, type, reason, message); guarded by itself, never during a
+     * call.
+     */
+    private final Map<String, Event> recent =
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Event> eldest) {
+                    return size() > REMEMBERED;
+                }
+            };
 
     public EventRecorder(KubernetesClient client, Clock clock) {
         this.client = client;
@@ -68,10 +73,19 @@ public final class EventRecorder {
         try {
             Event stored;
             if (previous != null) {
-                Event bumped = new EventBuilder(previous).withCount(previous.getCount() + 1).withLastTimestamp(now).build();
+                Event bumped =
+                        new EventBuilder(previous)
+                                .withCount(previous.getCount() + 1)
+                                .withLastTimestamp(now)
+                                .build();
                 stored = client.v1().events().inNamespace(namespace).resource(bumped).update();
             } else {
-                stored = client.v1().events().inNamespace(namespace).resource(newEvent(about, type, reason, text, now)).create();
+                stored =
+                        client.v1()
+                                .events()
+                                .inNamespace(namespace)
+                                .resource(newEvent(about, type, reason, text, now))
+                                .create();
             }
             synchronized (recent) {
                 recent.put(key, stored);
@@ -80,32 +94,44 @@ public final class EventRecorder {
             synchronized (recent) {
                 recent.remove(key);
             }
-            LOG.debug("could not record event {} on {}/{}: {}", reason, namespace, about.getMetadata().getName(), e.getMessage());
+            LOG.debug(
+                    "could not record event {} on {}/{}: {}",
+                    reason,
+                    namespace,
+                    about.getMetadata().getName(),
+                    e.getMessage());
         }
     }
 
-    private static Event newEvent(HasMetadata about, String type, String reason, String text, String now) {
+    private static Event newEvent(
+            HasMetadata about, String type, String reason, String text, String now) {
         String namespace = about.getMetadata().getNamespace();
         return new EventBuilder()
                 .withNewMetadata()
-                .withName(about.getMetadata().getName() + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
+                .withName(
+                        about.getMetadata().getName()
+                                + "."
+                                + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
                 .withNamespace(namespace)
                 .endMetadata()
-                .withInvolvedObject(new ObjectReferenceBuilder()
-                        .withApiVersion(about.getApiVersion())
-                        .withKind(about.getKind())
-                        .withName(about.getMetadata().getName())
-                        .withNamespace(namespace)
-                        .withUid(about.getMetadata().getUid())
-                        .withResourceVersion(about.getMetadata().getResourceVersion())
-                        .build())
+                .withInvolvedObject(
+                        new ObjectReferenceBuilder()
+                                .withApiVersion(about.getApiVersion())
+                                .withKind(about.getKind())
+                                .withName(about.getMetadata().getName())
+                                .withNamespace(namespace)
+                                .withUid(about.getMetadata().getUid())
+                                .withResourceVersion(about.getMetadata().getResourceVersion())
+                                .build())
                 .withType(type)
                 .withReason(reason)
                 .withMessage(text)
                 .withCount(1)
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
-                .withNewSource().withComponent(COMPONENT).endSource()
+                .withNewSource()
+                .withComponent(COMPONENT)
+                .endSource()
                 .withReportingComponent(COMPONENT)
                 .build();
     }

@@ -7,8 +7,7 @@ import java.util.Optional;
 
 /** A kind's whole vocabulary: its own reasons and {@link CommonReason}. */
 public final class Reasons {
-    private Reasons() {
-    }
+    private Reasons() {}
 
     public static <E extends Enum<E> & Reason> List<Reason> vocabulary(Class<E> kind) {
         List<Reason> all = new ArrayList<>(EnumSet.allOf(CommonReason.class));

@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import org.slf4j.MDC;
 
 /**
- * Puts {@code kind/namespace/name#generation} into the logging context for the duration of a reconcile,
- * so every log line says what it is about (the logback pattern prints %X{reconcile}).
+ * Puts {@code kind/namespace/name#generation} into the logging context for the duration of a
+ * reconcile, so every log line says what it is about (the logback pattern prints %X{reconcile}).
  */
 public final class ReconcileMarker implements AutoCloseable {
     public static final String KEY = "reconcile";
@@ -21,8 +21,13 @@ public final class ReconcileMarker implements AutoCloseable {
     }
 
     public static String text(HasMetadata resource) {
-        return resource.getKind() + "/" + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName()
-                + "#" + resource.getMetadata().getGeneration();
+        return resource.getKind()
+                + "/"
+                + resource.getMetadata().getNamespace()
+                + "/"
+                + resource.getMetadata().getName()
+                + "#"
+                + resource.getMetadata().getGeneration();
     }
 
     @Override

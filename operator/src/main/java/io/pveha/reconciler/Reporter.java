@@ -4,16 +4,15 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
-import java.util.Objects;
-
 /**
- * Writes what a pass built, for every kind: the status (only when it changed, through {@link StatusPatch}) and
- * the Events. It also keeps the resource as last stored, so a write-ahead record followed by the pass's final
- * status write patches against the right resourceVersion.
+ * Writes what a pass built, for every kind: the status (only when it changed, through {@link
+ * StatusPatch}) and the Events. It also keeps the resource as last stored, so a write-ahead record
+ * followed by the pass's final status write patches against the right resourceVersion.
  *
  * @param <P> the resource
  * @param <S> its status
@@ -31,12 +30,18 @@ public final class Reporter<P extends CustomResource<?, S>, S> {
         this.events = events;
     }
 
-    /** A write-ahead record: the status must be stored before the pass goes on; throws when it was not. */
+    /**
+     * A write-ahead record: the status must be stored before the pass goes on; throws when it was
+     * not.
+     */
     public void record(S status) {
         stored = StatusPatch.record(stored, status, context);
     }
 
-    /** The pass's last word: the status if it changed, then its Events (a deleted resource gets neither). */
+    /**
+     * The pass's last word: the status if it changed, then its Events (a deleted resource gets
+     * neither).
+     */
     public void report(S status, List<Note> notes) {
         S before = stored.getStatus();
         StatusPatch.Written<P> written = StatusPatch.write(stored, status, context);
@@ -64,19 +69,33 @@ public final class Reporter<P extends CustomResource<?, S>, S> {
     }
 
     private void logReadyChange(S before, S after) {
-        var was = before instanceof io.pveha.api.PvehaStatus b ? Conditions.find(b.getConditions(), Conditions.READY) : java.util.Optional.<io.fabric8.kubernetes.api.model.Condition>empty();
-        var now = after instanceof io.pveha.api.PvehaStatus a ? Conditions.find(a.getConditions(), Conditions.READY) : java.util.Optional.<io.fabric8.kubernetes.api.model.Condition>empty();
-        if (now.isPresent() && (was.isEmpty() || !Objects.equals(was.get().getReason(), now.get().getReason()))) {
-            LOG.info("Ready={} {}: {}", now.get().getStatus(), now.get().getReason(), now.get().getMessage());
+        var was =
+                before instanceof io.pveha.api.PvehaStatus b
+                        ? Conditions.find(b.getConditions(), Conditions.READY)
+                        : java.util.Optional.<io.fabric8.kubernetes.api.model.Condition>empty();
+        var now =
+                after instanceof io.pveha.api.PvehaStatus a
+                        ? Conditions.find(a.getConditions(), Conditions.READY)
+                        : java.util.Optional.<io.fabric8.kubernetes.api.model.Condition>empty();
+        if (now.isPresent()
+                && (was.isEmpty()
+                        || !Objects.equals(was.get().getReason(), now.get().getReason()))) {
+            LOG.info(
+                    "Ready={} {}: {}",
+                    now.get().getStatus(),
+                    now.get().getReason(),
+                    now.get().getMessage());
         }
     }
 
     /**
-     * JOSDK's {@code updateErrorStatus} for every kind: a Kubernetes error (a refused read or write, the API
-     * server unavailable) is said in Ready on the Kubernetes side too, then JOSDK retries with its backoff. A
-     * conflict only means the resource moved on: it is retried without a word.
+     * JOSDK's {@code updateErrorStatus} for every kind: a Kubernetes error (a refused read or
+     * write, the API server unavailable) is said in Ready on the Kubernetes side too, then JOSDK
+     * retries with its backoff. A conflict only means the resource moved on: it is retried without
+     * a word.
      *
-     * @param stopped builds the status to show from the current one: Ready=False with the given reason and message
+     * @param stopped builds the status to show from the current one: Ready=False with the given
+     *     reason and message
      */
     public static <P extends CustomResource<?, S>, S> ErrorStatusUpdateControl<P> kubernetesError(
             P resource, Context<P> context, Exception e, StatusOnError<S> stopped) {
@@ -87,11 +106,19 @@ public final class Reporter<P extends CustomResource<?, S>, S> {
         if (k == null) {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
-        String message = "Kubernetes API: " + (k.getCode() > 0 ? k.getCode() + " " : "") + Redactor.scrub(k.getMessage());
+        String message =
+                "Kubernetes API: "
+                        + (k.getCode() > 0 ? k.getCode() + " " : "")
+                        + Redactor.scrub(k.getMessage());
         try {
-            StatusPatch.write(resource, stopped.apply(resource.getStatus(), CommonReason.KubernetesError, message), context);
+            StatusPatch.write(
+                    resource,
+                    stopped.apply(resource.getStatus(), CommonReason.KubernetesError, message),
+                    context);
         } catch (RuntimeException writeFailed) {
-            LOG.debug("could not report the Kubernetes error in status: {}", writeFailed.getMessage());
+            LOG.debug(
+                    "could not report the Kubernetes error in status: {}",
+                    writeFailed.getMessage());
         }
         return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -110,5 +137,4 @@ public final class Reporter<P extends CustomResource<?, S>, S> {
         }
         return null;
     }
-
 }

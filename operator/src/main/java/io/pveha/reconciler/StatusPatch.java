@@ -11,32 +11,33 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The one way status is written, for every kind: a JSON Patch of the status subresource with one operation
- * per top-level status field that changed (removing those that went away), guarded by a {@code test} of the
- * resourceVersion the reconcile read, and nothing at all when the status did not change.
+ * The one way status is written, for every kind: a JSON Patch of the status subresource with one
+ * operation per top-level status field that changed (removing those that went away), guarded by a
+ * {@code test} of the resourceVersion the reconcile read, and nothing at all when the status did
+ * not change.
  *
- * <p>A concurrent change of the resource fails the test (409/422): the pass's decisions rest on a stale read,
- * so {@link Conflict} aborts it and JOSDK runs it again on the fresh object; no write is ever based on a
- * stale status. The stored result is handed to JOSDK's own cache of the primary resource
- * ({@code handleRecentResourceUpdate}, as {@code PrimaryUpdateAndCacheUtils} does), so the next reconcile
- * sees this write even before the informer's watch delivers it: the write-ahead records of VMIDs and task
- * ids depend on that.
+ * <p>A concurrent change of the resource fails the test (409/422): the pass's decisions rest on a
+ * stale read, so {@link Conflict} aborts it and JOSDK runs it again on the fresh object; no write
+ * is ever based on a stale status. The stored result is handed to JOSDK's own cache of the primary
+ * resource ({@code handleRecentResourceUpdate}, as {@code PrimaryUpdateAndCacheUtils} does), so the
+ * next reconcile sees this write even before the informer's watch delivers it: the write-ahead
+ * records of VMIDs and task ids depend on that.
  *
- * <p>The same patch works against a real API server and against the fabric8 mock (which has no server-side
- * apply, and whose JSON merge patch appends to arrays instead of replacing them).
+ * <p>The same patch works against a real API server and against the fabric8 mock (which has no
+ * server-side apply, and whose JSON merge patch appends to arrays instead of replacing them).
  */
 public final class StatusPatch {
-    private StatusPatch() {
-    }
+    private StatusPatch() {}
 
-    /** The resource as stored after the write (the input when nothing was sent), whether a patch was sent, and whether the resource is gone. */
-    public record Written<P>(P resource, boolean changed, boolean gone) {
-    }
+    /**
+     * The resource as stored after the write (the input when nothing was sent), whether a patch was
+     * sent, and whether the resource is gone.
+     */
+    public record Written<P>(P resource, boolean changed, boolean gone) {}
 
     /** The resource changed while the pass ran: its decisions are redone on the fresh object. */
     public static final class Conflict extends RuntimeException {
@@ -46,7 +47,8 @@ public final class StatusPatch {
     }
 
     /** Writes {@code desired} as the status of {@code stored} unless it is the same. */
-    public static <P extends HasMetadata> Written<P> write(P stored, Object desired, Context<P> context) {
+    public static <P extends HasMetadata> Written<P> write(
+            P stored, Object desired, Context<P> context) {
         KubernetesClient client = context.getClient();
         KubernetesSerialization serialization = client.getKubernetesSerialization();
         JsonNode before = toTree(serialization, statusOf(stored, serialization));
@@ -59,18 +61,24 @@ public final class StatusPatch {
         Class<P> type = (Class<P>) stored.getClass();
         P updated;
         try {
-            updated = client.resources(type)
-                    .inNamespace(stored.getMetadata().getNamespace())
-                    .withName(stored.getMetadata().getName())
-                    .subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON), serialization.asJson(patch));
+            updated =
+                    client.resources(type)
+                            .inNamespace(stored.getMetadata().getNamespace())
+                            .withName(stored.getMetadata().getName())
+                            .subresource("status")
+                            .patch(PatchContext.of(PatchType.JSON), serialization.asJson(patch));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 return new Written<>(stored, false, true);
             }
             if (e.getCode() == 409 || e.getCode() == 422) {
-                throw new Conflict(stored.getKind() + " " + stored.getMetadata().getNamespace() + "/"
-                        + stored.getMetadata().getName(), e);
+                throw new Conflict(
+                        stored.getKind()
+                                + " "
+                                + stored.getMetadata().getNamespace()
+                                + "/"
+                                + stored.getMetadata().getName(),
+                        e);
             }
             throw e;
         }
@@ -81,20 +89,26 @@ public final class StatusPatch {
         return new Written<>(updated, true, false);
     }
 
-    /** Like {@link #write}, for a write-ahead record: a resource that is gone counts as a failed write. */
+    /**
+     * Like {@link #write}, for a write-ahead record: a resource that is gone counts as a failed
+     * write.
+     */
     public static <P extends HasMetadata> P record(P stored, Object desired, Context<P> context) {
         Written<P> written = write(stored, desired, context);
         if (written.gone()) {
-            throw new Conflict(stored.getKind() + " " + stored.getMetadata().getName() + " (deleted)", null);
+            throw new Conflict(
+                    stored.getKind() + " " + stored.getMetadata().getName() + " (deleted)", null);
         }
         return written.resource();
     }
 
     private static <P extends HasMetadata> void cache(Context<P> context, P stored, P updated) {
-        if (context.eventSourceRetriever() == null || stored.getMetadata().getResourceVersion() == null) {
+        if (context.eventSourceRetriever() == null
+                || stored.getMetadata().getResourceVersion() == null) {
             return; // a unit test's hand-made context
         }
-        context.eventSourceRetriever().getControllerEventSource()
+        context.eventSourceRetriever()
+                .getControllerEventSource()
                 .handleRecentResourceUpdate(ResourceID.fromResource(stored), updated, stored);
     }
 
@@ -113,9 +127,9 @@ public final class StatusPatch {
     }
 
     /**
-     * A JSON Patch (RFC 6902) that turns status {@code before} into {@code after}, one operation per
-     * top-level status field that changed, guarded by a test of the resourceVersion it was computed
-     * against. Null when nothing changed.
+     * A JSON Patch (RFC 6902) that turns status {@code before} into {@code after}, one operation
+     * per top-level status field that changed, guarded by a test of the resourceVersion it was
+     * computed against. Null when nothing changed.
      */
     public static ArrayNode statusPatch(JsonNode before, JsonNode after, String resourceVersion) {
         if (before.equals(after)) {
@@ -123,7 +137,10 @@ public final class StatusPatch {
         }
         ArrayNode patch = JsonNodeFactory.instance.arrayNode();
         if (resourceVersion != null) {
-            patch.addObject().put("op", "test").put("path", "/metadata/resourceVersion").put("value", resourceVersion);
+            patch.addObject()
+                    .put("op", "test")
+                    .put("path", "/metadata/resourceVersion")
+                    .put("value", resourceVersion);
         }
         if (before.isEmpty()) {
             patch.addObject().put("op", "add").put("path", "/status").set("value", after);

@@ -3,7 +3,6 @@ package io.pveha.runtime;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -11,21 +10,53 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
-/** {@code /healthz} (the process works), {@code /readyz} (caches synced), {@code /metrics} (Prometheus text). */
+/**
+ * {@code /healthz} (the process works), {@code /readyz} (caches synced), {@code /metrics}
+ * (Prometheus text).
+ */
 public final class HealthServer implements AutoCloseable {
     private final HttpServer server;
 
-    public HealthServer(String host, int port, BooleanSupplier live, BooleanSupplier ready, PrometheusMeterRegistry metrics)
+    public HealthServer(
+            String host,
+            int port,
+            BooleanSupplier live,
+            BooleanSupplier ready,
+            PrometheusMeterRegistry metrics)
             throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        server.createContext("/healthz", ex -> respond(ex, live.getAsBoolean() ? 200 : 503, live.getAsBoolean() ? "ok\n" : "unhealthy\n", "text/plain"));
-        server.createContext("/readyz", ex -> respond(ex, ready.getAsBoolean() ? 200 : 503, ready.getAsBoolean() ? "ready\n" : "not ready\n", "text/plain"));
-        server.createContext("/metrics", ex -> respond(ex, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "health-http");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.createContext(
+                "/healthz",
+                ex ->
+                        respond(
+                                ex,
+                                live.getAsBoolean() ? 200 : 503,
+                                live.getAsBoolean() ? "ok\n" : "unhealthy\n",
+                                "text/plain"));
+        server.createContext(
+                "/readyz",
+                ex ->
+                        respond(
+                                ex,
+                                ready.getAsBoolean() ? 200 : 503,
+                                ready.getAsBoolean() ? "ready\n" : "not ready\n",
+                                "text/plain"));
+        server.createContext(
+                "/metrics",
+                ex ->
+                        respond(
+                                ex,
+                                200,
+                                metrics.scrape(),
+                                "text/plain; version=0.0.4; charset=utf-8"));
+        server.setExecutor(
+                Executors.newFixedThreadPool(
+                        2,
+                        r -> {
+                            Thread t = new Thread(r, "health-http");
+                            t.setDaemon(true);
+                            return t;
+                        }));
         server.start();
     }
 
@@ -33,10 +64,12 @@ public final class HealthServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void respond(HttpExchange exchange, int status, String body, String contentType) throws IOException {
+    private static void respond(HttpExchange exchange, int status, String body, String contentType)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
-        if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+        if (!"GET".equals(exchange.getRequestMethod())
+                && !"HEAD".equals(exchange.getRequestMethod())) {
             exchange.sendResponseHeaders(405, -1);
             exchange.close();
             return;

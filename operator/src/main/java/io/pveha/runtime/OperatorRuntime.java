@@ -3,11 +3,10 @@ package io.pveha.runtime;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The deployed process: the operator, its Prometheus registry and the health/metrics HTTP server.
@@ -21,12 +20,21 @@ public final class OperatorRuntime implements AutoCloseable {
     private final HealthServer health;
     private final PrometheusMeterRegistry registry;
 
-    public OperatorRuntime(KubernetesClient client, PvehaOperator.Settings settings, String healthAddress, int healthPort)
+    public OperatorRuntime(
+            KubernetesClient client,
+            PvehaOperator.Settings settings,
+            String healthAddress,
+            int healthPort)
             throws IOException {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.operator = new PvehaOperator(client, settings, registry, Clock.systemUTC());
-        this.health = new HealthServer(healthAddress, healthPort, () -> true,
-                () -> operator.isStarted() && operator.isHealthy(), registry);
+        this.health =
+                new HealthServer(
+                        healthAddress,
+                        healthPort,
+                        () -> true,
+                        () -> operator.isStarted() && operator.isHealthy(),
+                        registry);
     }
 
     public OperatorRuntime start() {

@@ -9,44 +9,54 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pveha.cluster.ClusterConnections;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.SpecValidation;
-import io.pveha.reconciler.task.TaskLedger;
 import io.pveha.reconciler.backup.BackupPolicyReconciler;
+import io.pveha.reconciler.ceph.CephPoolReconciler;
 import io.pveha.reconciler.cluster.ProxmoxClusterReconciler;
 import io.pveha.reconciler.lb.LbWiring;
+import io.pveha.reconciler.task.TaskLedger;
+import io.pveha.reconciler.vm.HaVmReconciler;
 import io.pveha.validate.Problem;
 import io.pveha.validate.SpecValidator;
-import io.pveha.reconciler.ceph.CephPoolReconciler;
-import io.pveha.reconciler.vm.HaVmReconciler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * All wiring in one place: the shared cluster layer, the reconcilers, JOSDK with the settings the
- * fabric8 mock server needs too (no server-side apply), leader election and metrics. Tests, the demo
- * and the {@code run} command all build the operator through this constructor.
+ * fabric8 mock server needs too (no server-side apply), leader election and metrics. Tests, the
+ * demo and the {@code run} command all build the operator through this constructor.
  */
 public final class PvehaOperator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PvehaOperator.class);
 
     /** How the operator runs. Empty namespaces = all namespaces. */
-    public record Settings(Set<String> namespaces, LeaderElection leaderElection, int reconcileThreads, int pollThreads,
-                           SpecValidation validation) {
-        /** All namespaces, no leader election, and the CRDs' schema and CEL rules checked on every reconcile. */
+    public record Settings(
+            Set<String> namespaces,
+            LeaderElection leaderElection,
+            int reconcileThreads,
+            int pollThreads,
+            SpecValidation validation) {
+        /**
+         * All namespaces, no leader election, and the CRDs' schema and CEL rules checked on every
+         * reconcile.
+         */
         public static Settings defaults() {
             return new Settings(Set.of(), null, 32, 4, bundledValidation());
         }
 
         /**
-         * The API server's checks (schema and CEL of the bundled CRDs), because the fabric8 mock API
-         * server does none and a real one may run older CRDs. Warnings do not block; errors do.
+         * The API server's checks (schema and CEL of the bundled CRDs), because the fabric8 mock
+         * API server does none and a real one may run older CRDs. Warnings do not block; errors do.
          */
         public static SpecValidation bundledValidation() {
             SpecValidator validator = SpecValidator.forBundledCrds();
-            return resource -> validator.validate(resource).stream().filter(Problem::isError).map(Problem::fieldMessage).toList();
+            return resource ->
+                    validator.validate(resource).stream()
+                            .filter(Problem::isError)
+                            .map(Problem::fieldMessage)
+                            .toList();
         }
 
         public Settings withNamespaces(Set<String> ns) {
@@ -59,11 +69,23 @@ public final class PvehaOperator implements AutoCloseable {
     }
 
     /** Lease-based leader election so two replicas can run; only the leader reconciles. */
-    public record LeaderElection(String leaseName, String leaseNamespace, String identity, Duration leaseDuration,
-                                 Duration renewDeadline, Duration retryPeriod, boolean exitOnStopLeading) {
+    public record LeaderElection(
+            String leaseName,
+            String leaseNamespace,
+            String identity,
+            Duration leaseDuration,
+            Duration renewDeadline,
+            Duration retryPeriod,
+            boolean exitOnStopLeading) {
         public static LeaderElection standard(String namespace, String identity) {
-            return new LeaderElection("pve-ha-operator-leader", namespace, identity, Duration.ofSeconds(15),
-                    Duration.ofSeconds(10), Duration.ofSeconds(2), true);
+            return new LeaderElection(
+                    "pve-ha-operator-leader",
+                    namespace,
+                    identity,
+                    Duration.ofSeconds(15),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(2),
+                    true);
         }
     }
 
@@ -73,47 +95,69 @@ public final class PvehaOperator implements AutoCloseable {
     private final OperatorMetrics metrics;
     private final LbWiring loadBalancers;
 
-    public PvehaOperator(KubernetesClient client, Settings settings, MeterRegistry registry, Clock clock) {
+    public PvehaOperator(
+            KubernetesClient client, Settings settings, MeterRegistry registry, Clock clock) {
         this.client = client;
         this.metrics = new OperatorMetrics(registry);
         this.connections = new ClusterConnections(settings.pollThreads(), metrics, clock);
         connections.addListener(metrics);
-        MicrometerMetrics josdkMetrics = MicrometerMetrics.newMicrometerMetricsBuilder(registry).build();
-        this.operator = new Operator(o -> {
-            o.withKubernetesClient(client)
-                    // The fabric8 mock API server answers 415 to server-side apply; merge patches work everywhere.
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false)
-                    .withCloseClientOnStop(false)
-                    .withConcurrentReconciliationThreads(settings.reconcileThreads())
-                    .withMetrics(josdkMetrics)
-                    .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
-            if (settings.leaderElection() != null) {
-                LeaderElection le = settings.leaderElection();
-                o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(le.leaseName())
-                        .withLeaseNamespace(le.leaseNamespace())
-                        .withIdentity(le.identity())
-                        .withLeaseDuration(le.leaseDuration())
-                        .withRenewDeadline(le.renewDeadline())
-                        .withRetryPeriod(le.retryPeriod())
-                        .withExitOnStopLeading(le.exitOnStopLeading())
-                        .build());
-            }
-        });
+        MicrometerMetrics josdkMetrics =
+                MicrometerMetrics.newMicrometerMetricsBuilder(registry).build();
+        this.operator =
+                new Operator(
+                        o -> {
+                            o.withKubernetesClient(client)
+                                    // The fabric8 mock API server answers 415 to server-side apply;
+                                    // merge patches work everywhere.
+                                    .withUseSSAToPatchPrimaryResource(false)
+                                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                                    .withCloseClientOnStop(false)
+                                    .withConcurrentReconciliationThreads(
+                                            settings.reconcileThreads())
+                                    .withMetrics(josdkMetrics)
+                                    .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
+                            if (settings.leaderElection() != null) {
+                                LeaderElection le = settings.leaderElection();
+                                o.withLeaderElectionConfiguration(
+                                        LeaderElectionConfigurationBuilder
+                                                .aLeaderElectionConfiguration(le.leaseName())
+                                                .withLeaseNamespace(le.leaseNamespace())
+                                                .withIdentity(le.identity())
+                                                .withLeaseDuration(le.leaseDuration())
+                                                .withRenewDeadline(le.renewDeadline())
+                                                .withRetryPeriod(le.retryPeriod())
+                                                .withExitOnStopLeading(le.exitOnStopLeading())
+                                                .build());
+                            }
+                        });
         EventRecorder events = new EventRecorder(client, clock);
         // One write-ahead ledger for every kind that starts PVE tasks.
         TaskLedger ledger = new TaskLedger(clock);
-        register(new ProxmoxClusterReconciler(connections, settings.validation(), events, clock), settings.namespaces());
-        // One allocator for every controller that creates VMs, so a drill's scratch VM and a new HaVm never get the same VMID.
+        register(
+                new ProxmoxClusterReconciler(connections, settings.validation(), events, clock),
+                settings.namespaces());
+        // One allocator for every controller that creates VMs, so a drill's scratch VM and a new
+        // HaVm never get the same VMID.
         io.pveha.reconciler.vm.VmidAllocator vmids = new io.pveha.reconciler.vm.VmidAllocator();
-        register(new HaVmReconciler(connections, settings.validation(), events, clock, vmids, ledger), settings.namespaces());
-        register(new CephPoolReconciler(connections, settings.validation(), events, clock, ledger), settings.namespaces());
-        register(new BackupPolicyReconciler(connections, settings.validation(), events, clock, vmids, ledger), settings.namespaces());
-        this.loadBalancers = LbWiring.overSsh(settings.validation(), events, clock, LbWiring.Settings.defaults());
+        register(
+                new HaVmReconciler(
+                        connections, settings.validation(), events, clock, vmids, ledger),
+                settings.namespaces());
+        register(
+                new CephPoolReconciler(connections, settings.validation(), events, clock, ledger),
+                settings.namespaces());
+        register(
+                new BackupPolicyReconciler(
+                        connections, settings.validation(), events, clock, vmids, ledger),
+                settings.namespaces());
+        this.loadBalancers =
+                LbWiring.overSsh(
+                        settings.validation(), events, clock, LbWiring.Settings.defaults());
         register(loadBalancers.reconciler(), settings.namespaces());
     }
 
-    private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(Reconciler<P> reconciler, Set<String> namespaces) {
+    private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(
+            Reconciler<P> reconciler, Set<String> namespaces) {
         if (namespaces.isEmpty()) {
             operator.register(reconciler);
         } else {

@@ -8,7 +8,6 @@ import io.pveha.api.cluster.ProxmoxClusterSpec;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.vm.CloudInit;
 import io.pveha.api.vm.HaVm;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,29 +19,33 @@ import java.util.Optional;
 
 /**
  * Validates a set of documents as one platform: every document on its own (pveha.io kinds with
- * {@link SpecValidator}, Secrets, ConfigMaps and Namespaces lightly, anything else skipped with a note),
- * then what only the whole set can tell:
+ * {@link SpecValidator}, Secrets, ConfigMaps and Namespaces lightly, anything else skipped with a
+ * note), then what only the whole set can tell:
+ *
  * <ul>
- *   <li>each object is defined once (kind, namespace, name);</li>
- *   <li>every {@code clusterRef} names a ProxmoxCluster of the same namespace in the input;</li>
- *   <li>a clone's {@code source.template.haVmRef} names a HaVm of the same cluster, and a linked clone a
- *       template; {@code source.backup.policyRef} names a BackupPolicy;</li>
- *   <li>BackupPolicy and LoadBalancerPair selectors select at least one HaVm of their cluster (an error: an
- *       empty selection means no backups or a service without backends); an LB selecting a template warns;</li>
+ *   <li>each object is defined once (kind, namespace, name);
+ *   <li>every {@code clusterRef} names a ProxmoxCluster of the same namespace in the input;
+ *   <li>a clone's {@code source.template.haVmRef} names a HaVm of the same cluster, and a linked
+ *       clone a template; {@code source.backup.policyRef} names a BackupPolicy;
+ *   <li>BackupPolicy and LoadBalancerPair selectors select at least one HaVm of their cluster (an
+ *       error: an empty selection means no backups or a service without backends); an LB selecting
+ *       a template warns;
  *   <li>explicit VMIDs are unique per cluster, Ceph pool names per cluster, PVE endpoints across
- *       ProxmoxClusters (one PVE cluster, one ProxmoxCluster, so HA groups cannot clash);</li>
- *   <li>service ports are unique on a VIP, also across LoadBalancerPairs sharing it; a VRRP router id used
- *       by two pairs warns;</li>
- *   <li>a HaVm's {@code ha.group} not declared in its ProxmoxCluster warns (it may exist in PVE);</li>
- *   <li>every referenced Secret is in the input with the referenced key. A Secret missing from the input
- *       is a warning, because Secrets are often kept out of Git; {@code requireSecrets} makes it an error.
- *       A Secret that is in the input but lacks the key is always an error.</li>
+ *       ProxmoxClusters (one PVE cluster, one ProxmoxCluster, so HA groups cannot clash);
+ *   <li>service ports are unique on a VIP, also across LoadBalancerPairs sharing it; a VRRP router
+ *       id used by two pairs warns;
+ *   <li>a HaVm's {@code ha.group} not declared in its ProxmoxCluster warns (it may exist in PVE);
+ *   <li>every referenced Secret is in the input with the referenced key. A Secret missing from the
+ *       input is a warning, because Secrets are often kept out of Git; {@code requireSecrets} makes
+ *       it an error. A Secret that is in the input but lacks the key is always an error.
  * </ul>
- * Documents without a namespace get {@code defaultNamespace}, as kubectl gives them the current one.
+ *
+ * Documents without a namespace get {@code defaultNamespace}, as kubectl gives them the current
+ * one.
  */
 public final class BundleValidator {
     /**
-     * @param requireSecrets   referenced Secrets missing from the input are errors, not warnings
+     * @param requireSecrets referenced Secrets missing from the input are errors, not warnings
      * @param defaultNamespace namespace of documents that name none (kubectl's current namespace)
      */
     public record Options(boolean requireSecrets, String defaultNamespace) {
@@ -51,8 +54,12 @@ public final class BundleValidator {
         }
     }
 
-    /** Default keys the LoadBalancerPair model documents (its descriptions; the LB model has no constants yet). */
+    /**
+     * Default keys the LoadBalancerPair model documents (its descriptions; the LB model has no
+     * constants yet).
+     */
     static final String LB_SSH_KEY_DEFAULT_KEY = "ssh-privatekey";
+
     static final String LB_VRRP_AUTH_DEFAULT_KEY = "password";
 
     private final SpecValidator specs;
@@ -91,7 +98,9 @@ public final class BundleValidator {
         }
 
         String where(String field) {
-            return ref.source() == null ? ref.describe() : ref.source() + ":" + manifest.lineOf(field);
+            return ref.source() == null
+                    ? ref.describe()
+                    : ref.source() + ":" + manifest.lineOf(field);
         }
     }
 
@@ -105,30 +114,43 @@ public final class BundleValidator {
         }
         Index index = new Index(docs);
         Map<DocumentRef, List<String>> fieldsWithErrors = new HashMap<>();
-        problems.stream().filter(Problem::isError)
-                .forEach(p -> fieldsWithErrors.computeIfAbsent(p.document(), d -> new ArrayList<>()).add(p.field()));
+        problems.stream()
+                .filter(Problem::isError)
+                .forEach(
+                        p ->
+                                fieldsWithErrors
+                                        .computeIfAbsent(p.document(), d -> new ArrayList<>())
+                                        .add(p.field()));
         for (Doc doc : docs) {
-            new Checker(doc, problems, fieldsWithErrors.getOrDefault(doc.ref(), List.of())).checkAgainst(index);
+            new Checker(doc, problems, fieldsWithErrors.getOrDefault(doc.ref(), List.of()))
+                    .checkAgainst(index);
         }
         Map<DocumentRef, Integer> order = new HashMap<>();
         docs.forEach(d -> order.put(d.ref(), d.ordinal()));
-        problems.sort(Comparator.<Problem>comparingInt(p -> order.getOrDefault(p.document(), Integer.MAX_VALUE))
-                .thenComparingInt(p -> p.severity() == Severity.NOTE ? 1 : 0)
-                .thenComparingInt(Problem::line));
+        problems.sort(
+                Comparator.<Problem>comparingInt(
+                                p -> order.getOrDefault(p.document(), Integer.MAX_VALUE))
+                        .thenComparingInt(p -> p.severity() == Severity.NOTE ? 1 : 0)
+                        .thenComparingInt(Problem::line));
         return new ValidationReport(List.copyOf(problems), documents.size());
     }
 
     private DocumentRef effectiveRef(ManifestDocument manifest) {
         DocumentRef ref = manifest.ref();
-        boolean namespaced = !ref.kind().isEmpty()
-                && !(CoreKinds.NAMESPACE.equals(ref.kind()) && "v1".equals(ref.apiVersion()));
-        return namespaced && ref.namespace().isEmpty() ? ref.withNamespace(options.defaultNamespace()) : ref;
+        boolean namespaced =
+                !ref.kind().isEmpty()
+                        && !(CoreKinds.NAMESPACE.equals(ref.kind())
+                                && "v1".equals(ref.apiVersion()));
+        return namespaced && ref.namespace().isEmpty()
+                ? ref.withNamespace(options.defaultNamespace())
+                : ref;
     }
 
     /**
-     * The documents of the input by identity, HaVms by cluster, and "claims" of things that must be unique
-     * (a VMID in a cluster, a PVE endpoint, a port on a VIP...). Checks run in input order, so the first
-     * claimant of a key is the earlier document. Lookups are hash-based: ten thousand documents stay linear.
+     * The documents of the input by identity, HaVms by cluster, and "claims" of things that must be
+     * unique (a VMID in a cluster, a PVE endpoint, a port on a VIP...). Checks run in input order,
+     * so the first claimant of a key is the earlier document. Lookups are hash-based: ten thousand
+     * documents stay linear.
      */
     private static final class Index {
         private final Map<String, Doc> byId = new LinkedHashMap<>();
@@ -145,7 +167,11 @@ public final class BundleValidator {
                 if (first != null) {
                     earlier.put(doc.ordinal(), first);
                 } else if (doc.kind().equals(HaVm.KIND)) {
-                    vmsByCluster.computeIfAbsent(doc.namespace() + "/" + doc.clusterName(), k -> new ArrayList<>()).add(doc);
+                    vmsByCluster
+                            .computeIfAbsent(
+                                    doc.namespace() + "/" + doc.clusterName(),
+                                    k -> new ArrayList<>())
+                            .add(doc);
                 }
             }
         }
@@ -166,7 +192,10 @@ public final class BundleValidator {
             return vmsByCluster.getOrDefault(namespace + "/" + cluster, List.of());
         }
 
-        /** Claims {@code key} for {@code doc}; returns the other document that claimed it first, if any. */
+        /**
+         * Claims {@code key} for {@code doc}; returns the other document that claimed it first, if
+         * any.
+         */
         Optional<Doc> claim(String key, Doc doc) {
             Doc first = claims.putIfAbsent(key, doc);
             return first == null || first == doc ? Optional.empty() : Optional.of(first);
@@ -179,7 +208,10 @@ public final class BundleValidator {
         private final List<Problem> out;
         private final List<String> fieldsWithErrors;
 
-        /** {@code fieldsWithErrors}: fields the document's own checks found wrong (cross checks skip them). */
+        /**
+         * {@code fieldsWithErrors}: fields the document's own checks found wrong (cross checks skip
+         * them).
+         */
         Checker(Doc doc, List<Problem> out, List<String> fieldsWithErrors) {
             this.doc = doc;
             this.out = out;
@@ -191,13 +223,19 @@ public final class BundleValidator {
         }
 
         /**
-         * A finding of the cross-document stage, unless the field (or something inside it) already has an
-         * error of its own: "front.end matches no HA group" adds nothing to "front.end is not a valid id".
+         * A finding of the cross-document stage, unless the field (or something inside it) already
+         * has an error of its own: "front.end matches no HA group" adds nothing to "front.end is
+         * not a valid id".
          */
         private void addCross(Severity severity, FieldError error) {
             String field = error.field();
-            boolean alreadyWrong = fieldsWithErrors.stream()
-                    .anyMatch(f -> f.equals(field) || f.startsWith(field + ".") || f.startsWith(field + "["));
+            boolean alreadyWrong =
+                    fieldsWithErrors.stream()
+                            .anyMatch(
+                                    f ->
+                                            f.equals(field)
+                                                    || f.startsWith(field + ".")
+                                                    || f.startsWith(field + "["));
             if (!alreadyWrong) {
                 add(severity, error);
             }
@@ -211,8 +249,11 @@ public final class BundleValidator {
             doc.manifest().readerFindings().forEach(this::error);
             JsonNode content = doc.content();
             if (!content.isObject()) {
-                error(FieldError.invalid("", StructuralValidator.dataType(content),
-                        "a manifest must be a YAML mapping (an object) with apiVersion, kind and metadata"));
+                error(
+                        FieldError.invalid(
+                                "",
+                                StructuralValidator.dataType(content),
+                                "a manifest must be a YAML mapping (an object) with apiVersion, kind and metadata"));
                 return;
             }
             boolean typed = typeMeta("apiVersion") & typeMeta("kind");
@@ -225,9 +266,18 @@ public final class BundleValidator {
             } else if (CoreKinds.handles(apiVersion, doc.kind())) {
                 CoreKinds.check(content, doc.kind()).forEach(this::error);
             } else {
-                add(Severity.NOTE, new FieldError(FieldError.Type.STRICT_DECODING, "", FieldError.OMIT,
-                        "not checked: " + doc.kind() + " (" + apiVersion + ") is neither a pveha.io kind nor"
-                                + " a Secret, ConfigMap or Namespace"));
+                add(
+                        Severity.NOTE,
+                        new FieldError(
+                                FieldError.Type.STRICT_DECODING,
+                                "",
+                                FieldError.OMIT,
+                                "not checked: "
+                                        + doc.kind()
+                                        + " ("
+                                        + apiVersion
+                                        + ") is neither a pveha.io kind nor"
+                                        + " a Secret, ConfigMap or Namespace"));
             }
         }
 
@@ -239,7 +289,13 @@ public final class BundleValidator {
             }
             if (!value.isTextual()) {
                 String type = StructuralValidator.dataType(value);
-                error(FieldError.typeInvalid(field, type, field + " in body must be of type string: " + GoFormat.quote(type)));
+                error(
+                        FieldError.typeInvalid(
+                                field,
+                                type,
+                                field
+                                        + " in body must be of type string: "
+                                        + GoFormat.quote(type)));
                 return false;
             }
             return true;
@@ -249,16 +305,28 @@ public final class BundleValidator {
             if (!doc.content().isObject()) {
                 return;
             }
-            index.earlierDefinition(doc).ifPresent(first -> addCross(Severity.ERROR, FieldError.duplicate("metadata.name", doc.name(),
-                    doc.kind() + " " + doc.namespace() + "/" + doc.name() + " is also defined at " + first.where())));
+            index.earlierDefinition(doc)
+                    .ifPresent(
+                            first ->
+                                    addCross(
+                                            Severity.ERROR,
+                                            FieldError.duplicate(
+                                                    "metadata.name",
+                                                    doc.name(),
+                                                    doc.kind()
+                                                            + " "
+                                                            + doc.namespace()
+                                                            + "/"
+                                                            + doc.name()
+                                                            + " is also defined at "
+                                                            + first.where())));
             switch (doc.kind()) {
                 case ProxmoxCluster.KIND -> checkCluster(index);
                 case HaVm.KIND -> checkHaVm(index);
                 case CephPool.KIND -> checkCephPool(index);
                 case BackupPolicy.KIND -> checkBackupPolicy(index);
                 case LoadBalancerPair.KIND -> checkLoadBalancer(index);
-                default -> {
-                }
+                default -> {}
             }
         }
 
@@ -266,7 +334,9 @@ public final class BundleValidator {
             return SpecValidator.isPvehaGroup(doc.ref().apiVersion());
         }
 
-        /** The ProxmoxCluster named by spec.clusterRef; a name that is not in the input is an error. */
+        /**
+         * The ProxmoxCluster named by spec.clusterRef; a name that is not in the input is an error.
+         */
         private Optional<Doc> cluster(Index index) {
             JsonNode name = doc.spec().path("clusterRef").path("name");
             if (!name.isTextual()) {
@@ -274,8 +344,16 @@ public final class BundleValidator {
             }
             Optional<Doc> cluster = index.find(ProxmoxCluster.KIND, doc.namespace(), name.asText());
             if (cluster.isEmpty()) {
-                addCross(Severity.ERROR, FieldError.notFound("spec.clusterRef.name", name.asText(), "no ProxmoxCluster "
-                        + GoFormat.quote(name.asText()) + " in namespace " + GoFormat.quote(doc.namespace()) + " in the input"));
+                addCross(
+                        Severity.ERROR,
+                        FieldError.notFound(
+                                "spec.clusterRef.name",
+                                name.asText(),
+                                "no ProxmoxCluster "
+                                        + GoFormat.quote(name.asText())
+                                        + " in namespace "
+                                        + GoFormat.quote(doc.namespace())
+                                        + " in the input"));
             }
             return cluster;
         }
@@ -289,15 +367,40 @@ public final class BundleValidator {
                 String endpoint = normalizeEndpoint(endpoints.get(i).asText());
                 int at = i;
                 index.claim("endpoint " + endpoint, doc)
-                        .ifPresent(other -> addCross(Severity.ERROR, FieldError.duplicate("spec.endpoints[" + at + "]", endpoints.get(at).asText(),
-                                "also an endpoint of ProxmoxCluster " + other.namespace() + "/" + other.name() + " ("
-                                        + other.where("spec.endpoints") + "); one PVE cluster must be managed by one ProxmoxCluster")));
+                        .ifPresent(
+                                other ->
+                                        addCross(
+                                                Severity.ERROR,
+                                                FieldError.duplicate(
+                                                        "spec.endpoints[" + at + "]",
+                                                        endpoints.get(at).asText(),
+                                                        "also an endpoint of ProxmoxCluster "
+                                                                + other.namespace()
+                                                                + "/"
+                                                                + other.name()
+                                                                + " ("
+                                                                + other.where("spec.endpoints")
+                                                                + "); one PVE cluster must be managed by one ProxmoxCluster")));
             }
             JsonNode credentials = doc.spec().path("credentialsSecretRef");
-            secret(credentials, "spec.credentialsSecretRef", "tokenIdKey", ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_ID_KEY, index);
-            secret(credentials, "spec.credentialsSecretRef", "tokenSecretKey", ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_SECRET_KEY, index);
-            secret(doc.spec().path("tls").path("caSecretRef"), "spec.tls.caSecretRef", "key",
-                    ProxmoxClusterSpec.Tls.DEFAULT_CA_KEY, index);
+            secret(
+                    credentials,
+                    "spec.credentialsSecretRef",
+                    "tokenIdKey",
+                    ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_ID_KEY,
+                    index);
+            secret(
+                    credentials,
+                    "spec.credentialsSecretRef",
+                    "tokenSecretKey",
+                    ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_SECRET_KEY,
+                    index);
+            secret(
+                    doc.spec().path("tls").path("caSecretRef"),
+                    "spec.tls.caSecretRef",
+                    "key",
+                    ProxmoxClusterSpec.Tls.DEFAULT_CA_KEY,
+                    index);
         }
 
         private String normalizeEndpoint(String endpoint) {
@@ -318,42 +421,115 @@ public final class BundleValidator {
                 Optional<Doc> source = index.find(HaVm.KIND, doc.namespace(), haVmRef.asText());
                 String path = "spec.source.template.haVmRef.name";
                 if (source.isEmpty()) {
-                    addCross(Severity.ERROR, FieldError.notFound(path, haVmRef.asText(), "no HaVm " + GoFormat.quote(haVmRef.asText())
-                            + " in namespace " + GoFormat.quote(doc.namespace()) + " in the input"));
+                    addCross(
+                            Severity.ERROR,
+                            FieldError.notFound(
+                                    path,
+                                    haVmRef.asText(),
+                                    "no HaVm "
+                                            + GoFormat.quote(haVmRef.asText())
+                                            + " in namespace "
+                                            + GoFormat.quote(doc.namespace())
+                                            + " in the input"));
                 } else if (source.get() == doc) {
-                    addCross(Severity.ERROR, FieldError.invalid(path, haVmRef.asText(), "a HaVm cannot be cloned from itself"));
+                    addCross(
+                            Severity.ERROR,
+                            FieldError.invalid(
+                                    path, haVmRef.asText(), "a HaVm cannot be cloned from itself"));
                 } else if (!source.get().clusterName().equals(doc.clusterName())) {
-                    addCross(Severity.ERROR, FieldError.invalid(path, haVmRef.asText(), "HaVm " + haVmRef.asText() + " is in ProxmoxCluster "
-                            + GoFormat.quote(source.get().clusterName()) + ", this one in " + GoFormat.quote(doc.clusterName())
-                            + "; PVE clones only within a cluster"));
-                } else if (!source.get().spec().path("template").asBoolean(false) && !template.path("full").asBoolean(false)) {
-                    addCross(Severity.ERROR, FieldError.invalid(path, haVmRef.asText(), "a linked clone needs a template, and HaVm "
-                            + haVmRef.asText() + " does not set spec.template: true; set spec.source.template.full: true"
-                            + " for a full clone"));
+                    addCross(
+                            Severity.ERROR,
+                            FieldError.invalid(
+                                    path,
+                                    haVmRef.asText(),
+                                    "HaVm "
+                                            + haVmRef.asText()
+                                            + " is in ProxmoxCluster "
+                                            + GoFormat.quote(source.get().clusterName())
+                                            + ", this one in "
+                                            + GoFormat.quote(doc.clusterName())
+                                            + "; PVE clones only within a cluster"));
+                } else if (!source.get().spec().path("template").asBoolean(false)
+                        && !template.path("full").asBoolean(false)) {
+                    addCross(
+                            Severity.ERROR,
+                            FieldError.invalid(
+                                    path,
+                                    haVmRef.asText(),
+                                    "a linked clone needs a template, and HaVm "
+                                            + haVmRef.asText()
+                                            + " does not set spec.template: true; set spec.source.template.full: true"
+                                            + " for a full clone"));
                 }
             }
             JsonNode policyRef = spec.path("source").path("backup").path("policyRef").path("name");
-            if (policyRef.isTextual() && index.find(BackupPolicy.KIND, doc.namespace(), policyRef.asText()).isEmpty()) {
-                addCross(Severity.ERROR, FieldError.notFound("spec.source.backup.policyRef.name", policyRef.asText(), "no BackupPolicy "
-                        + GoFormat.quote(policyRef.asText()) + " in namespace " + GoFormat.quote(doc.namespace()) + " in the input"));
+            if (policyRef.isTextual()
+                    && index.find(BackupPolicy.KIND, doc.namespace(), policyRef.asText())
+                            .isEmpty()) {
+                addCross(
+                        Severity.ERROR,
+                        FieldError.notFound(
+                                "spec.source.backup.policyRef.name",
+                                policyRef.asText(),
+                                "no BackupPolicy "
+                                        + GoFormat.quote(policyRef.asText())
+                                        + " in namespace "
+                                        + GoFormat.quote(doc.namespace())
+                                        + " in the input"));
             }
             JsonNode vmid = spec.path("vmid");
             if (vmid.isIntegralNumber()) {
-                index.claim("vmid " + doc.namespace() + "/" + doc.clusterName() + "/" + vmid.asLong(), doc)
-                        .ifPresent(other -> addCross(Severity.ERROR, FieldError.duplicate("spec.vmid", vmid.asLong(), "also the VMID of HaVm "
-                                + other.namespace() + "/" + other.name() + " (" + other.where("spec.vmid") + ") in ProxmoxCluster "
-                                + GoFormat.quote(doc.clusterName()))));
+                index.claim(
+                                "vmid "
+                                        + doc.namespace()
+                                        + "/"
+                                        + doc.clusterName()
+                                        + "/"
+                                        + vmid.asLong(),
+                                doc)
+                        .ifPresent(
+                                other ->
+                                        addCross(
+                                                Severity.ERROR,
+                                                FieldError.duplicate(
+                                                        "spec.vmid",
+                                                        vmid.asLong(),
+                                                        "also the VMID of HaVm "
+                                                                + other.namespace()
+                                                                + "/"
+                                                                + other.name()
+                                                                + " ("
+                                                                + other.where("spec.vmid")
+                                                                + ") in ProxmoxCluster "
+                                                                + GoFormat.quote(
+                                                                        doc.clusterName()))));
             }
             JsonNode group = spec.path("ha").path("group");
-            if (group.isTextual() && cluster.isPresent() && !declaresGroup(cluster.get(), group.asText())) {
-                addCross(Severity.WARNING, FieldError.notFound("spec.ha.group", group.asText(), "ProxmoxCluster "
-                        + cluster.get().name() + " declares no such HA group; it must already exist in PVE"));
+            if (group.isTextual()
+                    && cluster.isPresent()
+                    && !declaresGroup(cluster.get(), group.asText())) {
+                addCross(
+                        Severity.WARNING,
+                        FieldError.notFound(
+                                "spec.ha.group",
+                                group.asText(),
+                                "ProxmoxCluster "
+                                        + cluster.get().name()
+                                        + " declares no such HA group; it must already exist in PVE"));
             }
             JsonNode cloudInit = spec.path("cloudInit");
-            secret(cloudInit.path("sshKeysSecretRef"), "spec.cloudInit.sshKeysSecretRef", "key",
-                    CloudInit.DEFAULT_SSH_KEYS_KEY, index);
-            secret(cloudInit.path("passwordSecretRef"), "spec.cloudInit.passwordSecretRef", "key",
-                    CloudInit.DEFAULT_PASSWORD_KEY, index);
+            secret(
+                    cloudInit.path("sshKeysSecretRef"),
+                    "spec.cloudInit.sshKeysSecretRef",
+                    "key",
+                    CloudInit.DEFAULT_SSH_KEYS_KEY,
+                    index);
+            secret(
+                    cloudInit.path("passwordSecretRef"),
+                    "spec.cloudInit.passwordSecretRef",
+                    "key",
+                    CloudInit.DEFAULT_PASSWORD_KEY,
+                    index);
         }
 
         private boolean declaresGroup(Doc cluster, String group) {
@@ -372,9 +548,22 @@ public final class BundleValidator {
             cluster(index);
             String pool = poolName(doc);
             index.claim("pool " + doc.namespace() + "/" + doc.clusterName() + "/" + pool, doc)
-                    .ifPresent(other -> addCross(Severity.ERROR, FieldError.duplicate(doc.spec().has("poolName") ? "spec.poolName" : "metadata.name",
-                            pool, "CephPool " + other.namespace() + "/" + other.name() + " (" + other.where()
-                                    + ") manages the same Ceph pool")));
+                    .ifPresent(
+                            other ->
+                                    addCross(
+                                            Severity.ERROR,
+                                            FieldError.duplicate(
+                                                    doc.spec().has("poolName")
+                                                            ? "spec.poolName"
+                                                            : "metadata.name",
+                                                    pool,
+                                                    "CephPool "
+                                                            + other.namespace()
+                                                            + "/"
+                                                            + other.name()
+                                                            + " ("
+                                                            + other.where()
+                                                            + ") manages the same Ceph pool")));
         }
 
         private String poolName(Doc pool) {
@@ -392,20 +581,35 @@ public final class BundleValidator {
             }
         }
 
-        /** HaVms of this document's cluster that the selector selects; reports an empty selection. */
+        /**
+         * HaVms of this document's cluster that the selector selects; reports an empty selection.
+         */
         private List<Doc> selected(JsonNode selector, String path, Index index) {
-            List<Doc> vms = index.vmsOf(doc.namespace(), doc.clusterName()).stream()
-                    .filter(vm -> LabelSelectors.matches(selector, labels(vm))).toList();
+            List<Doc> vms =
+                    index.vmsOf(doc.namespace(), doc.clusterName()).stream()
+                            .filter(vm -> LabelSelectors.matches(selector, labels(vm)))
+                            .toList();
             if (vms.isEmpty()) {
-                addCross(Severity.ERROR, FieldError.notFound(path, LabelSelectors.describe(selector), "selects no HaVm of ProxmoxCluster "
-                        + GoFormat.quote(doc.clusterName()) + " in namespace " + GoFormat.quote(doc.namespace()) + " in the input"));
+                addCross(
+                        Severity.ERROR,
+                        FieldError.notFound(
+                                path,
+                                LabelSelectors.describe(selector),
+                                "selects no HaVm of ProxmoxCluster "
+                                        + GoFormat.quote(doc.clusterName())
+                                        + " in namespace "
+                                        + GoFormat.quote(doc.namespace())
+                                        + " in the input"));
             }
             return vms;
         }
 
         private Map<String, String> labels(Doc vm) {
             Map<String, String> labels = new HashMap<>();
-            vm.content().path("metadata").path("labels").fields()
+            vm.content()
+                    .path("metadata")
+                    .path("labels")
+                    .fields()
                     .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
             return labels;
         }
@@ -423,8 +627,14 @@ public final class BundleValidator {
                 if (selector.isObject() && hasCluster) {
                     for (Doc vm : selected(selector, path, index)) {
                         if (vm.spec().path("template").asBoolean(false)) {
-                            addCross(Severity.WARNING, FieldError.invalid(path, LabelSelectors.describe(selector),
-                                    "selects HaVm " + vm.name() + ", a template, which never runs"));
+                            addCross(
+                                    Severity.WARNING,
+                                    FieldError.invalid(
+                                            path,
+                                            LabelSelectors.describe(selector),
+                                            "selects HaVm "
+                                                    + vm.name()
+                                                    + ", a template, which never runs"));
                         }
                     }
                 }
@@ -432,13 +642,25 @@ public final class BundleValidator {
             checkVip(index, services);
             JsonNode hosts = doc.spec().path("hosts");
             for (int i = 0; i < hosts.size(); i++) {
-                secret(hosts.get(i).path("sshKeySecretRef"), "spec.hosts[" + i + "].sshKeySecretRef", "key",
-                        LB_SSH_KEY_DEFAULT_KEY, index);
+                secret(
+                        hosts.get(i).path("sshKeySecretRef"),
+                        "spec.hosts[" + i + "].sshKeySecretRef",
+                        "key",
+                        LB_SSH_KEY_DEFAULT_KEY,
+                        index);
             }
-            secret(doc.spec().path("vip").path("authSecretRef"), "spec.vip.authSecretRef", "key", LB_VRRP_AUTH_DEFAULT_KEY, index);
+            secret(
+                    doc.spec().path("vip").path("authSecretRef"),
+                    "spec.vip.authSecretRef",
+                    "key",
+                    LB_VRRP_AUTH_DEFAULT_KEY,
+                    index);
         }
 
-        /** Ports must be unique per VIP across pairs; a router id shared by two pairs conflicts on one network. */
+        /**
+         * Ports must be unique per VIP across pairs; a router id shared by two pairs conflicts on
+         * one network.
+         */
         private void checkVip(Index index, JsonNode services) {
             JsonNode vip = doc.spec().path("vip").path("address");
             JsonNode routerId = doc.spec().path("vip").path("virtualRouterId");
@@ -446,42 +668,92 @@ public final class BundleValidator {
                 JsonNode port = services.get(i).path("port");
                 if (vip.isTextual() && port.isIntegralNumber()) {
                     String path = "spec.services[" + i + "].port";
-                    index.claim("vip " + vip.asText() + ":" + port.asLong(), doc).ifPresent(other -> addCross(Severity.ERROR,
-                            FieldError.duplicate(path, port.asLong(), "VIP " + vip.asText()
-                                    + " already serves this port for LoadBalancerPair " + other.namespace() + "/"
-                                    + other.name() + " (" + other.where("spec.services") + ")")));
+                    index.claim("vip " + vip.asText() + ":" + port.asLong(), doc)
+                            .ifPresent(
+                                    other ->
+                                            addCross(
+                                                    Severity.ERROR,
+                                                    FieldError.duplicate(
+                                                            path,
+                                                            port.asLong(),
+                                                            "VIP "
+                                                                    + vip.asText()
+                                                                    + " already serves this port for LoadBalancerPair "
+                                                                    + other.namespace()
+                                                                    + "/"
+                                                                    + other.name()
+                                                                    + " ("
+                                                                    + other.where("spec.services")
+                                                                    + ")")));
                 }
             }
             if (routerId.isIntegralNumber()) {
-                index.claim("vrrp " + routerId.asLong(), doc).ifPresent(other -> addCross(Severity.WARNING,
-                        FieldError.duplicate("spec.vip.virtualRouterId", routerId.asLong(), "LoadBalancerPair "
-                                + other.namespace() + "/" + other.name() + " (" + other.where("spec.vip.virtualRouterId")
-                                + ") uses the same VRRP router id; on one network segment they conflict")));
+                index.claim("vrrp " + routerId.asLong(), doc)
+                        .ifPresent(
+                                other ->
+                                        addCross(
+                                                Severity.WARNING,
+                                                FieldError.duplicate(
+                                                        "spec.vip.virtualRouterId",
+                                                        routerId.asLong(),
+                                                        "LoadBalancerPair "
+                                                                + other.namespace()
+                                                                + "/"
+                                                                + other.name()
+                                                                + " ("
+                                                                + other.where(
+                                                                        "spec.vip.virtualRouterId")
+                                                                + ") uses the same VRRP router id; on one network segment they conflict")));
             }
         }
 
         /**
-         * A Secret reference: the Secret should be in the input (a warning unless Secrets are required) and,
-         * when it is, must hold the key ({@code keyField} of the reference, else {@code defaultKey}).
+         * A Secret reference: the Secret should be in the input (a warning unless Secrets are
+         * required) and, when it is, must hold the key ({@code keyField} of the reference, else
+         * {@code defaultKey}).
          */
-        private void secret(JsonNode ref, String path, String keyField, String defaultKey, Index index) {
+        private void secret(
+                JsonNode ref, String path, String keyField, String defaultKey, Index index) {
             JsonNode name = ref.path("name");
             if (!name.isTextual() || name.asText().isEmpty()) {
                 return;
             }
             JsonNode explicitKey = ref.path(keyField);
-            String key = explicitKey.isTextual() && !explicitKey.asText().isEmpty() ? explicitKey.asText() : defaultKey;
+            String key =
+                    explicitKey.isTextual() && !explicitKey.asText().isEmpty()
+                            ? explicitKey.asText()
+                            : defaultKey;
             Optional<Doc> secret = index.find(CoreKinds.SECRET, doc.namespace(), name.asText());
             if (secret.isEmpty()) {
-                addCross(options.requireSecrets() ? Severity.ERROR : Severity.WARNING,
-                        FieldError.notFound(path + ".name", name.asText(), "Secret " + doc.namespace() + "/" + name.asText()
-                                + " is not in the input" + (options.requireSecrets() ? ""
-                                : " (it must exist in the cluster; --require-secrets makes this an error)")));
+                addCross(
+                        options.requireSecrets() ? Severity.ERROR : Severity.WARNING,
+                        FieldError.notFound(
+                                path + ".name",
+                                name.asText(),
+                                "Secret "
+                                        + doc.namespace()
+                                        + "/"
+                                        + name.asText()
+                                        + " is not in the input"
+                                        + (options.requireSecrets()
+                                                ? ""
+                                                : " (it must exist in the cluster; --require-secrets makes this an error)")));
             } else if (!CoreKinds.secretKeys(secret.get().content()).contains(key)) {
                 String keyPath = explicitKey.isTextual() ? path + "." + keyField : path;
-                addCross(Severity.ERROR, FieldError.notFound(keyPath, key, "Secret " + doc.namespace() + "/" + name.asText()
-                        + " (" + secret.get().where() + ") has no key " + GoFormat.quote(key)
-                        + (explicitKey.isTextual() ? "" : " (the default key)")));
+                addCross(
+                        Severity.ERROR,
+                        FieldError.notFound(
+                                keyPath,
+                                key,
+                                "Secret "
+                                        + doc.namespace()
+                                        + "/"
+                                        + name.asText()
+                                        + " ("
+                                        + secret.get().where()
+                                        + ") has no key "
+                                        + GoFormat.quote(key)
+                                        + (explicitKey.isTextual() ? "" : " (the default key)")));
             }
         }
     }

@@ -6,26 +6,46 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Syntax check of PVE calendar events (the systemd subset PVE schedules backup jobs with):
- * {@code [WEEKDAY] [[YYYY-]MM-DD] [HH:MM[:SS] | MINUTE]} or one of the keywords minutely, hourly, daily,
- * weekly, monthly, yearly, annually, quarterly, semiannually. Each number may be {@code *}, a value, a range
- * {@code a..b}, a repetition {@code start/step} (start may be {@code *} or a range), or a comma list of
- * those; weekdays are names or ranges of names ({@code mon..fri}). Examples that pass: {@code 02:00},
- * {@code *-*-* 02:00}, {@code mon..fri 22:30}, {@code sat *-1..7 15:00}, {@code *}{@code /15},
- * {@code 12,14:5}, {@code fri 12..13:5/20}, {@code 2015-10-21}. The schema pattern already keeps all other
- * characters out; this checks the structure and the value ranges.
+ * Syntax check of PVE calendar events (the systemd subset PVE schedules backup jobs with): {@code
+ * [WEEKDAY] [[YYYY-]MM-DD] [HH:MM[:SS] | MINUTE]} or one of the keywords minutely, hourly, daily,
+ * weekly, monthly, yearly, annually, quarterly, semiannually. Each number may be {@code *}, a
+ * value, a range {@code a..b}, a repetition {@code start/step} (start may be {@code *} or a range),
+ * or a comma list of those; weekdays are names or ranges of names ({@code mon..fri}). Examples that
+ * pass: {@code 02:00}, {@code *-*-* 02:00}, {@code mon..fri 22:30}, {@code sat *-1..7 15:00},
+ * {@code *}{@code /15}, {@code 12,14:5}, {@code fri 12..13:5/20}, {@code 2015-10-21}. The schema
+ * pattern already keeps all other characters out; this checks the structure and the value ranges.
  */
 final class CalendarEvents {
-    private static final Set<String> KEYWORDS = Set.of("minutely", "hourly", "daily", "weekly", "monthly", "yearly",
-            "annually", "quarterly", "semiannually", "semi-annually");
-    private static final Map<String, Integer> WEEKDAYS = Map.ofEntries(
-            Map.entry("mon", 1), Map.entry("monday", 1), Map.entry("tue", 2), Map.entry("tuesday", 2),
-            Map.entry("wed", 3), Map.entry("wednesday", 3), Map.entry("thu", 4), Map.entry("thursday", 4),
-            Map.entry("fri", 5), Map.entry("friday", 5), Map.entry("sat", 6), Map.entry("saturday", 6),
-            Map.entry("sun", 7), Map.entry("sunday", 7));
+    private static final Set<String> KEYWORDS =
+            Set.of(
+                    "minutely",
+                    "hourly",
+                    "daily",
+                    "weekly",
+                    "monthly",
+                    "yearly",
+                    "annually",
+                    "quarterly",
+                    "semiannually",
+                    "semi-annually");
+    private static final Map<String, Integer> WEEKDAYS =
+            Map.ofEntries(
+                    Map.entry("mon", 1),
+                    Map.entry("monday", 1),
+                    Map.entry("tue", 2),
+                    Map.entry("tuesday", 2),
+                    Map.entry("wed", 3),
+                    Map.entry("wednesday", 3),
+                    Map.entry("thu", 4),
+                    Map.entry("thursday", 4),
+                    Map.entry("fri", 5),
+                    Map.entry("friday", 5),
+                    Map.entry("sat", 6),
+                    Map.entry("saturday", 6),
+                    Map.entry("sun", 7),
+                    Map.entry("sunday", 7));
 
-    private CalendarEvents() {
-    }
+    private CalendarEvents() {}
 
     /** Why {@code event} is not a calendar event PVE accepts, or empty when it is one. */
     static Optional<String> check(String event) {
@@ -56,7 +76,10 @@ final class CalendarEvents {
             time(tokens[i++]);
         }
         if (i < tokens.length) {
-            throw new IllegalArgumentException("unexpected '" + tokens[i] + "' (expected [WEEKDAY] [[YYYY-]MM-DD] [HH:MM[:SS]])");
+            throw new IllegalArgumentException(
+                    "unexpected '"
+                            + tokens[i]
+                            + "' (expected [WEEKDAY] [[YYYY-]MM-DD] [HH:MM[:SS]])");
         }
     }
 
@@ -84,7 +107,8 @@ final class CalendarEvents {
             component(parts[0], "month", 1, 12);
             component(parts[1], "day", 1, 31);
         } else {
-            throw new IllegalArgumentException("invalid date '" + spec + "' (expected [YYYY-]MM-DD)");
+            throw new IllegalArgumentException(
+                    "invalid date '" + spec + "' (expected [YYYY-]MM-DD)");
         }
     }
 
@@ -101,7 +125,9 @@ final class CalendarEvents {
                 component(parts[1], "minute", 0, 59);
                 component(parts[2], "second", 0, 59);
             }
-            default -> throw new IllegalArgumentException("invalid time '" + spec + "' (expected HH:MM[:SS])");
+            default ->
+                    throw new IllegalArgumentException(
+                            "invalid time '" + spec + "' (expected HH:MM[:SS])");
         }
     }
 
@@ -117,7 +143,8 @@ final class CalendarEvents {
                 base = item.substring(0, slash);
                 int step = number(item.substring(slash + 1), what + " repetition");
                 if (step < 1) {
-                    throw new IllegalArgumentException(what + " repetition must be at least 1 in '" + item + "'");
+                    throw new IllegalArgumentException(
+                            what + " repetition must be at least 1 in '" + item + "'");
                 }
             }
             if (base.equals("*")) {
@@ -131,10 +158,12 @@ final class CalendarEvents {
             for (String bound : range) {
                 int value = number(bound, what);
                 if (value < min || value > max) {
-                    throw new IllegalArgumentException(what + " " + value + " out of range " + min + ".." + max);
+                    throw new IllegalArgumentException(
+                            what + " " + value + " out of range " + min + ".." + max);
                 }
                 if (value < previous) {
-                    throw new IllegalArgumentException(what + " range '" + base + "' runs backwards");
+                    throw new IllegalArgumentException(
+                            what + " range '" + base + "' runs backwards");
                 }
                 previous = value;
             }

@@ -11,14 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The type-checked CEL rules of the bundled CRDs, made at build time so that start-up only has to turn them
- * into programs (type-checking ~40 rules costs about a second on a cold JVM, the programs a few hundred
- * milliseconds). Entries are keyed by the rule's schema location and text, so an entry that does not match
- * the CRD at hand is simply not used and the rule is compiled as usual: the cache can be stale or missing,
- * never wrong.
- * <p>
- * The build runs {@link #main} after the CRD generator (operator/pom.xml, phase process-classes):
- * {@code CelAstCache <crd directory> <output file>}.
+ * The type-checked CEL rules of the bundled CRDs, made at build time so that start-up only has to
+ * turn them into programs (type-checking ~40 rules costs about a second on a cold JVM, the programs
+ * a few hundred milliseconds). Entries are keyed by the rule's schema location and text, so an
+ * entry that does not match the CRD at hand is simply not used and the rule is compiled as usual:
+ * the cache can be stale or missing, never wrong.
+ *
+ * <p>The build runs {@link #main} after the CRD generator (operator/pom.xml, phase
+ * process-classes): {@code CelAstCache <crd directory> <output file>}.
  */
 public final class CelAstCache {
     /** Where the build puts the cache in the jar. */
@@ -27,8 +27,7 @@ public final class CelAstCache {
     private static final int MAGIC = 0x50564543;
     private static final int FORMAT = 1;
 
-    private CelAstCache() {
-    }
+    private CelAstCache() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
@@ -55,7 +54,10 @@ public final class CelAstCache {
         out.flush();
     }
 
-    /** The entries of a cache; an unreadable or foreign stream gives none (everything is then compiled). */
+    /**
+     * The entries of a cache; an unreadable or foreign stream gives none (everything is then
+     * compiled).
+     */
     static Map<String, byte[]> read(InputStream stream) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         if (stream == null) {

@@ -2,7 +2,6 @@ package io.pveha.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.common.values.NullValue;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns JSON into the values CEL sees, guided by the schema as the apiserver's UnstructuredToVal is:
- * integers are Long, numbers Double (also when written without a fraction), undeclared fields and nulls
- * are left out (the apiserver prunes them before rules run), so has() is false for anything absent.
+ * Turns JSON into the values CEL sees, guided by the schema as the apiserver's UnstructuredToVal
+ * is: integers are Long, numbers Double (also when written without a fraction), undeclared fields
+ * and nulls are left out (the apiserver prunes them before rules run), so has() is false for
+ * anything absent.
  */
 final class CelValues {
-    private CelValues() {
-    }
+    private CelValues() {}
 
     static Object of(JsonNode data, Schema schema) {
         if (data == null || data.isNull() || data.isMissingNode()) {
@@ -27,18 +26,20 @@ final class CelValues {
         }
         if (data.isObject()) {
             Map<String, Object> map = new LinkedHashMap<>();
-            data.fields().forEachRemaining(e -> {
-                Schema field = schema.properties.get(e.getKey());
-                if (field == null && schema.additionalProperties != null) {
-                    field = schema.additionalProperties;
-                }
-                if (field == null && !schema.preserveUnknownFields) {
-                    return;
-                }
-                if (!e.getValue().isNull()) {
-                    map.put(e.getKey(), of(e.getValue(), field));
-                }
-            });
+            data.fields()
+                    .forEachRemaining(
+                            e -> {
+                                Schema field = schema.properties.get(e.getKey());
+                                if (field == null && schema.additionalProperties != null) {
+                                    field = schema.additionalProperties;
+                                }
+                                if (field == null && !schema.preserveUnknownFields) {
+                                    return;
+                                }
+                                if (!e.getValue().isNull()) {
+                                    map.put(e.getKey(), of(e.getValue(), field));
+                                }
+                            });
             return Collections.unmodifiableMap(map);
         }
         if (data.isArray()) {
@@ -49,7 +50,9 @@ final class CelValues {
         if (data.isNumber() && "number".equals(schema.type)) {
             return data.asDouble();
         }
-        if (data.isNumber() && ("integer".equals(schema.type) || schema.intOrString) && isIntegral(data)) {
+        if (data.isNumber()
+                && ("integer".equals(schema.type) || schema.intOrString)
+                && isIntegral(data)) {
             return data.asLong();
         }
         return generic(data);
@@ -95,6 +98,9 @@ final class CelValues {
             return true;
         }
         double d = data.asDouble();
-        return data.isNumber() && !Double.isInfinite(d) && d == Math.rint(d) && Math.abs(d) < 0x1p53;
+        return data.isNumber()
+                && !Double.isInfinite(d)
+                && d == Math.rint(d)
+                && Math.abs(d) < 0x1p53;
     }
 }

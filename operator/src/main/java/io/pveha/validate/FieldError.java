@@ -1,29 +1,35 @@
 package io.pveha.validate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * One field-level finding, worded like Kubernetes' field.Error so a line reads the way kubectl users know:
- * {@code spec.vmid: Invalid value: 50: spec.vmid in body should be greater than or equal to 100}.
+ * One field-level finding, worded like Kubernetes' field.Error so a line reads the way kubectl
+ * users know: {@code spec.vmid: Invalid value: 50: spec.vmid in body should be greater than or
+ * equal to 100}.
  *
- * @param type     what kind of finding; decides the leading words ("Required value", "Invalid value", ...)
- * @param field    the field path, e.g. {@code spec.disks[0].slot}; empty for the whole document
- * @param badValue the offending value: String, Long, Double, Boolean, {@link #OMIT} or anything JSON-serialisable
- * @param detail   the explanation after the value; may be empty
+ * @param type what kind of finding; decides the leading words ("Required value", "Invalid value",
+ *     ...)
+ * @param field the field path, e.g. {@code spec.disks[0].slot}; empty for the whole document
+ * @param badValue the offending value: String, Long, Double, Boolean, {@link #OMIT} or anything
+ *     JSON-serialisable
+ * @param detail the explanation after the value; may be empty
  */
 public record FieldError(Type type, String field, Object badValue, String detail) {
     /** Marker for "do not print the value" (Kubernetes' field.OmitValueType). */
-    public static final Object OMIT = new Object() {
-        @Override
-        public String toString() {
-            return "<value omitted>";
-        }
-    };
+    public static final Object OMIT =
+            new Object() {
+                @Override
+                public String toString() {
+                    return "<value omitted>";
+                }
+            };
 
-    /** Kubernetes' field.ErrorType, plus the strict-decoding findings (unknown and duplicate fields). */
+    /**
+     * Kubernetes' field.ErrorType, plus the strict-decoding findings (unknown and duplicate
+     * fields).
+     */
     public enum Type {
         REQUIRED("Required value", true, false),
         INVALID("Invalid value", false, true),
@@ -35,7 +41,10 @@ public record FieldError(Type type, String field, Object badValue, String detail
         DUPLICATE("Duplicate value", false, true),
         NOT_FOUND("Not found", false, true),
         INTERNAL("Internal error", false, false),
-        /** kubectl's strict field validation: {@code unknown field "spec.foo"}, {@code duplicate field "spec.foo"}. */
+        /**
+         * kubectl's strict field validation: {@code unknown field "spec.foo"}, {@code duplicate
+         * field "spec.foo"}.
+         */
         STRICT_DECODING("", false, false);
 
         private final String words;
@@ -49,8 +58,9 @@ public record FieldError(Type type, String field, Object badValue, String detail
         }
 
         /**
-         * The apiserver evaluates no CEL rule of an object that has one of these errors (strategy.go
-         * hasBlockingErr): the rules could otherwise see values of the wrong type or size.
+         * The apiserver evaluates no CEL rule of an object that has one of these errors
+         * (strategy.go hasBlockingErr): the rules could otherwise see values of the wrong type or
+         * size.
          */
         public boolean blocksCel() {
             return blocksCel;
@@ -71,20 +81,34 @@ public record FieldError(Type type, String field, Object badValue, String detail
 
     /** field.NotSupported: the detail lists the supported values, each quoted. */
     public static FieldError notSupported(String field, Object value, List<String> supported) {
-        String detail = supported.isEmpty() ? ""
-                : "supported values: " + supported.stream().map(GoFormat::quote).collect(Collectors.joining(", "));
+        String detail =
+                supported.isEmpty()
+                        ? ""
+                        : "supported values: "
+                                + supported.stream()
+                                        .map(GoFormat::quote)
+                                        .collect(Collectors.joining(", "));
         return new FieldError(Type.NOT_SUPPORTED, field, value, detail);
     }
 
-    /** field.TooLong: "may not be more than N bytes" (the apiserver counts characters, the wording says bytes). */
+    /**
+     * field.TooLong: "may not be more than N bytes" (the apiserver counts characters, the wording
+     * says bytes).
+     */
     public static FieldError tooLong(String field, long maxLength) {
-        return new FieldError(Type.TOO_LONG, field, OMIT,
+        return new FieldError(
+                Type.TOO_LONG,
+                field,
+                OMIT,
                 "may not be more than " + maxLength + (maxLength == 1 ? " byte" : " bytes"));
     }
 
     /** field.TooMany: "must have at most N items". */
     public static FieldError tooMany(String field, long actual, long max) {
-        return new FieldError(Type.TOO_MANY, field, actual,
+        return new FieldError(
+                Type.TOO_MANY,
+                field,
+                actual,
                 "must have at most " + max + (max == 1 ? " item" : " items"));
     }
 
@@ -102,12 +126,14 @@ public record FieldError(Type type, String field, Object badValue, String detail
 
     /** kubectl --validate=strict wording for a field the schema does not declare. */
     public static FieldError unknownField(String field) {
-        return new FieldError(Type.STRICT_DECODING, field, OMIT, "unknown field " + GoFormat.quote(field));
+        return new FieldError(
+                Type.STRICT_DECODING, field, OMIT, "unknown field " + GoFormat.quote(field));
     }
 
     /** kubectl --validate=strict wording for a key given twice in one mapping. */
     public static FieldError duplicateField(String field) {
-        return new FieldError(Type.STRICT_DECODING, field, OMIT, "duplicate field " + GoFormat.quote(field));
+        return new FieldError(
+                Type.STRICT_DECODING, field, OMIT, "duplicate field " + GoFormat.quote(field));
     }
 
     /** Everything after "field: ", as field.Error.ErrorBody() renders it. */
@@ -145,7 +171,8 @@ public record FieldError(Type type, String field, Object badValue, String detail
             return value.toString();
         }
         try {
-            // Only lists and objects get here, which none of our messages show; no mapper is made before.
+            // Only lists and objects get here, which none of our messages show; no mapper is made
+            // before.
             return new ObjectMapper().writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return String.valueOf(value);

@@ -2,8 +2,7 @@ package io.pveha.validate;
 
 /** Field paths as Kubernetes prints them: {@code spec.disks[0].slot}, {@code data[tls.crt]}. */
 final class FieldPaths {
-    private FieldPaths() {
-    }
+    private FieldPaths() {}
 
     static String child(String parent, String name) {
         return parent == null || parent.isEmpty() ? name : parent + "." + name;

@@ -6,12 +6,14 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Kubernetes' name and label rules with their exact messages (k8s.io/apimachinery pkg/util/validation and
- * pkg/api/validate/content). Each method returns the messages for one value, empty when it is valid.
+ * Kubernetes' name and label rules with their exact messages (k8s.io/apimachinery
+ * pkg/util/validation and pkg/api/validate/content). Each method returns the messages for one
+ * value, empty when it is valid.
  */
 final class KubeNames {
     private static final String DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-    private static final String DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
+    private static final String DNS1123_SUBDOMAIN_FMT =
+            DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
     private static final String LABEL_KEY_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
     private static final String LABEL_VALUE_FMT = "(" + LABEL_KEY_FMT + ")?";
     private static final String CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+";
@@ -22,8 +24,7 @@ final class KubeNames {
     private static final Pattern LABEL_VALUE = Pattern.compile(LABEL_VALUE_FMT);
     private static final Pattern CONFIG_KEY = Pattern.compile(CONFIG_KEY_FMT);
 
-    private KubeNames() {
-    }
+    private KubeNames() {}
 
     /** IsDNS1123Label: namespace names. */
     static List<String> dns1123Label(String value) {
@@ -35,9 +36,13 @@ final class KubeNames {
             if (DNS1123_SUBDOMAIN.matcher(value).matches()) {
                 errs.add("must not contain dots");
             } else {
-                errs.add(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters"
-                        + " or '-', and must start and end with an alphanumeric character", DNS1123_LABEL_FMT,
-                        "my-name", "123-abc"));
+                errs.add(
+                        regexError(
+                                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters"
+                                        + " or '-', and must start and end with an alphanumeric character",
+                                DNS1123_LABEL_FMT,
+                                "my-name",
+                                "123-abc"));
             }
         }
         return errs;
@@ -50,14 +55,19 @@ final class KubeNames {
             errs.add("must be no more than 253 characters");
         }
         if (!DNS1123_SUBDOMAIN.matcher(value).matches()) {
-            errs.add(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters,"
-                    + " '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT,
-                    "example.com"));
+            errs.add(
+                    regexError(
+                            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters,"
+                                    + " '-' or '.', and must start and end with an alphanumeric character",
+                            DNS1123_SUBDOMAIN_FMT,
+                            "example.com"));
         }
         return errs;
     }
 
-    /** IsQualifiedName / IsLabelKey: label keys, annotation keys (lower-cased first), selector keys. */
+    /**
+     * IsQualifiedName / IsLabelKey: label keys, annotation keys (lower-cased first), selector keys.
+     */
     static List<String> qualifiedName(String value) {
         List<String> errs = new ArrayList<>();
         String[] parts = value.split("/", -1);
@@ -74,9 +84,16 @@ final class KubeNames {
                 }
             }
             default -> {
-                errs.add("a valid label key " + regexError("must consist of alphanumeric characters, '-', '_' or"
-                        + " '.', and must start and end with an alphanumeric character", LABEL_KEY_FMT, "MyName",
-                        "my.name", "123-abc") + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+                errs.add(
+                        "a valid label key "
+                                + regexError(
+                                        "must consist of alphanumeric characters, '-', '_' or"
+                                                + " '.', and must start and end with an alphanumeric character",
+                                        LABEL_KEY_FMT,
+                                        "MyName",
+                                        "my.name",
+                                        "123-abc")
+                                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
                 return errs;
             }
         }
@@ -86,8 +103,15 @@ final class KubeNames {
             errs.add("name part must be no more than 63 bytes");
         }
         if (!LABEL_KEY.matcher(name).matches()) {
-            errs.add("name part " + regexError("must consist of alphanumeric characters, '-', '_' or '.', and must"
-                    + " start and end with an alphanumeric character", LABEL_KEY_FMT, "MyName", "my.name", "123-abc"));
+            errs.add(
+                    "name part "
+                            + regexError(
+                                    "must consist of alphanumeric characters, '-', '_' or '.', and must"
+                                            + " start and end with an alphanumeric character",
+                                    LABEL_KEY_FMT,
+                                    "MyName",
+                                    "my.name",
+                                    "123-abc"));
         }
         return errs;
     }
@@ -99,9 +123,14 @@ final class KubeNames {
             errs.add("must be no more than 63 bytes");
         }
         if (!LABEL_VALUE.matcher(value).matches()) {
-            errs.add(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-',"
-                    + " '_' or '.', and must start and end with an alphanumeric character", LABEL_VALUE_FMT,
-                    "MyValue", "my_value", "12345"));
+            errs.add(
+                    regexError(
+                            "a valid label must be an empty string or consist of alphanumeric characters, '-',"
+                                    + " '_' or '.', and must start and end with an alphanumeric character",
+                            LABEL_VALUE_FMT,
+                            "MyValue",
+                            "my_value",
+                            "12345"));
         }
         return errs;
     }
@@ -113,8 +142,13 @@ final class KubeNames {
             errs.add("must be no more than 253 characters");
         }
         if (!CONFIG_KEY.matcher(value).matches()) {
-            errs.add(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
-                    CONFIG_KEY_FMT, "key.name", "KEY_NAME", "key-name"));
+            errs.add(
+                    regexError(
+                            "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+                            CONFIG_KEY_FMT,
+                            "key.name",
+                            "KEY_NAME",
+                            "key-name"));
         }
         if (value.equals(".")) {
             errs.add("must not be '.'");
@@ -131,7 +165,10 @@ final class KubeNames {
         return qualifiedName(value.toLowerCase(Locale.ROOT));
     }
 
-    /** RegexError: "MSG (e.g. 'a',  or 'b', regex used for validation is 'RE')" with Kubernetes' double space. */
+    /**
+     * RegexError: "MSG (e.g. 'a', or 'b', regex used for validation is 'RE')" with Kubernetes'
+     * double space.
+     */
     private static String regexError(String msg, String fmt, String... examples) {
         StringBuilder s = new StringBuilder(msg).append(" (e.g. ");
         for (int i = 0; i < examples.length; i++) {

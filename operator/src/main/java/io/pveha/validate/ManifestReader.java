@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -25,10 +24,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Reads manifests: files, directories (recursively, {@code *.yaml} and {@code *.yml}, sorted, skipping
- * hidden entries), or standard input; each file may hold several documents separated by {@code ---}.
- * Empty documents are skipped. It keeps the line of every field, reports duplicate keys as kubectl's strict
- * decoding does, and refuses YAML aliases (which would silently turn into strings otherwise).
+ * Reads manifests: files, directories (recursively, {@code *.yaml} and {@code *.yml}, sorted,
+ * skipping hidden entries), or standard input; each file may hold several documents separated by
+ * {@code ---}. Empty documents are skipped. It keeps the line of every field, reports duplicate
+ * keys as kubectl's strict decoding does, and refuses YAML aliases (which would silently turn into
+ * strings otherwise).
  */
 public final class ManifestReader {
     /** Name used for standard input in messages. */
@@ -52,14 +52,18 @@ public final class ManifestReader {
 
         /** {@code file:line:column: message}, or {@code file: message} without a position. */
         public String describe() {
-            return line > 0 ? source + ":" + line + ":" + column + ": " + getMessage() : source + ": " + getMessage();
+            return line > 0
+                    ? source + ":" + line + ":" + column + ": " + getMessage()
+                    : source + ": " + getMessage();
         }
     }
 
-    private ManifestReader() {
-    }
+    private ManifestReader() {}
 
-    /** The YAML files a command-line argument stands for: the file itself, or the files below a directory. */
+    /**
+     * The YAML files a command-line argument stands for: the file itself, or the files below a
+     * directory.
+     */
     public static List<Path> expand(Path argument) throws InputException {
         if (Files.isDirectory(argument)) {
             try (Stream<Path> walk = Files.walk(argument)) {
@@ -68,7 +72,8 @@ public final class ManifestReader {
                         .sorted()
                         .toList();
             } catch (IOException | java.io.UncheckedIOException e) {
-                throw new InputException(argument.toString(), 0, 0, "cannot list directory: " + e.getMessage(), e);
+                throw new InputException(
+                        argument.toString(), 0, 0, "cannot list directory: " + e.getMessage(), e);
             }
         }
         if (!Files.exists(argument)) {
@@ -121,18 +126,31 @@ public final class ManifestReader {
                     continue;
                 }
                 DocumentRef ref = DocumentRef.of(source, documents.size() + 1, line, content);
-                documents.add(new ManifestDocument(ref, content, Map.copyOf(lines), List.copyOf(duplicates)));
+                documents.add(
+                        new ManifestDocument(
+                                ref, content, Map.copyOf(lines), List.copyOf(duplicates)));
             }
         } catch (JsonProcessingException e) {
-            if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException yaml && yaml.getProblemMark() != null) {
-                // SnakeYAML knows where the problem is and what it is ("expected ',' or ']', but got ...").
+            if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException yaml
+                    && yaml.getProblemMark() != null) {
+                // SnakeYAML knows where the problem is and what it is ("expected ',' or ']', but
+                // got ...").
                 String context = yaml.getContext() == null ? "" : " (" + yaml.getContext() + ")";
-                throw new InputException(source, yaml.getProblemMark().getLine() + 1, yaml.getProblemMark().getColumn() + 1,
-                        "YAML syntax error: " + yaml.getProblem() + context, e);
+                throw new InputException(
+                        source,
+                        yaml.getProblemMark().getLine() + 1,
+                        yaml.getProblemMark().getColumn() + 1,
+                        "YAML syntax error: " + yaml.getProblem() + context,
+                        e);
             }
             JsonLocation at = e.getLocation();
-            throw new InputException(source, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
-                    "YAML syntax error: " + e.getOriginalMessage().lines().findFirst().orElse("").trim(), e);
+            throw new InputException(
+                    source,
+                    at == null ? 0 : at.getLineNr(),
+                    at == null ? 0 : at.getColumnNr(),
+                    "YAML syntax error: "
+                            + e.getOriginalMessage().lines().findFirst().orElse("").trim(),
+                    e);
         } catch (IOException e) {
             throw new InputException(source, 0, 0, "cannot read: " + e.getMessage(), e);
         }
@@ -140,19 +158,32 @@ public final class ManifestReader {
     }
 
     /**
-     * The JSON tree of the next value of any Jackson parser (YAML or JSON), without an ObjectMapper: creating
-     * the first ObjectMapper costs about half a second on a cold JVM, which validate's start-up avoids.
+     * The JSON tree of the next value of any Jackson parser (YAML or JSON), without an
+     * ObjectMapper: creating the first ObjectMapper costs about half a second on a cold JVM, which
+     * validate's start-up avoids.
      */
     static JsonNode tree(JsonParser parser, String source) throws IOException, InputException {
         return value(parser, parser.nextToken(), source, "", new HashMap<>(), new ArrayList<>());
     }
 
-    private static JsonNode value(JsonParser parser, JsonToken token, String source, String path,
-                                  Map<String, Integer> lines, List<FieldError> duplicates) throws IOException, InputException {
+    private static JsonNode value(
+            JsonParser parser,
+            JsonToken token,
+            String source,
+            String path,
+            Map<String, Integer> lines,
+            List<FieldError> duplicates)
+            throws IOException, InputException {
         if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
             JsonLocation at = parser.currentTokenLocation();
-            throw new InputException(source, at.getLineNr(), at.getColumnNr(),
-                    "YAML aliases (*" + parser.getText() + ") are not supported; write the value out", null);
+            throw new InputException(
+                    source,
+                    at.getLineNr(),
+                    at.getColumnNr(),
+                    "YAML aliases (*"
+                            + parser.getText()
+                            + ") are not supported; write the value out",
+                    null);
         }
         switch (token) {
             case START_OBJECT -> {
@@ -165,7 +196,15 @@ public final class ManifestReader {
                         duplicates.add(FieldError.duplicateField(childPath));
                     }
                     lines.put(childPath, line);
-                    object.set(name, value(parser, parser.nextToken(), source, childPath, lines, duplicates));
+                    object.set(
+                            name,
+                            value(
+                                    parser,
+                                    parser.nextToken(),
+                                    source,
+                                    childPath,
+                                    lines,
+                                    duplicates));
                 }
                 return object;
             }
@@ -203,7 +242,12 @@ public final class ManifestReader {
             }
             default -> {
                 JsonLocation at = parser.currentTokenLocation();
-                throw new InputException(source, at.getLineNr(), at.getColumnNr(), "unexpected YAML token " + token, null);
+                throw new InputException(
+                        source,
+                        at.getLineNr(),
+                        at.getColumnNr(),
+                        "unexpected YAML token " + token,
+                        null);
             }
         }
     }

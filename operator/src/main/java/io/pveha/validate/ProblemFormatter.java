@@ -3,7 +3,6 @@ package io.pveha.validate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,20 +10,20 @@ import java.util.Map;
 
 /**
  * The two output formats of {@code validate}. They are an interface: keep them stable.
- * <p>
- * Text, one line per problem:
- * {@code FILE:LINE (#DOC KIND/NAMESPACE/NAME): SEVERITY: FIELD: MESSAGE}, e.g.
- * {@code examples/04-pos-api.yaml:31 (#1 HaVm/store-platform/pos-api-1): error: spec.vmid: Invalid value: 50:
- * spec.vmid in body should be greater than or equal to 100}. LINE is where the field (or its nearest present
- * parent) is written; DOC counts the non-empty YAML documents of the file from 1; FIELD is left out (with its
- * colon) for problems of the whole document.
- * <p>
- * JSON: {@code {"documents": N, "errors": N, "warnings": N, "notes": N, "problems": [{"file", "line",
- * "document", "apiVersion", "kind", "namespace", "name", "severity", "field", "message"}]}}.
+ *
+ * <p>Text, one line per problem: {@code FILE:LINE (#DOC KIND/NAMESPACE/NAME): SEVERITY: FIELD:
+ * MESSAGE}, e.g. {@code examples/04-pos-api.yaml:31 (#1 HaVm/store-platform/pos-api-1): error:
+ * spec.vmid: Invalid value: 50: spec.vmid in body should be greater than or equal to 100}. LINE is
+ * where the field (or its nearest present parent) is written; DOC counts the non-empty YAML
+ * documents of the file from 1; FIELD is left out (with its colon) for problems of the whole
+ * document.
+ *
+ * <p>JSON: {@code {"documents": N, "errors": N, "warnings": N, "notes": N, "problems": [{"file",
+ * "line", "document", "apiVersion", "kind", "namespace", "name", "severity", "field",
+ * "message"}]}}.
  */
 public final class ProblemFormatter {
-    private ProblemFormatter() {
-    }
+    private ProblemFormatter() {}
 
     public static String text(Problem problem) {
         DocumentRef doc = problem.document();
@@ -38,7 +37,11 @@ public final class ProblemFormatter {
         } else {
             line.append(doc.describe());
         }
-        return line.append(": ").append(problem.severity().label()).append(": ").append(problem.fieldMessage()).toString();
+        return line.append(": ")
+                .append(problem.severity().label())
+                .append(": ")
+                .append(problem.fieldMessage())
+                .toString();
     }
 
     public static String json(ValidationReport report) {
@@ -65,7 +68,9 @@ public final class ProblemFormatter {
         }
         root.put("problems", problems);
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+            return new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -73,9 +78,21 @@ public final class ProblemFormatter {
 
     /** One line for people: what was read and what was found. */
     public static String summary(ValidationReport report, int files) {
-        return report.documents() + " document" + plural(report.documents()) + " in " + files + " file" + plural(files)
-                + ": " + report.errors() + " error" + plural(report.errors()) + ", " + report.warnings()
-                + " warning" + plural(report.warnings());
+        return report.documents()
+                + " document"
+                + plural(report.documents())
+                + " in "
+                + files
+                + " file"
+                + plural(files)
+                + ": "
+                + report.errors()
+                + " error"
+                + plural(report.errors())
+                + ", "
+                + report.warnings()
+                + " warning"
+                + plural(report.warnings());
     }
 
     private static String plural(long n) {

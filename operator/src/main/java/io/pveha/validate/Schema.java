@@ -3,7 +3,6 @@ package io.pveha.validate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -13,19 +12,39 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One node of a CRD's structural schema (openAPIV3Schema), parsed once. Only the keywords our generated CRDs
- * can contain are understood; any other keyword makes loading fail, so a model change that needs more is
- * noticed in the build instead of being silently ignored.
+ * One node of a CRD's structural schema (openAPIV3Schema), parsed once. Only the keywords our
+ * generated CRDs can contain are understood; any other keyword makes loading fail, so a model
+ * change that needs more is noticed in the build instead of being silently ignored.
  */
 final class Schema {
-    private static final Set<String> KEYWORDS = Set.of(
-            "type", "properties", "required", "items", "additionalProperties", "enum", "pattern",
-            "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
-            "minItems", "maxItems", "nullable", "description", "title", "example",
-            "x-kubernetes-int-or-string", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-validations");
+    private static final Set<String> KEYWORDS =
+            Set.of(
+                    "type",
+                    "properties",
+                    "required",
+                    "items",
+                    "additionalProperties",
+                    "enum",
+                    "pattern",
+                    "minimum",
+                    "maximum",
+                    "exclusiveMinimum",
+                    "exclusiveMaximum",
+                    "minLength",
+                    "maxLength",
+                    "minItems",
+                    "maxItems",
+                    "nullable",
+                    "description",
+                    "title",
+                    "example",
+                    "x-kubernetes-int-or-string",
+                    "x-kubernetes-preserve-unknown-fields",
+                    "x-kubernetes-validations");
 
     /** Where this node sits, e.g. {@code HaVm.spec.disks[*]}; names CEL types and load errors. */
     final String location;
+
     final String type;
     final Map<String, Schema> properties;
     final List<String> required;
@@ -48,22 +67,35 @@ final class Schema {
     final List<ValidationRule> rules;
 
     /** One x-kubernetes-validations entry, as written in the CRD. */
-    record ValidationRule(String rule, String message, String messageExpression, String fieldPath, String reason) {
-    }
+    record ValidationRule(
+            String rule,
+            String message,
+            String messageExpression,
+            String fieldPath,
+            String reason) {}
 
     private Schema(JsonNode node, String location) {
         this.location = location;
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String keyword = names.next();
             if (!KEYWORDS.contains(keyword)) {
-                throw new IllegalArgumentException("schema keyword '" + keyword + "' at " + location
-                        + " is not implemented by io.pveha.validate; extend Schema and StructuralValidator first");
+                throw new IllegalArgumentException(
+                        "schema keyword '"
+                                + keyword
+                                + "' at "
+                                + location
+                                + " is not implemented by io.pveha.validate; extend Schema and StructuralValidator first");
             }
         }
         this.type = node.path("type").asText("");
         Map<String, Schema> props = new LinkedHashMap<>();
-        node.path("properties").fields().forEachRemaining(e ->
-                props.put(e.getKey(), new Schema(e.getValue(), location + "." + e.getKey())));
+        node.path("properties")
+                .fields()
+                .forEachRemaining(
+                        e ->
+                                props.put(
+                                        e.getKey(),
+                                        new Schema(e.getValue(), location + "." + e.getKey())));
         this.properties = Collections.unmodifiableMap(props);
         List<String> req = new ArrayList<>();
         node.path("required").forEach(r -> req.add(r.asText()));
@@ -71,10 +103,13 @@ final class Schema {
         this.items = node.has("items") ? new Schema(node.get("items"), location + "[*]") : null;
         JsonNode additional = node.get("additionalProperties");
         if (additional != null && !additional.isObject()) {
-            throw new IllegalArgumentException("additionalProperties at " + location
-                    + " must be a schema (structural schemas allow no boolean form here)");
+            throw new IllegalArgumentException(
+                    "additionalProperties at "
+                            + location
+                            + " must be a schema (structural schemas allow no boolean form here)");
         }
-        this.additionalProperties = additional == null ? null : new Schema(additional, location + "[*]");
+        this.additionalProperties =
+                additional == null ? null : new Schema(additional, location + "[*]");
         List<JsonNode> values = new ArrayList<>();
         node.path("enum").forEach(values::add);
         this.enumValues = List.copyOf(values);
@@ -82,7 +117,8 @@ final class Schema {
         try {
             this.pattern = patternText == null ? null : Pattern.compile(patternText);
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("pattern at " + location + " is not valid RE2: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "pattern at " + location + " is not valid RE2: " + e.getMessage(), e);
         }
         this.minimum = node.has("minimum") ? node.get("minimum").asDouble() : null;
         this.maximum = node.has("maximum") ? node.get("maximum").asDouble() : null;
@@ -94,11 +130,19 @@ final class Schema {
         this.maxItems = node.has("maxItems") ? node.get("maxItems").asLong() : null;
         this.nullable = node.path("nullable").asBoolean(false);
         this.intOrString = node.path("x-kubernetes-int-or-string").asBoolean(false);
-        this.preserveUnknownFields = node.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+        this.preserveUnknownFields =
+                node.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
         List<ValidationRule> parsedRules = new ArrayList<>();
-        node.path("x-kubernetes-validations").forEach(r -> parsedRules.add(new ValidationRule(
-                r.path("rule").asText(), r.path("message").asText(""), r.path("messageExpression").asText(""),
-                r.path("fieldPath").asText(""), r.path("reason").asText(""))));
+        node.path("x-kubernetes-validations")
+                .forEach(
+                        r ->
+                                parsedRules.add(
+                                        new ValidationRule(
+                                                r.path("rule").asText(),
+                                                r.path("message").asText(""),
+                                                r.path("messageExpression").asText(""),
+                                                r.path("fieldPath").asText(""),
+                                                r.path("reason").asText(""))));
         this.rules = List.copyOf(parsedRules);
     }
 
@@ -107,23 +151,29 @@ final class Schema {
         return new Schema(openApiV3Schema, location);
     }
 
-    /** Parses a schema written as JSON text (the built-in schemas of ObjectMeta and the core kinds). */
+    /**
+     * Parses a schema written as JSON text (the built-in schemas of ObjectMeta and the core kinds).
+     */
     static Schema parseJson(String json, String location) {
-        try (com.fasterxml.jackson.core.JsonParser parser = new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {
+        try (com.fasterxml.jackson.core.JsonParser parser =
+                new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {
             return new Schema(ManifestReader.tree(parser, location), location);
         } catch (java.io.IOException | ManifestReader.InputException e) {
             throw new IllegalArgumentException("built-in schema " + location + " is not JSON", e);
         }
     }
 
-    /** The JSON types this node accepts, as the apiserver lists them in messages ("integer,string"). */
+    /**
+     * The JSON types this node accepts, as the apiserver lists them in messages ("integer,string").
+     */
     String typeNames() {
         return intOrString ? "integer,string" : type;
     }
 
     boolean accepts(String dataType, boolean integralNumber) {
         if (intOrString) {
-            return dataType.equals("integer") || dataType.equals("string")
+            return dataType.equals("integer")
+                    || dataType.equals("string")
                     || (dataType.equals("number") && integralNumber);
         }
         if (type.isEmpty() || type.equals(dataType)) {
@@ -134,9 +184,13 @@ final class Schema {
                 || (type.equals("number") && dataType.equals("integer"));
     }
 
-    /** True for the metav1.LabelSelector schema the CRD generator writes (matchLabels + matchExpressions). */
+    /**
+     * True for the metav1.LabelSelector schema the CRD generator writes (matchLabels +
+     * matchExpressions).
+     */
     boolean isLabelSelector() {
-        return "object".equals(type) && properties.keySet().equals(Set.of("matchLabels", "matchExpressions"));
+        return "object".equals(type)
+                && properties.keySet().equals(Set.of("matchLabels", "matchExpressions"));
     }
 
     boolean hasRulesBelow() {

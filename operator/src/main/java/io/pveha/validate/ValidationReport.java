@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The outcome of validating a set of documents.
  *
- * @param problems  every finding, ordered by input document, then line (notes last)
+ * @param problems every finding, ordered by input document, then line (notes last)
  * @param documents how many non-empty documents were read
  */
 public record ValidationReport(List<Problem> problems, int documents) {

@@ -1,14 +1,13 @@
 package io.pveha.api;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** crds/ is committed; it must be exactly what the build generates from the Java model. */
 class CrdsUpToDateTest {
@@ -26,7 +25,11 @@ class CrdsUpToDateTest {
                 .containsExactlyInAnyOrderElementsOf(generated);
         for (String name : generated) {
             assertThat(Files.readString(COMMITTED.resolve(name)))
-                    .as("crds/" + name + " differs from the generated CRD; regenerate with: " + REGENERATE)
+                    .as(
+                            "crds/"
+                                    + name
+                                    + " differs from the generated CRD; regenerate with: "
+                                    + REGENERATE)
                     .isEqualTo(Files.readString(GENERATED.resolve(name)));
         }
     }
@@ -36,7 +39,10 @@ class CrdsUpToDateTest {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yml")).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yml"))
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -1,26 +1,24 @@
 package io.pveha.cli;
 
-import io.pveha.testing.FixturePve;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pveha.testing.FixturePve;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class DoctorCommandTest {
     static final String SECRET = "5a4b3c2d-1e0f-4a5b-8c7d-6e5f4a3b2c1d";
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     FixturePve pve;
     final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
@@ -35,7 +33,9 @@ class DoctorCommandTest {
     }
 
     int doctor(String... args) {
-        return new CommandLine(new DoctorCommand(new PrintStream(output, true, StandardCharsets.UTF_8))).execute(args);
+        return new CommandLine(
+                        new DoctorCommand(new PrintStream(output, true, StandardCharsets.UTF_8)))
+                .execute(args);
     }
 
     String out() {
@@ -50,11 +50,19 @@ class DoctorCommandTest {
 
     @Test
     void reportsAHealthyClusterAndExitsZero() throws IOException {
-        int code = doctor("--url", pve.url(), "--token-file", tokenFile(FixturePve.TOKEN_ID + "=" + SECRET + "\n").toString(),
-                "--fingerprint", pve.fingerprint());
+        int code =
+                doctor(
+                        "--url",
+                        pve.url(),
+                        "--token-file",
+                        tokenFile(FixturePve.TOKEN_ID + "=" + SECRET + "\n").toString(),
+                        "--fingerprint",
+                        pve.fingerprint());
 
-        assertThat(out()).contains("Endpoint   " + pve.url() + ": OK (PVE 7.2-3)")
-                .contains("Cluster    ").contains("quorate, 4/4 nodes online")
+        assertThat(out())
+                .contains("Endpoint   " + pve.url() + ": OK (PVE 7.2-3)")
+                .contains("Cluster    ")
+                .contains("quorate, 4/4 nodes online")
                 .contains("Node       node1")
                 .contains("Ceph       None")
                 .contains("Privileges complete")
@@ -66,33 +74,64 @@ class DoctorCommandTest {
     @Test
     void aWrongFingerprintFailsAndShowsThePresentedOne() throws IOException {
         String wrong = "AA:".repeat(31) + "AA";
-        int code = doctor("--url", pve.url(), "--token-file", tokenFile(FixturePve.TOKEN_ID + "\n" + SECRET + "\n").toString(),
-                "--fingerprint", wrong);
+        int code =
+                doctor(
+                        "--url",
+                        pve.url(),
+                        "--token-file",
+                        tokenFile(FixturePve.TOKEN_ID + "\n" + SECRET + "\n").toString(),
+                        "--fingerprint",
+                        wrong);
 
         assertThat(code).isEqualTo(1);
-        assertThat(out()).contains("does not match the pinned fingerprint " + wrong)
+        assertThat(out())
+                .contains("does not match the pinned fingerprint " + wrong)
                 .contains("pass --fingerprint " + pve.fingerprint());
     }
 
     @Test
     void missingPrivilegesAndABadTokenAreProblems() throws IOException {
         pve.grant("{\"Sys.Audit\":1,\"VM.Audit\":1}");
-        int code = doctor("--url", pve.url(), "--token-file", tokenFile(FixturePve.TOKEN_ID + "=" + SECRET).toString(),
-                "--fingerprint", pve.fingerprint());
+        int code =
+                doctor(
+                        "--url",
+                        pve.url(),
+                        "--token-file",
+                        tokenFile(FixturePve.TOKEN_ID + "=" + SECRET).toString(),
+                        "--fingerprint",
+                        pve.fingerprint());
         assertThat(code).isEqualTo(1);
-        assertThat(out()).contains("PROBLEM    the token lacks privileges: Sys.Modify on / (Ceph pools and backup jobs)")
-                .contains("VM.Allocate on /vms (creating, restoring and destroying VMs)").doesNotContain("VM.Audit on");
+        assertThat(out())
+                .contains(
+                        "PROBLEM    the token lacks privileges: Sys.Modify on / (Ceph pools and backup jobs)")
+                .contains("VM.Allocate on /vms (creating, restoring and destroying VMs)")
+                .doesNotContain("VM.Audit on");
 
         output.reset();
-        code = doctor("--url", pve.url(), "--token-file", tokenFile(FixturePve.TOKEN_ID + "=00000000-1111-2222-3333-444444444444").toString(),
-                "--fingerprint", pve.fingerprint());
+        code =
+                doctor(
+                        "--url",
+                        pve.url(),
+                        "--token-file",
+                        tokenFile(FixturePve.TOKEN_ID + "=00000000-1111-2222-3333-444444444444")
+                                .toString(),
+                        "--fingerprint",
+                        pve.fingerprint());
         assertThat(code).isEqualTo(1);
-        assertThat(out()).contains("authentication failure").contains("check the token id and secret");
+        assertThat(out())
+                .contains("authentication failure")
+                .contains("check the token id and secret");
     }
 
     @Test
     void anUnreadableTokenFileIsAUsageError() throws IOException {
-        int code = doctor("--url", pve.url(), "--token-file", tokenFile("not a token").toString(), "--insecure");
+        int code =
+                doctor(
+                        "--url",
+                        pve.url(),
+                        "--token-file",
+                        tokenFile("not a token").toString(),
+                        "--insecure");
         assertThat(code).isEqualTo(2);
         assertThat(out()).contains("PROBLEM token file");
     }

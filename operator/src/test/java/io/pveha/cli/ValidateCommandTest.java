@@ -1,7 +1,6 @@
 package io.pveha.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -10,13 +9,12 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The validate command as users and CI run it: through Main, with its output and exit codes. */
 class ValidateCommandTest {
-    record Run(int exitCode, String out, String err) {
-    }
+    record Run(int exitCode, String out, String err) {}
 
     static Run run(String... args) {
         StringWriter out = new StringWriter();
@@ -25,7 +23,8 @@ class ValidateCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    static final String BROKEN_VM = """
+    static final String BROKEN_VM =
+            """
             apiVersion: pveha.io/v1alpha1
             kind: HaVm
             metadata:
@@ -41,7 +40,9 @@ class ValidateCommandTest {
     void theExamplesAreValid() {
         Run run = run("validate", "-f", "../examples");
         assertThat(run.out()).isEmpty();
-        assertThat(run.err()).isEqualTo("15 documents in 9 files: 0 errors, 0 warnings" + System.lineSeparator());
+        assertThat(run.err())
+                .isEqualTo(
+                        "15 documents in 9 files: 0 errors, 0 warnings" + System.lineSeparator());
         assertThat(run.exitCode()).isZero();
     }
 
@@ -50,8 +51,11 @@ class ValidateCommandTest {
         Path file = dir.resolve("vm.yaml");
         Files.writeString(file, BROKEN_VM);
         Run run = run("validate", "-f", "../examples", "--filename", file.toString());
-        assertThat(run.out().lines()).containsExactly(file + ":8 (#1 HaVm/store-platform/pos-api-9): error: spec.vmid:"
-                + " Invalid value: 50: spec.vmid in body should be greater than or equal to 100");
+        assertThat(run.out().lines())
+                .containsExactly(
+                        file
+                                + ":8 (#1 HaVm/store-platform/pos-api-9): error: spec.vmid:"
+                                + " Invalid value: 50: spec.vmid in body should be greater than or equal to 100");
         assertThat(run.exitCode()).isEqualTo(1);
     }
 
@@ -60,16 +64,23 @@ class ValidateCommandTest {
         Path file = dir.resolve("vm.yaml");
         Files.writeString(file, BROKEN_VM);
         Run run = run("validate", "-f", "../examples", "-f", file.toString(), "-o", "json");
-        assertThat(run.out()).contains("\"errors\" : 1", "\"line\" : 8", "\"document\" : 1", "\"kind\" : \"HaVm\"",
-                "\"field\" : \"spec.vmid\"",
-                "\"message\" : \"Invalid value: 50: spec.vmid in body should be greater than or equal to 100\"");
+        assertThat(run.out())
+                .contains(
+                        "\"errors\" : 1",
+                        "\"line\" : 8",
+                        "\"document\" : 1",
+                        "\"kind\" : \"HaVm\"",
+                        "\"field\" : \"spec.vmid\"",
+                        "\"message\" : \"Invalid value: 50: spec.vmid in body should be greater than or equal to 100\"");
         assertThat(run.exitCode()).isEqualTo(1);
     }
 
     @Test
     void missingSecretsAreWarningsUnlessRequired(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("cluster.yaml");
-        Files.writeString(file, """
+        Files.writeString(
+                file,
+                """
                 apiVersion: pveha.io/v1alpha1
                 kind: ProxmoxCluster
                 metadata: {name: pve, namespace: shop}
@@ -78,10 +89,13 @@ class ValidateCommandTest {
                   credentialsSecretRef: {name: pve-token}
                 """);
         Run lenient = run("validate", "-f", file.toString());
-        assertThat(lenient.out()).contains("warning: spec.credentialsSecretRef.name: Not found: \"pve-token\"");
+        assertThat(lenient.out())
+                .contains("warning: spec.credentialsSecretRef.name: Not found: \"pve-token\"");
         assertThat(lenient.exitCode()).isZero();
         Run strict = run("validate", "-f", file.toString(), "--require-secrets");
-        assertThat(strict.out()).contains("error: spec.credentialsSecretRef.name: Not found: \"pve-token\": Secret shop/pve-token is not in the input");
+        assertThat(strict.out())
+                .contains(
+                        "error: spec.credentialsSecretRef.name: Not found: \"pve-token\": Secret shop/pve-token is not in the input");
         assertThat(strict.exitCode()).isEqualTo(1);
     }
 
@@ -89,8 +103,11 @@ class ValidateCommandTest {
     void documentsWithoutNamespaceGetTheDefaultOne(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("vm.yaml");
         Files.writeString(file, BROKEN_VM.replace("  namespace: store-platform\n", ""));
-        Run run = run("validate", "-f", "../examples", "-f", file.toString(), "-n", "store-platform");
-        assertThat(run.out().lines()).hasSize(1).allMatch(l -> l.contains("(#1 HaVm/store-platform/pos-api-9)"));
+        Run run =
+                run("validate", "-f", "../examples", "-f", file.toString(), "-n", "store-platform");
+        assertThat(run.out().lines())
+                .hasSize(1)
+                .allMatch(l -> l.contains("(#1 HaVm/store-platform/pos-api-9)"));
     }
 
     @Test
@@ -99,7 +116,8 @@ class ValidateCommandTest {
         try {
             System.setIn(new ByteArrayInputStream(BROKEN_VM.getBytes(StandardCharsets.UTF_8)));
             Run run = run("validate", "-f", "-", "-f", "../examples");
-            assertThat(run.out()).startsWith("<stdin>:8 (#1 HaVm/store-platform/pos-api-9): error: spec.vmid:");
+            assertThat(run.out())
+                    .startsWith("<stdin>:8 (#1 HaVm/store-platform/pos-api-9): error: spec.vmid:");
             assertThat(run.exitCode()).isEqualTo(1);
         } finally {
             System.setIn(saved);
@@ -120,7 +138,8 @@ class ValidateCommandTest {
         Path file = dir.resolve("alias.yaml");
         Files.writeString(file, "apiVersion: v1\nkind: Secret\nmetadata: &m {name: a}\nx: *m\n");
         Run run = run("validate", "-f", file.toString());
-        assertThat(run.err()).startsWith("validate: " + file + ":4:4: YAML aliases (*m) are not supported");
+        assertThat(run.err())
+                .startsWith("validate: " + file + ":4:4: YAML aliases (*m) are not supported");
         assertThat(run.exitCode()).isEqualTo(2);
     }
 

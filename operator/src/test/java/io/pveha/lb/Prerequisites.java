@@ -1,21 +1,21 @@
 package io.pveha.lb;
 
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 /**
- * Tests that run real daemons need root, network namespaces and Debian packages. Locally a missing piece
- * skips the test; with {@code CI=true} it fails it, so CI never reports green without running them.
+ * Tests that run real daemons need root, network namespaces and Debian packages. Locally a missing
+ * piece skips the test; with {@code CI=true} it fails it, so CI never reports green without running
+ * them.
  */
 public final class Prerequisites {
     static final List<String> BIN_DIRS = List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
-    private Prerequisites() {
-    }
+    private Prerequisites() {}
 
     public static boolean inCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
@@ -25,7 +25,9 @@ public final class Prerequisites {
         if (condition) {
             return;
         }
-        String message = missing + " (.ci/run installs the Debian packages; the lab needs root with CAP_NET_ADMIN)";
+        String message =
+                missing
+                        + " (.ci/run installs the Debian packages; the lab needs root with CAP_NET_ADMIN)";
         if (inCi()) {
             fail("CI=true but " + message);
         }
@@ -39,7 +41,11 @@ public final class Prerequisites {
     }
 
     public static Path find(String command) {
-        return BIN_DIRS.stream().map(d -> Path.of(d, command)).filter(Files::isExecutable).findFirst().orElse(null);
+        return BIN_DIRS.stream()
+                .map(d -> Path.of(d, command))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElse(null);
     }
 
     public static boolean isRoot() {

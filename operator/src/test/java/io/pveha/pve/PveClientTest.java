@@ -1,9 +1,19 @@
 package io.pveha.pve;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.ClusterStatusEntry;
 import io.pveha.pve.model.TaskStatus;
 import io.pveha.testing.Fixtures;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -14,19 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class PveClientTest {
-    static final PveToken TOKEN = new PveToken("pveha@pve!operator", "6f1c2d3e-aaaa-bbbb-cccc-1234567890ab");
+    static final PveToken TOKEN =
+            new PveToken("pveha@pve!operator", "6f1c2d3e-aaaa-bbbb-cccc-1234567890ab");
 
     MockWebServer server;
     final List<String> calls = new ArrayList<>();
@@ -43,10 +43,11 @@ class PveClientTest {
     }
 
     PveClient client(String... endpoints) {
-        PveClient.Config config = PveClient.Config.of(List.of(endpoints), TOKEN, PveTls.insecure())
-                .withRequestsPerSecond(1000)
-                .withConnectTimeout(Duration.ofSeconds(2))
-                .withRequestTimeout(Duration.ofSeconds(3));
+        PveClient.Config config =
+                PveClient.Config.of(List.of(endpoints), TOKEN, PveTls.insecure())
+                        .withRequestsPerSecond(1000)
+                        .withConnectTimeout(Duration.ofSeconds(2))
+                        .withRequestTimeout(Duration.ofSeconds(3));
         return new PveClient(config, (m, p, e, s, t) -> calls.add(m + " " + p + " " + s));
     }
 
@@ -55,11 +56,18 @@ class PveClientTest {
     }
 
     static MockResponse ok(String body) {
-        return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json").body(body).build();
+        return new MockResponse.Builder()
+                .code(200)
+                .setHeader("Content-Type", "application/json")
+                .body(body)
+                .build();
     }
 
     static MockResponse error(int code, String reason, String body) {
-        return new MockResponse.Builder().status("HTTP/1.1 " + code + " " + reason).body(body).build();
+        return new MockResponse.Builder()
+                .status("HTTP/1.1 " + code + " " + reason)
+                .body(body)
+                .build();
     }
 
     @Test
@@ -69,22 +77,30 @@ class PveClientTest {
             List<ClusterResource> resources = new PveApi(client).clusterResources();
 
             assertThat(resources).isNotEmpty();
-            assertThat(resources).filteredOn(ClusterResource::isQemu).allSatisfy(r -> {
-                assertThat(r.vmid()).isPositive();
-                assertThat(r.id()).isEqualTo("qemu/" + r.vmid());
-            });
+            assertThat(resources)
+                    .filteredOn(ClusterResource::isQemu)
+                    .allSatisfy(
+                            r -> {
+                                assertThat(r.vmid()).isPositive();
+                                assertThat(r.id()).isEqualTo("qemu/" + r.vmid());
+                            });
             assertThat(resources).filteredOn(ClusterResource::isNode).isNotEmpty();
-            assertThat(resources).filteredOn(ClusterResource::isStorage).allSatisfy(r -> assertThat(r.storage()).isNotBlank());
+            assertThat(resources)
+                    .filteredOn(ClusterResource::isStorage)
+                    .allSatisfy(r -> assertThat(r.storage()).isNotBlank());
         }
         RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
         assertThat(request.getUrl().encodedPath()).isEqualTo("/api2/json/cluster/resources");
-        assertThat(request.getHeaders().get("Authorization")).isEqualTo("PVEAPIToken=pveha@pve!operator=6f1c2d3e-aaaa-bbbb-cccc-1234567890ab");
+        assertThat(request.getHeaders().get("Authorization"))
+                .isEqualTo("PVEAPIToken=pveha@pve!operator=6f1c2d3e-aaaa-bbbb-cccc-1234567890ab");
     }
 
     @Test
     void toleratesPveLooseTypes() {
-        server.enqueue(ok("{\"data\":[{\"type\":\"cluster\",\"id\":\"cluster\",\"name\":\"store\",\"nodes\":\"3\",\"quorate\":\"1\",\"version\":4},"
-                + "{\"type\":\"node\",\"id\":\"node/pve1\",\"name\":\"pve1\",\"nodeid\":1,\"online\":0,\"local\":true,\"ip\":\"10.0.0.1\",\"level\":\"\"}]}"));
+        server.enqueue(
+                ok(
+                        "{\"data\":[{\"type\":\"cluster\",\"id\":\"cluster\",\"name\":\"store\",\"nodes\":\"3\",\"quorate\":\"1\",\"version\":4},"
+                                + "{\"type\":\"node\",\"id\":\"node/pve1\",\"name\":\"pve1\",\"nodeid\":1,\"online\":0,\"local\":true,\"ip\":\"10.0.0.1\",\"level\":\"\"}]}"));
         server.enqueue(ok(Fixtures.read("cluster_nextid.json")));
         try (PveClient client = client(url())) {
             List<ClusterStatusEntry> status = new PveApi(client).clusterStatus();
@@ -101,7 +117,9 @@ class PveClientTest {
         server.enqueue(ok(Fixtures.read("cluster_status.json")));
         try (PveClient client = client(url())) {
             List<ClusterStatusEntry> status = new PveApi(client).clusterStatus();
-            assertThat(status).filteredOn(ClusterStatusEntry::isCluster).singleElement()
+            assertThat(status)
+                    .filteredOn(ClusterStatusEntry::isCluster)
+                    .singleElement()
                     .satisfies(c -> assertThat(c.quorate()).isTrue());
             assertThat(status).filteredOn(ClusterStatusEntry::isNode).hasSizeGreaterThan(1);
         }
@@ -125,60 +143,83 @@ class PveClientTest {
         }
         RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
         assertThat(request.getTarget())
-                .isEqualTo("/api2/json/nodes/pve1/tasks/UPID:pve1:0000C3A1:00B4D2E6:6563F0A1:qmcreate:101:root@pam:/status");
+                .isEqualTo(
+                        "/api2/json/nodes/pve1/tasks/UPID:pve1:0000C3A1:00B4D2E6:6563F0A1:qmcreate:101:root@pam:/status");
     }
 
     @Test
     void lockedVmErrorComesFromTheReasonPhraseAndIsRetryable() {
-        server.enqueue(error(500, "VM is locked (backup)", Fixtures.read("derived/error_500_locked_pve8.json")));
+        server.enqueue(
+                error(
+                        500,
+                        "VM is locked (backup)",
+                        Fixtures.read("derived/error_500_locked_pve8.json")));
         try (PveClient client = client(url())) {
             assertThatThrownBy(() -> client.post("/nodes/pve1/qemu/100/status/start", Map.of()))
-                    .isInstanceOfSatisfying(PveApiException.class, e -> {
-                        assertThat(e.kind()).isEqualTo(PveErrorKind.LOCKED);
-                        assertThat(e.retryable()).isTrue();
-                        assertThat(e.httpStatus()).isEqualTo(500);
-                        assertThat(e.getMessage()).isEqualTo("VM is locked (backup)");
-                    });
+                    .isInstanceOfSatisfying(
+                            PveApiException.class,
+                            e -> {
+                                assertThat(e.kind()).isEqualTo(PveErrorKind.LOCKED);
+                                assertThat(e.retryable()).isTrue();
+                                assertThat(e.httpStatus()).isEqualTo(500);
+                                assertThat(e.getMessage()).isEqualTo("VM is locked (backup)");
+                            });
         }
         assertThat(server.getRequestCount()).as("a POST is never repeated").isEqualTo(1);
     }
 
     @Test
     void errorTextFallsBackToTheBodyMessageOfNewerPve() {
-        server.enqueue(error(500, "", Fixtures.read("derived/error_500_locked_httpserver52plus.json")));
+        server.enqueue(
+                error(500, "", Fixtures.read("derived/error_500_locked_httpserver52plus.json")));
         try (PveClient client = client(url())) {
             assertThatThrownBy(() -> client.post("/nodes/pve1/qemu/100/status/start", Map.of()))
-                    .isInstanceOfSatisfying(PveApiException.class, e -> {
-                        assertThat(e.kind()).isEqualTo(PveErrorKind.LOCKED);
-                        assertThat(e.getMessage()).startsWith("VM is locked (backup)");
-                    });
+                    .isInstanceOfSatisfying(
+                            PveApiException.class,
+                            e -> {
+                                assertThat(e.kind()).isEqualTo(PveErrorKind.LOCKED);
+                                assertThat(e.getMessage()).startsWith("VM is locked (backup)");
+                            });
         }
     }
 
     @Test
     void parameterErrorsAreNamed() {
-        server.enqueue(error(400, "Parameter verification failed.", Fixtures.read("error_400_cluster_nextid_vmid_exists.json")));
+        server.enqueue(
+                error(
+                        400,
+                        "Parameter verification failed.",
+                        Fixtures.read("error_400_cluster_nextid_vmid_exists.json")));
         try (PveClient client = client(url())) {
             assertThatThrownBy(() -> client.get("/cluster/nextid", Map.of("vmid", 200)))
-                    .isInstanceOfSatisfying(PveApiException.class, e -> {
-                        assertThat(e.kind()).isEqualTo(PveErrorKind.VALIDATION);
-                        assertThat(e.retryable()).isFalse();
-                        assertThat(e.parameterErrors()).containsEntry("vmid", "VM 200 already exists");
-                        assertThat(e.getMessage()).isEqualTo("Parameter verification failed. vmid: VM 200 already exists");
-                    });
+                    .isInstanceOfSatisfying(
+                            PveApiException.class,
+                            e -> {
+                                assertThat(e.kind()).isEqualTo(PveErrorKind.VALIDATION);
+                                assertThat(e.retryable()).isFalse();
+                                assertThat(e.parameterErrors())
+                                        .containsEntry("vmid", "VM 200 already exists");
+                                assertThat(e.getMessage())
+                                        .isEqualTo(
+                                                "Parameter verification failed. vmid: VM 200 already exists");
+                            });
         }
         assertThat(server.getRequestCount()).as("permanent errors are not retried").isEqualTo(1);
     }
 
     @Test
     void permissionErrorsNameTheMissingPrivilege() {
-        server.enqueue(error(403, "Permission check failed (/vms/100, VM.PowerMgmt)", "{\"data\":null}"));
+        server.enqueue(
+                error(403, "Permission check failed (/vms/100, VM.PowerMgmt)", "{\"data\":null}"));
         try (PveClient client = client(url())) {
             assertThatThrownBy(() -> client.post("/nodes/pve1/qemu/100/status/start", Map.of()))
-                    .isInstanceOfSatisfying(PveApiException.class, e -> {
-                        assertThat(e.kind()).isEqualTo(PveErrorKind.PERMISSION);
-                        assertThat(e.missingPrivilege()).contains("VM.PowerMgmt on /vms/100");
-                    });
+                    .isInstanceOfSatisfying(
+                            PveApiException.class,
+                            e -> {
+                                assertThat(e.kind()).isEqualTo(PveErrorKind.PERMISSION);
+                                assertThat(e.missingPrivilege())
+                                        .contains("VM.PowerMgmt on /vms/100");
+                            });
         }
     }
 
@@ -187,11 +228,13 @@ class PveClientTest {
         server.enqueue(error(401, "authentication failure", ""));
         try (PveClient client = client(url())) {
             assertThatThrownBy(() -> client.get("/version"))
-                    .isInstanceOfSatisfying(PveApiException.class, e -> {
-                        assertThat(e.kind()).isEqualTo(PveErrorKind.AUTHENTICATION);
-                        assertThat(TOKEN.appearsIn(e.getMessage())).isFalse();
-                        assertThat(TOKEN.appearsIn(e.describe())).isFalse();
-                    });
+                    .isInstanceOfSatisfying(
+                            PveApiException.class,
+                            e -> {
+                                assertThat(e.kind()).isEqualTo(PveErrorKind.AUTHENTICATION);
+                                assertThat(TOKEN.appearsIn(e.getMessage())).isFalse();
+                                assertThat(TOKEN.appearsIn(e.describe())).isFalse();
+                            });
         }
         assertThat(TOKEN.toString()).doesNotContain("6f1c2d3e");
     }
@@ -203,7 +246,9 @@ class PveClientTest {
         }
         try (PveClient client = client(url())) {
             assertThatThrownBy(() -> client.get("/nodes/pve3/status"))
-                    .isInstanceOfSatisfying(PveApiException.class, e -> assertThat(e.kind()).isEqualTo(PveErrorKind.NODE_UNREACHABLE));
+                    .isInstanceOfSatisfying(
+                            PveApiException.class,
+                            e -> assertThat(e.kind()).isEqualTo(PveErrorKind.NODE_UNREACHABLE));
         }
         assertThat(server.getRequestCount()).as("GETs are retried").isEqualTo(3);
     }
@@ -228,7 +273,9 @@ class PveClientTest {
             new PveApi(client).version();
             assertThat(client.activeEndpoint()).isEqualTo(url());
             new PveApi(client).version();
-            assertThat(client.endpointHealth()).filteredOn(h -> h.url().equals(dead)).singleElement()
+            assertThat(client.endpointHealth())
+                    .filteredOn(h -> h.url().equals(dead))
+                    .singleElement()
                     .satisfies(h -> assertThat(h.lastError()).contains("connection refused"));
         }
         assertThat(calls).containsExactly("GET /version 0", "GET /version 200", "GET /version 200");
@@ -237,9 +284,12 @@ class PveClientTest {
     @Test
     void aWriteMovesToAnotherEndpointOnlyWhenItWasNeverSent() throws IOException {
         String dead = "http://127.0.0.1:" + freePort();
-        server.enqueue(ok("{\"data\":\"UPID:pve1:00001234:00005678:6563F0A1:qmstart:100:pveha@pve!operator:\"}"));
+        server.enqueue(
+                ok(
+                        "{\"data\":\"UPID:pve1:00001234:00005678:6563F0A1:qmstart:100:pveha@pve!operator:\"}"));
         try (PveClient client = client(dead, url())) {
-            assertThat(client.post("/nodes/pve1/qemu/100/status/start", Map.of()).asText()).startsWith("UPID:");
+            assertThat(client.post("/nodes/pve1/qemu/100/status/start", Map.of()).asText())
+                    .startsWith("UPID:");
         }
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
@@ -249,14 +299,22 @@ class PveClientTest {
         MockWebServer second = new MockWebServer();
         second.start();
         try {
-            server.enqueue(new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+            server.enqueue(
+                    new MockResponse.Builder()
+                            .onResponseStart(new SocketEffect.CloseSocket())
+                            .build());
             second.enqueue(ok("{\"data\":null}"));
-            try (PveClient client = client(url(), "http://" + second.getHostName() + ":" + second.getPort())) {
+            try (PveClient client =
+                    client(url(), "http://" + second.getHostName() + ":" + second.getPort())) {
                 assertThatThrownBy(() -> client.post("/nodes/pve1/qemu", Map.of("vmid", 100)))
-                        .isInstanceOfSatisfying(PveApiException.class, e -> assertThat(e.kind()).isEqualTo(PveErrorKind.OUTCOME_UNKNOWN));
+                        .isInstanceOfSatisfying(
+                                PveApiException.class,
+                                e -> assertThat(e.kind()).isEqualTo(PveErrorKind.OUTCOME_UNKNOWN));
             }
             assertThat(server.getRequestCount()).isEqualTo(1);
-            assertThat(second.getRequestCount()).as("the write must not be sent again elsewhere").isZero();
+            assertThat(second.getRequestCount())
+                    .as("the write must not be sent again elsewhere")
+                    .isZero();
         } finally {
             second.close();
         }
@@ -266,12 +324,15 @@ class PveClientTest {
     void formEncodesParametersWithBooleansAsZeroOrOne() throws Exception {
         server.enqueue(ok("{\"data\":null}"));
         try (PveClient client = client(url())) {
-            client.put("/nodes/pve1/qemu/100/config", new java.util.LinkedHashMap<>(Map.of("onboot", true)));
+            client.put(
+                    "/nodes/pve1/qemu/100/config",
+                    new java.util.LinkedHashMap<>(Map.of("onboot", true)));
         }
         RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
         assertThat(request.getMethod()).isEqualTo("PUT");
         assertThat(request.getBody().utf8()).isEqualTo("onboot=1");
-        assertThat(request.getHeaders().get("Content-Type")).startsWith("application/x-www-form-urlencoded");
+        assertThat(request.getHeaders().get("Content-Type"))
+                .startsWith("application/x-www-form-urlencoded");
     }
 
     @Test
@@ -279,21 +340,26 @@ class PveClientTest {
         for (int i = 0; i < 7; i++) {
             server.enqueue(ok("{\"data\":null}"));
         }
-        PveClient.Config config = PveClient.Config.of(List.of(url()), TOKEN, PveTls.insecure()).withRequestsPerSecond(3);
+        PveClient.Config config =
+                PveClient.Config.of(List.of(url()), TOKEN, PveTls.insecure())
+                        .withRequestsPerSecond(3);
         try (PveClient client = new PveClient(config, null)) {
             long start = System.nanoTime();
             for (int i = 0; i < 7; i++) {
                 client.get("/version");
             }
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("7 requests at 3/s need two refills")
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("7 requests at 3/s need two refills")
                     .isGreaterThanOrEqualTo(Duration.ofMillis(1000));
         }
     }
 
     @Test
     void pinnedFingerprintAcceptsTheRightCertificateAndRefusesAnother() throws IOException {
-        HeldCertificate serverCert = new HeldCertificate.Builder().addSubjectAlternativeName("localhost").build();
-        HandshakeCertificates serverTls = new HandshakeCertificates.Builder().heldCertificate(serverCert).build();
+        HeldCertificate serverCert =
+                new HeldCertificate.Builder().addSubjectAlternativeName("localhost").build();
+        HandshakeCertificates serverTls =
+                new HandshakeCertificates.Builder().heldCertificate(serverCert).build();
         server.close();
         server = new MockWebServer();
         server.useHttps(serverTls.sslSocketFactory());
@@ -303,36 +369,69 @@ class PveClientTest {
         String rightPin = PveTls.fingerprintOf(serverCert.certificate());
         String wrongPin = PveTls.fingerprintOf(new HeldCertificate.Builder().build().certificate());
 
-        try (PveClient pinned = new PveClient(PveClient.Config.of(List.of(https), TOKEN, PveTls.pinned(rightPin)), null)) {
+        try (PveClient pinned =
+                new PveClient(
+                        PveClient.Config.of(List.of(https), TOKEN, PveTls.pinned(rightPin)),
+                        null)) {
             assertThat(new PveApi(pinned).version().version()).isNotBlank();
         }
-        try (PveClient wrong = new PveClient(PveClient.Config.of(List.of(https), TOKEN, PveTls.pinned(wrongPin)).withGetAttempts(1), null)) {
+        try (PveClient wrong =
+                new PveClient(
+                        PveClient.Config.of(List.of(https), TOKEN, PveTls.pinned(wrongPin))
+                                .withGetAttempts(1),
+                        null)) {
             assertThatThrownBy(() -> new PveApi(wrong).version())
-                    .isInstanceOfSatisfying(PveApiException.class, e -> {
-                        assertThat(e.kind()).isEqualTo(PveErrorKind.TLS);
-                        assertThat(e.getMessage()).contains("does not match the pinned fingerprint " + PveTls.normalizeFingerprint(wrongPin));
-                    });
+                    .isInstanceOfSatisfying(
+                            PveApiException.class,
+                            e -> {
+                                assertThat(e.kind()).isEqualTo(PveErrorKind.TLS);
+                                assertThat(e.getMessage())
+                                        .contains(
+                                                "does not match the pinned fingerprint "
+                                                        + PveTls.normalizeFingerprint(wrongPin));
+                            });
         }
     }
 
     @Test
     void caBundleVerifiesChainAndHostName() throws IOException {
         HeldCertificate ca = new HeldCertificate.Builder().certificateAuthority(0).build();
-        HeldCertificate leaf = new HeldCertificate.Builder().signedBy(ca).addSubjectAlternativeName("127.0.0.1").build();
+        HeldCertificate leaf =
+                new HeldCertificate.Builder()
+                        .signedBy(ca)
+                        .addSubjectAlternativeName("127.0.0.1")
+                        .build();
         server.close();
         server = new MockWebServer();
-        server.useHttps(new HandshakeCertificates.Builder().heldCertificate(leaf, ca.certificate()).build().sslSocketFactory());
+        server.useHttps(
+                new HandshakeCertificates.Builder()
+                        .heldCertificate(leaf, ca.certificate())
+                        .build()
+                        .sslSocketFactory());
         server.start();
         server.enqueue(ok(Fixtures.read("version.json")));
         String https = "https://127.0.0.1:" + server.getPort();
 
-        try (PveClient client = new PveClient(PveClient.Config.of(List.of(https), TOKEN, PveTls.caBundle(ca.certificatePem())), null)) {
+        try (PveClient client =
+                new PveClient(
+                        PveClient.Config.of(
+                                List.of(https), TOKEN, PveTls.caBundle(ca.certificatePem())),
+                        null)) {
             assertThat(new PveApi(client).version().version()).isNotBlank();
         }
         HeldCertificate otherCa = new HeldCertificate.Builder().certificateAuthority(0).build();
-        try (PveClient client = new PveClient(PveClient.Config.of(List.of(https), TOKEN, PveTls.caBundle(otherCa.certificatePem())).withGetAttempts(1), null)) {
+        try (PveClient client =
+                new PveClient(
+                        PveClient.Config.of(
+                                        List.of(https),
+                                        TOKEN,
+                                        PveTls.caBundle(otherCa.certificatePem()))
+                                .withGetAttempts(1),
+                        null)) {
             assertThatThrownBy(() -> new PveApi(client).version())
-                    .isInstanceOfSatisfying(PveApiException.class, e -> assertThat(e.kind()).isEqualTo(PveErrorKind.TLS));
+                    .isInstanceOfSatisfying(
+                            PveApiException.class,
+                            e -> assertThat(e.kind()).isEqualTo(PveErrorKind.TLS));
         }
     }
 

@@ -1,23 +1,26 @@
 package io.pveha.runtime;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.Counter;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.testing.FixturePve;
 import io.pveha.testing.SimHarness;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-/** Two replicas against one API server: only the Lease holder reconciles; the other takes over when it stops. */
+/**
+ * Two replicas against one API server: only the Lease holder reconciles; the other takes over when
+ * it stops.
+ */
 class LeaderElectionIT {
     static final String SECRET = "8b7a6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d";
     static final Duration LEASE = Duration.ofSeconds(3);
 
-    final SimHarness h = SimHarness.options().fixturePve(SECRET).leaderElection(LEASE).withoutOperator().start();
+    final SimHarness h =
+            SimHarness.options().fixturePve(SECRET).leaderElection(LEASE).withoutOperator().start();
 
     @AfterEach
     void stop() {
@@ -25,7 +28,9 @@ class LeaderElectionIT {
     }
 
     static double polls(SimHarness.Replica replica) {
-        return replica.registry().find(OperatorMetrics.CLUSTER_POLLS).counters().stream().mapToDouble(Counter::count).sum();
+        return replica.registry().find(OperatorMetrics.CLUSTER_POLLS).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     @Test
@@ -39,19 +44,28 @@ class LeaderElectionIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> "Ready".equals(readyReason()));
         SimHarness.Replica leader = h.leaseHolder().equals(a.identity) ? a : b;
         SimHarness.Replica follower = leader == a ? b : a;
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> polls(leader) > 0);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
+                .until(() -> polls(leader) > 0);
         assertThat(polls(follower)).as("the follower must not poll or reconcile").isZero();
 
         long stoppedAt = System.nanoTime();
         leader.stop();
-        await().atMost(LEASE.plusSeconds(10)).until(() -> follower.identity.equals(h.leaseHolder()) && polls(follower) > 0);
+        await().atMost(LEASE.plusSeconds(10))
+                .until(() -> follower.identity.equals(h.leaseHolder()) && polls(follower) > 0);
         Duration takeover = Duration.ofNanos(System.nanoTime() - stoppedAt);
-        System.out.println("leader takeover after " + takeover.toMillis() + " ms (lease " + LEASE.toMillis() + " ms)");
+        System.out.println(
+                "leader takeover after "
+                        + takeover.toMillis()
+                        + " ms (lease "
+                        + LEASE.toMillis()
+                        + " ms)");
         assertThat(takeover).isLessThan(LEASE.plusSeconds(6));
 
         // The new leader keeps the cluster reported: a token change shows up in status.
         h.putTokenSecret(FixturePve.TOKEN_ID, "00000000-0000-0000-0000-000000000000");
-        await().atMost(Duration.ofSeconds(40)).until(() -> "AuthenticationFailed".equals(readyReason()));
+        await().atMost(Duration.ofSeconds(40))
+                .until(() -> "AuthenticationFailed".equals(readyReason()));
     }
 
     String readyReason() {

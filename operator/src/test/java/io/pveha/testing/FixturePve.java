@@ -1,16 +1,15 @@
 package io.pveha.testing;
 
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
-
-import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A PVE endpoint that answers the poll calls with real captured bodies (testdata/pve-fixtures) over
@@ -21,23 +20,30 @@ public final class FixturePve implements AutoCloseable {
     public static final String TOKEN_ID = "pveha@pve!operator";
 
     private final MockWebServer server = new MockWebServer();
-    private final HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("127.0.0.1").build();
+    private final HeldCertificate certificate =
+            new HeldCertificate.Builder().addSubjectAlternativeName("127.0.0.1").build();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private volatile String expectedSecret;
-    private volatile String permissionsBody = "{\"data\":{\"/\":{\"Sys.Audit\":1,\"Sys.Modify\":1,\"Sys.Console\":1,"
-            + "\"VM.Audit\":1,\"VM.Allocate\":1,\"VM.Clone\":1,\"VM.Config.Disk\":1,\"VM.Config.CPU\":1,\"VM.Config.Memory\":1,"
-            + "\"VM.Config.Network\":1,\"VM.Config.Options\":1,\"VM.Config.Cloudinit\":1,\"VM.Config.CDROM\":1,\"VM.Config.HWType\":1,"
-            + "\"VM.PowerMgmt\":1,\"VM.Migrate\":1,\"VM.Backup\":1,\"Datastore.Audit\":1,\"Datastore.AllocateSpace\":1,\"Datastore.Allocate\":1}}}";
+    private volatile String permissionsBody =
+            "{\"data\":{\"/\":{\"Sys.Audit\":1,\"Sys.Modify\":1,\"Sys.Console\":1,"
+                    + "\"VM.Audit\":1,\"VM.Allocate\":1,\"VM.Clone\":1,\"VM.Config.Disk\":1,\"VM.Config.CPU\":1,\"VM.Config.Memory\":1,"
+                    + "\"VM.Config.Network\":1,\"VM.Config.Options\":1,\"VM.Config.Cloudinit\":1,\"VM.Config.CDROM\":1,\"VM.Config.HWType\":1,"
+                    + "\"VM.PowerMgmt\":1,\"VM.Migrate\":1,\"VM.Backup\":1,\"Datastore.Audit\":1,\"Datastore.AllocateSpace\":1,\"Datastore.Allocate\":1}}}";
 
     public FixturePve(String secret) throws IOException {
         this.expectedSecret = secret;
-        server.useHttps(new HandshakeCertificates.Builder().heldCertificate(certificate).build().sslSocketFactory());
-        server.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return answer(request);
-            }
-        });
+        server.useHttps(
+                new HandshakeCertificates.Builder()
+                        .heldCertificate(certificate)
+                        .build()
+                        .sslSocketFactory());
+        server.setDispatcher(
+                new Dispatcher() {
+                    @Override
+                    public MockResponse dispatch(RecordedRequest request) {
+                        return answer(request);
+                    }
+                });
         server.start();
     }
 
@@ -67,24 +73,39 @@ public final class FixturePve implements AutoCloseable {
         calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
         String auth = request.getHeaders().get("Authorization");
         if (auth == null || !auth.equals("PVEAPIToken=" + TOKEN_ID + "=" + expectedSecret)) {
-            return new MockResponse.Builder().status("HTTP/1.1 401 authentication failure").body("{\"data\":null}").build();
+            return new MockResponse.Builder()
+                    .status("HTTP/1.1 401 authentication failure")
+                    .body("{\"data\":null}")
+                    .build();
         }
-        String body = switch (path) {
-            case "/version" -> Fixtures.read("version.json");
-            case "/cluster/status" -> Fixtures.read("cluster_status.json");
-            case "/cluster/resources" -> Fixtures.read("cluster_resources.json");
-            case "/cluster/ha/status/current" -> Fixtures.read("derived/ha_status_current_pve8.json");
-            case "/access/permissions" -> permissionsBody;
-            case "/cluster/ceph/status" -> null;
-            default -> null;
-        };
+        String body =
+                switch (path) {
+                    case "/version" -> Fixtures.read("version.json");
+                    case "/cluster/status" -> Fixtures.read("cluster_status.json");
+                    case "/cluster/resources" -> Fixtures.read("cluster_resources.json");
+                    case "/cluster/ha/status/current" ->
+                            Fixtures.read("derived/ha_status_current_pve8.json");
+                    case "/access/permissions" -> permissionsBody;
+                    case "/cluster/ceph/status" -> null;
+                    default -> null;
+                };
         if ("/cluster/ceph/status".equals(path)) {
-            return new MockResponse.Builder().status("HTTP/1.1 500 binary not installed: /usr/bin/ceph-mon").body("{\"data\":null}").build();
+            return new MockResponse.Builder()
+                    .status("HTTP/1.1 500 binary not installed: /usr/bin/ceph-mon")
+                    .body("{\"data\":null}")
+                    .build();
         }
         if (body == null) {
-            return new MockResponse.Builder().status("HTTP/1.1 501 Method 'GET " + path + "' not implemented").body("{\"data\":null}").build();
+            return new MockResponse.Builder()
+                    .status("HTTP/1.1 501 Method 'GET " + path + "' not implemented")
+                    .body("{\"data\":null}")
+                    .build();
         }
-        return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json;charset=UTF-8").body(body).build();
+        return new MockResponse.Builder()
+                .code(200)
+                .setHeader("Content-Type", "application/json;charset=UTF-8")
+                .body(body)
+                .build();
     }
 
     @Override

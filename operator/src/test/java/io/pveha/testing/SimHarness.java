@@ -1,5 +1,7 @@
 package io.pveha.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -19,7 +21,6 @@ import io.pveha.runtime.PvehaOperator;
 import io.pveha.simulator.PveSimulator;
 import io.pveha.simulator.tasks.TaskDurations;
 import io.pveha.testing.kube.EmbeddedKube;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -33,47 +34,55 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import static org.awaitility.Awaitility.await;
-
 /**
- * The one way the operator's tests run an operator end to end: the embedded API server (fabric8's mock with
- * discovery), PVE behind it, and real operator instances that can be stopped and started again (to test
- * restarts mid-operation).
+ * The one way the operator's tests run an operator end to end: the embedded API server (fabric8's
+ * mock with discovery), PVE behind it, and real operator instances that can be stopped and started
+ * again (to test restarts mid-operation).
  *
- * <p>By default ({@code new SimHarness()}): one in-process 3-node PVE simulator on a sped-up clock, the
- * Secrets {@code pve-token} and {@code pve-ca} and a ProxmoxCluster {@value #CLUSTER} with every node's
- * endpoint in namespace {@value #NS}, and one operator watching that namespace; the constructor returns once
- * the ProxmoxCluster is Ready. {@link #options()} varies that:
+ * <p>By default ({@code new SimHarness()}): one in-process 3-node PVE simulator on a sped-up clock,
+ * the Secrets {@code pve-token} and {@code pve-ca} and a ProxmoxCluster {@value #CLUSTER} with
+ * every node's endpoint in namespace {@value #NS}, and one operator watching that namespace; the
+ * constructor returns once the ProxmoxCluster is Ready. {@link #options()} varies that:
+ *
  * <ul>
  *   <li>{@link Options#simulators(int)}: several simulators, each with its own ProxmoxCluster
- *       ({@link #clusterName(int)}) and Secrets ({@link #tokenSecretName(int)}, {@link #caSecretName(int)});</li>
- *   <li>{@link Options#fixturePve(String)}: no simulator, a {@link FixturePve} (captured PVE bodies) that accepts
- *       that token secret; no Secret and no ProxmoxCluster are created (see {@link #fixtureCluster()});</li>
- *   <li>{@link Options#leaderElection(Duration)}: every operator elects a leader through a Lease in {@value #NS},
- *       and {@link #startReplica(String)} starts more of them;</li>
- *   <li>{@link Options#deployed()}: operators run as the deployed process ({@link OperatorRuntime}: Prometheus
- *       registry, health and metrics HTTP server, {@link #healthPort()});</li>
- *   <li>{@link Options#namespaces(String...)}: more namespaces, created and watched;</li>
- *   <li>{@link Options#watchAllNamespaces()}: operators watch every namespace, not only the harness's;</li>
- *   <li>{@link Options#reconcilers(ReconcilerSet)}: operators run only the given reconcilers (e.g. the
- *       LoadBalancerPair one on fake hosts, or over SSH with lab timeouts: {@link #loadBalancerPairsOverSsh}) in a
- *       plain JOSDK operator; usually with {@code simulators(0)};</li>
- *   <li>{@link Options#withoutOperator()}: nothing started until {@link #startOperator()} or
- *       {@link #startReplica(String)}.</li>
+ *       ({@link #clusterName(int)}) and Secrets ({@link #tokenSecretName(int)}, {@link
+ *       #caSecretName(int)});
+ *   <li>{@link Options#fixturePve(String)}: no simulator, a {@link FixturePve} (captured PVE
+ *       bodies) that accepts that token secret; no Secret and no ProxmoxCluster are created (see
+ *       {@link #fixtureCluster()});
+ *   <li>{@link Options#leaderElection(Duration)}: every operator elects a leader through a Lease in
+ *       {@value #NS}, and {@link #startReplica(String)} starts more of them;
+ *   <li>{@link Options#deployed()}: operators run as the deployed process ({@link OperatorRuntime}:
+ *       Prometheus registry, health and metrics HTTP server, {@link #healthPort()});
+ *   <li>{@link Options#namespaces(String...)}: more namespaces, created and watched;
+ *   <li>{@link Options#watchAllNamespaces()}: operators watch every namespace, not only the
+ *       harness's;
+ *   <li>{@link Options#reconcilers(ReconcilerSet)}: operators run only the given reconcilers (e.g.
+ *       the LoadBalancerPair one on fake hosts, or over SSH with lab timeouts: {@link
+ *       #loadBalancerPairsOverSsh}) in a plain JOSDK operator; usually with {@code simulators(0)};
+ *   <li>{@link Options#withoutOperator()}: nothing started until {@link #startOperator()} or {@link
+ *       #startReplica(String)}.
  * </ul>
  */
 public final class SimHarness implements AutoCloseable {
     public static final String NS = "store";
     public static final String CLUSTER = "main";
+
     /** The Lease of {@link Options#leaderElection(Duration)}, the one {@code run} uses. */
     public static final String LEASE = "pve-ha-operator-leader";
 
     public final EmbeddedKube kube = new EmbeddedKube();
     public final KubernetesClient client = kube.newClient();
-    /** The (first) simulator; null with {@link Options#fixturePve(String)} or {@code simulators(0)}. */
+
+    /**
+     * The (first) simulator; null with {@link Options#fixturePve(String)} or {@code simulators(0)}.
+     */
     public final PveSimulator sim;
+
     /** Every simulator, in the order of {@link #clusterName(int)}. */
     public final List<PveSimulator> sims;
+
     /** The fixture PVE of {@link Options#fixturePve(String)}, else null. */
     public final FixturePve fixture;
 
@@ -86,14 +95,17 @@ public final class SimHarness implements AutoCloseable {
     }
 
     /**
-     * @param timeScale     simulated seconds per real second
+     * @param timeScale simulated seconds per real second
      * @param durationScale factor on the simulator's default task durations
      */
     public SimHarness(double timeScale, double durationScale) {
         this(options().timeScale(timeScale).durationScale(durationScale));
     }
 
-    /** With {@code cephConf}, the simulator's Ceph API drives that real Ceph cluster instead of its in-memory one. */
+    /**
+     * With {@code cephConf}, the simulator's Ceph API drives that real Ceph cluster instead of its
+     * in-memory one.
+     */
     public SimHarness(double timeScale, double durationScale, Path cephConf) {
         this(options().timeScale(timeScale).durationScale(durationScale).cephConf(cephConf));
     }
@@ -105,9 +117,13 @@ public final class SimHarness implements AutoCloseable {
         FixturePve fixturePve = null;
         try {
             for (int i = 0; i < options.simulators; i++) {
-                PveSimulator.Builder builder = PveSimulator.builder().nodes(3).timeScale(options.timeScale)
-                        .taskDurations(TaskDurations.defaults().scaledBy(options.durationScale))
-                        .authFailureDelay(Duration.ZERO);
+                PveSimulator.Builder builder =
+                        PveSimulator.builder()
+                                .nodes(3)
+                                .timeScale(options.timeScale)
+                                .taskDurations(
+                                        TaskDurations.defaults().scaledBy(options.durationScale))
+                                .authFailureDelay(Duration.ZERO);
                 if (i > 0) {
                     builder.clusterName("pve-sim-" + (i + 1));
                 }
@@ -142,46 +158,96 @@ public final class SimHarness implements AutoCloseable {
 
     private void setUp() {
         for (String namespace : options.namespaces) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+            client.namespaces()
+                    .resource(
+                            new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(namespace)
+                                    .endMetadata()
+                                    .build())
+                    .create();
         }
         for (int i = 0; i < sims.size(); i++) {
             PveSimulator s = sims.get(i);
-            client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(tokenSecretName(i)).endMetadata()
-                    .withStringData(Map.of("tokenId", s.apiTokenId(), "tokenSecret", s.apiTokenSecret())).build()).create();
-            client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(caSecretName(i)).endMetadata()
-                    .withStringData(Map.of("ca.crt", s.caCertificatePem())).build()).create();
+            client.secrets()
+                    .inNamespace(NS)
+                    .resource(
+                            new SecretBuilder()
+                                    .withNewMetadata()
+                                    .withName(tokenSecretName(i))
+                                    .endMetadata()
+                                    .withStringData(
+                                            Map.of(
+                                                    "tokenId",
+                                                    s.apiTokenId(),
+                                                    "tokenSecret",
+                                                    s.apiTokenSecret()))
+                                    .build())
+                    .create();
+            client.secrets()
+                    .inNamespace(NS)
+                    .resource(
+                            new SecretBuilder()
+                                    .withNewMetadata()
+                                    .withName(caSecretName(i))
+                                    .endMetadata()
+                                    .withStringData(Map.of("ca.crt", s.caCertificatePem()))
+                                    .build())
+                    .create();
         }
         if (options.startOperator) {
             startOperator();
         }
         for (int i = 0; i < sims.size(); i++) {
             PveSimulator s = sims.get(i);
-            // Every node's endpoint, so the operator keeps its API access when a node fails (as configured in production).
-            ProxmoxCluster cluster = TestClusters.withCa(NS, clusterName(i), s.nodeNames().stream().map(s::nodeUrl).toList(), caSecretName(i), 1);
+            // Every node's endpoint, so the operator keeps its API access when a node fails (as
+            // configured in production).
+            ProxmoxCluster cluster =
+                    TestClusters.withCa(
+                            NS,
+                            clusterName(i),
+                            s.nodeNames().stream().map(s::nodeUrl).toList(),
+                            caSecretName(i),
+                            1);
             cluster.getSpec().getCredentialsSecretRef().setName(tokenSecretName(i));
             client.resources(ProxmoxCluster.class).resource(cluster).create();
         }
         if (options.startOperator && options.reconcilers == null) {
             for (int i = 0; i < sims.size(); i++) {
                 String name = clusterName(i);
-                await().atMost(Duration.ofSeconds(30)).until(() -> readyReason(ProxmoxCluster.class, name).filter("Ready"::equals).isPresent());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(
+                                () ->
+                                        readyReason(ProxmoxCluster.class, name)
+                                                .filter("Ready"::equals)
+                                                .isPresent());
             }
         }
     }
 
     /**
-     * The reconcilers of {@link Options#reconcilers(ReconcilerSet)}, made anew for every operator start with that
-     * operator's client; what they own (SSH sessions, ...) goes to {@code closeOnStop}, closed after the operator stops.
+     * The reconcilers of {@link Options#reconcilers(ReconcilerSet)}, made anew for every operator
+     * start with that operator's client; what they own (SSH sessions, ...) goes to {@code
+     * closeOnStop}, closed after the operator stops.
      */
     @FunctionalInterface
     public interface ReconcilerSet {
-        List<Reconciler<?>> create(KubernetesClient client, Clock clock, Consumer<AutoCloseable> closeOnStop);
+        List<Reconciler<?>> create(
+                KubernetesClient client, Clock clock, Consumer<AutoCloseable> closeOnStop);
     }
 
-    /** Only the LoadBalancerPair reconciler, reaching its hosts over SSH with {@code settings} (the bundled CRD validation). */
+    /**
+     * Only the LoadBalancerPair reconciler, reaching its hosts over SSH with {@code settings} (the
+     * bundled CRD validation).
+     */
     public static ReconcilerSet loadBalancerPairsOverSsh(LbWiring.Settings settings) {
         return (client, clock, closeOnStop) -> {
-            LbWiring wiring = LbWiring.overSsh(PvehaOperator.Settings.bundledValidation(), new EventRecorder(client, clock), clock, settings);
+            LbWiring wiring =
+                    LbWiring.overSsh(
+                            PvehaOperator.Settings.bundledValidation(),
+                            new EventRecorder(client, clock),
+                            clock,
+                            settings);
             closeOnStop.accept(wiring);
             return List.of(wiring.reconciler());
         };
@@ -206,8 +272,7 @@ public final class SimHarness implements AutoCloseable {
         private boolean allNamespaces;
         private ReconcilerSet reconcilers;
 
-        private Options() {
-        }
+        private Options() {}
 
         /** Simulated seconds per real second (default 20). */
         public Options timeScale(double scale) {
@@ -233,7 +298,10 @@ public final class SimHarness implements AutoCloseable {
             return this;
         }
 
-        /** No simulator: a {@link FixturePve} that accepts {@code tokenSecret}, and no Secret or ProxmoxCluster yet. */
+        /**
+         * No simulator: a {@link FixturePve} that accepts {@code tokenSecret}, and no Secret or
+         * ProxmoxCluster yet.
+         */
         public Options fixturePve(String tokenSecret) {
             this.simulators = 0;
             this.fixtureSecret = tokenSecret;
@@ -246,13 +314,19 @@ public final class SimHarness implements AutoCloseable {
             return this;
         }
 
-        /** Operators elect a leader through the Lease {@value SimHarness#LEASE} in {@value SimHarness#NS}. */
+        /**
+         * Operators elect a leader through the Lease {@value SimHarness#LEASE} in {@value
+         * SimHarness#NS}.
+         */
         public Options leaderElection(Duration leaseDuration) {
             this.lease = leaseDuration;
             return this;
         }
 
-        /** Operators run as the deployed process: Prometheus registry, health and metrics on a free port. */
+        /**
+         * Operators run as the deployed process: Prometheus registry, health and metrics on a free
+         * port.
+         */
         public Options deployed() {
             this.deployed = true;
             return this;
@@ -265,9 +339,10 @@ public final class SimHarness implements AutoCloseable {
         }
 
         /**
-         * Operators run only these reconcilers, in a plain JOSDK operator with what the mock API server needs (no
-         * server-side apply; the client stays open) and JOSDK's defaults otherwise: no leader election, metrics,
-         * thread settings or shared cluster layer of {@link PvehaOperator}. No ProxmoxCluster is awaited.
+         * Operators run only these reconcilers, in a plain JOSDK operator with what the mock API
+         * server needs (no server-side apply; the client stays open) and JOSDK's defaults
+         * otherwise: no leader election, metrics, thread settings or shared cluster layer of {@link
+         * PvehaOperator}. No ProxmoxCluster is awaited.
          */
         public Options reconcilers(ReconcilerSet set) {
             this.reconcilers = set;
@@ -292,23 +367,37 @@ public final class SimHarness implements AutoCloseable {
         private final boolean ownClient;
         private PvehaOperator operator;
         private OperatorRuntime runtime;
-        /** The plain JOSDK operator of {@link Options#reconcilers(ReconcilerSet)}, and what it owns. */
+
+        /**
+         * The plain JOSDK operator of {@link Options#reconcilers(ReconcilerSet)}, and what it owns.
+         */
         private Operator custom;
+
         private final List<AutoCloseable> customOwned = new ArrayList<>();
 
         private Replica(String identity, KubernetesClient client, boolean ownClient) {
             this.identity = identity;
             this.client = client;
             this.ownClient = ownClient;
-            Set<String> namespaces = options.allNamespaces ? Set.of() : Set.copyOf(options.namespaces);
+            Set<String> namespaces =
+                    options.allNamespaces ? Set.of() : Set.copyOf(options.namespaces);
             if (options.reconcilers != null) {
                 startCustom(namespaces);
                 return;
             }
-            PvehaOperator.Settings settings = PvehaOperator.Settings.defaults().withNamespaces(namespaces);
+            PvehaOperator.Settings settings =
+                    PvehaOperator.Settings.defaults().withNamespaces(namespaces);
             if (options.lease != null) {
-                settings = settings.withLeaderElection(new PvehaOperator.LeaderElection(LEASE, NS, identity, options.lease,
-                        options.lease.multipliedBy(2).dividedBy(3), Duration.ofMillis(500), false));
+                settings =
+                        settings.withLeaderElection(
+                                new PvehaOperator.LeaderElection(
+                                        LEASE,
+                                        NS,
+                                        identity,
+                                        options.lease,
+                                        options.lease.multipliedBy(2).dividedBy(3),
+                                        Duration.ofMillis(500),
+                                        false));
             }
             if (options.deployed) {
                 try {
@@ -319,15 +408,23 @@ public final class SimHarness implements AutoCloseable {
                 operator = runtime.operator();
                 runtime.start();
             } else {
-                operator = new PvehaOperator(client, settings, new SimpleMeterRegistry(), Clock.systemUTC());
+                operator =
+                        new PvehaOperator(
+                                client, settings, new SimpleMeterRegistry(), Clock.systemUTC());
                 operator.start();
             }
         }
 
         private void startCustom(Set<String> namespaces) {
-            custom = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false));
+            custom =
+                    new Operator(
+                            o ->
+                                    o.withKubernetesClient(client)
+                                            .withUseSSAToPatchPrimaryResource(false)
+                                            .withCloseClientOnStop(false));
             try {
-                for (Reconciler<?> reconciler : options.reconcilers.create(client, Clock.systemUTC(), customOwned::add)) {
+                for (Reconciler<?> reconciler :
+                        options.reconcilers.create(client, Clock.systemUTC(), customOwned::add)) {
                     register(reconciler, namespaces);
                 }
                 custom.start();
@@ -337,7 +434,8 @@ public final class SimHarness implements AutoCloseable {
             }
         }
 
-        private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(Reconciler<P> reconciler, Set<String> namespaces) {
+        private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(
+                Reconciler<P> reconciler, Set<String> namespaces) {
             if (namespaces.isEmpty()) {
                 custom.register(reconciler);
             } else {
@@ -358,7 +456,8 @@ public final class SimHarness implements AutoCloseable {
         /** The health and metrics port; only with {@link Options#deployed()}. */
         public int healthPort() {
             if (runtime == null) {
-                throw new IllegalStateException("not deployed: use SimHarness.options().deployed()");
+                throw new IllegalStateException(
+                        "not deployed: use SimHarness.options().deployed()");
             }
             return runtime.healthPort();
         }
@@ -419,7 +518,10 @@ public final class SimHarness implements AutoCloseable {
         }
     }
 
-    /** Starts the harness's own operator (on {@link #client}), e.g. again after {@link #stopOperator()}. */
+    /**
+     * Starts the harness's own operator (on {@link #client}), e.g. again after {@link
+     * #stopOperator()}.
+     */
     public void startOperator() {
         if (primary != null && primary.isRunning()) {
             throw new IllegalStateException("the operator is running");
@@ -435,7 +537,10 @@ public final class SimHarness implements AutoCloseable {
         }
     }
 
-    /** One more operator, with its own client: a second replica (with {@link Options#leaderElection(Duration)}). */
+    /**
+     * One more operator, with its own client: a second replica (with {@link
+     * Options#leaderElection(Duration)}).
+     */
     public Replica startReplica(String identity) {
         Replica replica = new Replica(identity, kube.newClient(), true);
         replicas.add(replica);
@@ -458,17 +563,23 @@ public final class SimHarness implements AutoCloseable {
     /** The holder of the Lease {@value #LEASE}, or null while nobody holds it. */
     public String leaseHolder() {
         var lease = client.leases().inNamespace(NS).withName(LEASE).get();
-        return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+        return lease == null || lease.getSpec() == null
+                ? null
+                : lease.getSpec().getHolderIdentity();
     }
 
-    /** The ProxmoxCluster of simulator {@code index}: {@value #CLUSTER}, then main-2, main-3, ... */
+    /**
+     * The ProxmoxCluster of simulator {@code index}: {@value #CLUSTER}, then main-2, main-3, ...
+     */
     public static String clusterName(int index) {
         return index == 0 ? CLUSTER : CLUSTER + "-" + (index + 1);
     }
 
     /** The token Secret of simulator {@code index}: {@code pve-token}, then pve-token-2, ... */
     public static String tokenSecretName(int index) {
-        return index == 0 ? TestClusters.TOKEN_SECRET : TestClusters.TOKEN_SECRET + "-" + (index + 1);
+        return index == 0
+                ? TestClusters.TOKEN_SECRET
+                : TestClusters.TOKEN_SECRET + "-" + (index + 1);
     }
 
     /** The CA Secret of simulator {@code index}: {@code pve-ca}, then pve-ca-2, ... */
@@ -476,29 +587,52 @@ public final class SimHarness implements AutoCloseable {
         return index == 0 ? "pve-ca" : "pve-ca-" + (index + 1);
     }
 
-    /** Creates or replaces the Secret {@code pve-token} in {@value #NS} (for the fixture PVE: {@link FixturePve#TOKEN_ID}). */
+    /**
+     * Creates or replaces the Secret {@code pve-token} in {@value #NS} (for the fixture PVE: {@link
+     * FixturePve#TOKEN_ID}).
+     */
     public void putTokenSecret(String tokenId, String tokenSecret) {
-        client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(TestClusters.TOKEN_SECRET).endMetadata()
-                .withStringData(Map.of("tokenId", tokenId, "tokenSecret", tokenSecret)).build()).createOr(r -> r.update());
+        client.secrets()
+                .inNamespace(NS)
+                .resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName(TestClusters.TOKEN_SECRET)
+                                .endMetadata()
+                                .withStringData(
+                                        Map.of("tokenId", tokenId, "tokenSecret", tokenSecret))
+                                .build())
+                .createOr(r -> r.update());
     }
 
-    /** A ProxmoxCluster {@value #CLUSTER} for the fixture PVE (fingerprint pinned, polled every second); not created. */
+    /**
+     * A ProxmoxCluster {@value #CLUSTER} for the fixture PVE (fingerprint pinned, polled every
+     * second); not created.
+     */
     public ProxmoxCluster fixtureCluster() {
         if (fixture == null) {
-            throw new IllegalStateException("no fixture PVE: use SimHarness.options().fixturePve(secret)");
+            throw new IllegalStateException(
+                    "no fixture PVE: use SimHarness.options().fixturePve(secret)");
         }
         return TestClusters.pinned(NS, CLUSTER, List.of(fixture.url()), fixture.fingerprint(), 1);
     }
 
-    /** A ProxmoxCluster {@value #CLUSTER} for the simulator with these endpoints, fingerprint pinned; not created. */
+    /**
+     * A ProxmoxCluster {@value #CLUSTER} for the simulator with these endpoints, fingerprint
+     * pinned; not created.
+     */
     public ProxmoxCluster cluster(List<String> endpoints) {
         return TestClusters.pinned(NS, CLUSTER, endpoints, sim.fingerprintSha256(), 1);
     }
 
     /** A PVE client of an administrator working beside the operator (as in the PVE GUI). */
     public io.pveha.pve.PveClient pveAsAdmin() {
-        return new io.pveha.pve.PveClient(io.pveha.pve.PveClient.Config.of(List.of(sim.url()),
-                new io.pveha.pve.PveToken(sim.apiTokenId(), sim.apiTokenSecret()), io.pveha.pve.PveTls.pinned(sim.fingerprintSha256())), null);
+        return new io.pveha.pve.PveClient(
+                io.pveha.pve.PveClient.Config.of(
+                        List.of(sim.url()),
+                        new io.pveha.pve.PveToken(sim.apiTokenId(), sim.apiTokenSecret()),
+                        io.pveha.pve.PveTls.pinned(sim.fingerprintSha256())),
+                null);
     }
 
     /** A HaVm in the harness namespace bound to the harness cluster, customised by {@code spec}. */
@@ -516,12 +650,19 @@ public final class SimHarness implements AutoCloseable {
         return client.resources(HaVm.class).inNamespace(NS).withName(name).get();
     }
 
-    public <T extends io.fabric8.kubernetes.client.CustomResource<?, ? extends io.pveha.api.PvehaStatus>> Optional<String> readyReason(Class<T> type, String name) {
+    public <
+                    T extends
+                            io.fabric8.kubernetes.client.CustomResource<
+                                            ?, ? extends io.pveha.api.PvehaStatus>>
+            Optional<String> readyReason(Class<T> type, String name) {
         return condition(type, name, Conditions.READY).map(Condition::getReason);
     }
 
-    public <T extends io.fabric8.kubernetes.client.CustomResource<?, ? extends io.pveha.api.PvehaStatus>> Optional<Condition> condition(
-            Class<T> type, String name, String conditionType) {
+    public <
+                    T extends
+                            io.fabric8.kubernetes.client.CustomResource<
+                                            ?, ? extends io.pveha.api.PvehaStatus>>
+            Optional<Condition> condition(Class<T> type, String name, String conditionType) {
         T resource = client.resources(type).inNamespace(NS).withName(name).get();
         if (resource == null || resource.getStatus() == null) {
             return Optional.empty();
@@ -531,8 +672,13 @@ public final class SimHarness implements AutoCloseable {
 
     /** Waits until the HaVm is Ready=True. */
     public HaVm awaitReady(String name, Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(200))
-                .until(() -> condition(HaVm.class, name, Conditions.READY).map(c -> "True".equals(c.getStatus())).orElse(false));
+        await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                condition(HaVm.class, name, Conditions.READY)
+                                        .map(c -> "True".equals(c.getStatus()))
+                                        .orElse(false));
         return get(name);
     }
 

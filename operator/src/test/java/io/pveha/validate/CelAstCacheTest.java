@@ -1,21 +1,24 @@
 package io.pveha.validate;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The build-time cache of type-checked rules: complete for the bundled CRDs, harmless when it does not fit. */
+/**
+ * The build-time cache of type-checked rules: complete for the bundled CRDs, harmless when it does
+ * not fit.
+ */
 class CelAstCacheTest {
     @Test
     void theBuildPrecompiledEveryBundledRule() {
         assertThat(SpecValidator.forBundledCrds().checkedExpressions())
-                .as("rules the bundled validator had to compile itself; rebuild with Maven if this fails")
+                .as(
+                        "rules the bundled validator had to compile itself; rebuild with Maven if this fails")
                 .isEmpty();
     }
 
@@ -29,9 +32,14 @@ class CelAstCacheTest {
         SpecValidator cached = SpecValidator.fromCrds(crds(), cache);
         assertThat(cached.checkedExpressions()).isEmpty();
 
-        var template = SpecValidatorTest.yaml(SpecValidatorTest.HAVM + "  template: true\n  ha: {enabled: true}\n  vmid: 200\n");
+        var template =
+                SpecValidatorTest.yaml(
+                        SpecValidatorTest.HAVM
+                                + "  template: true\n  ha: {enabled: true}\n  vmid: 200\n");
         var old = SpecValidatorTest.yaml(SpecValidatorTest.HAVM + "  vmid: 201\n");
-        assertThat(cached.validate(template, old)).isEqualTo(compiled.validate(template, old)).hasSize(2);
+        assertThat(cached.validate(template, old))
+                .isEqualTo(compiled.validate(template, old))
+                .hasSize(2);
     }
 
     @Test
@@ -43,7 +51,11 @@ class CelAstCacheTest {
 
     @Test
     void aForeignStreamReadsAsAnEmptyCache() {
-        assertThat(CelAstCache.read(new ByteArrayInputStream("not a cache".getBytes(StandardCharsets.UTF_8)))).isEmpty();
+        assertThat(
+                        CelAstCache.read(
+                                new ByteArrayInputStream(
+                                        "not a cache".getBytes(StandardCharsets.UTF_8))))
+                .isEmpty();
         assertThat(CelAstCache.read(null)).isEmpty();
     }
 

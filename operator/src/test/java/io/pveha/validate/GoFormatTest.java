@@ -1,10 +1,12 @@
 package io.pveha.validate;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Values in messages must print as Go prints them, or our lines would differ from the apiserver's. */
+import org.junit.jupiter.api.Test;
+
+/**
+ * Values in messages must print as Go prints them, or our lines would differ from the apiserver's.
+ */
 class GoFormatTest {
     @Test
     void quotesLikeStrconvQuote() {
@@ -29,13 +31,21 @@ class GoFormatTest {
 
     @Test
     void fieldErrorsRenderLikeKubernetes() {
-        assertThat(FieldError.required("spec.clusterRef", "").toString()).isEqualTo("spec.clusterRef: Required value");
-        assertThat(FieldError.invalid("spec.vmid", 50L, "too small").toString()).isEqualTo("spec.vmid: Invalid value: 50: too small");
-        assertThat(FieldError.notSupported("spec.mode", "x", java.util.List.of("a", "b")).toString())
+        assertThat(FieldError.required("spec.clusterRef", "").toString())
+                .isEqualTo("spec.clusterRef: Required value");
+        assertThat(FieldError.invalid("spec.vmid", 50L, "too small").toString())
+                .isEqualTo("spec.vmid: Invalid value: 50: too small");
+        assertThat(
+                        FieldError.notSupported("spec.mode", "x", java.util.List.of("a", "b"))
+                                .toString())
                 .isEqualTo("spec.mode: Unsupported value: \"x\": supported values: \"a\", \"b\"");
-        assertThat(FieldError.tooLong("spec.name", 1).toString()).isEqualTo("spec.name: Too long: may not be more than 1 byte");
-        assertThat(FieldError.tooMany("spec.tags", 3, 2).toString()).isEqualTo("spec.tags: Too many: 3: must have at most 2 items");
-        assertThat(FieldError.invalid("spec", FieldError.OMIT, "rule failed").toString()).isEqualTo("spec: Invalid value: rule failed");
-        assertThat(FieldError.unknownField("spec.foo").toString()).isEqualTo("spec.foo: unknown field \"spec.foo\"");
+        assertThat(FieldError.tooLong("spec.name", 1).toString())
+                .isEqualTo("spec.name: Too long: may not be more than 1 byte");
+        assertThat(FieldError.tooMany("spec.tags", 3, 2).toString())
+                .isEqualTo("spec.tags: Too many: 3: must have at most 2 items");
+        assertThat(FieldError.invalid("spec", FieldError.OMIT, "rule failed").toString())
+                .isEqualTo("spec: Invalid value: rule failed");
+        assertThat(FieldError.unknownField("spec.foo").toString())
+                .isEqualTo("spec.foo: unknown field \"spec.foo\"");
     }
 }

@@ -1,9 +1,8 @@
 package io.pveha.validate;
 
-import io.pveha.cli.Main;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pveha.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -11,8 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README shows resources and output; both must stay true. */
 class ReadmeTest {
@@ -48,11 +47,14 @@ class ReadmeTest {
 
     @Test
     void theMinimalResourcesAreValid() throws Exception {
-        String resources = section(Files.readString(README), "## Custom resources", "## Validate manifests");
+        String resources =
+                section(Files.readString(README), "## Custom resources", "## Validate manifests");
         List<String> yaml = blocks(resources, "yaml");
         assertThat(yaml).hasSize(5);
         for (String block : yaml) {
-            assertThat(SpecValidator.forBundledCrds().validate(SpecValidatorTest.yaml(block))).as(block).isEmpty();
+            assertThat(SpecValidator.forBundledCrds().validate(SpecValidatorTest.yaml(block)))
+                    .as(block)
+                    .isEmpty();
         }
     }
 
@@ -66,16 +68,31 @@ class ReadmeTest {
             }
         }
         Path posApi = copy.resolve("04-pos-api.yaml");
-        Files.writeString(posApi, Files.readString(posApi)
-                .replaceFirst("  vmid: 201\n", "  vmid: 50\n  template: true\n")
-                .replaceFirst("  memoryMiB: 4096\n", "  memory: 4096\n"));
+        Files.writeString(
+                posApi,
+                Files.readString(posApi)
+                        .replaceFirst("  vmid: 201\n", "  vmid: 50\n  template: true\n")
+                        .replaceFirst("  memoryMiB: 4096\n", "  memory: 4096\n"));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "validate", "-f", copy.toString());
+        int code =
+                Main.run(
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        "validate",
+                        "-f",
+                        copy.toString());
 
-        String validate = section(Files.readString(README), "## Validate manifests", "**Exit codes.**");
+        String validate =
+                section(Files.readString(README), "## Validate manifests", "**Exit codes.**");
         String shown = blocks(validate, "").get(1);
         assertThat(out.toString().replace(copy.toString(), "examples")).isEqualTo(shown);
-        assertThat(validate).contains("and `" + err.toString().strip() + "` on standard error, exit code " + code + ".");
+        assertThat(validate)
+                .contains(
+                        "and `"
+                                + err.toString().strip()
+                                + "` on standard error, exit code "
+                                + code
+                                + ".");
     }
 }

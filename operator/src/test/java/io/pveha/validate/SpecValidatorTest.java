@@ -1,5 +1,7 @@
 package io.pveha.validate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -9,15 +11,15 @@ import io.pveha.api.vm.EmptySource;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmSpec;
 import io.pveha.api.vm.Source;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The single-object API the reconcilers use: SpecValidator.forBundledCrds().validate(object[, old]). */
+/**
+ * The single-object API the reconcilers use: SpecValidator.forBundledCrds().validate(object[,
+ * old]).
+ */
 class SpecValidatorTest {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final SpecValidator VALIDATOR = SpecValidator.forBundledCrds();
@@ -34,7 +36,8 @@ class SpecValidatorTest {
         return problems.stream().map(p -> p.severity().label() + ": " + p.fieldMessage()).toList();
     }
 
-    static final String CLUSTER = """
+    static final String CLUSTER =
+            """
             apiVersion: pveha.io/v1alpha1
             kind: ProxmoxCluster
             metadata: {name: pve, namespace: shop}
@@ -42,7 +45,8 @@ class SpecValidatorTest {
               endpoints: ["https://pve1.example.com:8006"]
               credentialsSecretRef: {name: pve-token}
             """;
-    static final String HAVM = """
+    static final String HAVM =
+            """
             apiVersion: pveha.io/v1alpha1
             kind: HaVm
             metadata: {name: vm, namespace: shop}
@@ -50,14 +54,16 @@ class SpecValidatorTest {
               clusterRef: {name: pve}
               source: {none: {}}
             """;
-    static final String CEPH_POOL = """
+    static final String CEPH_POOL =
+            """
             apiVersion: pveha.io/v1alpha1
             kind: CephPool
             metadata: {name: pool, namespace: shop}
             spec:
               clusterRef: {name: pve}
             """;
-    static final String BACKUP_POLICY = """
+    static final String BACKUP_POLICY =
+            """
             apiVersion: pveha.io/v1alpha1
             kind: BackupPolicy
             metadata: {name: nightly, namespace: shop}
@@ -68,7 +74,8 @@ class SpecValidatorTest {
               storage: {name: nfs-backup}
               retention: {keepLast: 3}
             """;
-    static final String LOAD_BALANCER = """
+    static final String LOAD_BALANCER =
+            """
             apiVersion: pveha.io/v1alpha1
             kind: LoadBalancerPair
             metadata: {name: lb, namespace: shop}
@@ -89,17 +96,23 @@ class SpecValidatorTest {
 
     @Test
     void theBundledCrdsAreTheModels() {
-        assertThat(SpecValidator.BUNDLED_CRDS).containsExactly(
-                io.fabric8.kubernetes.client.CustomResource.getCRDName(io.pveha.api.cluster.ProxmoxCluster.class),
-                io.fabric8.kubernetes.client.CustomResource.getCRDName(HaVm.class),
-                io.fabric8.kubernetes.client.CustomResource.getCRDName(io.pveha.api.ceph.CephPool.class),
-                io.fabric8.kubernetes.client.CustomResource.getCRDName(io.pveha.api.lb.LoadBalancerPair.class),
-                io.fabric8.kubernetes.client.CustomResource.getCRDName(io.pveha.api.backup.BackupPolicy.class));
+        assertThat(SpecValidator.BUNDLED_CRDS)
+                .containsExactly(
+                        io.fabric8.kubernetes.client.CustomResource.getCRDName(
+                                io.pveha.api.cluster.ProxmoxCluster.class),
+                        io.fabric8.kubernetes.client.CustomResource.getCRDName(HaVm.class),
+                        io.fabric8.kubernetes.client.CustomResource.getCRDName(
+                                io.pveha.api.ceph.CephPool.class),
+                        io.fabric8.kubernetes.client.CustomResource.getCRDName(
+                                io.pveha.api.lb.LoadBalancerPair.class),
+                        io.fabric8.kubernetes.client.CustomResource.getCRDName(
+                                io.pveha.api.backup.BackupPolicy.class));
     }
 
     @Test
     void everyBundledRuleCompiles() {
-        // A rule that does not compile against its schema makes forBundledCrds() itself fail; 36 rules today.
+        // A rule that does not compile against its schema makes forBundledCrds() itself fail; 36
+        // rules today.
         assertThat(VALIDATOR.ruleCount()).isGreaterThanOrEqualTo(36);
     }
 
@@ -107,8 +120,10 @@ class SpecValidatorTest {
     void committedCrdsValidateLikeTheBundledOnes() throws Exception {
         SpecValidator fromRepo = SpecValidator.fromDirectory(java.nio.file.Path.of("../crds"));
         JsonNode vm = yaml(HAVM.replace("source: {none: {}}", "source: {none: {}}\n  vmid: 5"));
-        assertThat(messages(fromRepo.validate(vm))).isEqualTo(messages(VALIDATOR.validate(vm)))
-                .containsExactly("error: spec.vmid: Invalid value: 5: spec.vmid in body should be greater than or equal to 100");
+        assertThat(messages(fromRepo.validate(vm)))
+                .isEqualTo(messages(VALIDATOR.validate(vm)))
+                .containsExactly(
+                        "error: spec.vmid: Invalid value: 5: spec.vmid in body should be greater than or equal to 100");
     }
 
     @Test
@@ -116,8 +131,10 @@ class SpecValidatorTest {
         Problem problem = VALIDATOR.validate(yaml(HAVM.replace("{none: {}}", "{}"))).get(0);
         assertThat(problem.document().describe()).isEqualTo("HaVm/shop/vm");
         assertThat(problem.field()).isEqualTo("spec.source");
-        assertThat(problem.message()).isEqualTo("Invalid value: exactly one of source.template, source.iso,"
-                + " source.backup or source.none must be set");
+        assertThat(problem.message())
+                .isEqualTo(
+                        "Invalid value: exactly one of source.template, source.iso,"
+                                + " source.backup or source.none must be set");
     }
 
     @Test
@@ -134,7 +151,8 @@ class SpecValidatorTest {
 
         spec.setVmid(50);
         assertThat(messages(VALIDATOR.validate(vm)))
-                .containsExactly("error: spec.vmid: Invalid value: 50: spec.vmid in body should be greater than or equal to 100");
+                .containsExactly(
+                        "error: spec.vmid: Invalid value: 50: spec.vmid in body should be greater than or equal to 100");
     }
 
     @Test
@@ -147,10 +165,12 @@ class SpecValidatorTest {
     void anUnknownKindOfTheGroupIsReportedLikeKubectl() {
         JsonNode doc = yaml(HAVM.replace("kind: HaVm", "kind: HaVM"));
         assertThat(messages(VALIDATOR.validate(doc)))
-                .containsExactly("error: no matches for kind \"HaVM\" in version \"pveha.io/v1alpha1\"");
+                .containsExactly(
+                        "error: no matches for kind \"HaVM\" in version \"pveha.io/v1alpha1\"");
     }
 
-    // ---- transition rules: evaluated only when the old object is given ---------------------------------------
+    // ---- transition rules: evaluated only when the old object is given
+    // ---------------------------------------
 
     @Test
     void vmidIsImmutableOnceSet() {
@@ -158,7 +178,9 @@ class SpecValidatorTest {
         JsonNode changed = yaml(HAVM + "  vmid: 202\n");
         assertThat(messages(VALIDATOR.validate(changed, old)))
                 .containsExactly("error: spec: Invalid value: spec.vmid is immutable once set");
-        assertThat(VALIDATOR.validate(changed)).as("no old object: transition rules skipped").isEmpty();
+        assertThat(VALIDATOR.validate(changed))
+                .as("no old object: transition rules skipped")
+                .isEmpty();
     }
 
     @Test
@@ -175,19 +197,31 @@ class SpecValidatorTest {
         JsonNode old = yaml(HAVM);
         JsonNode moved = yaml(HAVM.replace("{name: pve}", "{name: pve-west}"));
         assertThat(messages(VALIDATOR.validate(moved, old)))
-                .containsExactly("error: spec.clusterRef: Invalid value: spec.clusterRef is immutable");
-        assertThat(messages(VALIDATOR.validate(yaml(CEPH_POOL.replace("{name: pve}", "{name: b}")), yaml(CEPH_POOL))))
-                .containsExactly("error: spec.clusterRef: Invalid value: spec.clusterRef is immutable");
-        assertThat(messages(VALIDATOR.validate(yaml(BACKUP_POLICY.replace("{name: pve}", "{name: b}")), yaml(BACKUP_POLICY))))
-                .containsExactly("error: spec.clusterRef: Invalid value: spec.clusterRef is immutable");
+                .containsExactly(
+                        "error: spec.clusterRef: Invalid value: spec.clusterRef is immutable");
+        assertThat(
+                        messages(
+                                VALIDATOR.validate(
+                                        yaml(CEPH_POOL.replace("{name: pve}", "{name: b}")),
+                                        yaml(CEPH_POOL))))
+                .containsExactly(
+                        "error: spec.clusterRef: Invalid value: spec.clusterRef is immutable");
+        assertThat(
+                        messages(
+                                VALIDATOR.validate(
+                                        yaml(BACKUP_POLICY.replace("{name: pve}", "{name: b}")),
+                                        yaml(BACKUP_POLICY))))
+                .containsExactly(
+                        "error: spec.clusterRef: Invalid value: spec.clusterRef is immutable");
     }
 
     @Test
     void aTemplateStaysATemplate() {
         JsonNode template = yaml(HAVM + "  template: true\n");
         JsonNode vm = yaml(HAVM + "  template: false\n");
-        assertThat(messages(VALIDATOR.validate(vm, template))).containsExactly(
-                "error: spec: Invalid value: a template cannot be turned back into a VM (spec.template cannot change from true to false)");
+        assertThat(messages(VALIDATOR.validate(vm, template)))
+                .containsExactly(
+                        "error: spec: Invalid value: a template cannot be turned back into a VM (spec.template cannot change from true to false)");
         assertThat(VALIDATOR.validate(template, vm)).as("a VM may become a template").isEmpty();
     }
 
@@ -206,7 +240,8 @@ class SpecValidatorTest {
         assertThat(VALIDATOR.validate(yaml(HAVM), old)).isEmpty();
     }
 
-    // ---- schema semantics ------------------------------------------------------------------------------------
+    // ---- schema semantics
+    // ------------------------------------------------------------------------------------
 
     @Test
     void anIntegralNumberIsAnIntegerAndAnIntegerIsANumber() {
@@ -216,8 +251,9 @@ class SpecValidatorTest {
 
     @Test
     void aNumberBelowItsMinimumPrintsLikeGo() {
-        assertThat(messages(VALIDATOR.validate(yaml(CEPH_POOL + "  targetSizeRatio: -0.5\n")))).containsExactly(
-                "error: spec.targetSizeRatio: Invalid value: -0.5: spec.targetSizeRatio in body should be greater than or equal to 0");
+        assertThat(messages(VALIDATOR.validate(yaml(CEPH_POOL + "  targetSizeRatio: -0.5\n"))))
+                .containsExactly(
+                        "error: spec.targetSizeRatio: Invalid value: -0.5: spec.targetSizeRatio in body should be greater than or equal to 0");
     }
 
     @Test
@@ -230,9 +266,10 @@ class SpecValidatorTest {
     @Test
     void patternsAnchorAtTheEndOfTheTextNotBeforeATrailingNewline() {
         // java.util.regex '$' also matches before a final line break; Go's (and re2j's) does not.
-        assertThat(messages(VALIDATOR.validate(yaml(HAVM + "  name: \"pos-1\\n\"\n")))).containsExactly(
-                "error: spec.name: Invalid value: \"pos-1\\n\": spec.name in body should match"
-                        + " '^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\\.)*[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$'");
+        assertThat(messages(VALIDATOR.validate(yaml(HAVM + "  name: \"pos-1\\n\"\n"))))
+                .containsExactly(
+                        "error: spec.name: Invalid value: \"pos-1\\n\": spec.name in body should match"
+                                + " '^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\\.)*[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$'");
     }
 
     @Test
@@ -243,8 +280,12 @@ class SpecValidatorTest {
 
     @Test
     void anEmptySelectorWarns() {
-        JsonNode policy = yaml(BACKUP_POLICY.replace("selection: {all: true}", "selection: {haVmSelector: {}}"));
-        assertThat(messages(VALIDATOR.validate(policy))).containsExactly(
-                "warning: spec.selection.haVmSelector: Invalid value: an empty selector selects every HaVm in the namespace");
+        JsonNode policy =
+                yaml(
+                        BACKUP_POLICY.replace(
+                                "selection: {all: true}", "selection: {haVmSelector: {}}"));
+        assertThat(messages(VALIDATOR.validate(policy)))
+                .containsExactly(
+                        "warning: spec.selection.haVmSelector: Invalid value: an empty selector selects every HaVm in the namespace");
     }
 }

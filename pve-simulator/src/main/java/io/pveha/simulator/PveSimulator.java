@@ -103,26 +103,43 @@ public final class PveSimulator implements AutoCloseable {
         this.options = options;
         this.store = options.stateFile == null ? null : new StateStore(options.stateFile);
         Optional<StateStore.SavedState> saved = loadSavedState();
-        this.nodeNames = saved.map(StateStore.SavedState::nodeNames).orElseGet(options::resolvedNodeNames);
+        this.nodeNames =
+                saved.map(StateStore.SavedState::nodeNames).orElseGet(options::resolvedNodeNames);
         if (saved.isPresent() && !nodeNames.equals(options.resolvedNodeNames())) {
-            LOG.warn("state file {} defines nodes {}; the configured nodes are ignored", store.file(), nodeNames);
+            LOG.warn(
+                    "state file {} defines nodes {}; the configured nodes are ignored",
+                    store.file(),
+                    nodeNames);
         }
-        String clusterName = saved.map(StateStore.SavedState::clusterName).orElse(options.clusterName);
-        Instant start = saved.map(s -> Instant.ofEpochMilli(s.clockMillis())).orElse(options.startTime);
+        String clusterName =
+                saved.map(StateStore.SavedState::clusterName).orElse(options.clusterName);
+        Instant start =
+                saved.map(s -> Instant.ofEpochMilli(s.clockMillis())).orElse(options.startTime);
 
         this.clock = new SimClock(start, options.timeScale);
         List<NodeState> members = new ArrayList<>();
         for (int i = 0; i < nodeNames.size(); i++) {
-            members.add(new NodeState(nodeNames.get(i), i + 1, options.bindAddress, options.nodeCpus,
-                    options.nodeMemory, 100L << 30, 6L << 30, start.toEpochMilli() - 3 * 86_400_000L));
+            members.add(
+                    new NodeState(
+                            nodeNames.get(i),
+                            i + 1,
+                            options.bindAddress,
+                            options.nodeCpus,
+                            options.nodeMemory,
+                            100L << 30,
+                            6L << 30,
+                            start.toEpochMilli() - 3 * 86_400_000L));
         }
         this.state = new ClusterState(clusterName, members, storageDefinitions(options));
-        this.tasks = new TaskEngine(clock, state.lock(), node -> state.requireNode(node).bootedAtMillis());
+        this.tasks =
+                new TaskEngine(
+                        clock, state.lock(), node -> state.requireNode(node).bootedAtMillis());
         this.durations = new AtomicReference<>(options.taskDurations);
         this.ops = new OpsSupport(state, tasks, clock, durations);
         Qemu qemu = new Qemu(ops);
         this.nodeControl = new NodeControl(ops, qemu);
-        ModuleContext moduleContext = new ModuleContext(router, state, tasks, ops, qemu, nodeControl, clock);
+        ModuleContext moduleContext =
+                new ModuleContext(router, state, tasks, ops, qemu, nodeControl, clock);
         // PVE always runs its HA stack; it stays idle until an HA resource is configured.
         this.ha = new HaManager(moduleContext, options.haTimings);
         this.faults = new Faults(nodeControl, apiFaults, tasks, state, haLifecycle(ha));
@@ -148,9 +165,12 @@ public final class PveSimulator implements AutoCloseable {
         QemuRoutes.register(router, context);
         AccessRoutes.register(router, context);
         HaRoutes.register(router, ha.api());
-        // PVE clusters here are hyperconverged: Ceph is always there, in memory unless a real one is given.
-        this.ceph = options.cephConf != null ? CephModule.cli(options.cephConf)
-                : CephModule.inMemory(options.cephOsdsPerNode, options.cephOsdBytes);
+        // PVE clusters here are hyperconverged: Ceph is always there, in memory unless a real one
+        // is given.
+        this.ceph =
+                options.cephConf != null
+                        ? CephModule.cli(options.cephConf)
+                        : CephModule.inMemory(options.cephOsdsPerNode, options.cephOsdBytes);
         ceph.install(moduleContext);
         backups.install(moduleContext);
         options.modules.forEach(m -> m.install(moduleContext));
@@ -166,30 +186,65 @@ public final class PveSimulator implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         ControlApi control = new ControlApi(new SimulatorControlTarget(this));
-        frontend = new HttpFrontend(options.bindAddress, nodeNames, options.httpsPort, tls,
-                node -> new ApiHttpHandler(() -> Optional.of(node), router, auth, stats, apiFaults, state, control,
-                        () -> options.authFailureDelay));
+        frontend =
+                new HttpFrontend(
+                        options.bindAddress,
+                        nodeNames,
+                        options.httpsPort,
+                        tls,
+                        node ->
+                                new ApiHttpHandler(
+                                        () -> Optional.of(node),
+                                        router,
+                                        auth,
+                                        stats,
+                                        apiFaults,
+                                        state,
+                                        control,
+                                        () -> options.authFailureDelay));
         nodeControl.addListener(frontend);
-        List<String> offline = state.read(() -> state.nodes().stream().filter(n -> !n.online())
-                .map(NodeState::name).toList());
+        List<String> offline =
+                state.read(
+                        () ->
+                                state.nodes().stream()
+                                        .filter(n -> !n.online())
+                                        .map(NodeState::name)
+                                        .toList());
         frontend.start(offline);
         if (options.httpPort != null) {
-            frontend.startPlain(options.httpPort, new ApiHttpHandler(this::firstOnlineNode, router, auth, stats,
-                    apiFaults, state, control, () -> options.authFailureDelay));
+            frontend.startPlain(
+                    options.httpPort,
+                    new ApiHttpHandler(
+                            this::firstOnlineNode,
+                            router,
+                            auth,
+                            stats,
+                            apiFaults,
+                            state,
+                            control,
+                            () -> options.authFailureDelay));
         }
         if (store != null) {
-            autosave = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "pve-sim-autosave");
-                t.setDaemon(true);
-                return t;
-            });
-            autosave.scheduleWithFixedDelay(this::autosave, AUTOSAVE_INTERVAL.toMillis(),
-                    AUTOSAVE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            autosave =
+                    Executors.newSingleThreadScheduledExecutor(
+                            r -> {
+                                Thread t = new Thread(r, "pve-sim-autosave");
+                                t.setDaemon(true);
+                                return t;
+                            });
+            autosave.scheduleWithFixedDelay(
+                    this::autosave,
+                    AUTOSAVE_INTERVAL.toMillis(),
+                    AUTOSAVE_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
         return this;
     }
 
-    /** Base URL of the first node's API ({@code https://127.0.0.1:PORT}, without {@code /api2/json}). */
+    /**
+     * Base URL of the first node's API ({@code https://127.0.0.1:PORT}, without {@code
+     * /api2/json}).
+     */
     public String url() {
         return nodeUrl(nodeNames.get(0));
     }
@@ -243,7 +298,10 @@ public final class PveSimulator implements AutoCloseable {
         return fingerprintSha256(nodeNames.get(0));
     }
 
-    /** SHA-256 fingerprint of a node's certificate, as {@code /nodes} reports it in {@code ssl_fingerprint}. */
+    /**
+     * SHA-256 fingerprint of a node's certificate, as {@code /nodes} reports it in {@code
+     * ssl_fingerprint}.
+     */
     public String fingerprintSha256(String node) {
         return tls.fingerprint(node);
     }
@@ -268,7 +326,9 @@ public final class PveSimulator implements AutoCloseable {
         return cluster;
     }
 
-    /** The HA stack: its log, manager status, shutdown policy, node maintenance and seeding helpers. */
+    /**
+     * The HA stack: its log, manager status, shutdown policy, node maintenance and seeding helpers.
+     */
     public HaManager ha() {
         return ha;
     }
@@ -335,36 +395,66 @@ public final class PveSimulator implements AutoCloseable {
     }
 
     private StateStore.SavedState snapshot() {
-        return state.read(() -> {
-            List<StateStore.TaskRecord> taskRecords = new ArrayList<>();
-            for (Task task : tasks.allTasks()) {
-                taskRecords.add(new StateStore.TaskRecord(task.upidText(), task.log(), task.exitStatus(),
-                        task.endTime()));
-            }
-            return new StateStore.SavedState(StateStore.VERSION, state.clusterName(), nodeNames, clock.nowMillis(),
-                    state.snapshot(), taskRecords, tls.toPem(), ha.snapshot());
-        });
+        return state.read(
+                () -> {
+                    List<StateStore.TaskRecord> taskRecords = new ArrayList<>();
+                    for (Task task : tasks.allTasks()) {
+                        taskRecords.add(
+                                new StateStore.TaskRecord(
+                                        task.upidText(),
+                                        task.log(),
+                                        task.exitStatus(),
+                                        task.endTime()));
+                    }
+                    return new StateStore.SavedState(
+                            StateStore.VERSION,
+                            state.clusterName(),
+                            nodeNames,
+                            clock.nowMillis(),
+                            state.snapshot(),
+                            taskRecords,
+                            tls.toPem(),
+                            ha.snapshot());
+                });
     }
 
-    /** Tasks that were running when the state was saved died with the process, as on a crashed node. */
+    /**
+     * Tasks that were running when the state was saved died with the process, as on a crashed node.
+     */
     private void restore(StateStore.SavedState saved) {
-        state.write(() -> {
-            state.restore(saved.cluster());
-            if (saved.ha() != null) {
-                ha.restore(saved.ha());
-            }
-            List<Task> restored = new ArrayList<>();
-            for (StateStore.TaskRecord record : saved.tasks()) {
-                Upid upid = Upid.parse(record.upid()).orElseThrow(
-                        () -> new IllegalStateException("bad UPID in state file: " + record.upid()));
-                if (record.exitStatus() == null) {
-                    restored.add(Task.restored(upid, record.log(), "unexpected status", saved.clockMillis() / 1000));
-                } else {
-                    restored.add(Task.restored(upid, record.log(), record.exitStatus(), record.endTime()));
-                }
-            }
-            tasks.restore(restored);
-        });
+        state.write(
+                () -> {
+                    state.restore(saved.cluster());
+                    if (saved.ha() != null) {
+                        ha.restore(saved.ha());
+                    }
+                    List<Task> restored = new ArrayList<>();
+                    for (StateStore.TaskRecord record : saved.tasks()) {
+                        Upid upid =
+                                Upid.parse(record.upid())
+                                        .orElseThrow(
+                                                () ->
+                                                        new IllegalStateException(
+                                                                "bad UPID in state file: "
+                                                                        + record.upid()));
+                        if (record.exitStatus() == null) {
+                            restored.add(
+                                    Task.restored(
+                                            upid,
+                                            record.log(),
+                                            "unexpected status",
+                                            saved.clockMillis() / 1000));
+                        } else {
+                            restored.add(
+                                    Task.restored(
+                                            upid,
+                                            record.log(),
+                                            record.exitStatus(),
+                                            record.endTime()));
+                        }
+                    }
+                    tasks.restore(restored);
+                });
     }
 
     private Optional<StateStore.SavedState> loadSavedState() {
@@ -380,24 +470,62 @@ public final class PveSimulator implements AutoCloseable {
 
     /** Install media every node has on {@code local}, so "create a VM from an ISO" works. */
     private void seedFiles(long nowEpoch) {
-        state.write(() -> {
-            for (String node : nodeNames) {
-                state.storages().addFile("local", node, new Volume("iso/debian-12.9.0-amd64-netinst.iso", "iso",
-                        "iso", 662_700_032L, 0, null, nowEpoch - 86_400));
-                state.storages().addFile("local", node, new Volume("iso/ubuntu-24.04.1-live-server-amd64.iso", "iso",
-                        "iso", 2_773_874_688L, 0, null, nowEpoch - 86_400));
-                state.storages().addFile("local", node, new Volume("vztmpl/debian-12-standard_12.7-1_amd64.tar.zst",
-                        "vztmpl", "tzst", 126_248_622L, 0, null, nowEpoch - 86_400));
-            }
-        });
+        state.write(
+                () -> {
+                    for (String node : nodeNames) {
+                        state.storages()
+                                .addFile(
+                                        "local",
+                                        node,
+                                        new Volume(
+                                                "iso/debian-12.9.0-amd64-netinst.iso",
+                                                "iso",
+                                                "iso",
+                                                662_700_032L,
+                                                0,
+                                                null,
+                                                nowEpoch - 86_400));
+                        state.storages()
+                                .addFile(
+                                        "local",
+                                        node,
+                                        new Volume(
+                                                "iso/ubuntu-24.04.1-live-server-amd64.iso",
+                                                "iso",
+                                                "iso",
+                                                2_773_874_688L,
+                                                0,
+                                                null,
+                                                nowEpoch - 86_400));
+                        state.storages()
+                                .addFile(
+                                        "local",
+                                        node,
+                                        new Volume(
+                                                "vztmpl/debian-12-standard_12.7-1_amd64.tar.zst",
+                                                "vztmpl",
+                                                "tzst",
+                                                126_248_622L,
+                                                0,
+                                                null,
+                                                nowEpoch - 86_400));
+                    }
+                });
     }
 
     private Optional<String> firstOnlineNode() {
-        return state.read(() -> state.nodes().stream().filter(NodeState::online).map(NodeState::name).findFirst());
+        return state.read(
+                () ->
+                        state.nodes().stream()
+                                .filter(NodeState::online)
+                                .map(NodeState::name)
+                                .findFirst());
     }
 
     private String hostForUrl() {
-        return options.bindAddress.contains(":") ? "[" + options.bindAddress + "]" : options.bindAddress;
+        return options.bindAddress.contains(":")
+                ? "[" + options.bindAddress + "]"
+                : options.bindAddress;
     }
 
     private void requireStarted() {
@@ -440,7 +568,9 @@ public final class PveSimulator implements AutoCloseable {
         List<StorageDefinition> result = new ArrayList<>();
         for (StorageDefinition def : StorageDefinition.defaults()) {
             long capacity = options.storageCapacity.getOrDefault(def.id(), def.capacity());
-            result.add(new StorageDefinition(def.id(), def.type(), def.content(), def.properties(), capacity));
+            result.add(
+                    new StorageDefinition(
+                            def.id(), def.type(), def.content(), def.properties(), capacity));
         }
         return result;
     }
@@ -470,8 +600,7 @@ public final class PveSimulator implements AutoCloseable {
         private int cephOsdsPerNode = CephModule.DEFAULT_OSDS_PER_NODE;
         private long cephOsdBytes = CephModule.DEFAULT_OSD_BYTES;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Number of nodes, named {@code pve1..pveN} (default 3). */
         public Builder nodes(int count) {
@@ -513,13 +642,18 @@ public final class PveSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Port of the first node's HTTPS API; node {@code i} listens on {@code port + i}. 0 (default) picks free ports. */
+        /**
+         * Port of the first node's HTTPS API; node {@code i} listens on {@code port + i}. 0
+         * (default) picks free ports.
+         */
         public Builder httpsPort(int port) {
             this.httpsPort = port;
             return this;
         }
 
-        /** Also serve plain HTTP on this port (0 picks one); it answers as the first online node. */
+        /**
+         * Also serve plain HTTP on this port (0 picks one); it answers as the first online node.
+         */
         public Builder httpPort(int port) {
             this.httpPort = port;
             return this;
@@ -530,7 +664,10 @@ public final class PveSimulator implements AutoCloseable {
             return this;
         }
 
-        /** The API token the simulator accepts (full privileges); default {@code root@pam!sim} with a random secret. */
+        /**
+         * The API token the simulator accepts (full privileges); default {@code root@pam!sim} with
+         * a random secret.
+         */
         public Builder token(String id, String secret) {
             this.tokenId = id;
             this.tokenSecret = secret;
@@ -547,7 +684,9 @@ public final class PveSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Delay of 401 answers (real PVE waits 3 s; the default here is 50 ms to keep tests fast). */
+        /**
+         * Delay of 401 answers (real PVE waits 3 s; the default here is 50 ms to keep tests fast).
+         */
         public Builder authFailureDelay(Duration delay) {
             this.authFailureDelay = delay;
             return this;
@@ -576,13 +715,19 @@ public final class PveSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Rounds, fence delay, lock and watchdog timeouts of the HA stack (default: real PVE's, 10 s rounds). */
+        /**
+         * Rounds, fence delay, lock and watchdog timeouts of the HA stack (default: real PVE's, 10
+         * s rounds).
+         */
         public Builder haTimings(HaTimings timings) {
             this.haTimings = timings;
             return this;
         }
 
-        /** Serve the Ceph API from a real cluster: {@code ceph -c conf} / {@code rbd -c conf} (default: in memory). */
+        /**
+         * Serve the Ceph API from a real cluster: {@code ceph -c conf} / {@code rbd -c conf}
+         * (default: in memory).
+         */
         public Builder cephConf(Path conf) {
             this.cephConf = conf;
             return this;
@@ -591,7 +736,8 @@ public final class PveSimulator implements AutoCloseable {
         /** OSDs per node and their size for the in-memory Ceph (default 2 per node of 2 TiB). */
         public Builder cephOsds(int perNode, long bytesEach) {
             if (perNode < 1 || bytesEach < 1) {
-                throw new IllegalArgumentException("every node needs at least one OSD of at least one byte");
+                throw new IllegalArgumentException(
+                        "every node needs at least one OSD of at least one byte");
             }
             this.cephOsdsPerNode = perNode;
             this.cephOsdBytes = bytesEach;

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Read access to the simulated cluster for assertions, and seeding helpers that create guests directly
- * (no HTTP, no task). Returned objects are snapshots.
+ * Read access to the simulated cluster for assertions, and seeding helpers that create guests
+ * directly (no HTTP, no task). Returned objects are snapshots.
  */
 public final class SimCluster {
     private final ClusterState state;
@@ -29,8 +29,7 @@ public final class SimCluster {
     }
 
     /** Space on a storage, in bytes. */
-    public record StorageUsage(long used, long total) {
-    }
+    public record StorageUsage(long used, long total) {}
 
     public String clusterName() {
         return state.clusterName();
@@ -67,10 +66,11 @@ public final class SimCluster {
 
     /** Bytes used and total of a storage on a node (any node for shared storages). */
     public StorageUsage storageUsage(String storage, String node) {
-        return state.read(() -> {
-            StoragePool pool = state.storages().pool(storage, node);
-            return new StorageUsage(pool.used(), pool.total());
-        });
+        return state.read(
+                () -> {
+                    StoragePool pool = state.storages().pool(storage, node);
+                    return new StorageUsage(pool.used(), pool.total());
+                });
     }
 
     /**
@@ -94,17 +94,37 @@ public final class SimCluster {
     }
 
     private NodeView view(NodeState node) {
-        return new NodeView(node.name(), node.power().name().toLowerCase(Locale.ROOT), node.networkUp(), node.online(),
-                node.cpus(), node.memoryTotal(), state.memoryUsed(node.name()));
+        return new NodeView(
+                node.name(),
+                node.power().name().toLowerCase(Locale.ROOT),
+                node.networkUp(),
+                node.online(),
+                node.cpus(),
+                node.memoryTotal(),
+                state.memoryUsed(node.name()));
     }
 
     private static VmView view(VmState vm) {
-        return new VmView(vm.vmid(), vm.node(), vm.name(), vm.running() ? "running" : "stopped", vm.isTemplate(),
-                vm.lock(), Map.copyOf(vm.config()), Map.copyOf(vm.pending()));
+        return new VmView(
+                vm.vmid(),
+                vm.node(),
+                vm.name(),
+                vm.running() ? "running" : "stopped",
+                vm.isTemplate(),
+                vm.lock(),
+                Map.copyOf(vm.config()),
+                Map.copyOf(vm.pending()));
     }
 
     private static TaskView view(Task task) {
-        return new TaskView(task.upidText(), task.upid().node(), task.upid().type(), task.upid().id(),
-                task.upid().user(), task.running(), task.exitStatus(), task.log());
+        return new TaskView(
+                task.upidText(),
+                task.upid().node(),
+                task.upid().type(),
+                task.upid().id(),
+                task.upid().user(),
+                task.running(),
+                task.exitStatus(),
+                task.log());
     }
 }

@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
-/** What the control API ({@code /simulator/...}) sees of a simulator: its public facade, narrowed. */
+/**
+ * What the control API ({@code /simulator/...}) sees of a simulator: its public facade, narrowed.
+ */
 final class SimulatorControlTarget implements ControlTarget {
     private final PveSimulator sim;
 
@@ -38,7 +40,12 @@ final class SimulatorControlTarget implements ControlTarget {
     @Override
     public NodeInfo node(String name) {
         NodeView node = sim.cluster().node(name);
-        return new NodeInfo(name, node.power(), node.networkUp(), node.online(), sim.nodeUrl(name),
+        return new NodeInfo(
+                name,
+                node.power(),
+                node.networkUp(),
+                node.online(),
+                sim.nodeUrl(name),
                 sim.fingerprintSha256(name));
     }
 

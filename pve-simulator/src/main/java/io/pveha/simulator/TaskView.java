@@ -7,6 +7,12 @@ import java.util.List;
  *
  * @param exitStatus {@code OK}, {@code WARNINGS: n} or the error text; null while running
  */
-public record TaskView(String upid, String node, String type, String id, String user, boolean running,
-        String exitStatus, List<String> log) {
-}
+public record TaskView(
+        String upid,
+        String node,
+        String type,
+        String id,
+        String user,
+        boolean running,
+        String exitStatus,
+        List<String> log) {}

@@ -23,46 +23,56 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the simulator's package graph acyclic and layered, as {@code src/main/java/io/pveha/simulator/DESIGN.md}
- * draws it. It reads the main sources: every reference to an {@code io.pveha.simulator} type outside the
- * {@code package} line (imports, static imports, wildcard imports, fully qualified names, also in javadoc)
- * is an edge from the file's package to the type's package. No bytecode, no extra dependency.
+ * Keeps the simulator's package graph acyclic and layered, as {@code
+ * src/main/java/io/pveha/simulator/DESIGN.md} draws it. It reads the main sources: every reference
+ * to an {@code io.pveha.simulator} type outside the {@code package} line (imports, static imports,
+ * wildcard imports, fully qualified names, also in javadoc) is an edge from the file's package to
+ * the type's package. No bytecode, no extra dependency.
  *
- * <p>When it fails, it names the packages, the files and the types that make the cycle or the forbidden
- * edge. A new package goes into {@link #LAYERS} (and into DESIGN.md).
+ * <p>When it fails, it names the packages, the files and the types that make the cycle or the
+ * forbidden edge. A new package goes into {@link #LAYERS} (and into DESIGN.md).
  */
 class PackageGraphTest {
     private static final String BASE = "io.pveha.simulator";
+
     /** The root package (PveSimulator, SimCluster, the views), as short names show it. */
     private static final String ROOT = "(root)";
 
     /**
-     * Bottom to top; a package may use packages of lower layers only (so also not its neighbours in the
-     * same layer: the modules do not know each other).
+     * Bottom to top; a package may use packages of lower layers only (so also not its neighbours in
+     * the same layer: the modules do not know each other).
      */
-    private static final List<Set<String>> LAYERS = List.of(
-            Set.of("model", "clock"),
-            Set.of("tasks"),
-            Set.of("ops"),
-            Set.of("faults"),
-            Set.of("api"),
-            Set.of("api.routes", "spi"),
-            Set.of("ha", "ceph", "backup"),
-            Set.of("persist", "control"),
-            Set.of(ROOT),
-            Set.of("cli"));
+    private static final List<Set<String>> LAYERS =
+            List.of(
+                    Set.of("model", "clock"),
+                    Set.of("tasks"),
+                    Set.of("ops"),
+                    Set.of("faults"),
+                    Set.of("api"),
+                    Set.of("api.routes", "spi"),
+                    Set.of("ha", "ceph", "backup"),
+                    Set.of("persist", "control"),
+                    Set.of(ROOT),
+                    Set.of("cli"));
+
     /** PVE without its add-ons; what the SPI may hand out. */
-    private static final Set<String> CORE = Set.of("model", "clock", "tasks", "ops", "faults", "api", "api.routes");
+    private static final Set<String> CORE =
+            Set.of("model", "clock", "tasks", "ops", "faults", "api", "api.routes");
+
     private static final Set<String> MODULES = Set.of("ha", "ceph", "backup");
 
-    private static final Pattern TYPE_REF = Pattern.compile(
-            "\\b" + Pattern.quote(BASE) + "((?:\\.[a-z_][\\w]*)*)\\.[A-Z]\\w*");
-    private static final Pattern WILDCARD_IMPORT = Pattern.compile(
-            "^import\\s+" + Pattern.quote(BASE) + "((?:\\.[a-z_][\\w]*)*)\\.\\*\\s*;", Pattern.MULTILINE);
-    private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
+    private static final Pattern TYPE_REF =
+            Pattern.compile("\\b" + Pattern.quote(BASE) + "((?:\\.[a-z_][\\w]*)*)\\.[A-Z]\\w*");
+    private static final Pattern WILDCARD_IMPORT =
+            Pattern.compile(
+                    "^import\\s+" + Pattern.quote(BASE) + "((?:\\.[a-z_][\\w]*)*)\\.\\*\\s*;",
+                    Pattern.MULTILINE);
+    private static final Pattern PACKAGE =
+            Pattern.compile("^package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
     /** from package, to package, the references ({@code File.java: referenced.Type}). */
     private static Map<String, Map<String, Set<String>>> graph;
+
     private static int files;
 
     @BeforeAll
@@ -84,7 +94,8 @@ class PackageGraphTest {
         for (Set<String> component : stronglyConnected(edgesOf(graph))) {
             cycles.add(describeCycle(component));
         }
-        assertThat(cycles).as("package cycles in %s (break them: see DESIGN.md beside the sources)", BASE)
+        assertThat(cycles)
+                .as("package cycles in %s (break them: see DESIGN.md beside the sources)", BASE)
                 .isEmpty();
     }
 
@@ -94,15 +105,27 @@ class PackageGraphTest {
         for (String from : packages()) {
             int layer = layerOf(from);
             if (layer < 0) {
-                violations.add(from + " is in no layer: add it to PackageGraphTest.LAYERS and DESIGN.md");
+                violations.add(
+                        from + " is in no layer: add it to PackageGraphTest.LAYERS and DESIGN.md");
                 continue;
             }
-            graph.getOrDefault(from, Map.of()).forEach((to, refs) -> {
-                int target = layerOf(to);
-                if (target >= layer) {
-                    violations.add(from + " (layer " + layer + ") -> " + to + " (layer " + target + "): " + refs);
-                }
-            });
+            graph.getOrDefault(from, Map.of())
+                    .forEach(
+                            (to, refs) -> {
+                                int target = layerOf(to);
+                                if (target >= layer) {
+                                    violations.add(
+                                            from
+                                                    + " (layer "
+                                                    + layer
+                                                    + ") -> "
+                                                    + to
+                                                    + " (layer "
+                                                    + target
+                                                    + "): "
+                                                    + refs);
+                                }
+                            });
         }
         assertThat(violations).as("edges that do not go down the layers of DESIGN.md").isEmpty();
     }
@@ -123,8 +146,9 @@ class PackageGraphTest {
 
     @Test
     void theControlApiDoesNotSeeTheSimulatorsWiring() {
-        assertThat(targetsOf("control")).as("packages control uses").doesNotContain(ROOT, "persist", "api.routes",
-                "spi", "ops", "tasks", "model");
+        assertThat(targetsOf("control"))
+                .as("packages control uses")
+                .doesNotContain(ROOT, "persist", "api.routes", "spi", "ops", "tasks", "model");
     }
 
     /** Guards against a vacuous pass (wrong directory, a parser that sees nothing). */
@@ -138,13 +162,29 @@ class PackageGraphTest {
 
     @Test
     void theCycleFinderFindsCycles() {
-        Map<String, Set<String>> edges = Map.of("a", Set.of("b"), "b", Set.of("c", "d"), "c", Set.of("a"),
-                "d", Set.of(), "e", Set.of("e", "a"), "f", Set.of("g"), "g", Set.of("f"));
-        assertThat(stronglyConnected(edges)).containsExactlyInAnyOrder(Set.of("a", "b", "c"), Set.of("f", "g"));
+        Map<String, Set<String>> edges =
+                Map.of(
+                        "a",
+                        Set.of("b"),
+                        "b",
+                        Set.of("c", "d"),
+                        "c",
+                        Set.of("a"),
+                        "d",
+                        Set.of(),
+                        "e",
+                        Set.of("e", "a"),
+                        "f",
+                        Set.of("g"),
+                        "g",
+                        Set.of("f"));
+        assertThat(stronglyConnected(edges))
+                .containsExactlyInAnyOrder(Set.of("a", "b", "c"), Set.of("f", "g"));
         assertThat(shortestCycle(Set.of("a", "b", "c"), edges)).containsExactly("a", "b", "c", "a");
     }
 
-    // ---- reading ---------------------------------------------------------------------------------
+    // ---- reading
+    // ---------------------------------------------------------------------------------
 
     private static void read(Path file) throws IOException {
         String source = Files.readString(file);
@@ -161,7 +201,10 @@ class PackageGraphTest {
         }
         Matcher wildcard = WILDCARD_IMPORT.matcher(body);
         while (wildcard.find()) {
-            addEdge(from, shortName(BASE + wildcard.group(1)), file.getFileName() + ": " + wildcard.group());
+            addEdge(
+                    from,
+                    shortName(BASE + wildcard.group(1)),
+                    file.getFileName() + ": " + wildcard.group());
         }
     }
 
@@ -176,11 +219,21 @@ class PackageGraphTest {
         return pkg.equals(BASE) ? ROOT : pkg.substring(BASE.length() + 1);
     }
 
-    /** {@code pve-simulator/src/main/java}, found from the test classes ({@code target/test-classes}). */
+    /**
+     * {@code pve-simulator/src/main/java}, found from the test classes ({@code
+     * target/test-classes}).
+     */
     private static Path mainSources() {
         try {
-            Path testClasses = Path.of(PackageGraphTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path dir : List.of(testClasses.getParent().getParent(), Path.of("").toAbsolutePath())) {
+            Path testClasses =
+                    Path.of(
+                            PackageGraphTest.class
+                                    .getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()
+                                    .toURI());
+            for (Path dir :
+                    List.of(testClasses.getParent().getParent(), Path.of("").toAbsolutePath())) {
                 Path sources = dir.resolve("src/main/java");
                 if (Files.isDirectory(sources.resolve(BASE.replace('.', '/')))) {
                     return sources;
@@ -192,7 +245,8 @@ class PackageGraphTest {
         throw new UncheckedIOException(new IOException("cannot find pve-simulator/src/main/java"));
     }
 
-    // ---- the graph -------------------------------------------------------------------------------
+    // ---- the graph
+    // -------------------------------------------------------------------------------
 
     private static Set<String> packages() {
         return graph.keySet();
@@ -217,27 +271,45 @@ class PackageGraphTest {
         return edges;
     }
 
-    /** One cycle through the component, then every edge inside it with the references that make it. */
+    /**
+     * One cycle through the component, then every edge inside it with the references that make it.
+     */
     private static String describeCycle(Set<String> component) {
-        StringBuilder text = new StringBuilder("{" + String.join(", ", component) + "}, e.g. "
-                + String.join(" -> ", shortestCycle(component, edgesOf(graph))) + "; edges:");
+        StringBuilder text =
+                new StringBuilder(
+                        "{"
+                                + String.join(", ", component)
+                                + "}, e.g. "
+                                + String.join(" -> ", shortestCycle(component, edgesOf(graph)))
+                                + "; edges:");
         for (String from : component) {
-            graph.get(from).forEach((to, refs) -> {
-                if (component.contains(to)) {
-                    text.append("\n  ").append(from).append(" -> ").append(to).append(": ").append(abridged(refs));
-                }
-            });
+            graph.get(from)
+                    .forEach(
+                            (to, refs) -> {
+                                if (component.contains(to)) {
+                                    text.append("\n  ")
+                                            .append(from)
+                                            .append(" -> ")
+                                            .append(to)
+                                            .append(": ")
+                                            .append(abridged(refs));
+                                }
+                            });
         }
         return text.toString();
     }
 
     private static String abridged(Set<String> refs) {
         List<String> shown = refs.stream().limit(3).toList();
-        return String.join(", ", shown) + (refs.size() > shown.size() ? " and " + (refs.size() - shown.size())
-                + " more" : "");
+        return String.join(", ", shown)
+                + (refs.size() > shown.size()
+                        ? " and " + (refs.size() - shown.size()) + " more"
+                        : "");
     }
 
-    /** Tarjan's algorithm; components of more than one package (self-references are not edges here). */
+    /**
+     * Tarjan's algorithm; components of more than one package (self-references are not edges here).
+     */
     static List<Set<String>> stronglyConnected(Map<String, Set<String>> edges) {
         Map<String, Integer> index = new HashMap<>();
         Map<String, Integer> low = new HashMap<>();
@@ -252,8 +324,14 @@ class PackageGraphTest {
         return result;
     }
 
-    private static void connect(String v, Map<String, Set<String>> edges, Map<String, Integer> index,
-            Map<String, Integer> low, Deque<String> stack, Set<String> onStack, List<Set<String>> result) {
+    private static void connect(
+            String v,
+            Map<String, Set<String>> edges,
+            Map<String, Integer> index,
+            Map<String, Integer> low,
+            Deque<String> stack,
+            Set<String> onStack,
+            List<Set<String>> result) {
         index.put(v, index.size());
         low.put(v, index.get(v));
         stack.push(v);
@@ -283,7 +361,10 @@ class PackageGraphTest {
         }
     }
 
-    /** The shortest cycle through the component's first package (breadth first, inside the component). */
+    /**
+     * The shortest cycle through the component's first package (breadth first, inside the
+     * component).
+     */
     static List<String> shortestCycle(Set<String> component, Map<String, Set<String>> edges) {
         String start = new TreeSet<>(component).first();
         Map<String, String> parent = new HashMap<>();

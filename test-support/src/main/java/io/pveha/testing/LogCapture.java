@@ -6,12 +6,14 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
-/** Captures everything logged (at DEBUG and above for io.pveha) while open, with MDC and stack traces. */
+/**
+ * Captures everything logged (at DEBUG and above for io.pveha) while open, with MDC and stack
+ * traces.
+ */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
     private final List<ILoggingEvent> events = new ArrayList<>();
     private final Logger root;
@@ -39,8 +41,14 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     public synchronized String text() {
         StringBuilder out = new StringBuilder();
         for (ILoggingEvent e : events) {
-            out.append(e.getLevel()).append(' ').append(e.getLoggerName()).append(' ').append(e.getMDCPropertyMap())
-                    .append(" - ").append(e.getFormattedMessage()).append('\n');
+            out.append(e.getLevel())
+                    .append(' ')
+                    .append(e.getLoggerName())
+                    .append(' ')
+                    .append(e.getMDCPropertyMap())
+                    .append(" - ")
+                    .append(e.getFormattedMessage())
+                    .append('\n');
             if (e.getThrowableProxy() != null) {
                 out.append(ThrowableProxyUtil.asString(e.getThrowableProxy())).append('\n');
             }

@@ -1,27 +1,31 @@
 package io.pveha.demo.cli;
 
+import java.util.Arrays;
 import picocli.CommandLine;
 
-import java.util.Arrays;
-
 /**
- * Entry point of demo/target/pve-ha-demo.jar: runs the demo ({@link DemoCommand}); {@code benchmark} runs
- * the HaVm benchmark instead. The operator itself is operator/target/pve-ha-operator.jar.
+ * Entry point of demo/target/pve-ha-demo.jar: runs the demo ({@link DemoCommand}); {@code
+ * benchmark} runs the HaVm benchmark instead. The operator itself is
+ * operator/target/pve-ha-operator.jar.
  */
 public final class DemoMain {
-    private DemoMain() {
-    }
+    private DemoMain() {}
 
     public static void main(String[] args) {
-        // "demo" was the operator jar's sub-command; accepted here too, so the old habit still works.
-        String[] effective = args.length > 0 && args[0].equals("demo") ? Arrays.copyOfRange(args, 1, args.length) : args;
+        // "demo" was the operator jar's sub-command; accepted here too, so the old habit still
+        // works.
+        String[] effective =
+                args.length > 0 && args[0].equals("demo")
+                        ? Arrays.copyOfRange(args, 1, args.length)
+                        : args;
         selectLogFormat(effective);
         System.exit(run(effective));
     }
 
     /**
-     * Chooses the logback configuration before the first logger exists: the demo logs to a file so that its
-     * live table stays readable, LOG_FORMAT=json gives one JSON object per line, the benchmark logs to the console.
+     * Chooses the logback configuration before the first logger exists: the demo logs to a file so
+     * that its live table stays readable, LOG_FORMAT=json gives one JSON object per line, the
+     * benchmark logs to the console.
      */
     static void selectLogFormat(String[] args) {
         if (System.getProperty("logback.configurationFile") != null) {
@@ -44,7 +48,9 @@ public final class DemoMain {
         @Override
         public String[] getVersion() {
             String version = DemoMain.class.getPackage().getImplementationVersion();
-            return new String[] {"pve-ha-demo " + (version == null ? "(development build)" : version)};
+            return new String[] {
+                "pve-ha-demo " + (version == null ? "(development build)" : version)
+            };
         }
     }
 }

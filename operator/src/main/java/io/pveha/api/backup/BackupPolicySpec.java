@@ -11,7 +11,6 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.pveha.api.ObjectRef;
 import io.pveha.api.Patterns;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,14 +23,13 @@ public class BackupPolicySpec {
     @Required
     @Size(max = 128)
     @Pattern(Patterns.PVE_CALENDAR_EVENT)
-    @JsonPropertyDescription("When backups run, in PVE calendar-event syntax, e.g. '*-*-* 02:00', 'mon..fri 22:30', '*/15'.")
+    @JsonPropertyDescription(
+            "When backups run, in PVE calendar-event syntax, e.g. '*-*-* 02:00', 'mon..fri 22:30', '*/15'.")
     private String schedule;
 
-    @Required
-    private Selection selection;
+    @Required private Selection selection;
 
-    @Required
-    private BackupStorage storage;
+    @Required private BackupStorage storage;
 
     @JsonPropertyDescription("snapshot (default, no downtime), suspend or stop.")
     private Mode mode;
@@ -39,15 +37,16 @@ public class BackupPolicySpec {
     @JsonPropertyDescription("none, gzip, lzo or zstd (default zstd).")
     private Compression compression;
 
-    @Required
-    private Retention retention;
+    @Required private Retention retention;
 
-    @JsonPropertyDescription("The PVE job runs on its schedule (default true); on-demand runs work either way.")
+    @JsonPropertyDescription(
+            "The PVE job runs on its schedule (default true); on-demand runs work either way.")
     private Boolean enabled;
 
     @Size(max = 1024)
     @Pattern(Patterns.PVE_NOTES_TEMPLATE)
-    @JsonPropertyDescription("Notes for each backup; PVE expands {{guestname}}, {{node}}, {{vmid}}, {{cluster}}.")
+    @JsonPropertyDescription(
+            "Notes for each backup; PVE expands {{guestname}}, {{node}}, {{vmid}}, {{cluster}}.")
     private String notesTemplate;
 
     private Drill drill;
@@ -133,13 +132,19 @@ public class BackupPolicySpec {
     }
 
     /** Which VMs are backed up. */
-    @ValidationRule(value = "(has(self.haVmSelector) ? 1 : 0) + (has(self.vmids) && self.vmids.size() > 0 ? 1 : 0) + (has(self.all) && self.all ? 1 : 0) == 1",
+    @ValidationRule(
+            value =
+                    "(has(self.haVmSelector) ? 1 : 0) + (has(self.vmids) && self.vmids.size() > 0 ? 1 : 0) + (has(self.all) && self.all ? 1 : 0) == 1",
             message = "set exactly one of selection.haVmSelector, selection.vmids or selection.all")
-    @ValidationRule(value = "!has(self.exclude) || self.exclude.size() == 0 || !has(self.vmids) || self.vmids.size() == 0",
-            message = "selection.exclude applies to haVmSelector or all, not to an explicit vmids list")
+    @ValidationRule(
+            value =
+                    "!has(self.exclude) || self.exclude.size() == 0 || !has(self.vmids) || self.vmids.size() == 0",
+            message =
+                    "selection.exclude applies to haVmSelector or all, not to an explicit vmids list")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class Selection {
-        @JsonPropertyDescription("HaVms (in this namespace and cluster) with these labels; kept current as VMs come and go.")
+        @JsonPropertyDescription(
+                "HaVms (in this namespace and cluster) with these labels; kept current as VMs come and go.")
         private LabelSelector haVmSelector;
 
         @Size(max = 1000)
@@ -184,7 +189,10 @@ public class BackupPolicySpec {
         }
     }
 
-    /** Where backups go: an existing storage, or an NFS export the operator defines as a PVE storage. */
+    /**
+     * Where backups go: an existing storage, or an NFS export the operator defines as a PVE
+     * storage.
+     */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class BackupStorage {
         @Required
@@ -192,7 +200,8 @@ public class BackupPolicySpec {
         @Pattern(Patterns.PVE_STORAGE_ID)
         private String name;
 
-        @JsonPropertyDescription("Define the storage as this NFS export (content backup) if it does not exist.")
+        @JsonPropertyDescription(
+                "Define the storage as this NFS export (content backup) if it does not exist.")
         private Nfs nfs;
 
         public String getName() {
@@ -257,42 +266,56 @@ public class BackupPolicySpec {
 
     /** vzdump mode. */
     public enum Mode {
-        snapshot, suspend, stop
+        snapshot,
+        suspend,
+        stop
     }
 
     /** Archive compression. */
     public enum Compression {
-        none, gzip, lzo, zstd
+        none,
+        gzip,
+        lzo,
+        zstd
     }
 
     /** Which backups to keep, with PVE's keep-* semantics, plus a floor of good backups. */
-    @ValidationRule(value = "(has(self.keepAll) && self.keepAll) != (has(self.keepLast) || has(self.keepHourly) || has(self.keepDaily) || has(self.keepWeekly) || has(self.keepMonthly) || has(self.keepYearly))",
+    @ValidationRule(
+            value =
+                    "(has(self.keepAll) && self.keepAll) != (has(self.keepLast) || has(self.keepHourly) || has(self.keepDaily) || has(self.keepWeekly) || has(self.keepMonthly) || has(self.keepYearly))",
             message = "set at least one keep* rule, or keepAll: true (not both)")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class Retention {
         private Boolean keepAll;
+
         @Min(1)
         @Max(100000)
         private Integer keepLast;
+
         @Min(1)
         @Max(100000)
         private Integer keepHourly;
+
         @Min(1)
         @Max(100000)
         private Integer keepDaily;
+
         @Min(1)
         @Max(100000)
         private Integer keepWeekly;
+
         @Min(1)
         @Max(100000)
         private Integer keepMonthly;
+
         @Min(1)
         @Max(100000)
         private Integer keepYearly;
 
         @Min(0)
         @Max(1000)
-        @JsonPropertyDescription("Never prune a VM's backups below this many good ones, whatever the keep* rules say (default 1).")
+        @JsonPropertyDescription(
+                "Never prune a VM's backups below this many good ones, whatever the keep* rules say (default 1).")
         private Integer minGoodBackups;
 
         public Boolean getKeepAll() {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.pveha.api.PendingTask;
 import io.pveha.api.PvehaStatus;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,10 +22,12 @@ public class BackupPolicyStatus extends PvehaStatus {
 
     private Run lastRun;
 
-    @JsonPropertyDescription("An on-demand run in flight: each vzdump task is recorded in tasks before PVE is asked to start it.")
+    @JsonPropertyDescription(
+            "An on-demand run in flight: each vzdump task is recorded in tasks before PVE is asked to start it.")
     private Run pendingRun;
 
-    @JsonPropertyDescription("A scheduled run PVE started (the job's next run moved on), followed until its vzdump tasks end.")
+    @JsonPropertyDescription(
+            "A scheduled run PVE started (the job's next run moved on), followed until its vzdump tasks end.")
     private Run scheduledRun;
 
     @JsonPropertyDescription("Per VM: the latest good backup.")
@@ -144,16 +145,23 @@ public class BackupPolicyStatus extends PvehaStatus {
     public static class Run {
         @JsonPropertyDescription("The first vzdump task of the run (one per node).")
         private String upid;
+
         @JsonPropertyDescription("Every vzdump task of the run, one per node holding selected VMs.")
         private List<String> upids = new ArrayList<>();
-        @JsonPropertyDescription("The vzdump tasks of an on-demand run still in flight, one per node (write-ahead records).")
+
+        @JsonPropertyDescription(
+                "The vzdump tasks of an on-demand run still in flight, one per node (write-ahead records).")
         private List<PendingTask> tasks = new ArrayList<>();
+
         @JsonPropertyDescription("scheduled or on-demand.")
         private String trigger;
+
         private String startedAt;
         private String finishedAt;
+
         @JsonPropertyDescription("running, ok, partial or failed.")
         private String result;
+
         private String message;
         private List<VmOutcome> vms = new ArrayList<>();
 
@@ -330,22 +338,33 @@ public class BackupPolicyStatus extends PvehaStatus {
         }
     }
 
-    /** The restore drill: the last (or the running) drill, one VM at a time, and when the next one is due. */
+    /**
+     * The restore drill: the last (or the running) drill, one VM at a time, and when the next one
+     * is due.
+     */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class DrillStatus {
         @JsonPropertyDescription("Next scheduled drill (RFC 3339, UTC) while spec.drill.enabled.")
         private String nextRun;
+
         @JsonPropertyDescription("The value of the drill-now annotation last acted upon.")
         private String handledDrillNow;
+
         @JsonPropertyDescription("scheduled or on-demand.")
         private String trigger;
+
         @JsonPropertyDescription("When the last (or running) drill started.")
         private String lastRun;
+
         private String finishedAt;
+
         @JsonPropertyDescription("running, passed or failed.")
         private String result;
+
         private String message;
-        @JsonPropertyDescription("One entry per VM drilled, in order; the scratch VMID is recorded before the restore is sent.")
+
+        @JsonPropertyDescription(
+                "One entry per VM drilled, in order; the scratch VMID is recorded before the restore is sent.")
         private List<DrillVm> vms = new ArrayList<>();
 
         public String getNextRun() {
@@ -418,23 +437,39 @@ public class BackupPolicyStatus extends PvehaStatus {
     public static class DrillVm {
         private Integer vmid;
         private String haVm;
-        @JsonPropertyDescription("The backup restored (the latest good one when the drill started).")
+
+        @JsonPropertyDescription(
+                "The backup restored (the latest good one when the drill started).")
         private String volume;
-        @JsonPropertyDescription("The VMID the backup is restored to; only a VM with this VMID and the drill's marks is ever destroyed.")
+
+        @JsonPropertyDescription(
+                "The VMID the backup is restored to; only a VM with this VMID and the drill's marks is ever destroyed.")
         private Integer scratchVmid;
+
         private String node;
-        @JsonPropertyDescription("Pending, Restoring, Configuring, Starting, Booting, CleaningUp or Done.")
+
+        @JsonPropertyDescription(
+                "Pending, Restoring, Configuring, Starting, Booting, CleaningUp or Done.")
         private String phase;
-        @JsonPropertyDescription("The task id (UPID) of the current phase's task, once PVE answered (the same as task.upid).")
+
+        @JsonPropertyDescription(
+                "The task id (UPID) of the current phase's task, once PVE answered (the same as task.upid).")
         private String upid;
-        @JsonPropertyDescription("The PVE task of the current phase, recorded before PVE is asked to start it.")
+
+        @JsonPropertyDescription(
+                "The PVE task of the current phase, recorded before PVE is asked to start it.")
         private PendingTask task;
-        @JsonPropertyDescription("Passed or Failed (set when the VM is done, or when it failed and is being cleaned up).")
+
+        @JsonPropertyDescription(
+                "Passed or Failed (set when the VM is done, or when it failed and is being cleaned up).")
         private String result;
+
         private String reason;
         private String startedAt;
+
         @JsonPropertyDescription("Deadline of the Booting phase (RFC 3339).")
         private String bootDeadline;
+
         private String finishedAt;
 
         public Integer getVmid() {

@@ -12,13 +12,22 @@ import io.pveha.api.DeletionPolicy;
 import io.pveha.api.ObjectRef;
 import io.pveha.api.Patterns;
 
-@ValidationRule(value = "(has(self.minSize) ? self.minSize : 2) <= (has(self.size) ? self.size : 3)",
+@ValidationRule(
+        value = "(has(self.minSize) ? self.minSize : 2) <= (has(self.size) ? self.size : 3)",
         message = "minSize (default 2) must not exceed size (default 3)")
-@ValidationRule(value = "!(has(self.addStorage) && self.addStorage) || !has(self.poolName) || self.poolName.matches('" + Patterns.PVE_STORAGE_ID + "')",
-        message = "with addStorage, poolName is also the PVE storage id: it must start with a letter and end with a letter or digit")
-@ValidationRule(value = "!(has(self.targetSize) && has(self.targetSizeRatio))",
+@ValidationRule(
+        value =
+                "!(has(self.addStorage) && self.addStorage) || !has(self.poolName) || self.poolName.matches('"
+                        + Patterns.PVE_STORAGE_ID
+                        + "')",
+        message =
+                "with addStorage, poolName is also the PVE storage id: it must start with a letter and end with a letter or digit")
+@ValidationRule(
+        value = "!(has(self.targetSize) && has(self.targetSizeRatio))",
         message = "set targetSize or targetSizeRatio, not both")
-@ValidationRule(value = "!has(oldSelf.poolName) || (has(self.poolName) && self.poolName == oldSelf.poolName)",
+@ValidationRule(
+        value =
+                "!has(oldSelf.poolName) || (has(self.poolName) && self.poolName == oldSelf.poolName)",
         message = "spec.poolName is immutable once set")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class CephPoolSpec {
@@ -28,7 +37,8 @@ public class CephPoolSpec {
 
     @Size(max = 127)
     @Pattern("^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-    @JsonPropertyDescription("Ceph pool name (default: metadata.name). Letters, digits, '_', '.', '-' only, so the PVE storage can share it.")
+    @JsonPropertyDescription(
+            "Ceph pool name (default: metadata.name). Letters, digits, '_', '.', '-' only, so the PVE storage can share it.")
     private String poolName;
 
     @Min(1)
@@ -43,7 +53,8 @@ public class CephPoolSpec {
 
     @Min(1)
     @Max(32768)
-    @JsonPropertyDescription("Placement groups (default 128; the autoscaler may change it unless pgAutoscaleMode is off).")
+    @JsonPropertyDescription(
+            "Placement groups (default 128; the autoscaler may change it unless pgAutoscaleMode is off).")
     private Integer pgNum;
 
     private AutoscaleMode pgAutoscaleMode;
@@ -63,10 +74,12 @@ public class CephPoolSpec {
     @JsonPropertyDescription("Expected size, e.g. 500G, for the autoscaler.")
     private String targetSize;
 
-    @JsonPropertyDescription("Also create the PVE RBD storage (same name as the pool) for VM disks.")
+    @JsonPropertyDescription(
+            "Also create the PVE RBD storage (same name as the pool) for VM disks.")
     private Boolean addStorage;
 
-    @JsonPropertyDescription("Retain (default). Delete destroys the pool, only when no VM disk lives in it and the confirm-delete annotation names the pool.")
+    @JsonPropertyDescription(
+            "Retain (default). Delete destroys the pool, only when no VM disk lives in it and the confirm-delete annotation names the pool.")
     private DeletionPolicy deletionPolicy;
 
     public ObjectRef getClusterRef() {
@@ -167,11 +180,15 @@ public class CephPoolSpec {
 
     /** PG autoscaler mode. */
     public enum AutoscaleMode {
-        on, off, warn
+        on,
+        off,
+        warn
     }
 
     /** Ceph application tag of the pool. */
     public enum Application {
-        rbd, cephfs, rgw
+        rbd,
+        cephfs,
+        rgw
     }
 }

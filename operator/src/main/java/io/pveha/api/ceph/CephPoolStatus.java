@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.pveha.api.PendingTask;
 import io.pveha.api.PvehaStatus;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +29,8 @@ public class CephPoolStatus extends PvehaStatus {
     @JsonPropertyDescription("VM disks in the pool, as PVE volume ids (they block deletion).")
     private List<String> images = new ArrayList<>();
 
-    @JsonPropertyDescription("The PVE task in flight, if any (its intent is written before the call that starts it).")
+    @JsonPropertyDescription(
+            "The PVE task in flight, if any (its intent is written before the call that starts it).")
     private PendingTask pendingTask;
 
     public String getPoolName() {
@@ -186,6 +186,7 @@ public class CephPoolStatus extends PvehaStatus {
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class Usage {
         private Long bytesUsed;
+
         @JsonPropertyDescription("Percent of the pool's capacity in use, e.g. 12.5%.")
         private String percentUsed;
 

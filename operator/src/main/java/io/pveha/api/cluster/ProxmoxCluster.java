@@ -14,17 +14,41 @@ import io.pveha.api.Pveha;
 @Version(Pveha.VERSION)
 @ShortNames({"pvecluster", "pvec"})
 @Categories(Pveha.CATEGORY)
-@AdditionalPrinterColumn(name = "Version", jsonPath = ".status.version", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Nodes", jsonPath = ".status.nodesSummary", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Quorate", jsonPath = ".status.quorate", type = AdditionalPrinterColumn.Type.BOOLEAN)
-@AdditionalPrinterColumn(name = "Ceph", jsonPath = ".status.ceph.health", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+@AdditionalPrinterColumn(
+        name = "Version",
+        jsonPath = ".status.version",
         type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Endpoint", jsonPath = ".status.activeEndpoint", type = AdditionalPrinterColumn.Type.STRING,
+@AdditionalPrinterColumn(
+        name = "Nodes",
+        jsonPath = ".status.nodesSummary",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Quorate",
+        jsonPath = ".status.quorate",
+        type = AdditionalPrinterColumn.Type.BOOLEAN)
+@AdditionalPrinterColumn(
+        name = "Ceph",
+        jsonPath = ".status.ceph.health",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Endpoint",
+        jsonPath = ".status.activeEndpoint",
+        type = AdditionalPrinterColumn.Type.STRING,
         priority = 1)
-@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
-        type = AdditionalPrinterColumn.Type.STRING, priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class ProxmoxCluster extends CustomResource<ProxmoxClusterSpec, ProxmoxClusterStatus> implements Namespaced {
+@AdditionalPrinterColumn(
+        name = "Reason",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+        type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class ProxmoxCluster extends CustomResource<ProxmoxClusterSpec, ProxmoxClusterStatus>
+        implements Namespaced {
     public static final String KIND = "ProxmoxCluster";
 }

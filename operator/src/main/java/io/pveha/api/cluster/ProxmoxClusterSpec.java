@@ -10,7 +10,6 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.pveha.api.Patterns;
 import io.pveha.api.SecretKeyRef;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,28 +19,38 @@ public class ProxmoxClusterSpec {
 
     @Required
     @Size(min = 1, max = 16)
-    @ValidationRule(value = "self.all(e, self.exists_one(f, f == e))", message = "endpoints must be distinct")
-    @JsonPropertyDescription("API endpoints, one per PVE node, e.g. https://pve1.example.net:8006; the operator fails over between them.")
-    private List<@Size(max = 270) @Pattern(Patterns.PVE_ENDPOINT) String> endpoints = new ArrayList<>();
+    @ValidationRule(
+            value = "self.all(e, self.exists_one(f, f == e))",
+            message = "endpoints must be distinct")
+    @JsonPropertyDescription(
+            "API endpoints, one per PVE node, e.g. https://pve1.example.net:8006; the operator fails over between them.")
+    private List<@Size(max = 270) @Pattern(Patterns.PVE_ENDPOINT) String> endpoints =
+            new ArrayList<>();
 
     @Required
-    @JsonPropertyDescription("Secret holding the API token: keys tokenId (user@realm!name) and tokenSecret (the UUID).")
+    @JsonPropertyDescription(
+            "Secret holding the API token: keys tokenId (user@realm!name) and tokenSecret (the UUID).")
     private CredentialsRef credentialsSecretRef;
 
-    @JsonPropertyDescription("How the server certificate is verified. Verification is on by default.")
+    @JsonPropertyDescription(
+            "How the server certificate is verified. Verification is on by default.")
     private Tls tls;
 
     @Min(1)
     @Max(3600)
-    @JsonPropertyDescription("Seconds between bulk polls of the cluster (default 15). One poll (four API calls) serves every resource of this cluster.")
+    @JsonPropertyDescription(
+            "Seconds between bulk polls of the cluster (default 15). One poll (four API calls) serves every resource of this cluster.")
     private Integer pollIntervalSeconds;
 
     @JsonPropertyDescription("Limits the operator keeps towards this cluster.")
     private ClientSettings client;
 
     @Size(max = 64)
-    @ValidationRule(value = "self.all(g, self.exists_one(h, h.name == g.name))", message = "HA group names must be unique")
-    @JsonPropertyDescription("HA groups the operator keeps in PVE (node priorities, restricted, nofailback).")
+    @ValidationRule(
+            value = "self.all(g, self.exists_one(h, h.name == g.name))",
+            message = "HA group names must be unique")
+    @JsonPropertyDescription(
+            "HA groups the operator keeps in PVE (node priorities, restricted, nofailback).")
     private List<HaGroup> haGroups = new ArrayList<>();
 
     public List<String> getEndpoints() {
@@ -105,7 +114,8 @@ public class ProxmoxClusterSpec {
 
         @Size(max = 253)
         @Pattern(Patterns.SECRET_KEY)
-        @JsonPropertyDescription("Key holding the token id, user@realm!tokenname (default tokenId).")
+        @JsonPropertyDescription(
+                "Key holding the token id, user@realm!tokenname (default tokenId).")
         private String tokenIdKey;
 
         @Size(max = 253)
@@ -138,21 +148,29 @@ public class ProxmoxClusterSpec {
         }
     }
 
-    /** Server certificate verification: a CA bundle, a pinned fingerprint, or (only explicitly) none. */
-    @ValidationRule(value = "!(has(self.insecureSkipVerify) && self.insecureSkipVerify && (has(self.caSecretRef) || has(self.fingerprint)))",
+    /**
+     * Server certificate verification: a CA bundle, a pinned fingerprint, or (only explicitly)
+     * none.
+     */
+    @ValidationRule(
+            value =
+                    "!(has(self.insecureSkipVerify) && self.insecureSkipVerify && (has(self.caSecretRef) || has(self.fingerprint)))",
             message = "insecureSkipVerify cannot be combined with caSecretRef or fingerprint")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class Tls {
         public static final String DEFAULT_CA_KEY = "ca.crt";
 
-        @JsonPropertyDescription("Secret with a PEM CA bundle (key default ca.crt) that signed the PVE certificates.")
+        @JsonPropertyDescription(
+                "Secret with a PEM CA bundle (key default ca.crt) that signed the PVE certificates.")
         private SecretKeyRef caSecretRef;
 
         @Pattern(Patterns.SHA256_FINGERPRINT)
-        @JsonPropertyDescription("Pinned SHA-256 fingerprint of the PVE certificate, colon hex as in /nodes ssl_fingerprint.")
+        @JsonPropertyDescription(
+                "Pinned SHA-256 fingerprint of the PVE certificate, colon hex as in /nodes ssl_fingerprint.")
         private String fingerprint;
 
-        @JsonPropertyDescription("Accept any certificate. Only for labs; the cluster then carries a TlsVerification warning condition.")
+        @JsonPropertyDescription(
+                "Accept any certificate. Only for labs; the cluster then carries a TlsVerification warning condition.")
         private Boolean insecureSkipVerify;
 
         public SecretKeyRef getCaSecretRef() {
@@ -233,7 +251,9 @@ public class ProxmoxClusterSpec {
 
         @Required
         @Size(min = 1, max = 64)
-        @ValidationRule(value = "self.all(n, self.exists_one(m, m.node == n.node))", message = "HA group nodes must be distinct")
+        @ValidationRule(
+                value = "self.all(n, self.exists_one(m, m.node == n.node))",
+                message = "HA group nodes must be distinct")
         private List<HaGroupNode> nodes = new ArrayList<>();
 
         @JsonPropertyDescription("Services may only run on the listed nodes.")

@@ -3,7 +3,6 @@ package io.pveha.api.cluster;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.pveha.api.PvehaStatus;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +29,8 @@ public class ProxmoxClusterStatus extends PvehaStatus {
     @JsonPropertyDescription("The endpoint the last successful poll used.")
     private String activeEndpoint;
 
-    @JsonPropertyDescription("Privileges the token lacks for what the operator does; empty when complete.")
+    @JsonPropertyDescription(
+            "Privileges the token lacks for what the operator does; empty when complete.")
     private List<String> missingPrivileges = new ArrayList<>();
 
     private Integer vmCount;
@@ -139,10 +139,14 @@ public class ProxmoxClusterStatus extends PvehaStatus {
     public static class NodeInfo {
         private String name;
         private Boolean online;
+
         @JsonPropertyDescription("HA node state: online, maintenance, unknown, fence or gone.")
         private String haState;
-        @JsonPropertyDescription("CPU usage as a fraction of the node's CPUs, 0..1, as a decimal string.")
+
+        @JsonPropertyDescription(
+                "CPU usage as a fraction of the node's CPUs, 0..1, as a decimal string.")
         private String cpu;
+
         private Long memoryUsedBytes;
         private Long memoryTotalBytes;
         private Long uptimeSeconds;
@@ -208,8 +212,11 @@ public class ProxmoxClusterStatus extends PvehaStatus {
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class HaManagerInfo {
         private String master;
-        @JsonPropertyDescription("The manager's own status line, e.g. 'pve1 (active, Mon Nov 23 20:00:00 2026)'.")
+
+        @JsonPropertyDescription(
+                "The manager's own status line, e.g. 'pve1 (active, Mon Nov 23 20:00:00 2026)'.")
         private String status;
+
         private Integer services;
 
         public String getMaster() {
@@ -240,8 +247,10 @@ public class ProxmoxClusterStatus extends PvehaStatus {
     /** Ceph health as PVE reports it. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class CephInfo {
-        @JsonPropertyDescription("HEALTH_OK, HEALTH_WARN, HEALTH_ERR, or None when Ceph is not set up.")
+        @JsonPropertyDescription(
+                "HEALTH_OK, HEALTH_WARN, HEALTH_ERR, or None when Ceph is not set up.")
         private String health;
+
         @JsonPropertyDescription("Names of the active health checks, e.g. PG_DEGRADED.")
         private List<String> checks = new ArrayList<>();
 
@@ -269,8 +278,10 @@ public class ProxmoxClusterStatus extends PvehaStatus {
         private String type;
         private Boolean shared;
         private String content;
+
         @JsonPropertyDescription("Nodes where the storage is available.")
         private Integer activeNodes;
+
         private Long usedBytes;
         private Long totalBytes;
 

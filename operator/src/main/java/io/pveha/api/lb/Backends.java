@@ -7,14 +7,17 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** Backend servers: HaVms selected by label (their guest IPs) and/or static addresses. */
-@ValidationRule(value = "has(self.haVmSelector) || (has(self.staticServers) && self.staticServers.size() > 0)",
+@ValidationRule(
+        value =
+                "has(self.haVmSelector) || (has(self.staticServers) && self.staticServers.size() > 0)",
         message = "backends need a haVmSelector or at least one static server")
-@ValidationRule(value = "!has(self.haVmSelector) || has(self.port)", message = "backends.port is required with a haVmSelector")
+@ValidationRule(
+        value = "!has(self.haVmSelector) || has(self.port)",
+        message = "backends.port is required with a haVmSelector")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class Backends {
     @JsonPropertyDescription("HaVms whose guest IPs become servers.")
@@ -26,7 +29,9 @@ public class Backends {
     private Integer port;
 
     @Size(max = 64)
-    @ValidationRule(value = "self.all(s, self.exists_one(t, t.name == s.name))", message = "static server names must be unique")
+    @ValidationRule(
+            value = "self.all(s, self.exists_one(t, t.name == s.name))",
+            message = "static server names must be unique")
     private List<StaticServer> staticServers = new ArrayList<>();
 
     public LabelSelector getHaVmSelector() {

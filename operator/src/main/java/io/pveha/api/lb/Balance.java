@@ -2,5 +2,7 @@ package io.pveha.api.lb;
 
 /** Balancing algorithm. */
 public enum Balance {
-    roundrobin, leastconn, source
+    roundrobin,
+    leastconn,
+    source
 }

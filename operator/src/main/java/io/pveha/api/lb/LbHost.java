@@ -19,7 +19,8 @@ public class LbHost {
 
     @Required
     @Pattern(Patterns.IPV4)
-    @JsonPropertyDescription("Address the operator connects to over SSH and keepalived uses for unicast VRRP.")
+    @JsonPropertyDescription(
+            "Address the operator connects to over SSH and keepalived uses for unicast VRRP.")
     private String address;
 
     @Min(1)
@@ -32,13 +33,15 @@ public class LbHost {
     private String sshUser;
 
     @Required
-    @JsonPropertyDescription("Secret with the private key (OpenSSH format; key default ssh-privatekey).")
+    @JsonPropertyDescription(
+            "Secret with the private key (OpenSSH format; key default ssh-privatekey).")
     private SecretKeyRef sshKeySecretRef;
 
     @Required
     @Size(max = 16384)
     @Pattern(Patterns.SSH_HOST_KEY)
-    @JsonPropertyDescription("The host's public host key, 'ssh-ed25519 AAAA...'; any other key is refused.")
+    @JsonPropertyDescription(
+            "The host's public host key, 'ssh-ed25519 AAAA...'; any other key is refused.")
     private String hostKey;
 
     @Required
@@ -51,10 +54,12 @@ public class LbHost {
     @JsonPropertyDescription("Interface carrying the VIP (default eth0).")
     private String interfaceName;
 
-    @JsonPropertyDescription("Where configuration and runtime files live on this host (defaults suit a standard Debian host).")
+    @JsonPropertyDescription(
+            "Where configuration and runtime files live on this host (defaults suit a standard Debian host).")
     private HostPaths paths;
 
-    @JsonPropertyDescription("How keepalived and haproxy are started and reloaded: Auto (default: systemd when /run/systemd/system exists), Systemd, or Direct (pid files, for hosts without systemd).")
+    @JsonPropertyDescription(
+            "How keepalived and haproxy are started and reloaded: Auto (default: systemd when /run/systemd/system exists), Systemd, or Direct (pid files, for hosts without systemd).")
     private ServiceManager serviceManager;
 
     public String getName() {

@@ -27,14 +27,14 @@ public class LbService {
     @JsonPropertyDescription("roundrobin (default), leastconn or source.")
     private Balance balance;
 
-    @Required
-    private Backends backends;
+    @Required private Backends backends;
 
     private HealthCheck healthCheck;
 
     @Min(0)
     @Max(10)
-    @JsonPropertyDescription("Connection retries before haproxy gives up on a request (default 2); a retry goes to another server (option redispatch).")
+    @JsonPropertyDescription(
+            "Connection retries before haproxy gives up on a request (default 2); a retry goes to another server (option redispatch).")
     private Integer retries;
 
     public String getName() {

@@ -14,14 +14,32 @@ import io.pveha.api.Pveha;
 @Version(Pveha.VERSION)
 @ShortNames({"lbpair", "lbp"})
 @Categories(Pveha.CATEGORY)
-@AdditionalPrinterColumn(name = "VIP", jsonPath = ".spec.vip.address", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Master", jsonPath = ".status.vipHolder", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Backends", jsonPath = ".status.backendsSummary", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+@AdditionalPrinterColumn(
+        name = "VIP",
+        jsonPath = ".spec.vip.address",
         type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
-        type = AdditionalPrinterColumn.Type.STRING, priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class LoadBalancerPair extends CustomResource<LoadBalancerPairSpec, LoadBalancerPairStatus> implements Namespaced {
+@AdditionalPrinterColumn(
+        name = "Master",
+        jsonPath = ".status.vipHolder",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Backends",
+        jsonPath = ".status.backendsSummary",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Reason",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+        type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class LoadBalancerPair extends CustomResource<LoadBalancerPairSpec, LoadBalancerPairStatus>
+        implements Namespaced {
     public static final String KIND = "LoadBalancerPair";
 }

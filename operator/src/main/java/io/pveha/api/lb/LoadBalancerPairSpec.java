@@ -8,17 +8,20 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.pveha.api.ObjectRef;
-
 import java.util.ArrayList;
 import java.util.List;
 
-@ValidationRule(value = "self.hosts.size() != 2 || self.hosts[0].address != self.hosts[1].address",
+@ValidationRule(
+        value = "self.hosts.size() != 2 || self.hosts[0].address != self.hosts[1].address",
         message = "the two hosts must have distinct addresses")
-@ValidationRule(value = "self.hosts.size() != 2 || self.hosts[0].priority != self.hosts[1].priority",
+@ValidationRule(
+        value = "self.hosts.size() != 2 || self.hosts[0].priority != self.hosts[1].priority",
         message = "the two hosts must have distinct priorities (the higher one is the master)")
-@ValidationRule(value = "self.hosts.size() != 2 || self.hosts[0].name != self.hosts[1].name",
+@ValidationRule(
+        value = "self.hosts.size() != 2 || self.hosts[0].name != self.hosts[1].name",
         message = "the two hosts must have distinct names")
-@ValidationRule(value = "self.hosts.all(h, h.address != self.vip.address)",
+@ValidationRule(
+        value = "self.hosts.all(h, h.address != self.vip.address)",
         message = "the VIP must not be the address of a host")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class LoadBalancerPairSpec {
@@ -26,24 +29,30 @@ public class LoadBalancerPairSpec {
 
     @Required
     @Size(min = 2, max = 2)
-    @JsonPropertyDescription("Exactly two balancer hosts; the one with the higher priority holds the VIP when healthy.")
+    @JsonPropertyDescription(
+            "Exactly two balancer hosts; the one with the higher priority holds the VIP when healthy.")
     private List<LbHost> hosts = new ArrayList<>();
 
-    @Required
-    private Vip vip;
+    @Required private Vip vip;
 
     @Required
     @Size(min = 1, max = 64)
-    @ValidationRule(value = "self.all(s, self.exists_one(t, t.port == s.port))", message = "service ports must be unique")
-    @ValidationRule(value = "self.all(s, self.exists_one(t, t.name == s.name))", message = "service names must be unique")
+    @ValidationRule(
+            value = "self.all(s, self.exists_one(t, t.port == s.port))",
+            message = "service ports must be unique")
+    @ValidationRule(
+            value = "self.all(s, self.exists_one(t, t.name == s.name))",
+            message = "service names must be unique")
     private List<LbService> services = new ArrayList<>();
 
-    @JsonPropertyDescription("The ProxmoxCluster whose HaVms backends.haVmSelector selects (needed only with selectors).")
+    @JsonPropertyDescription(
+            "The ProxmoxCluster whose HaVms backends.haVmSelector selects (needed only with selectors).")
     private ObjectRef clusterRef;
 
     @Min(1)
     @Max(3600)
-    @JsonPropertyDescription("Seconds between observations of the hosts (default 10). Status reflects a VIP move or a backend change within one interval.")
+    @JsonPropertyDescription(
+            "Seconds between observations of the hosts (default 10). Status reflects a VIP move or a backend change within one interval.")
     private Integer pollIntervalSeconds;
 
     public List<LbHost> getHosts() {

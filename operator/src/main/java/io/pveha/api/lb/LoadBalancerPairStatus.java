@@ -3,7 +3,6 @@ package io.pveha.api.lb;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.pveha.api.PvehaStatus;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,18 +14,21 @@ public class LoadBalancerPairStatus extends PvehaStatus {
     @JsonPropertyDescription("Since when the current holder has the VIP (RFC 3339).")
     private String vipHolderSince;
 
-    @JsonPropertyDescription("The VRRP virtual router id in use: spec.vip.virtualRouterId, or the one allocated for this pair.")
+    @JsonPropertyDescription(
+            "The VRRP virtual router id in use: spec.vip.virtualRouterId, or the one allocated for this pair.")
     private Integer virtualRouterId;
 
     private List<HostStatus> hosts = new ArrayList<>();
 
-    @JsonPropertyDescription("Backend servers as haproxy on the VIP holder (else on any reachable host) reports them.")
+    @JsonPropertyDescription(
+            "Backend servers as haproxy on the VIP holder (else on any reachable host) reports them.")
     private List<BackendStatus> backends = new ArrayList<>();
 
     @JsonPropertyDescription("Backends UP / total, e.g. 2/3.")
     private String backendsSummary;
 
-    @JsonPropertyDescription("Selected HaVms that have no IPv4 address yet, as service/haVm; they are not rendered until they have one.")
+    @JsonPropertyDescription(
+            "Selected HaVms that have no IPv4 address yet, as service/haVm; they are not rendered until they have one.")
     private List<String> unroutableBackends = new ArrayList<>();
 
     public String getVipHolder() {
@@ -89,27 +91,44 @@ public class LoadBalancerPairStatus extends PvehaStatus {
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class HostStatus {
         private String name;
+
         @JsonPropertyDescription("The last SSH connection and observation succeeded.")
         private Boolean reachable;
-        @JsonPropertyDescription("SHA-256 fingerprint of the host key the host presented (also when it was refused).")
+
+        @JsonPropertyDescription(
+                "SHA-256 fingerprint of the host key the host presented (also when it was refused).")
         private String hostKeyFingerprint;
+
         @JsonPropertyDescription("systemd or direct (pid files), as used on this host.")
         private String serviceManager;
-        @JsonPropertyDescription("MASTER, BACKUP or FAULT as keepalived's notify script recorded it; STOPPED when keepalived is not running.")
+
+        @JsonPropertyDescription(
+                "MASTER, BACKUP or FAULT as keepalived's notify script recorded it; STOPPED when keepalived is not running.")
         private String vrrpState;
+
         @JsonPropertyDescription("When keepalived entered vrrpState (host clock, RFC 3339).")
         private String vrrpStateSince;
+
         @JsonPropertyDescription("The VIP is configured on the host's interface.")
         private Boolean holdsVip;
+
         private Boolean haproxyUp;
         private Boolean keepalivedUp;
-        @JsonPropertyDescription("SHA-256 over the operator-managed files as installed on the host; absent when they are missing.")
+
+        @JsonPropertyDescription(
+                "SHA-256 over the operator-managed files as installed on the host; absent when they are missing.")
         private String appliedConfigHash;
-        @JsonPropertyDescription("SHA-256 over the files rendered for this host from the current spec.")
+
+        @JsonPropertyDescription(
+                "SHA-256 over the files rendered for this host from the current spec.")
         private String desiredConfigHash;
-        @JsonPropertyDescription("A rendered configuration this host refused (config test) or could not run (rolled back); it is not tried again until the rendered configuration changes.")
+
+        @JsonPropertyDescription(
+                "A rendered configuration this host refused (config test) or could not run (rolled back); it is not tried again until the rendered configuration changes.")
         private String rejectedConfigHash;
-        @JsonPropertyDescription("Why the host could not be observed or configured (never contains secret values).")
+
+        @JsonPropertyDescription(
+                "Why the host could not be observed or configured (never contains secret values).")
         private String lastError;
 
         public String getName() {
@@ -222,10 +241,13 @@ public class LoadBalancerPairStatus extends PvehaStatus {
     public static class BackendStatus {
         private String service;
         private String server;
+
         @JsonPropertyDescription("address:port")
         private String address;
+
         @JsonPropertyDescription("The HaVm this server comes from, when selected by label.")
         private String haVm;
+
         @JsonPropertyDescription("UP, DOWN, MAINT or UNKNOWN.")
         private String state;
 

@@ -2,5 +2,6 @@ package io.pveha.api.lb;
 
 /** Proxy mode. */
 public enum Mode {
-    tcp, http
+    tcp,
+    http
 }

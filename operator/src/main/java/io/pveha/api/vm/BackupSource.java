@@ -9,12 +9,15 @@ import io.pveha.api.ObjectRef;
 import io.pveha.api.Patterns;
 
 /** A backup to restore: a volume, or the latest good backup a BackupPolicy made of this VM. */
-@ValidationRule(value = "has(self.volume) != has(self.policyRef)", message = "set exactly one of source.backup.volume or source.backup.policyRef")
+@ValidationRule(
+        value = "has(self.volume) != has(self.policyRef)",
+        message = "set exactly one of source.backup.volume or source.backup.policyRef")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class BackupSource {
     @Size(max = 255)
     @Pattern(Patterns.PVE_BACKUP_VOLUME)
-    @JsonPropertyDescription("Backup volume id, e.g. nfs-backup:backup/vzdump-qemu-101-2026_11_23-02_00_03.vma.zst.")
+    @JsonPropertyDescription(
+            "Backup volume id, e.g. nfs-backup:backup/vzdump-qemu-101-2026_11_23-02_00_03.vma.zst.")
     private String volume;
 
     @JsonPropertyDescription("Restore the latest good backup this BackupPolicy made of the VM.")

@@ -6,7 +6,6 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.pveha.api.Patterns;
 import io.pveha.api.SecretKeyRef;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +18,8 @@ public class CloudInit {
     @Pattern(Patterns.UNIX_USER)
     private String user;
 
-    @JsonPropertyDescription("Secret with authorized SSH public keys, one per line (key default ssh-authorized-keys).")
+    @JsonPropertyDescription(
+            "Secret with authorized SSH public keys, one per line (key default ssh-authorized-keys).")
     private SecretKeyRef sshKeysSecretRef;
 
     @JsonPropertyDescription("Secret with the user's password (key default password).")
@@ -38,7 +38,8 @@ public class CloudInit {
 
     @Size(max = 64)
     @Pattern(Patterns.PVE_STORAGE_ID)
-    @JsonPropertyDescription("Storage for the cloud-init drive (default: the first disk's storage).")
+    @JsonPropertyDescription(
+            "Storage for the cloud-init drive (default: the first disk's storage).")
     private String storage;
 
     public String getUser() {

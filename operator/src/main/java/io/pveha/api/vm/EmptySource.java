@@ -4,5 +4,4 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** Marker for an empty VM. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public class EmptySource {
-}
+public class EmptySource {}

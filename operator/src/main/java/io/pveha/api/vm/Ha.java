@@ -8,12 +8,13 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.pveha.api.Patterns;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** PVE HA membership. */
-@ValidationRule(value = "!(has(self.group) && has(self.preferredNodes) && self.preferredNodes.size() > 0)", message = "set ha.group or ha.preferredNodes, not both")
+@ValidationRule(
+        value = "!(has(self.group) && has(self.preferredNodes) && self.preferredNodes.size() > 0)",
+        message = "set ha.group or ha.preferredNodes, not both")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class Ha {
     @JsonPropertyDescription("Register the VM as PVE HA resource vm:<vmid>.")
@@ -25,9 +26,13 @@ public class Ha {
     private String group;
 
     @Size(max = 16)
-    @ValidationRule(value = "self.all(n, self.exists_one(m, m == n))", message = "preferred nodes must be distinct")
-    @JsonPropertyDescription("Nodes to prefer, highest priority first; the operator keeps a group for this VM.")
-    private List<@Size(max = 63) @Pattern(Patterns.PVE_NODE) String> preferredNodes = new ArrayList<>();
+    @ValidationRule(
+            value = "self.all(n, self.exists_one(m, m == n))",
+            message = "preferred nodes must be distinct")
+    @JsonPropertyDescription(
+            "Nodes to prefer, highest priority first; the operator keeps a group for this VM.")
+    private List<@Size(max = 63) @Pattern(Patterns.PVE_NODE) String> preferredNodes =
+            new ArrayList<>();
 
     @Min(0)
     @Max(10)

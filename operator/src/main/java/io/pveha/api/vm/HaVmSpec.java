@@ -11,18 +11,27 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.pveha.api.DeletionPolicy;
 import io.pveha.api.ObjectRef;
 import io.pveha.api.Patterns;
-
 import java.util.ArrayList;
 import java.util.List;
 
-@ValidationRule(value = "!(has(self.template) && self.template && has(self.ha) && has(self.ha.enabled) && self.ha.enabled)",
-        message = "a template cannot be HA-managed: set spec.ha.enabled to false or spec.template to false")
-@ValidationRule(value = "!(has(self.template) && self.template && has(self.powerState) && self.powerState == 'Running')",
-        message = "a template cannot run: spec.powerState must be Stopped or unset when spec.template is true")
-@ValidationRule(value = "!has(oldSelf.vmid) || (has(self.vmid) && self.vmid == oldSelf.vmid)",
+@ValidationRule(
+        value =
+                "!(has(self.template) && self.template && has(self.ha) && has(self.ha.enabled) && self.ha.enabled)",
+        message =
+                "a template cannot be HA-managed: set spec.ha.enabled to false or spec.template to false")
+@ValidationRule(
+        value =
+                "!(has(self.template) && self.template && has(self.powerState) && self.powerState == 'Running')",
+        message =
+                "a template cannot run: spec.powerState must be Stopped or unset when spec.template is true")
+@ValidationRule(
+        value = "!has(oldSelf.vmid) || (has(self.vmid) && self.vmid == oldSelf.vmid)",
         message = "spec.vmid is immutable once set")
-@ValidationRule(value = "!(has(oldSelf.template) && oldSelf.template) || (has(self.template) && self.template)",
-        message = "a template cannot be turned back into a VM (spec.template cannot change from true to false)")
+@ValidationRule(
+        value =
+                "!(has(oldSelf.template) && oldSelf.template) || (has(self.template) && self.template)",
+        message =
+                "a template cannot be turned back into a VM (spec.template cannot change from true to false)")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class HaVmSpec {
     @Required
@@ -32,7 +41,8 @@ public class HaVmSpec {
 
     @Min(100)
     @Max(999999999)
-    @JsonPropertyDescription("The VMID. Leave it out to have one allocated (recorded in status.vmid). Immutable once set.")
+    @JsonPropertyDescription(
+            "The VMID. Leave it out to have one allocated (recorded in status.vmid). Immutable once set.")
     private Integer vmid;
 
     @Size(max = 128)
@@ -41,7 +51,8 @@ public class HaVmSpec {
     private String name;
 
     @Required
-    @JsonPropertyDescription("Where the VM comes from: exactly one of template, iso, backup or none.")
+    @JsonPropertyDescription(
+            "Where the VM comes from: exactly one of template, iso, backup or none.")
     private Source source;
 
     @JsonPropertyDescription("Convert the VM into a template once it is provisioned (one way).")
@@ -55,12 +66,16 @@ public class HaVmSpec {
     private Integer memoryMiB;
 
     @Size(max = 16)
-    @ValidationRule(value = "self.all(d, self.exists_one(e, e.slot == d.slot))", message = "disk slots must be unique")
+    @ValidationRule(
+            value = "self.all(d, self.exists_one(e, e.slot == d.slot))",
+            message = "disk slots must be unique")
     @JsonPropertyDescription("Disks; sizes only grow (a smaller size is refused, never applied).")
     private List<Disk> disks = new ArrayList<>();
 
     @Size(max = 8)
-    @ValidationRule(value = "self.all(n, self.exists_one(m, m.slot == n.slot))", message = "network slots must be unique")
+    @ValidationRule(
+            value = "self.all(n, self.exists_one(m, m.slot == n.slot))",
+            message = "network slots must be unique")
     private List<Nic> networks = new ArrayList<>();
 
     private CloudInit cloudInit;
@@ -82,10 +97,12 @@ public class HaVmSpec {
     @JsonPropertyDescription("PVE protection: the VM and its disks cannot be removed while set.")
     private Boolean protection;
 
-    @JsonPropertyDescription("Manual (default): report changes that need a restart as pending. Automatic: restart to apply them.")
+    @JsonPropertyDescription(
+            "Manual (default): report changes that need a restart as pending. Automatic: restart to apply them.")
     private RestartPolicy restartPolicy;
 
-    @JsonPropertyDescription("Retain (default) leaves the VM when this resource is deleted; Delete removes HA resource, stops and destroys it.")
+    @JsonPropertyDescription(
+            "Retain (default) leaves the VM when this resource is deleted; Delete removes HA resource, stops and destroys it.")
     private DeletionPolicy deletionPolicy;
 
     public ObjectRef getClusterRef() {

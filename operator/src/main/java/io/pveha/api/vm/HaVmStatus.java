@@ -4,22 +4,24 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.pveha.api.PendingTask;
 import io.pveha.api.PvehaStatus;
-
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class HaVmStatus extends PvehaStatus {
-    @JsonPropertyDescription("The VMID in use; written before the VM is created, so a restart never creates a second one.")
+    @JsonPropertyDescription(
+            "The VMID in use; written before the VM is created, so a restart never creates a second one.")
     private Integer vmid;
 
-    @JsonPropertyDescription("The node the VM's configuration lives on now (follows HA and migrations).")
+    @JsonPropertyDescription(
+            "The node the VM's configuration lives on now (follows HA and migrations).")
     private String node;
 
     @JsonPropertyDescription("running, stopped, paused or unknown, as PVE reports it.")
     private String powerState;
 
-    @JsonPropertyDescription("The HA manager's state for vm:<vmid> (started, stopped, fence, recovery, migrate, error, ...), or none.")
+    @JsonPropertyDescription(
+            "The HA manager's state for vm:<vmid> (started, stopped, fence, recovery, migrate, error, ...), or none.")
     private String haState;
 
     private Boolean template;
@@ -27,7 +29,8 @@ public class HaVmStatus extends PvehaStatus {
     @JsonPropertyDescription("Guest IP addresses reported by the QEMU guest agent.")
     private List<String> ipAddresses = new ArrayList<>();
 
-    @JsonPropertyDescription("The PVE task in flight, if any; its intent is written before the call that starts it.")
+    @JsonPropertyDescription(
+            "The PVE task in flight, if any; its intent is written before the call that starts it.")
     private PendingTask pendingTask;
 
     @JsonPropertyDescription("Declared changes PVE will only apply after a restart.")
@@ -35,7 +38,8 @@ public class HaVmStatus extends PvehaStatus {
 
     private BackupRef lastBackup;
 
-    @JsonPropertyDescription("The spec.placement.node the operator last acted on; HA moving the VM elsewhere afterwards is not drift.")
+    @JsonPropertyDescription(
+            "The spec.placement.node the operator last acted on; HA moving the VM elsewhere afterwards is not drift.")
     private String appliedPlacement;
 
     @JsonPropertyDescription("Versions of the cloud-init Secrets last written to the VM.")
@@ -44,7 +48,8 @@ public class HaVmStatus extends PvehaStatus {
     @JsonPropertyDescription("Consecutive failed tasks; retries back off with it.")
     private Integer failedAttempts;
 
-    @JsonPropertyDescription("The VM has booted its install media; shutting it down afterwards marks the installation done.")
+    @JsonPropertyDescription(
+            "The VM has booted its install media; shutting it down afterwards marks the installation done.")
     private Boolean installerBooted;
 
     public Integer getVmid() {

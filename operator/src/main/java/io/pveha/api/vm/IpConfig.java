@@ -7,12 +7,17 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.pveha.api.Patterns;
 
 /** One NIC's IP configuration. */
-@ValidationRule(value = "!has(self.gateway) || (has(self.ip) && self.ip != 'dhcp')", message = "gateway needs a static ip")
-@ValidationRule(value = "!has(self.gateway6) || (has(self.ip6) && self.ip6 != 'dhcp' && self.ip6 != 'auto')",
+@ValidationRule(
+        value = "!has(self.gateway) || (has(self.ip) && self.ip != 'dhcp')",
+        message = "gateway needs a static ip")
+@ValidationRule(
+        value =
+                "!has(self.gateway6) || (has(self.ip6) && self.ip6 != 'dhcp' && self.ip6 != 'auto')",
         message = "gateway6 needs a static ip6")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class IpConfig {
-    @Pattern("^(dhcp|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2]))$")
+    @Pattern(
+            "^(dhcp|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2]))$")
     @JsonPropertyDescription("dhcp or an IPv4 address with prefix, e.g. 10.20.0.11/24.")
     private String ip;
 

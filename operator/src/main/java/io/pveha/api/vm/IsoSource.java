@@ -13,7 +13,8 @@ public class IsoSource {
     @Required
     @Size(max = 255)
     @Pattern(Patterns.PVE_ISO_VOLUME)
-    @JsonPropertyDescription("ISO volume, e.g. local:iso/debian-12.9.0-amd64-netinst.iso; attached as ide2 CD-ROM and booted first.")
+    @JsonPropertyDescription(
+            "ISO volume, e.g. local:iso/debian-12.9.0-amd64-netinst.iso; attached as ide2 CD-ROM and booted first.")
     private String volume;
 
     public String getVolume() {

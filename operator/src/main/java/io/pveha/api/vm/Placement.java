@@ -11,7 +11,8 @@ import io.pveha.api.Patterns;
 public class Placement {
     @Size(max = 63)
     @Pattern(Patterns.PVE_NODE)
-    @JsonPropertyDescription("Node to create the VM on; changing it live-migrates the VM (through HA when HA-managed).")
+    @JsonPropertyDescription(
+            "Node to create the VM on; changing it live-migrates the VM (through HA when HA-managed).")
     private String node;
 
     public String getNode() {

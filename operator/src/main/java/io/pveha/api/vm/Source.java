@@ -5,11 +5,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where the VM comes from. Exactly one member is set. */
-@ValidationRule(value = "(has(self.template) ? 1 : 0) + (has(self.iso) ? 1 : 0) + (has(self.backup) ? 1 : 0) + (has(self.none) ? 1 : 0) == 1",
-        message = "exactly one of source.template, source.iso, source.backup or source.none must be set")
+@ValidationRule(
+        value =
+                "(has(self.template) ? 1 : 0) + (has(self.iso) ? 1 : 0) + (has(self.backup) ? 1 : 0) + (has(self.none) ? 1 : 0) == 1",
+        message =
+                "exactly one of source.template, source.iso, source.backup or source.none must be set")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class Source {
-    @JsonPropertyDescription("Clone a template (or another VM): linked by default for templates, full on request.")
+    @JsonPropertyDescription(
+            "Clone a template (or another VM): linked by default for templates, full on request.")
     private TemplateSource template;
 
     @JsonPropertyDescription("An empty VM that boots an installer ISO.")

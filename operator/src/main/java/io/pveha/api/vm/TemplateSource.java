@@ -11,9 +11,13 @@ import io.pveha.api.ObjectRef;
 import io.pveha.api.Patterns;
 
 /** Clone source: another HaVm of this namespace or an existing PVE VM/template by VMID. */
-@ValidationRule(value = "has(self.haVmRef) != has(self.vmid)", message = "set exactly one of source.template.haVmRef or source.template.vmid")
-@ValidationRule(value = "!has(self.storage) || (has(self.full) && self.full)",
-        message = "source.template.storage is only allowed for full clones (PVE: parameter 'storage' not allowed for linked clones)")
+@ValidationRule(
+        value = "has(self.haVmRef) != has(self.vmid)",
+        message = "set exactly one of source.template.haVmRef or source.template.vmid")
+@ValidationRule(
+        value = "!has(self.storage) || (has(self.full) && self.full)",
+        message =
+                "source.template.storage is only allowed for full clones (PVE: parameter 'storage' not allowed for linked clones)")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class TemplateSource {
     @JsonPropertyDescription("A HaVm (usually with template: true) to clone.")
@@ -24,7 +28,8 @@ public class TemplateSource {
     @JsonPropertyDescription("VMID of an existing PVE template or VM to clone.")
     private Integer vmid;
 
-    @JsonPropertyDescription("Full clone (independent copy). Default false: linked clone of a template.")
+    @JsonPropertyDescription(
+            "Full clone (independent copy). Default false: linked clone of a template.")
     private Boolean full;
 
     @Size(max = 64)

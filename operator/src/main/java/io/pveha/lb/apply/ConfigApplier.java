@@ -10,7 +10,6 @@ import io.pveha.lb.ssh.CommandResult;
 import io.pveha.lb.ssh.HostChannel;
 import io.pveha.lb.ssh.HostChannelException;
 import io.pveha.lb.ssh.RemoteCommand;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,22 +18,24 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Installs a rendered bundle on one host so that a bad configuration is never installed and a good one
- * takes effect without dropping connections:
+ * Installs a rendered bundle on one host so that a bad configuration is never installed and a good
+ * one takes effect without dropping connections:
+ *
  * <ol>
- *   <li>upload every file next to its destination as {@code FILE.pveha-new} (same filesystem, so the
- *       later rename is atomic);</li>
- *   <li>mark the apply pending, keep the current files as {@code FILE.pveha-prev}, install the scripts
- *       (keepalived's test needs them in place);</li>
- *   <li>validate the new files with the host's own {@code haproxy -c -f} and {@code keepalived -t -f};
- *       on rejection restore the scripts, delete the new files and stop: nothing else changed;</li>
- *   <li>rename the configurations into place, reload (haproxy master-worker reload, keepalived SIGHUP)
- *       or start the daemons if they are not running;</li>
+ *   <li>upload every file next to its destination as {@code FILE.pveha-new} (same filesystem, so
+ *       the later rename is atomic);
+ *   <li>mark the apply pending, keep the current files as {@code FILE.pveha-prev}, install the
+ *       scripts (keepalived's test needs them in place);
+ *   <li>validate the new files with the host's own {@code haproxy -c -f} and {@code keepalived -t
+ *       -f}; on rejection restore the scripts, delete the new files and stop: nothing else changed;
+ *   <li>rename the configurations into place, reload (haproxy master-worker reload, keepalived
+ *       SIGHUP) or start the daemons if they are not running;
  *   <li>verify: both daemons alive, a new haproxy worker answering, the installed hash equal to the
- *       rendered one; otherwise put the previous files back and reload again.</li>
+ *       rendered one; otherwise put the previous files back and reload again.
  * </ol>
- * The pending mark stays if the apply is cut off (lost connection), so the next pass applies again even
- * though the files' hash may already match.
+ *
+ * The pending mark stays if the apply is cut off (lost connection), so the next pass applies again
+ * even though the files' hash may already match.
  */
 public final class ConfigApplier {
     /** How an apply ended. */
@@ -47,7 +48,10 @@ public final class ConfigApplier {
         PRECONDITION_FAILED,
         /** Installed but the daemons did not come up with it; the previous files were restored. */
         ROLLED_BACK,
-        /** The apply could not finish (connection lost, nothing to roll back to); the next pass retries. */
+        /**
+         * The apply could not finish (connection lost, nothing to roll back to); the next pass
+         * retries.
+         */
         FAILED
     }
 
@@ -79,10 +83,16 @@ public final class ConfigApplier {
     }
 
     /**
-     * @param before         the observation this decision was based on (which daemons run, which worker answers)
+     * @param before the observation this decision was based on (which daemons run, which worker
+     *     answers)
      * @param serviceManager "systemd" or "direct", as observed
      */
-    public Result apply(HostChannel channel, LbHost host, ConfigBundle bundle, HostObservation before, String serviceManager) {
+    public Result apply(
+            HostChannel channel,
+            LbHost host,
+            ConfigBundle bundle,
+            HostObservation before,
+            String serviceManager) {
         DaemonControl control = DaemonControl.forManager(serviceManager);
         HostLayout layout = host.layout();
         List<ManagedFile> files = bundle.files();
@@ -90,13 +100,23 @@ public final class ConfigApplier {
         List<String> scripts = bundle.scripts().stream().map(ManagedFile::path).toList();
         try {
             if (!before.nonlocalBind()) {
-                return new Result(Outcome.PRECONDITION_FAILED, "net.ipv4.ip_nonlocal_bind is 0 on " + host.name()
-                        + ": haproxy could not bind the VIP while the peer holds it; set it to 1 (sysctl) on both hosts");
+                return new Result(
+                        Outcome.PRECONDITION_FAILED,
+                        "net.ipv4.ip_nonlocal_bind is 0 on "
+                                + host.name()
+                                + ": haproxy could not bind the VIP while the peer holds it; set it to 1 (sysctl) on both hosts");
             }
             require(channel, mkdirs(layout, paths), "create directories");
             for (ManagedFile file : files) {
-                require(channel, RemoteCommand.of("umask 077 && cat > {} && chmod {} {}", file.path() + NEW, file.mode(), file.path() + NEW)
-                        .withStdin(file.bytes()), "upload " + file.path());
+                require(
+                        channel,
+                        RemoteCommand.of(
+                                        "umask 077 && cat > {} && chmod {} {}",
+                                        file.path() + NEW,
+                                        file.mode(),
+                                        file.path() + NEW)
+                                .withStdin(file.bytes()),
+                        "upload " + file.path());
             }
             require(channel, backupAndInstall(layout, paths, scripts), "install scripts");
 
@@ -107,11 +127,26 @@ public final class ConfigApplier {
                 return new Result(Outcome.REJECTED, bundle.redact(rejection));
             }
 
-            List<String> configs = List.of(bundle.haproxyConfig().path(), bundle.keepalivedConfig().path());
-            require(channel, RemoteCommand.of("mv -f {} {} && mv -f {} {}", configs.get(0) + NEW, configs.get(0),
-                    configs.get(1) + NEW, configs.get(1)), "install configuration");
+            List<String> configs =
+                    List.of(bundle.haproxyConfig().path(), bundle.keepalivedConfig().path());
+            require(
+                    channel,
+                    RemoteCommand.of(
+                            "mv -f {} {} && mv -f {} {}",
+                            configs.get(0) + NEW,
+                            configs.get(0),
+                            configs.get(1) + NEW,
+                            configs.get(1)),
+                    "install configuration");
             activate(channel, control, layout, before);
-            String problem = verify(channel, host, serviceManager, paths, bundle.hash(), workerToReplace(before));
+            String problem =
+                    verify(
+                            channel,
+                            host,
+                            serviceManager,
+                            paths,
+                            bundle.hash(),
+                            workerToReplace(before));
             if (problem == null) {
                 require(channel, RemoteCommand.of("rm -f {}", layout.applyPendingFile()), "finish");
                 return new Result(Outcome.APPLIED, "");
@@ -131,7 +166,8 @@ public final class ConfigApplier {
      * Starts daemons that are not running, with the configuration already installed (a crashed or
      * stopped daemon on a host whose files are current).
      */
-    public Result startStopped(HostChannel channel, LbHost host, HostObservation before, String serviceManager) {
+    public Result startStopped(
+            HostChannel channel, LbHost host, HostObservation before, String serviceManager) {
         DaemonControl control = DaemonControl.forManager(serviceManager);
         try {
             if (!before.haproxyUp()) {
@@ -153,49 +189,96 @@ public final class ConfigApplier {
         return RemoteCommand.of("mkdir -p" + " {}".repeat(dirs.size()), dirs.toArray());
     }
 
-    /** Marks the apply pending, keeps each current file as FILE.pveha-prev, then installs the scripts. */
-    private static RemoteCommand backupAndInstall(HostLayout layout, List<String> paths, List<String> scripts) {
+    /**
+     * Marks the apply pending, keeps each current file as FILE.pveha-prev, then installs the
+     * scripts.
+     */
+    private static RemoteCommand backupAndInstall(
+            HostLayout layout, List<String> paths, List<String> scripts) {
         List<Object> args = new ArrayList<>(List.of(layout.applyPendingFile(), PREV, NEW));
         args.addAll(paths);
         args.addAll(scripts);
-        return RemoteCommand.of("touch {}\n"
-                + "prev={}; new={}\n"
-                + "for f in" + " {}".repeat(paths.size()) + "; do\n"
-                + "    if [ -e \"$f\" ]; then cp -p \"$f\" \"$f$prev\"; else rm -f \"$f$prev\"; fi || exit 1\n"
-                + "done\n"
-                + "for f in" + " {}".repeat(scripts.size()) + "; do mv -f \"$f$new\" \"$f\" || exit 1; done\n", args.toArray());
+        return RemoteCommand.of(
+                "touch {}\n"
+                        + "prev={}; new={}\n"
+                        + "for f in"
+                        + " {}".repeat(paths.size())
+                        + "; do\n"
+                        + "    if [ -e \"$f\" ]; then cp -p \"$f\" \"$f$prev\"; else rm -f \"$f$prev\"; fi || exit 1\n"
+                        + "done\n"
+                        + "for f in"
+                        + " {}".repeat(scripts.size())
+                        + "; do mv -f \"$f$new\" \"$f\" || exit 1; done\n",
+                args.toArray());
     }
 
     /** The host's config tests on the staged files; null when both pass, else their complaint. */
-    private static String validate(HostChannel channel, ConfigBundle bundle) throws HostChannelException {
-        CommandResult haproxy = channel.run(RemoteCommand.of("haproxy -c -f {}", bundle.haproxyConfig().path() + NEW));
+    private static String validate(HostChannel channel, ConfigBundle bundle)
+            throws HostChannelException {
+        CommandResult haproxy =
+                channel.run(
+                        RemoteCommand.of("haproxy -c -f {}", bundle.haproxyConfig().path() + NEW));
         if (!haproxy.ok()) {
-            return "haproxy -c rejected the new configuration (exit " + haproxy.exitCode() + "): " + errorLines(haproxy);
+            return "haproxy -c rejected the new configuration (exit "
+                    + haproxy.exitCode()
+                    + "): "
+                    + errorLines(haproxy);
         }
-        CommandResult keepalived = channel.run(RemoteCommand.of("keepalived -t -f {}", bundle.keepalivedConfig().path() + NEW));
+        CommandResult keepalived =
+                channel.run(
+                        RemoteCommand.of(
+                                "keepalived -t -f {}", bundle.keepalivedConfig().path() + NEW));
         if (!keepalived.ok()) {
-            return "keepalived -t rejected the new configuration (exit " + keepalived.exitCode() + "): " + errorLines(keepalived);
+            return "keepalived -t rejected the new configuration (exit "
+                    + keepalived.exitCode()
+                    + "): "
+                    + errorLines(keepalived);
         }
         return null;
     }
 
     /** haproxy prints NOTICE lines around its alerts; keep what explains the refusal. */
     static String errorLines(CommandResult result) {
-        String text = (result.stdout() + "\n" + result.stderr()).lines()
-                .filter(l -> !l.isBlank() && !l.contains("[NOTICE]") && !l.startsWith("Configuration file is valid"))
-                .map(String::strip)
-                .collect(Collectors.joining("; "));
+        String text =
+                (result.stdout() + "\n" + result.stderr())
+                        .lines()
+                        .filter(
+                                l ->
+                                        !l.isBlank()
+                                                && !l.contains("[NOTICE]")
+                                                && !l.startsWith("Configuration file is valid"))
+                        .map(String::strip)
+                        .collect(Collectors.joining("; "));
         return text.length() > 600 ? text.substring(0, 600) + "..." : text;
     }
 
-    private static void activate(HostChannel channel, DaemonControl control, HostLayout layout, HostObservation before)
+    private static void activate(
+            HostChannel channel, DaemonControl control, HostLayout layout, HostObservation before)
             throws HostChannelException, StepFailedException {
-        reloadOrStart(channel, before.haproxyUp(), control.reloadHaproxy(layout), control.startHaproxy(layout), "start haproxy");
-        reloadOrStart(channel, before.keepalivedUp(), control.reloadKeepalived(layout), control.startKeepalived(layout), "start keepalived");
+        reloadOrStart(
+                channel,
+                before.haproxyUp(),
+                control.reloadHaproxy(layout),
+                control.startHaproxy(layout),
+                "start haproxy");
+        reloadOrStart(
+                channel,
+                before.keepalivedUp(),
+                control.reloadKeepalived(layout),
+                control.startKeepalived(layout),
+                "start keepalived");
     }
 
-    /** Reloads a running daemon; starts it when it is not running (or stopped between observing and now). */
-    private static void reloadOrStart(HostChannel channel, boolean running, RemoteCommand reload, RemoteCommand start, String step)
+    /**
+     * Reloads a running daemon; starts it when it is not running (or stopped between observing and
+     * now).
+     */
+    private static void reloadOrStart(
+            HostChannel channel,
+            boolean running,
+            RemoteCommand reload,
+            RemoteCommand start,
+            String step)
             throws HostChannelException, StepFailedException {
         if (!running || !channel.run(reload).ok()) {
             require(channel, start, step);
@@ -203,15 +286,28 @@ public final class ConfigApplier {
     }
 
     /**
-     * Polls until the host runs the expected files; returns null when it does, else what is still wrong.
+     * Polls until the host runs the expected files; returns null when it does, else what is still
+     * wrong.
      *
-     * @param oldWorkerPid the haproxy worker that answered before a reload, or null when haproxy was started
+     * @param oldWorkerPid the haproxy worker that answered before a reload, or null when haproxy
+     *     was started
      */
-    private String verify(HostChannel channel, LbHost host, String serviceManager, List<String> paths, String expectedHash,
-                          String oldWorkerPid) throws HostChannelException, InterruptedException {
+    private String verify(
+            HostChannel channel,
+            LbHost host,
+            String serviceManager,
+            List<String> paths,
+            String expectedHash,
+            String oldWorkerPid)
+            throws HostChannelException, InterruptedException {
         long deadline = System.nanoTime() + verifyTimeout.toNanos();
         while (true) {
-            String problem = problemWith(observer.observe(channel, host, serviceManager, paths), paths, expectedHash, oldWorkerPid);
+            String problem =
+                    problemWith(
+                            observer.observe(channel, host, serviceManager, paths),
+                            paths,
+                            expectedHash,
+                            oldWorkerPid);
             if (problem == null) {
                 return null;
             }
@@ -222,7 +318,8 @@ public final class ConfigApplier {
         }
     }
 
-    static String problemWith(HostObservation now, List<String> paths, String expectedHash, String oldWorkerPid) {
+    static String problemWith(
+            HostObservation now, List<String> paths, String expectedHash, String oldWorkerPid) {
         if (!now.keepalivedUp()) {
             return "keepalived is not running";
         }
@@ -241,39 +338,83 @@ public final class ConfigApplier {
         return null;
     }
 
-    /** The worker to see replaced after a reload; null when haproxy will be started rather than reloaded. */
+    /**
+     * The worker to see replaced after a reload; null when haproxy will be started rather than
+     * reloaded.
+     */
     private static String workerToReplace(HostObservation before) {
         return before.haproxyUp() && before.haproxyAnswering() ? before.haproxyWorkerPid() : null;
     }
 
-    private Result rollBack(HostChannel channel, LbHost host, ConfigBundle bundle, String serviceManager, DaemonControl control,
-                            HostObservation before, List<String> paths, String problem)
+    private Result rollBack(
+            HostChannel channel,
+            LbHost host,
+            ConfigBundle bundle,
+            String serviceManager,
+            DaemonControl control,
+            HostObservation before,
+            List<String> paths,
+            String problem)
             throws HostChannelException, StepFailedException, InterruptedException {
-        CommandResult hasPrevious = channel.run(RemoteCommand.of("[ -e {} ] && [ -e {} ]",
-                bundle.haproxyConfig().path() + PREV, bundle.keepalivedConfig().path() + PREV));
+        CommandResult hasPrevious =
+                channel.run(
+                        RemoteCommand.of(
+                                "[ -e {} ] && [ -e {} ]",
+                                bundle.haproxyConfig().path() + PREV,
+                                bundle.keepalivedConfig().path() + PREV));
         if (!hasPrevious.ok()) {
-            return new Result(Outcome.FAILED, bundle.redact("after installing: " + problem + "; no previous configuration to roll back to"));
+            return new Result(
+                    Outcome.FAILED,
+                    bundle.redact(
+                            "after installing: "
+                                    + problem
+                                    + "; no previous configuration to roll back to"));
         }
         restore(channel, paths);
         HostObservation failed = observer.observe(channel, host, serviceManager, paths);
         activate(channel, control, host.layout(), failed);
-        String afterRollback = verify(channel, host, serviceManager, paths, before.appliedHash(paths), workerToReplace(failed));
+        String afterRollback =
+                verify(
+                        channel,
+                        host,
+                        serviceManager,
+                        paths,
+                        before.appliedHash(paths),
+                        workerToReplace(failed));
         if (afterRollback == null) {
-            require(channel, RemoteCommand.of("rm -f {}", host.layout().applyPendingFile()), "finish rollback");
+            require(
+                    channel,
+                    RemoteCommand.of("rm -f {}", host.layout().applyPendingFile()),
+                    "finish rollback");
         }
-        return new Result(Outcome.ROLLED_BACK, bundle.redact("after installing: " + problem + "; restored the previous configuration"
-                + (afterRollback == null ? "" : ", which also did not come up: " + afterRollback)));
+        return new Result(
+                Outcome.ROLLED_BACK,
+                bundle.redact(
+                        "after installing: "
+                                + problem
+                                + "; restored the previous configuration"
+                                + (afterRollback == null
+                                        ? ""
+                                        : ", which also did not come up: " + afterRollback)));
     }
 
     /** Puts FILE.pveha-prev back (or removes FILE when there was none before). */
-    private static void restore(HostChannel channel, List<String> paths) throws HostChannelException, StepFailedException {
+    private static void restore(HostChannel channel, List<String> paths)
+            throws HostChannelException, StepFailedException {
         List<Object> args = new ArrayList<>();
         args.add(PREV);
         args.addAll(paths);
-        require(channel, RemoteCommand.of("prev={}\n"
-                + "for f in" + " {}".repeat(paths.size()) + "; do\n"
-                + "    if [ -e \"$f$prev\" ]; then mv -f \"$f$prev\" \"$f\"; else rm -f \"$f\"; fi || exit 1\n"
-                + "done\n", args.toArray()), "restore previous files");
+        require(
+                channel,
+                RemoteCommand.of(
+                        "prev={}\n"
+                                + "for f in"
+                                + " {}".repeat(paths.size())
+                                + "; do\n"
+                                + "    if [ -e \"$f$prev\" ]; then mv -f \"$f$prev\" \"$f\"; else rm -f \"$f\"; fi || exit 1\n"
+                                + "done\n",
+                        args.toArray()),
+                "restore previous files");
     }
 
     private static RemoteCommand removeStaged(HostLayout layout, List<String> paths) {
@@ -287,7 +428,8 @@ public final class ConfigApplier {
             throws HostChannelException, StepFailedException {
         CommandResult result = channel.run(command);
         if (!result.ok()) {
-            throw new StepFailedException(step + " failed (exit " + result.exitCode() + "): " + result.message());
+            throw new StepFailedException(
+                    step + " failed (exit " + result.exitCode() + "): " + result.message());
         }
     }
 

@@ -16,8 +16,10 @@ public final class SystemdDaemonControl implements DaemonControl {
 
     @Override
     public RemoteCommand reloadHaproxy(HostLayout layout) {
-        return RemoteCommand.of("echo 'show servers state' | socat -t 1 -T 1 stdio {} > {} 2>/dev/null; systemctl reload haproxy",
-                "UNIX-CONNECT:" + layout.haproxyStatsSocket(), layout.haproxyStateFile());
+        return RemoteCommand.of(
+                "echo 'show servers state' | socat -t 1 -T 1 stdio {} > {} 2>/dev/null; systemctl reload haproxy",
+                "UNIX-CONNECT:" + layout.haproxyStatsSocket(),
+                layout.haproxyStateFile());
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.pveha.lb.ssh.HostChannel;
 import io.pveha.lb.ssh.HostChannelException;
 import io.pveha.lb.ssh.RemoteCommand;
 import io.pveha.lb.ssh.Shell;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,15 +17,20 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads a host's state with one SSH command: VIP addresses on the interface, whether keepalived (parent
- * and VRRP child) and haproxy are alive, what keepalived's notify script last recorded, haproxy's server
- * states from its stats socket, the hashes of the managed files, and ip_nonlocal_bind. It never changes
- * anything. Process liveness is checked by pid file plus /proc/PID/comm, because after a crash the pid
- * file and the notify state file both still claim the daemon is there.
+ * Reads a host's state with one SSH command: VIP addresses on the interface, whether keepalived
+ * (parent and VRRP child) and haproxy are alive, what keepalived's notify script last recorded,
+ * haproxy's server states from its stats socket, the hashes of the managed files, and
+ * ip_nonlocal_bind. It never changes anything. Process liveness is checked by pid file plus
+ * /proc/PID/comm, because after a crash the pid file and the notify state file both still claim the
+ * daemon is there.
  */
 public final class HostObserver {
-    /** Shell functions and checks; the variables are assigned from quoted arguments in front of it. */
-    static final String SCRIPT_BODY = Shell.ALIVE_FUNCTION + """
+    /**
+     * Shell functions and checks; the variables are assigned from quoted arguments in front of it.
+     */
+    static final String SCRIPT_BODY =
+            Shell.ALIVE_FUNCTION
+                    + """
             if [ "$manager" = auto ]; then
                 if [ -d /run/systemd/system ]; then manager=systemd; else manager=direct; fi
             fi
@@ -58,11 +62,13 @@ public final class HostObserver {
 
     /**
      * @param serviceManager "auto", "systemd" or "direct"
-     * @param managedPaths   the files whose hashes make up the applied config hash
+     * @param managedPaths the files whose hashes make up the applied config hash
      */
-    public HostObservation observe(HostChannel channel, LbHost host, String serviceManager, List<String> managedPaths)
+    public HostObservation observe(
+            HostChannel channel, LbHost host, String serviceManager, List<String> managedPaths)
             throws HostChannelException {
-        CommandResult result = channel.run(command(host, serviceManager, managedPaths).withTimeout(timeout));
+        CommandResult result =
+                channel.run(command(host, serviceManager, managedPaths).withTimeout(timeout));
         return parse(result.stdout());
     }
 
@@ -71,19 +77,30 @@ public final class HostObserver {
         if (!List.of("auto", "systemd", "direct").contains(serviceManager)) {
             throw new IllegalArgumentException("service manager must be auto, systemd or direct");
         }
-        List<Object> args = new ArrayList<>(List.of(serviceManager,
-                Values.interfaceName("interfaceName", host.interfaceName()),
-                layout.haproxyPidFile(), layout.keepalivedPidFile(), layout.vrrpPidFile(),
-                layout.haproxyStatsSocket(), layout.vrrpStateFile(), layout.applyPendingFile()));
+        List<Object> args =
+                new ArrayList<>(
+                        List.of(
+                                serviceManager,
+                                Values.interfaceName("interfaceName", host.interfaceName()),
+                                layout.haproxyPidFile(),
+                                layout.keepalivedPidFile(),
+                                layout.vrrpPidFile(),
+                                layout.haproxyStatsSocket(),
+                                layout.vrrpStateFile(),
+                                layout.applyPendingFile()));
         managedPaths.forEach(p -> args.add(Values.path("managed file", p)));
-        String template = "manager={}; iface={}; hpid={}; kpid={}; vpid={}; stats={}; state={}; pending={}\n"
-                + "set --" + " {}".repeat(managedPaths.size()) + "\n" + SCRIPT_BODY;
+        String template =
+                "manager={}; iface={}; hpid={}; kpid={}; vpid={}; stats={}; state={}; pending={}\n"
+                        + "set --"
+                        + " {}".repeat(managedPaths.size())
+                        + "\n"
+                        + SCRIPT_BODY;
         return RemoteCommand.of(template, args.toArray());
     }
 
     /**
-     * Output: "@@key value" lines, and two sections whose lines are raw command output: after "@@stats"
-     * haproxy's answer to show info and show stat, after "@@files" sha256sum's lines.
+     * Output: "@@key value" lines, and two sections whose lines are raw command output: after
+     * "@@stats" haproxy's answer to show info and show stat, after "@@files" sha256sum's lines.
      */
     static HostObservation parse(String output) {
         String manager = "direct";
@@ -104,7 +121,8 @@ public final class HostObserver {
                 if (section.equals("stats")) {
                     if (line.startsWith("Pid: ")) {
                         workerPid = line.substring(5).strip();
-                    } else if (line.startsWith("# pxname") || (!statLines.isEmpty() && line.contains(","))) {
+                    } else if (line.startsWith("# pxname")
+                            || (!statLines.isEmpty() && line.contains(","))) {
                         statLines.add(line);
                     }
                 } else if (section.equals("files")) {
@@ -139,11 +157,23 @@ public final class HostObserver {
                 }
             }
         }
-        return new HostObservation(manager, iface, addresses, keepalived, haproxy, workerPid != null, workerPid, vrrpState, vrrpSince,
-                parseStat(statLines), hashes, nonlocal, pending);
+        return new HostObservation(
+                manager,
+                iface,
+                addresses,
+                keepalived,
+                haproxy,
+                workerPid != null,
+                workerPid,
+                vrrpState,
+                vrrpSince,
+                parseStat(statLines),
+                hashes,
+                nonlocal,
+                pending);
     }
 
-    /** "eth0@if12  UP  10.0.0.11/24 10.0.0.10/24" → the CIDR tokens. */
+    /** "eth0@if12 UP 10.0.0.11/24 10.0.0.10/24" → the CIDR tokens. */
     private static List<String> addressesOf(String briefLine) {
         String[] tokens = briefLine.strip().split("\\s+");
         List<String> result = new ArrayList<>();
@@ -155,7 +185,10 @@ public final class HostObserver {
         return result;
     }
 
-    /** haproxy's CSV: a "# pxname,svname,..." header, then one line per server. Columns are found by name. */
+    /**
+     * haproxy's CSV: a "# pxname,svname,..." header, then one line per server. Columns are found by
+     * name.
+     */
     static List<ServerState> parseStat(List<String> lines) {
         if (lines.isEmpty() || !lines.get(0).startsWith("# ")) {
             return List.of();
@@ -171,10 +204,17 @@ public final class HostObserver {
         List<ServerState> servers = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] cells = line.split(",", -1);
-            if (cells.length <= Math.max(status, Math.max(px, sv)) || cells[sv].equals("FRONTEND") || cells[sv].equals("BACKEND")) {
+            if (cells.length <= Math.max(status, Math.max(px, sv))
+                    || cells[sv].equals("FRONTEND")
+                    || cells[sv].equals("BACKEND")) {
                 continue;
             }
-            servers.add(new ServerState(cells[px], cells[sv], addr >= 0 && addr < cells.length ? cells[addr] : null, cells[status]));
+            servers.add(
+                    new ServerState(
+                            cells[px],
+                            cells[sv],
+                            addr >= 0 && addr < cells.length ? cells[addr] : null,
+                            cells[status]));
         }
         return Collections.unmodifiableList(servers);
     }

@@ -1,9 +1,10 @@
 package io.pveha.lb.render;
 
 /**
- * Builds configuration text line by line with fixed indentation. It only joins strings: callers pass
- * keywords they wrote themselves and values that went through {@link Values}; as a last guard it refuses
- * any line break or NUL inside a line, so even a missed check cannot start a new directive.
+ * Builds configuration text line by line with fixed indentation. It only joins strings: callers
+ * pass keywords they wrote themselves and values that went through {@link Values}; as a last guard
+ * it refuses any line break or NUL inside a line, so even a missed check cannot start a new
+ * directive.
  */
 final class ConfigWriter {
     private final StringBuilder text = new StringBuilder();
@@ -23,7 +24,10 @@ final class ConfigWriter {
         return this;
     }
 
-    /** Opens an indented section; {@code braces} for keepalived blocks, plain indentation for haproxy sections. */
+    /**
+     * Opens an indented section; {@code braces} for keepalived blocks, plain indentation for
+     * haproxy sections.
+     */
     ConfigWriter open(String... header) {
         line(header);
         depth++;

@@ -27,15 +27,18 @@ public final class ScriptRenderer {
                     tail -n 500 "$history_file" > "$history_file.tmp" && mv -f "$history_file.tmp" "$history_file"
                 fi
                 exit 0
-                """.formatted(quote(Values.path("vrrpStateFile", layout.vrrpStateFile())),
-                quote(Values.path("vrrpHistoryFile", layout.vrrpHistoryFile())));
+                """
+                .formatted(
+                        quote(Values.path("vrrpStateFile", layout.vrrpStateFile())),
+                        quote(Values.path("vrrpHistoryFile", layout.vrrpHistoryFile())));
     }
 
     /**
-     * keepalived's track script: succeeds while the local haproxy answers on its stats socket and has at
-     * least one server UP. It asks the local haproxy only, never the backends; requiring one UP server
-     * keeps a returning master from taking the VIP before its haproxy has a server to send traffic to
-     * (both hosts losing all servers lowers both priorities alike, so the VIP stays put).
+     * keepalived's track script: succeeds while the local haproxy answers on its stats socket and
+     * has at least one server UP. It asks the local haproxy only, never the backends; requiring one
+     * UP server keeps a returning master from taking the VIP before its haproxy has a server to
+     * send traffic to (both hosts losing all servers lowers both priorities alike, so the VIP stays
+     * put).
      */
     public String checkScript(HostLayout layout) {
         return """
@@ -44,10 +47,16 @@ public final class ScriptRenderer {
                 # stats socket and reports at least one server UP.
                 stats=$(echo 'show stat -1 4 -1' | socat -t 1 -T 1 stdio %s 2>/dev/null) || exit 1
                 printf '%%s\\n' "$stats" | awk -F, '$18 ~ /^UP/ { up = 1 } END { exit up ? 0 : 1 }'
-                """.formatted(quote("UNIX-CONNECT:" + Values.path("statsSocket", layout.haproxyStatsSocket())));
+                """
+                .formatted(
+                        quote(
+                                "UNIX-CONNECT:"
+                                        + Values.path("statsSocket", layout.haproxyStatsSocket())));
     }
 
-    /** Checked paths contain no quote; the quotes keep the shell from splitting or globbing them. */
+    /**
+     * Checked paths contain no quote; the quotes keep the shell from splitting or globbing them.
+     */
     private static String quote(String checked) {
         return "'" + checked + "'";
     }

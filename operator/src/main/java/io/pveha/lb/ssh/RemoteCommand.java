@@ -5,11 +5,11 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A command for a host's shell, built from a fixed template whose {@code {}} placeholders are replaced by
- * single-quoted arguments. Templates are constants in the operator's code; nothing from a spec ever
- * becomes template text, only quoted (and beforehand validated) arguments.
+ * A command for a host's shell, built from a fixed template whose {@code {}} placeholders are
+ * replaced by single-quoted arguments. Templates are constants in the operator's code; nothing from
+ * a spec ever becomes template text, only quoted (and beforehand validated) arguments.
  *
- * @param stdin   bytes fed to the command's standard input (may hold a secret: never printed)
+ * @param stdin bytes fed to the command's standard input (may hold a secret: never printed)
  * @param timeout how long the command may run; null for the channel's default
  */
 public record RemoteCommand(String script, byte[] stdin, Duration timeout) {
@@ -24,7 +24,8 @@ public record RemoteCommand(String script, byte[] stdin, Duration timeout) {
         int used = 0;
         for (int at = template.indexOf("{}"); at >= 0; at = template.indexOf("{}", from)) {
             if (used == args.length) {
-                throw new IllegalArgumentException("more placeholders than arguments in: " + template);
+                throw new IllegalArgumentException(
+                        "more placeholders than arguments in: " + template);
             }
             script.append(template, from, at).append(Shell.quote(String.valueOf(args[used++])));
             from = at + 2;
@@ -45,7 +46,9 @@ public record RemoteCommand(String script, byte[] stdin, Duration timeout) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RemoteCommand other && script.equals(other.script) && Arrays.equals(stdin, other.stdin)
+        return o instanceof RemoteCommand other
+                && script.equals(other.script)
+                && Arrays.equals(stdin, other.stdin)
                 && Objects.equals(timeout, other.timeout);
     }
 

@@ -3,11 +3,12 @@ package io.pveha.lb.ssh;
 /** Quoting for the remote POSIX shell that runs every command the operator sends. */
 public final class Shell {
     /**
-     * {@code alive PIDFILE COMM}: the pid file names a live process with that command name. A pid file
-     * alone is not enough: after a crash it stays behind and the pid may be reused. Shell builtins only
-     * (no forks): the observer runs it every poll.
+     * {@code alive PIDFILE COMM}: the pid file names a live process with that command name. A pid
+     * file alone is not enough: after a crash it stays behind and the pid may be reused. Shell
+     * builtins only (no forks): the observer runs it every poll.
      */
-    public static final String ALIVE_FUNCTION = """
+    public static final String ALIVE_FUNCTION =
+            """
             alive() {
                 pid=; comm=
                 read -r pid < "$1" 2>/dev/null || return 1
@@ -17,8 +18,7 @@ public final class Shell {
             }
             """;
 
-    private Shell() {
-    }
+    private Shell() {}
 
     /**
      * Single-quotes an argument: inside single quotes the shell interprets nothing, and an embedded

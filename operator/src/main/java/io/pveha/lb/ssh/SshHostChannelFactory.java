@@ -1,5 +1,21 @@
 package io.pveha.lb.ssh;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.channel.ChannelExec;
@@ -19,46 +35,31 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.PublicKey;
-import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
-
 /**
- * {@link HostChannelFactory} over Apache MINA sshd. Authenticates with the key from the Secret only (no
- * ~/.ssh, no agent, no passwords) and accepts exactly the pinned host key: the client offers only the
- * pinned key's algorithm, so a host with several host keys presents the pinned one, and any other key
- * ends the connection before authentication. Sessions are kept per endpoint and identity and reused, so
- * a poll costs channel opens, not logins.
+ * {@link HostChannelFactory} over Apache MINA sshd. Authenticates with the key from the Secret only
+ * (no ~/.ssh, no agent, no passwords) and accepts exactly the pinned host key: the client offers
+ * only the pinned key's algorithm, so a host with several host keys presents the pinned one, and
+ * any other key ends the connection before authentication. Sessions are kept per endpoint and
+ * identity and reused, so a poll costs channel opens, not logins.
  */
 public final class SshHostChannelFactory implements HostChannelFactory {
     private static final Logger LOG = LoggerFactory.getLogger(SshHostChannelFactory.class);
-    private static final AttributeRepository.AttributeKey<Attempt> ATTEMPT = new AttributeRepository.AttributeKey<>();
+    private static final AttributeRepository.AttributeKey<Attempt> ATTEMPT =
+            new AttributeRepository.AttributeKey<>();
+
     /** Output beyond this is dropped; the operator's commands print a few kilobytes at most. */
     private static final int MAX_OUTPUT_BYTES = 1 << 20;
 
-    /** Timeouts for connecting (TCP, key exchange and authentication together) and for one command. */
-    public record Settings(Duration connectTimeout, Duration commandTimeout) {
-    }
+    /**
+     * Timeouts for connecting (TCP, key exchange and authentication together) and for one command.
+     */
+    public record Settings(Duration connectTimeout, Duration commandTimeout) {}
 
-    private record PoolKey(HostEndpoint endpoint, SshIdentity identity) {
-    }
+    private record PoolKey(HostEndpoint endpoint, SshIdentity identity) {}
 
     /** Per connection: the pin to check, and the key the host actually presented. */
-    private record Attempt(PublicKey pinned, String serverKeyAlgorithms, AtomicReference<PublicKey> presented) {
-    }
+    private record Attempt(
+            PublicKey pinned, String serverKeyAlgorithms, AtomicReference<PublicKey> presented) {}
 
     private final Settings settings;
     private final SshClient client;
@@ -72,19 +73,26 @@ public final class SshHostChannelFactory implements HostChannelFactory {
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setServerKeyVerifier(SshHostChannelFactory::verifyServerKey);
-        client.addSessionListener(new SessionListener() {
-            @Override
-            public void sessionNegotiationOptionsCreated(Session session, Map<KexProposalOption, String> proposal) {
-                // Ask only for the pinned key's algorithm; otherwise a host with an ECDSA and an Ed25519
-                // key might present the one we did not pin, and we would refuse a legitimate host.
-                if (session instanceof ClientSession cs && cs.getConnectionContext() != null) {
-                    Attempt attempt = cs.getConnectionContext().getAttribute(ATTEMPT);
-                    if (attempt != null && attempt.serverKeyAlgorithms() != null) {
-                        proposal.put(KexProposalOption.SERVERKEYS, attempt.serverKeyAlgorithms());
+        client.addSessionListener(
+                new SessionListener() {
+                    @Override
+                    public void sessionNegotiationOptionsCreated(
+                            Session session, Map<KexProposalOption, String> proposal) {
+                        // Ask only for the pinned key's algorithm; otherwise a host with an ECDSA
+                        // and an Ed25519
+                        // key might present the one we did not pin, and we would refuse a
+                        // legitimate host.
+                        if (session instanceof ClientSession cs
+                                && cs.getConnectionContext() != null) {
+                            Attempt attempt = cs.getConnectionContext().getAttribute(ATTEMPT);
+                            if (attempt != null && attempt.serverKeyAlgorithms() != null) {
+                                proposal.put(
+                                        KexProposalOption.SERVERKEYS,
+                                        attempt.serverKeyAlgorithms());
+                            }
+                        }
                     }
-                }
-            }
-        });
+                });
         client.start();
     }
 
@@ -129,32 +137,52 @@ public final class SshHostChannelFactory implements HostChannelFactory {
         Attempt attempt = attemptFor(endpoint.pinnedHostKey());
         ClientSession session = null;
         try {
-            session = client.connect(endpoint.user(), endpoint.address(), endpoint.port(),
-                            AttributeRepository.ofKeyValuePair(ATTEMPT, attempt), null)
-                    .verify(settings.connectTimeout()).getSession();
+            session =
+                    client.connect(
+                                    endpoint.user(),
+                                    endpoint.address(),
+                                    endpoint.port(),
+                                    AttributeRepository.ofKeyValuePair(ATTEMPT, attempt),
+                                    null)
+                            .verify(settings.connectTimeout())
+                            .getSession();
             session.addPublicKeyIdentity(identity);
             session.auth().verify(settings.connectTimeout());
             return session;
         } catch (IOException | RuntimeException e) {
             closeQuietly(session);
             PublicKey presented = attempt.presented().get();
-            if (presented != null && (attempt.pinned() == null || !KeyUtils.compareKeys(attempt.pinned(), presented))) {
-                throw new HostKeyRejectedException(attempt.pinned() == null ? HostKeyRejectedException.Kind.UNKNOWN
-                        : HostKeyRejectedException.Kind.CHANGED, endpoint.toString(), fingerprintOf(presented),
+            if (presented != null
+                    && (attempt.pinned() == null
+                            || !KeyUtils.compareKeys(attempt.pinned(), presented))) {
+                throw new HostKeyRejectedException(
+                        attempt.pinned() == null
+                                ? HostKeyRejectedException.Kind.UNKNOWN
+                                : HostKeyRejectedException.Kind.CHANGED,
+                        endpoint.toString(),
+                        fingerprintOf(presented),
                         attempt.pinned() == null ? null : fingerprintOf(attempt.pinned()));
             }
-            if (presented != null && session != null && !session.isAuthenticated()
+            if (presented != null
+                    && session != null
+                    && !session.isAuthenticated()
                     && String.valueOf(e.getMessage()).toLowerCase().contains("auth")) {
-                throw new HostChannelException(HostChannelException.Reason.AUTHENTICATION_FAILED,
-                        endpoint + " refused the SSH key (" + key.identity() + ")", null);
+                throw new HostChannelException(
+                        HostChannelException.Reason.AUTHENTICATION_FAILED,
+                        endpoint + " refused the SSH key (" + key.identity() + ")",
+                        null);
             }
-            throw new HostChannelException(HostChannelException.Reason.UNREACHABLE,
-                    "cannot connect to " + endpoint + ": " + describe(e), null);
+            throw new HostChannelException(
+                    HostChannelException.Reason.UNREACHABLE,
+                    "cannot connect to " + endpoint + ": " + describe(e),
+                    null);
         }
     }
 
-    private CommandResult exec(PoolKey key, ClientSession session, RemoteCommand command) throws HostChannelException {
-        Duration timeout = command.timeout() != null ? command.timeout() : settings.commandTimeout();
+    private CommandResult exec(PoolKey key, ClientSession session, RemoteCommand command)
+            throws HostChannelException {
+        Duration timeout =
+                command.timeout() != null ? command.timeout() : settings.commandTimeout();
         BoundedOutput out = new BoundedOutput();
         BoundedOutput err = new BoundedOutput();
         long started = System.nanoTime();
@@ -163,40 +191,64 @@ public final class SshHostChannelFactory implements HostChannelFactory {
             channel.setOut(out);
             channel.setErr(err);
             channel.open().verify(timeout);
-            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+            Set<ClientChannelEvent> events =
+                    channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
             if (events.contains(ClientChannelEvent.TIMEOUT)) {
-                // A link that went away mid-command looks like this: drop the session, reconnect next time.
+                // A link that went away mid-command looks like this: drop the session, reconnect
+                // next time.
                 discard(key, session);
-                throw new HostChannelException(HostChannelException.Reason.TIMEOUT,
-                        "command on " + key.endpoint() + " did not finish within " + timeout.toMillis() + " ms", null);
+                throw new HostChannelException(
+                        HostChannelException.Reason.TIMEOUT,
+                        "command on "
+                                + key.endpoint()
+                                + " did not finish within "
+                                + timeout.toMillis()
+                                + " ms",
+                        null);
             }
             Integer exit = channel.getExitStatus();
             if (LOG.isDebugEnabled()) {
-                LOG.debug("{} ran '{}' in {} ms: exit {}", key.endpoint(), firstLine(command.script()),
-                        (System.nanoTime() - started) / 1_000_000, exit);
+                LOG.debug(
+                        "{} ran '{}' in {} ms: exit {}",
+                        key.endpoint(),
+                        firstLine(command.script()),
+                        (System.nanoTime() - started) / 1_000_000,
+                        exit);
             }
             if (exit == null) {
                 discard(key, session);
-                throw new HostChannelException(HostChannelException.Reason.UNREACHABLE,
-                        "connection to " + key.endpoint() + " closed before the command finished", null);
+                throw new HostChannelException(
+                        HostChannelException.Reason.UNREACHABLE,
+                        "connection to " + key.endpoint() + " closed before the command finished",
+                        null);
             }
             return new CommandResult(exit, out.text(), err.text());
         } catch (IOException | RuntimeException e) {
             discard(key, session);
-            throw new HostChannelException(HostChannelException.Reason.UNREACHABLE,
-                    "lost connection to " + key.endpoint() + ": " + describe(e), null);
+            throw new HostChannelException(
+                    HostChannelException.Reason.UNREACHABLE,
+                    "lost connection to " + key.endpoint() + ": " + describe(e),
+                    null);
         }
     }
 
-    private static boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey serverKey) {
-        Attempt attempt = session.getConnectionContext() == null ? null : session.getConnectionContext().getAttribute(ATTEMPT);
+    private static boolean verifyServerKey(
+            ClientSession session, SocketAddress remote, PublicKey serverKey) {
+        Attempt attempt =
+                session.getConnectionContext() == null
+                        ? null
+                        : session.getConnectionContext().getAttribute(ATTEMPT);
         if (attempt == null) {
             return false;
         }
         attempt.presented().set(serverKey);
-        boolean accepted = attempt.pinned() != null && KeyUtils.compareKeys(attempt.pinned(), serverKey);
+        boolean accepted =
+                attempt.pinned() != null && KeyUtils.compareKeys(attempt.pinned(), serverKey);
         if (!accepted) {
-            LOG.warn("Refusing {}: host key {} is not the pinned one", remote, fingerprintOf(serverKey));
+            LOG.warn(
+                    "Refusing {}: host key {} is not the pinned one",
+                    remote,
+                    fingerprintOf(serverKey));
         }
         return accepted;
     }
@@ -206,8 +258,9 @@ public final class SshHostChannelFactory implements HostChannelFactory {
         String algorithms = null;
         try {
             if (pin != null && !pin.isBlank()) {
-                pinned = PublicKeyEntry.parsePublicKeyEntry(pin.strip())
-                        .resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.FAILING);
+                pinned =
+                        PublicKeyEntry.parsePublicKeyEntry(pin.strip())
+                                .resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.FAILING);
                 algorithms = serverKeyAlgorithms(pin.strip().split(" ")[0]);
             }
         } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
@@ -221,27 +274,42 @@ public final class SshHostChannelFactory implements HostChannelFactory {
     static String serverKeyAlgorithms(String keyType) {
         return switch (keyType) {
             case "ssh-rsa" -> "rsa-sha2-512,rsa-sha2-256,ssh-rsa";
-            case "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521" -> keyType;
+            case "ssh-ed25519",
+                    "ecdsa-sha2-nistp256",
+                    "ecdsa-sha2-nistp384",
+                    "ecdsa-sha2-nistp521" ->
+                    keyType;
             default -> null;
         };
     }
 
     private static KeyPair loadIdentity(SshIdentity identity) throws HostChannelException {
         try {
-            Iterable<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName("ssh key " + identity.id()),
-                    new ByteArrayInputStream(identity.privateKey()), null);
+            Iterable<KeyPair> keys =
+                    SecurityUtils.loadKeyPairIdentities(
+                            null,
+                            NamedResource.ofName("ssh key " + identity.id()),
+                            new ByteArrayInputStream(identity.privateKey()),
+                            null);
             Iterator<KeyPair> it = keys == null ? null : keys.iterator();
             if (it != null && it.hasNext()) {
                 return it.next();
             }
         } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
             // The exception text may quote key material; report only its type.
-            throw new HostChannelException(HostChannelException.Reason.BAD_CLIENT_KEY,
-                    "the SSH private key " + identity + " cannot be read (" + e.getClass().getSimpleName()
-                            + "); it must be an unencrypted OpenSSH or PEM private key", null);
+            throw new HostChannelException(
+                    HostChannelException.Reason.BAD_CLIENT_KEY,
+                    "the SSH private key "
+                            + identity
+                            + " cannot be read ("
+                            + e.getClass().getSimpleName()
+                            + "); it must be an unencrypted OpenSSH or PEM private key",
+                    null);
         }
-        throw new HostChannelException(HostChannelException.Reason.BAD_CLIENT_KEY,
-                "the SSH private key " + identity + " holds no key", null);
+        throw new HostChannelException(
+                HostChannelException.Reason.BAD_CLIENT_KEY,
+                "the SSH private key " + identity + " holds no key",
+                null);
     }
 
     public static String fingerprintOf(PublicKey key) {
@@ -270,7 +338,8 @@ public final class SshHostChannelFactory implements HostChannelFactory {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String message =
+                root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return message.length() > 200 ? message.substring(0, 200) : message;
     }
 

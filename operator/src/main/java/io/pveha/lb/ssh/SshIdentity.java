@@ -1,12 +1,11 @@
 package io.pveha.lb.ssh;
 
 import io.pveha.lb.Hashes;
-
 import java.util.Arrays;
 
 /**
- * The client's private key, as the bytes of an OpenSSH private key file from a Secret. Never printed;
- * identified in logs and pool keys by a hash of the bytes only.
+ * The client's private key, as the bytes of an OpenSSH private key file from a Secret. Never
+ * printed; identified in logs and pool keys by a hash of the bytes only.
  */
 public final class SshIdentity {
     private final byte[] privateKey;

@@ -16,17 +16,28 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The PVE vzdump job one BackupPolicy owns: its id (derived from the policy's UID, so it is stable and never
- * collides with a job somebody else made), the options the spec asks for, and the difference to the job PVE
- * has. Only these options are managed; anything else set on the job by hand is left alone.
+ * The PVE vzdump job one BackupPolicy owns: its id (derived from the policy's UID, so it is stable
+ * and never collides with a job somebody else made), the options the spec asks for, and the
+ * difference to the job PVE has. Only these options are managed; anything else set on the job by
+ * hand is left alone.
  */
 public final class BackupJobPlan {
     /** The job options the operator owns. */
-    static final List<String> MANAGED = List.of("schedule", "enabled", "storage", "mode", "compress",
-            "prune-backups", "notes-template", "comment", "vmid", "all", "exclude");
+    static final List<String> MANAGED =
+            List.of(
+                    "schedule",
+                    "enabled",
+                    "storage",
+                    "mode",
+                    "compress",
+                    "prune-backups",
+                    "notes-template",
+                    "comment",
+                    "vmid",
+                    "all",
+                    "exclude");
 
-    private BackupJobPlan() {
-    }
+    private BackupJobPlan() {}
 
     /** A change to send: options to set and options to delete. */
     public record Change(Map<String, String> set, List<String> delete) {
@@ -38,8 +49,9 @@ public final class BackupJobPlan {
     /** {@code pveha-<16 hex of SHA-256(UID)>}: a valid PVE job id, one per policy. */
     public static String jobId(BackupPolicy policy) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(policy.getMetadata().getUid().getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(policy.getMetadata().getUid().getBytes(StandardCharsets.UTF_8));
             return "pveha-" + HexFormat.of().formatHex(digest).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -48,15 +60,18 @@ public final class BackupJobPlan {
 
     /** The job comment: says who manages it (shown in the PVE GUI's backup list). */
     public static String comment(BackupPolicy policy) {
-        return "managed by pve-ha-operator: BackupPolicy " + policy.getMetadata().getNamespace() + "/"
+        return "managed by pve-ha-operator: BackupPolicy "
+                + policy.getMetadata().getNamespace()
+                + "/"
                 + policy.getMetadata().getName();
     }
 
     /**
-     * The options the job should have. {@code vmids} are the resolved VMIDs for a label selector or explicit
-     * list; for {@code selection.all} the job selects all guests with the excludes.
+     * The options the job should have. {@code vmids} are the resolved VMIDs for a label selector or
+     * explicit list; for {@code selection.all} the job selects all guests with the excludes.
      */
-    public static Map<String, String> desired(BackupPolicy policy, Collection<Integer> vmids, boolean enabled) {
+    public static Map<String, String> desired(
+            BackupPolicy policy, Collection<Integer> vmids, boolean enabled) {
         BackupPolicySpec spec = policy.getSpec();
         Map<String, String> job = new TreeMap<>();
         job.put("schedule", spec.getSchedule().trim());
@@ -79,9 +94,13 @@ public final class BackupJobPlan {
         Map<String, String> options = new TreeMap<>();
         options.put("storage", spec.getStorage().getName());
         options.put("mode", spec.getMode() == null ? "snapshot" : spec.getMode().name());
-        BackupPolicySpec.Compression compression = spec.getCompression() == null ? BackupPolicySpec.Compression.zstd
-                : spec.getCompression();
-        options.put("compress", compression == BackupPolicySpec.Compression.none ? "0" : compression.name());
+        BackupPolicySpec.Compression compression =
+                spec.getCompression() == null
+                        ? BackupPolicySpec.Compression.zstd
+                        : spec.getCompression();
+        options.put(
+                "compress",
+                compression == BackupPolicySpec.Compression.none ? "0" : compression.name());
         options.put("prune-backups", Retention.of(spec.getRetention()).propertyString());
         if (spec.getNotesTemplate() != null && !spec.getNotesTemplate().isBlank()) {
             options.put("notes-template", spec.getNotesTemplate());
@@ -109,11 +128,12 @@ public final class BackupJobPlan {
     /** The change that turns {@code observed} into {@code desired}. */
     public static Change diff(Map<String, String> desired, Map<String, String> observed) {
         Map<String, String> set = new LinkedHashMap<>();
-        desired.forEach((key, value) -> {
-            if (!value.equals(observed.get(key))) {
-                set.put(key, value);
-            }
-        });
+        desired.forEach(
+                (key, value) -> {
+                    if (!value.equals(observed.get(key))) {
+                        set.put(key, value);
+                    }
+                });
         List<String> delete = new ArrayList<>();
         for (String key : MANAGED) {
             if (observed.containsKey(key) && !desired.containsKey(key)) {
@@ -137,6 +157,10 @@ public final class BackupJobPlan {
     }
 
     static String list(Collection<Integer> vmids) {
-        return vmids.stream().sorted().distinct().map(String::valueOf).collect(Collectors.joining(","));
+        return vmids.stream()
+                .sorted()
+                .distinct()
+                .map(String::valueOf)
+                .collect(Collectors.joining(","));
     }
 }

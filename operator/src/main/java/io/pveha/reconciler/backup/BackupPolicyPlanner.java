@@ -1,5 +1,10 @@
 package io.pveha.reconciler.backup;
 
+import static io.pveha.reconciler.backup.BackupPolicyFacts.BackupsRead;
+import static io.pveha.reconciler.backup.BackupPolicyFacts.ObservedJob;
+import static io.pveha.reconciler.backup.BackupPolicyFacts.Selection;
+import static io.pveha.reconciler.backup.BackupPolicyFacts.StoredBackup;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.pveha.api.PendingTask;
 import io.pveha.api.Pveha;
@@ -23,7 +28,6 @@ import io.pveha.reconciler.Reasons;
 import io.pveha.reconciler.task.TaskLedger.State;
 import io.pveha.reconciler.task.TaskLedger.TaskFact;
 import io.pveha.validate.CalendarSchedule;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -42,41 +46,43 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import static io.pveha.reconciler.backup.BackupPolicyFacts.BackupsRead;
-import static io.pveha.reconciler.backup.BackupPolicyFacts.ObservedJob;
-import static io.pveha.reconciler.backup.BackupPolicyFacts.Selection;
-import static io.pveha.reconciler.backup.BackupPolicyFacts.StoredBackup;
-
 /**
- * Decides what a BackupPolicy pass does: a pure function of the policy, its status, the observed facts and the
- * instant passed in (no I/O, no clock). The pass keeps one PVE vzdump job in sync with the spec, starts an
- * on-demand run for a new backup-now value, follows the runs (on-demand ones through their tasks, scheduled ones
- * from the moment the job's next run moves on), reports each VM's latest backup and the retention preview, and
- * steps the restore drill (Pending → Restoring → Configuring → Starting → Booting → CleaningUp → Done).
+ * Decides what a BackupPolicy pass does: a pure function of the policy, its status, the observed
+ * facts and the instant passed in (no I/O, no clock). The pass keeps one PVE vzdump job in sync
+ * with the spec, starts an on-demand run for a new backup-now value, follows the runs (on-demand
+ * ones through their tasks, scheduled ones from the moment the job's next run moves on), reports
+ * each VM's latest backup and the retention preview, and steps the restore drill (Pending →
+ * Restoring → Configuring → Starting → Booting → CleaningUp → Done).
  *
  * <p>Rules, each a decision in the plan:
+ *
  * <ul>
- *   <li>One action per pass, and none while a task of the policy is pending (a run's vzdumps are started together,
- *       as PVE's own job does).</li>
- *   <li>A scratch VM is stopped or destroyed only when its VMID is the one in status and the config just read
- *       carries the drill's tag and this policy's marker; anything else is left alone and the drill says so.</li>
- *   <li>A deleted policy's drill fails its remaining VMs and cleans up its scratch VM (after a task in flight
- *       ended) before the job goes and the finalizer with it.</li>
- *   <li>Everything needed to resume is in status: a task recorded before its call is found again by the ledger,
- *       so a restarted operator restores once.</li>
+ *   <li>One action per pass, and none while a task of the policy is pending (a run's vzdumps are
+ *       started together, as PVE's own job does).
+ *   <li>A scratch VM is stopped or destroyed only when its VMID is the one in status and the config
+ *       just read carries the drill's tag and this policy's marker; anything else is left alone and
+ *       the drill says so.
+ *   <li>A deleted policy's drill fails its remaining VMs and cleans up its scratch VM (after a task
+ *       in flight ended) before the job goes and the finalizer with it.
+ *   <li>Everything needed to resume is in status: a task recorded before its call is found again by
+ *       the ledger, so a restarted operator restores once.
  * </ul>
- * A plan that needs a fact costing a call says so ({@link Needs}); the observer reads it and the planner runs again.
+ *
+ * A plan that needs a fact costing a call says so ({@link Needs}); the observer reads it and the
+ * planner runs again.
  */
 final class BackupPolicyPlanner {
     static final Duration SOON = Duration.ofSeconds(1);
     static final Duration BUSY = Duration.ofSeconds(3);
     static final Duration DRILL_STEP = Duration.ofSeconds(1);
     static final Duration WAIT_CLUSTER = Duration.ofSeconds(10);
+
     /** The vzdump tasks of one run start within this many seconds of each other (one per node). */
     static final long RUN_WINDOW_SECONDS = 60;
 
     /** Tag of every scratch VM: keeps scratch VMs out of selections and marks them in the GUI. */
     static final String TAG = "pveha-drill";
+
     static final String MARKER = "pveha.io/drill-of=";
     static final String DEFAULT_DRILL_SCHEDULE = "sun 04:00";
     static final int DEFAULT_BOOT_TIMEOUT = 300;
@@ -93,37 +99,43 @@ final class BackupPolicyPlanner {
     // ---------------------------------------------------------------- actions
 
     /** What a pass does in PVE: at most one per pass. */
-    sealed interface Action permits CreateStorage, CreateJob, UpdateJob, DeleteJob, StartRun, DrillTask {
-    }
+    sealed interface Action
+            permits CreateStorage, CreateJob, UpdateJob, DeleteJob, StartRun, DrillTask {}
 
     /** {@code POST /storage}: the declared NFS export as a backup storage (synchronous). */
-    record CreateStorage(String storage, Map<String, Object> params) implements Action {
-    }
+    record CreateStorage(String storage, Map<String, Object> params) implements Action {}
 
     /** {@code POST /cluster/backup} (synchronous). */
-    record CreateJob(String jobId, Map<String, String> options) implements Action {
-    }
+    record CreateJob(String jobId, Map<String, String> options) implements Action {}
 
-    /** {@code PUT /cluster/backup/{id}} with only what differs (synchronous); {@code change} says what, for the Event. */
-    record UpdateJob(String jobId, Map<String, Object> params, String change) implements Action {
-    }
+    /**
+     * {@code PUT /cluster/backup/{id}} with only what differs (synchronous); {@code change} says
+     * what, for the Event.
+     */
+    record UpdateJob(String jobId, Map<String, Object> params, String change) implements Action {}
 
     /** {@code DELETE /cluster/backup/{id}}: the policy is deleted (its backups stay). */
-    record DeleteJob(String jobId) implements Action {
-    }
+    record DeleteJob(String jobId) implements Action {}
 
-    /** An on-demand run: one vzdump task per node holding selected VMs, each recorded before it is started. */
-    record StartRun(List<RunPart> parts) implements Action {
-    }
+    /**
+     * An on-demand run: one vzdump task per node holding selected VMs, each recorded before it is
+     * started.
+     */
+    record StartRun(List<RunPart> parts) implements Action {}
 
     /** One node's part of a run. */
-    record RunPart(String node, List<Integer> vmids, Map<String, Object> params) {
-    }
+    record RunPart(String node, List<Integer> vmids, Map<String, Object> params) {}
 
-    /** A drill step's PVE task: the action name recorded in status and PVE's worker type (to find it after a restart). */
+    /**
+     * A drill step's PVE task: the action name recorded in status and PVE's worker type (to find it
+     * after a restart).
+     */
     enum Step {
-        RESTORE("Restore", "qmrestore"), ISOLATE("Isolate", "qmconfig"), START("Start", "qmstart"),
-        STOP("Stop", "qmstop"), DESTROY("Destroy", "qmdestroy");
+        RESTORE("Restore", "qmrestore"),
+        ISOLATE("Isolate", "qmconfig"),
+        START("Start", "qmstart"),
+        STOP("Stop", "qmstop"),
+        DESTROY("Destroy", "qmdestroy");
 
         final String action;
         final String taskType;
@@ -135,10 +147,13 @@ final class BackupPolicyPlanner {
     }
 
     /**
-     * A task for the drilled VM at {@code index} of {@code status.drill.vms}. A restore without a scratch VMID gets
-     * one from the shared allocator when it is carried out; its params then gain {@code vmid}.
+     * A task for the drilled VM at {@code index} of {@code status.drill.vms}. A restore without a
+     * scratch VMID gets one from the shared allocator when it is carried out; its params then gain
+     * {@code vmid}.
      */
-    record DrillTask(int index, Step step, String node, Integer scratchVmid, Map<String, Object> params) implements Action {
+    record DrillTask(
+            int index, Step step, String node, Integer scratchVmid, Map<String, Object> params)
+            implements Action {
         PendingTask intent(int vmid) {
             return new PendingTask(step.action, node, step.taskType, String.valueOf(vmid), null);
         }
@@ -146,7 +161,10 @@ final class BackupPolicyPlanner {
 
     // ---------------------------------------------------------------- the plan
 
-    /** Facts to read before planning again: the job list, the storage's backups, a scratch VM's config, vzdump logs. */
+    /**
+     * Facts to read before planning again: the job list, the storage's backups, a scratch VM's
+     * config, vzdump logs.
+     */
     record Needs(boolean jobs, boolean backups, Optional<ScratchRef> scratch, Set<String> logs) {
         static final Needs NONE = new Needs(false, false, Optional.empty(), Set.of());
 
@@ -156,53 +174,74 @@ final class BackupPolicyPlanner {
     }
 
     /** The scratch VM whose config a drill step judges (ownership, isolation). */
-    record ScratchRef(String node, int vmid) {
-    }
+    record ScratchRef(String node, int vmid) {}
 
     /** A condition other than Ready as the pass leaves it. */
-    record Cond(boolean ok, Reason reason, String message) {
-    }
+    record Cond(boolean ok, Reason reason, String message) {}
 
-    /** The job as the pass leaves it: its id (null while there is none), PVE's next run, and JobInSync. */
-    record JobState(String jobId, Instant nextRun, Cond inSync) {
-    }
+    /**
+     * The job as the pass leaves it: its id (null while there is none), PVE's next run, and
+     * JobInSync.
+     */
+    record JobState(String jobId, Instant nextRun, Cond inSync) {}
 
     /** What the storage's backup list says of the policy's VMs. */
-    record BackupReport(List<BackupPolicyStatus.VmBackup> vms, List<Integer> notCovered, List<String> retentionPreview) {
-    }
+    record BackupReport(
+            List<BackupPolicyStatus.VmBackup> vms,
+            List<Integer> notCovered,
+            List<String> retentionPreview) {}
 
-    /** The run and drill records as the pass leaves them (new objects: the status the pass read is not changed). */
-    record Records(String handledBackupNow, Run pendingRun, Run scheduledRun, Run lastRun, DrillStatus drill) {
-    }
+    /**
+     * The run and drill records as the pass leaves them (new objects: the status the pass read is
+     * not changed).
+     */
+    record Records(
+            String handledBackupNow,
+            Run pendingRun,
+            Run scheduledRun,
+            Run lastRun,
+            DrillStatus drill) {}
 
     /**
      * What a pass does and shows.
      *
-     * @param reason   the Ready reason (Ready is True only for {@code Ready})
-     * @param action   the one thing to do in PVE, if any
-     * @param requeue  when to look again without an event
-     * @param needs    read these and plan again (nothing else in the plan counts then)
-     * @param ended    tasks that ended (or whose intent came to nothing) in this pass: they left the records
-     * @param storage  StorageReady as decided in this pass; empty: unchanged
-     * @param job      the job as decided in this pass; empty: unchanged
-     * @param report   the backups report of this pass; empty: unchanged
-     * @param pollSoon the plan waits for what the next poll shows (a booting scratch VM, a scheduled run's tasks)
+     * @param reason the Ready reason (Ready is True only for {@code Ready})
+     * @param action the one thing to do in PVE, if any
+     * @param requeue when to look again without an event
+     * @param needs read these and plan again (nothing else in the plan counts then)
+     * @param ended tasks that ended (or whose intent came to nothing) in this pass: they left the
+     *     records
+     * @param storage StorageReady as decided in this pass; empty: unchanged
+     * @param job the job as decided in this pass; empty: unchanged
+     * @param report the backups report of this pass; empty: unchanged
+     * @param pollSoon the plan waits for what the next poll shows (a booting scratch VM, a
+     *     scheduled run's tasks)
      * @param finished the deletion is done: the finalizer may go
      */
-    record Plan(Reason reason, String message, Optional<Action> action, Optional<Duration> requeue, Needs needs,
-                List<TaskFact> ended, Optional<Cond> storage, Optional<JobState> job, Optional<BackupReport> report,
-                Records records, boolean pollSoon, boolean finished) {
+    record Plan(
+            Reason reason,
+            String message,
+            Optional<Action> action,
+            Optional<Duration> requeue,
+            Needs needs,
+            List<TaskFact> ended,
+            Optional<Cond> storage,
+            Optional<JobState> job,
+            Optional<BackupReport> report,
+            Records records,
+            boolean pollSoon,
+            boolean finished) {
         boolean ready() {
             return reason == BackupPolicyReason.Ready;
         }
     }
 
-    private BackupPolicyPlanner() {
-    }
+    private BackupPolicyPlanner() {}
 
     // ---------------------------------------------------------------- converge
 
-    static Plan plan(BackupPolicy policy, BackupPolicyStatus status, BackupPolicyFacts facts, Instant now) {
+    static Plan plan(
+            BackupPolicy policy, BackupPolicyStatus status, BackupPolicyFacts facts, Instant now) {
         Draft d = new Draft(policy, status, facts, now);
         Optional<ClusterView.Blocked> blocked = facts.cluster().blocked();
         if (blocked.isPresent()) {
@@ -236,29 +275,45 @@ final class BackupPolicyPlanner {
     // ---------------------------------------------------------------- deletion
 
     /**
-     * One step of deleting the policy: a drill in flight is finished first (its scratch VM destroyed, only if it
-     * carries this policy's marks), then the job goes. Backups and runs in flight are left to PVE.
+     * One step of deleting the policy: a drill in flight is finished first (its scratch VM
+     * destroyed, only if it carries this policy's marks), then the job goes. Backups and runs in
+     * flight are left to PVE.
      */
-    static Plan planDeletion(BackupPolicy policy, BackupPolicyStatus status, BackupPolicyFacts facts, Instant now) {
+    static Plan planDeletion(
+            BackupPolicy policy, BackupPolicyStatus status, BackupPolicyFacts facts, Instant now) {
         Draft d = new Draft(policy, status, facts, now);
         String jobId = BackupJobPlan.jobId(policy);
         Optional<ClusterView.Blocked> blocked = facts.cluster().blocked();
         if (blocked.isPresent()) {
-            return d.show(BackupPolicyReason.Deleting, "waiting for the cluster to delete job " + jobId
-                    + (inFlight(d.drill) ? " and the restore drill's scratch VM" : "") + ": " + blocked.get().message(), WAIT_CLUSTER);
+            return d.show(
+                    BackupPolicyReason.Deleting,
+                    "waiting for the cluster to delete job "
+                            + jobId
+                            + (inFlight(d.drill) ? " and the restore drill's scratch VM" : "")
+                            + ": "
+                            + blocked.get().message(),
+                    WAIT_CLUSTER);
         }
         if (facts.stale()) {
-            return d.show(BackupPolicyReason.Deleting, "waiting for a poll after the last change", SOON);
+            return d.show(
+                    BackupPolicyReason.Deleting, "waiting for a poll after the last change", SOON);
         }
         if (followDrillTask(d)) {
-            return d.show(BackupPolicyReason.Deleting, "waiting for the drill's task in flight before destroying the scratch VM",
+            return d.show(
+                    BackupPolicyReason.Deleting,
+                    "waiting for the drill's task in flight before destroying the scratch VM",
                     DRILL_STEP);
         }
         drill(d, true);
         if (d.needsAny() || d.action != null || inFlight(d.drill)) {
             DrillVm vm = current(d.drill);
-            return d.show(BackupPolicyReason.Deleting, "cleaning up the restore drill"
-                    + (vm == null || vm.getScratchVmid() == null ? "" : ": scratch VM " + vm.getScratchVmid()), DRILL_STEP);
+            return d.show(
+                    BackupPolicyReason.Deleting,
+                    "cleaning up the restore drill"
+                            + (vm == null || vm.getScratchVmid() == null
+                                    ? ""
+                                    : ": scratch VM " + vm.getScratchVmid()),
+                    DRILL_STEP);
         }
         if (facts.jobs().isEmpty()) {
             d.needJobs = true;
@@ -266,8 +321,13 @@ final class BackupPolicyPlanner {
         }
         if (facts.jobs().get().job().isPresent()) {
             d.action = new DeleteJob(jobId);
-            return d.show(BackupPolicyReason.Deleting, "deleting PVE backup job " + jobId + "; the backups stay on storage "
-                    + policy.getSpec().getStorage().getName(), SOON);
+            return d.show(
+                    BackupPolicyReason.Deleting,
+                    "deleting PVE backup job "
+                            + jobId
+                            + "; the backups stay on storage "
+                            + policy.getSpec().getStorage().getName(),
+                    SOON);
         }
         d.finished = true;
         return d.show(BackupPolicyReason.Deleting, "", null);
@@ -275,17 +335,27 @@ final class BackupPolicyPlanner {
 
     // ---------------------------------------------------------------- storage and job
 
-    /** The storage exists (from the poll) or is created as the declared NFS export; false stops the pass there. */
+    /**
+     * The storage exists (from the poll) or is created as the declared NFS export; false stops the
+     * pass there.
+     */
     private static boolean storage(Draft d) {
         BackupPolicySpec.BackupStorage storage = d.policy.getSpec().getStorage();
         String name = storage.getName();
-        if (d.facts.cluster().snapshot().storages().stream().anyMatch(s -> name.equals(s.storage()))) {
+        if (d.facts.cluster().snapshot().storages().stream()
+                .anyMatch(s -> name.equals(s.storage()))) {
             d.storage = new Cond(true, BackupPolicyReason.Exists, "storage " + name + " exists");
             return true;
         }
         if (storage.getNfs() == null) {
-            d.storage = new Cond(false, BackupPolicyReason.StorageMissing, "storage " + name + " does not exist in the cluster;"
-                    + " create it or declare spec.storage.nfs so the operator creates it");
+            d.storage =
+                    new Cond(
+                            false,
+                            BackupPolicyReason.StorageMissing,
+                            "storage "
+                                    + name
+                                    + " does not exist in the cluster;"
+                                    + " create it or declare spec.storage.nfs so the operator creates it");
             return false;
         }
         Map<String, Object> params = new LinkedHashMap<>();
@@ -303,8 +373,9 @@ final class BackupPolicyPlanner {
     }
 
     /**
-     * Creates or updates the policy's own job (never another); with nothing selected the job keeps its VM list but
-     * is disabled, so no VM is backed up unasked. False when the pass stops here (an action, or the list is needed).
+     * Creates or updates the policy's own job (never another); with nothing selected the job keeps
+     * its VM list but is disabled, so no VM is backed up unasked. False when the pass stops here
+     * (an action, or the list is needed).
      */
     private static boolean job(Draft d) {
         if (d.facts.jobs().isEmpty()) {
@@ -315,14 +386,28 @@ final class BackupPolicyPlanner {
         String jobId = BackupJobPlan.jobId(d.policy);
         Selection selection = d.facts.selection();
         if (selection.nothing() && job.isEmpty()) {
-            d.job = new JobState(null, null, new Cond(false, BackupPolicyReason.NothingSelected,
-                    "the selection matches no VM yet; the job is created when it does"));
+            d.job =
+                    new JobState(
+                            null,
+                            null,
+                            new Cond(
+                                    false,
+                                    BackupPolicyReason.NothingSelected,
+                                    "the selection matches no VM yet; the job is created when it does"));
             return true;
         }
-        Cond inSync = selection.nothing()
-                ? new Cond(false, BackupPolicyReason.NothingSelected, "the selection matches no VM; job " + jobId
-                + " is disabled until it does")
-                : new Cond(true, BackupPolicyReason.InSync, "job " + jobId + " matches the spec");
+        Cond inSync =
+                selection.nothing()
+                        ? new Cond(
+                                false,
+                                BackupPolicyReason.NothingSelected,
+                                "the selection matches no VM; job "
+                                        + jobId
+                                        + " is disabled until it does")
+                        : new Cond(
+                                true,
+                                BackupPolicyReason.InSync,
+                                "job " + jobId + " matches the spec");
         Collection<Integer> vmids = selection.nothing() ? lastVmids(job.get()) : selection.vmids();
         if (selection.nothing() && vmids.isEmpty()) {
             // The job selected all guests before: PVE needs a selection, so it is only disabled.
@@ -341,14 +426,21 @@ final class BackupPolicyPlanner {
         }
         BackupJobPlan.Change change = BackupJobPlan.diff(desired, job.get().options());
         if (!change.isEmpty()) {
-            // next-run is left out until the job is read again, so the change is not taken for a run.
+            // next-run is left out until the job is read again, so the change is not taken for a
+            // run.
             d.job = new JobState(jobId, null, inSync);
             Map<String, Object> params = new LinkedHashMap<>(change.set());
             if (!change.delete().isEmpty()) {
                 params.put("delete", String.join(",", change.delete()));
             }
-            d.action = new UpdateJob(jobId, params, describe(change.set())
-                    + (change.delete().isEmpty() ? "" : "; removed " + change.delete()));
+            d.action =
+                    new UpdateJob(
+                            jobId,
+                            params,
+                            describe(change.set())
+                                    + (change.delete().isEmpty()
+                                            ? ""
+                                            : "; removed " + change.delete()));
             return false;
         }
         Instant nextRun = job.get().nextRun().orElse(null);
@@ -358,13 +450,17 @@ final class BackupPolicyPlanner {
     }
 
     /**
-     * PVE's job moves its next run on only when it ran (the operator leaves next-run out of status whenever it
-     * changes the job), so a next run later than the one in status means PVE started the job at the time in
-     * status. That time is PVE's own clock: the operator's is never compared with it.
+     * PVE's job moves its next run on only when it ran (the operator leaves next-run out of status
+     * whenever it changes the job), so a next run later than the one in status means PVE started
+     * the job at the time in status. That time is PVE's own clock: the operator's is never compared
+     * with it.
      */
     private static void noticeScheduledRun(Draft d, Instant nextRun) {
         Instant previous = instant(d.status.getNextRun());
-        if (previous == null || nextRun == null || !nextRun.isAfter(previous) || d.scheduled != null) {
+        if (previous == null
+                || nextRun == null
+                || !nextRun.isAfter(previous)
+                || d.scheduled != null) {
             return;
         }
         Run run = new Run();
@@ -385,8 +481,10 @@ final class BackupPolicyPlanner {
     }
 
     private static String describe(Map<String, String> options) {
-        return options.entrySet().stream().filter(e -> !e.getKey().equals("comment"))
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+        return options.entrySet().stream()
+                .filter(e -> !e.getKey().equals("comment"))
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
     }
 
     // ---------------------------------------------------------------- runs
@@ -395,8 +493,11 @@ final class BackupPolicyPlanner {
     private static void backupNow(Draft d) {
         Run pending = d.pending;
         if (pending != null) {
-            if (pending.getTasks().isEmpty() && pending.getUpids().isEmpty() && pending.getVms().isEmpty()) {
-                // Recorded, but no task was ever started (an older operator's intent): start it now.
+            if (pending.getTasks().isEmpty()
+                    && pending.getUpids().isEmpty()
+                    && pending.getVms().isEmpty()) {
+                // Recorded, but no task was ever started (an older operator's intent): start it
+                // now.
                 startRun(d, pending);
             }
             return;
@@ -427,40 +528,58 @@ final class BackupPolicyPlanner {
         d.action = new StartRun(parts);
     }
 
-    /** One vzdump per node that holds selected VMs (for {@code all}: per online node, as PVE's job does). */
+    /**
+     * One vzdump per node that holds selected VMs (for {@code all}: per online node, as PVE's job
+     * does).
+     */
     static List<RunPart> parts(BackupPolicy policy, Selection selection, ClusterSnapshot snapshot) {
-        Map<String, Object> options = new LinkedHashMap<>(BackupJobPlan.runOptions(policy.getSpec()));
+        Map<String, Object> options =
+                new LinkedHashMap<>(BackupJobPlan.runOptions(policy.getSpec()));
         List<Integer> excluded = policy.getSpec().getSelection().getExclude();
         Map<String, List<Integer>> byNode = new TreeMap<>();
         if (selection.all()) {
-            snapshot.nodes().stream().filter(n -> "online".equals(n.status())).forEach(n -> byNode.put(n.node(), new ArrayList<>()));
-            snapshot.vmsById().values().stream().filter(r -> byNode.containsKey(r.node()) && !r.isTemplate() && !isScratch(r)
-                    && !excluded.contains(r.vmid())).forEach(r -> byNode.get(r.node()).add(r.vmid()));
+            snapshot.nodes().stream()
+                    .filter(n -> "online".equals(n.status()))
+                    .forEach(n -> byNode.put(n.node(), new ArrayList<>()));
+            snapshot.vmsById().values().stream()
+                    .filter(
+                            r ->
+                                    byNode.containsKey(r.node())
+                                            && !r.isTemplate()
+                                            && !isScratch(r)
+                                            && !excluded.contains(r.vmid()))
+                    .forEach(r -> byNode.get(r.node()).add(r.vmid()));
         } else {
             for (int vmid : selection.vmids()) {
-                snapshot.vm(vmid).ifPresent(r -> byNode.computeIfAbsent(r.node(), n -> new ArrayList<>()).add(vmid));
+                snapshot.vm(vmid)
+                        .ifPresent(
+                                r ->
+                                        byNode.computeIfAbsent(r.node(), n -> new ArrayList<>())
+                                                .add(vmid));
             }
         }
         List<RunPart> parts = new ArrayList<>();
-        byNode.forEach((node, vmids) -> {
-            Map<String, Object> params = new LinkedHashMap<>(options);
-            if (selection.all()) {
-                params.put("all", 1);
-                if (!excluded.isEmpty()) {
-                    params.put("exclude", BackupJobPlan.list(excluded));
-                }
-            } else {
-                params.put("vmid", BackupJobPlan.list(vmids));
-            }
-            Collections.sort(vmids);
-            parts.add(new RunPart(node, List.copyOf(vmids), params));
-        });
+        byNode.forEach(
+                (node, vmids) -> {
+                    Map<String, Object> params = new LinkedHashMap<>(options);
+                    if (selection.all()) {
+                        params.put("all", 1);
+                        if (!excluded.isEmpty()) {
+                            params.put("exclude", BackupJobPlan.list(excluded));
+                        }
+                    } else {
+                        params.put("vmid", BackupJobPlan.list(vmids));
+                    }
+                    Collections.sort(vmids);
+                    parts.add(new RunPart(node, List.copyOf(vmids), params));
+                });
         return parts;
     }
 
     /**
-     * Follows the on-demand run's tasks: a finished one is folded into the run (its log says each VM's outcome)
-     * and leaves the records; the run is over when none is left. True while a task runs (or its log is needed).
+     * Follows the on-demand run's tasks: a finished one is folded into the run (its log says each
+     * VM's outcome) and leaves the records; the run is over when none is left. True while a task
+     * runs (or its log is needed).
      */
     private static boolean followRun(Draft d) {
         Run run = d.pending;
@@ -479,10 +598,21 @@ final class BackupPolicyPlanner {
                     removeTask(run.getTasks(), task.task());
                     d.ended.add(task);
                     String node = task.task().getNode();
-                    for (RunPart part : parts(d.policy, d.facts.selection(), d.facts.cluster().snapshot())) {
+                    for (RunPart part :
+                            parts(d.policy, d.facts.selection(), d.facts.cluster().snapshot())) {
                         if (part.node().equals(node)) {
-                            part.vmids().forEach(v -> run.getVms().add(outcome(v, "failed", null, "the vzdump on " + node
-                                    + " was never started (the operator stopped before PVE answered)")));
+                            part.vmids()
+                                    .forEach(
+                                            v ->
+                                                    run.getVms()
+                                                            .add(
+                                                                    outcome(
+                                                                            v,
+                                                                            "failed",
+                                                                            null,
+                                                                            "the vzdump on "
+                                                                                    + node
+                                                                                    + " was never started (the operator stopped before PVE answered)")));
                         }
                     }
                 }
@@ -500,7 +630,9 @@ final class BackupPolicyPlanner {
                 }
             }
         }
-        if (busy || !run.getTasks().isEmpty() || (run.getUpids().isEmpty() && run.getVms().isEmpty())) {
+        if (busy
+                || !run.getTasks().isEmpty()
+                || (run.getUpids().isEmpty() && run.getVms().isEmpty())) {
             return busy;
         }
         d.last = finished(run, d.facts.cluster().snapshot());
@@ -509,10 +641,11 @@ final class BackupPolicyPlanner {
     }
 
     /**
-     * Follows a scheduled run PVE started: once the poll lists tasks, the run is the vzdump tasks of anyone but the
-     * operator since the job fired whose logs name this policy's storage and a selected VM. It is reported when they
-     * (and any other vzdump started with them) ended. A firing that started no such task while the storage shows
-     * no new backup is a missed run: reported as failed.
+     * Follows a scheduled run PVE started: once the poll lists tasks, the run is the vzdump tasks
+     * of anyone but the operator since the job fired whose logs name this policy's storage and a
+     * selected VM. It is reported when they (and any other vzdump started with them) ended. A
+     * firing that started no such task while the storage shows no new backup is a missed run:
+     * reported as failed.
      */
     private static void followScheduledRun(Draft d) {
         Run run = d.scheduled;
@@ -525,10 +658,17 @@ final class BackupPolicyPlanner {
             return;
         }
         long since = instant(run.getStartedAt()).getEpochSecond() - RUN_WINDOW_SECONDS;
-        List<TaskEntry> vzdumps = snapshot.tasksByUpid().values().stream()
-                .filter(t -> "vzdump".equals(t.type()) && Upid.isUpid(t.upid()) && t.starttime() != null && t.starttime() >= since)
-                .filter(t -> !d.facts.tokenUser().equals(Upid.parse(t.upid()).user()))
-                .sorted(Comparator.comparing(TaskEntry::upid)).toList();
+        List<TaskEntry> vzdumps =
+                snapshot.tasksByUpid().values().stream()
+                        .filter(
+                                t ->
+                                        "vzdump".equals(t.type())
+                                                && Upid.isUpid(t.upid())
+                                                && t.starttime() != null
+                                                && t.starttime() >= since)
+                        .filter(t -> !d.facts.tokenUser().equals(Upid.parse(t.upid()).user()))
+                        .sorted(Comparator.comparing(TaskEntry::upid))
+                        .toList();
         List<TaskEntry> ours = new ArrayList<>();
         for (TaskEntry task : vzdumps) {
             if (task.status() == null) {
@@ -538,7 +678,8 @@ final class BackupPolicyPlanner {
             if (summary == null) {
                 d.needLogs.add(task.upid());
             } else if (d.policy.getSpec().getStorage().getName().equals(summary.storage())
-                    && Stream.concat(summary.listed().stream(), summary.vms().keySet().stream()).anyMatch(d.facts.selection()::covers)) {
+                    && Stream.concat(summary.listed().stream(), summary.vms().keySet().stream())
+                            .anyMatch(d.facts.selection()::covers)) {
                 ours.add(task);
             }
         }
@@ -554,47 +695,78 @@ final class BackupPolicyPlanner {
                 return;
             }
             BackupsRead backups = d.facts.backups().get();
-            boolean backedUp = backups.backups().stream()
-                    .anyMatch(b -> b.ctime() >= since && d.facts.selection().covers(b.vmid()));
+            boolean backedUp =
+                    backups.backups().stream()
+                            .anyMatch(
+                                    b ->
+                                            b.ctime() >= since
+                                                    && d.facts.selection().covers(b.vmid()));
             if (backups.unavailable().isEmpty() && !backedUp) {
                 run.setResult("failed");
-                run.setMessage("the scheduled run at " + run.getStartedAt() + " started no backup of the selected VMs"
-                        + " (PVE started no vzdump task for them: are their nodes online and storage "
-                        + d.policy.getSpec().getStorage().getName() + " available?)");
+                run.setMessage(
+                        "the scheduled run at "
+                                + run.getStartedAt()
+                                + " started no backup of the selected VMs"
+                                + " (PVE started no vzdump task for them: are their nodes online and storage "
+                                + d.policy.getSpec().getStorage().getName()
+                                + " available?)");
                 d.last = run;
             }
-            // Otherwise the tasks are no longer listed (e.g. the operator was down): the backups report what it did.
+            // Otherwise the tasks are no longer listed (e.g. the operator was down): the backups
+            // report what it did.
             d.scheduled = null;
             return;
         }
         long newest = ours.stream().mapToLong(TaskEntry::starttime).max().orElseThrow();
-        if (vzdumps.stream().anyMatch(t -> t.status() == null && Math.abs(t.starttime() - newest) <= RUN_WINDOW_SECONDS)) {
+        if (vzdumps.stream()
+                .anyMatch(
+                        t ->
+                                t.status() == null
+                                        && Math.abs(t.starttime() - newest)
+                                                <= RUN_WINDOW_SECONDS)) {
             return; // another node's part of the same run is still going
         }
         Run done = new Run();
         done.setTrigger("scheduled");
         for (TaskEntry task : ours) {
             if (newest - task.starttime() <= RUN_WINDOW_SECONDS) {
-                fold(done, task.upid(), task.node(), task.status(), d.facts.summaries().get(task.upid()));
+                fold(
+                        done,
+                        task.upid(),
+                        task.node(),
+                        task.status(),
+                        d.facts.summaries().get(task.upid()));
             }
         }
         d.last = finished(done, snapshot);
         d.scheduled = null;
     }
 
-    /** Adds one finished vzdump task to a run: its id and each VM's outcome (a VM it never got to failed with the task). */
-    private static void fold(Run run, String upid, String node, String exitStatus, VzdumpSummary summary) {
+    /**
+     * Adds one finished vzdump task to a run: its id and each VM's outcome (a VM it never got to
+     * failed with the task).
+     */
+    private static void fold(
+            Run run, String upid, String node, String exitStatus, VzdumpSummary summary) {
         if (!run.getUpids().contains(upid)) {
             run.getUpids().add(upid);
         }
-        boolean ok = exitStatus != null && (exitStatus.equals("OK") || exitStatus.startsWith("WARNINGS"));
+        boolean ok =
+                exitStatus != null
+                        && (exitStatus.equals("OK") || exitStatus.startsWith("WARNINGS"));
         for (VzdumpSummary.VmResult vm : summary.vms().values()) {
             boolean interrupted = "running".equals(vm.result());
-            run.getVms().add(outcome(vm.vmid(), interrupted ? "failed" : vm.result(), interrupted ? null : vm.volume(),
-                    interrupted ? exitStatus : vm.message()));
+            run.getVms()
+                    .add(
+                            outcome(
+                                    vm.vmid(),
+                                    interrupted ? "failed" : vm.result(),
+                                    interrupted ? null : vm.volume(),
+                                    interrupted ? exitStatus : vm.message()));
         }
         if (!ok) {
-            summary.listed().stream().filter(v -> !summary.vms().containsKey(v))
+            summary.listed().stream()
+                    .filter(v -> !summary.vms().containsKey(v))
                     .forEach(v -> run.getVms().add(outcome(v, "failed", null, exitStatus)));
             if (summary.vms().isEmpty() && summary.listed().isEmpty()) {
                 run.getVms().add(outcome(null, "failed", null, node + ": " + exitStatus));
@@ -609,22 +781,39 @@ final class BackupPolicyPlanner {
         List<String> upids = done.getUpids().stream().sorted().toList();
         done.setUpids(new ArrayList<>(upids));
         done.setUpid(upids.isEmpty() ? null : upids.get(0));
-        upids.stream().filter(Upid::isUpid).map(u -> Upid.parse(u).startTime()).min(Comparator.naturalOrder())
+        upids.stream()
+                .filter(Upid::isUpid)
+                .map(u -> Upid.parse(u).startTime())
+                .min(Comparator.naturalOrder())
                 .ifPresent(t -> done.setStartedAt(t.toString()));
-        upids.stream().map(snapshot::task).flatMap(Optional::stream).map(TaskEntry::endtime).filter(Objects::nonNull)
-                .max(Long::compare).ifPresent(t -> done.setFinishedAt(Instant.ofEpochSecond(t).toString()));
+        upids.stream()
+                .map(snapshot::task)
+                .flatMap(Optional::stream)
+                .map(TaskEntry::endtime)
+                .filter(Objects::nonNull)
+                .max(Long::compare)
+                .ifPresent(t -> done.setFinishedAt(Instant.ofEpochSecond(t).toString()));
         List<String> problems = new ArrayList<>();
         int ok = 0;
         for (VmOutcome vm : done.getVms()) {
             if ("ok".equals(vm.getResult())) {
                 ok++;
             } else {
-                problems.add(vm.getVmid() == null ? vm.getMessage() : "VM " + vm.getVmid() + ": " + vm.getMessage());
+                problems.add(
+                        vm.getVmid() == null
+                                ? vm.getMessage()
+                                : "VM " + vm.getVmid() + ": " + vm.getMessage());
             }
         }
         done.setResult(problems.isEmpty() ? "ok" : ok == 0 ? "failed" : "partial");
-        done.setMessage(problems.isEmpty() ? ok + " VM(s) backed up" : ok + " VM(s) backed up, " + problems.size()
-                + " failed: " + String.join("; ", problems));
+        done.setMessage(
+                problems.isEmpty()
+                        ? ok + " VM(s) backed up"
+                        : ok
+                                + " VM(s) backed up, "
+                                + problems.size()
+                                + " failed: "
+                                + String.join("; ", problems));
         return done;
     }
 
@@ -647,14 +836,24 @@ final class BackupPolicyPlanner {
         BackupsRead read = d.facts.backups().get();
         String storage = d.policy.getSpec().getStorage().getName();
         if (read.unavailable().isPresent()) {
-            d.storage = new Cond(false, BackupPolicyReason.StorageUnavailable, "cannot list backups on storage " + storage
-                    + ": " + read.unavailable().get());
+            d.storage =
+                    new Cond(
+                            false,
+                            BackupPolicyReason.StorageUnavailable,
+                            "cannot list backups on storage "
+                                    + storage
+                                    + ": "
+                                    + read.unavailable().get());
             return;
         }
         Selection selection = d.facts.selection();
-        Map<Integer, List<StoredBackup>> byVm = read.backups().stream()
-                .collect(Collectors.groupingBy(StoredBackup::vmid, TreeMap::new, Collectors.toList()));
-        // VMs listed before stay listed while they have backups: a deleted VM can still be restored by policyRef.
+        Map<Integer, List<StoredBackup>> byVm =
+                read.backups().stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        StoredBackup::vmid, TreeMap::new, Collectors.toList()));
+        // VMs listed before stay listed while they have backups: a deleted VM can still be restored
+        // by policyRef.
         Set<Integer> reported = new TreeSet<>(selection.vmids());
         Map<Integer, String> names = new TreeMap<>();
         for (BackupPolicyStatus.VmBackup before : d.status.getVms()) {
@@ -676,7 +875,10 @@ final class BackupPolicyPlanner {
                 }
                 continue;
             }
-            StoredBackup latest = backups.stream().max(Comparator.comparingLong(StoredBackup::ctime)).orElseThrow();
+            StoredBackup latest =
+                    backups.stream()
+                            .max(Comparator.comparingLong(StoredBackup::ctime))
+                            .orElseThrow();
             BackupPolicyStatus.VmBackup entry = new BackupPolicyStatus.VmBackup();
             entry.setVmid(vmid);
             entry.setHaVm(names.get(vmid));
@@ -686,8 +888,15 @@ final class BackupPolicyPlanner {
             entry.setCount(backups.size());
             vms.add(entry);
             if (selection.vmids().contains(vmid)) {
-                preview.addAll(retention.removals(backups.stream()
-                        .map(b -> new Retention.Backup(b.volid(), b.ctime(), b.protect())).toList(), ZoneOffset.UTC));
+                preview.addAll(
+                        retention.removals(
+                                backups.stream()
+                                        .map(
+                                                b ->
+                                                        new Retention.Backup(
+                                                                b.volid(), b.ctime(), b.protect()))
+                                        .toList(),
+                                ZoneOffset.UTC));
             }
         }
         d.report = new BackupReport(vms, notCovered, preview);
@@ -701,7 +910,12 @@ final class BackupPolicyPlanner {
     }
 
     private static DrillVm current(DrillStatus drill) {
-        return drill == null ? null : drill.getVms().stream().filter(v -> !DONE.equals(v.getPhase())).findFirst().orElse(null);
+        return drill == null
+                ? null
+                : drill.getVms().stream()
+                        .filter(v -> !DONE.equals(v.getPhase()))
+                        .findFirst()
+                        .orElse(null);
     }
 
     /** Applies the end of the drilled VM's task; true while it runs. */
@@ -740,44 +954,72 @@ final class BackupPolicyPlanner {
                     vm.setBootDeadline(d.now.plusSeconds(bootTimeout(d.policy)).toString());
                     vm.setPhase(BOOTING);
                 } else {
-                    fail(vm, "starting scratch VM " + vm.getScratchVmid() + " failed: " + task.describe());
+                    fail(
+                            vm,
+                            "starting scratch VM "
+                                    + vm.getScratchVmid()
+                                    + " failed: "
+                                    + task.describe());
                 }
             }
             case CLEANING_UP -> {
                 boolean destroy = Step.DESTROY.taskType.equals(type);
                 if (!ok) {
-                    leave(d, vm, (destroy ? "destroying" : "stopping") + " scratch VM " + vm.getScratchVmid() + " failed: "
-                            + task.describe() + "; remove it by hand");
+                    leave(
+                            d,
+                            vm,
+                            (destroy ? "destroying" : "stopping")
+                                    + " scratch VM "
+                                    + vm.getScratchVmid()
+                                    + " failed: "
+                                    + task.describe()
+                                    + "; remove it by hand");
                 } else if (destroy) {
                     done(d, vm);
                 } else {
-                    d.stopped = true; // destroy next, whatever a poll from before the stop still says
+                    d.stopped =
+                            true; // destroy next, whatever a poll from before the stop still says
                 }
             }
-            default -> { }
+            default -> {}
         }
         return false;
     }
 
     /**
-     * Starts a drill for a new drill-now value or a due schedule, and takes the drill's next step: a transition
-     * that needs no call is followed at once by the next, until a task, a read or a wait.
+     * Starts a drill for a new drill-now value or a due schedule, and takes the drill's next step:
+     * a transition that needs no call is followed at once by the next, until a task, a read or a
+     * wait.
      */
     private static void drill(Draft d, boolean deleting) {
         DrillStatus drill = d.drill == null ? new DrillStatus() : d.drill;
         d.drill = drill;
         BackupPolicySpec.Drill spec = d.policy.getSpec().getDrill();
         boolean enabled = spec != null && Boolean.TRUE.equals(spec.getEnabled());
-        String schedule = spec == null || spec.getSchedule() == null ? DEFAULT_DRILL_SCHEDULE : spec.getSchedule();
-        drill.setNextRun(enabled ? nextDrill(schedule, drill.getNextRun(), d.now).map(Instant::toString).orElse(null) : null);
+        String schedule =
+                spec == null || spec.getSchedule() == null
+                        ? DEFAULT_DRILL_SCHEDULE
+                        : spec.getSchedule();
+        drill.setNextRun(
+                enabled
+                        ? nextDrill(schedule, drill.getNextRun(), d.now)
+                                .map(Instant::toString)
+                                .orElse(null)
+                        : null);
         if (!inFlight(drill) && !deleting) {
             String token = annotation(d.policy, Pveha.ANNOTATION_DRILL_NOW);
             if (token != null && !token.equals(drill.getHandledDrillNow())) {
                 drill.setHandledDrillNow(token);
                 begin(d, drill, "on-demand");
-            } else if (enabled && drill.getNextRun() != null && !d.now.isBefore(Instant.parse(drill.getNextRun()))) {
-                // Due, also when the pass comes late (a missed schedule runs once, at the next pass).
-                drill.setNextRun(CalendarSchedule.next(schedule, d.now, ZoneOffset.UTC).map(Instant::toString).orElse(null));
+            } else if (enabled
+                    && drill.getNextRun() != null
+                    && !d.now.isBefore(Instant.parse(drill.getNextRun()))) {
+                // Due, also when the pass comes late (a missed schedule runs once, at the next
+                // pass).
+                drill.setNextRun(
+                        CalendarSchedule.next(schedule, d.now, ZoneOffset.UTC)
+                                .map(Instant::toString)
+                                .orElse(null));
                 begin(d, drill, "scheduled");
             }
         }
@@ -794,14 +1036,16 @@ final class BackupPolicyPlanner {
         if ("running".equals(drill.getResult()) && !inFlight(drill)) {
             finish(d, drill);
         }
-        if (drill.getResult() == null && drill.getNextRun() == null && drill.getHandledDrillNow() == null) {
+        if (drill.getResult() == null
+                && drill.getNextRun() == null
+                && drill.getHandledDrillNow() == null) {
             d.drill = null;
         }
     }
 
     /**
-     * The stored next drill while it still matches the schedule (so it comes due even if passes are late), else the
-     * next match from now (first pass, or the schedule changed).
+     * The stored next drill while it still matches the schedule (so it comes due even if passes are
+     * late), else the next match from now (first pass, or the schedule changed).
      */
     static Optional<Instant> nextDrill(String schedule, String stored, Instant now) {
         if (stored != null) {
@@ -821,7 +1065,8 @@ final class BackupPolicyPlanner {
         drill.setMessage(null);
         List<DrillVm> vms = new ArrayList<>();
         for (BackupPolicyStatus.VmBackup backup : d.status.getVms()) {
-            if (d.facts.selection().vmids().contains(backup.getVmid()) && backup.getVolume() != null) {
+            if (d.facts.selection().vmids().contains(backup.getVmid())
+                    && backup.getVolume() != null) {
                 DrillVm vm = new DrillVm();
                 vm.setVmid(backup.getVmid());
                 vm.setHaVm(backup.getHaVm());
@@ -840,7 +1085,10 @@ final class BackupPolicyPlanner {
         }
     }
 
-    /** The policy is being deleted: VMs not started fail, the one in flight fails and is cleaned up as usual. */
+    /**
+     * The policy is being deleted: VMs not started fail, the one in flight fails and is cleaned up
+     * as usual.
+     */
     private static void abandon(Draft d, DrillStatus drill) {
         for (DrillVm vm : drill.getVms()) {
             if (PENDING.equals(vm.getPhase())) {
@@ -854,12 +1102,26 @@ final class BackupPolicyPlanner {
     }
 
     private static void finish(Draft d, DrillStatus drill) {
-        List<DrillVm> failed = drill.getVms().stream().filter(v -> !PASSED.equals(v.getResult())).toList();
+        List<DrillVm> failed =
+                drill.getVms().stream().filter(v -> !PASSED.equals(v.getResult())).toList();
         drill.setResult(failed.isEmpty() ? "passed" : "failed");
         drill.setFinishedAt(d.now.toString());
-        drill.setMessage((drill.getVms().size() - failed.size()) + " of " + drill.getVms().size() + " VM(s) passed"
-                + (failed.isEmpty() ? "" : ": " + failed.stream().map(v -> "VM " + v.getVmid() + ": " + v.getReason())
-                .collect(Collectors.joining("; "))));
+        drill.setMessage(
+                (drill.getVms().size() - failed.size())
+                        + " of "
+                        + drill.getVms().size()
+                        + " VM(s) passed"
+                        + (failed.isEmpty()
+                                ? ""
+                                : ": "
+                                        + failed.stream()
+                                                .map(
+                                                        v ->
+                                                                "VM "
+                                                                        + v.getVmid()
+                                                                        + ": "
+                                                                        + v.getReason())
+                                                .collect(Collectors.joining("; "))));
     }
 
     /** One step of the drilled VM at {@code index}. */
@@ -868,8 +1130,16 @@ final class BackupPolicyPlanner {
         switch (vm.getPhase()) {
             case PENDING -> {
                 // On the original's node when it is online, else on any online node.
-                Optional<String> node = snapshot.vm(vm.getVmid()).map(ClusterResource::node).filter(snapshot::nodeOnline)
-                        .or(() -> snapshot.nodes().stream().filter(n -> "online".equals(n.status())).map(ClusterResource::node).findFirst());
+                Optional<String> node =
+                        snapshot.vm(vm.getVmid())
+                                .map(ClusterResource::node)
+                                .filter(snapshot::nodeOnline)
+                                .or(
+                                        () ->
+                                                snapshot.nodes().stream()
+                                                        .filter(n -> "online".equals(n.status()))
+                                                        .map(ClusterResource::node)
+                                                        .findFirst());
                 if (node.isEmpty()) {
                     vm.setResult(FAILED);
                     vm.setReason("no node is online to restore on");
@@ -883,15 +1153,23 @@ final class BackupPolicyPlanner {
             }
             case RESTORING -> {
                 if (vm.getScratchVmid() != null && snapshot.vm(vm.getScratchVmid()).isPresent()) {
-                    // No restore of ours ran (the ledger found none), yet the VMID exists: someone else's VM, or one
+                    // No restore of ours ran (the ledger found none), yet the VMID exists: someone
+                    // else's VM, or one
                     // whose task is no longer listed. Cleanup judges it by its marks.
-                    fail(vm, "VMID " + vm.getScratchVmid() + " was taken before the restore was sent");
+                    fail(
+                            vm,
+                            "VMID "
+                                    + vm.getScratchVmid()
+                                    + " was taken before the restore was sent");
                 } else {
                     restore(d, index, vm);
                 }
             }
             case CONFIGURING -> configure(d, index, vm);
-            case STARTING -> d.action = new DrillTask(index, Step.START, vm.getNode(), vm.getScratchVmid(), Map.of());
+            case STARTING ->
+                    d.action =
+                            new DrillTask(
+                                    index, Step.START, vm.getNode(), vm.getScratchVmid(), Map.of());
             case BOOTING -> boot(d, vm);
             case CLEANING_UP -> cleanUp(d, index, vm);
             default -> fail(vm, "unknown drill phase " + vm.getPhase());
@@ -899,7 +1177,13 @@ final class BackupPolicyPlanner {
     }
 
     private static void restore(Draft d, int index, DrillVm vm) {
-        d.action = new DrillTask(index, Step.RESTORE, vm.getNode(), vm.getScratchVmid(), restoreParams(vm, d.policy));
+        d.action =
+                new DrillTask(
+                        index,
+                        Step.RESTORE,
+                        vm.getNode(),
+                        vm.getScratchVmid(),
+                        restoreParams(vm, d.policy));
     }
 
     /** NICs disconnected and onboot removed, read back from the config, and only then started. */
@@ -915,31 +1199,57 @@ final class BackupPolicyPlanner {
         } else if (!ours(config.get(), d.policy)) {
             fail(vm, "scratch VM " + vm.getScratchVmid() + " does not carry the drill's marks");
         } else if (!isolation(config.get()).isEmpty()) {
-            d.action = new DrillTask(index, Step.ISOLATE, vm.getNode(), vm.getScratchVmid(), isolation(config.get()));
+            d.action =
+                    new DrillTask(
+                            index,
+                            Step.ISOLATE,
+                            vm.getNode(),
+                            vm.getScratchVmid(),
+                            isolation(config.get()));
         } else {
             vm.setPhase(STARTING);
-            d.action = new DrillTask(index, Step.START, vm.getNode(), vm.getScratchVmid(), Map.of());
+            d.action =
+                    new DrillTask(index, Step.START, vm.getNode(), vm.getScratchVmid(), Map.of());
         }
     }
 
     /** Running in the bulk poll (no extra call) before the deadline: passed. */
     private static void boot(Draft d, DrillVm vm) {
-        if (d.facts.cluster().snapshot().vm(vm.getScratchVmid()).map(r -> "running".equals(r.status())).orElse(false)) {
+        if (d.facts
+                .cluster()
+                .snapshot()
+                .vm(vm.getScratchVmid())
+                .map(r -> "running".equals(r.status()))
+                .orElse(false)) {
             vm.setResult(PASSED);
-            vm.setReason("restored " + vm.getVolume() + " to VM " + vm.getScratchVmid() + " on " + vm.getNode()
-                    + "; it reached running with its NICs disconnected");
+            vm.setReason(
+                    "restored "
+                            + vm.getVolume()
+                            + " to VM "
+                            + vm.getScratchVmid()
+                            + " on "
+                            + vm.getNode()
+                            + "; it reached running with its NICs disconnected");
             vm.setPhase(CLEANING_UP);
-        } else if (vm.getBootDeadline() == null || d.now.isAfter(Instant.parse(vm.getBootDeadline()))) {
-            fail(vm, "scratch VM " + vm.getScratchVmid() + " restored from " + vm.getVolume() + " did not reach running by "
-                    + vm.getBootDeadline());
+        } else if (vm.getBootDeadline() == null
+                || d.now.isAfter(Instant.parse(vm.getBootDeadline()))) {
+            fail(
+                    vm,
+                    "scratch VM "
+                            + vm.getScratchVmid()
+                            + " restored from "
+                            + vm.getVolume()
+                            + " did not reach running by "
+                            + vm.getBootDeadline());
         } else {
             d.waitForPoll();
         }
     }
 
     /**
-     * Stops and destroys the scratch VM, and only ours: the VMID in status, with the drill's tag and this policy's
-     * marker in the config just read (the poll may predate the restore's marks). A VM that is gone needs nothing.
+     * Stops and destroys the scratch VM, and only ours: the VMID in status, with the drill's tag
+     * and this policy's marker in the config just read (the poll may predate the restore's marks).
+     * A VM that is gone needs nothing.
      */
     private static void cleanUp(Draft d, int index, DrillVm vm) {
         if (vm.getScratchVmid() == null) {
@@ -953,21 +1263,41 @@ final class BackupPolicyPlanner {
         if (config.isEmpty()) {
             done(d, vm);
         } else if (config.get().containsKey("lock")) {
-            // A restore still writing the VM, or another operation: PVE would refuse, and it cannot be judged yet.
+            // A restore still writing the VM, or another operation: PVE would refuse, and it cannot
+            // be judged yet.
             d.waitForPoll();
         } else if (!ours(config.get(), d.policy)) {
-            leave(d, vm, "VM " + vm.getScratchVmid() + " does not carry the drill's marks; it was left alone");
+            leave(
+                    d,
+                    vm,
+                    "VM "
+                            + vm.getScratchVmid()
+                            + " does not carry the drill's marks; it was left alone");
         } else {
-            boolean running = !d.stopped && d.facts.cluster().snapshot().vm(vm.getScratchVmid())
-                    .map(r -> "running".equals(r.status())).orElse(false);
-            d.action = running
-                    ? new DrillTask(index, Step.STOP, vm.getNode(), vm.getScratchVmid(), Map.of())
-                    : new DrillTask(index, Step.DESTROY, vm.getNode(), vm.getScratchVmid(),
-                    Map.of("purge", 1, "destroy-unreferenced-disks", 1));
+            boolean running =
+                    !d.stopped
+                            && d.facts
+                                    .cluster()
+                                    .snapshot()
+                                    .vm(vm.getScratchVmid())
+                                    .map(r -> "running".equals(r.status()))
+                                    .orElse(false);
+            d.action =
+                    running
+                            ? new DrillTask(
+                                    index, Step.STOP, vm.getNode(), vm.getScratchVmid(), Map.of())
+                            : new DrillTask(
+                                    index,
+                                    Step.DESTROY,
+                                    vm.getNode(),
+                                    vm.getScratchVmid(),
+                                    Map.of("purge", 1, "destroy-unreferenced-disks", 1));
         }
     }
 
-    /** The scratch VM's config as read in this pass, or null after asking the observer to read it. */
+    /**
+     * The scratch VM's config as read in this pass, or null after asking the observer to read it.
+     */
     private static Optional<Map<String, String>> scratchConfig(Draft d, DrillVm vm) {
         if (d.facts.scratch().isEmpty() || d.facts.scratch().get().vmid() != vm.getScratchVmid()) {
             d.needScratch = new ScratchRef(vm.getNode(), vm.getScratchVmid());
@@ -986,7 +1316,10 @@ final class BackupPolicyPlanner {
 
     /** Cleanup cannot go on: the VM is done, failed, with the reason its scratch VM is left. */
     private static void leave(Draft d, DrillVm vm, String why) {
-        vm.setReason(vm.getReason() == null || !FAILED.equals(vm.getResult()) ? why : vm.getReason() + "; " + why);
+        vm.setReason(
+                vm.getReason() == null || !FAILED.equals(vm.getResult())
+                        ? why
+                        : vm.getReason() + "; " + why);
         vm.setResult(FAILED);
         done(d, vm);
     }
@@ -999,9 +1332,10 @@ final class BackupPolicyPlanner {
     }
 
     /**
-     * {@code POST /nodes/{node}/qemu} restoring the archive: new MACs and SMBIOS UUID ({@code unique}), the drill's
-     * marks instead of the backed-up tags and notes (PVE 7.2+ applies request options over the restored config).
-     * Not started: the NICs are disconnected first. {@code vmid} is the scratch VMID once there is one.
+     * {@code POST /nodes/{node}/qemu} restoring the archive: new MACs and SMBIOS UUID ({@code
+     * unique}), the drill's marks instead of the backed-up tags and notes (PVE 7.2+ applies request
+     * options over the restored config). Not started: the NICs are disconnected first. {@code vmid}
+     * is the scratch VMID once there is one.
      */
     static Map<String, Object> restoreParams(DrillVm vm, BackupPolicy policy) {
         Map<String, Object> p = new LinkedHashMap<>();
@@ -1021,31 +1355,51 @@ final class BackupPolicyPlanner {
     }
 
     static String description(BackupPolicy policy, int vmid) {
-        return "Restore drill of VM " + vmid + " by pve-ha-operator, BackupPolicy " + policy.getMetadata().getNamespace()
-                + "/" + policy.getMetadata().getName() + "; destroyed when the drill ends\n" + MARKER + policy.getMetadata().getUid();
+        return "Restore drill of VM "
+                + vmid
+                + " by pve-ha-operator, BackupPolicy "
+                + policy.getMetadata().getNamespace()
+                + "/"
+                + policy.getMetadata().getName()
+                + "; destroyed when the drill ends\n"
+                + MARKER
+                + policy.getMetadata().getUid();
     }
 
-    /** The config change that isolates a restored VM: {@code link_down=1} on each NIC, no {@code onboot}. */
+    /**
+     * The config change that isolates a restored VM: {@code link_down=1} on each NIC, no {@code
+     * onboot}.
+     */
     static Map<String, Object> isolation(Map<String, String> config) {
         Map<String, Object> change = new LinkedHashMap<>();
-        config.forEach((key, value) -> {
-            if (key.matches("net\\d+") && !List.of(value.split(",")).contains("link_down=1")) {
-                String without = Stream.of(value.split(",")).filter(o -> !o.startsWith("link_down=")).collect(Collectors.joining(","));
-                change.put(key, without + ",link_down=1");
-            }
-        });
+        config.forEach(
+                (key, value) -> {
+                    if (key.matches("net\\d+")
+                            && !List.of(value.split(",")).contains("link_down=1")) {
+                        String without =
+                                Stream.of(value.split(","))
+                                        .filter(o -> !o.startsWith("link_down="))
+                                        .collect(Collectors.joining(","));
+                        change.put(key, without + ",link_down=1");
+                    }
+                });
         if (config.containsKey("onboot")) {
             change.put("delete", "onboot");
         }
         return change;
     }
 
-    /** This policy's scratch VM: the drill's tag and the policy's marker (both set by the restore itself). */
+    /**
+     * This policy's scratch VM: the drill's tag and the policy's marker (both set by the restore
+     * itself).
+     */
     static boolean ours(Map<String, String> config, BackupPolicy policy) {
         String description = config.get("description");
         String tags = config.get("tags");
-        return description != null && description.contains(MARKER + policy.getMetadata().getUid())
-                && tags != null && List.of(tags.split("[;, ]+")).contains(TAG);
+        return description != null
+                && description.contains(MARKER + policy.getMetadata().getUid())
+                && tags != null
+                && List.of(tags.split("[;, ]+")).contains(TAG);
     }
 
     /** True for a scratch VM of any drill (by its tag, from the poll). */
@@ -1054,7 +1408,8 @@ final class BackupPolicyPlanner {
     }
 
     private static int bootTimeout(BackupPolicy policy) {
-        return Optional.ofNullable(policy.getSpec().getDrill()).map(BackupPolicySpec.Drill::getBootTimeoutSeconds)
+        return Optional.ofNullable(policy.getSpec().getDrill())
+                .map(BackupPolicySpec.Drill::getBootTimeoutSeconds)
                 .orElse(DEFAULT_BOOT_TIMEOUT);
     }
 
@@ -1102,7 +1457,11 @@ final class BackupPolicyPlanner {
         boolean stopped;
         boolean finished;
 
-        Draft(BackupPolicy policy, BackupPolicyStatus status, BackupPolicyFacts facts, Instant now) {
+        Draft(
+                BackupPolicy policy,
+                BackupPolicyStatus status,
+                BackupPolicyFacts facts,
+                Instant now) {
             this.policy = policy;
             this.status = status == null ? new BackupPolicyStatus() : status;
             this.facts = facts;
@@ -1123,35 +1482,61 @@ final class BackupPolicyPlanner {
             pollSoon = true;
         }
 
-        /** A plan that only asks for reads: the reconciler reads them and plans again, it never shows this one. */
+        /**
+         * A plan that only asks for reads: the reconciler reads them and plans again, it never
+         * shows this one.
+         */
         Plan plan() {
             return show(BackupPolicyReason.Creating, "reading what the plan needs", SOON);
         }
 
-        /** Ready summed up from the storage, the job and the last run (as decided now, or as status has them). */
+        /**
+         * Ready summed up from the storage, the job and the last run (as decided now, or as status
+         * has them).
+         */
         Plan summarized(Duration requeue) {
-            Cond storageNow = storage != null ? storage : previous(BackupPolicyStatusBuilder.STORAGE_READY);
-            Cond jobNow = job != null ? job.inSync() : previous(BackupPolicyStatusBuilder.JOB_IN_SYNC);
+            Cond storageNow =
+                    storage != null ? storage : previous(BackupPolicyStatusBuilder.STORAGE_READY);
+            Cond jobNow =
+                    job != null ? job.inSync() : previous(BackupPolicyStatusBuilder.JOB_IN_SYNC);
             String jobId = job != null ? job.jobId() : status.getJobId();
             if (storageNow != null && !storageNow.ok()) {
-                Reason reason = storageNow.reason() == BackupPolicyReason.StorageMissing ? BackupPolicyReason.StorageMissing
-                        : BackupPolicyReason.StorageUnavailable;
+                Reason reason =
+                        storageNow.reason() == BackupPolicyReason.StorageMissing
+                                ? BackupPolicyReason.StorageMissing
+                                : BackupPolicyReason.StorageUnavailable;
                 return show(reason, storageNow.message(), orDefault(requeue));
             }
             if (jobNow == null) {
-                return show(BackupPolicyReason.Creating, "setting up: " + (action instanceof CreateStorage s
-                        ? "creating NFS storage " + s.storage() + "; the backup job follows" : "reading the backup jobs"),
+                return show(
+                        BackupPolicyReason.Creating,
+                        "setting up: "
+                                + (action instanceof CreateStorage s
+                                        ? "creating NFS storage "
+                                                + s.storage()
+                                                + "; the backup job follows"
+                                        : "reading the backup jobs"),
                         orDefault(requeue));
             }
             if (!jobNow.ok()) {
-                return show(BackupPolicyReason.NothingSelected, jobNow.message(), orDefault(requeue));
+                return show(
+                        BackupPolicyReason.NothingSelected, jobNow.message(), orDefault(requeue));
             }
             if (last != null && !"ok".equals(last.getResult())) {
-                return show(BackupPolicyReason.LastRunFailed, "last backup run " + last.getResult() + ": " + last.getMessage(),
+                return show(
+                        BackupPolicyReason.LastRunFailed,
+                        "last backup run " + last.getResult() + ": " + last.getMessage(),
                         orDefault(requeue));
             }
-            return show(BackupPolicyReason.Ready, "job " + jobId + " backs up " + facts.selection().vmids().size()
-                    + " VM(s) to " + policy.getSpec().getStorage().getName(), orDefault(requeue));
+            return show(
+                    BackupPolicyReason.Ready,
+                    "job "
+                            + jobId
+                            + " backs up "
+                            + facts.selection().vmids().size()
+                            + " VM(s) to "
+                            + policy.getSpec().getStorage().getName(),
+                    orDefault(requeue));
         }
 
         private Duration orDefault(Duration requeue) {
@@ -1169,16 +1554,38 @@ final class BackupPolicyPlanner {
 
         private Cond previous(String type) {
             Optional<Condition> c = Conditions.find(status.getConditions(), type);
-            return c.map(x -> new Cond(Conditions.TRUE.equals(x.getStatus()),
-                    Reasons.find(BackupPolicyReason.class, x.getReason()).orElse(CommonReason.ApiError), x.getMessage())).orElse(null);
+            return c.map(
+                            x ->
+                                    new Cond(
+                                            Conditions.TRUE.equals(x.getStatus()),
+                                            Reasons.find(BackupPolicyReason.class, x.getReason())
+                                                    .orElse(CommonReason.ApiError),
+                                            x.getMessage()))
+                    .orElse(null);
         }
 
         Plan show(Reason reason, String message, Duration requeue) {
-            Needs needs = needsAny() ? new Needs(needJobs, needBackups, Optional.ofNullable(needScratch), Set.copyOf(needLogs))
-                    : Needs.NONE;
-            return new Plan(reason, message, Optional.ofNullable(action), Optional.ofNullable(requeue), needs, List.copyOf(ended),
-                    Optional.ofNullable(storage), Optional.ofNullable(job), Optional.ofNullable(report),
-                    new Records(handled, pending, scheduled, last, drill), pollSoon, finished);
+            Needs needs =
+                    needsAny()
+                            ? new Needs(
+                                    needJobs,
+                                    needBackups,
+                                    Optional.ofNullable(needScratch),
+                                    Set.copyOf(needLogs))
+                            : Needs.NONE;
+            return new Plan(
+                    reason,
+                    message,
+                    Optional.ofNullable(action),
+                    Optional.ofNullable(requeue),
+                    needs,
+                    List.copyOf(ended),
+                    Optional.ofNullable(storage),
+                    Optional.ofNullable(job),
+                    Optional.ofNullable(report),
+                    new Records(handled, pending, scheduled, last, drill),
+                    pollSoon,
+                    finished);
         }
     }
 }

@@ -3,9 +3,9 @@ package io.pveha.reconciler.backup;
 import io.pveha.reconciler.Reason;
 
 /**
- * Every reason a BackupPolicy's conditions and Events use besides {@link io.pveha.reconciler.CommonReason}. The
- * names are what users, alerts and docs/backups.md rely on. Ready is about the backup job: a run or a drill in
- * flight does not change it.
+ * Every reason a BackupPolicy's conditions and Events use besides {@link
+ * io.pveha.reconciler.CommonReason}. The names are what users, alerts and docs/backups.md rely on.
+ * Ready is about the backup job: a run or a drill in flight does not change it.
  */
 public enum BackupPolicyReason implements Reason {
     // ---- Ready
@@ -24,7 +24,8 @@ public enum BackupPolicyReason implements Reason {
     /** The policy is being deleted: the drill's scratch VM, then the job, go first. */
     Deleting(Health.PROGRESSING),
 
-    // ---- the other conditions (StorageReady, JobInSync, LastRunSucceeded, DrillSucceeded); never Ready's
+    // ---- the other conditions (StorageReady, JobInSync, LastRunSucceeded, DrillSucceeded); never
+    // Ready's
     Exists(Health.HEALTHY),
     Created(Health.HEALTHY),
     InSync(Health.HEALTHY),

@@ -15,27 +15,33 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * PVE's keep-* retention ({@code PVE::Storage::prune_mark_backup_group}), to show in status which backups the
- * next prune will remove. Only a preview: PVE prunes (the job's {@code prune-backups}); the operator never
- * deletes a backup. Rules, per VM, newest first: {@code keep-last} keeps the N newest; then each of hourly,
- * daily, weekly (ISO week), monthly and yearly keeps the newest backup of each of the N newest periods not
- * already covered by a kept backup, and marks the older backups of a period it took for removal; protected
- * backups are never removed and do not count.
+ * PVE's keep-* retention ({@code PVE::Storage::prune_mark_backup_group}), to show in status which
+ * backups the next prune will remove. Only a preview: PVE prunes (the job's {@code prune-backups});
+ * the operator never deletes a backup. Rules, per VM, newest first: {@code keep-last} keeps the N
+ * newest; then each of hourly, daily, weekly (ISO week), monthly and yearly keeps the newest backup
+ * of each of the N newest periods not already covered by a kept backup, and marks the older backups
+ * of a period it took for removal; protected backups are never removed and do not count.
  *
  * @param keep rule name ({@code keep-last}...) to count; empty means keep everything
  */
 public record Retention(Map<String, Integer> keep) {
-    public static final List<String> RULES = List.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly",
-            "keep-monthly", "keep-yearly");
+    public static final List<String> RULES =
+            List.of(
+                    "keep-last",
+                    "keep-hourly",
+                    "keep-daily",
+                    "keep-weekly",
+                    "keep-monthly",
+                    "keep-yearly");
 
     /** One backup of a VM. */
-    public record Backup(String volid, long ctime, boolean protect) {
-    }
+    public record Backup(String volid, long ctime, boolean protect) {}
 
     /**
-     * The rules a policy sends to PVE: its keep* values, with keep-last raised to {@code minGoodBackups}
-     * (default 1), so the newest N backups are never pruned whatever the other rules say. Only successful
-     * backups leave an archive, so the newest N archives are N good backups.
+     * The rules a policy sends to PVE: its keep* values, with keep-last raised to {@code
+     * minGoodBackups} (default 1), so the newest N backups are never pruned whatever the other
+     * rules say. Only successful backups leave an archive, so the newest N archives are N good
+     * backups.
      */
     public static Retention of(BackupPolicySpec.Retention spec) {
         Map<String, Integer> keep = new LinkedHashMap<>();
@@ -96,23 +102,45 @@ public record Retention(Map<String, Integer> keep) {
         }
         Function<Long, ZonedDateTime> at = ctime -> Instant.ofEpochSecond(ctime).atZone(zone);
         apply(newestFirst, kept, keep.get("keep-last"), b -> Long.toString(b.ctime()));
-        apply(newestFirst, kept, keep.get("keep-hourly"), b -> {
-            ZonedDateTime t = at.apply(b.ctime());
-            return t.getYear() + "/" + t.getDayOfYear() + "/" + t.getHour();
-        });
-        apply(newestFirst, kept, keep.get("keep-daily"), b -> {
-            ZonedDateTime t = at.apply(b.ctime());
-            return t.getYear() + "/" + t.getDayOfYear();
-        });
-        apply(newestFirst, kept, keep.get("keep-weekly"), b -> {
-            ZonedDateTime t = at.apply(b.ctime());
-            return t.get(IsoFields.WEEK_BASED_YEAR) + "/" + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
-        });
-        apply(newestFirst, kept, keep.get("keep-monthly"), b -> {
-            ZonedDateTime t = at.apply(b.ctime());
-            return t.getYear() + "/" + t.getMonthValue();
-        });
-        apply(newestFirst, kept, keep.get("keep-yearly"), b -> Integer.toString(at.apply(b.ctime()).getYear()));
+        apply(
+                newestFirst,
+                kept,
+                keep.get("keep-hourly"),
+                b -> {
+                    ZonedDateTime t = at.apply(b.ctime());
+                    return t.getYear() + "/" + t.getDayOfYear() + "/" + t.getHour();
+                });
+        apply(
+                newestFirst,
+                kept,
+                keep.get("keep-daily"),
+                b -> {
+                    ZonedDateTime t = at.apply(b.ctime());
+                    return t.getYear() + "/" + t.getDayOfYear();
+                });
+        apply(
+                newestFirst,
+                kept,
+                keep.get("keep-weekly"),
+                b -> {
+                    ZonedDateTime t = at.apply(b.ctime());
+                    return t.get(IsoFields.WEEK_BASED_YEAR)
+                            + "/"
+                            + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
+                });
+        apply(
+                newestFirst,
+                kept,
+                keep.get("keep-monthly"),
+                b -> {
+                    ZonedDateTime t = at.apply(b.ctime());
+                    return t.getYear() + "/" + t.getMonthValue();
+                });
+        apply(
+                newestFirst,
+                kept,
+                keep.get("keep-yearly"),
+                b -> Integer.toString(at.apply(b.ctime()).getYear()));
         List<String> removed = new ArrayList<>();
         for (Backup b : newestFirst) {
             if (!b.protect() && !Boolean.TRUE.equals(kept.get(b.volid()))) {
@@ -123,10 +151,13 @@ public record Retention(Map<String, Integer> keep) {
     }
 
     /**
-     * One rule: {@code kept} maps a volid to TRUE (kept), FALSE (removed) or null (protected); absent means
-     * not yet decided.
+     * One rule: {@code kept} maps a volid to TRUE (kept), FALSE (removed) or null (protected);
+     * absent means not yet decided.
      */
-    private static void apply(List<Backup> newestFirst, Map<String, Boolean> kept, Integer count,
+    private static void apply(
+            List<Backup> newestFirst,
+            Map<String, Boolean> kept,
+            Integer count,
             Function<Backup, String> period) {
         if (count == null || count <= 0) {
             return;

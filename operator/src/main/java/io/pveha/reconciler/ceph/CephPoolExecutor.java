@@ -5,7 +5,6 @@ import io.pveha.api.ceph.CephPoolStatus;
 import io.pveha.cluster.ClusterConnection;
 import io.pveha.pve.Upid;
 import io.pveha.reconciler.task.TaskLedger;
-
 import java.util.Optional;
 
 /** Carries out a CephPool plan's action: one PVE task, started through the {@link TaskLedger}. */
@@ -17,21 +16,33 @@ final class CephPoolExecutor {
     }
 
     /**
-     * @param status  the status being built: the ledger puts the intent, then the task, into it
+     * @param status the status being built: the ledger puts the intent, then the task, into it
      * @param journal writes that status (the write-ahead record)
      */
-    TaskLedger.Started act(ClusterConnection connection, CephPool pool, CephPoolPlanner.Action action, CephPoolStatus status,
-                           TaskLedger.Journal journal) {
+    TaskLedger.Started act(
+            ClusterConnection connection,
+            CephPool pool,
+            CephPoolPlanner.Action action,
+            CephPoolStatus status,
+            TaskLedger.Journal journal) {
         String name = CephPoolSettings.poolName(pool);
-        return ledger.start(connection, pool.getMetadata().getUid(), action.intent(name),
-                new TaskLedger.Slot(status::getPendingTask, status::setPendingTask), journal, () -> call(connection, action, name));
+        return ledger.start(
+                connection,
+                pool.getMetadata().getUid(),
+                action.intent(name),
+                new TaskLedger.Slot(status::getPendingTask, status::setPendingTask),
+                journal,
+                () -> call(connection, action, name));
     }
 
-    private static Optional<Upid> call(ClusterConnection connection, CephPoolPlanner.Action action, String pool) {
+    private static Optional<Upid> call(
+            ClusterConnection connection, CephPoolPlanner.Action action, String pool) {
         if (action instanceof CephPoolPlanner.CreatePool create) {
-            // PVE's create silently re-configures a pool that already exists, and the shared poll may predate a pool
+            // PVE's create silently re-configures a pool that already exists, and the shared poll
+            // may predate a pool
             // someone made meanwhile: one fresh look first (only before a create).
-            if (connection.ceph().pools(create.node()).stream().anyMatch(p -> pool.equals(p.poolName()))) {
+            if (connection.ceph().pools(create.node()).stream()
+                    .anyMatch(p -> pool.equals(p.poolName()))) {
                 connection.requestPoll();
                 return Optional.empty();
             }

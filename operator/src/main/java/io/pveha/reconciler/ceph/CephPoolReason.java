@@ -2,7 +2,10 @@ package io.pveha.reconciler.ceph;
 
 import io.pveha.reconciler.Reason;
 
-/** Every reason a CephPool's conditions and Events use besides {@link io.pveha.reconciler.CommonReason}. */
+/**
+ * Every reason a CephPool's conditions and Events use besides {@link
+ * io.pveha.reconciler.CommonReason}.
+ */
 public enum CephPoolReason implements Reason {
     /** The pool exists, is ours and has the declared settings. */
     Synced(Health.HEALTHY),

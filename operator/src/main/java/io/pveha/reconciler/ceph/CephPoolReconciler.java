@@ -25,9 +25,6 @@ import io.pveha.reconciler.Reporter;
 import io.pveha.reconciler.SpecOrIntentChanged;
 import io.pveha.reconciler.SpecValidation;
 import io.pveha.reconciler.task.TaskLedger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,15 +33,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The CephPool controller. A pass reads top to bottom: gate (pause, invalid spec) → observe
- * ({@link CephPoolObserver}, from the cluster's shared poll) → plan ({@link CephPoolPlanner}, pure) → act
+ * The CephPool controller. A pass reads top to bottom: gate (pause, invalid spec) → observe ({@link
+ * CephPoolObserver}, from the cluster's shared poll) → plan ({@link CephPoolPlanner}, pure) → act
  * ({@link CephPoolExecutor}, one task through the ledger) → report ({@link CephPoolStatusBuilder},
- * {@link CephPoolEvents}). A CephPool is reconciled when its pool's facts or Ceph's health change in a poll,
- * when its spec or annotations change, and while a task is in flight.
+ * {@link CephPoolEvents}). A CephPool is reconciled when its pool's facts or Ceph's health change
+ * in a poll, when its spec or annotations change, and while a task is in flight.
  */
-@ControllerConfiguration(name = "cephpool", generationAwareEventProcessing = false,
+@ControllerConfiguration(
+        name = "cephpool",
+        generationAwareEventProcessing = false,
         informer = @Informer(onUpdateFilter = SpecOrIntentChanged.class))
 public class CephPoolReconciler implements Reconciler<CephPool>, Cleaner<CephPool> {
     private static final Logger LOG = LoggerFactory.getLogger(CephPoolReconciler.class);
@@ -57,8 +58,12 @@ public class CephPoolReconciler implements Reconciler<CephPool>, Cleaner<CephPoo
     private final CephPoolExecutor executor;
     private final TaskLedger ledger;
 
-    public CephPoolReconciler(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock,
-                              TaskLedger ledger) {
+    public CephPoolReconciler(
+            ClusterConnections connections,
+            SpecValidation validation,
+            EventRecorder events,
+            Clock clock,
+            TaskLedger ledger) {
         this.connections = connections;
         this.validation = validation;
         this.events = events;
@@ -69,10 +74,18 @@ public class CephPoolReconciler implements Reconciler<CephPool>, Cleaner<CephPoo
     }
 
     @Override
-    public List<EventSource<?, CephPool>> prepareEventSources(EventSourceContext<CephPool> context) {
-        ClusterFactsEventSource<CephPool> facts = new ClusterFactsEventSource<>(CephPool.class, context,
-                p -> p.getSpec() == null || p.getSpec().getClusterRef() == null ? null : p.getSpec().getClusterRef().getName(),
-                CephPoolReconciler::poolFactsChanged, p -> p.getStatus() == null ? null : p.getStatus().getPendingTask());
+    public List<EventSource<?, CephPool>> prepareEventSources(
+            EventSourceContext<CephPool> context) {
+        ClusterFactsEventSource<CephPool> facts =
+                new ClusterFactsEventSource<>(
+                        CephPool.class,
+                        context,
+                        p ->
+                                p.getSpec() == null || p.getSpec().getClusterRef() == null
+                                        ? null
+                                        : p.getSpec().getClusterRef().getName(),
+                        CephPoolReconciler::poolFactsChanged,
+                        p -> p.getStatus() == null ? null : p.getStatus().getPendingTask());
         connections.addListener(facts);
         return List.of(facts);
     }
@@ -82,15 +95,20 @@ public class CephPoolReconciler implements Reconciler<CephPool>, Cleaner<CephPoo
         try (ReconcileMarker ignored = ReconcileMarker.of(pool)) {
             Reporter<CephPool, CephPoolStatus> reporter = new Reporter<>(pool, context, events);
             CephPoolStatus previous = pool.getStatus();
-            Optional<ReconcileGate.Stop> stop = ReconcileGate.check(pool, previous == null ? null : previous.getConditions(), validation);
+            Optional<ReconcileGate.Stop> stop =
+                    ReconcileGate.check(
+                            pool, previous == null ? null : previous.getConditions(), validation);
             if (stop.isPresent()) {
-                reporter.report(CephPoolStatusBuilder.stopped(pool, previous, stop.get().reason(), stop.get().message(), now()),
+                reporter.report(
+                        CephPoolStatusBuilder.stopped(
+                                pool, previous, stop.get().reason(), stop.get().message(), now()),
                         stop.get().note().stream().toList());
                 return UpdateControl.noUpdate();
             }
             CephPoolFacts facts = observer.observe(pool, previous);
             CephPoolPlanner.Plan plan = CephPoolPlanner.plan(pool, previous, facts);
-            return rescheduled(UpdateControl.noUpdate(), act(pool, previous, facts, plan, reporter));
+            return rescheduled(
+                    UpdateControl.noUpdate(), act(pool, previous, facts, plan, reporter));
         }
     }
 
@@ -104,45 +122,79 @@ public class CephPoolReconciler implements Reconciler<CephPool>, Cleaner<CephPoo
             try {
                 if (plan.needsDeletionCheck()) {
                     String node = facts.onlineNode().orElseThrow();
-                    facts = facts.withDeletion(observer.deletionCheck(facts, CephPoolSettings.poolName(pool), node));
+                    facts =
+                            facts.withDeletion(
+                                    observer.deletionCheck(
+                                            facts, CephPoolSettings.poolName(pool), node));
                     plan = CephPoolPlanner.planDeletion(pool, previous, facts);
                 }
             } catch (PveApiException e) {
                 LOG.warn("PVE refused or failed: {}", e.describe());
-                CephPoolStatus failed = CephPoolStatusBuilder.apiError(pool,
-                        CephPoolStatusBuilder.build(pool, previous, facts, plan, now()), e, now());
-                reporter.report(failed, CephPoolEvents.between(previous, failed, plan, CephPoolSettings.poolName(pool)));
+                CephPoolStatus failed =
+                        CephPoolStatusBuilder.apiError(
+                                pool,
+                                CephPoolStatusBuilder.build(pool, previous, facts, plan, now()),
+                                e,
+                                now());
+                reporter.report(
+                        failed,
+                        CephPoolEvents.between(
+                                previous, failed, plan, CephPoolSettings.poolName(pool)));
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryAfter(e));
             }
             if (plan.finished()) {
-                reporter.emit(CephPoolEvents.between(previous, previous == null ? new CephPoolStatus() : previous, plan,
-                        CephPoolSettings.poolName(pool)));
+                reporter.emit(
+                        CephPoolEvents.between(
+                                previous,
+                                previous == null ? new CephPoolStatus() : previous,
+                                plan,
+                                CephPoolSettings.poolName(pool)));
                 observer.forget(pool);
                 return DeleteControl.defaultDelete();
             }
             Duration next = act(pool, previous, facts, plan, reporter);
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(next == null ? CephPoolPlanner.BLOCKED_RECHECK : next);
+            return DeleteControl.noFinalizerRemoval()
+                    .rescheduleAfter(next == null ? CephPoolPlanner.BLOCKED_RECHECK : next);
         }
     }
 
     @Override
-    public ErrorStatusUpdateControl<CephPool> updateErrorStatus(CephPool pool, Context<CephPool> context, Exception e) {
-        return Reporter.kubernetesError(pool, context, e,
-                (status, reason, message) -> CephPoolStatusBuilder.stopped(pool, status, reason, message, now()));
+    public ErrorStatusUpdateControl<CephPool> updateErrorStatus(
+            CephPool pool, Context<CephPool> context, Exception e) {
+        return Reporter.kubernetesError(
+                pool,
+                context,
+                e,
+                (status, reason, message) ->
+                        CephPoolStatusBuilder.stopped(pool, status, reason, message, now()));
     }
 
     /** Act on the plan, then report; returns when to look again (null: on events only). */
-    private Duration act(CephPool pool, CephPoolStatus previous, CephPoolFacts facts, CephPoolPlanner.Plan plan,
-                         Reporter<CephPool, CephPoolStatus> reporter) {
+    private Duration act(
+            CephPool pool,
+            CephPoolStatus previous,
+            CephPoolFacts facts,
+            CephPoolPlanner.Plan plan,
+            Reporter<CephPool, CephPoolStatus> reporter) {
         Instant now = now();
         CephPoolStatus built = CephPoolStatusBuilder.build(pool, previous, facts, plan, now);
         CephPoolStatus next = built;
-        plan.ended().ifPresent(task -> ledger.complete(facts.cluster().connection(), pool.getMetadata().getUid()));
+        plan.ended()
+                .ifPresent(
+                        task ->
+                                ledger.complete(
+                                        facts.cluster().connection(), pool.getMetadata().getUid()));
         Duration requeue = plan.requeue().orElse(null);
         if (plan.action().isPresent()) {
             CephPoolPlanner.Action action = plan.action().get();
             try {
-                TaskLedger.Started started = executor.act(facts.cluster().connection(), pool, action, built, () -> reporter.record(built));
+                TaskLedger.Started started =
+                        executor.act(
+                                facts.cluster().connection(),
+                                pool,
+                                action,
+                                built,
+                                () -> reporter.record(built));
                 if (started == TaskLedger.Started.NO_SLOT) {
                     next = CephPoolStatusBuilder.waitingForSlot(pool, next, action.node(), now);
                     requeue = Duration.ofSeconds(3);
@@ -153,7 +205,10 @@ public class CephPoolReconciler implements Reconciler<CephPool>, Cleaner<CephPoo
                 requeue = retryAfter(e);
             }
         }
-        List<Note> notes = new ArrayList<>(CephPoolEvents.between(previous, next, plan, CephPoolSettings.poolName(pool)));
+        List<Note> notes =
+                new ArrayList<>(
+                        CephPoolEvents.between(
+                                previous, next, plan, CephPoolSettings.poolName(pool)));
         reporter.report(next, notes);
         return requeue;
     }
@@ -162,7 +217,8 @@ public class CephPoolReconciler implements Reconciler<CephPool>, Cleaner<CephPoo
         return e.retryable() ? Duration.ofSeconds(10) : Duration.ofSeconds(60);
     }
 
-    private static UpdateControl<CephPool> rescheduled(UpdateControl<CephPool> control, Duration after) {
+    private static UpdateControl<CephPool> rescheduled(
+            UpdateControl<CephPool> control, Duration after) {
         return after == null ? control : control.rescheduleAfter(after);
     }
 
@@ -170,7 +226,9 @@ public class CephPoolReconciler implements Reconciler<CephPool>, Cleaner<CephPoo
         return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
-    /** A poll matters to a CephPool when its pool's entry, the storages or Ceph's health changed. */
+    /**
+     * A poll matters to a CephPool when its pool's entry, the storages or Ceph's health changed.
+     */
     static boolean poolFactsChanged(CephPool pool, PollOutcome previous, PollOutcome current) {
         String name = CephPoolSettings.poolName(pool);
         return !Objects.equals(facts(previous.snapshot(), name), facts(current.snapshot(), name));
@@ -180,8 +238,13 @@ public class CephPoolReconciler implements Reconciler<CephPool>, Cleaner<CephPoo
         if (snapshot == null) {
             return null;
         }
-        return (snapshot.cephPools() == null ? "unknown" : snapshot.cephPool(name).map(Object::toString).orElse("absent"))
-                + "|" + snapshot.ceph().status() + snapshot.ceph().checks()
-                + "|" + snapshot.storages().stream().anyMatch(s -> name.equals(s.storage()));
+        return (snapshot.cephPools() == null
+                        ? "unknown"
+                        : snapshot.cephPool(name).map(Object::toString).orElse("absent"))
+                + "|"
+                + snapshot.ceph().status()
+                + snapshot.ceph().checks()
+                + "|"
+                + snapshot.storages().stream().anyMatch(s -> name.equals(s.storage()));
     }
 }

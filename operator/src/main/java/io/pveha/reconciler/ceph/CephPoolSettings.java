@@ -3,7 +3,6 @@ package io.pveha.reconciler.ceph;
 import io.pveha.api.ceph.CephPool;
 import io.pveha.api.ceph.CephPoolSpec;
 import io.pveha.pve.model.CephPoolEntry;
-
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,15 +11,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Desired pool settings as PVE parameters, the difference to an observed pool, and how to read Ceph's
- * refusals. Only what the spec
- * declares is owned: an undeclared field is left as Ceph has it (PVE's defaults apply on create).
+ * Desired pool settings as PVE parameters, the difference to an observed pool, and how to read
+ * Ceph's refusals. Only what the spec declares is owned: an undeclared field is left as Ceph has it
+ * (PVE's defaults apply on create).
  */
 final class CephPoolSettings {
     private static final Pattern SIZE = Pattern.compile("^(\\d+(?:\\.\\d+)?)([KMGT])?$");
 
-    private CephPoolSettings() {
-    }
+    private CephPoolSettings() {}
 
     /** The pool's name in Ceph: spec.poolName, else metadata.name. */
     static String poolName(CephPool pool) {
@@ -40,14 +38,19 @@ final class CephPoolSettings {
         return params;
     }
 
-    /** Parameters of {@code PUT /nodes/{node}/ceph/pool/{name}} that would bring the pool to the spec; empty when in sync. */
+    /**
+     * Parameters of {@code PUT /nodes/{node}/ceph/pool/{name}} that would bring the pool to the
+     * spec; empty when in sync.
+     */
     static Map<String, Object> changes(CephPoolSpec spec, CephPoolEntry observed) {
         Map<String, Object> changes = new LinkedHashMap<>();
         if (spec.getSize() != null && !spec.getSize().equals(observed.size())) {
             changes.put("size", spec.getSize());
         }
-        // Ceph resets min_size whenever size changes, so a declared min_size is sent along with a size change.
-        if (spec.getMinSize() != null && (!spec.getMinSize().equals(observed.minSize()) || changes.containsKey("size"))) {
+        // Ceph resets min_size whenever size changes, so a declared min_size is sent along with a
+        // size change.
+        if (spec.getMinSize() != null
+                && (!spec.getMinSize().equals(observed.minSize()) || changes.containsKey("size"))) {
             changes.put("min_size", spec.getMinSize());
         }
         String mode = spec.getPgAutoscaleMode() == null ? null : spec.getPgAutoscaleMode().name();
@@ -56,20 +59,26 @@ final class CephPoolSettings {
         }
         // With the autoscaler on, pg_num is the autoscaler's to change: a difference is not drift.
         String effectiveMode = mode != null ? mode : observed.pgAutoscaleMode();
-        if (spec.getPgNum() != null && !"on".equals(effectiveMode) && !spec.getPgNum().equals(observed.pgNum())) {
+        if (spec.getPgNum() != null
+                && !"on".equals(effectiveMode)
+                && !spec.getPgNum().equals(observed.pgNum())) {
             changes.put("pg_num", spec.getPgNum());
         }
-        if (spec.getApplication() != null && !observed.applications().contains(spec.getApplication().name())) {
+        if (spec.getApplication() != null
+                && !observed.applications().contains(spec.getApplication().name())) {
             changes.put("application", spec.getApplication().name());
         }
         if (spec.getCrushRule() != null && !spec.getCrushRule().equals(observed.crushRuleName())) {
             changes.put("crush_rule", spec.getCrushRule());
         }
-        if (spec.getTargetSize() != null && !Objects.equals(parseSize(spec.getTargetSize()), observed.targetSize())) {
+        if (spec.getTargetSize() != null
+                && !Objects.equals(parseSize(spec.getTargetSize()), observed.targetSize())) {
             changes.put("target_size", spec.getTargetSize());
         }
-        if (spec.getTargetSizeRatio() != null && (observed.targetSizeRatio() == null
-                || Math.abs(spec.getTargetSizeRatio() - observed.targetSizeRatio()) > 1e-9)) {
+        if (spec.getTargetSizeRatio() != null
+                && (observed.targetSizeRatio() == null
+                        || Math.abs(spec.getTargetSizeRatio() - observed.targetSizeRatio())
+                                > 1e-9)) {
             changes.put("target_size_ratio", spec.getTargetSizeRatio());
         }
         return changes;
@@ -80,8 +89,14 @@ final class CephPoolSettings {
         putIfSet(params, "size", spec.getSize());
         putIfSet(params, "min_size", spec.getMinSize());
         putIfSet(params, "pg_num", spec.getPgNum());
-        putIfSet(params, "pg_autoscale_mode", spec.getPgAutoscaleMode() == null ? null : spec.getPgAutoscaleMode().name());
-        putIfSet(params, "application", spec.getApplication() == null ? null : spec.getApplication().name());
+        putIfSet(
+                params,
+                "pg_autoscale_mode",
+                spec.getPgAutoscaleMode() == null ? null : spec.getPgAutoscaleMode().name());
+        putIfSet(
+                params,
+                "application",
+                spec.getApplication() == null ? null : spec.getApplication().name());
         putIfSet(params, "crush_rule", spec.getCrushRule());
         putIfSet(params, "target_size", spec.getTargetSize());
         putIfSet(params, "target_size_ratio", spec.getTargetSizeRatio());
@@ -94,28 +109,36 @@ final class CephPoolSettings {
         }
     }
 
-    /** PVE's {@code parse_size}: K, M, G and T are powers of 1024; null for text that is no size. */
+    /**
+     * PVE's {@code parse_size}: K, M, G and T are powers of 1024; null for text that is no size.
+     */
     static Long parseSize(String text) {
         Matcher m = SIZE.matcher(text == null ? "" : text.trim());
         if (!m.matches()) {
             return null;
         }
-        int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            default -> 40;
-        };
+        int shift =
+                m.group(2) == null
+                        ? 0
+                        : switch (m.group(2)) {
+                            case "K" -> 10;
+                            case "M" -> 20;
+                            case "G" -> 30;
+                            default -> 40;
+                        };
         return new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1L << shift)).longValue();
     }
 
     /**
-     * Failures that are Ceph's verdict on a value ({@code set_pool} names the settings it could not set; an
-     * application already enabled; the monitor's range checks), as opposed to a transient failure.
+     * Failures that are Ceph's verdict on a value ({@code set_pool} names the settings it could not
+     * set; an application already enabled; the monitor's range checks), as opposed to a transient
+     * failure.
      */
     static boolean refusal(String exitStatus) {
-        return exitStatus != null && (exitStatus.startsWith("Could not set:")
-                || exitStatus.contains("already has an enabled application")
-                || exitStatus.contains("would mean") || exitStatus.contains("must be between"));
+        return exitStatus != null
+                && (exitStatus.startsWith("Could not set:")
+                        || exitStatus.contains("already has an enabled application")
+                        || exitStatus.contains("would mean")
+                        || exitStatus.contains("must be between"));
     }
 }

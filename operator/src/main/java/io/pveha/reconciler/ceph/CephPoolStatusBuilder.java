@@ -9,20 +9,26 @@ import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.Reason;
 import io.pveha.reconciler.Redactor;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Builds a CephPool's status in one place: observed settings and usage from the facts, conditions from the plan. */
+/**
+ * Builds a CephPool's status in one place: observed settings and usage from the facts, conditions
+ * from the plan.
+ */
 final class CephPoolStatusBuilder {
     static final String DELETION_BLOCKED = "DeletionBlocked";
 
-    private CephPoolStatusBuilder() {
-    }
+    private CephPoolStatusBuilder() {}
 
-    static CephPoolStatus build(CephPool pool, CephPoolStatus previous, CephPoolFacts facts, CephPoolPlanner.Plan plan, Instant now) {
+    static CephPoolStatus build(
+            CephPool pool,
+            CephPoolStatus previous,
+            CephPoolFacts facts,
+            CephPoolPlanner.Plan plan,
+            Instant now) {
         CephPoolStatus status = copy(previous);
         long generation = generation(pool);
         status.setObservedGeneration(generation);
@@ -36,23 +42,43 @@ final class CephPoolStatusBuilder {
         if (facts.cluster().usable()) {
             status.setHealthChecks(new ArrayList<>(facts.healthChecks()));
             if (facts.poolsKnown()) {
-                observe(status, facts.pool().filter(p -> CephPoolPlanner.owned(pool, status)), facts.rbdStorage() ? name : null);
+                observe(
+                        status,
+                        facts.pool().filter(p -> CephPoolPlanner.owned(pool, status)),
+                        facts.rbdStorage() ? name : null);
             }
         }
         facts.deletion().ifPresent(d -> status.setImages(new ArrayList<>(d.images())));
         ready(status, plan.reason(), plan.ready(), plan.message(), generation, now);
         if (plan.blocked().isPresent()) {
-            status.setConditions(Conditions.set(status.getConditions(), DELETION_BLOCKED, Conditions.TRUE,
-                    CephPoolReason.DeletionBlocked.name(), Redactor.scrub(plan.blocked().get()), generation, now));
-        } else if (plan.action().filter(a -> a instanceof CephPoolPlanner.DestroyPool).isPresent()) {
-            status.setConditions(Conditions.set(status.getConditions(), DELETION_BLOCKED, Conditions.FALSE,
-                    CephPoolReason.Deleting.name(), "nothing blocks the deletion", generation, now));
+            status.setConditions(
+                    Conditions.set(
+                            status.getConditions(),
+                            DELETION_BLOCKED,
+                            Conditions.TRUE,
+                            CephPoolReason.DeletionBlocked.name(),
+                            Redactor.scrub(plan.blocked().get()),
+                            generation,
+                            now));
+        } else if (plan.action()
+                .filter(a -> a instanceof CephPoolPlanner.DestroyPool)
+                .isPresent()) {
+            status.setConditions(
+                    Conditions.set(
+                            status.getConditions(),
+                            DELETION_BLOCKED,
+                            Conditions.FALSE,
+                            CephPoolReason.Deleting.name(),
+                            "nothing blocks the deletion",
+                            generation,
+                            now));
         }
         return status;
     }
 
     /** The status of a pass that stopped before observing (paused, invalid spec). */
-    static CephPoolStatus stopped(CephPool pool, CephPoolStatus previous, Reason reason, String message, Instant now) {
+    static CephPoolStatus stopped(
+            CephPool pool, CephPoolStatus previous, Reason reason, String message, Instant now) {
         CephPoolStatus status = copy(previous);
         status.setObservedGeneration(generation(pool));
         ready(status, reason, false, message, generation(pool), now);
@@ -60,21 +86,29 @@ final class CephPoolStatusBuilder {
     }
 
     /** PVE refused or failed a call of this pass: said in Ready, the rest of the status stays. */
-    static CephPoolStatus apiError(CephPool pool, CephPoolStatus built, PveApiException e, Instant now) {
+    static CephPoolStatus apiError(
+            CephPool pool, CephPoolStatus built, PveApiException e, Instant now) {
         CephPoolStatus status = copy(built);
         ready(status, CommonReason.ApiError, false, e.describe(), generation(pool), now);
         return status;
     }
 
     /** The node's task slots are all taken: nothing was recorded or started. */
-    static CephPoolStatus waitingForSlot(CephPool pool, CephPoolStatus built, String node, Instant now) {
+    static CephPoolStatus waitingForSlot(
+            CephPool pool, CephPoolStatus built, String node, Instant now) {
         CephPoolStatus status = copy(built);
-        ready(status, CephPoolReason.WaitingForTaskSlot, false, "node " + node + " runs as many operator tasks as allowed; waiting",
-                generation(pool), now);
+        ready(
+                status,
+                CephPoolReason.WaitingForTaskSlot,
+                false,
+                "node " + node + " runs as many operator tasks as allowed; waiting",
+                generation(pool),
+                now);
         return status;
     }
 
-    private static void observe(CephPoolStatus status, Optional<CephPoolEntry> pool, String storage) {
+    private static void observe(
+            CephPoolStatus status, Optional<CephPoolEntry> pool, String storage) {
         if (pool.isEmpty()) {
             status.setPoolId(null);
             status.setObserved(null);
@@ -105,9 +139,22 @@ final class CephPoolStatusBuilder {
         return String.format(Locale.ROOT, "%.1f%%", fraction == null ? 0.0 : fraction * 100);
     }
 
-    private static void ready(CephPoolStatus status, Reason reason, boolean ready, String message, long generation, Instant now) {
-        status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, ready ? Conditions.TRUE : Conditions.FALSE,
-                reason.name(), Redactor.scrub(message), generation, now));
+    private static void ready(
+            CephPoolStatus status,
+            Reason reason,
+            boolean ready,
+            String message,
+            long generation,
+            Instant now) {
+        status.setConditions(
+                Conditions.set(
+                        status.getConditions(),
+                        Conditions.READY,
+                        ready ? Conditions.TRUE : Conditions.FALSE,
+                        reason.name(),
+                        Redactor.scrub(message),
+                        generation,
+                        now));
     }
 
     private static CephPoolStatus copy(CephPoolStatus status) {

@@ -7,7 +7,6 @@ import io.pveha.pve.PveTls;
 import io.pveha.pve.PveToken;
 import io.pveha.reconciler.CommonReason;
 import io.pveha.reconciler.Reason;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Resolves a ProxmoxCluster spec and the values of its Secrets into connection settings, or a problem that names
- * what is wrong. Pure: the observer reads the Secret keys {@link #secretKeys} lists (from the informer cache), and
- * this turns them and the spec into settings.
+ * Resolves a ProxmoxCluster spec and the values of its Secrets into connection settings, or a
+ * problem that names what is wrong. Pure: the observer reads the Secret keys {@link #secretKeys}
+ * lists (from the informer cache), and this turns them and the spec into settings.
  */
 final class ClusterSettingsResolver {
     static final int DEFAULT_REQUESTS_PER_SECOND = 20;
@@ -25,11 +24,16 @@ final class ClusterSettingsResolver {
     static final int DEFAULT_TIMEOUT_SECONDS = 20;
     static final String DEFAULT_CA_KEY = "ca.crt";
 
-    /** A key of a Secret (in the cluster's namespace) the spec refers to, with the documented default key filled in. */
-    record SecretKey(String secret, String key) {
-    }
+    /**
+     * A key of a Secret (in the cluster's namespace) the spec refers to, with the documented
+     * default key filled in.
+     */
+    record SecretKey(String secret, String key) {}
 
-    /** What the observer found under a {@link SecretKey}: the value, or why there is none (the value is never printed). */
+    /**
+     * What the observer found under a {@link SecretKey}: the value, or why there is none (the value
+     * is never printed).
+     */
     record SecretValue(String value, Reason problem, String message) {
         static SecretValue of(String value) {
             return new SecretValue(value, null, null);
@@ -41,7 +45,9 @@ final class ClusterSettingsResolver {
 
         @Override
         public String toString() {
-            return problem == null ? "SecretValue[present]" : "SecretValue[" + problem.name() + ": " + message + "]";
+            return problem == null
+                    ? "SecretValue[present]"
+                    : "SecretValue[" + problem.name() + ": " + message + "]";
         }
     }
 
@@ -55,8 +61,7 @@ final class ClusterSettingsResolver {
         }
     }
 
-    private ClusterSettingsResolver() {
-    }
+    private ClusterSettingsResolver() {}
 
     /** The Secret keys the spec needs, in the order a problem with them is reported. */
     static List<SecretKey> secretKeys(ProxmoxClusterSpec spec) {
@@ -73,14 +78,17 @@ final class ClusterSettingsResolver {
         return keys;
     }
 
-    static ConnectionSettings resolve(ProxmoxCluster cluster, Map<SecretKey, SecretValue> secrets) throws SettingsProblem {
+    static ConnectionSettings resolve(ProxmoxCluster cluster, Map<SecretKey, SecretValue> secrets)
+            throws SettingsProblem {
         ProxmoxClusterSpec spec = cluster.getSpec();
         if (spec == null || spec.getEndpoints() == null || spec.getEndpoints().isEmpty()) {
-            throw new SettingsProblem(CommonReason.InvalidSpec, "spec.endpoints: at least one endpoint is required");
+            throw new SettingsProblem(
+                    CommonReason.InvalidSpec, "spec.endpoints: at least one endpoint is required");
         }
         ProxmoxClusterSpec.CredentialsRef ref = spec.getCredentialsSecretRef();
         if (ref == null || ref.getName() == null) {
-            throw new SettingsProblem(CommonReason.InvalidSpec, "spec.credentialsSecretRef.name is required");
+            throw new SettingsProblem(
+                    CommonReason.InvalidSpec, "spec.credentialsSecretRef.name is required");
         }
         String tokenId = value(secrets, tokenIdKey(ref));
         String tokenSecret = value(secrets, tokenSecretKey(ref));
@@ -88,26 +96,50 @@ final class ClusterSettingsResolver {
         try {
             token = new PveToken(tokenId, tokenSecret);
         } catch (IllegalArgumentException e) {
-            throw new SettingsProblem(ProxmoxClusterReason.InvalidCredentials,
-                    "Secret " + cluster.getMetadata().getNamespace() + "/" + ref.getName() + ": " + e.getMessage());
+            throw new SettingsProblem(
+                    ProxmoxClusterReason.InvalidCredentials,
+                    "Secret "
+                            + cluster.getMetadata().getNamespace()
+                            + "/"
+                            + ref.getName()
+                            + ": "
+                            + e.getMessage());
         }
         PveTls tls = tls(spec.getTls(), cluster.getMetadata().getNamespace(), secrets);
         ProxmoxClusterSpec.ClientSettings limits = spec.getClient();
-        int rps = limits != null && limits.getRequestsPerSecond() != null ? limits.getRequestsPerSecond() : DEFAULT_REQUESTS_PER_SECOND;
-        int tasks = limits != null && limits.getMaxConcurrentTasksPerNode() != null
-                ? limits.getMaxConcurrentTasksPerNode() : DEFAULT_TASKS_PER_NODE;
-        int timeout = limits != null && limits.getRequestTimeoutSeconds() != null
-                ? limits.getRequestTimeoutSeconds() : DEFAULT_TIMEOUT_SECONDS;
-        return ConnectionSettings.of(spec.getEndpoints(), token, tokenSecret, tls, rps, Duration.ofSeconds(timeout),
-                pollInterval(spec), tasks);
+        int rps =
+                limits != null && limits.getRequestsPerSecond() != null
+                        ? limits.getRequestsPerSecond()
+                        : DEFAULT_REQUESTS_PER_SECOND;
+        int tasks =
+                limits != null && limits.getMaxConcurrentTasksPerNode() != null
+                        ? limits.getMaxConcurrentTasksPerNode()
+                        : DEFAULT_TASKS_PER_NODE;
+        int timeout =
+                limits != null && limits.getRequestTimeoutSeconds() != null
+                        ? limits.getRequestTimeoutSeconds()
+                        : DEFAULT_TIMEOUT_SECONDS;
+        return ConnectionSettings.of(
+                spec.getEndpoints(),
+                token,
+                tokenSecret,
+                tls,
+                rps,
+                Duration.ofSeconds(timeout),
+                pollInterval(spec),
+                tasks);
     }
 
     static Duration pollInterval(ProxmoxClusterSpec spec) {
-        return Duration.ofSeconds(spec != null && spec.getPollIntervalSeconds() != null ? spec.getPollIntervalSeconds()
-                : ProxmoxClusterSpec.DEFAULT_POLL_INTERVAL_SECONDS);
+        return Duration.ofSeconds(
+                spec != null && spec.getPollIntervalSeconds() != null
+                        ? spec.getPollIntervalSeconds()
+                        : ProxmoxClusterSpec.DEFAULT_POLL_INTERVAL_SECONDS);
     }
 
-    private static PveTls tls(ProxmoxClusterSpec.Tls tls, String namespace, Map<SecretKey, SecretValue> secrets) throws SettingsProblem {
+    private static PveTls tls(
+            ProxmoxClusterSpec.Tls tls, String namespace, Map<SecretKey, SecretValue> secrets)
+            throws SettingsProblem {
         if (tls == null) {
             return PveTls.systemTrust();
         }
@@ -119,8 +151,15 @@ final class ClusterSettingsResolver {
             SecretKey key = caKey(tls).get();
             ca = value(secrets, key);
             if (!ca.contains("-----BEGIN CERTIFICATE-----")) {
-                throw new SettingsProblem(ProxmoxClusterReason.InvalidCaBundle, "Secret " + namespace + "/" + key.secret()
-                        + " key " + key.key() + " holds no PEM certificate");
+                throw new SettingsProblem(
+                        ProxmoxClusterReason.InvalidCaBundle,
+                        "Secret "
+                                + namespace
+                                + "/"
+                                + key.secret()
+                                + " key "
+                                + key.key()
+                                + " holds no PEM certificate");
             }
         }
         String fingerprint = tls.getFingerprint();
@@ -128,30 +167,47 @@ final class ClusterSettingsResolver {
             try {
                 fingerprint = PveTls.normalizeFingerprint(fingerprint);
             } catch (IllegalArgumentException e) {
-                throw new SettingsProblem(CommonReason.InvalidSpec, "spec.tls.fingerprint: " + e.getMessage());
+                throw new SettingsProblem(
+                        CommonReason.InvalidSpec, "spec.tls.fingerprint: " + e.getMessage());
             }
         }
         return new PveTls(ca, fingerprint, false);
     }
 
     private static SecretKey tokenIdKey(ProxmoxClusterSpec.CredentialsRef ref) {
-        return new SecretKey(ref.getName(), blankTo(ref.getTokenIdKey(), ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_ID_KEY));
+        return new SecretKey(
+                ref.getName(),
+                blankTo(
+                        ref.getTokenIdKey(),
+                        ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_ID_KEY));
     }
 
     private static SecretKey tokenSecretKey(ProxmoxClusterSpec.CredentialsRef ref) {
-        return new SecretKey(ref.getName(), blankTo(ref.getTokenSecretKey(), ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_SECRET_KEY));
+        return new SecretKey(
+                ref.getName(),
+                blankTo(
+                        ref.getTokenSecretKey(),
+                        ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_SECRET_KEY));
     }
 
-    /** The CA bundle's key, when the spec verifies with one (insecureSkipVerify reads no Secret). */
+    /**
+     * The CA bundle's key, when the spec verifies with one (insecureSkipVerify reads no Secret).
+     */
     private static Optional<SecretKey> caKey(ProxmoxClusterSpec.Tls tls) {
-        if (tls == null || Boolean.TRUE.equals(tls.getInsecureSkipVerify()) || tls.getCaSecretRef() == null
+        if (tls == null
+                || Boolean.TRUE.equals(tls.getInsecureSkipVerify())
+                || tls.getCaSecretRef() == null
                 || tls.getCaSecretRef().getName() == null) {
             return Optional.empty();
         }
-        return Optional.of(new SecretKey(tls.getCaSecretRef().getName(), tls.getCaSecretRef().keyOr(DEFAULT_CA_KEY)));
+        return Optional.of(
+                new SecretKey(
+                        tls.getCaSecretRef().getName(),
+                        tls.getCaSecretRef().keyOr(DEFAULT_CA_KEY)));
     }
 
-    private static String value(Map<SecretKey, SecretValue> secrets, SecretKey key) throws SettingsProblem {
+    private static String value(Map<SecretKey, SecretValue> secrets, SecretKey key)
+            throws SettingsProblem {
         SecretValue found = secrets.get(key);
         if (found == null) {
             throw new IllegalStateException("the observer did not read " + key);

@@ -20,7 +20,6 @@ import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.Reason;
 import io.pveha.reconciler.Redactor;
 import io.pveha.reconciler.cluster.ProxmoxClusterPlanner.Verdict;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -36,39 +35,55 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Builds a ProxmoxCluster's status in one place: the facts of the last poll (kept through failures, so status shows
- * the last known cluster), the conditions as the plan judged them, and the HA group check's outcome when there was
- * one. It also decides whether the status is worth writing: a poll that only moved load, memory, uptime, storage
- * usage or the poll time is written at most every {@link #HEARTBEAT}, not at every poll.
+ * Builds a ProxmoxCluster's status in one place: the facts of the last poll (kept through failures,
+ * so status shows the last known cluster), the conditions as the plan judged them, and the HA group
+ * check's outcome when there was one. It also decides whether the status is worth writing: a poll
+ * that only moved load, memory, uptime, storage usage or the poll time is written at most every
+ * {@link #HEARTBEAT}, not at every poll.
  */
 final class ClusterStatusBuilder {
     static final String CONNECTED = "Connected";
     static final String QUORATE = "Quorate";
     static final String PRIVILEGES = "PrivilegesComplete";
     static final String TLS_VERIFIED = "TlsVerified";
-    /** From {@link HaGroupSync}; does not block readiness (HA keeps working). Kept as it is between checks. */
+
+    /**
+     * From {@link HaGroupSync}; does not block readiness (HA keeps working). Kept as it is between
+     * checks.
+     */
     static final String HA_GROUPS = "HaGroupsInSync";
-    /** Volatile facts (load, uptime, usage, poll time) are refreshed in status at most this often. */
+
+    /**
+     * Volatile facts (load, uptime, usage, poll time) are refreshed in status at most this often.
+     */
     static final Duration HEARTBEAT = Duration.ofMinutes(5);
 
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-    private ClusterStatusBuilder() {
-    }
+    private ClusterStatusBuilder() {}
 
     /**
      * @param haGroups the HA group check of this pass, if there was one
-     * @return the new status, or {@code previous} itself when only volatile facts moved within the heartbeat
+     * @return the new status, or {@code previous} itself when only volatile facts moved within the
+     *     heartbeat
      */
-    static ProxmoxClusterStatus build(ProxmoxCluster cluster, ProxmoxClusterStatus previous, ProxmoxClusterFacts facts,
-                                      ProxmoxClusterPlanner.Plan plan, Optional<HaGroupSync.Outcome> haGroups, Instant now) {
+    static ProxmoxClusterStatus build(
+            ProxmoxCluster cluster,
+            ProxmoxClusterStatus previous,
+            ProxmoxClusterFacts facts,
+            ProxmoxClusterPlanner.Plan plan,
+            Optional<HaGroupSync.Outcome> haGroups,
+            Instant now) {
         ProxmoxClusterStatus status = copy(previous);
         PollOutcome outcome = facts.outcome();
         if (outcome.snapshot() != null) {
             facts(outcome.snapshot(), status);
         }
         if (outcome.privilegesChecked()) {
-            status.setMissingPrivileges(outcome.missingPrivileges().stream().map(RequiredPrivileges.Requirement::toString).toList());
+            status.setMissingPrivileges(
+                    outcome.missingPrivileges().stream()
+                            .map(RequiredPrivileges.Requirement::toString)
+                            .toList());
         }
         long g = generation(cluster);
         status.setObservedGeneration(g);
@@ -80,17 +95,39 @@ final class ClusterStatusBuilder {
         c = set(c, Conditions.READY, plan.ready(), g, now);
         if (haGroups.isPresent()) {
             HaGroupSync.Outcome o = haGroups.get();
-            c = set(c, HA_GROUPS, o.inSync() ? Verdict.isTrue(o.reason(), o.message()) : Verdict.isFalse(o.reason(), o.message()), g, now);
+            c =
+                    set(
+                            c,
+                            HA_GROUPS,
+                            o.inSync()
+                                    ? Verdict.isTrue(o.reason(), o.message())
+                                    : Verdict.isFalse(o.reason(), o.message()),
+                            g,
+                            now);
         }
         status.setConditions(c);
         return previous != null && heartbeatNotDue(previous, status, now) ? previous : status;
     }
 
-    /** The status of a pass that stopped before observing (paused, invalid spec) or failed on Kubernetes: only Ready changes. */
-    static ProxmoxClusterStatus stopped(ProxmoxCluster cluster, ProxmoxClusterStatus previous, Reason reason, String message, Instant now) {
+    /**
+     * The status of a pass that stopped before observing (paused, invalid spec) or failed on
+     * Kubernetes: only Ready changes.
+     */
+    static ProxmoxClusterStatus stopped(
+            ProxmoxCluster cluster,
+            ProxmoxClusterStatus previous,
+            Reason reason,
+            String message,
+            Instant now) {
         ProxmoxClusterStatus status = copy(previous);
         status.setObservedGeneration(generation(cluster));
-        status.setConditions(set(status.getConditions(), Conditions.READY, Verdict.isFalse(reason, message), generation(cluster), now));
+        status.setConditions(
+                set(
+                        status.getConditions(),
+                        Conditions.READY,
+                        Verdict.isFalse(reason, message),
+                        generation(cluster),
+                        now));
         return status;
     }
 
@@ -101,10 +138,12 @@ final class ClusterStatusBuilder {
     }
 
     /**
-     * True when {@code after} differs from {@code before} only in volatile facts and the last written poll time is
-     * younger than {@link #HEARTBEAT}: such a status is not worth a write at every poll.
+     * True when {@code after} differs from {@code before} only in volatile facts and the last
+     * written poll time is younger than {@link #HEARTBEAT}: such a status is not worth a write at
+     * every poll.
      */
-    static boolean heartbeatNotDue(ProxmoxClusterStatus before, ProxmoxClusterStatus after, Instant now) {
+    static boolean heartbeatNotDue(
+            ProxmoxClusterStatus before, ProxmoxClusterStatus after, Instant now) {
         if (!stable(before).equals(stable(after))) {
             return false;
         }
@@ -116,7 +155,15 @@ final class ClusterStatusBuilder {
         JsonNode tree = JSON.convertValue(status, JsonNode.class);
         if (tree instanceof ObjectNode o) {
             o.remove("lastPollTime");
-            o.path("nodes").forEach(n -> ((ObjectNode) n).remove(Set.of("cpu", "memoryUsedBytes", "uptimeSeconds")));
+            o.path("nodes")
+                    .forEach(
+                            n ->
+                                    ((ObjectNode) n)
+                                            .remove(
+                                                    Set.of(
+                                                            "cpu",
+                                                            "memoryUsedBytes",
+                                                            "uptimeSeconds")));
             o.path("storages").forEach(s -> ((ObjectNode) s).remove("usedBytes"));
         }
         return tree;
@@ -129,17 +176,20 @@ final class ClusterStatusBuilder {
         status.setActiveEndpoint(s.endpoint());
         status.setLastPollTime(s.polledAt().truncatedTo(ChronoUnit.SECONDS).toString());
         Map<String, String> lrm = s.lrmStates();
-        List<NodeInfo> nodes = s.nodes().stream()
-                .sorted(Comparator.comparing(ClusterResource::node))
-                .map(r -> node(r, lrm))
-                .toList();
+        List<NodeInfo> nodes =
+                s.nodes().stream()
+                        .sorted(Comparator.comparing(ClusterResource::node))
+                        .map(r -> node(r, lrm))
+                        .toList();
         status.setNodes(nodes);
         status.setNodesSummary(nodesSummary(s));
         HaManagerInfo ha = new HaManagerInfo();
-        s.haMaster().ifPresent(m -> {
-            ha.setMaster(m.node());
-            ha.setStatus(m.status());
-        });
+        s.haMaster()
+                .ifPresent(
+                        m -> {
+                            ha.setMaster(m.node());
+                            ha.setStatus(m.status());
+                        });
         ha.setServices((int) s.ha().stream().filter(HaStatusEntry::isService).count());
         status.setHaManager(ha);
         CephInfo ceph = new CephInfo();
@@ -163,31 +213,59 @@ final class ClusterStatusBuilder {
     }
 
     private static List<StorageInfo> storages(List<ClusterResource> entries) {
-        Map<String, List<ClusterResource>> byName = entries.stream()
-                .collect(Collectors.groupingBy(ClusterResource::storage, TreeMap::new, Collectors.toList()));
+        Map<String, List<ClusterResource>> byName =
+                entries.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        ClusterResource::storage,
+                                        TreeMap::new,
+                                        Collectors.toList()));
         List<StorageInfo> out = new ArrayList<>();
-        byName.forEach((name, perNode) -> {
-            ClusterResource first = perNode.get(0);
-            StorageInfo info = new StorageInfo();
-            info.setName(name);
-            info.setType(first.plugintype());
-            info.setShared(Boolean.TRUE.equals(first.shared()));
-            info.setContent(first.content());
-            info.setActiveNodes((int) perNode.stream().filter(r -> "available".equals(r.status())).count());
-            if (Boolean.TRUE.equals(first.shared())) {
-                info.setUsedBytes(first.disk());
-                info.setTotalBytes(first.maxdisk());
-            } else {
-                info.setUsedBytes(perNode.stream().map(ClusterResource::disk).filter(Objects::nonNull).mapToLong(Long::longValue).sum());
-                info.setTotalBytes(perNode.stream().map(ClusterResource::maxdisk).filter(Objects::nonNull).mapToLong(Long::longValue).sum());
-            }
-            out.add(info);
-        });
+        byName.forEach(
+                (name, perNode) -> {
+                    ClusterResource first = perNode.get(0);
+                    StorageInfo info = new StorageInfo();
+                    info.setName(name);
+                    info.setType(first.plugintype());
+                    info.setShared(Boolean.TRUE.equals(first.shared()));
+                    info.setContent(first.content());
+                    info.setActiveNodes(
+                            (int)
+                                    perNode.stream()
+                                            .filter(r -> "available".equals(r.status()))
+                                            .count());
+                    if (Boolean.TRUE.equals(first.shared())) {
+                        info.setUsedBytes(first.disk());
+                        info.setTotalBytes(first.maxdisk());
+                    } else {
+                        info.setUsedBytes(
+                                perNode.stream()
+                                        .map(ClusterResource::disk)
+                                        .filter(Objects::nonNull)
+                                        .mapToLong(Long::longValue)
+                                        .sum());
+                        info.setTotalBytes(
+                                perNode.stream()
+                                        .map(ClusterResource::maxdisk)
+                                        .filter(Objects::nonNull)
+                                        .mapToLong(Long::longValue)
+                                        .sum());
+                    }
+                    out.add(info);
+                });
         return out;
     }
 
-    private static List<Condition> set(List<Condition> conditions, String type, Verdict v, long generation, Instant now) {
-        return Conditions.set(conditions, type, v.status(), v.reason().name(), Redactor.scrub(v.message()), generation, now);
+    private static List<Condition> set(
+            List<Condition> conditions, String type, Verdict v, long generation, Instant now) {
+        return Conditions.set(
+                conditions,
+                type,
+                v.status(),
+                v.reason().name(),
+                Redactor.scrub(v.message()),
+                generation,
+                now);
     }
 
     private static ProxmoxClusterStatus copy(ProxmoxClusterStatus status) {
@@ -196,6 +274,8 @@ final class ClusterStatusBuilder {
     }
 
     private static long generation(ProxmoxCluster cluster) {
-        return cluster.getMetadata().getGeneration() == null ? 0 : cluster.getMetadata().getGeneration();
+        return cluster.getMetadata().getGeneration() == null
+                ? 0
+                : cluster.getMetadata().getGeneration();
     }
 }

@@ -7,7 +7,6 @@ import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Note;
 import io.pveha.reconciler.Reason;
 import io.pveha.reconciler.Reasons;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,37 +15,55 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The Events of a ProxmoxCluster pass, from what changed between the previous and the new status: readiness
- * (Normal when it becomes Ready, a Warning with the reason when it stops being Ready, except while connecting),
- * and nodes going offline or coming back. A state that stays is reported once.
+ * The Events of a ProxmoxCluster pass, from what changed between the previous and the new status:
+ * readiness (Normal when it becomes Ready, a Warning with the reason when it stops being Ready,
+ * except while connecting), and nodes going offline or coming back. A state that stays is reported
+ * once.
  */
 final class ProxmoxClusterEvents {
-    private ProxmoxClusterEvents() {
-    }
+    private ProxmoxClusterEvents() {}
 
     static List<Note> between(ProxmoxClusterStatus before, ProxmoxClusterStatus after) {
         List<Note> notes = new ArrayList<>();
-        Optional<Condition> was = Conditions.find(before == null ? null : before.getConditions(), Conditions.READY);
+        Optional<Condition> was =
+                Conditions.find(before == null ? null : before.getConditions(), Conditions.READY);
         Optional<Condition> is = Conditions.find(after.getConditions(), Conditions.READY);
-        boolean changed = is.isPresent() && (was.isEmpty() || !Objects.equals(was.get().getStatus(), is.get().getStatus())
-                || !Objects.equals(was.get().getReason(), is.get().getReason()));
+        boolean changed =
+                is.isPresent()
+                        && (was.isEmpty()
+                                || !Objects.equals(was.get().getStatus(), is.get().getStatus())
+                                || !Objects.equals(was.get().getReason(), is.get().getReason()));
         if (changed) {
-            Optional<Reason> reason = Reasons.find(ProxmoxClusterReason.class, is.get().getReason());
+            Optional<Reason> reason =
+                    Reasons.find(ProxmoxClusterReason.class, is.get().getReason());
             if (Conditions.TRUE.equals(is.get().getStatus())) {
                 notes.add(Note.normal(ProxmoxClusterReason.Ready, is.get().getMessage()));
             } else if (reason.isPresent() && reason.get() != ProxmoxClusterReason.Connecting) {
                 notes.add(Note.warning(reason.get(), is.get().getMessage()));
             }
         }
-        Map<String, Boolean> wasOnline = before == null || before.getNodes() == null ? Map.of() : before.getNodes().stream()
-                .collect(Collectors.toMap(NodeInfo::getName, n -> Boolean.TRUE.equals(n.getOnline()), (a, b) -> a));
+        Map<String, Boolean> wasOnline =
+                before == null || before.getNodes() == null
+                        ? Map.of()
+                        : before.getNodes().stream()
+                                .collect(
+                                        Collectors.toMap(
+                                                NodeInfo::getName,
+                                                n -> Boolean.TRUE.equals(n.getOnline()),
+                                                (a, b) -> a));
         for (NodeInfo n : after.getNodes()) {
             Boolean online = wasOnline.get(n.getName());
             boolean now = Boolean.TRUE.equals(n.getOnline());
             if (Boolean.TRUE.equals(online) && !now) {
-                notes.add(Note.warning(ProxmoxClusterReason.NodeOffline, "node " + n.getName() + " is offline"));
+                notes.add(
+                        Note.warning(
+                                ProxmoxClusterReason.NodeOffline,
+                                "node " + n.getName() + " is offline"));
             } else if (Boolean.FALSE.equals(online) && now) {
-                notes.add(Note.normal(ProxmoxClusterReason.NodeOnline, "node " + n.getName() + " is back online"));
+                notes.add(
+                        Note.normal(
+                                ProxmoxClusterReason.NodeOnline,
+                                "node " + n.getName() + " is back online"));
             }
         }
         return notes;

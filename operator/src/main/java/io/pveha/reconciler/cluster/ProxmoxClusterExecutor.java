@@ -4,17 +4,16 @@ import io.pveha.cluster.ClusterConnection;
 import io.pveha.cluster.ClusterConnections;
 import io.pveha.cluster.ClusterKey;
 import io.pveha.pve.PveApiException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Carries out a ProxmoxCluster plan: keeps the connection on the planned settings (a change of settings, e.g. a
- * rotated token, replaces the client and polls at once) and makes the planned HA group changes, in order, stopping
- * at the first PVE refuses.
+ * Carries out a ProxmoxCluster plan: keeps the connection on the planned settings (a change of
+ * settings, e.g. a rotated token, replaces the client and polls at once) and makes the planned HA
+ * group changes, in order, stopping at the first PVE refuses.
  */
 final class ProxmoxClusterExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(ProxmoxClusterExecutor.class);
@@ -25,7 +24,9 @@ final class ProxmoxClusterExecutor {
         this.connections = connections;
     }
 
-    /** @return what the HA group changes came to, when the plan had any to check */
+    /**
+     * @return what the HA group changes came to, when the plan had any to check
+     */
     Optional<HaGroupSync.Outcome> act(ClusterKey key, ProxmoxClusterPlanner.Plan plan) {
         if (plan.connect().isEmpty()) {
             return Optional.empty();

@@ -14,7 +14,6 @@ import io.pveha.reconciler.Reasons;
 import io.pveha.reconciler.Secrets;
 import io.pveha.reconciler.cluster.ClusterSettingsResolver.SecretKey;
 import io.pveha.reconciler.cluster.ClusterSettingsResolver.SecretValue;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,18 +23,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Reads what a ProxmoxCluster's plan needs, without changing anything: the connection's latest poll (the poller
- * observes PVE; this reads its outcome), the Secret keys the spec refers to from the informer cache of Secrets
- * (registered with the Redactor as they are read), and, only when the plan asks, the HA groups (one call).
+ * Reads what a ProxmoxCluster's plan needs, without changing anything: the connection's latest poll
+ * (the poller observes PVE; this reads its outcome), the Secret keys the spec refers to from the
+ * informer cache of Secrets (registered with the Redactor as they are read), and, only when the
+ * plan asks, the HA groups (one call).
  */
 final class ProxmoxClusterObserver {
     private final ClusterConnections connections;
     private final Function<ResourceID, Optional<Secret>> secrets;
-    /** When each cluster's HA groups were last read (by UID): a restart reads them once more, which is cheap. */
+
+    /**
+     * When each cluster's HA groups were last read (by UID): a restart reads them once more, which
+     * is cheap.
+     */
     private final Map<String, Instant> haGroupChecks = new ConcurrentHashMap<>();
 
-    /** @param secrets the informer cache of Secrets */
-    ProxmoxClusterObserver(ClusterConnections connections, Function<ResourceID, Optional<Secret>> secrets) {
+    /**
+     * @param secrets the informer cache of Secrets
+     */
+    ProxmoxClusterObserver(
+            ClusterConnections connections, Function<ResourceID, Optional<Secret>> secrets) {
         this.connections = connections;
         this.secrets = secrets;
     }
@@ -44,11 +51,19 @@ final class ProxmoxClusterObserver {
         ClusterKey key = ClusterKey.of(cluster);
         ClusterConnection connection = connections.get(key).orElse(null);
         PollOutcome outcome = connection == null ? PollOutcome.NONE : connection.outcome();
-        return new ProxmoxClusterFacts(key, connection, outcome, secrets(cluster),
-                Optional.ofNullable(haGroupChecks.get(cluster.getMetadata().getUid())), Optional.empty());
+        return new ProxmoxClusterFacts(
+                key,
+                connection,
+                outcome,
+                secrets(cluster),
+                Optional.ofNullable(haGroupChecks.get(cluster.getMetadata().getUid())),
+                Optional.empty());
     }
 
-    /** PVE's HA groups, read through the cluster's connection (the plan asks only while the last poll succeeded). */
+    /**
+     * PVE's HA groups, read through the cluster's connection (the plan asks only while the last
+     * poll succeeded).
+     */
     List<HaGroup> haGroups(ProxmoxClusterFacts facts) throws PveApiException {
         return facts.connection().vms().haGroups();
     }
@@ -67,10 +82,16 @@ final class ProxmoxClusterObserver {
         for (SecretKey key : ClusterSettingsResolver.secretKeys(cluster.getSpec())) {
             Secret secret = secrets.apply(new ResourceID(key.secret(), namespace)).orElse(null);
             try {
-                values.put(key, SecretValue.of(Secrets.read(secret, namespace, key.secret(), key.key())));
+                values.put(
+                        key,
+                        SecretValue.of(Secrets.read(secret, namespace, key.secret(), key.key())));
             } catch (Secrets.MissingSecretException e) {
-                values.put(key, SecretValue.missing(Reasons.find(ProxmoxClusterReason.class, e.reason())
-                        .orElse(CommonReason.SecretNotFound), e.getMessage()));
+                values.put(
+                        key,
+                        SecretValue.missing(
+                                Reasons.find(ProxmoxClusterReason.class, e.reason())
+                                        .orElse(CommonReason.SecretNotFound),
+                                e.getMessage()));
             }
         }
         return values;

@@ -11,22 +11,26 @@ import io.pveha.pve.PveTls;
 import io.pveha.reconciler.CommonReason;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Reason;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides what a ProxmoxCluster pass does and says: a pure function of the resource, its status, the observed facts
- * and the time (no I/O, no clock). The connection settings to ensure (from the spec and its Secrets), the HA group
- * changes to make, and the verdicts of the conditions: Connected (settings, then the latest poll), Quorate,
- * PrivilegesComplete, TlsVerified, and Ready, which is the first of Connected, Quorate and PrivilegesComplete that is
- * not True (privileges PVE cannot tell do not block it).
+ * Decides what a ProxmoxCluster pass does and says: a pure function of the resource, its status,
+ * the observed facts and the time (no I/O, no clock). The connection settings to ensure (from the
+ * spec and its Secrets), the HA group changes to make, and the verdicts of the conditions:
+ * Connected (settings, then the latest poll), Quorate, PrivilegesComplete, TlsVerified, and Ready,
+ * which is the first of Connected, Quorate and PrivilegesComplete that is not True (privileges PVE
+ * cannot tell do not block it).
  */
 final class ProxmoxClusterPlanner {
-    /** A Secret or spec problem: looked at again this soon even without an event (a Secret event usually comes first). */
+    /**
+     * A Secret or spec problem: looked at again this soon even without an event (a Secret event
+     * usually comes first).
+     */
     static final Duration SETTINGS_RETRY = Duration.ofSeconds(30);
+
     /** Polls drive this controller; the reschedule is a safety net, at least this long. */
     static final Duration SAFETY_NET = Duration.ofMinutes(1);
 
@@ -52,14 +56,24 @@ final class ProxmoxClusterPlanner {
     /**
      * What a pass does and shows.
      *
-     * @param connect       the settings to keep the connection on; empty when the spec or a Secret is unusable (a
-     *                      connection made from earlier settings keeps polling, so the last known facts stay fresh)
-     * @param needsHaGroups plan again with {@link ProxmoxClusterFacts#haGroups()} read: the HA groups are due a check
-     * @param haGroups      the HA group changes to make (present once the groups were read)
-     * @param requeue       when to look again without an event
+     * @param connect the settings to keep the connection on; empty when the spec or a Secret is
+     *     unusable (a connection made from earlier settings keeps polling, so the last known facts
+     *     stay fresh)
+     * @param needsHaGroups plan again with {@link ProxmoxClusterFacts#haGroups()} read: the HA
+     *     groups are due a check
+     * @param haGroups the HA group changes to make (present once the groups were read)
+     * @param requeue when to look again without an event
      */
-    record Plan(Optional<ConnectionSettings> connect, Verdict connected, Verdict quorate, Verdict privileges, Verdict tls,
-                Verdict ready, boolean needsHaGroups, Optional<HaGroupSync.Plan> haGroups, Duration requeue) {
+    record Plan(
+            Optional<ConnectionSettings> connect,
+            Verdict connected,
+            Verdict quorate,
+            Verdict privileges,
+            Verdict tls,
+            Verdict ready,
+            boolean needsHaGroups,
+            Optional<HaGroupSync.Plan> haGroups,
+            Duration requeue) {
         Reason reason() {
             return ready.reason();
         }
@@ -69,10 +83,13 @@ final class ProxmoxClusterPlanner {
         }
     }
 
-    private ProxmoxClusterPlanner() {
-    }
+    private ProxmoxClusterPlanner() {}
 
-    static Plan plan(ProxmoxCluster cluster, ProxmoxClusterStatus previous, ProxmoxClusterFacts facts, Instant now) {
+    static Plan plan(
+            ProxmoxCluster cluster,
+            ProxmoxClusterStatus previous,
+            ProxmoxClusterFacts facts,
+            Instant now) {
         ConnectionSettings settings = null;
         ClusterSettingsResolver.SettingsProblem problem = null;
         try {
@@ -83,23 +100,52 @@ final class ProxmoxClusterPlanner {
         PollOutcome outcome = facts.outcome();
         ClusterSnapshot snapshot = outcome.snapshot();
         Verdict connected = connected(problem, outcome);
-        Verdict quorate = !connected.holds() ? Verdict.unknown(ProxmoxClusterReason.NotConnected, "no fresh facts")
-                : snapshot.quorate() ? Verdict.isTrue(ProxmoxClusterReason.Quorate, ClusterStatusBuilder.nodesSummary(snapshot) + " nodes online")
-                : Verdict.isFalse(ProxmoxClusterReason.NoQuorum, "the cluster has lost quorum: writes are refused");
+        Verdict quorate =
+                !connected.holds()
+                        ? Verdict.unknown(ProxmoxClusterReason.NotConnected, "no fresh facts")
+                        : snapshot.quorate()
+                                ? Verdict.isTrue(
+                                        ProxmoxClusterReason.Quorate,
+                                        ClusterStatusBuilder.nodesSummary(snapshot)
+                                                + " nodes online")
+                                : Verdict.isFalse(
+                                        ProxmoxClusterReason.NoQuorum,
+                                        "the cluster has lost quorum: writes are refused");
         Verdict privileges = privileges(outcome);
         Verdict ready = ready(List.of(connected, quorate, privileges), snapshot);
 
         boolean usable = settings != null && outcome.healthy();
-        long generation = cluster.getMetadata().getGeneration() == null ? 0 : cluster.getMetadata().getGeneration();
-        boolean needsHaGroups = usable && facts.haGroups().isEmpty() && HaGroupSync.due(
-                Conditions.find(previous == null ? null : previous.getConditions(), ClusterStatusBuilder.HA_GROUPS),
-                generation, facts.lastHaGroupCheck(), now);
-        Optional<HaGroupSync.Plan> haGroups = usable ? facts.haGroups().map(groups -> HaGroupSync.plan(cluster, groups)) : Optional.empty();
+        long generation =
+                cluster.getMetadata().getGeneration() == null
+                        ? 0
+                        : cluster.getMetadata().getGeneration();
+        boolean needsHaGroups =
+                usable
+                        && facts.haGroups().isEmpty()
+                        && HaGroupSync.due(
+                                Conditions.find(
+                                        previous == null ? null : previous.getConditions(),
+                                        ClusterStatusBuilder.HA_GROUPS),
+                                generation,
+                                facts.lastHaGroupCheck(),
+                                now);
+        Optional<HaGroupSync.Plan> haGroups =
+                usable
+                        ? facts.haGroups().map(groups -> HaGroupSync.plan(cluster, groups))
+                        : Optional.empty();
 
         Duration poll = ClusterSettingsResolver.pollInterval(cluster.getSpec());
         Duration requeue = problem != null ? SETTINGS_RETRY : max(poll.multipliedBy(4), SAFETY_NET);
-        return new Plan(Optional.ofNullable(settings), connected, quorate, privileges, tls(settings), ready, needsHaGroups,
-                haGroups, requeue);
+        return new Plan(
+                Optional.ofNullable(settings),
+                connected,
+                quorate,
+                privileges,
+                tls(settings),
+                ready,
+                needsHaGroups,
+                haGroups,
+                requeue);
     }
 
     static Verdict connected(ClusterSettingsResolver.SettingsProblem problem, PollOutcome outcome) {
@@ -109,12 +155,23 @@ final class ProxmoxClusterPlanner {
         }
         if (outcome.error() != null) {
             PveApiException e = outcome.error();
-            return Verdict.isFalse(reasonFor(e), e.describe() + (snapshot == null ? "" : "; last successful poll at " + snapshot.polledAt()));
+            return Verdict.isFalse(
+                    reasonFor(e),
+                    e.describe()
+                            + (snapshot == null
+                                    ? ""
+                                    : "; last successful poll at " + snapshot.polledAt()));
         }
         if (snapshot == null) {
             return Verdict.isFalse(ProxmoxClusterReason.Connecting, "waiting for the first poll");
         }
-        return Verdict.isTrue(ProxmoxClusterReason.Connected, "polling via " + snapshot.endpoint() + " (PVE " + snapshot.version().version() + ")");
+        return Verdict.isTrue(
+                ProxmoxClusterReason.Connected,
+                "polling via "
+                        + snapshot.endpoint()
+                        + " (PVE "
+                        + snapshot.version().version()
+                        + ")");
     }
 
     static Reason reasonFor(PveApiException e) {
@@ -132,14 +189,25 @@ final class ProxmoxClusterPlanner {
 
     static Verdict privileges(PollOutcome outcome) {
         if (!outcome.privilegesChecked()) {
-            return Verdict.unknown(ProxmoxClusterReason.NotChecked, outcome.snapshot() == null
-                    ? "checked after the first successful poll" : "PVE did not answer GET /access/permissions");
+            return Verdict.unknown(
+                    ProxmoxClusterReason.NotChecked,
+                    outcome.snapshot() == null
+                            ? "checked after the first successful poll"
+                            : "PVE did not answer GET /access/permissions");
         }
         if (outcome.missingPrivileges().isEmpty()) {
-            return Verdict.isTrue(ProxmoxClusterReason.PrivilegesComplete, "the token has every privilege the operator uses");
+            return Verdict.isTrue(
+                    ProxmoxClusterReason.PrivilegesComplete,
+                    "the token has every privilege the operator uses");
         }
-        return Verdict.isFalse(ProxmoxClusterReason.MissingPrivileges, "the token lacks: "
-                + String.join(", ", outcome.missingPrivileges().stream().map(RequiredPrivileges.Requirement::toString).toList()));
+        return Verdict.isFalse(
+                ProxmoxClusterReason.MissingPrivileges,
+                "the token lacks: "
+                        + String.join(
+                                ", ",
+                                outcome.missingPrivileges().stream()
+                                        .map(RequiredPrivileges.Requirement::toString)
+                                        .toList()));
     }
 
     static Verdict tls(ConnectionSettings settings) {
@@ -148,24 +216,41 @@ final class ProxmoxClusterPlanner {
         }
         PveTls tls = settings.tls();
         if (tls.insecureSkipVerify()) {
-            return Verdict.isFalse(ProxmoxClusterReason.InsecureSkipVerify,
+            return Verdict.isFalse(
+                    ProxmoxClusterReason.InsecureSkipVerify,
                     "certificate verification is disabled by spec.tls.insecureSkipVerify; use a CA bundle or a pinned fingerprint");
         }
-        Reason how = tls.pinnedFingerprint() != null ? ProxmoxClusterReason.PinnedFingerprint
-                : tls.caBundlePem() != null ? ProxmoxClusterReason.CaBundle : ProxmoxClusterReason.SystemTrust;
+        Reason how =
+                tls.pinnedFingerprint() != null
+                        ? ProxmoxClusterReason.PinnedFingerprint
+                        : tls.caBundlePem() != null
+                                ? ProxmoxClusterReason.CaBundle
+                                : ProxmoxClusterReason.SystemTrust;
         return Verdict.isTrue(how, "server certificate verified: " + tls);
     }
 
-    /** The first blocking verdict that does not hold; privileges PVE could not tell (Unknown) do not block. */
+    /**
+     * The first blocking verdict that does not hold; privileges PVE could not tell (Unknown) do not
+     * block.
+     */
     static Verdict ready(List<Verdict> blocking, ClusterSnapshot snapshot) {
         for (Verdict v : blocking) {
             if (!v.holds() && v.reason() != ProxmoxClusterReason.NotChecked) {
                 return Verdict.isFalse(v.reason(), v.message());
             }
         }
-        String ceph = snapshot.ceph() == null || snapshot.ceph().status() == null ? "None" : snapshot.ceph().status();
-        return Verdict.isTrue(ProxmoxClusterReason.Ready, "PVE " + snapshot.version().version() + ", "
-                + ClusterStatusBuilder.nodesSummary(snapshot) + " nodes online, Ceph " + ceph);
+        String ceph =
+                snapshot.ceph() == null || snapshot.ceph().status() == null
+                        ? "None"
+                        : snapshot.ceph().status();
+        return Verdict.isTrue(
+                ProxmoxClusterReason.Ready,
+                "PVE "
+                        + snapshot.version().version()
+                        + ", "
+                        + ClusterStatusBuilder.nodesSummary(snapshot)
+                        + " nodes online, Ceph "
+                        + ceph);
     }
 
     private static Duration max(Duration a, Duration b) {

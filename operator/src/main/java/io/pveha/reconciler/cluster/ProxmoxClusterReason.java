@@ -3,10 +3,11 @@ package io.pveha.reconciler.cluster;
 import io.pveha.reconciler.Reason;
 
 /**
- * Every reason a ProxmoxCluster's conditions and Events use besides {@link io.pveha.reconciler.CommonReason}
- * (InvalidSpec, ReconciliationPaused, SecretNotFound, ApiError, KubernetesError). Ready takes the reason of the
- * first of Connected, Quorate and PrivilegesComplete that is not True; the other reasons belong to those
- * conditions, to TlsVerified and HaGroupsInSync, or to Events.
+ * Every reason a ProxmoxCluster's conditions and Events use besides {@link
+ * io.pveha.reconciler.CommonReason} (InvalidSpec, ReconciliationPaused, SecretNotFound, ApiError,
+ * KubernetesError). Ready takes the reason of the first of Connected, Quorate and
+ * PrivilegesComplete that is not True; the other reasons belong to those conditions, to TlsVerified
+ * and HaGroupsInSync, or to Events.
  */
 public enum ProxmoxClusterReason implements Reason {
     /** Connected, quorate, and the token has every privilege the operator uses. */
@@ -24,7 +25,9 @@ public enum ProxmoxClusterReason implements Reason {
     Connecting(Health.PROGRESSING),
     /** Quorate: unknown while there are no fresh facts. */
     NotConnected(Health.PROGRESSING),
-    /** PrivilegesComplete: not checked yet, or PVE does not answer the check (does not block Ready). */
+    /**
+     * PrivilegesComplete: not checked yet, or PVE does not answer the check (does not block Ready).
+     */
     NotChecked(Health.PROGRESSING),
     /** TlsVerified: the connection settings could not be resolved. */
     NotConfigured(Health.PROGRESSING),
@@ -49,7 +52,10 @@ public enum ProxmoxClusterReason implements Reason {
     MissingPrivileges(Health.DEGRADED),
     /** TlsVerified=False: spec.tls.insecureSkipVerify (Ready is not affected). */
     InsecureSkipVerify(Health.DEGRADED),
-    /** A declared HA group exists in PVE and was not created by this ProxmoxCluster: it is left alone. */
+    /**
+     * A declared HA group exists in PVE and was not created by this ProxmoxCluster: it is left
+     * alone.
+     */
     HaGroupNotOwned(Health.DEGRADED),
     /** PVE refused or failed a read or change of the HA groups. */
     HaGroupSyncFailed(Health.DEGRADED),

@@ -30,9 +30,6 @@ import io.pveha.reconciler.Reporter;
 import io.pveha.reconciler.SpecOrIntentChanged;
 import io.pveha.reconciler.SpecValidation;
 import io.pveha.reconciler.cluster.ClusterSettingsResolver.SecretKey;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -40,19 +37,24 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one connection and bulk poll per ProxmoxCluster and reports what the poll sees. A pass reads top to bottom:
- * gate (pause, invalid spec) → observe ({@link ProxmoxClusterObserver}: the latest poll, the Secrets from the
- * informer cache) → plan ({@link ProxmoxClusterPlanner}, pure; HA groups by {@link HaGroupSync}) → act
- * ({@link ProxmoxClusterExecutor}: the connection, HA group changes) → report ({@link ClusterStatusBuilder},
- * {@link ProxmoxClusterEvents}, through the {@link Reporter}). A ProxmoxCluster is reconciled after each of its
- * polls, when its spec or annotations change, and when a Secret it refers to changes (a rotated token reconnects
- * at once).
+ * Keeps one connection and bulk poll per ProxmoxCluster and reports what the poll sees. A pass
+ * reads top to bottom: gate (pause, invalid spec) → observe ({@link ProxmoxClusterObserver}: the
+ * latest poll, the Secrets from the informer cache) → plan ({@link ProxmoxClusterPlanner}, pure; HA
+ * groups by {@link HaGroupSync}) → act ({@link ProxmoxClusterExecutor}: the connection, HA group
+ * changes) → report ({@link ClusterStatusBuilder}, {@link ProxmoxClusterEvents}, through the {@link
+ * Reporter}). A ProxmoxCluster is reconciled after each of its polls, when its spec or annotations
+ * change, and when a Secret it refers to changes (a rotated token reconnects at once).
  */
-@ControllerConfiguration(name = "proxmoxcluster", generationAwareEventProcessing = false,
+@ControllerConfiguration(
+        name = "proxmoxcluster",
+        generationAwareEventProcessing = false,
         informer = @Informer(onUpdateFilter = SpecOrIntentChanged.class))
-public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cleaner<ProxmoxCluster> {
+public class ProxmoxClusterReconciler
+        implements Reconciler<ProxmoxCluster>, Cleaner<ProxmoxCluster> {
     private static final Logger LOG = LoggerFactory.getLogger(ProxmoxClusterReconciler.class);
 
     private final ClusterConnections connections;
@@ -63,61 +65,92 @@ public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cle
     private final ProxmoxClusterExecutor executor;
     private volatile InformerEventSource<Secret, ProxmoxCluster> secrets;
 
-    public ProxmoxClusterReconciler(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock) {
+    public ProxmoxClusterReconciler(
+            ClusterConnections connections,
+            SpecValidation validation,
+            EventRecorder events,
+            Clock clock) {
         this.connections = connections;
         this.validation = validation;
         this.events = events;
         this.clock = clock;
-        this.observer = new ProxmoxClusterObserver(connections,
-                id -> secrets == null ? Optional.empty() : secrets.get(id));
+        this.observer =
+                new ProxmoxClusterObserver(
+                        connections, id -> secrets == null ? Optional.empty() : secrets.get(id));
         this.executor = new ProxmoxClusterExecutor(connections);
     }
 
-    /** Each poll of a cluster, and each change of a Secret a cluster refers to (credentials, CA bundle). */
+    /**
+     * Each poll of a cluster, and each change of a Secret a cluster refers to (credentials, CA
+     * bundle).
+     */
     @Override
-    public List<EventSource<?, ProxmoxCluster>> prepareEventSources(EventSourceContext<ProxmoxCluster> context) {
+    public List<EventSource<?, ProxmoxCluster>> prepareEventSources(
+            EventSourceContext<ProxmoxCluster> context) {
         PollEventSource polls = new PollEventSource();
         connections.addListener(polls);
-        InformerEventSourceConfiguration<Secret> config = InformerEventSourceConfiguration.from(Secret.class, ProxmoxCluster.class)
-                .withName("secrets")
-                .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
-                        .list(secret.getMetadata().getNamespace(), cluster -> secretNames(cluster).contains(secret.getMetadata().getName()))
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
-                .build();
+        InformerEventSourceConfiguration<Secret> config =
+                InformerEventSourceConfiguration.from(Secret.class, ProxmoxCluster.class)
+                        .withName("secrets")
+                        .withSecondaryToPrimaryMapper(
+                                secret ->
+                                        context.getPrimaryCache()
+                                                .list(
+                                                        secret.getMetadata().getNamespace(),
+                                                        cluster ->
+                                                                secretNames(cluster)
+                                                                        .contains(
+                                                                                secret.getMetadata()
+                                                                                        .getName()))
+                                                .map(ResourceID::fromResource)
+                                                .collect(Collectors.toSet()))
+                        .build();
         secrets = new InformerEventSource<>(config, context);
         return List.of(polls, secrets);
     }
 
     static Set<String> secretNames(ProxmoxCluster cluster) {
-        return ClusterSettingsResolver.secretKeys(cluster.getSpec()).stream().map(SecretKey::secret).collect(Collectors.toSet());
+        return ClusterSettingsResolver.secretKeys(cluster.getSpec()).stream()
+                .map(SecretKey::secret)
+                .collect(Collectors.toSet());
     }
 
     @Override
-    public UpdateControl<ProxmoxCluster> reconcile(ProxmoxCluster cluster, Context<ProxmoxCluster> context) {
+    public UpdateControl<ProxmoxCluster> reconcile(
+            ProxmoxCluster cluster, Context<ProxmoxCluster> context) {
         try (ReconcileMarker ignored = ReconcileMarker.of(cluster)) {
-            Reporter<ProxmoxCluster, ProxmoxClusterStatus> reporter = new Reporter<>(cluster, context, events);
+            Reporter<ProxmoxCluster, ProxmoxClusterStatus> reporter =
+                    new Reporter<>(cluster, context, events);
             ProxmoxClusterStatus previous = cluster.getStatus();
             Instant now = now();
-            Optional<ReconcileGate.Stop> stop = ReconcileGate.check(cluster, previous == null ? null : previous.getConditions(), validation);
+            Optional<ReconcileGate.Stop> stop =
+                    ReconcileGate.check(
+                            cluster,
+                            previous == null ? null : previous.getConditions(),
+                            validation);
             if (stop.isPresent()) {
                 if (stop.get().reason() == CommonReason.InvalidSpec) {
-                    // No polling on settings the spec does not hold; a paused cluster keeps serving its resources.
+                    // No polling on settings the spec does not hold; a paused cluster keeps serving
+                    // its resources.
                     executor.disconnect(ClusterKey.of(cluster));
                 }
-                reporter.report(ClusterStatusBuilder.stopped(cluster, previous, stop.get().reason(), stop.get().message(), now),
+                reporter.report(
+                        ClusterStatusBuilder.stopped(
+                                cluster, previous, stop.get().reason(), stop.get().message(), now),
                         stop.get().note().stream().toList());
                 return UpdateControl.noUpdate();
             }
             ProxmoxClusterFacts facts = observer.observe(cluster);
-            ProxmoxClusterPlanner.Plan plan = ProxmoxClusterPlanner.plan(cluster, previous, facts, now);
+            ProxmoxClusterPlanner.Plan plan =
+                    ProxmoxClusterPlanner.plan(cluster, previous, facts, now);
             Optional<HaGroupSync.Outcome> haGroups = Optional.empty();
             if (plan.needsHaGroups()) {
                 try {
                     facts = facts.withHaGroups(observer.haGroups(facts));
                     plan = ProxmoxClusterPlanner.plan(cluster, previous, facts, now);
                 } catch (PveApiException e) {
-                    // Said in HaGroupsInSync (not at every retry in the log) and read again after HaGroupSync.RETRY.
+                    // Said in HaGroupsInSync (not at every retry in the log) and read again after
+                    // HaGroupSync.RETRY.
                     LOG.debug("HA groups not read: {}", e.describe());
                     haGroups = Optional.of(HaGroupSync.failed(e.describe()));
                 }
@@ -129,7 +162,8 @@ public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cle
             if (haGroups.isPresent()) {
                 observer.haGroupsChecked(cluster, now);
             }
-            ProxmoxClusterStatus status = ClusterStatusBuilder.build(cluster, previous, facts, plan, haGroups, now);
+            ProxmoxClusterStatus status =
+                    ClusterStatusBuilder.build(cluster, previous, facts, plan, haGroups, now);
             reporter.report(status, ProxmoxClusterEvents.between(previous, status));
             return UpdateControl.<ProxmoxCluster>noUpdate().rescheduleAfter(plan.requeue());
         }
@@ -139,15 +173,21 @@ public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cle
     public DeleteControl cleanup(ProxmoxCluster cluster, Context<ProxmoxCluster> context) {
         executor.disconnect(ClusterKey.of(cluster));
         observer.forget(cluster);
-        LOG.info("cluster {} deleted: polling stopped (HA groups in PVE are left as they are)", ClusterKey.of(cluster));
+        LOG.info(
+                "cluster {} deleted: polling stopped (HA groups in PVE are left as they are)",
+                ClusterKey.of(cluster));
         return DeleteControl.defaultDelete();
     }
 
     @Override
-    public ErrorStatusUpdateControl<ProxmoxCluster> updateErrorStatus(ProxmoxCluster cluster, Context<ProxmoxCluster> context,
-                                                                     Exception e) {
-        return Reporter.kubernetesError(cluster, context, e,
-                (status, reason, message) -> ClusterStatusBuilder.stopped(cluster, status, reason, message, now()));
+    public ErrorStatusUpdateControl<ProxmoxCluster> updateErrorStatus(
+            ProxmoxCluster cluster, Context<ProxmoxCluster> context, Exception e) {
+        return Reporter.kubernetesError(
+                cluster,
+                context,
+                e,
+                (status, reason, message) ->
+                        ClusterStatusBuilder.stopped(cluster, status, reason, message, now()));
     }
 
     private Instant now() {
@@ -155,7 +195,8 @@ public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cle
     }
 
     /** Reconciles a ProxmoxCluster after each of its polls. */
-    private static final class PollEventSource extends AbstractEventSource<PollOutcome, ProxmoxCluster>
+    private static final class PollEventSource
+            extends AbstractEventSource<PollOutcome, ProxmoxCluster>
             implements ClusterConnections.Listener {
         PollEventSource() {
             super(PollOutcome.class, "proxmoxcluster-polls");
@@ -164,7 +205,8 @@ public class ProxmoxClusterReconciler implements Reconciler<ProxmoxCluster>, Cle
         @Override
         public void polled(ClusterKey key, PollOutcome previous, PollOutcome current) {
             if (isRunning()) {
-                getEventHandler().handleEvent(new Event(new ResourceID(key.name(), key.namespace())));
+                getEventHandler()
+                        .handleEvent(new Event(new ResourceID(key.name(), key.namespace())));
             }
         }
 

@@ -2,14 +2,15 @@ package io.pveha.reconciler.lb;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
-
 import java.util.List;
 import java.util.Map;
 
-/** Kubernetes label selector semantics: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist), all ANDed. */
+/**
+ * Kubernetes label selector semantics: matchLabels and matchExpressions (In, NotIn, Exists,
+ * DoesNotExist), all ANDed.
+ */
 public final class LabelSelectors {
-    private LabelSelectors() {
-    }
+    private LabelSelectors() {}
 
     /** An empty selector matches everything, as in Kubernetes; a null one matches nothing. */
     public static boolean matches(LabelSelector selector, Map<String, String> labels) {

@@ -3,9 +3,10 @@ package io.pveha.reconciler.lb;
 import io.pveha.reconciler.Reason;
 
 /**
- * Every reason a LoadBalancerPair's conditions and Events use besides {@link io.pveha.reconciler.CommonReason}
- * (InvalidSpec, ReconciliationPaused, SecretNotFound, KubernetesError). The names are what docs/load-balancer.md
- * lists and users match on; a reason used both in a condition and as an Event keeps its condition's health.
+ * Every reason a LoadBalancerPair's conditions and Events use besides {@link
+ * io.pveha.reconciler.CommonReason} (InvalidSpec, ReconciliationPaused, SecretNotFound,
+ * KubernetesError). The names are what docs/load-balancer.md lists and users match on; a reason
+ * used both in a condition and as an Event keeps its condition's health.
  */
 public enum LbReason implements Reason {
     /** Both hosts run the rendered files, one holds the VIP, every service has a server UP. */
@@ -27,7 +28,9 @@ public enum LbReason implements Reason {
     HeldByBackup(Health.PROGRESSING),
     VipOnBackup(Health.PROGRESSING),
 
-    /** A host's own config test refused the rendered configuration: not retried until it changes. */
+    /**
+     * A host's own config test refused the rendered configuration: not retried until it changes.
+     */
     Rejected(Health.DEGRADED),
     /** The new configuration did not come up on the host and the previous one was put back. */
     RolledBack(Health.DEGRADED),
@@ -52,7 +55,9 @@ public enum LbReason implements Reason {
     DaemonDown(Health.DEGRADED),
     /** A service has no server UP. */
     NoHealthyBackends(Health.DEGRADED),
-    /** BackendsHealthy: some servers are not UP (Ready stays True while each service has one UP). */
+    /**
+     * BackendsHealthy: some servers are not UP (Ready stays True while each service has one UP).
+     */
     SomeDown(Health.DEGRADED),
     AllDown(Health.DEGRADED),
     NoBackends(Health.DEGRADED),

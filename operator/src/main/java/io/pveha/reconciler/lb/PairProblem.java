@@ -2,7 +2,6 @@ package io.pveha.reconciler.lb;
 
 import io.pveha.reconciler.CommonReason;
 import io.pveha.reconciler.Reason;
-
 import java.util.List;
 
 /**
@@ -10,9 +9,16 @@ import java.util.List;
  * router id conflict, a value the renderer refuses. The reason becomes the condition reason.
  */
 final class PairProblem extends Exception {
-    /** Every reason a problem can have: each is reported as a Warning Event when it appears or changes. */
-    static final List<Reason> BLOCKING = List.of(CommonReason.SecretNotFound, LbReason.SecretInvalid, LbReason.RouterIdConflict,
-            LbReason.RenderFailed);
+    /**
+     * Every reason a problem can have: each is reported as a Warning Event when it appears or
+     * changes.
+     */
+    static final List<Reason> BLOCKING =
+            List.of(
+                    CommonReason.SecretNotFound,
+                    LbReason.SecretInvalid,
+                    LbReason.RouterIdConflict,
+                    LbReason.RenderFailed);
 
     private final Reason reason;
 

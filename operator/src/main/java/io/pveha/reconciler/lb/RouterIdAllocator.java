@@ -1,7 +1,6 @@
 package io.pveha.reconciler.lb;
 
 import io.pveha.lb.Hashes;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashSet;
@@ -9,12 +8,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Chooses the VRRP virtual router id of a pair and finds conflicts. Two pairs conflict when they share
- * a layer-2 segment (a common host, or overlapping VIP networks) and use the same id: keepalived would
- * mix their adverts. An explicit id is used as given and reported if another pair on the segment has
- * the same explicit id. Without one, the id already recorded in status is kept while it is free;
- * otherwise a deterministic id is derived from namespace/name and the next free one taken. If two
- * pairs allocated the same id in a race, the one whose namespace/name sorts later moves.
+ * Chooses the VRRP virtual router id of a pair and finds conflicts. Two pairs conflict when they
+ * share a layer-2 segment (a common host, or overlapping VIP networks) and use the same id:
+ * keepalived would mix their adverts. An explicit id is used as given and reported if another pair
+ * on the segment has the same explicit id. Without one, the id already recorded in status is kept
+ * while it is free; otherwise a deterministic id is derived from namespace/name and the next free
+ * one taken. If two pairs allocated the same id in a race, the one whose namespace/name sorts later
+ * moves.
  */
 public final class RouterIdAllocator {
     public static final int MIN = 1;
@@ -23,11 +23,16 @@ public final class RouterIdAllocator {
     /**
      * A pair the operator knows about.
      *
-     * @param explicitId  spec.vip.virtualRouterId, or null
-     * @param recordedId  status.virtualRouterId, or null
-     * @param vipNetwork  the VIP with its prefix length, or null when it does not parse
+     * @param explicitId spec.vip.virtualRouterId, or null
+     * @param recordedId status.virtualRouterId, or null
+     * @param vipNetwork the VIP with its prefix length, or null when it does not parse
      */
-    public record KnownPair(String key, Integer explicitId, Integer recordedId, Set<String> hostAddresses, Network vipNetwork) {
+    public record KnownPair(
+            String key,
+            Integer explicitId,
+            Integer recordedId,
+            Set<String> hostAddresses,
+            Network vipNetwork) {
         public KnownPair {
             hostAddresses = Set.copyOf(hostAddresses);
         }
@@ -53,18 +58,29 @@ public final class RouterIdAllocator {
         }
     }
 
-    private RouterIdAllocator() {
-    }
+    private RouterIdAllocator() {}
 
     public static Allocation allocate(KnownPair self, Collection<KnownPair> others) {
-        List<KnownPair> neighbours = others.stream().filter(o -> !o.key().equals(self.key()) && sameSegment(self, o)).toList();
+        List<KnownPair> neighbours =
+                others.stream()
+                        .filter(o -> !o.key().equals(self.key()) && sameSegment(self, o))
+                        .toList();
         if (self.explicitId() != null) {
-            List<String> clashing = neighbours.stream()
-                    .filter(o -> self.explicitId().equals(o.explicitId()))
-                    .map(KnownPair::key).sorted().toList();
-            return clashing.isEmpty() ? new Allocation(self.explicitId(), null)
-                    : new Allocation(self.explicitId(), "virtual router id " + self.explicitId() + " is also used by " + String.join(", ", clashing)
-                    + " on the same network; give one of them another spec.vip.virtualRouterId");
+            List<String> clashing =
+                    neighbours.stream()
+                            .filter(o -> self.explicitId().equals(o.explicitId()))
+                            .map(KnownPair::key)
+                            .sorted()
+                            .toList();
+            return clashing.isEmpty()
+                    ? new Allocation(self.explicitId(), null)
+                    : new Allocation(
+                            self.explicitId(),
+                            "virtual router id "
+                                    + self.explicitId()
+                                    + " is also used by "
+                                    + String.join(", ", clashing)
+                                    + " on the same network; give one of them another spec.vip.virtualRouterId");
         }
         Set<Integer> explicitTaken = new HashSet<>();
         Set<Integer> taken = new HashSet<>();
@@ -78,8 +94,13 @@ public final class RouterIdAllocator {
         }
         Integer recorded = self.recordedId();
         if (recorded != null && !explicitTaken.contains(recorded)) {
-            boolean someoneEarlierHasIt = neighbours.stream()
-                    .anyMatch(o -> o.explicitId() == null && recorded.equals(o.recordedId()) && o.key().compareTo(self.key()) < 0);
+            boolean someoneEarlierHasIt =
+                    neighbours.stream()
+                            .anyMatch(
+                                    o ->
+                                            o.explicitId() == null
+                                                    && recorded.equals(o.recordedId())
+                                                    && o.key().compareTo(self.key()) < 0);
             if (!someoneEarlierHasIt) {
                 return new Allocation(recorded, null);
             }
@@ -91,7 +112,8 @@ public final class RouterIdAllocator {
                 return new Allocation(candidate, null);
             }
         }
-        return new Allocation(null, "no free virtual router id: all 255 are used by pairs on the same network");
+        return new Allocation(
+                null, "no free virtual router id: all 255 are used by pairs on the same network");
     }
 
     /** The first id tried for a pair: stable across restarts and operator versions. */
@@ -106,7 +128,9 @@ public final class RouterIdAllocator {
                 return true;
             }
         }
-        return a.vipNetwork() != null && b.vipNetwork() != null && a.vipNetwork().overlaps(b.vipNetwork());
+        return a.vipNetwork() != null
+                && b.vipNetwork() != null
+                && a.vipNetwork().overlaps(b.vipNetwork());
     }
 
     /** The network of an address, or null when the address does not parse. */

@@ -1,6 +1,9 @@
 package io.pveha.reconciler.lb;
 
-/** Reads Secret values by reference. Values stay in memory; they are never logged or written to status. */
+/**
+ * Reads Secret values by reference. Values stay in memory; they are never logged or written to
+ * status.
+ */
 interface SecretSource {
     /**
      * @return the bytes of {@code key} in Secret {@code namespace/name}

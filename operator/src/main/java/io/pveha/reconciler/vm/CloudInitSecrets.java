@@ -12,7 +12,10 @@ public record CloudInitSecrets(String sshKeys, String password, String version) 
         return "CloudInitSecrets[version=" + version + "]";
     }
 
-    /** The Secrets as read, or why they could not be (a Secret or key missing: named, never a value). */
+    /**
+     * The Secrets as read, or why they could not be (a Secret or key missing: named, never a
+     * value).
+     */
     record Read(CloudInitSecrets secrets, String missing) {
         static final Read NONE = new Read(CloudInitSecrets.NONE, null);
 

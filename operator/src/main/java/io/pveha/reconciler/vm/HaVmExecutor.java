@@ -8,7 +8,6 @@ import io.pveha.pve.PveApiException;
 import io.pveha.pve.Upid;
 import io.pveha.pve.model.HaResource;
 import io.pveha.reconciler.task.TaskLedger;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,19 +15,24 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Carries out a HaVm plan's one action. PVE tasks go through the {@link TaskLedger} (intent written first, with
- * the VMID of a new VM, which is allocated here); synchronous calls are made directly and noted with the ledger,
- * so the next plan waits for a poll that shows their effect.
+ * Carries out a HaVm plan's one action. PVE tasks go through the {@link TaskLedger} (intent written
+ * first, with the VMID of a new VM, which is allocated here); synchronous calls are made directly
+ * and noted with the ledger, so the next plan waits for a poll that shows their effect.
  */
 final class HaVmExecutor {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HaVmExecutor.class);
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(HaVmExecutor.class);
+
     /** What became of the action. */
     enum Outcome {
         /** A task runs, or a synchronous call was made. */
         DONE,
         /** The node's task slots are all taken: nothing was recorded or called. */
         NO_SLOT,
-        /** The VMID allocated (or declared) exists in PVE after all: it was given back, nothing was made. */
+        /**
+         * The VMID allocated (or declared) exists in PVE after all: it was given back, nothing was
+         * made.
+         */
         VMID_TAKEN
     }
 
@@ -43,12 +47,20 @@ final class HaVmExecutor {
     }
 
     /**
-     * @param status           the status being built: the VMID and the intent go into it, then the task
-     * @param journal          writes that status (the write-ahead record)
+     * @param status the status being built: the VMID and the intent go into it, then the task
+     * @param journal writes that status (the write-ahead record)
      * @param claimedElsewhere VMIDs other HaVms of the cluster hold (for allocation)
      */
-    Outcome act(HaVm vm, HaVmAction action, ClusterConnection connection, ClusterSnapshot snapshot, HaVmStatus status,
-                TaskLedger.Journal journal, Set<Integer> claimedElsewhere, CloudInitSecrets secrets, Instant now) {
+    Outcome act(
+            HaVm vm,
+            HaVmAction action,
+            ClusterConnection connection,
+            ClusterSnapshot snapshot,
+            HaVmStatus status,
+            TaskLedger.Journal journal,
+            Set<Integer> claimedElsewhere,
+            CloudInitSecrets secrets,
+            Instant now) {
         String uid = vm.getMetadata().getUid();
         if (action instanceof HaVmAction.Task task) {
             boolean allocated = status.getVmid() == null;
@@ -58,9 +70,14 @@ final class HaVmExecutor {
             }
             int vmid = status.getVmid();
             try {
-                TaskLedger.Started started = ledger.start(connection, uid, task.intent(vmid),
-                        new TaskLedger.Slot(status::getPendingTask, status::setPendingTask), journal,
-                        () -> start(vm, task, vmid, connection, secrets));
+                TaskLedger.Started started =
+                        ledger.start(
+                                connection,
+                                uid,
+                                task.intent(vmid),
+                                new TaskLedger.Slot(status::getPendingTask, status::setPendingTask),
+                                journal,
+                                () -> start(vm, task, vmid, connection, secrets));
                 if (started == TaskLedger.Started.NO_SLOT) {
                     if (allocated) {
                         allocator.release(connection.key(), vmid);
@@ -73,8 +90,11 @@ final class HaVmExecutor {
                 }
                 return Outcome.DONE;
             } catch (PveApiException e) {
-                if (HaVmPlanner.createLike(task.name()) && e.getMessage() != null && e.getMessage().contains("already exists")) {
-                    // The poll did not list the VMID yet, PVE knows it: nothing was made; another VMID next pass.
+                if (HaVmPlanner.createLike(task.name())
+                        && e.getMessage() != null
+                        && e.getMessage().contains("already exists")) {
+                    // The poll did not list the VMID yet, PVE knows it: nothing was made; another
+                    // VMID next pass.
                     allocator.taken(connection.key(), vmid);
                     if (vm.getSpec().getVmid() == null) {
                         status.setVmid(null);
@@ -89,7 +109,8 @@ final class HaVmExecutor {
         call(vm, action, vmid, connection, now);
         LOG.info("{} of VM {} done", action.getClass().getSimpleName(), vmid);
         if (action instanceof HaVmAction.SetConfig) {
-            // What the write changed is in memory (configWritten): the next pass need not wait for a poll that shows it.
+            // What the write changed is in memory (configWritten): the next pass need not wait for
+            // a poll that shows it.
             connection.requestPoll();
         } else {
             ledger.acted(uid, connection);
@@ -97,16 +118,30 @@ final class HaVmExecutor {
         return Outcome.DONE;
     }
 
-    private static Optional<Upid> start(HaVm vm, HaVmAction.Task task, int vmid, ClusterConnection connection, CloudInitSecrets secrets) {
+    private static Optional<Upid> start(
+            HaVm vm,
+            HaVmAction.Task task,
+            int vmid,
+            ClusterConnection connection,
+            CloudInitSecrets secrets) {
         var vms = connection.vms();
         if (task instanceof HaVmAction.Create create) {
-            return Optional.of(vms.create(create.node(), VmSpecMapping.createParams(vm, vmid, secrets)));
+            return Optional.of(
+                    vms.create(create.node(), VmSpecMapping.createParams(vm, vmid, secrets)));
         }
         if (task instanceof HaVmAction.Clone clone) {
-            return Optional.of(vms.cloneVm(clone.node(), clone.sourceVmid(), VmSpecMapping.cloneParams(vm, vmid, clone.node(), clone.target())));
+            return Optional.of(
+                    vms.cloneVm(
+                            clone.node(),
+                            clone.sourceVmid(),
+                            VmSpecMapping.cloneParams(vm, vmid, clone.node(), clone.target())));
         }
         if (task instanceof HaVmAction.Restore restore) {
-            return Optional.of(vms.create(restore.node(), VmSpecMapping.restoreParams(vm, vmid, restore.archive(), restore.overwrite())));
+            return Optional.of(
+                    vms.create(
+                            restore.node(),
+                            VmSpecMapping.restoreParams(
+                                    vm, vmid, restore.archive(), restore.overwrite())));
         }
         if (task instanceof HaVmAction.ConfigureAsync configure) {
             return vms.updateConfig(configure.node(), vmid, configure.params());
@@ -132,10 +167,13 @@ final class HaVmExecutor {
             return Optional.of(vms.migrate(migrate.node(), vmid, params));
         }
         HaVmAction.Destroy destroy = (HaVmAction.Destroy) task;
-        return Optional.of(vms.destroy(destroy.node(), vmid, Map.of("purge", 1, "destroy-unreferenced-disks", 1)));
+        return Optional.of(
+                vms.destroy(
+                        destroy.node(), vmid, Map.of("purge", 1, "destroy-unreferenced-disks", 1)));
     }
 
-    private void call(HaVm vm, HaVmAction action, int vmid, ClusterConnection connection, Instant now) {
+    private void call(
+            HaVm vm, HaVmAction action, int vmid, ClusterConnection connection, Instant now) {
         String uid = vm.getMetadata().getUid();
         var vms = connection.vms();
         if (action instanceof HaVmAction.SetConfig set) {
@@ -145,7 +183,8 @@ final class HaVmExecutor {
             try {
                 vms.createHaResource(register.params());
             } catch (PveApiException e) {
-                // Registered already (an earlier pass whose poll had not caught up): that is what was wanted.
+                // Registered already (an earlier pass whose poll had not caught up): that is what
+                // was wanted.
                 if (e.getMessage() == null || !e.getMessage().contains("already defined")) {
                     throw e;
                 }
@@ -157,7 +196,8 @@ final class HaVmExecutor {
                 vms.deleteHaResource(vmid);
                 return;
             }
-            // Only the HA resource this HaVm made: its comment says so (an admin's resource is left alone).
+            // Only the HA resource this HaVm made: its comment says so (an admin's resource is left
+            // alone).
             Optional<HaResource> resource = vms.haResource(vmid);
             if (resource.isPresent() && Ownership.haComment(vm).equals(resource.get().comment())) {
                 vms.deleteHaResource(vmid);

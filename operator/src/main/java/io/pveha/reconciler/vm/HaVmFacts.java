@@ -8,44 +8,72 @@ import io.pveha.pve.model.HaStatusEntry;
 import io.pveha.pve.model.VmConfig;
 import io.pveha.reconciler.ClusterView;
 import io.pveha.reconciler.task.TaskLedger;
-
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What the observer found for one HaVm: everything its planner decides from.
  *
- * @param cluster   the cluster and its latest poll
- * @param vmid      the VMID in status, else the one the spec declares; null before one is allocated
- * @param vm        the VM as the poll lists it
- * @param ha        the VM's HA service as the poll lists it
- * @param config    the VM's configuration, read this pass only when a plan needs it ({@link HaVmPlanner#configDue})
- * @param pending   keys PVE applies at the next restart, read with the configuration of a running VM
- * @param task      what became of the pending task
- * @param stale     the poll began before the operator's own last change to this VM
- * @param source    the clone source HaVm or the BackupPolicy to restore from, from the informer caches
- * @param secrets   the cloud-init Secrets, from the informer cache
- * @param addresses the guest agent's answer, asked this pass only when due ({@link HaVmPlanner#addressesDue})
- * @param haGroups  PVE's HA groups, read only when the VM's preferred-node group may need a change
- * @param memory    what the operator remembers of earlier passes (only saves calls)
+ * @param cluster the cluster and its latest poll
+ * @param vmid the VMID in status, else the one the spec declares; null before one is allocated
+ * @param vm the VM as the poll lists it
+ * @param ha the VM's HA service as the poll lists it
+ * @param config the VM's configuration, read this pass only when a plan needs it ({@link
+ *     HaVmPlanner#configDue})
+ * @param pending keys PVE applies at the next restart, read with the configuration of a running VM
+ * @param task what became of the pending task
+ * @param stale the poll began before the operator's own last change to this VM
+ * @param source the clone source HaVm or the BackupPolicy to restore from, from the informer caches
+ * @param secrets the cloud-init Secrets, from the informer cache
+ * @param addresses the guest agent's answer, asked this pass only when due ({@link
+ *     HaVmPlanner#addressesDue})
+ * @param haGroups PVE's HA groups, read only when the VM's preferred-node group may need a change
+ * @param memory what the operator remembers of earlier passes (only saves calls)
  */
-record HaVmFacts(ClusterView cluster, Integer vmid, Optional<ClusterResource> vm, Optional<HaStatusEntry> ha,
-                 Optional<VmConfig> config, Optional<List<String>> pending, Optional<TaskLedger.TaskFact> task, boolean stale,
-                 Sources source, CloudInitSecrets.Read secrets, Optional<Addresses> addresses, Optional<List<HaGroup>> haGroups,
-                 VmMemory memory) {
+record HaVmFacts(
+        ClusterView cluster,
+        Integer vmid,
+        Optional<ClusterResource> vm,
+        Optional<HaStatusEntry> ha,
+        Optional<VmConfig> config,
+        Optional<List<String>> pending,
+        Optional<TaskLedger.TaskFact> task,
+        boolean stale,
+        Sources source,
+        CloudInitSecrets.Read secrets,
+        Optional<Addresses> addresses,
+        Optional<List<HaGroup>> haGroups,
+        VmMemory memory) {
 
-    /** The HaVm a clone is made from (by reference) and the BackupPolicy a restore takes its backup from. */
+    /**
+     * The HaVm a clone is made from (by reference) and the BackupPolicy a restore takes its backup
+     * from.
+     */
     record Sources(Optional<HaVm> templateHaVm, Optional<BackupPolicy> backupPolicy) {
         static final Sources NONE = new Sources(Optional.empty(), Optional.empty());
     }
 
-    /** The guest agent's addresses, or that it did not answer; {@code boot} identifies the boot they belong to. */
-    record Addresses(List<String> ips, boolean failed, String boot) {
-    }
+    /**
+     * The guest agent's addresses, or that it did not answer; {@code boot} identifies the boot they
+     * belong to.
+     */
+    record Addresses(List<String> ips, boolean failed, String boot) {}
 
     /** Facts of a cluster nothing can be planned on (not connected, unreachable). */
     static HaVmFacts clusterOnly(ClusterView cluster, Integer vmid, VmMemory memory) {
-        return new HaVmFacts(cluster, vmid, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                false, Sources.NONE, CloudInitSecrets.Read.NONE, Optional.empty(), Optional.empty(), memory);
+        return new HaVmFacts(
+                cluster,
+                vmid,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                Sources.NONE,
+                CloudInitSecrets.Read.NONE,
+                Optional.empty(),
+                Optional.empty(),
+                memory);
     }
 }

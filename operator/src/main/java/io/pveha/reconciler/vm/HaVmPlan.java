@@ -3,39 +3,51 @@ package io.pveha.reconciler.vm;
 import io.pveha.reconciler.Note;
 import io.pveha.reconciler.Reason;
 import io.pveha.reconciler.task.TaskLedger;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What a HaVm pass does and shows, as its planner decided it: the Ready condition, other conditions, the status
- * fields the decision sets, at most one action, when to look again, the task that ended, and the Events of the
- * decision itself (task results and changes of state are derived by {@link HaVmEvents}).
+ * What a HaVm pass does and shows, as its planner decided it: the Ready condition, other
+ * conditions, the status fields the decision sets, at most one action, when to look again, the task
+ * that ended, and the Events of the decision itself (task results and changes of state are derived
+ * by {@link HaVmEvents}).
  *
  * @param finished a deletion is done: the finalizer may go
  */
-record HaVmPlan(Reason reason, String message, List<ConditionChange> conditions, Edits edits, Optional<HaVmAction> action,
-                Optional<Duration> requeue, Optional<TaskLedger.TaskFact> ended, List<Note> notes, boolean finished) {
+record HaVmPlan(
+        Reason reason,
+        String message,
+        List<ConditionChange> conditions,
+        Edits edits,
+        Optional<HaVmAction> action,
+        Optional<Duration> requeue,
+        Optional<TaskLedger.TaskFact> ended,
+        List<Note> notes,
+        boolean finished) {
 
     boolean ready() {
         return reason == HaVmReason.Ready;
     }
 
     /** A condition other than Ready, set to True or False with a reason and message. */
-    record ConditionChange(String type, boolean status, Reason reason, String message) {
-    }
+    record ConditionChange(String type, boolean status, Reason reason, String message) {}
 
     /**
      * Status fields the plan sets; null leaves a field as it is.
      *
-     * @param vmid           the VMID to record (a declared one, before anything is created with it)
+     * @param vmid the VMID to record (a declared one, before anything is created with it)
      * @param failedAttempts consecutive failures, for backoff; 0 clears
      */
-    record Edits(Integer vmid, String appliedPlacement, String appliedSecretsVersion, Boolean installerBooted,
-                 Integer failedAttempts, List<String> pendingChanges, List<String> ipAddresses) {
-    }
+    record Edits(
+            Integer vmid,
+            String appliedPlacement,
+            String appliedSecretsVersion,
+            Boolean installerBooted,
+            Integer failedAttempts,
+            List<String> pendingChanges,
+            List<String> ipAddresses) {}
 
     /** Collects a plan while the planner walks its steps. */
     static final class Builder {
@@ -76,7 +88,6 @@ record HaVmPlan(Reason reason, String message, List<ConditionChange> conditions,
             this.vmid = value;
             return this;
         }
-
 
         Builder appliedPlacement(String value) {
             this.appliedPlacement = value;
@@ -138,9 +149,23 @@ record HaVmPlan(Reason reason, String message, List<ConditionChange> conditions,
         }
 
         HaVmPlan build() {
-            return new HaVmPlan(reason, message, List.copyOf(conditions), new Edits(vmid, appliedPlacement,
-                    appliedSecretsVersion, installerBooted, failedAttempts, pendingChanges, ipAddresses), Optional.ofNullable(action),
-                    Optional.ofNullable(requeue), Optional.ofNullable(ended), List.copyOf(notes), finished);
+            return new HaVmPlan(
+                    reason,
+                    message,
+                    List.copyOf(conditions),
+                    new Edits(
+                            vmid,
+                            appliedPlacement,
+                            appliedSecretsVersion,
+                            installerBooted,
+                            failedAttempts,
+                            pendingChanges,
+                            ipAddresses),
+                    Optional.ofNullable(action),
+                    Optional.ofNullable(requeue),
+                    Optional.ofNullable(ended),
+                    List.copyOf(notes),
+                    finished);
         }
     }
 }

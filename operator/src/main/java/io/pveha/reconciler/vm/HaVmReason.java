@@ -3,8 +3,8 @@ package io.pveha.reconciler.vm;
 import io.pveha.reconciler.Reason;
 
 /**
- * Every reason a HaVm's conditions and Events use besides {@link io.pveha.reconciler.CommonReason}; the
- * provisioning reasons spell out the state machine (as CAPMOX does).
+ * Every reason a HaVm's conditions and Events use besides {@link io.pveha.reconciler.CommonReason};
+ * the provisioning reasons spell out the state machine (as CAPMOX does).
  */
 public enum HaVmReason implements Reason {
     /** The VM runs (or is stopped, or is a template) as declared. */
@@ -87,7 +87,10 @@ public enum HaVmReason implements Reason {
         return health;
     }
 
-    /** The Event reason for a task of {@code action} that finished well, e.g. {@code CloneSucceeded}. */
+    /**
+     * The Event reason for a task of {@code action} that finished well, e.g. {@code
+     * CloneSucceeded}.
+     */
     static HaVmReason succeeded(String action) {
         try {
             return valueOf(action + "Succeeded");

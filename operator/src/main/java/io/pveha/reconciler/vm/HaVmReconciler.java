@@ -36,9 +36,6 @@ import io.pveha.reconciler.Reporter;
 import io.pveha.reconciler.SpecOrIntentChanged;
 import io.pveha.reconciler.SpecValidation;
 import io.pveha.reconciler.task.TaskLedger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,16 +46,20 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The HaVm controller. A pass reads top to bottom: gate (pause, invalid spec) → observe ({@link HaVmObserver}, from
- * the cluster's shared poll and informer caches) → plan ({@link HaVmPlanner}, pure; {@link HaVmDeletionPlanner}
- * for the finalizer) → act ({@link HaVmExecutor}, one action, tasks through the ledger) → report
- * ({@link HaVmStatusBuilder}, {@link HaVmEvents}). A HaVm is reconciled when its VM's facts or its task change in a
- * poll, when its spec, annotations, cloud-init Secrets or the BackupPolicy it restores from change, and while
- * work is in flight.
+ * The HaVm controller. A pass reads top to bottom: gate (pause, invalid spec) → observe ({@link
+ * HaVmObserver}, from the cluster's shared poll and informer caches) → plan ({@link HaVmPlanner},
+ * pure; {@link HaVmDeletionPlanner} for the finalizer) → act ({@link HaVmExecutor}, one action,
+ * tasks through the ledger) → report ({@link HaVmStatusBuilder}, {@link HaVmEvents}). A HaVm is
+ * reconciled when its VM's facts or its task change in a poll, when its spec, annotations,
+ * cloud-init Secrets or the BackupPolicy it restores from change, and while work is in flight.
  */
-@ControllerConfiguration(name = "havm", generationAwareEventProcessing = false,
+@ControllerConfiguration(
+        name = "havm",
+        generationAwareEventProcessing = false,
         informer = @Informer(onUpdateFilter = SpecOrIntentChanged.class))
 public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
     private static final Logger LOG = LoggerFactory.getLogger(HaVmReconciler.class);
@@ -74,9 +75,16 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
     private volatile InformerEventSource<Secret, HaVm> secrets;
     private volatile InformerEventSource<BackupPolicy, HaVm> backupPolicies;
 
-    /** With the allocator and ledger shared with other controllers that create VMs and start tasks. */
-    public HaVmReconciler(ClusterConnections connections, SpecValidation validation, EventRecorder events, Clock clock,
-                          VmidAllocator allocator, TaskLedger ledger) {
+    /**
+     * With the allocator and ledger shared with other controllers that create VMs and start tasks.
+     */
+    public HaVmReconciler(
+            ClusterConnections connections,
+            SpecValidation validation,
+            EventRecorder events,
+            Clock clock,
+            VmidAllocator allocator,
+            TaskLedger ledger) {
         this.connections = connections;
         this.validation = validation;
         this.events = events;
@@ -90,20 +98,51 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
 
     @Override
     public List<EventSource<?, HaVm>> prepareEventSources(EventSourceContext<HaVm> context) {
-        ClusterFactsEventSource<HaVm> facts = new ClusterFactsEventSource<>(HaVm.class, context,
-                vm -> vm.getSpec() == null || vm.getSpec().getClusterRef() == null ? null : vm.getSpec().getClusterRef().getName(),
-                HaVmReconciler::vmFactsChanged, vm -> vm.getStatus() == null ? null : vm.getStatus().getPendingTask());
+        ClusterFactsEventSource<HaVm> facts =
+                new ClusterFactsEventSource<>(
+                        HaVm.class,
+                        context,
+                        vm ->
+                                vm.getSpec() == null || vm.getSpec().getClusterRef() == null
+                                        ? null
+                                        : vm.getSpec().getClusterRef().getName(),
+                        HaVmReconciler::vmFactsChanged,
+                        vm -> vm.getStatus() == null ? null : vm.getStatus().getPendingTask());
         connections.addListener(facts);
-        secrets = new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, HaVm.class)
-                .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
-                        .list(secret.getMetadata().getNamespace(), vm -> cloudInitSecrets(vm).contains(secret.getMetadata().getName()))
-                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .build(), context);
-        backupPolicies = new InformerEventSource<>(InformerEventSourceConfiguration.from(BackupPolicy.class, HaVm.class)
-                .withSecondaryToPrimaryMapper(policy -> context.getPrimaryCache()
-                        .list(policy.getMetadata().getNamespace(), vm -> waitsForBackupOf(vm, policy.getMetadata().getName()))
-                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .build(), context);
+        secrets =
+                new InformerEventSource<>(
+                        InformerEventSourceConfiguration.from(Secret.class, HaVm.class)
+                                .withSecondaryToPrimaryMapper(
+                                        secret ->
+                                                context.getPrimaryCache()
+                                                        .list(
+                                                                secret.getMetadata().getNamespace(),
+                                                                vm ->
+                                                                        cloudInitSecrets(vm)
+                                                                                .contains(
+                                                                                        secret.getMetadata()
+                                                                                                .getName()))
+                                                        .map(ResourceID::fromResource)
+                                                        .collect(Collectors.toSet()))
+                                .build(),
+                        context);
+        backupPolicies =
+                new InformerEventSource<>(
+                        InformerEventSourceConfiguration.from(BackupPolicy.class, HaVm.class)
+                                .withSecondaryToPrimaryMapper(
+                                        policy ->
+                                                context.getPrimaryCache()
+                                                        .list(
+                                                                policy.getMetadata().getNamespace(),
+                                                                vm ->
+                                                                        waitsForBackupOf(
+                                                                                vm,
+                                                                                policy.getMetadata()
+                                                                                        .getName()))
+                                                        .map(ResourceID::fromResource)
+                                                        .collect(Collectors.toSet()))
+                                .build(),
+                        context);
         return List.of(facts, secrets, backupPolicies);
     }
 
@@ -113,9 +152,17 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
             Instant now = clock.instant();
             Reporter<HaVm, HaVmStatus> reporter = new Reporter<>(vm, context, events);
             HaVmStatus previous = vm.getStatus();
-            Optional<ReconcileGate.Stop> stop = ReconcileGate.check(vm, previous == null ? null : previous.getConditions(), validation);
+            Optional<ReconcileGate.Stop> stop =
+                    ReconcileGate.check(
+                            vm, previous == null ? null : previous.getConditions(), validation);
             if (stop.isPresent()) {
-                reporter.report(HaVmStatusBuilder.stopped(vm, previous, stop.get().reason(), stop.get().message(), seconds(now)),
+                reporter.report(
+                        HaVmStatusBuilder.stopped(
+                                vm,
+                                previous,
+                                stop.get().reason(),
+                                stop.get().message(),
+                                seconds(now)),
                         stop.get().note().stream().toList());
                 return UpdateControl.noUpdate();
             }
@@ -139,11 +186,17 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
             try {
                 facts = observer.observeDeletion(vm, now);
             } catch (PveApiException e) {
-                return DeleteControl.noFinalizerRemoval().rescheduleAfter(failedObservation(vm, e, now, reporter, true));
+                return DeleteControl.noFinalizerRemoval()
+                        .rescheduleAfter(failedObservation(vm, e, now, reporter, true));
             }
             HaVmPlan plan = HaVmDeletionPlanner.plan(vm, facts);
             if (plan.finished()) {
-                reporter.emit(HaVmEvents.between(vm.getStatus(), vm.getStatus() == null ? new HaVmStatus() : vm.getStatus(), plan, true));
+                reporter.emit(
+                        HaVmEvents.between(
+                                vm.getStatus(),
+                                vm.getStatus() == null ? new HaVmStatus() : vm.getStatus(),
+                                plan,
+                                true));
                 if (vm.getStatus() != null && vm.getStatus().getVmid() != null) {
                     allocator.release(HaVmObserver.clusterKey(vm), vm.getStatus().getVmid());
                 }
@@ -151,30 +204,58 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
                 return DeleteControl.defaultDelete();
             }
             Duration next = act(vm, facts, plan, context, reporter, now, true);
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(next == null ? HaVmPlanner.BUSY : next);
+            return DeleteControl.noFinalizerRemoval()
+                    .rescheduleAfter(next == null ? HaVmPlanner.BUSY : next);
         }
     }
 
     @Override
-    public ErrorStatusUpdateControl<HaVm> updateErrorStatus(HaVm vm, Context<HaVm> context, Exception e) {
-        return Reporter.kubernetesError(vm, context, e,
-                (status, reason, message) -> HaVmStatusBuilder.stopped(vm, status, reason, message, seconds(clock.instant())));
+    public ErrorStatusUpdateControl<HaVm> updateErrorStatus(
+            HaVm vm, Context<HaVm> context, Exception e) {
+        return Reporter.kubernetesError(
+                vm,
+                context,
+                e,
+                (status, reason, message) ->
+                        HaVmStatusBuilder.stopped(
+                                vm, status, reason, message, seconds(clock.instant())));
     }
 
     /** Acts on the plan, then reports; returns when to look again (null: on events only). */
-    private Duration act(HaVm vm, HaVmFacts facts, HaVmPlan plan, Context<HaVm> context, Reporter<HaVm, HaVmStatus> reporter,
-                         Instant now, boolean deleting) {
+    private Duration act(
+            HaVm vm,
+            HaVmFacts facts,
+            HaVmPlan plan,
+            Context<HaVm> context,
+            Reporter<HaVm, HaVmStatus> reporter,
+            Instant now,
+            boolean deleting) {
         HaVmStatus built = HaVmStatusBuilder.build(vm, facts, plan, seconds(now));
         HaVmStatus next = built;
-        plan.ended().ifPresent(task -> ledger.complete(facts.cluster().connection(), vm.getMetadata().getUid()));
+        plan.ended()
+                .ifPresent(
+                        task ->
+                                ledger.complete(
+                                        facts.cluster().connection(), vm.getMetadata().getUid()));
         Duration requeue = plan.requeue().orElse(null);
         if (plan.action().isPresent()) {
             HaVmAction action = plan.action().get();
             try {
-                HaVmExecutor.Outcome outcome = executor.act(vm, action, facts.cluster().connection(), facts.cluster().snapshot(), built,
-                        () -> reporter.record(built), claimedElsewhere(vm, context), facts.secrets().secrets(), now);
+                HaVmExecutor.Outcome outcome =
+                        executor.act(
+                                vm,
+                                action,
+                                facts.cluster().connection(),
+                                facts.cluster().snapshot(),
+                                built,
+                                () -> reporter.record(built),
+                                claimedElsewhere(vm, context),
+                                facts.secrets().secrets(),
+                                now);
                 if (outcome == HaVmExecutor.Outcome.NO_SLOT) {
-                    next = HaVmStatusBuilder.waitingForSlot(vm, built, ((HaVmAction.Task) action).node(), seconds(now));
+                    next =
+                            HaVmStatusBuilder.waitingForSlot(
+                                    vm, built, ((HaVmAction.Task) action).node(), seconds(now));
                     requeue = Duration.ofSeconds(3);
                 } else if (outcome == HaVmExecutor.Outcome.VMID_TAKEN) {
                     requeue = HaVmPlanner.SOON;
@@ -189,18 +270,38 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
         return requeue;
     }
 
-    private Duration failedObservation(HaVm vm, PveApiException e, Instant now, Reporter<HaVm, HaVmStatus> reporter, boolean deleting) {
+    private Duration failedObservation(
+            HaVm vm,
+            PveApiException e,
+            Instant now,
+            Reporter<HaVm, HaVmStatus> reporter,
+            boolean deleting) {
         LOG.warn("PVE refused or failed: {}", e.describe());
-        HaVmStatus failed = HaVmStatusBuilder.apiError(vm, vm.getStatus() == null ? new HaVmStatus() : vm.getStatus(), e, seconds(now));
-        List<Note> notes = deleting ? List.of(Note.warning(HaVmReason.DeletionFailed, e.describe()))
-                : HaVmEvents.between(vm.getStatus(), failed, new HaVmPlan.Builder().ready(io.pveha.reconciler.CommonReason.ApiError,
-                e.describe()).build(), false);
+        HaVmStatus failed =
+                HaVmStatusBuilder.apiError(
+                        vm,
+                        vm.getStatus() == null ? new HaVmStatus() : vm.getStatus(),
+                        e,
+                        seconds(now));
+        List<Note> notes =
+                deleting
+                        ? List.of(Note.warning(HaVmReason.DeletionFailed, e.describe()))
+                        : HaVmEvents.between(
+                                vm.getStatus(),
+                                failed,
+                                new HaVmPlan.Builder()
+                                        .ready(
+                                                io.pveha.reconciler.CommonReason.ApiError,
+                                                e.describe())
+                                        .build(),
+                                false);
         reporter.report(failed, notes);
         return HaVmStatusBuilder.retryAfter(failed, e);
     }
 
     private HaVmObserver.Caches caches(Context<HaVm> context) {
-        return new HaVmObserver.Caches(id -> context.getPrimaryCache().get(id),
+        return new HaVmObserver.Caches(
+                id -> context.getPrimaryCache().get(id),
                 id -> backupPolicies == null ? Optional.empty() : backupPolicies.get(id),
                 id -> secrets == null ? Optional.empty() : secrets.get(id));
     }
@@ -208,10 +309,22 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
     /** VMIDs other HaVms of the same cluster declare or hold (from the cache: no call). */
     private static Set<Integer> claimedElsewhere(HaVm vm, Context<HaVm> context) {
         String uid = vm.getMetadata().getUid();
-        return context.getPrimaryCache().list(vm.getMetadata().getNamespace())
+        return context.getPrimaryCache()
+                .list(vm.getMetadata().getNamespace())
                 .filter(other -> !uid.equals(other.getMetadata().getUid()))
-                .filter(other -> other.getSpec() != null && Objects.equals(vm.getSpec().getClusterRef(), other.getSpec().getClusterRef()))
-                .flatMap(other -> Stream.of(other.getSpec().getVmid(), other.getStatus() == null ? null : other.getStatus().getVmid()))
+                .filter(
+                        other ->
+                                other.getSpec() != null
+                                        && Objects.equals(
+                                                vm.getSpec().getClusterRef(),
+                                                other.getSpec().getClusterRef()))
+                .flatMap(
+                        other ->
+                                Stream.of(
+                                        other.getSpec().getVmid(),
+                                        other.getStatus() == null
+                                                ? null
+                                                : other.getStatus().getVmid()))
                 .filter(Objects::nonNull)
                 .collect(Collectors.toSet());
     }
@@ -221,20 +334,30 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
         if (ci == null) {
             return Set.of();
         }
-        return Stream.of(ci.getSshKeysSecretRef(), ci.getPasswordSecretRef()).filter(Objects::nonNull).map(SecretKeyRef::getName)
+        return Stream.of(ci.getSshKeysSecretRef(), ci.getPasswordSecretRef())
+                .filter(Objects::nonNull)
+                .map(SecretKeyRef::getName)
                 .collect(Collectors.toSet());
     }
 
-    /** A HaVm that restores the latest backup of {@code policy} and has not been provisioned yet. */
+    /**
+     * A HaVm that restores the latest backup of {@code policy} and has not been provisioned yet.
+     */
     private static boolean waitsForBackupOf(HaVm vm, String policy) {
         Source source = vm.getSpec() == null ? null : vm.getSpec().getSource();
-        return source != null && source.getBackup() != null && source.getBackup().getPolicyRef() != null
+        return source != null
+                && source.getBackup() != null
+                && source.getBackup().getPolicyRef() != null
                 && policy.equals(source.getBackup().getPolicyRef().getName())
-                && (vm.getStatus() == null || !Conditions.isTrue(vm.getStatus().getConditions(), HaVmPlanner.Names.PROVISIONED));
+                && (vm.getStatus() == null
+                        || !Conditions.isTrue(
+                                vm.getStatus().getConditions(), HaVmPlanner.Names.PROVISIONED));
     }
 
     private static UpdateControl<HaVm> rescheduled(Duration after) {
-        return after == null ? UpdateControl.noUpdate() : UpdateControl.<HaVm>noUpdate().rescheduleAfter(after);
+        return after == null
+                ? UpdateControl.noUpdate()
+                : UpdateControl.<HaVm>noUpdate().rescheduleAfter(after);
     }
 
     private static Instant seconds(Instant now) {
@@ -243,7 +366,10 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
 
     /** A poll matters to a HaVm when its VM's facts (not its load) or its HA state changed. */
     static boolean vmFactsChanged(HaVm vm, PollOutcome previous, PollOutcome current) {
-        Integer vmid = vm.getStatus() == null || vm.getStatus().getVmid() == null ? vm.getSpec().getVmid() : vm.getStatus().getVmid();
+        Integer vmid =
+                vm.getStatus() == null || vm.getStatus().getVmid() == null
+                        ? vm.getSpec().getVmid()
+                        : vm.getStatus().getVmid();
         if (vmid == null) {
             return false;
         }
@@ -256,8 +382,38 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
         }
         Optional<ClusterResource> vm = snapshot.vm(vmid);
         Optional<HaStatusEntry> ha = snapshot.haService(vmid);
-        return vm.map(r -> r.node() + "|" + r.status() + "|" + r.lock() + "|" + r.template() + "|" + r.name() + "|" + r.tags()
-                        + "|" + r.maxmem() + "|" + r.maxcpu() + "|" + r.hastate() + "|" + snapshot.nodeOnline(r.node())).orElse("absent")
-                + "|" + ha.map(h -> h.crmState() + "/" + h.requestState() + "/" + h.node() + "/" + h.group()).orElse("-");
+        return vm.map(
+                                r ->
+                                        r.node()
+                                                + "|"
+                                                + r.status()
+                                                + "|"
+                                                + r.lock()
+                                                + "|"
+                                                + r.template()
+                                                + "|"
+                                                + r.name()
+                                                + "|"
+                                                + r.tags()
+                                                + "|"
+                                                + r.maxmem()
+                                                + "|"
+                                                + r.maxcpu()
+                                                + "|"
+                                                + r.hastate()
+                                                + "|"
+                                                + snapshot.nodeOnline(r.node()))
+                        .orElse("absent")
+                + "|"
+                + ha.map(
+                                h ->
+                                        h.crmState()
+                                                + "/"
+                                                + h.requestState()
+                                                + "/"
+                                                + h.node()
+                                                + "/"
+                                                + h.group())
+                        .orElse("-");
     }
 }

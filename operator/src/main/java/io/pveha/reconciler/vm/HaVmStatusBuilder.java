@@ -11,16 +11,17 @@ import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.Reason;
 import io.pveha.reconciler.Redactor;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Optional;
 
-/** Builds a HaVm's status in one place: what PVE shows of the VM from the facts, decisions and conditions from the plan. */
+/**
+ * Builds a HaVm's status in one place: what PVE shows of the VM from the facts, decisions and
+ * conditions from the plan.
+ */
 final class HaVmStatusBuilder {
-    private HaVmStatusBuilder() {
-    }
+    private HaVmStatusBuilder() {}
 
     static HaVmStatus build(HaVm vm, HaVmFacts facts, HaVmPlan plan, Instant now) {
         HaVmStatus status = copy(vm.getStatus());
@@ -34,8 +35,15 @@ final class HaVmStatusBuilder {
             status.setPendingTask(null);
         }
         for (HaVmPlan.ConditionChange c : plan.conditions()) {
-            status.setConditions(Conditions.set(status.getConditions(), c.type(), c.status() ? Conditions.TRUE : Conditions.FALSE,
-                    c.reason().name(), Redactor.scrub(c.message()), generation, now));
+            status.setConditions(
+                    Conditions.set(
+                            status.getConditions(),
+                            c.type(),
+                            c.status() ? Conditions.TRUE : Conditions.FALSE,
+                            c.reason().name(),
+                            Redactor.scrub(c.message()),
+                            generation,
+                            now));
         }
         if (Conditions.isTrue(status.getConditions(), HaVmPlanner.Names.PROVISIONED)) {
             facts.vm().ifPresent(obs -> observe(status, obs, facts.ha()));
@@ -62,8 +70,12 @@ final class HaVmStatusBuilder {
         return status;
     }
 
-    /** The status of a pass that stopped before observing (paused, invalid spec) or after a Kubernetes error. */
-    static HaVmStatus stopped(HaVm vm, HaVmStatus previous, Reason reason, String message, Instant now) {
+    /**
+     * The status of a pass that stopped before observing (paused, invalid spec) or after a
+     * Kubernetes error.
+     */
+    static HaVmStatus stopped(
+            HaVm vm, HaVmStatus previous, Reason reason, String message, Instant now) {
         HaVmStatus status = copy(previous);
         status.setObservedGeneration(HaVmPlanner.generation(vm));
         ready(status, reason, false, message, HaVmPlanner.generation(vm), now);
@@ -73,38 +85,71 @@ final class HaVmStatusBuilder {
     /** The node's task slots are all taken: nothing was recorded or started. */
     static HaVmStatus waitingForSlot(HaVm vm, HaVmStatus built, String node, Instant now) {
         HaVmStatus status = copy(built);
-        ready(status, HaVmReason.WaitingForTaskSlot, false, "node " + node + " runs as many operator tasks as allowed; waiting",
-                HaVmPlanner.generation(vm), now);
+        ready(
+                status,
+                HaVmReason.WaitingForTaskSlot,
+                false,
+                "node " + node + " runs as many operator tasks as allowed; waiting",
+                HaVmPlanner.generation(vm),
+                now);
         return status;
     }
 
-    /** PVE refused or failed a call of this pass: Ready says so; a permanent refusal counts as a failed attempt. */
+    /**
+     * PVE refused or failed a call of this pass: Ready says so; a permanent refusal counts as a
+     * failed attempt.
+     */
     static HaVmStatus apiError(HaVm vm, HaVmStatus built, PveApiException e, Instant now) {
         HaVmStatus status = copy(built);
-        Reason reason = e.kind() == PveErrorKind.NODE_UNREACHABLE ? HaVmReason.NodeOffline
-                : e.kind() == PveErrorKind.LOCKED ? HaVmReason.Locked : CommonReason.ApiError;
+        Reason reason =
+                e.kind() == PveErrorKind.NODE_UNREACHABLE
+                        ? HaVmReason.NodeOffline
+                        : e.kind() == PveErrorKind.LOCKED
+                                ? HaVmReason.Locked
+                                : CommonReason.ApiError;
         if (!e.retryable()) {
-            status.setFailedAttempts(status.getFailedAttempts() == null ? 1 : status.getFailedAttempts() + 1);
+            status.setFailedAttempts(
+                    status.getFailedAttempts() == null ? 1 : status.getFailedAttempts() + 1);
         }
         ready(status, reason, false, e.describe(), HaVmPlanner.generation(vm), now);
         return status;
     }
 
-    /** When to look again after a PVE error: soon when it is transient, backing off when PVE refused. */
+    /**
+     * When to look again after a PVE error: soon when it is transient, backing off when PVE
+     * refused.
+     */
     static Duration retryAfter(HaVmStatus status, PveApiException e) {
-        return e.retryable() ? Duration.ofSeconds(10) : HaVmPlanner.backoff(status.getFailedAttempts() == null ? 1 : status.getFailedAttempts());
+        return e.retryable()
+                ? Duration.ofSeconds(10)
+                : HaVmPlanner.backoff(
+                        status.getFailedAttempts() == null ? 1 : status.getFailedAttempts());
     }
 
-    private static void observe(HaVmStatus status, ClusterResource obs, Optional<HaStatusEntry> ha) {
+    private static void observe(
+            HaVmStatus status, ClusterResource obs, Optional<HaStatusEntry> ha) {
         status.setNode(obs.node());
         status.setPowerState(obs.status());
         status.setTemplate(obs.isTemplate());
         status.setHaState(ha.map(HaStatusEntry::crmState).orElse(obs.hastate()));
     }
 
-    private static void ready(HaVmStatus status, Reason reason, boolean ready, String message, long generation, Instant now) {
-        status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, ready ? Conditions.TRUE : Conditions.FALSE,
-                reason.name(), Redactor.scrub(message), generation, now));
+    private static void ready(
+            HaVmStatus status,
+            Reason reason,
+            boolean ready,
+            String message,
+            long generation,
+            Instant now) {
+        status.setConditions(
+                Conditions.set(
+                        status.getConditions(),
+                        Conditions.READY,
+                        ready ? Conditions.TRUE : Conditions.FALSE,
+                        reason.name(),
+                        Redactor.scrub(message),
+                        generation,
+                        now));
     }
 
     private static HaVmStatus copy(HaVmStatus status) {

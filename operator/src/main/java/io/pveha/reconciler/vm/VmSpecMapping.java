@@ -11,7 +11,6 @@ import io.pveha.api.vm.Nic;
 import io.pveha.api.vm.TemplateSource;
 import io.pveha.pve.PropertyString;
 import io.pveha.pve.model.VmConfig;
-
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,30 +26,33 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Translates a HaVm spec into PVE parameters: the parameters of the call that creates the VM, and the
- * difference between what the spec declares and a VM's configuration. Only declared fields are owned:
- * anything the spec leaves out (values a template brought along, settings made in the PVE GUI) is left
- * alone, so a clone never shows a perpetual diff.
+ * Translates a HaVm spec into PVE parameters: the parameters of the call that creates the VM, and
+ * the difference between what the spec declares and a VM's configuration. Only declared fields are
+ * owned: anything the spec leaves out (values a template brought along, settings made in the PVE
+ * GUI) is left alone, so a clone never shows a perpetual diff.
  */
 public final class VmSpecMapping {
     static final int DEFAULT_MEMORY_MIB = 2048;
     static final String DEFAULT_CPU_TYPE = "x86-64-v2-AES";
     private static final Set<String> NIC_MODELS = Set.of("virtio", "e1000", "vmxnet3", "rtl8139");
-    private static final List<String> CLOUD_INIT_SLOTS = List.of("ide0", "ide1", "ide3", "sata0", "sata1", "scsi30");
+    private static final List<String> CLOUD_INIT_SLOTS =
+            List.of("ide0", "ide1", "ide3", "sata0", "sata1", "scsi30");
 
-    private VmSpecMapping() {
-    }
+    private VmSpecMapping() {}
 
     /** A disk to grow: {@code size} is the new absolute size, e.g. {@code 64G}. */
-    public record Resize(String disk, String size) {
-    }
+    public record Resize(String disk, String size) {}
 
     /**
-     * What must change in PVE for the VM to match the spec. {@code refused} lists declared changes the
-     * operator will not make (shrinking a disk, moving it to another storage), with the reason.
+     * What must change in PVE for the VM to match the spec. {@code refused} lists declared changes
+     * the operator will not make (shrinking a disk, moving it to another storage), with the reason.
      */
-    public record ConfigDelta(Map<String, String> set, List<String> delete, List<Resize> resizes, List<String> refused,
-                              List<String> changes) {
+    public record ConfigDelta(
+            Map<String, String> set,
+            List<String> delete,
+            List<Resize> resizes,
+            List<String> refused,
+            List<String> changes) {
         public boolean isEmpty() {
             return set.isEmpty() && delete.isEmpty() && resizes.isEmpty();
         }
@@ -61,7 +63,10 @@ public final class VmSpecMapping {
         return vm.getSpec().getName() != null ? vm.getSpec().getName() : vm.getMetadata().getName();
     }
 
-    /** Parameters of {@code POST /nodes/{node}/qemu} for an empty VM or one that boots an installer ISO. */
+    /**
+     * Parameters of {@code POST /nodes/{node}/qemu} for an empty VM or one that boots an installer
+     * ISO.
+     */
     public static Map<String, Object> createParams(HaVm vm, int vmid, CloudInitSecrets secrets) {
         HaVmSpec spec = vm.getSpec();
         Map<String, Object> p = new LinkedHashMap<>();
@@ -115,7 +120,8 @@ public final class VmSpecMapping {
     }
 
     /** Parameters of {@code POST /nodes/{node}/qemu/{source}/clone}. */
-    public static Map<String, Object> cloneParams(HaVm vm, int newVmid, String sourceNode, String targetNode) {
+    public static Map<String, Object> cloneParams(
+            HaVm vm, int newVmid, String sourceNode, String targetNode) {
         TemplateSource source = vm.getSpec().getSource().getTemplate();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("newid", newVmid);
@@ -133,9 +139,9 @@ public final class VmSpecMapping {
     }
 
     /**
-     * What a fresh clone needs set, without reading its configuration back: the operator's tags (a clone
-     * call cannot set tags) and the declared CPU, memory, NICs and flags, sent as they are. Only for specs without
-     * disks or cloud-init, whose changes depend on what the clone holds.
+     * What a fresh clone needs set, without reading its configuration back: the operator's tags (a
+     * clone call cannot set tags) and the declared CPU, memory, NICs and flags, sent as they are.
+     * Only for specs without disks or cloud-init, whose changes depend on what the clone holds.
      *
      * @param tags the clone's tags as the poll lists them (inherited from its source)
      */
@@ -171,16 +177,22 @@ public final class VmSpecMapping {
     }
 
     /**
-     * Whether a change allocates storage (a new disk, a cloud-init drive): PVE wants those through the
-     * asynchronous {@code POST .../config}; everything else is applied synchronously with {@code PUT}.
+     * Whether a change allocates storage (a new disk, a cloud-init drive): PVE wants those through
+     * the asynchronous {@code POST .../config}; everything else is applied synchronously with
+     * {@code PUT}.
      */
     public static boolean allocatesStorage(Map<String, String> set) {
-        return set.entrySet().stream().anyMatch(e -> e.getKey().matches("(ide|sata|scsi|virtio)\\d+")
-                && (e.getValue().matches("^[^,:]+:\\d+(,.*)?$") || e.getValue().contains(":cloudinit")));
+        return set.entrySet().stream()
+                .anyMatch(
+                        e ->
+                                e.getKey().matches("(ide|sata|scsi|virtio)\\d+")
+                                        && (e.getValue().matches("^[^,:]+:\\d+(,.*)?$")
+                                                || e.getValue().contains(":cloudinit")));
     }
 
     /** Parameters of {@code POST /nodes/{node}/qemu} restoring a backup. */
-    public static Map<String, Object> restoreParams(HaVm vm, int vmid, String archive, boolean overwrite) {
+    public static Map<String, Object> restoreParams(
+            HaVm vm, int vmid, String archive, boolean overwrite) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("vmid", vmid);
         p.put("archive", archive);
@@ -191,14 +203,16 @@ public final class VmSpecMapping {
         if (overwrite) {
             p.put("force", true);
         }
-        // Applied over the backed-up config (PVE 7.2+): the restored VM carries this HaVm's ownership marks.
+        // Applied over the backed-up config (PVE 7.2+): the restored VM carries this HaVm's
+        // ownership marks.
         p.put("tags", tagValue(desiredTags(vm, List.of())));
         p.put("description", Ownership.descriptionMarker(vm));
         return p;
     }
 
     /** The differences between the spec's declared fields and the configuration. */
-    public static ConfigDelta delta(HaVm vm, VmConfig config, CloudInitSecrets secrets, boolean secretsChanged) {
+    public static ConfigDelta delta(
+            HaVm vm, VmConfig config, CloudInitSecrets secrets, boolean secretsChanged) {
         HaVmSpec spec = vm.getSpec();
         Map<String, String> set = new LinkedHashMap<>();
         List<String> delete = new ArrayList<>();
@@ -217,10 +231,14 @@ public final class VmSpecMapping {
             compareInt(set, changes, config, "cores", cpu.getCores(), 1);
             compareInt(set, changes, config, "sockets", cpu.getSockets(), 1);
             if (cpu.getType() != null) {
-                String current = config.get("cpu").map(c -> {
-                    PropertyString ps = PropertyString.parse(c);
-                    return ps.get("cputype").orElse(ps.defaultValue());
-                }).orElse(null);
+                String current =
+                        config.get("cpu")
+                                .map(
+                                        c -> {
+                                            PropertyString ps = PropertyString.parse(c);
+                                            return ps.get("cputype").orElse(ps.defaultValue());
+                                        })
+                                .orElse(null);
                 if (!cpu.getType().equals(current)) {
                     set.put("cpu", cpu.getType());
                     changes.add("cpu " + current + " → " + cpu.getType());
@@ -232,12 +250,19 @@ public final class VmSpecMapping {
             PropertyString current = disks.get(d.getSlot());
             if (current == null) {
                 if (config.get(d.getSlot()).isPresent()) {
-                    refused.add(d.getSlot() + " is a CD-ROM or cloud-init drive in PVE, not a disk");
+                    refused.add(
+                            d.getSlot() + " is a CD-ROM or cloud-init drive in PVE, not a disk");
                 } else if (template) {
                     refused.add("disk " + d.getSlot() + " cannot be added to a template");
                 } else {
                     set.put(d.getSlot(), newDisk(d));
-                    changes.add("add disk " + d.getSlot() + " " + d.getSizeGiB() + "G on " + d.getStorage());
+                    changes.add(
+                            "add disk "
+                                    + d.getSlot()
+                                    + " "
+                                    + d.getSizeGiB()
+                                    + "G on "
+                                    + d.getStorage());
                 }
                 continue;
             }
@@ -261,16 +286,28 @@ public final class VmSpecMapping {
                     changes.add("add cloud-init drive");
                 }
             }
-            Map<String, Object> wanted = cloudInitValues(spec.getCloudInit(), secrets, secretsChanged);
-            wanted.forEach((key, value) -> {
-                String v = String.valueOf(value);
-                String current = config.get(key).orElse(null);
-                boolean same = key.equals("sshkeys") ? decode(current).strip().equals(decode(v).strip()) : v.equals(current);
-                if (key.equals("cipassword") || !same) {
-                    set.put(key, v);
-                    changes.add(key.equals("cipassword") ? "cloud-init password (from Secret)" : key + " → " + (key.equals("sshkeys") ? "(keys from Secret)" : v));
-                }
-            });
+            Map<String, Object> wanted =
+                    cloudInitValues(spec.getCloudInit(), secrets, secretsChanged);
+            wanted.forEach(
+                    (key, value) -> {
+                        String v = String.valueOf(value);
+                        String current = config.get(key).orElse(null);
+                        boolean same =
+                                key.equals("sshkeys")
+                                        ? decode(current).strip().equals(decode(v).strip())
+                                        : v.equals(current);
+                        if (key.equals("cipassword") || !same) {
+                            set.put(key, v);
+                            changes.add(
+                                    key.equals("cipassword")
+                                            ? "cloud-init password (from Secret)"
+                                            : key
+                                                    + " → "
+                                                    + (key.equals("sshkeys")
+                                                            ? "(keys from Secret)"
+                                                            : v));
+                        }
+                    });
         }
         compareBool(set, changes, config, "onboot", spec.getOnBoot());
         compareBool(set, changes, config, "protection", spec.getProtection());
@@ -282,20 +319,35 @@ public final class VmSpecMapping {
         }
         String description = config.get("description").orElse("");
         if (!Ownership.describedAs(description, vm)) {
-            set.put("description", description.isBlank() ? Ownership.descriptionMarker(vm)
-                    : description.strip() + "\n" + Ownership.descriptionMarker(vm));
+            set.put(
+                    "description",
+                    description.isBlank()
+                            ? Ownership.descriptionMarker(vm)
+                            : description.strip() + "\n" + Ownership.descriptionMarker(vm));
             changes.add("ownership marker in description");
         }
         return new ConfigDelta(set, delete, resizes, refused, changes);
     }
 
-    private static void diskDelta(Disk d, PropertyString current, boolean template, Map<String, String> set,
-                                  List<Resize> resizes, List<String> refused, List<String> changes) {
+    private static void diskDelta(
+            Disk d,
+            PropertyString current,
+            boolean template,
+            Map<String, String> set,
+            List<Resize> resizes,
+            List<String> refused,
+            List<String> changes) {
         String volume = current.defaultValue() == null ? "" : current.defaultValue();
         String storage = volume.contains(":") ? volume.substring(0, volume.indexOf(':')) : volume;
         if (!storage.equals(d.getStorage())) {
-            refused.add("disk " + d.getSlot() + " is on storage " + storage + ", the spec says " + d.getStorage()
-                    + ": moving disks between storages is not done automatically");
+            refused.add(
+                    "disk "
+                            + d.getSlot()
+                            + " is on storage "
+                            + storage
+                            + ", the spec says "
+                            + d.getStorage()
+                            + ": moving disks between storages is not done automatically");
         }
         long currentBytes = PropertyString.sizeBytes(current.get("size").orElse("0"));
         long desiredBytes = (long) d.getSizeGiB() << 30;
@@ -304,11 +356,24 @@ public final class VmSpecMapping {
                 refused.add("disk " + d.getSlot() + " of a template cannot grow");
             } else {
                 resizes.add(new Resize(d.getSlot(), d.getSizeGiB() + "G"));
-                changes.add("grow " + d.getSlot() + " " + current.get("size").orElse("?") + " → " + d.getSizeGiB() + "G");
+                changes.add(
+                        "grow "
+                                + d.getSlot()
+                                + " "
+                                + current.get("size").orElse("?")
+                                + " → "
+                                + d.getSizeGiB()
+                                + "G");
             }
         } else if (desiredBytes < currentBytes) {
-            refused.add("disk " + d.getSlot() + " is " + current.get("size").orElse("?") + ", the spec says "
-                    + d.getSizeGiB() + "G: disks never shrink (data would be lost)");
+            refused.add(
+                    "disk "
+                            + d.getSlot()
+                            + " is "
+                            + current.get("size").orElse("?")
+                            + ", the spec says "
+                            + d.getSizeGiB()
+                            + "G: disks never shrink (data would be lost)");
         }
         PropertyString updated = current;
         updated = flag(updated, "ssd", d.getSsd(), "1", "0");
@@ -320,7 +385,8 @@ public final class VmSpecMapping {
         }
     }
 
-    private static PropertyString flag(PropertyString disk, String key, Boolean wanted, String on, String off) {
+    private static PropertyString flag(
+            PropertyString disk, String key, Boolean wanted, String on, String off) {
         if (wanted == null) {
             return disk;
         }
@@ -348,8 +414,12 @@ public final class VmSpecMapping {
 
     /** A NIC value; keeps the current MAC when the spec does not fix one (PVE generated it). */
     static String nicValue(Nic n, String current) {
-        String model = n.getModel() != null ? n.getModel().name() : currentModel(current).orElse("virtio");
-        String mac = n.getMacAddress() != null ? n.getMacAddress().toUpperCase(java.util.Locale.ROOT) : currentMac(current).orElse(null);
+        String model =
+                n.getModel() != null ? n.getModel().name() : currentModel(current).orElse("virtio");
+        String mac =
+                n.getMacAddress() != null
+                        ? n.getMacAddress().toUpperCase(java.util.Locale.ROOT)
+                        : currentMac(current).orElse(null);
         StringBuilder v = new StringBuilder(model);
         if (mac != null) {
             v.append('=').append(mac);
@@ -358,8 +428,15 @@ public final class VmSpecMapping {
         if (n.getVlan() != null) {
             v.append(",tag=").append(n.getVlan());
         }
-        Boolean firewall = n.getFirewall() != null ? n.getFirewall()
-                : current == null ? null : PropertyString.parse(current).get("firewall").map("1"::equals).orElse(null);
+        Boolean firewall =
+                n.getFirewall() != null
+                        ? n.getFirewall()
+                        : current == null
+                                ? null
+                                : PropertyString.parse(current)
+                                        .get("firewall")
+                                        .map("1"::equals)
+                                        .orElse(null);
         if (firewall != null && firewall) {
             v.append(",firewall=1");
         }
@@ -388,17 +465,28 @@ public final class VmSpecMapping {
         return currentModel(nic).flatMap(p::get).filter(mac -> mac.contains(":"));
     }
 
-    /** model, MAC (upper case), bridge, tag and firewall of a NIC, independent of key order and spelling. */
+    /**
+     * model, MAC (upper case), bridge, tag and firewall of a NIC, independent of key order and
+     * spelling.
+     */
     static String normalizeNic(String nic) {
         if (nic == null) {
             return null;
         }
         PropertyString p = PropertyString.parse(nic);
-        return currentModel(nic).orElse("?") + "|" + currentMac(nic).map(m -> m.toUpperCase(java.util.Locale.ROOT)).orElse("")
-                + "|" + p.get("bridge").orElse("") + "|" + p.get("tag").orElse("") + "|" + p.get("firewall").map("1"::equals).orElse(false);
+        return currentModel(nic).orElse("?")
+                + "|"
+                + currentMac(nic).map(m -> m.toUpperCase(java.util.Locale.ROOT)).orElse("")
+                + "|"
+                + p.get("bridge").orElse("")
+                + "|"
+                + p.get("tag").orElse("")
+                + "|"
+                + p.get("firewall").map("1"::equals).orElse(false);
     }
 
-    static Map<String, Object> cloudInitValues(CloudInit ci, CloudInitSecrets secrets, boolean includePassword) {
+    static Map<String, Object> cloudInitValues(
+            CloudInit ci, CloudInitSecrets secrets, boolean includePassword) {
         Map<String, Object> p = new LinkedHashMap<>();
         if (ci.getUser() != null) {
             p.put("ciuser", ci.getUser());
@@ -440,12 +528,17 @@ public final class VmSpecMapping {
     }
 
     /**
-     * PVE stores {@code sshkeys} URL-encoded and un-escapes the parameter once; so the value is encoded
-     * here (spaces as %20, as PVE's own GUI does), and the form encoding of the request adds the second layer.
+     * PVE stores {@code sshkeys} URL-encoded and un-escapes the parameter once; so the value is
+     * encoded here (spaces as %20, as PVE's own GUI does), and the form encoding of the request
+     * adds the second layer.
      */
     static String encodeKeys(String keys) {
-        String normalized = Arrays.stream(keys.split("\\R")).map(String::strip).filter(l -> !l.isEmpty())
-                .collect(Collectors.joining("\n")) + "\n";
+        String normalized =
+                Arrays.stream(keys.split("\\R"))
+                                .map(String::strip)
+                                .filter(l -> !l.isEmpty())
+                                .collect(Collectors.joining("\n"))
+                        + "\n";
         return URLEncoder.encode(normalized, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -471,12 +564,18 @@ public final class VmSpecMapping {
         return CLOUD_INIT_SLOTS.stream().filter(s -> !used.contains(s)).findFirst().orElse("ide3");
     }
 
-    /** The operator's tags plus the declared ones; with no declared tags, the VM's other tags are kept. */
+    /**
+     * The operator's tags plus the declared ones; with no declared tags, the VM's other tags are
+     * kept.
+     */
     static List<String> desiredTags(HaVm vm, List<String> current) {
         TreeSet<String> tags = new TreeSet<>();
         if (vm.getSpec().getTags().isEmpty()) {
-            // A clone inherits its source's tags, including the source's owner tag, which is dropped.
-            current.stream().filter(t -> !t.startsWith(Ownership.OPERATOR_TAG + "-")).forEach(tags::add);
+            // A clone inherits its source's tags, including the source's owner tag, which is
+            // dropped.
+            current.stream()
+                    .filter(t -> !t.startsWith(Ownership.OPERATOR_TAG + "-"))
+                    .forEach(tags::add);
         } else {
             tags.addAll(vm.getSpec().getTags());
         }
@@ -486,39 +585,61 @@ public final class VmSpecMapping {
     }
 
     static List<String> tags(String value) {
-        return Arrays.stream(value.split("[;, ]+")).map(String::strip).filter(t -> !t.isEmpty()).toList();
+        return Arrays.stream(value.split("[;, ]+"))
+                .map(String::strip)
+                .filter(t -> !t.isEmpty())
+                .toList();
     }
 
     static String tagValue(List<String> tags) {
         return String.join(";", tags);
     }
 
-    private static void compare(Map<String, String> set, List<String> changes, VmConfig config, String key, String desired) {
+    private static void compare(
+            Map<String, String> set,
+            List<String> changes,
+            VmConfig config,
+            String key,
+            String desired) {
         if (desired != null && !desired.equals(config.get(key).orElse(null))) {
             set.put(key, desired);
             changes.add(key + " " + config.get(key).orElse("-") + " → " + desired);
         }
     }
 
-    private static void compareInt(Map<String, String> set, List<String> changes, VmConfig config, String key, Integer desired,
-                                   int pveDefault) {
+    private static void compareInt(
+            Map<String, String> set,
+            List<String> changes,
+            VmConfig config,
+            String key,
+            Integer desired,
+            int pveDefault) {
         if (desired == null) {
             return;
         }
-        int current = config.get(key).map(v -> {
-            try {
-                return Integer.parseInt(v.trim());
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        }).orElse(pveDefault);
+        int current =
+                config.get(key)
+                        .map(
+                                v -> {
+                                    try {
+                                        return Integer.parseInt(v.trim());
+                                    } catch (NumberFormatException e) {
+                                        return -1;
+                                    }
+                                })
+                        .orElse(pveDefault);
         if (current != desired) {
             set.put(key, String.valueOf(desired));
             changes.add(key + " " + current + " → " + desired);
         }
     }
 
-    private static void compareBool(Map<String, String> set, List<String> changes, VmConfig config, String key, Boolean desired) {
+    private static void compareBool(
+            Map<String, String> set,
+            List<String> changes,
+            VmConfig config,
+            String key,
+            Boolean desired) {
         if (desired == null) {
             return;
         }

@@ -1,5 +1,7 @@
 package io.pveha.lb.apply;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pveha.lb.ConfigBundle;
 import io.pveha.lb.LbHost;
 import io.pveha.lb.ManagedFile;
@@ -11,61 +13,107 @@ import io.pveha.lb.render.BundleRenderer;
 import io.pveha.lb.ssh.CommandResult;
 import io.pveha.lb.ssh.HostChannel;
 import io.pveha.lb.ssh.RemoteCommand;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
- * The apply sequence against a host that answers like a real one would, step by step: what is run in
- * which order, and what happens when the config test refuses, when the reload does not take, and when
- * the host is not prepared. (The lab tests run the same against real daemons.)
+ * The apply sequence against a host that answers like a real one would, step by step: what is run
+ * in which order, and what happens when the config test refuses, when the reload does not take, and
+ * when the host is not prepared. (The lab tests run the same against real daemons.)
  */
 class ConfigApplierTest {
     final PairConfig pair = TestPairs.golden();
     final LbHost lb2 = pair.hosts().get(1);
     final ConfigBundle oldBundle = new BundleRenderer().render(pair, lb2);
-    final ConfigBundle newBundle = new BundleRenderer().render(TestPairs.withServices(pair, List.of(TestPairs.web(List.of(
-            TestPairs.server("app9", "192.0.2.29", 8080))))), lb2);
+    final ConfigBundle newBundle =
+            new BundleRenderer()
+                    .render(
+                            TestPairs.withServices(
+                                    pair,
+                                    List.of(
+                                            TestPairs.web(
+                                                    List.of(
+                                                            TestPairs.server(
+                                                                    "app9", "192.0.2.29", 8080))))),
+                            lb2);
     final FakeHost host = new FakeHost(oldBundle);
-    final ConfigApplier applier = new ConfigApplier(new HostObserver(Duration.ofSeconds(1)), Duration.ofMillis(50), d -> { });
+    final ConfigApplier applier =
+            new ConfigApplier(
+                    new HostObserver(Duration.ofSeconds(1)), Duration.ofMillis(50), d -> {});
 
     @Test
     void uploadsValidatesInstallsReloadsAndVerifiesInThatOrder() {
-        ConfigApplier.Result result = applier.apply(host, lb2, newBundle, host.observation(), "direct");
+        ConfigApplier.Result result =
+                applier.apply(host, lb2, newBundle, host.observation(), "direct");
 
         assertThat(result).isEqualTo(new ConfigApplier.Result(ConfigApplier.Outcome.APPLIED, ""));
-        assertThat(host.steps()).containsExactly("mkdir", "upload", "upload", "upload", "upload", "backup+scripts", "haproxy -c", "keepalived -t",
-                "install configs", "reload haproxy", "reload keepalived", "observe", "finish");
+        assertThat(host.steps())
+                .containsExactly(
+                        "mkdir",
+                        "upload",
+                        "upload",
+                        "upload",
+                        "upload",
+                        "backup+scripts",
+                        "haproxy -c",
+                        "keepalived -t",
+                        "install configs",
+                        "reload haproxy",
+                        "reload keepalived",
+                        "observe",
+                        "finish");
         assertThat(host.runs(newBundle)).isTrue();
     }
 
     @Test
     void aConfigTheHostRefusesIsNeverInstalledAndItsWordsAreReportedWithoutSecrets() {
-        host.keepalivedCheck = new CommandResult(5, "", "(Line 20) auth_pass s3cret.1 is bad\nNon-existent interface specified in configuration\n");
+        host.keepalivedCheck =
+                new CommandResult(
+                        5,
+                        "",
+                        "(Line 20) auth_pass s3cret.1 is bad\nNon-existent interface specified in configuration\n");
 
-        ConfigApplier.Result result = applier.apply(host, lb2, newBundle, host.observation(), "direct");
+        ConfigApplier.Result result =
+                applier.apply(host, lb2, newBundle, host.observation(), "direct");
 
         assertThat(result.outcome()).isEqualTo(ConfigApplier.Outcome.REJECTED);
-        assertThat(result.message()).isEqualTo("keepalived -t rejected the new configuration (exit 5): "
-                + "(Line 20) auth_pass *** is bad; Non-existent interface specified in configuration");
-        assertThat(host.steps()).containsExactly("mkdir", "upload", "upload", "upload", "upload", "backup+scripts", "haproxy -c", "keepalived -t",
-                "restore", "remove staged");
+        assertThat(result.message())
+                .isEqualTo(
+                        "keepalived -t rejected the new configuration (exit 5): "
+                                + "(Line 20) auth_pass *** is bad; Non-existent interface specified in configuration");
+        assertThat(host.steps())
+                .containsExactly(
+                        "mkdir",
+                        "upload",
+                        "upload",
+                        "upload",
+                        "upload",
+                        "backup+scripts",
+                        "haproxy -c",
+                        "keepalived -t",
+                        "restore",
+                        "remove staged");
         assertThat(host.runs(oldBundle)).isTrue();
     }
 
     @Test
     void haproxysRefusalStopsBeforeKeepalivedIsEvenAsked() {
-        host.haproxyCheck = new CommandResult(1, "", "[NOTICE]   (1) : haproxy version is 2.6.12\n[ALERT]    (1) : config : parsing [x:3]: unknown keyword\n");
+        host.haproxyCheck =
+                new CommandResult(
+                        1,
+                        "",
+                        "[NOTICE]   (1) : haproxy version is 2.6.12\n[ALERT]    (1) : config : parsing [x:3]: unknown keyword\n");
 
-        ConfigApplier.Result result = applier.apply(host, lb2, newBundle, host.observation(), "direct");
+        ConfigApplier.Result result =
+                applier.apply(host, lb2, newBundle, host.observation(), "direct");
 
-        assertThat(result.message()).isEqualTo("haproxy -c rejected the new configuration (exit 1): [ALERT]    (1) : config : parsing [x:3]: unknown keyword");
+        assertThat(result.message())
+                .isEqualTo(
+                        "haproxy -c rejected the new configuration (exit 1): [ALERT]    (1) : config : parsing [x:3]: unknown keyword");
         assertThat(host.steps()).doesNotContain("keepalived -t", "install configs");
     }
 
@@ -73,13 +121,23 @@ class ConfigApplierTest {
     void aReloadThatDoesNotTakeIsRolledBack() {
         host.reloadStartsWorker = false;
 
-        ConfigApplier.Result result = applier.apply(host, lb2, newBundle, host.observation(), "direct");
+        ConfigApplier.Result result =
+                applier.apply(host, lb2, newBundle, host.observation(), "direct");
 
         assertThat(result.outcome()).isEqualTo(ConfigApplier.Outcome.ROLLED_BACK);
-        assertThat(result.message()).startsWith("after installing: haproxy did not start a new worker (the old one still serves) within 50 ms;")
+        assertThat(result.message())
+                .startsWith(
+                        "after installing: haproxy did not start a new worker (the old one still serves) within 50 ms;")
                 .contains("restored the previous configuration");
-        assertThat(host.steps()).containsSubsequence("install configs", "reload haproxy", "observe", "has previous", "restore", "observe",
-                "reload haproxy");
+        assertThat(host.steps())
+                .containsSubsequence(
+                        "install configs",
+                        "reload haproxy",
+                        "observe",
+                        "has previous",
+                        "restore",
+                        "observe",
+                        "reload haproxy");
         assertThat(host.runs(oldBundle)).isTrue();
     }
 
@@ -88,7 +146,8 @@ class ConfigApplierTest {
         FakeHost empty = new FakeHost(null);
         empty.startFails = true;
 
-        ConfigApplier.Result result = applier.apply(empty, lb2, newBundle, empty.observation(), "direct");
+        ConfigApplier.Result result =
+                applier.apply(empty, lb2, newBundle, empty.observation(), "direct");
 
         assertThat(empty.steps()).contains("start haproxy", "start keepalived", "has previous");
         assertThat(result.outcome()).isEqualTo(ConfigApplier.Outcome.FAILED);
@@ -99,7 +158,8 @@ class ConfigApplierTest {
     void aHostWithoutNonlocalBindIsNotTouched() {
         host.nonlocalBind = false;
 
-        ConfigApplier.Result result = applier.apply(host, lb2, newBundle, host.observation(), "direct");
+        ConfigApplier.Result result =
+                applier.apply(host, lb2, newBundle, host.observation(), "direct");
 
         assertThat(result.outcome()).isEqualTo(ConfigApplier.Outcome.PRECONDITION_FAILED);
         assertThat(result.message()).contains("ip_nonlocal_bind");
@@ -110,17 +170,23 @@ class ConfigApplierTest {
     void systemdHostsAreReloadedThroughSystemctl() {
         applier.apply(host, lb2, newBundle, host.observation(), "systemd");
 
-        assertThat(host.scripts).anySatisfy(s -> assertThat(s).endsWith("systemctl reload haproxy"))
+        assertThat(host.scripts)
+                .anySatisfy(s -> assertThat(s).endsWith("systemctl reload haproxy"))
                 .anySatisfy(s -> assertThat(s).isEqualTo("systemctl reload keepalived"));
     }
 
     static Map<String, String> hashes(ConfigBundle bundle) {
-        return bundle.files().stream().collect(Collectors.toMap(ManagedFile::path, ManagedFile::sha256));
+        return bundle.files().stream()
+                .collect(Collectors.toMap(ManagedFile::path, ManagedFile::sha256));
     }
 
-    /** A host that answers each command of the sequence as a real one would, keeping file hashes per path. */
+    /**
+     * A host that answers each command of the sequence as a real one would, keeping file hashes per
+     * path.
+     */
     static final class FakeHost implements HostChannel {
-        private static final java.util.regex.Pattern UPLOAD = java.util.regex.Pattern.compile("cat > '([^']+)\\.pveha-new'");
+        private static final java.util.regex.Pattern UPLOAD =
+                java.util.regex.Pattern.compile("cat > '([^']+)\\.pveha-new'");
         Map<String, String> files = new java.util.HashMap<>();
         final Map<String, String> staged = new java.util.HashMap<>();
         Map<String, String> previous;
@@ -148,8 +214,20 @@ class ConfigApplierTest {
         }
 
         HostObservation observation() {
-            return new HostObservation("direct", true, List.of(), keepalivedUp, haproxyUp, haproxyUp, haproxyUp ? String.valueOf(workerPid) : null,
-                    "BACKUP", null, List.of(), files, nonlocalBind, false);
+            return new HostObservation(
+                    "direct",
+                    true,
+                    List.of(),
+                    keepalivedUp,
+                    haproxyUp,
+                    haproxyUp,
+                    haproxyUp ? String.valueOf(workerPid) : null,
+                    "BACKUP",
+                    null,
+                    List.of(),
+                    files,
+                    nonlocalBind,
+                    false);
         }
 
         List<String> steps() {
@@ -163,13 +241,19 @@ class ConfigApplierTest {
             CommandResult ok = new CommandResult(0, "", "");
             if (s.startsWith("manager=")) {
                 steps.add("observe");
-                StringBuilder out = new StringBuilder("@@manager direct\n@@keepalived " + (keepalivedUp ? "up" : "down")
-                        + "\n@@haproxy " + (haproxyUp ? "up" : "down") + "\n@@stats\n");
+                StringBuilder out =
+                        new StringBuilder(
+                                "@@manager direct\n@@keepalived "
+                                        + (keepalivedUp ? "up" : "down")
+                                        + "\n@@haproxy "
+                                        + (haproxyUp ? "up" : "down")
+                                        + "\n@@stats\n");
                 if (haproxyUp) {
                     out.append("Pid: ").append(workerPid).append('\n');
                 }
                 out.append("@@files\n");
-                files.forEach((path, hex) -> out.append(hex).append("  ").append(path).append('\n'));
+                files.forEach(
+                        (path, hex) -> out.append(hex).append("  ").append(path).append('\n'));
                 out.append("@@nonlocal 1\n");
                 return new CommandResult(0, out.toString(), "");
             }
@@ -183,11 +267,12 @@ class ConfigApplierTest {
             } else if (s.startsWith("touch ")) {
                 steps.add("backup+scripts");
                 previous = new java.util.HashMap<>(files);
-                staged.forEach((path, hex) -> {
-                    if (path.endsWith(".sh")) {
-                        files.put(path, hex);
-                    }
-                });
+                staged.forEach(
+                        (path, hex) -> {
+                            if (path.endsWith(".sh")) {
+                                files.put(path, hex);
+                            }
+                        });
             } else if (s.startsWith("haproxy -c -f")) {
                 steps.add("haproxy -c");
                 return haproxyCheck;
@@ -196,11 +281,12 @@ class ConfigApplierTest {
                 return keepalivedCheck;
             } else if (s.startsWith("mv -f ") && s.contains(".pveha-new")) {
                 steps.add("install configs");
-                staged.forEach((path, hex) -> {
-                    if (!path.endsWith(".sh")) {
-                        files.put(path, hex);
-                    }
-                });
+                staged.forEach(
+                        (path, hex) -> {
+                            if (!path.endsWith(".sh")) {
+                                files.put(path, hex);
+                            }
+                        });
             } else if (s.startsWith("prev=")) {
                 steps.add("restore");
                 files = new java.util.HashMap<>(previous);

@@ -13,8 +13,7 @@ final class Cmd {
         }
     }
 
-    private Cmd() {
-    }
+    private Cmd() {}
 
     static Result run(List<String> argv) {
         try {
@@ -42,7 +41,12 @@ final class Cmd {
     static String check(String... argv) {
         Result r = run(argv);
         if (!r.ok()) {
-            throw new IllegalStateException(String.join(" ", argv) + " failed (" + r.exitCode() + "): " + r.output().strip());
+            throw new IllegalStateException(
+                    String.join(" ", argv)
+                            + " failed ("
+                            + r.exitCode()
+                            + "): "
+                            + r.output().strip());
         }
         return r.output();
     }

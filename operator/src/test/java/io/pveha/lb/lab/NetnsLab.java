@@ -1,7 +1,6 @@
 package io.pveha.lb.lab;
 
 import io.pveha.lb.HostLayout;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -19,17 +18,19 @@ import java.util.stream.Stream;
 
 /**
  * A small network made of namespaces on one machine, built and torn down by the tests:
+ *
  * <pre>
  *   root namespace (test JVM: operator + request loop)  --veth--+
  *   lb1  (sshd :2222; keepalived + haproxy started by the operator) --+
  *   lb2  (same)                                                     --+-- br0 in namespace "sw"
  *   be1..beN  (python3 http.server :8080)                           --+
  * </pre>
- * Names carry a random id so parallel runs do not clash; the /24 is a random 10.x.y.0 that no existing
- * address or route of the machine touches. Only namespaces, links and processes the lab created are ever
- * changed: teardown kills the processes inside its own namespaces (nothing else can be in them), deletes
- * those namespaces (which removes their links, including the root end of the uplink) and its directory.
- * A JVM shutdown hook does the same if a test run is killed.
+ *
+ * Names carry a random id so parallel runs do not clash; the /24 is a random 10.x.y.0 that no
+ * existing address or route of the machine touches. Only namespaces, links and processes the lab
+ * created are ever changed: teardown kills the processes inside its own namespaces (nothing else
+ * can be in them), deletes those namespaces (which removes their links, including the root end of
+ * the uplink) and its directory. A JVM shutdown hook does the same if a test run is killed.
  */
 public final class NetnsLab implements AutoCloseable {
     public static final int SSH_PORT = 2222;
@@ -57,7 +58,12 @@ public final class NetnsLab implements AutoCloseable {
     public static NetnsLab create(int backends) throws Exception {
         SecureRandom random = new SecureRandom();
         String id = HexFormat.of().formatHex(random.generateSeed(3));
-        NetnsLab lab = new NetnsLab(id, freeSubnet(random), Files.createTempDirectory("pveha-lab-" + id + "-"), backends);
+        NetnsLab lab =
+                new NetnsLab(
+                        id,
+                        freeSubnet(random),
+                        Files.createTempDirectory("pveha-lab-" + id + "-"),
+                        backends);
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
         try {
             lab.build();
@@ -73,7 +79,9 @@ public final class NetnsLab implements AutoCloseable {
         Cmd.check("ip", "-n", sw, "link", "add", "br0", "type", "bridge");
         Cmd.check("ip", "-n", sw, "link", "set", "br0", "up");
         uplink = "pvlb" + id + "h";
-        Cmd.check("ip", "link", "add", "name", uplink, "type", "veth", "peer", "name", "p-host", "netns", sw);
+        Cmd.check(
+                "ip", "link", "add", "name", uplink, "type", "veth", "peer", "name", "p-host",
+                "netns", sw);
         Cmd.check("ip", "-n", sw, "link", "set", "p-host", "master", "br0", "up");
         Cmd.check("ip", "addr", "add", address("host") + "/24", "dev", uplink);
         Cmd.check("ip", "link", "set", uplink, "up");
@@ -84,19 +92,51 @@ public final class NetnsLab implements AutoCloseable {
         }
         for (String host : hosts) {
             String ns = addNamespace(host);
-            Cmd.check("ip", "link", "add", "name", "eth0", "netns", ns, "type", "veth", "peer", "name", "p-" + host, "netns", sw);
+            Cmd.check(
+                    "ip",
+                    "link",
+                    "add",
+                    "name",
+                    "eth0",
+                    "netns",
+                    ns,
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    "p-" + host,
+                    "netns",
+                    sw);
             Cmd.check("ip", "-n", sw, "link", "set", "p-" + host, "master", "br0", "up");
             Cmd.check("ip", "-n", ns, "addr", "add", address(host) + "/24", "dev", "eth0");
             Cmd.check("ip", "-n", ns, "link", "set", "eth0", "up");
             Cmd.check("ip", "-n", ns, "link", "set", "lo", "up");
         }
         String clientKey = dir.resolve("client_key").toString();
-        Cmd.check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "pveha-lab-operator", "-f", clientKey);
+        Cmd.check(
+                "ssh-keygen",
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-C",
+                "pveha-lab-operator",
+                "-f",
+                clientKey);
         Files.createDirectories(Path.of("/run/sshd"));
         for (String lb : List.of("lb1", "lb2")) {
             giveRootAPlainShell(lb);
             // haproxy on the backup binds the VIP before it holds it.
-            Cmd.check("ip", "netns", "exec", ns(lb), "sysctl", "-q", "-w", "net.ipv4.ip_nonlocal_bind=1");
+            Cmd.check(
+                    "ip",
+                    "netns",
+                    "exec",
+                    ns(lb),
+                    "sysctl",
+                    "-q",
+                    "-w",
+                    "net.ipv4.ip_nonlocal_bind=1");
             startSshd(lb, clientKey + ".pub");
         }
         for (int i = 1; i <= backends; i++) {
@@ -105,10 +145,11 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     /**
-     * This machine's root runs bash with a .bashrc that initialises pyenv, and sshd runs every command
-     * through the login shell, which sources .bashrc: ~0.5 s per command, nothing like a balancer host.
-     * {@code ip netns exec} bind-mounts /etc/netns/NAME/FILE over /etc/FILE, so the lab hosts get their
-     * own /etc/passwd in which root's shell is /bin/sh. Only files under our own namespaces' names are written.
+     * This machine's root runs bash with a .bashrc that initialises pyenv, and sshd runs every
+     * command through the login shell, which sources .bashrc: ~0.5 s per command, nothing like a
+     * balancer host. {@code ip netns exec} bind-mounts /etc/netns/NAME/FILE over /etc/FILE, so the
+     * lab hosts get their own /etc/passwd in which root's shell is /bin/sh. Only files under our
+     * own namespaces' names are written.
      */
     private void giveRootAPlainShell(String lb) throws IOException {
         if (!Files.exists(Path.of("/etc/netns"))) {
@@ -116,32 +157,54 @@ public final class NetnsLab implements AutoCloseable {
         }
         Path etc = Files.createDirectories(Path.of("/etc/netns", ns(lb)));
         etcDirs.add(etc);
-        String passwd = Files.readString(Path.of("/etc/passwd")).lines()
-                .map(line -> line.startsWith("root:") ? line.substring(0, line.lastIndexOf(':') + 1) + "/bin/sh" : line)
-                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        String passwd =
+                Files.readString(Path.of("/etc/passwd"))
+                        .lines()
+                        .map(
+                                line ->
+                                        line.startsWith("root:")
+                                                ? line.substring(0, line.lastIndexOf(':') + 1)
+                                                        + "/bin/sh"
+                                                : line)
+                        .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
         Files.writeString(etc.resolve("passwd"), passwd);
     }
 
     private void startSshd(String lb, String authorizedKeys) throws Exception {
         Path sshDir = Files.createDirectories(dir.resolve(lb).resolve("ssh"));
         Path hostKey = sshDir.resolve("ssh_host_ed25519_key");
-        Cmd.check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", lb, "-f", hostKey.toString());
+        Cmd.check(
+                "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", lb, "-f", hostKey.toString());
         Path config = sshDir.resolve("sshd_config");
-        Files.writeString(config, String.join("\n",
-                "Port " + SSH_PORT,
-                "ListenAddress " + address(lb),
-                "HostKey " + hostKey,
-                "AuthorizedKeysFile " + authorizedKeys,
-                "PidFile " + sshDir.resolve("sshd.pid"),
-                "PermitRootLogin prohibit-password",
-                "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no",
-                "UsePAM no",
-                "StrictModes no",
-                "Subsystem sftp /usr/lib/openssh/sftp-server",
-                ""));
-        // -D: stays a child of this JVM, so teardown knows its pid; an absolute -f keeps sshd's re-exec working.
-        start("sshd-" + lb, sshDir.resolve("sshd.log"), "ip", "netns", "exec", ns(lb), "/usr/sbin/sshd", "-D", "-e", "-f",
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "Port " + SSH_PORT,
+                        "ListenAddress " + address(lb),
+                        "HostKey " + hostKey,
+                        "AuthorizedKeysFile " + authorizedKeys,
+                        "PidFile " + sshDir.resolve("sshd.pid"),
+                        "PermitRootLogin prohibit-password",
+                        "PasswordAuthentication no",
+                        "KbdInteractiveAuthentication no",
+                        "UsePAM no",
+                        "StrictModes no",
+                        "Subsystem sftp /usr/lib/openssh/sftp-server",
+                        ""));
+        // -D: stays a child of this JVM, so teardown knows its pid; an absolute -f keeps sshd's
+        // re-exec working.
+        start(
+                "sshd-" + lb,
+                sshDir.resolve("sshd.log"),
+                "ip",
+                "netns",
+                "exec",
+                ns(lb),
+                "/usr/sbin/sshd",
+                "-D",
+                "-e",
+                "-f",
                 config.toAbsolutePath().toString());
         awaitPort(address(lb), SSH_PORT, Duration.ofSeconds(10));
     }
@@ -151,8 +214,21 @@ public final class NetnsLab implements AutoCloseable {
         Path root = Files.createDirectories(dir.resolve(be).resolve("www"));
         Files.writeString(root.resolve("index.html"), be + "\n");
         Files.writeString(root.resolve("healthz"), "ok\n");
-        start(be, dir.resolve(be).resolve("http.log"), "ip", "netns", "exec", ns(be), PYTHON, "-m", "http.server",
-                String.valueOf(BACKEND_PORT), "--bind", address(be), "--directory", root.toString());
+        start(
+                be,
+                dir.resolve(be).resolve("http.log"),
+                "ip",
+                "netns",
+                "exec",
+                ns(be),
+                PYTHON,
+                "-m",
+                "http.server",
+                String.valueOf(BACKEND_PORT),
+                "--bind",
+                address(be),
+                "--directory",
+                root.toString());
         awaitPort(address(be), BACKEND_PORT, Duration.ofSeconds(10));
     }
 
@@ -165,7 +241,10 @@ public final class NetnsLab implements AutoCloseable {
         }
     }
 
-    /** Takes the host's switch port down: the cable is pulled, the host itself notices nothing at first. */
+    /**
+     * Takes the host's switch port down: the cable is pulled, the host itself notices nothing at
+     * first.
+     */
     public void linkDown(String host) {
         Cmd.check("ip", "-n", ns("sw"), "link", "set", "p-" + host, "down");
     }
@@ -183,24 +262,32 @@ public final class NetnsLab implements AutoCloseable {
         Cmd.check("ip", "-n", ns(from), "route", "del", "blackhole", address(to) + "/32");
     }
 
-    /** Stops keepalived then haproxy on an LB host with SIGTERM (a graceful stop, as an admin would) and waits for both to exit. */
+    /**
+     * Stops keepalived then haproxy on an LB host with SIGTERM (a graceful stop, as an admin would)
+     * and waits for both to exit.
+     */
     public void stopDaemons(String lb) throws InterruptedException {
         HostLayout l = layout(lb);
         terminate(pidFrom(l.keepalivedPidFile(), "keepalived"));
         terminate(pidFrom(l.haproxyPidFile(), "haproxy"));
     }
 
-    /** keepalived and haproxy both run on the LB host (pid file names a live process of that name). */
+    /**
+     * keepalived and haproxy both run on the LB host (pid file names a live process of that name).
+     */
     public boolean daemonsRunning(String lb) {
         HostLayout l = layout(lb);
-        return pidFrom(l.keepalivedPidFile(), "keepalived") > 0 && pidFrom(l.haproxyPidFile(), "haproxy") > 0;
+        return pidFrom(l.keepalivedPidFile(), "keepalived") > 0
+                && pidFrom(l.haproxyPidFile(), "haproxy") > 0;
     }
 
     /** The LB hosts whose eth0 carries the VIP right now. */
     public List<String> vipHolders() {
         List<String> holders = new ArrayList<>();
         for (String lb : List.of("lb1", "lb2")) {
-            String out = Cmd.run("ip", "-n", ns(lb), "-br", "-4", "addr", "show", "dev", "eth0").output();
+            String out =
+                    Cmd.run("ip", "-n", ns(lb), "-br", "-4", "addr", "show", "dev", "eth0")
+                            .output();
             if (out.contains(" " + vip() + "/")) {
                 holders.add(lb);
             }
@@ -218,12 +305,17 @@ public final class NetnsLab implements AutoCloseable {
 
     public HostLayout layout(String lb) {
         Path base = dir.resolve(lb);
-        return new HostLayout(base.resolve("etc/haproxy/haproxy.cfg").toString(),
-                base.resolve("etc/keepalived/keepalived.conf").toString(), base.resolve("run").toString());
+        return new HostLayout(
+                base.resolve("etc/haproxy/haproxy.cfg").toString(),
+                base.resolve("etc/keepalived/keepalived.conf").toString(),
+                base.resolve("run").toString());
     }
 
     public String hostKey(String lb) throws IOException {
-        String[] parts = Files.readString(dir.resolve(lb).resolve("ssh").resolve("ssh_host_ed25519_key.pub")).strip().split(" ");
+        String[] parts =
+                Files.readString(dir.resolve(lb).resolve("ssh").resolve("ssh_host_ed25519_key.pub"))
+                        .strip()
+                        .split(" ");
         return parts[0] + " " + parts[1];
     }
 
@@ -237,7 +329,10 @@ public final class NetnsLab implements AutoCloseable {
             case "vip" -> net + ".10";
             case "lb1" -> net + ".11";
             case "lb2" -> net + ".12";
-            default -> host.startsWith("be") ? net + "." + (20 + Integer.parseInt(host.substring(2))) : fail(host);
+            default ->
+                    host.startsWith("be")
+                            ? net + "." + (20 + Integer.parseInt(host.substring(2)))
+                            : fail(host);
         };
     }
 
@@ -266,7 +361,11 @@ public final class NetnsLab implements AutoCloseable {
 
     private void start(String name, Path log, String... argv) throws IOException {
         Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p =
+                new ProcessBuilder(argv)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         processes.put(name, p);
     }
 
@@ -278,7 +377,8 @@ public final class NetnsLab implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(address + ":" + port + " did not open within " + timeout, e);
+                    throw new IllegalStateException(
+                            address + ":" + port + " did not open within " + timeout, e);
                 }
                 Thread.sleep(20); // a waiting helper of the lab's setup, not an assertion
             }
@@ -288,7 +388,9 @@ public final class NetnsLab implements AutoCloseable {
     private static long pidFrom(String pidFile, String comm) {
         try {
             long pid = Long.parseLong(Files.readString(Path.of(pidFile)).strip());
-            return comm.equals(Files.readString(Path.of("/proc/" + pid + "/comm")).strip()) ? pid : -1;
+            return comm.equals(Files.readString(Path.of("/proc/" + pid + "/comm")).strip())
+                    ? pid
+                    : -1;
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
@@ -299,17 +401,24 @@ public final class NetnsLab implements AutoCloseable {
             return;
         }
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        for (int i = 0; i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
+        for (int i = 0;
+                i < 100 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                i++) {
             Thread.sleep(20); // waits for the process to exit (up to 2 s), not an assertion
         }
     }
 
     /** A /24 in 10.0.0.0/8 whose /16 no address or route of this machine uses. */
     private static String freeSubnet(SecureRandom random) {
-        String used = Cmd.run("ip", "-4", "-o", "addr", "show").output() + "\n" + Cmd.run("ip", "-4", "route", "show", "table", "all").output();
+        String used =
+                Cmd.run("ip", "-4", "-o", "addr", "show").output()
+                        + "\n"
+                        + Cmd.run("ip", "-4", "route", "show", "table", "all").output();
         for (int attempt = 0; attempt < 50; attempt++) {
             String sixteen = "10." + (64 + random.nextInt(190));
-            if (!used.contains(" " + sixteen + ".") && !used.contains("\n" + sixteen + ".") && !used.startsWith(sixteen + ".")
+            if (!used.contains(" " + sixteen + ".")
+                    && !used.contains("\n" + sixteen + ".")
+                    && !used.startsWith(sixteen + ".")
                     && !used.contains(" 10.0.0.0/8")) {
                 return sixteen + "." + random.nextInt(255);
             }
@@ -339,13 +448,16 @@ public final class NetnsLab implements AutoCloseable {
         processes.values().forEach(Process::destroyForcibly);
         List<ProcessHandle> killed = new ArrayList<>();
         for (String ns : namespaces) {
-            // Whatever runs in our namespaces was started by this lab or by the operator under test in it.
+            // Whatever runs in our namespaces was started by this lab or by the operator under test
+            // in it.
             for (String pid : Cmd.run("ip", "netns", "pids", ns).output().split("\\s+")) {
                 if (pid.matches("[0-9]+")) {
-                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> {
-                        h.destroyForcibly();
-                        killed.add(h);
-                    });
+                    ProcessHandle.of(Long.parseLong(pid))
+                            .ifPresent(
+                                    h -> {
+                                        h.destroyForcibly();
+                                        killed.add(h);
+                                    });
                 }
             }
         }

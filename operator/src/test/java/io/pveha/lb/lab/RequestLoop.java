@@ -11,15 +11,17 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The lab's client: sequential HTTP GETs to the VIP from the test JVM, a new connection each time, one
- * every {@code periodMillis}, each with a 1 s connect and read timeout. A request fails on any error or
- * a status other than 200. Every request is recorded with its start time (epoch milliseconds, the clock
- * the other lab probes use too) and the backend that answered.
+ * The lab's client: sequential HTTP GETs to the VIP from the test JVM, a new connection each time,
+ * one every {@code periodMillis}, each with a 1 s connect and read timeout. A request fails on any
+ * error or a status other than 200. Every request is recorded with its start time (epoch
+ * milliseconds, the clock the other lab probes use too) and the backend that answered.
  */
 public final class RequestLoop implements AutoCloseable {
-    /** One request: when it started (epoch ms), whether it succeeded, and who answered or what failed. */
-    public record Request(long startMillis, long durationMillis, boolean ok, String detail) {
-    }
+    /**
+     * One request: when it started (epoch ms), whether it succeeded, and who answered or what
+     * failed.
+     */
+    public record Request(long startMillis, long durationMillis, boolean ok, String detail) {}
 
     /** What a finished loop saw. */
     public record Summary(int total, int failed, List<Request> requests) {
@@ -29,8 +31,15 @@ public final class RequestLoop implements AutoCloseable {
 
         /** Requests started in [fromMillis, toMillis). */
         public Summary between(long fromMillis, long toMillis) {
-            List<Request> slice = requests.stream().filter(r -> r.startMillis() >= fromMillis && r.startMillis() < toMillis).toList();
-            return new Summary(slice.size(), (int) slice.stream().filter(r -> !r.ok()).count(), slice);
+            List<Request> slice =
+                    requests.stream()
+                            .filter(
+                                    r ->
+                                            r.startMillis() >= fromMillis
+                                                    && r.startMillis() < toMillis)
+                            .toList();
+            return new Summary(
+                    slice.size(), (int) slice.stream().filter(r -> !r.ok()).count(), slice);
         }
 
         @Override
@@ -87,16 +96,25 @@ public final class RequestLoop implements AutoCloseable {
             socket.connect(new InetSocketAddress(address, port), 1000);
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET / HTTP/1.0\r\nHost: " + address + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                    ("GET / HTTP/1.0\r\nHost: " + address + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
             String status = response.lines().findFirst().orElse("");
             boolean ok = status.startsWith("HTTP/1.0 200") || status.startsWith("HTTP/1.1 200");
-            String body = response.contains("\r\n\r\n") ? response.substring(response.indexOf("\r\n\r\n") + 4).strip() : "";
+            String body =
+                    response.contains("\r\n\r\n")
+                            ? response.substring(response.indexOf("\r\n\r\n") + 4).strip()
+                            : "";
             return new Request(started, now() - started, ok, ok ? body : status);
         } catch (IOException e) {
-            return new Request(started, now() - started, false, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new Request(
+                    started,
+                    now() - started,
+                    false,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 

@@ -7,13 +7,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Watches, from outside the operator, which LB host carries the VIP: {@code ip addr} in each LB
- * namespace every ~20 ms. Records each change with its epoch time: the lab's ground truth that failover
- * times and status latencies are measured against.
+ * namespace every ~20 ms. Records each change with its epoch time: the lab's ground truth that
+ * failover times and status latencies are measured against.
  */
 public final class VipProbe implements AutoCloseable {
     /** The VIP holders (e.g. "lb1", "lb2", "lb1,lb2" or "") from {@code atMillis} on. */
-    public record Change(long atMillis, String holders) {
-    }
+    public record Change(long atMillis, String holders) {}
 
     private final NetnsLab lab;
     private final List<Change> changes = new ArrayList<>();
@@ -46,8 +45,9 @@ public final class VipProbe implements AutoCloseable {
     }
 
     /**
-     * When exactly {@code holders} held the VIP at or after {@code fromMillis}: {@code fromMillis} itself if
-     * they already did then, else the first change to them; -1 if that has not happened (yet).
+     * When exactly {@code holders} held the VIP at or after {@code fromMillis}: {@code fromMillis}
+     * itself if they already did then, else the first change to them; -1 if that has not happened
+     * (yet).
      */
     public long firstAt(String holders, long fromMillis) {
         synchronized (changes) {
@@ -65,8 +65,12 @@ public final class VipProbe implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code holders} hold the VIP (see {@link #firstAt}); returns that time, or -1 after the timeout. */
-    public long await(String holders, long fromMillis, long timeoutMillis) throws InterruptedException {
+    /**
+     * Waits until {@code holders} hold the VIP (see {@link #firstAt}); returns that time, or -1
+     * after the timeout.
+     */
+    public long await(String holders, long fromMillis, long timeoutMillis)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {
             long at = firstAt(holders, fromMillis);

@@ -1,17 +1,17 @@
 package io.pveha.lb.observe;
 
-import io.pveha.lb.HostLayout;
-import io.pveha.lb.LbHost;
-import io.pveha.lb.ssh.RemoteCommand;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pveha.lb.HostLayout;
+import io.pveha.lb.LbHost;
+import io.pveha.lb.ssh.RemoteCommand;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class HostObserverTest {
-    static final String OUTPUT = """
+    static final String OUTPUT =
+            """
             @@manager direct
             @@addr eth0@if12       UP             10.1.2.11/24 10.1.2.10/24
             @@keepalived up
@@ -47,21 +47,31 @@ class HostObserverTest {
         assertThat(o.haproxyUp()).isTrue();
         assertThat(o.haproxyAnswering()).isTrue();
         assertThat(o.haproxyWorkerPid()).isEqualTo("4242");
-        assertThat(o.servers()).extracting(ServerState::server, ServerState::address, ServerState::summary).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("be1", "10.1.2.21:8080", "UP"),
-                org.assertj.core.groups.Tuple.tuple("be2", "10.1.2.22:8080", "DOWN"),
-                org.assertj.core.groups.Tuple.tuple("be3", "10.1.2.23:8080", "MAINT"));
+        assertThat(o.servers())
+                .extracting(ServerState::server, ServerState::address, ServerState::summary)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("be1", "10.1.2.21:8080", "UP"),
+                        org.assertj.core.groups.Tuple.tuple("be2", "10.1.2.22:8080", "DOWN"),
+                        org.assertj.core.groups.Tuple.tuple("be3", "10.1.2.23:8080", "MAINT"));
         assertThat(o.vrrpState()).isEqualTo("MASTER");
         assertThat(o.vrrpStateSince()).isEqualTo("2026-11-23T10:00:00.123Z");
         assertThat(o.nonlocalBind()).isTrue();
         assertThat(o.applyPending()).isFalse();
-        assertThat(o.appliedHash(List.of("/etc/haproxy/haproxy.cfg", "/etc/keepalived/keepalived.conf"))).matches("[0-9a-f]{64}");
-        assertThat(o.appliedHash(List.of("/etc/haproxy/haproxy.cfg", "/etc/keepalived/missing.sh"))).isNull();
+        assertThat(
+                        o.appliedHash(
+                                List.of(
+                                        "/etc/haproxy/haproxy.cfg",
+                                        "/etc/keepalived/keepalived.conf")))
+                .matches("[0-9a-f]{64}");
+        assertThat(o.appliedHash(List.of("/etc/haproxy/haproxy.cfg", "/etc/keepalived/missing.sh")))
+                .isNull();
     }
 
     @Test
     void aStoppedHostWithoutInterfaceOrStatsParsesToNothingRunning() {
-        HostObservation o = HostObserver.parse("""
+        HostObservation o =
+                HostObserver.parse(
+                        """
                 @@manager direct
                 @@addr NO-SUCH-INTERFACE
                 @@keepalived down
@@ -85,11 +95,15 @@ class HostObserverTest {
     @Test
     void theCommandPassesEveryPathAsAQuotedArgument() {
         LbHost host = new LbHost("lb1", "10.1.2.11", 150, "eth0", HostLayout.defaults());
-        RemoteCommand command = HostObserver.command(host, "auto", List.of("/etc/haproxy/haproxy.cfg"));
+        RemoteCommand command =
+                HostObserver.command(host, "auto", List.of("/etc/haproxy/haproxy.cfg"));
 
-        assertThat(command.script()).startsWith("manager='auto'; iface='eth0'; hpid='/run/pveha/haproxy.pid';")
+        assertThat(command.script())
+                .startsWith("manager='auto'; iface='eth0'; hpid='/run/pveha/haproxy.pid';")
                 .contains("set -- '/etc/haproxy/haproxy.cfg'\n");
-        assertThatThrownBy(() -> HostObserver.command(host, "auto; reboot", List.of())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> HostObserver.command(host, "auto", List.of("/etc/x'; reboot; '"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HostObserver.command(host, "auto; reboot", List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HostObserver.command(host, "auto", List.of("/etc/x'; reboot; '")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

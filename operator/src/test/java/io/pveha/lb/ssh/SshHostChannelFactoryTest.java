@@ -1,5 +1,15 @@
 package io.pveha.lb.ssh;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
@@ -11,17 +21,6 @@ import org.apache.sshd.server.shell.ProcessShellFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayOutputStream;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The MINA client against an in-process MINA server on loopback that runs commands with /bin/sh, so
@@ -46,19 +45,27 @@ class SshHostChannelFactoryTest {
         server.setPort(0);
         // Two host keys, ECDSA first: the client must still get the pinned Ed25519 one.
         server.setKeyPairProvider(KeyPairProvider.wrap(HOST_ECDSA, HOST_ED25519));
-        server.setPublickeyAuthenticator((user, key, session) -> "root".equals(user) && KeyUtils.compareKeys(key, CLIENT.getPublic()));
-        server.setCommandFactory((channel, command) -> {
-            commands.incrementAndGet();
-            return new ProcessShellFactory(command, List.of("/bin/sh", "-c", command)).createShell(channel);
-        });
-        server.addSessionListener(new SessionListener() {
-            @Override
-            public void sessionCreated(Session session) {
-                sessions.incrementAndGet();
-            }
-        });
+        server.setPublickeyAuthenticator(
+                (user, key, session) ->
+                        "root".equals(user) && KeyUtils.compareKeys(key, CLIENT.getPublic()));
+        server.setCommandFactory(
+                (channel, command) -> {
+                    commands.incrementAndGet();
+                    return new ProcessShellFactory(command, List.of("/bin/sh", "-c", command))
+                            .createShell(channel);
+                });
+        server.addSessionListener(
+                new SessionListener() {
+                    @Override
+                    public void sessionCreated(Session session) {
+                        sessions.incrementAndGet();
+                    }
+                });
         server.start();
-        factory = new SshHostChannelFactory(new SshHostChannelFactory.Settings(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        factory =
+                new SshHostChannelFactory(
+                        new SshHostChannelFactory.Settings(
+                                Duration.ofSeconds(5), Duration.ofSeconds(5)));
     }
 
     @AfterEach
@@ -70,7 +77,8 @@ class SshHostChannelFactoryTest {
     @Test
     void runsCommandsWithQuotedArgumentsExactlyAsGiven() throws Exception {
         String hostile = "a'b; $(touch /tmp/pwned) `id` \"c\" \\ * \n|& > x";
-        CommandResult result = channel(HOST_ED25519, CLIENT).run(RemoteCommand.of("printf '%s' {}", hostile));
+        CommandResult result =
+                channel(HOST_ED25519, CLIENT).run(RemoteCommand.of("printf '%s' {}", hostile));
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).isEqualTo(hostile);
@@ -79,7 +87,13 @@ class SshHostChannelFactoryTest {
     @Test
     void feedsStdinAndReportsExitCodesAndStderr() throws Exception {
         HostChannel channel = channel(HOST_ED25519, CLIENT);
-        assertThat(channel.run(RemoteCommand.of("cat").withStdin("line 1\nline 2\n".getBytes(StandardCharsets.UTF_8))).stdout())
+        assertThat(
+                        channel.run(
+                                        RemoteCommand.of("cat")
+                                                .withStdin(
+                                                        "line 1\nline 2\n"
+                                                                .getBytes(StandardCharsets.UTF_8)))
+                                .stdout())
                 .isEqualTo("line 1\nline 2\n");
         CommandResult failed = channel.run(RemoteCommand.of("echo oops >&2; exit 5"));
         assertThat(failed.exitCode()).isEqualTo(5);
@@ -93,31 +107,45 @@ class SshHostChannelFactoryTest {
             channel.run(RemoteCommand.of("true"));
         }
         assertThat(sessions.get()).isEqualTo(1);
-        assertThat(channel.hostKeyFingerprint()).isEqualTo(KeyUtils.getFingerPrint(HOST_ED25519.getPublic()));
+        assertThat(channel.hostKeyFingerprint())
+                .isEqualTo(KeyUtils.getFingerPrint(HOST_ED25519.getPublic()));
     }
 
     @Test
     void acceptsTheEcdsaKeyWhenThatIsTheOnePinned() throws Exception {
-        assertThat(channel(HOST_ECDSA, CLIENT).run(RemoteCommand.of("echo ok")).stdout()).isEqualTo("ok\n");
+        assertThat(channel(HOST_ECDSA, CLIENT).run(RemoteCommand.of("echo ok")).stdout())
+                .isEqualTo("ok\n");
     }
 
     @Test
     void refusesAChangedHostKeyBeforeAuthenticatingOrRunningAnything() {
-        assertThatThrownBy(() -> channel(OTHER_HOST, CLIENT).run(RemoteCommand.of("touch /tmp/should-not-run")))
-                .isInstanceOfSatisfying(HostKeyRejectedException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(HostKeyRejectedException.Kind.CHANGED);
-                    assertThat(e.presentedFingerprint()).isEqualTo(KeyUtils.getFingerPrint(HOST_ED25519.getPublic()));
-                    assertThat(e.expectedFingerprint()).isEqualTo(KeyUtils.getFingerPrint(OTHER_HOST.getPublic()));
-                    assertThat(e.getMessage()).contains("not the pinned");
-                });
+        assertThatThrownBy(
+                        () ->
+                                channel(OTHER_HOST, CLIENT)
+                                        .run(RemoteCommand.of("touch /tmp/should-not-run")))
+                .isInstanceOfSatisfying(
+                        HostKeyRejectedException.class,
+                        e -> {
+                            assertThat(e.kind()).isEqualTo(HostKeyRejectedException.Kind.CHANGED);
+                            assertThat(e.presentedFingerprint())
+                                    .isEqualTo(KeyUtils.getFingerPrint(HOST_ED25519.getPublic()));
+                            assertThat(e.expectedFingerprint())
+                                    .isEqualTo(KeyUtils.getFingerPrint(OTHER_HOST.getPublic()));
+                            assertThat(e.getMessage()).contains("not the pinned");
+                        });
         assertThat(commands.get()).isZero();
     }
 
     @Test
     void refusesAHostWhenThePinIsUnusable() {
-        HostEndpoint endpoint = new HostEndpoint("127.0.0.1", server.getPort(), "root", "ssh-ed25519 bm90LWEta2V5");
-        assertThatThrownBy(() -> factory.channel(endpoint, identity(CLIENT)).run(RemoteCommand.of("true")))
-                .isInstanceOfSatisfying(HostKeyRejectedException.class,
+        HostEndpoint endpoint =
+                new HostEndpoint("127.0.0.1", server.getPort(), "root", "ssh-ed25519 bm90LWEta2V5");
+        assertThatThrownBy(
+                        () ->
+                                factory.channel(endpoint, identity(CLIENT))
+                                        .run(RemoteCommand.of("true")))
+                .isInstanceOfSatisfying(
+                        HostKeyRejectedException.class,
                         e -> assertThat(e.kind()).isEqualTo(HostKeyRejectedException.Kind.UNKNOWN));
         assertThat(commands.get()).isZero();
     }
@@ -125,19 +153,31 @@ class SshHostChannelFactoryTest {
     @Test
     void reportsAKeyTheHostRefuses() {
         assertThatThrownBy(() -> channel(HOST_ED25519, STRANGER).run(RemoteCommand.of("true")))
-                .isInstanceOfSatisfying(HostChannelException.class,
-                        e -> assertThat(e.reason()).isEqualTo(HostChannelException.Reason.AUTHENTICATION_FAILED));
+                .isInstanceOfSatisfying(
+                        HostChannelException.class,
+                        e ->
+                                assertThat(e.reason())
+                                        .isEqualTo(
+                                                HostChannelException.Reason.AUTHENTICATION_FAILED));
     }
 
     @Test
     void reportsAnUnreadableClientKeyWithoutQuotingIt() {
-        SshIdentity garbage = new SshIdentity("-----BEGIN OPENSSH PRIVATE KEY-----\nc2VjcmV0\n-----END OPENSSH PRIVATE KEY-----\n"
-                .getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> factory.channel(endpoint(HOST_ED25519), garbage).run(RemoteCommand.of("true")))
-                .isInstanceOfSatisfying(HostChannelException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(HostChannelException.Reason.BAD_CLIENT_KEY);
-                    assertThat(e.getMessage()).doesNotContain("c2VjcmV0");
-                });
+        SshIdentity garbage =
+                new SshIdentity(
+                        "-----BEGIN OPENSSH PRIVATE KEY-----\nc2VjcmV0\n-----END OPENSSH PRIVATE KEY-----\n"
+                                .getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(
+                        () ->
+                                factory.channel(endpoint(HOST_ED25519), garbage)
+                                        .run(RemoteCommand.of("true")))
+                .isInstanceOfSatisfying(
+                        HostChannelException.class,
+                        e -> {
+                            assertThat(e.reason())
+                                    .isEqualTo(HostChannelException.Reason.BAD_CLIENT_KEY);
+                            assertThat(e.getMessage()).doesNotContain("c2VjcmV0");
+                        });
     }
 
     @Test
@@ -146,23 +186,40 @@ class SshHostChannelFactoryTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        HostEndpoint endpoint = new HostEndpoint("127.0.0.1", closed, "root", PublicKeyEntry.toString(HOST_ED25519.getPublic()));
-        assertThatThrownBy(() -> factory.channel(endpoint, identity(CLIENT)).run(RemoteCommand.of("true")))
-                .isInstanceOfSatisfying(HostChannelException.class,
-                        e -> assertThat(e.reason()).isEqualTo(HostChannelException.Reason.UNREACHABLE));
+        HostEndpoint endpoint =
+                new HostEndpoint(
+                        "127.0.0.1",
+                        closed,
+                        "root",
+                        PublicKeyEntry.toString(HOST_ED25519.getPublic()));
+        assertThatThrownBy(
+                        () ->
+                                factory.channel(endpoint, identity(CLIENT))
+                                        .run(RemoteCommand.of("true")))
+                .isInstanceOfSatisfying(
+                        HostChannelException.class,
+                        e ->
+                                assertThat(e.reason())
+                                        .isEqualTo(HostChannelException.Reason.UNREACHABLE));
     }
 
     @Test
     void abandonsACommandThatRunsTooLongAndReconnectsAfterwards() throws Exception {
         HostChannel channel = channel(HOST_ED25519, CLIENT);
-        assertThatThrownBy(() -> channel.run(RemoteCommand.of("sleep 5").withTimeout(Duration.ofMillis(300))))
-                .isInstanceOfSatisfying(HostChannelException.class,
+        assertThatThrownBy(
+                        () ->
+                                channel.run(
+                                        RemoteCommand.of("sleep 5")
+                                                .withTimeout(Duration.ofMillis(300))))
+                .isInstanceOfSatisfying(
+                        HostChannelException.class,
                         e -> assertThat(e.reason()).isEqualTo(HostChannelException.Reason.TIMEOUT));
         assertThat(channel.run(RemoteCommand.of("echo again")).stdout()).isEqualTo("again\n");
     }
 
     private HostEndpoint endpoint(KeyPair pinned) {
-        return new HostEndpoint("127.0.0.1", server.getPort(), "root", PublicKeyEntry.toString(pinned.getPublic()));
+        return new HostEndpoint(
+                "127.0.0.1", server.getPort(), "root", PublicKeyEntry.toString(pinned.getPublic()));
     }
 
     private HostChannel channel(KeyPair pinnedHostKey, KeyPair clientKey) throws Exception {

@@ -20,11 +20,13 @@ class BackupDrillTest {
         config.put("onboot", "1");
         config.put("name", "web");
         Map<String, Object> change = BackupPolicyPlanner.isolation(config);
-        assertThat(change).containsOnly(
-                Map.entry("net0", "virtio=BC:24:11:00:00:01,bridge=vmbr0,link_down=1"),
-                Map.entry("net1", "virtio=BC:24:11:00:00:02,bridge=vmbr1,link_down=1"),
-                Map.entry("delete", "onboot"));
-        config.putAll(Map.of("net0", (String) change.get("net0"), "net1", (String) change.get("net1")));
+        assertThat(change)
+                .containsOnly(
+                        Map.entry("net0", "virtio=BC:24:11:00:00:01,bridge=vmbr0,link_down=1"),
+                        Map.entry("net1", "virtio=BC:24:11:00:00:02,bridge=vmbr1,link_down=1"),
+                        Map.entry("delete", "onboot"));
+        config.putAll(
+                Map.of("net0", (String) change.get("net0"), "net1", (String) change.get("net1")));
         config.remove("onboot");
         assertThat(BackupPolicyPlanner.isolation(config)).as("nothing left to change").isEmpty();
     }
@@ -44,19 +46,27 @@ class BackupDrillTest {
         vm.setScratchVmid(5000);
         vm.setVolume("nfs:backup/vzdump-qemu-101.vma.zst");
         Map<String, Object> params = BackupPolicyPlanner.restoreParams(vm, policy);
-        assertThat(params).containsEntry("vmid", 5000).containsEntry("archive", "nfs:backup/vzdump-qemu-101.vma.zst")
-                .containsEntry("unique", 1).containsEntry("storage", "scratch-lvm").containsEntry("tags", BackupPolicyPlanner.TAG)
+        assertThat(params)
+                .containsEntry("vmid", 5000)
+                .containsEntry("archive", "nfs:backup/vzdump-qemu-101.vma.zst")
+                .containsEntry("unique", 1)
+                .containsEntry("storage", "scratch-lvm")
+                .containsEntry("tags", BackupPolicyPlanner.TAG)
                 .doesNotContainKeys("start", "force");
-        assertThat((String) params.get("description")).contains(BackupPolicyPlanner.MARKER + "uid-1");
+        assertThat((String) params.get("description"))
+                .contains(BackupPolicyPlanner.MARKER + "uid-1");
     }
 
     @Test
     void aStoredNextRunStaysUntilTheScheduleChanges() {
         Instant now = Instant.parse("2026-11-24T10:00:00Z");
-        assertThat(BackupPolicyPlanner.nextDrill("sun 04:00", null, now)).contains(Instant.parse("2026-11-29T04:00:00Z"));
+        assertThat(BackupPolicyPlanner.nextDrill("sun 04:00", null, now))
+                .contains(Instant.parse("2026-11-29T04:00:00Z"));
         // Due and not yet run (the pass came late): kept, so the drill starts.
-        assertThat(BackupPolicyPlanner.nextDrill("sun 04:00", "2026-11-22T04:00:00Z", now)).contains(Instant.parse("2026-11-22T04:00:00Z"));
+        assertThat(BackupPolicyPlanner.nextDrill("sun 04:00", "2026-11-22T04:00:00Z", now))
+                .contains(Instant.parse("2026-11-22T04:00:00Z"));
         // The schedule changed: recomputed.
-        assertThat(BackupPolicyPlanner.nextDrill("sat 05:00", "2026-11-22T04:00:00Z", now)).contains(Instant.parse("2026-11-28T05:00:00Z"));
+        assertThat(BackupPolicyPlanner.nextDrill("sat 05:00", "2026-11-22T04:00:00Z", now))
+                .contains(Instant.parse("2026-11-28T05:00:00Z"));
     }
 }

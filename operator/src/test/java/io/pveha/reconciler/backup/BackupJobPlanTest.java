@@ -43,42 +43,68 @@ class BackupJobPlanTest {
     @Test
     void desiredJobCarriesTheSpecAndSortedVmids() {
         Map<String, String> job = BackupJobPlan.desired(policy(), List.of(102, 100), true);
-        assertThat(job).containsEntry("vmid", "100,102").containsEntry("schedule", "*-*-* 02:00")
-                .containsEntry("compress", "0").containsEntry("mode", "snapshot").containsEntry("enabled", "1")
-                .containsEntry("prune-backups", "keep-last=3").containsEntry("storage", "nfs-backup")
+        assertThat(job)
+                .containsEntry("vmid", "100,102")
+                .containsEntry("schedule", "*-*-* 02:00")
+                .containsEntry("compress", "0")
+                .containsEntry("mode", "snapshot")
+                .containsEntry("enabled", "1")
+                .containsEntry("prune-backups", "keep-last=3")
+                .containsEntry("storage", "nfs-backup")
                 .doesNotContainKeys("all", "exclude", "notes-template");
-        assertThat(BackupJobPlan.desired(policy(), List.of(100), false)).containsEntry("enabled", "0");
+        assertThat(BackupJobPlan.desired(policy(), List.of(100), false))
+                .containsEntry("enabled", "0");
     }
 
     @Test
     void diffSetsWhatChangedAndDeletesManagedOptionsNoLongerWanted() throws Exception {
         Map<String, String> desired = BackupJobPlan.desired(policy(), List.of(100, 101), true);
-        String listed = "{\"id\":\"x\",\"type\":\"vzdump\",\"schedule\":\"*-*-* 02:00\",\"enabled\":1,\"storage\":\"nfs-backup\","
-                + "\"mode\":\"snapshot\",\"compress\":\"0\",\"prune-backups\":{\"keep-last\":3},\"vmid\":\"100\","
-                + "\"notes-template\":\"{{guestname}}\",\"comment\":\"" + BackupJobPlan.comment(policy()) + "\","
-                + "\"mailto\":\"ops@example.com\",\"next-run\":1735138800}";
+        String listed =
+                "{\"id\":\"x\",\"type\":\"vzdump\",\"schedule\":\"*-*-* 02:00\",\"enabled\":1,\"storage\":\"nfs-backup\","
+                        + "\"mode\":\"snapshot\",\"compress\":\"0\",\"prune-backups\":{\"keep-last\":3},\"vmid\":\"100\","
+                        + "\"notes-template\":\"{{guestname}}\",\"comment\":\""
+                        + BackupJobPlan.comment(policy())
+                        + "\","
+                        + "\"mailto\":\"ops@example.com\",\"next-run\":1735138800}";
         Map<String, String> observed = BackupJobPlan.observed(new ObjectMapper().readTree(listed));
         BackupJobPlan.Change change = BackupJobPlan.diff(desired, observed);
         assertThat(change.set()).containsOnly(Map.entry("vmid", "100,101"));
-        assertThat(change.delete()).as("mailto is not managed: left alone").containsExactly("notes-template");
-        assertThat(BackupJobPlan.diff(desired, BackupJobPlan.observed(new ObjectMapper().readTree(listed
-                .replace("\"vmid\":\"100\"", "\"vmid\":\"100,101\"").replace(",\"notes-template\":\"{{guestname}}\"", ""))))
-                .isEmpty()).isTrue();
+        assertThat(change.delete())
+                .as("mailto is not managed: left alone")
+                .containsExactly("notes-template");
+        assertThat(
+                        BackupJobPlan.diff(
+                                        desired,
+                                        BackupJobPlan.observed(
+                                                new ObjectMapper()
+                                                        .readTree(
+                                                                listed.replace(
+                                                                                "\"vmid\":\"100\"",
+                                                                                "\"vmid\":\"100,101\"")
+                                                                        .replace(
+                                                                                ",\"notes-template\":\"{{guestname}}\"",
+                                                                                ""))))
+                                .isEmpty())
+                .isTrue();
     }
 
     @Test
     void vzdumpLogIsSummarisedPerVm() {
-        VzdumpSummary summary = VzdumpSummary.parse(List.of(
-                "INFO: starting new backup job: vzdump 100 101 --storage nfs-backup --node pve1",
-                "INFO: Starting Backup of VM 100 (qemu)",
-                "INFO: creating vzdump archive '/mnt/pve/nfs-backup/dump/vzdump-qemu-100-2026_11_23-02_00_00.vma.zst'",
-                "INFO: Finished Backup of VM 100 (00:00:12)",
-                "INFO: Starting Backup of VM 101 (qemu)",
-                "ERROR: Backup of VM 101 failed - VM is locked (clone)",
-                "INFO: Backup job finished with errors",
-                "TASK ERROR: job errors"));
+        VzdumpSummary summary =
+                VzdumpSummary.parse(
+                        List.of(
+                                "INFO: starting new backup job: vzdump 100 101 --storage nfs-backup --node pve1",
+                                "INFO: Starting Backup of VM 100 (qemu)",
+                                "INFO: creating vzdump archive '/mnt/pve/nfs-backup/dump/vzdump-qemu-100-2026_11_23-02_00_00.vma.zst'",
+                                "INFO: Finished Backup of VM 100 (00:00:12)",
+                                "INFO: Starting Backup of VM 101 (qemu)",
+                                "ERROR: Backup of VM 101 failed - VM is locked (clone)",
+                                "INFO: Backup job finished with errors",
+                                "TASK ERROR: job errors"));
         assertThat(summary.storage()).isEqualTo("nfs-backup");
-        assertThat(summary.listed()).as("the VMs the task was asked to back up").containsExactly(100, 101);
+        assertThat(summary.listed())
+                .as("the VMs the task was asked to back up")
+                .containsExactly(100, 101);
         assertThat(summary.vms().get(100).result()).isEqualTo("ok");
         assertThat(summary.vms().get(100).volume())
                 .isEqualTo("nfs-backup:backup/vzdump-qemu-100-2026_11_23-02_00_00.vma.zst");

@@ -16,29 +16,46 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The retention preview against PVE's keep-* rules ({@code prune_mark_backup_group}), one case per rule and
- * their interplay. Backups are {@code yyyy-MM-ddTHH:mm} in UTC; a trailing {@code P} marks a protected one.
+ * The retention preview against PVE's keep-* rules ({@code prune_mark_backup_group}), one case per
+ * rule and their interplay. Backups are {@code yyyy-MM-ddTHH:mm} in UTC; a trailing {@code P} marks
+ * a protected one.
  */
 class RetentionTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("keep-last=2", List.of("01-01T01", "01-02T01", "01-03T01", "01-04T01"),
+                Arguments.of(
+                        "keep-last=2",
+                        List.of("01-01T01", "01-02T01", "01-03T01", "01-04T01"),
                         List.of("01-01T01", "01-02T01")),
-                Arguments.of("keep-hourly=1", List.of("01-01T10:05", "01-01T10:50", "01-01T11:10"),
+                Arguments.of(
+                        "keep-hourly=1",
+                        List.of("01-01T10:05", "01-01T10:50", "01-01T11:10"),
                         List.of("01-01T10:05", "01-01T10:50")),
-                Arguments.of("keep-daily=2", List.of("01-01T08", "01-01T20", "01-02T08", "01-02T20", "01-03T08"),
+                Arguments.of(
+                        "keep-daily=2",
+                        List.of("01-01T08", "01-01T20", "01-02T08", "01-02T20", "01-03T08"),
                         List.of("01-01T08", "01-01T20", "01-02T08")),
-                Arguments.of("keep-weekly=1", List.of("01-01T00", "01-07T00", "01-08T00"),
+                Arguments.of(
+                        "keep-weekly=1",
+                        List.of("01-01T00", "01-07T00", "01-08T00"),
                         List.of("01-01T00", "01-07T00")),
-                Arguments.of("keep-monthly=1", List.of("01-10T00", "01-20T00", "02-01T00"),
+                Arguments.of(
+                        "keep-monthly=1",
+                        List.of("01-10T00", "01-20T00", "02-01T00"),
                         List.of("01-10T00", "01-20T00")),
                 Arguments.of("keep-yearly=1", List.of("01-10T00", "06-20T00"), List.of("01-10T00")),
-                Arguments.of("keep-last=1,keep-daily=2", List.of("01-01T10", "01-02T08", "01-02T10", "01-03T08",
-                        "01-03T10"), List.of("01-02T08", "01-03T08")),
-                Arguments.of("keep-daily=1,keep-monthly=2", List.of("01-31T10", "02-01T08", "02-01T10"),
+                Arguments.of(
+                        "keep-last=1,keep-daily=2",
+                        List.of("01-01T10", "01-02T08", "01-02T10", "01-03T08", "01-03T10"),
+                        List.of("01-02T08", "01-03T08")),
+                Arguments.of(
+                        "keep-daily=1,keep-monthly=2",
+                        List.of("01-31T10", "02-01T08", "02-01T10"),
                         List.of("02-01T08")),
-                Arguments.of("keep-last=2", List.of("01-01T00", "01-02T00", "01-03T00", "01-04T00P"),
+                Arguments.of(
+                        "keep-last=2",
+                        List.of("01-01T00", "01-02T00", "01-03T00", "01-04T00P"),
                         List.of("01-01T00")),
                 Arguments.of("keep-daily=1", List.of("01-01T08", "01-01T09P"), List.of()),
                 Arguments.of("", List.of("01-01T00", "01-02T00"), List.of()));
@@ -50,7 +67,9 @@ class RetentionTest {
         Map<String, Integer> keep = new LinkedHashMap<>();
         for (String rule : rules.split(",")) {
             if (!rule.isEmpty()) {
-                keep.put(rule.substring(0, rule.indexOf('=')), Integer.parseInt(rule.substring(rule.indexOf('=') + 1)));
+                keep.put(
+                        rule.substring(0, rule.indexOf('=')),
+                        Integer.parseInt(rule.substring(rule.indexOf('=') + 1)));
             }
         }
         List<Retention.Backup> group = new ArrayList<>();
@@ -60,9 +79,12 @@ class RetentionTest {
             if (time.length() == 13) {
                 time += ":00";
             }
-            group.add(new Retention.Backup(b, LocalDateTime.parse(time).toEpochSecond(ZoneOffset.UTC), protect));
+            group.add(
+                    new Retention.Backup(
+                            b, LocalDateTime.parse(time).toEpochSecond(ZoneOffset.UTC), protect));
         }
-        assertThat(new Retention(keep).removals(group, ZoneOffset.UTC)).containsExactlyInAnyOrderElementsOf(removed);
+        assertThat(new Retention(keep).removals(group, ZoneOffset.UTC))
+                .containsExactlyInAnyOrderElementsOf(removed);
     }
 
     @Test
@@ -73,7 +95,9 @@ class RetentionTest {
         spec.setMinGoodBackups(3);
         assertThat(Retention.of(spec).propertyString()).isEqualTo("keep-last=3,keep-daily=7");
         spec.setMinGoodBackups(null);
-        assertThat(Retention.of(spec).propertyString()).as("default floor of 1").isEqualTo("keep-last=1,keep-daily=7");
+        assertThat(Retention.of(spec).propertyString())
+                .as("default floor of 1")
+                .isEqualTo("keep-last=1,keep-daily=7");
         spec.setKeepLast(null);
         spec.setMinGoodBackups(0);
         assertThat(Retention.of(spec).propertyString()).isEqualTo("keep-daily=7");

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** CephPool end to end against the simulator's in-memory Ceph: mock API server + PVE simulator + the operator. */
+/**
+ * CephPool end to end against the simulator's in-memory Ceph: mock API server + PVE simulator + the
+ * operator.
+ */
 class CephPoolIT {
     static SimHarness h;
     static PveClient admin;
@@ -41,12 +44,14 @@ class CephPoolIT {
 
     @Test
     void createWithAddStorageThenResize() {
-        create("apps", spec -> {
-            spec.setSize(3);
-            spec.setMinSize(2);
-            spec.setPgNum(32);
-            spec.setAddStorage(true);
-        });
+        create(
+                "apps",
+                spec -> {
+                    spec.setSize(3);
+                    spec.setMinSize(2);
+                    spec.setPgNum(32);
+                    spec.setAddStorage(true);
+                });
         CephPool ready = awaitReady("apps");
         assertThat(ready.getStatus().getPoolName()).isEqualTo("apps");
         assertThat(ready.getStatus().getPoolId()).isNotNull();
@@ -59,57 +64,96 @@ class CephPoolIT {
         assertThat(storage.get("type").asText()).isEqualTo("rbd");
         assertThat(storage.get("pool").asText()).isEqualTo("apps");
 
-        edit("apps", p -> {
-            p.getSpec().setSize(2);
-            p.getSpec().setMinSize(1);
-        });
-        await().atMost(Duration.ofSeconds(30)).until(() -> pvePool("apps").get("size").asInt() == 2
-                && pvePool("apps").get("min_size").asInt() == 1);
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            CephPool p = get("apps");
-            return p.getStatus().getObserved().getSize() == 2 && isReady(p);
-        });
+        edit(
+                "apps",
+                p -> {
+                    p.getSpec().setSize(2);
+                    p.getSpec().setMinSize(1);
+                });
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                pvePool("apps").get("size").asInt() == 2
+                                        && pvePool("apps").get("min_size").asInt() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            CephPool p = get("apps");
+                            return p.getStatus().getObserved().getSize() == 2 && isReady(p);
+                        });
     }
 
     @Test
     void aValueCephRefusesIsReportedAndNotRetriedUntilTheSpecChanges() {
-        create("strict", spec -> {
-            spec.setPgNum(16);
-            spec.setPgAutoscaleMode(CephPoolSpec.AutoscaleMode.off);
-        });
+        create(
+                "strict",
+                spec -> {
+                    spec.setPgNum(16);
+                    spec.setPgAutoscaleMode(CephPoolSpec.AutoscaleMode.off);
+                });
         awaitReady("strict");
         edit("strict", p -> p.getSpec().setPgNum(8192));
-        await().atMost(Duration.ofSeconds(30)).until(() -> h.readyReason(CephPool.class, "strict")
-                .filter(CephPoolReason.Refused.name()::equals).isPresent());
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                h.readyReason(CephPool.class, "strict")
+                                        .filter(CephPoolReason.Refused.name()::equals)
+                                        .isPresent());
         Condition refused = h.condition(CephPool.class, "strict", Conditions.READY).orElseThrow();
         assertThat(refused.getMessage()).contains("Could not set: pg_num").contains("would mean");
         long writes = writes();
         long polls = polls();
-        // Over several polls (one per second): nothing asked of PVE again, still Refused, the pool as it was.
-        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> writes() == writes
-                && h.readyReason(CephPool.class, "strict").filter(CephPoolReason.Refused.name()::equals).isPresent()
-                && pvePool("strict").get("pg_num").asInt() == 16);
-        assertThat(polls()).as("the operator kept polling meanwhile").isGreaterThanOrEqualTo(polls + 3);
+        // Over several polls (one per second): nothing asked of PVE again, still Refused, the pool
+        // as it was.
+        await().during(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(6))
+                .until(
+                        () ->
+                                writes() == writes
+                                        && h.readyReason(CephPool.class, "strict")
+                                                .filter(CephPoolReason.Refused.name()::equals)
+                                                .isPresent()
+                                        && pvePool("strict").get("pg_num").asInt() == 16);
+        assertThat(polls())
+                .as("the operator kept polling meanwhile")
+                .isGreaterThanOrEqualTo(polls + 3);
 
         edit("strict", p -> p.getSpec().setPgNum(32));
-        await().atMost(Duration.ofSeconds(30)).until(() -> pvePool("strict").get("pg_num").asInt() == 32
-                && isReady(get("strict")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                pvePool("strict").get("pg_num").asInt() == 32
+                                        && isReady(get("strict")));
     }
 
     @Test
     void aPoolTheOperatorDidNotCreateIsLeftAloneUntilAdopted() {
-        String upid = admin.post("/nodes/pve1/ceph/pool", Map.of("name", "foreign", "pg_num", 16)).asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> h.sim.cluster().task(upid).map(t -> !t.running()).orElse(false));
+        String upid =
+                admin.post("/nodes/pve1/ceph/pool", Map.of("name", "foreign", "pg_num", 16))
+                        .asText();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> h.sim.cluster().task(upid).map(t -> !t.running()).orElse(false));
         create("foreign", spec -> spec.setSize(2));
-        await().atMost(Duration.ofSeconds(30)).until(() -> h.readyReason(CephPool.class, "foreign")
-                .filter(CephPoolReason.PoolNotOwned.name()::equals).isPresent());
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                h.readyReason(CephPool.class, "foreign")
+                                        .filter(CephPoolReason.PoolNotOwned.name()::equals)
+                                        .isPresent());
         long polls = polls();
         // Over two polls, the pool the operator did not create keeps its size.
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> pvePool("foreign").get("size").asInt() == 3);
-        assertThat(polls()).as("the operator kept polling meanwhile").isGreaterThanOrEqualTo(polls + 1);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
+                .until(() -> pvePool("foreign").get("size").asInt() == 3);
+        assertThat(polls())
+                .as("the operator kept polling meanwhile")
+                .isGreaterThanOrEqualTo(polls + 1);
 
-        edit("foreign", p -> p.getMetadata().setAnnotations(Map.of(Pveha.ANNOTATION_ADOPT, "true")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> pvePool("foreign").get("size").asInt() == 2);
+        edit(
+                "foreign",
+                p -> p.getMetadata().setAnnotations(Map.of(Pveha.ANNOTATION_ADOPT, "true")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> pvePool("foreign").get("size").asInt() == 2);
     }
 
     @Test
@@ -120,29 +164,61 @@ class CephPoolIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> get("kept") == null);
         assertThat(pvePool("kept")).isNotNull();
 
-        create("scratch", spec -> {
-            spec.setPgNum(16);
-            spec.setAddStorage(true);
-            spec.setDeletionPolicy(DeletionPolicy.Delete);
-        });
+        create(
+                "scratch",
+                spec -> {
+                    spec.setPgNum(16);
+                    spec.setAddStorage(true);
+                    spec.setDeletionPolicy(DeletionPolicy.Delete);
+                });
         awaitReady("scratch");
         h.sim.cluster().createVm("pve2", 700, Map.of("name", "on-scratch", "scsi0", "scratch:4"));
 
         h.client.resources(CephPool.class).inNamespace(SimHarness.NS).withName("scratch").delete();
-        await().atMost(Duration.ofSeconds(30)).until(() -> h.condition(CephPool.class, "scratch", CephPoolStatusBuilder.DELETION_BLOCKED)
-                .filter(c -> c.getMessage().contains("confirm-delete")).isPresent());
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                h.condition(
+                                                CephPool.class,
+                                                "scratch",
+                                                CephPoolStatusBuilder.DELETION_BLOCKED)
+                                        .filter(c -> c.getMessage().contains("confirm-delete"))
+                                        .isPresent());
         assertThat(pvePool("scratch")).isNotNull();
 
-        edit("scratch", p -> p.getMetadata().setAnnotations(Map.of(Pveha.ANNOTATION_CONFIRM_DELETE, "scratch")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> h.condition(CephPool.class, "scratch", CephPoolStatusBuilder.DELETION_BLOCKED)
-                .filter(c -> c.getMessage().contains("scratch:vm-700-disk-0") && c.getMessage().contains("VMs 700")).isPresent());
+        edit(
+                "scratch",
+                p ->
+                        p.getMetadata()
+                                .setAnnotations(
+                                        Map.of(Pveha.ANNOTATION_CONFIRM_DELETE, "scratch")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                h.condition(
+                                                CephPool.class,
+                                                "scratch",
+                                                CephPoolStatusBuilder.DELETION_BLOCKED)
+                                        .filter(
+                                                c ->
+                                                        c.getMessage()
+                                                                        .contains(
+                                                                                "scratch:vm-700-disk-0")
+                                                                && c.getMessage()
+                                                                        .contains("VMs 700"))
+                                        .isPresent());
         long polls = polls();
         // Over two polls, the confirmed pool is kept while a VM's disk is on it.
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> pvePool("scratch") != null);
-        assertThat(polls()).as("the operator kept polling meanwhile").isGreaterThanOrEqualTo(polls + 1);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
+                .until(() -> pvePool("scratch") != null);
+        assertThat(polls())
+                .as("the operator kept polling meanwhile")
+                .isGreaterThanOrEqualTo(polls + 1);
 
         String destroy = admin.delete("/nodes/pve2/qemu/700", Map.of()).asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> h.sim.cluster().task(destroy).map(t -> !t.running()).orElse(false));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> h.sim.cluster().task(destroy).map(t -> !t.running()).orElse(false));
         await().atMost(Duration.ofSeconds(60)).until(() -> get("scratch") == null);
         assertThat(pvePool("scratch")).isNull();
         assertThat(h.sim.cluster().vm(700)).isEmpty();
@@ -156,17 +232,29 @@ class CephPoolIT {
         assertThat(get("health").getStatus().getHealthChecks()).isEmpty();
         h.sim.faults().powerOff("pve3");
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> get("health").getStatus().getHealthChecks()
-                    .containsAll(java.util.List.of("OSD_DOWN", "PG_DEGRADED")));
-            // Degraded but serving I/O (2 of 3 copies, min_size 2): still Ready, the message says why it is not clean.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () ->
+                                    get("health")
+                                            .getStatus()
+                                            .getHealthChecks()
+                                            .containsAll(
+                                                    java.util.List.of("OSD_DOWN", "PG_DEGRADED")));
+            // Degraded but serving I/O (2 of 3 copies, min_size 2): still Ready, the message says
+            // why it is not clean.
             CephPool degraded = get("health");
             assertThat(isReady(degraded)).isTrue();
-            assertThat(h.condition(CephPool.class, "health", Conditions.READY).orElseThrow().getMessage())
-                    .contains("HEALTH_WARN").contains("PG_DEGRADED");
+            assertThat(
+                            h.condition(CephPool.class, "health", Conditions.READY)
+                                    .orElseThrow()
+                                    .getMessage())
+                    .contains("HEALTH_WARN")
+                    .contains("PG_DEGRADED");
         } finally {
             h.sim.faults().powerOn("pve3");
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> get("health").getStatus().getHealthChecks().isEmpty());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> get("health").getStatus().getHealthChecks().isEmpty());
     }
 
     // ---------------------------------------------------------------- helpers
@@ -183,15 +271,27 @@ class CephPoolIT {
     }
 
     static void edit(String name, Consumer<CephPool> change) {
-        h.client.resources(CephPool.class).inNamespace(SimHarness.NS).withName(name).edit(p -> {
-            if (p.getMetadata().getAnnotations() != null) {
-                p.getMetadata().setAnnotations(new HashMap<>(p.getMetadata().getAnnotations()));
-            }
-            change.accept(p);
-            // The mock API server does not bump the generation on spec changes; a real one does.
-            p.getMetadata().setGeneration(Optional.ofNullable(p.getMetadata().getGeneration()).orElse(1L) + 1);
-            return p;
-        });
+        h.client
+                .resources(CephPool.class)
+                .inNamespace(SimHarness.NS)
+                .withName(name)
+                .edit(
+                        p -> {
+                            if (p.getMetadata().getAnnotations() != null) {
+                                p.getMetadata()
+                                        .setAnnotations(
+                                                new HashMap<>(p.getMetadata().getAnnotations()));
+                            }
+                            change.accept(p);
+                            // The mock API server does not bump the generation on spec changes; a
+                            // real one does.
+                            p.getMetadata()
+                                    .setGeneration(
+                                            Optional.ofNullable(p.getMetadata().getGeneration())
+                                                            .orElse(1L)
+                                                    + 1);
+                            return p;
+                        });
     }
 
     static CephPool get(String name) {
@@ -199,11 +299,15 @@ class CephPoolIT {
     }
 
     static boolean isReady(CephPool p) {
-        return p != null && p.getStatus() != null && Conditions.isTrue(p.getStatus().getConditions(), Conditions.READY);
+        return p != null
+                && p.getStatus() != null
+                && Conditions.isTrue(p.getStatus().getConditions(), Conditions.READY);
     }
 
     static CephPool awaitReady(String name) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> isReady(get(name)));
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> isReady(get(name)));
         return get(name);
     }
 
@@ -219,8 +323,10 @@ class CephPoolIT {
     /** PVE calls that change Ceph pools, so far. */
     static long writes() {
         Map<String, Long> stats = h.sim.requestStats().snapshot();
-        return stats.entrySet().stream().filter(e -> e.getKey().contains("/ceph/pool") && !e.getKey().startsWith("GET"))
-                .mapToLong(Map.Entry::getValue).sum();
+        return stats.entrySet().stream()
+                .filter(e -> e.getKey().contains("/ceph/pool") && !e.getKey().startsWith("GET"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     /** The operator's bulk polls, so far. */

@@ -12,9 +12,9 @@ import io.pveha.api.ceph.CephPool;
 import io.pveha.api.ceph.CephPoolSpec;
 import io.pveha.api.ceph.CephPoolStatus;
 import io.pveha.reconciler.Conditions;
-import io.pveha.testing.ceph.CephLab;
 import io.pveha.testing.RealTools;
 import io.pveha.testing.SimHarness;
+import io.pveha.testing.ceph.CephLab;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,11 +25,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The issue's end to end: a real single-node Ceph ({@link CephLab}), the PVE simulator serving its Ceph API
- * from it, and the operator running a CephPool through create, resize, min_size and application changes,
- * a refused deletion while an RBD image exists, and the confirmed deletion. After every step the CephPool's
- * status must match {@code ceph osd pool ls detail}. Skipped without Ceph or root, except in CI (CI=true),
- * where it fails instead.
+ * The issue's end to end: a real single-node Ceph ({@link CephLab}), the PVE simulator serving its
+ * Ceph API from it, and the operator running a CephPool through create, resize, min_size and
+ * application changes, a refused deletion while an RBD image exists, and the confirmed deletion.
+ * After every step the CephPool's status must match {@code ceph osd pool ls detail}. Skipped
+ * without Ceph or root, except in CI (CI=true), where it fails instead.
  */
 class CephPoolRealCephIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,19 +83,26 @@ class CephPoolRealCephIT {
         assertThat(get().getStatus().getStorage()).isEqualTo("e2e");
 
         // resize (Ceph resets min_size with size; the declared min_size is applied after it)
-        edit(p -> {
-            p.getSpec().setSize(2);
-            p.getSpec().setMinSize(1);
-        });
+        edit(
+                p -> {
+                    p.getSpec().setSize(2);
+                    p.getSpec().setMinSize(1);
+                });
         awaitMatching(2, 1, 16);
 
         // change min_size
         edit(p -> p.getSpec().setMinSize(2));
         awaitMatching(2, 2, 16);
 
-        // change application: Ceph refuses a second application without --yes-i-really-mean-it (PVE does not pass it)
+        // change application: Ceph refuses a second application without --yes-i-really-mean-it (PVE
+        // does not pass it)
         edit(p -> p.getSpec().setApplication(CephPoolSpec.Application.cephfs));
-        await().atMost(STEP).until(() -> h.readyReason(CephPool.class, "e2e").filter(CephPoolReason.Refused.name()::equals).isPresent());
+        await().atMost(STEP)
+                .until(
+                        () ->
+                                h.readyReason(CephPool.class, "e2e")
+                                        .filter(CephPoolReason.Refused.name()::equals)
+                                        .isPresent());
         assertThat(h.condition(CephPool.class, "e2e", Conditions.READY).orElseThrow().getMessage())
                 .contains("Could not set: application");
         assertThat(cephPool().get("application_metadata").has("cephfs")).isFalse();
@@ -106,8 +113,19 @@ class CephPoolRealCephIT {
         lab.rbd("create", "e2e/vm-100-disk-0", "--size", "4");
         edit(p -> p.getMetadata().getAnnotations().put(Pveha.ANNOTATION_CONFIRM_DELETE, "e2e"));
         h.client.resources(CephPool.class).inNamespace(SimHarness.NS).withName("e2e").delete();
-        await().atMost(STEP).until(() -> h.condition(CephPool.class, "e2e", CephPoolStatusBuilder.DELETION_BLOCKED)
-                .filter(c -> c.getMessage().contains("still in use by storage 'e2e'")).isPresent());
+        await().atMost(STEP)
+                .until(
+                        () ->
+                                h.condition(
+                                                CephPool.class,
+                                                "e2e",
+                                                CephPoolStatusBuilder.DELETION_BLOCKED)
+                                        .filter(
+                                                c ->
+                                                        c.getMessage()
+                                                                .contains(
+                                                                        "still in use by storage 'e2e'"))
+                                        .isPresent());
         assertThat(cephPool()).isNotNull();
 
         // delete with confirmation once the image is gone
@@ -117,27 +135,42 @@ class CephPoolRealCephIT {
     }
 
     private static void awaitMatching(int size, int minSize, int pgNum) {
-        await().atMost(STEP).pollInterval(Duration.ofMillis(500)).until(() -> {
-            CephPool p = get();
-            JsonNode ceph = cephPool();
-            if (p == null || p.getStatus() == null || ceph == null || p.getStatus().getObserved() == null
-                    || !Conditions.isTrue(p.getStatus().getConditions(), Conditions.READY)) {
-                return false;
-            }
-            CephPoolStatus.Observed o = p.getStatus().getObserved();
-            boolean cephAsDeclared = ceph.get("size").asInt() == size && ceph.get("min_size").asInt() == minSize
-                    && ceph.get("pg_num").asInt() == pgNum;
-            boolean statusAsCeph = o.getSize() == ceph.get("size").asInt() && o.getMinSize() == ceph.get("min_size").asInt()
-                    && o.getPgNum() == ceph.get("pg_num").asInt()
-                    && p.getStatus().getPoolId() == ceph.get("pool_id").asInt()
-                    && ceph.get("application_metadata").has(o.getApplication())
-                    && o.getPgAutoscaleMode().equals(ceph.get("pg_autoscale_mode").asText());
-            return cephAsDeclared && statusAsCeph;
-        });
+        await().atMost(STEP)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> {
+                            CephPool p = get();
+                            JsonNode ceph = cephPool();
+                            if (p == null
+                                    || p.getStatus() == null
+                                    || ceph == null
+                                    || p.getStatus().getObserved() == null
+                                    || !Conditions.isTrue(
+                                            p.getStatus().getConditions(), Conditions.READY)) {
+                                return false;
+                            }
+                            CephPoolStatus.Observed o = p.getStatus().getObserved();
+                            boolean cephAsDeclared =
+                                    ceph.get("size").asInt() == size
+                                            && ceph.get("min_size").asInt() == minSize
+                                            && ceph.get("pg_num").asInt() == pgNum;
+                            boolean statusAsCeph =
+                                    o.getSize() == ceph.get("size").asInt()
+                                            && o.getMinSize() == ceph.get("min_size").asInt()
+                                            && o.getPgNum() == ceph.get("pg_num").asInt()
+                                            && p.getStatus().getPoolId()
+                                                    == ceph.get("pool_id").asInt()
+                                            && ceph.get("application_metadata")
+                                                    .has(o.getApplication())
+                                            && o.getPgAutoscaleMode()
+                                                    .equals(ceph.get("pg_autoscale_mode").asText());
+                            return cephAsDeclared && statusAsCeph;
+                        });
     }
 
     private static JsonNode cephPool() throws IOException {
-        for (JsonNode p : JSON.readTree(lab.ceph("osd", "pool", "ls", "detail", "--format", "json"))) {
+        for (JsonNode p :
+                JSON.readTree(lab.ceph("osd", "pool", "ls", "detail", "--format", "json"))) {
             if (p.get("pool_name").asText().equals("e2e")) {
                 return p;
             }
@@ -150,12 +183,25 @@ class CephPoolRealCephIT {
     }
 
     private static void edit(Consumer<CephPool> change) {
-        h.client.resources(CephPool.class).inNamespace(SimHarness.NS).withName("e2e").edit(p -> {
-            p.getMetadata().setAnnotations(p.getMetadata().getAnnotations() == null ? new HashMap<>()
-                    : new HashMap<>(p.getMetadata().getAnnotations()));
-            change.accept(p);
-            p.getMetadata().setGeneration(p.getMetadata().getGeneration() == null ? 2L : p.getMetadata().getGeneration() + 1);
-            return p;
-        });
+        h.client
+                .resources(CephPool.class)
+                .inNamespace(SimHarness.NS)
+                .withName("e2e")
+                .edit(
+                        p -> {
+                            p.getMetadata()
+                                    .setAnnotations(
+                                            p.getMetadata().getAnnotations() == null
+                                                    ? new HashMap<>()
+                                                    : new HashMap<>(
+                                                            p.getMetadata().getAnnotations()));
+                            change.accept(p);
+                            p.getMetadata()
+                                    .setGeneration(
+                                            p.getMetadata().getGeneration() == null
+                                                    ? 2L
+                                                    : p.getMetadata().getGeneration() + 1);
+                            return p;
+                        });
     }
 }

@@ -1,5 +1,7 @@
 package io.pveha.reconciler.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterStatus;
@@ -18,14 +20,11 @@ import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Note;
 import io.pveha.reconciler.cluster.ClusterSettingsResolver.SecretKey;
 import io.pveha.reconciler.cluster.ClusterSettingsResolver.SecretValue;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The status of a ProxmoxCluster pass, and its Events: facts of the poll in, status out. */
 class ClusterStatusBuilderTest {
@@ -35,24 +34,125 @@ class ClusterStatusBuilderTest {
         return snapshot(quorate, pve3Online, 0.05, NOW);
     }
 
-    static ClusterSnapshot snapshot(boolean quorate, boolean pve3Online, double cpu, Instant polledAt) {
-        List<ClusterStatusEntry> status = List.of(
-                new ClusterStatusEntry("cluster", "cluster", "store", 3, quorate, 3, null, null, null, null, null),
-                new ClusterStatusEntry("node", "node/pve1", "pve1", null, null, null, 1, "10.0.0.1", true, true, ""),
-                new ClusterStatusEntry("node", "node/pve3", "pve3", null, null, null, 3, "10.0.0.3", false, pve3Online, ""));
-        List<ClusterResource> resources = List.of(
-                node("pve1", "online", cpu), node("pve3", pve3Online ? "online" : "offline", cpu),
-                new ClusterResource("qemu/100", "qemu", 100, "pve1", "pos-1", "running", false, 2, 0.1, 4L << 30, 1L << 30,
-                        32L << 30, 0L, 100L, null, "pveha", "started", null, null, null, null, null, null),
-                new ClusterResource("storage/pve1/vm-pool", "storage", null, "pve1", null, "available", null, null, null, null, null,
-                        100L << 30, 10L << 30, null, null, null, null, "vm-pool", "rbd", true, "images", null, null));
-        return ClusterSnapshot.of(7, polledAt, "https://pve1:8006", new PveVersion("8.4.1", "8.4", "abcdef0123456789"),
-                status, resources, List.of(), new CephHealth("HEALTH_WARN", List.of("PG_DEGRADED"), List.of("PG_DEGRADED: x")));
+    static ClusterSnapshot snapshot(
+            boolean quorate, boolean pve3Online, double cpu, Instant polledAt) {
+        List<ClusterStatusEntry> status =
+                List.of(
+                        new ClusterStatusEntry(
+                                "cluster", "cluster", "store", 3, quorate, 3, null, null, null,
+                                null, null),
+                        new ClusterStatusEntry(
+                                "node",
+                                "node/pve1",
+                                "pve1",
+                                null,
+                                null,
+                                null,
+                                1,
+                                "10.0.0.1",
+                                true,
+                                true,
+                                ""),
+                        new ClusterStatusEntry(
+                                "node",
+                                "node/pve3",
+                                "pve3",
+                                null,
+                                null,
+                                null,
+                                3,
+                                "10.0.0.3",
+                                false,
+                                pve3Online,
+                                ""));
+        List<ClusterResource> resources =
+                List.of(
+                        node("pve1", "online", cpu),
+                        node("pve3", pve3Online ? "online" : "offline", cpu),
+                        new ClusterResource(
+                                "qemu/100",
+                                "qemu",
+                                100,
+                                "pve1",
+                                "pos-1",
+                                "running",
+                                false,
+                                2,
+                                0.1,
+                                4L << 30,
+                                1L << 30,
+                                32L << 30,
+                                0L,
+                                100L,
+                                null,
+                                "pveha",
+                                "started",
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null),
+                        new ClusterResource(
+                                "storage/pve1/vm-pool",
+                                "storage",
+                                null,
+                                "pve1",
+                                null,
+                                "available",
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                100L << 30,
+                                10L << 30,
+                                null,
+                                null,
+                                null,
+                                null,
+                                "vm-pool",
+                                "rbd",
+                                true,
+                                "images",
+                                null,
+                                null));
+        return ClusterSnapshot.of(
+                7,
+                polledAt,
+                "https://pve1:8006",
+                new PveVersion("8.4.1", "8.4", "abcdef0123456789"),
+                status,
+                resources,
+                List.of(),
+                new CephHealth("HEALTH_WARN", List.of("PG_DEGRADED"), List.of("PG_DEGRADED: x")));
     }
 
     static ClusterResource node(String name, String status, double cpu) {
-        return new ClusterResource("node/" + name, "node", null, name, null, status, null, 8, cpu, 64L << 30, 8L << 30,
-                100L << 30, 10L << 30, 1000L, null, null, "online", null, null, null, null, null, "");
+        return new ClusterResource(
+                "node/" + name,
+                "node",
+                null,
+                name,
+                null,
+                status,
+                null,
+                8,
+                cpu,
+                64L << 30,
+                8L << 30,
+                100L << 30,
+                10L << 30,
+                1000L,
+                null,
+                null,
+                "online",
+                null,
+                null,
+                null,
+                null,
+                null,
+                "");
     }
 
     static PollOutcome healthy(ClusterSnapshot s, List<RequiredPrivileges.Requirement> missing) {
@@ -66,17 +166,35 @@ class ClusterStatusBuilderTest {
         }
     }
 
-    static Pass pass(ProxmoxCluster cluster, ProxmoxClusterStatus previous, PollOutcome outcome, Map<SecretKey, SecretValue> secrets,
-                     Optional<HaGroupSync.Outcome> haGroups, Instant now) {
-        ProxmoxClusterFacts facts = new ProxmoxClusterFacts(new ClusterKey("store", "main"), null, outcome, secrets, Optional.empty(),
-                Optional.empty());
+    static Pass pass(
+            ProxmoxCluster cluster,
+            ProxmoxClusterStatus previous,
+            PollOutcome outcome,
+            Map<SecretKey, SecretValue> secrets,
+            Optional<HaGroupSync.Outcome> haGroups,
+            Instant now) {
+        ProxmoxClusterFacts facts =
+                new ProxmoxClusterFacts(
+                        new ClusterKey("store", "main"),
+                        null,
+                        outcome,
+                        secrets,
+                        Optional.empty(),
+                        Optional.empty());
         ProxmoxClusterPlanner.Plan plan = ProxmoxClusterPlanner.plan(cluster, previous, facts, now);
-        ProxmoxClusterStatus status = ClusterStatusBuilder.build(cluster, previous, facts, plan, haGroups, now);
+        ProxmoxClusterStatus status =
+                ClusterStatusBuilder.build(cluster, previous, facts, plan, haGroups, now);
         return new Pass(status, ProxmoxClusterEvents.between(previous, status));
     }
 
     static Pass pass(ProxmoxClusterStatus previous, PollOutcome outcome) {
-        return pass(ProxmoxClusterPlannerTest.cluster(), previous, outcome, ProxmoxClusterPlannerTest.token(), Optional.empty(), NOW);
+        return pass(
+                ProxmoxClusterPlannerTest.cluster(),
+                previous,
+                outcome,
+                ProxmoxClusterPlannerTest.token(),
+                Optional.empty(),
+                NOW);
     }
 
     static Condition condition(ProxmoxClusterStatus status, String type) {
@@ -98,42 +216,62 @@ class ClusterStatusBuilderTest {
         Pass result = pass(null, healthy(snapshot(true, true), List.of()));
         ProxmoxClusterStatus status = result.status();
 
-        assertThat(condition(status, Conditions.READY)).satisfies(c -> {
-            assertThat(c.getStatus()).isEqualTo("True");
-            assertThat(c.getMessage()).isEqualTo("PVE 8.4.1, 2/2 nodes online, Ceph HEALTH_WARN");
-        });
+        assertThat(condition(status, Conditions.READY))
+                .satisfies(
+                        c -> {
+                            assertThat(c.getStatus()).isEqualTo("True");
+                            assertThat(c.getMessage())
+                                    .isEqualTo("PVE 8.4.1, 2/2 nodes online, Ceph HEALTH_WARN");
+                        });
         assertThat(status.getVersion()).isEqualTo("8.4.1");
         assertThat(status.getClusterName()).isEqualTo("store");
         assertThat(status.getNodesSummary()).isEqualTo("2/2");
         assertThat(status.getCeph().getChecks()).containsExactly("PG_DEGRADED");
-        assertThat(status.getStorages()).singleElement().satisfies(s -> {
-            assertThat(s.getName()).isEqualTo("vm-pool");
-            assertThat(s.getShared()).isTrue();
-        });
+        assertThat(status.getStorages())
+                .singleElement()
+                .satisfies(
+                        s -> {
+                            assertThat(s.getName()).isEqualTo("vm-pool");
+                            assertThat(s.getShared()).isTrue();
+                        });
         assertThat(status.getVmCount()).isEqualTo(1);
         assertThat(status.getActiveEndpoint()).isEqualTo("https://pve1:8006");
         assertThat(condition(status, "TlsVerified").getReason()).isEqualTo("PinnedFingerprint");
         assertThat(condition(status, "PrivilegesComplete").getStatus()).isEqualTo("True");
-        assertThat(result.events()).singleElement().satisfies(e -> {
-            assertThat(e.reason()).isEqualTo(ProxmoxClusterReason.Ready);
-            assertThat(e.warning()).isFalse();
-        });
+        assertThat(result.events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.reason()).isEqualTo(ProxmoxClusterReason.Ready);
+                            assertThat(e.warning()).isFalse();
+                        });
     }
 
     @Test
     void aFailedPollKeepsTheLastKnownFactsAndSaysWhy() {
         ProxmoxClusterStatus before = pass(null, healthy(snapshot(true, true), List.of())).status();
-        PveApiException down = new PveApiException(PveErrorKind.CONNECTION, 0, "GET", "/cluster/resources",
-                "cannot reach https://pve1:8006: connection refused", null, null);
+        PveApiException down =
+                new PveApiException(
+                        PveErrorKind.CONNECTION,
+                        0,
+                        "GET",
+                        "/cluster/resources",
+                        "cannot reach https://pve1:8006: connection refused",
+                        null,
+                        null);
         PollOutcome failed = new PollOutcome(snapshot(true, true), down, NOW, List.of(), true);
 
         Pass result = pass(before, failed);
 
-        assertThat(condition(result.status(), Conditions.READY)).satisfies(c -> {
-            assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo("Unreachable");
-            assertThat(c.getMessage()).contains("connection refused").contains("last successful poll at 2026-11-23T12:00:00Z");
-        });
+        assertThat(condition(result.status(), Conditions.READY))
+                .satisfies(
+                        c -> {
+                            assertThat(c.getStatus()).isEqualTo("False");
+                            assertThat(c.getReason()).isEqualTo("Unreachable");
+                            assertThat(c.getMessage())
+                                    .contains("connection refused")
+                                    .contains("last successful poll at 2026-11-23T12:00:00Z");
+                        });
         assertThat(result.status().getVersion()).isEqualTo("8.4.1");
         assertThat(result.status().getNodes()).hasSize(2);
         assertThat(result.reasons()).containsExactly("Unreachable");
@@ -142,44 +280,84 @@ class ClusterStatusBuilderTest {
 
     @Test
     void missingPrivilegesAreListedInStatus() {
-        ProxmoxClusterStatus status = pass(null, healthy(snapshot(true, true),
-                List.of(RequiredPrivileges.ALL.get(4), RequiredPrivileges.ALL.get(5)))).status();
+        ProxmoxClusterStatus status =
+                pass(
+                                null,
+                                healthy(
+                                        snapshot(true, true),
+                                        List.of(
+                                                RequiredPrivileges.ALL.get(4),
+                                                RequiredPrivileges.ALL.get(5))))
+                        .status();
 
-        assertThat(condition(status, "PrivilegesComplete").getMessage()).isEqualTo("the token lacks: VM.Allocate on /vms, VM.Clone on /vms");
+        assertThat(condition(status, "PrivilegesComplete").getMessage())
+                .isEqualTo("the token lacks: VM.Allocate on /vms, VM.Clone on /vms");
         assertThat(condition(status, Conditions.READY).getReason()).isEqualTo("MissingPrivileges");
-        assertThat(status.getMissingPrivileges()).containsExactly("VM.Allocate on /vms", "VM.Clone on /vms");
+        assertThat(status.getMissingPrivileges())
+                .containsExactly("VM.Allocate on /vms", "VM.Clone on /vms");
     }
 
     @Test
     void insecureTlsIsAWarningConditionNotAFailure() {
-        ProxmoxCluster insecure = ProxmoxClusterPlannerTest.cluster(s -> s.getTls().setInsecureSkipVerify(true));
-        ProxmoxClusterStatus status = pass(insecure, null, healthy(snapshot(true, true), List.of()), ProxmoxClusterPlannerTest.token(),
-                Optional.empty(), NOW).status();
+        ProxmoxCluster insecure =
+                ProxmoxClusterPlannerTest.cluster(s -> s.getTls().setInsecureSkipVerify(true));
+        ProxmoxClusterStatus status =
+                pass(
+                                insecure,
+                                null,
+                                healthy(snapshot(true, true), List.of()),
+                                ProxmoxClusterPlannerTest.token(),
+                                Optional.empty(),
+                                NOW)
+                        .status();
 
-        assertThat(condition(status, "TlsVerified")).satisfies(c -> {
-            assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo("InsecureSkipVerify");
-        });
+        assertThat(condition(status, "TlsVerified"))
+                .satisfies(
+                        c -> {
+                            assertThat(c.getStatus()).isEqualTo("False");
+                            assertThat(c.getReason()).isEqualTo("InsecureSkipVerify");
+                        });
         assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo("True");
     }
 
     @Test
     void aSettingsProblemIsReportedWithItsReasonAndTheFactsOfTheRunningConnection() {
-        Map<SecretKey, SecretValue> gone = Map.of(
-                ProxmoxClusterPlannerTest.ID, SecretValue.missing(CommonReason.SecretNotFound, "Secret store/pve-token not found"),
-                ProxmoxClusterPlannerTest.SECRET, SecretValue.missing(CommonReason.SecretNotFound, "Secret store/pve-token not found"));
-        Pass result = pass(ProxmoxClusterPlannerTest.cluster(), null, healthy(snapshot(true, true), List.of()), gone, Optional.empty(), NOW);
+        Map<SecretKey, SecretValue> gone =
+                Map.of(
+                        ProxmoxClusterPlannerTest.ID,
+                                SecretValue.missing(
+                                        CommonReason.SecretNotFound,
+                                        "Secret store/pve-token not found"),
+                        ProxmoxClusterPlannerTest.SECRET,
+                                SecretValue.missing(
+                                        CommonReason.SecretNotFound,
+                                        "Secret store/pve-token not found"));
+        Pass result =
+                pass(
+                        ProxmoxClusterPlannerTest.cluster(),
+                        null,
+                        healthy(snapshot(true, true), List.of()),
+                        gone,
+                        Optional.empty(),
+                        NOW);
 
-        assertThat(condition(result.status(), Conditions.READY)).satisfies(c -> {
-            assertThat(c.getReason()).isEqualTo("SecretNotFound");
-            assertThat(c.getMessage()).isEqualTo("Secret store/pve-token not found");
-        });
-        assertThat(condition(result.status(), "TlsVerified").getReason()).isEqualTo("NotConfigured");
+        assertThat(condition(result.status(), Conditions.READY))
+                .satisfies(
+                        c -> {
+                            assertThat(c.getReason()).isEqualTo("SecretNotFound");
+                            assertThat(c.getMessage())
+                                    .isEqualTo("Secret store/pve-token not found");
+                        });
+        assertThat(condition(result.status(), "TlsVerified").getReason())
+                .isEqualTo("NotConfigured");
         assertThat(result.status().getNodesSummary()).isEqualTo("2/2");
-        assertThat(result.events()).singleElement().satisfies(e -> {
-            assertThat(e.reason()).isEqualTo(CommonReason.SecretNotFound);
-            assertThat(e.warning()).isTrue();
-        });
+        assertThat(result.events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.reason()).isEqualTo(CommonReason.SecretNotFound);
+                            assertThat(e.warning()).isTrue();
+                        });
     }
 
     @Test
@@ -207,33 +385,58 @@ class ClusterStatusBuilderTest {
 
     @Test
     void aPollThatOnlyMovedLoadIsNotWrittenWithinTheHeartbeat() {
-        ProxmoxClusterStatus first = pass(null, healthy(snapshot(true, true, 0.05, NOW), List.of())).status();
+        ProxmoxClusterStatus first =
+                pass(null, healthy(snapshot(true, true, 0.05, NOW), List.of())).status();
         Instant later = NOW.plusSeconds(60);
-        Pass busier = pass(ProxmoxClusterPlannerTest.cluster(), first, healthy(snapshot(true, true, 0.73, later), List.of()),
-                ProxmoxClusterPlannerTest.token(), Optional.empty(), later);
+        Pass busier =
+                pass(
+                        ProxmoxClusterPlannerTest.cluster(),
+                        first,
+                        healthy(snapshot(true, true, 0.73, later), List.of()),
+                        ProxmoxClusterPlannerTest.token(),
+                        Optional.empty(),
+                        later);
 
-        assertThat(busier.status()).as("the previous status itself: nothing to write").isSameAs(first);
+        assertThat(busier.status())
+                .as("the previous status itself: nothing to write")
+                .isSameAs(first);
         assertThat(busier.events()).isEmpty();
     }
 
     @Test
     void theVolatileFactsAreWrittenOnceTheHeartbeatIsDue() {
-        ProxmoxClusterStatus first = pass(null, healthy(snapshot(true, true, 0.05, NOW), List.of())).status();
+        ProxmoxClusterStatus first =
+                pass(null, healthy(snapshot(true, true, 0.05, NOW), List.of())).status();
         Instant later = NOW.plus(ClusterStatusBuilder.HEARTBEAT);
-        Pass busier = pass(ProxmoxClusterPlannerTest.cluster(), first, healthy(snapshot(true, true, 0.73, later), List.of()),
-                ProxmoxClusterPlannerTest.token(), Optional.empty(), later);
+        Pass busier =
+                pass(
+                        ProxmoxClusterPlannerTest.cluster(),
+                        first,
+                        healthy(snapshot(true, true, 0.73, later), List.of()),
+                        ProxmoxClusterPlannerTest.token(),
+                        Optional.empty(),
+                        later);
 
         assertThat(busier.status()).isNotSameAs(first);
-        assertThat(busier.status().getNodes()).extracting(ProxmoxClusterStatus.NodeInfo::getCpu).containsOnly("0.73");
+        assertThat(busier.status().getNodes())
+                .extracting(ProxmoxClusterStatus.NodeInfo::getCpu)
+                .containsOnly("0.73");
         assertThat(busier.status().getLastPollTime()).isEqualTo(later.toString());
     }
 
     @Test
     void aChangeBesidesTheVolatileFactsIsWrittenAtOnce() {
-        ProxmoxClusterStatus first = pass(null, healthy(snapshot(true, true, 0.05, NOW), List.of())).status();
+        ProxmoxClusterStatus first =
+                pass(null, healthy(snapshot(true, true, 0.05, NOW), List.of())).status();
         Instant later = NOW.plusSeconds(60);
-        Pass offline = pass(ProxmoxClusterPlannerTest.cluster(), first, healthy(snapshot(true, false, 0.73, later), List.of()),
-                ProxmoxClusterPlannerTest.token(), Optional.empty(), later);
+        Pass offline =
+                pass(
+                        ProxmoxClusterPlannerTest.cluster(),
+                        first,
+                        healthy(snapshot(true, false, 0.73, later), List.of()),
+                        ProxmoxClusterPlannerTest.token(),
+                        Optional.empty(),
+                        later);
 
         assertThat(offline.status()).isNotSameAs(first);
         assertThat(offline.status().getNodesSummary()).isEqualTo("1/2");
@@ -244,27 +447,54 @@ class ClusterStatusBuilderTest {
     @Test
     void theHaGroupConditionIsSetByACheckAndKeptBetweenChecks() {
         ProxmoxCluster cluster = ProxmoxClusterPlannerTest.cluster();
-        ProxmoxClusterStatus checked = pass(cluster, null, healthy(snapshot(true, true), List.of()), ProxmoxClusterPlannerTest.token(),
-                Optional.of(new HaGroupSync.Outcome(true, ProxmoxClusterReason.HaGroupsInSync, "1 HA group(s) in sync (created frontline)")),
-                NOW).status();
-        ProxmoxClusterStatus later = pass(cluster, checked, healthy(snapshot(true, true), List.of()), ProxmoxClusterPlannerTest.token(),
-                Optional.empty(), NOW.plusSeconds(30)).status();
+        ProxmoxClusterStatus checked =
+                pass(
+                                cluster,
+                                null,
+                                healthy(snapshot(true, true), List.of()),
+                                ProxmoxClusterPlannerTest.token(),
+                                Optional.of(
+                                        new HaGroupSync.Outcome(
+                                                true,
+                                                ProxmoxClusterReason.HaGroupsInSync,
+                                                "1 HA group(s) in sync (created frontline)")),
+                                NOW)
+                        .status();
+        ProxmoxClusterStatus later =
+                pass(
+                                cluster,
+                                checked,
+                                healthy(snapshot(true, true), List.of()),
+                                ProxmoxClusterPlannerTest.token(),
+                                Optional.empty(),
+                                NOW.plusSeconds(30))
+                        .status();
 
-        assertThat(condition(checked, "HaGroupsInSync")).satisfies(c -> {
-            assertThat(c.getStatus()).isEqualTo("True");
-            assertThat(c.getMessage()).isEqualTo("1 HA group(s) in sync (created frontline)");
-            assertThat(c.getObservedGeneration()).isEqualTo(2L);
-        });
-        assertThat(condition(later, "HaGroupsInSync")).isEqualTo(condition(checked, "HaGroupsInSync"));
+        assertThat(condition(checked, "HaGroupsInSync"))
+                .satisfies(
+                        c -> {
+                            assertThat(c.getStatus()).isEqualTo("True");
+                            assertThat(c.getMessage())
+                                    .isEqualTo("1 HA group(s) in sync (created frontline)");
+                            assertThat(c.getObservedGeneration()).isEqualTo(2L);
+                        });
+        assertThat(condition(later, "HaGroupsInSync"))
+                .isEqualTo(condition(checked, "HaGroupsInSync"));
     }
 
     @Test
     void aStoppedPassOnlyChangesReady() {
         ProxmoxClusterStatus before = pass(null, healthy(snapshot(true, true), List.of())).status();
-        ProxmoxClusterStatus paused = ClusterStatusBuilder.stopped(ProxmoxClusterPlannerTest.cluster(), before,
-                CommonReason.ReconciliationPaused, "paused", NOW);
+        ProxmoxClusterStatus paused =
+                ClusterStatusBuilder.stopped(
+                        ProxmoxClusterPlannerTest.cluster(),
+                        before,
+                        CommonReason.ReconciliationPaused,
+                        "paused",
+                        NOW);
 
-        assertThat(condition(paused, Conditions.READY)).extracting(Condition::getStatus, Condition::getReason)
+        assertThat(condition(paused, Conditions.READY))
+                .extracting(Condition::getStatus, Condition::getReason)
                 .containsExactly("False", "ReconciliationPaused");
         assertThat(condition(paused, "Connected")).isEqualTo(condition(before, "Connected"));
         assertThat(paused.getNodes()).hasSize(2);

@@ -1,5 +1,8 @@
 package io.pveha.reconciler.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.pveha.api.cluster.ProxmoxCluster;
@@ -7,17 +10,15 @@ import io.pveha.api.cluster.ProxmoxClusterStatus;
 import io.pveha.reconciler.Conditions;
 import io.pveha.testing.FixturePve;
 import io.pveha.testing.SimHarness;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-/** The operator's plumbing against captured PVE bodies: status, conditions, events, secret hygiene. */
+/**
+ * The operator's plumbing against captured PVE bodies: status, conditions, events, secret hygiene.
+ */
 class ProxmoxClusterFixturesIT {
     static final String NS = SimHarness.NS;
     static final String SECRET = "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6";
@@ -45,7 +46,8 @@ class ProxmoxClusterFixturesIT {
     }
 
     ProxmoxClusterStatus status() {
-        ProxmoxCluster c = h.client.resources(ProxmoxCluster.class).inNamespace(NS).withName("main").get();
+        ProxmoxCluster c =
+                h.client.resources(ProxmoxCluster.class).inNamespace(NS).withName("main").get();
         return c == null ? null : c.getStatus();
     }
 
@@ -59,8 +61,13 @@ class ProxmoxClusterFixturesIT {
         token(SECRET);
         h.client.resources(ProxmoxCluster.class).resource(cluster()).create();
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(condition(Conditions.READY)).isNotNull().extracting(Condition::getStatus).isEqualTo("True"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(Conditions.READY))
+                                        .isNotNull()
+                                        .extracting(Condition::getStatus)
+                                        .isEqualTo("True"));
         ProxmoxClusterStatus status = status();
         assertThat(status.getVersion()).isNotBlank();
         assertThat(status.getQuorate()).isTrue();
@@ -80,19 +87,38 @@ class ProxmoxClusterFixturesIT {
         token(wrong);
         h.client.resources(ProxmoxCluster.class).resource(cluster()).create();
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(condition(Conditions.READY)).isNotNull().satisfies(c -> {
-                    assertThat(c.getStatus()).isEqualTo("False");
-                    assertThat(c.getReason()).isEqualTo("AuthenticationFailed");
-                }));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !events("AuthenticationFailed").isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(Conditions.READY))
+                                        .isNotNull()
+                                        .satisfies(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("AuthenticationFailed");
+                                                }));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !events("AuthenticationFailed").isEmpty());
 
         token(SECRET);
-        await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
-                assertThat(condition(Conditions.READY).getStatus()).isEqualTo("True"));
+        await().atMost(Duration.ofSeconds(40))
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(Conditions.READY).getStatus())
+                                        .isEqualTo("True"));
 
-        String everything = h.client.getKubernetesSerialization().asJson(h.client.resources(ProxmoxCluster.class).inNamespace(NS).list())
-                + h.client.getKubernetesSerialization().asJson(h.client.v1().events().inNamespace(NS).list());
+        String everything =
+                h.client
+                                .getKubernetesSerialization()
+                                .asJson(
+                                        h.client
+                                                .resources(ProxmoxCluster.class)
+                                                .inNamespace(NS)
+                                                .list())
+                        + h.client
+                                .getKubernetesSerialization()
+                                .asJson(h.client.v1().events().inNamespace(NS).list());
         assertThat(everything).doesNotContain(SECRET).doesNotContain(wrong);
     }
 
@@ -100,17 +126,26 @@ class ProxmoxClusterFixturesIT {
     void aRotatedTokenReconnectsWithoutWaitingForThePoll() {
         String wrong = "ffffffff-0000-1111-2222-333333333333";
         token(wrong);
-        // One poll at connect, then none for ten minutes: only the Secret's change can bring the new token in.
+        // One poll at connect, then none for ten minutes: only the Secret's change can bring the
+        // new token in.
         ProxmoxCluster slow = cluster();
         slow.getSpec().setPollIntervalSeconds(600);
         h.client.resources(ProxmoxCluster.class).resource(slow).create();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(condition(Conditions.READY)).isNotNull().extracting(Condition::getReason).isEqualTo("AuthenticationFailed"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(Conditions.READY))
+                                        .isNotNull()
+                                        .extracting(Condition::getReason)
+                                        .isEqualTo("AuthenticationFailed"));
 
         token(SECRET);
 
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(condition(Conditions.READY).getStatus()).isEqualTo("True"));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(Conditions.READY).getStatus())
+                                        .isEqualTo("True"));
     }
 
     @Test
@@ -119,11 +154,19 @@ class ProxmoxClusterFixturesIT {
         token(SECRET);
         h.client.resources(ProxmoxCluster.class).resource(cluster()).create();
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(condition("PrivilegesComplete")).isNotNull().satisfies(c -> {
-                    assertThat(c.getStatus()).isEqualTo("False");
-                    assertThat(c.getMessage()).contains("VM.Allocate on /vms").contains("Sys.Modify on /").doesNotContain("VM.Audit");
-                }));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () ->
+                                assertThat(condition("PrivilegesComplete"))
+                                        .isNotNull()
+                                        .satisfies(
+                                                c -> {
+                                                    assertThat(c.getStatus()).isEqualTo("False");
+                                                    assertThat(c.getMessage())
+                                                            .contains("VM.Allocate on /vms")
+                                                            .contains("Sys.Modify on /")
+                                                            .doesNotContain("VM.Audit");
+                                                }));
         assertThat(condition(Conditions.READY).getReason()).isEqualTo("MissingPrivileges");
         assertThat(status().getMissingPrivileges()).contains("VM.Clone on /vms");
     }
@@ -132,19 +175,32 @@ class ProxmoxClusterFixturesIT {
     void aMissingSecretIsReportedByNameAndItsCreationConnects() {
         h.client.resources(ProxmoxCluster.class).resource(cluster()).create();
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(condition(Conditions.READY)).isNotNull().satisfies(c -> {
-                    assertThat(c.getReason()).isEqualTo("SecretNotFound");
-                    assertThat(c.getMessage()).isEqualTo("Secret store/pve-token not found");
-                }));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(Conditions.READY))
+                                        .isNotNull()
+                                        .satisfies(
+                                                c -> {
+                                                    assertThat(c.getReason())
+                                                            .isEqualTo("SecretNotFound");
+                                                    assertThat(c.getMessage())
+                                                            .isEqualTo(
+                                                                    "Secret store/pve-token not found");
+                                                }));
         await().atMost(Duration.ofSeconds(10)).until(() -> !events("SecretNotFound").isEmpty());
 
         token(SECRET);
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(condition(Conditions.READY).getStatus()).isEqualTo("True"));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () ->
+                                assertThat(condition(Conditions.READY).getStatus())
+                                        .isEqualTo("True"));
     }
 
     List<Event> events(String reason) {
-        return h.client.v1().events().inNamespace(NS).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+        return h.client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason()))
+                .toList();
     }
 }

@@ -1,5 +1,7 @@
 package io.pveha.reconciler.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.pveha.api.SecretKeyRef;
 import io.pveha.api.cluster.ProxmoxCluster;
@@ -19,11 +21,6 @@ import io.pveha.reconciler.cluster.ClusterSettingsResolver.SecretKey;
 import io.pveha.reconciler.cluster.ClusterSettingsResolver.SecretValue;
 import io.pveha.reconciler.cluster.ProxmoxClusterPlanner.Plan;
 import io.pveha.testing.Snapshots;
-import org.junit.jupiter.api.Named;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -32,8 +29,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The ProxmoxCluster planner, decision by decision, without a network. */
 class ProxmoxClusterPlannerTest {
@@ -68,7 +67,7 @@ class ProxmoxClusterPlannerTest {
     }
 
     static ProxmoxCluster cluster() {
-        return cluster(s -> { });
+        return cluster(s -> {});
     }
 
     /** The token Secret as the informer cache has it. */
@@ -79,14 +78,20 @@ class ProxmoxClusterPlannerTest {
         return secrets;
     }
 
-    static Map<SecretKey, SecretValue> with(Map<SecretKey, SecretValue> secrets, SecretKey key, SecretValue value) {
+    static Map<SecretKey, SecretValue> with(
+            Map<SecretKey, SecretValue> secrets, SecretKey key, SecretValue value) {
         Map<SecretKey, SecretValue> copy = new LinkedHashMap<>(secrets);
         copy.put(key, value);
         return copy;
     }
 
     static ClusterSnapshot snapshot(boolean quorate) {
-        return Snapshots.at(NOW).quorate(quorate).node("pve1").node("pve2").node("pve3", false).build();
+        return Snapshots.at(NOW)
+                .quorate(quorate)
+                .node("pve1")
+                .node("pve2")
+                .node("pve3", false)
+                .build();
     }
 
     static PollOutcome healthy() {
@@ -94,71 +99,216 @@ class ProxmoxClusterPlannerTest {
     }
 
     static PollOutcome failed(ClusterSnapshot last, PveErrorKind kind, String message) {
-        return new PollOutcome(last, new PveApiException(kind, 0, "GET", "/cluster/resources", message, null, null), NOW, List.of(),
+        return new PollOutcome(
+                last,
+                new PveApiException(kind, 0, "GET", "/cluster/resources", message, null, null),
+                NOW,
+                List.of(),
                 last != null);
     }
 
     static ProxmoxClusterFacts facts(PollOutcome outcome, Map<SecretKey, SecretValue> secrets) {
-        return new ProxmoxClusterFacts(new ClusterKey("store", "main"), null, outcome, secrets, Optional.empty(), Optional.empty());
+        return new ProxmoxClusterFacts(
+                new ClusterKey("store", "main"),
+                null,
+                outcome,
+                secrets,
+                Optional.empty(),
+                Optional.empty());
     }
 
-    static Plan plan(ProxmoxCluster cluster, PollOutcome outcome, Map<SecretKey, SecretValue> secrets) {
+    static Plan plan(
+            ProxmoxCluster cluster, PollOutcome outcome, Map<SecretKey, SecretValue> secrets) {
         return ProxmoxClusterPlanner.plan(cluster, null, facts(outcome, secrets), NOW);
     }
 
     // ---------------------------------------------------------------- Ready
 
-    record ReadyCase(ProxmoxCluster cluster, PollOutcome outcome, Map<SecretKey, SecretValue> secrets, Reason reason, String message) {
-    }
+    record ReadyCase(
+            ProxmoxCluster cluster,
+            PollOutcome outcome,
+            Map<SecretKey, SecretValue> secrets,
+            Reason reason,
+            String message) {}
 
     static Stream<Named<ReadyCase>> readiness() {
         ClusterSnapshot last = snapshot(true);
         Map<SecretKey, SecretValue> caToo = with(token(), CA, SecretValue.of("not a certificate"));
-        ProxmoxCluster withCa = cluster(s -> s.getTls().setCaSecretRef(new SecretKeyRef("pve-ca", null)));
+        ProxmoxCluster withCa =
+                cluster(s -> s.getTls().setCaSecretRef(new SecretKeyRef("pve-ca", null)));
         return Stream.of(
-                Named.of("before the first poll it is connecting", new ReadyCase(cluster(), PollOutcome.NONE, token(),
-                        ProxmoxClusterReason.Connecting, "waiting for the first poll")),
-                Named.of("a healthy poll makes it Ready", new ReadyCase(cluster(), healthy(), token(),
-                        ProxmoxClusterReason.Ready, "PVE 8.4.1, 2/3 nodes online, Ceph HEALTH_OK")),
-                Named.of("a refused token before any poll", new ReadyCase(cluster(), failed(null, PveErrorKind.AUTHENTICATION, "401 no ticket"),
-                        token(), ProxmoxClusterReason.AuthenticationFailed, "GET /cluster/resources: 401 no ticket")),
-                Named.of("an unreachable cluster keeps its last poll's time", new ReadyCase(cluster(),
-                        failed(last, PveErrorKind.CONNECTION, "connection refused"), token(), ProxmoxClusterReason.Unreachable,
-                        "GET /cluster/resources: connection refused; last successful poll at 2026-12-01T10:00:00Z")),
-                Named.of("an answer of unknown outcome is unreachable", new ReadyCase(cluster(),
-                        failed(last, PveErrorKind.OUTCOME_UNKNOWN, "timed out"), token(), ProxmoxClusterReason.Unreachable, null)),
-                Named.of("a server error", new ReadyCase(cluster(), failed(last, PveErrorKind.SERVER, "500 internal"), token(),
-                        CommonReason.ApiError, null)),
-                Named.of("a certificate that does not verify", new ReadyCase(cluster(), failed(null, PveErrorKind.TLS, "pinned"), token(),
-                        ProxmoxClusterReason.TlsVerificationFailed, null)),
-                Named.of("a token without Sys.Audit", new ReadyCase(cluster(), failed(null, PveErrorKind.PERMISSION, "403"), token(),
-                        ProxmoxClusterReason.PermissionDenied, null)),
-                Named.of("the endpoint's node cannot reach the others", new ReadyCase(cluster(),
-                        failed(last, PveErrorKind.NODE_UNREACHABLE, "595"), token(), ProxmoxClusterReason.NodeUnreachable, null)),
-                Named.of("PVE refuses without quorum", new ReadyCase(cluster(), failed(last, PveErrorKind.NO_QUORUM, "no quorum"), token(),
-                        ProxmoxClusterReason.NoQuorum, null)),
-                Named.of("an API the operator does not understand", new ReadyCase(cluster(), failed(last, PveErrorKind.PROTOCOL, "bad JSON"),
-                        token(), ProxmoxClusterReason.UnsupportedApi, null)),
-                Named.of("a poll without quorum", new ReadyCase(cluster(), new PollOutcome(snapshot(false), null, null, List.of(), true),
-                        token(), ProxmoxClusterReason.NoQuorum, "the cluster has lost quorum: writes are refused")),
-                Named.of("missing privileges are named", new ReadyCase(cluster(), new PollOutcome(last, null, null,
-                        List.of(RequiredPrivileges.ALL.get(4), RequiredPrivileges.ALL.get(5)), true), token(),
-                        ProxmoxClusterReason.MissingPrivileges, "the token lacks: VM.Allocate on /vms, VM.Clone on /vms")),
-                Named.of("privileges PVE cannot tell do not block", new ReadyCase(cluster(), new PollOutcome(last, null, null, List.of(), false),
-                        token(), ProxmoxClusterReason.Ready, null)),
-                Named.of("a missing Secret is named", new ReadyCase(cluster(), healthy(), Map.of(
-                        ID, SecretValue.missing(CommonReason.SecretNotFound, "Secret store/pve-token not found"),
-                        SECRET, SecretValue.missing(CommonReason.SecretNotFound, "Secret store/pve-token not found")),
-                        CommonReason.SecretNotFound, "Secret store/pve-token not found")),
-                Named.of("a missing key is named", new ReadyCase(cluster(), healthy(), with(token(), SECRET,
-                        SecretValue.missing(ProxmoxClusterReason.SecretKeyMissing, "Secret store/pve-token has no key tokenSecret")),
-                        ProxmoxClusterReason.SecretKeyMissing, "Secret store/pve-token has no key tokenSecret")),
-                Named.of("a token id that is not user@realm!name", new ReadyCase(cluster(), healthy(), with(token(), ID, SecretValue.of("root")),
-                        ProxmoxClusterReason.InvalidCredentials, "Secret store/pve-token: the token id must look like user@realm!tokenname")),
-                Named.of("a CA Secret without a certificate", new ReadyCase(withCa, healthy(), caToo, ProxmoxClusterReason.InvalidCaBundle,
-                        "Secret store/pve-ca key ca.crt holds no PEM certificate")),
-                Named.of("a fingerprint of the wrong length", new ReadyCase(cluster(s -> s.getTls().setFingerprint("AB:CD")), healthy(),
-                        token(), CommonReason.InvalidSpec, "spec.tls.fingerprint: a SHA-256 fingerprint has 32 bytes (64 hex digits), got 2")));
+                Named.of(
+                        "before the first poll it is connecting",
+                        new ReadyCase(
+                                cluster(),
+                                PollOutcome.NONE,
+                                token(),
+                                ProxmoxClusterReason.Connecting,
+                                "waiting for the first poll")),
+                Named.of(
+                        "a healthy poll makes it Ready",
+                        new ReadyCase(
+                                cluster(),
+                                healthy(),
+                                token(),
+                                ProxmoxClusterReason.Ready,
+                                "PVE 8.4.1, 2/3 nodes online, Ceph HEALTH_OK")),
+                Named.of(
+                        "a refused token before any poll",
+                        new ReadyCase(
+                                cluster(),
+                                failed(null, PveErrorKind.AUTHENTICATION, "401 no ticket"),
+                                token(),
+                                ProxmoxClusterReason.AuthenticationFailed,
+                                "GET /cluster/resources: 401 no ticket")),
+                Named.of(
+                        "an unreachable cluster keeps its last poll's time",
+                        new ReadyCase(
+                                cluster(),
+                                failed(last, PveErrorKind.CONNECTION, "connection refused"),
+                                token(),
+                                ProxmoxClusterReason.Unreachable,
+                                "GET /cluster/resources: connection refused; last successful poll at 2026-12-01T10:00:00Z")),
+                Named.of(
+                        "an answer of unknown outcome is unreachable",
+                        new ReadyCase(
+                                cluster(),
+                                failed(last, PveErrorKind.OUTCOME_UNKNOWN, "timed out"),
+                                token(),
+                                ProxmoxClusterReason.Unreachable,
+                                null)),
+                Named.of(
+                        "a server error",
+                        new ReadyCase(
+                                cluster(),
+                                failed(last, PveErrorKind.SERVER, "500 internal"),
+                                token(),
+                                CommonReason.ApiError,
+                                null)),
+                Named.of(
+                        "a certificate that does not verify",
+                        new ReadyCase(
+                                cluster(),
+                                failed(null, PveErrorKind.TLS, "pinned"),
+                                token(),
+                                ProxmoxClusterReason.TlsVerificationFailed,
+                                null)),
+                Named.of(
+                        "a token without Sys.Audit",
+                        new ReadyCase(
+                                cluster(),
+                                failed(null, PveErrorKind.PERMISSION, "403"),
+                                token(),
+                                ProxmoxClusterReason.PermissionDenied,
+                                null)),
+                Named.of(
+                        "the endpoint's node cannot reach the others",
+                        new ReadyCase(
+                                cluster(),
+                                failed(last, PveErrorKind.NODE_UNREACHABLE, "595"),
+                                token(),
+                                ProxmoxClusterReason.NodeUnreachable,
+                                null)),
+                Named.of(
+                        "PVE refuses without quorum",
+                        new ReadyCase(
+                                cluster(),
+                                failed(last, PveErrorKind.NO_QUORUM, "no quorum"),
+                                token(),
+                                ProxmoxClusterReason.NoQuorum,
+                                null)),
+                Named.of(
+                        "an API the operator does not understand",
+                        new ReadyCase(
+                                cluster(),
+                                failed(last, PveErrorKind.PROTOCOL, "bad JSON"),
+                                token(),
+                                ProxmoxClusterReason.UnsupportedApi,
+                                null)),
+                Named.of(
+                        "a poll without quorum",
+                        new ReadyCase(
+                                cluster(),
+                                new PollOutcome(snapshot(false), null, null, List.of(), true),
+                                token(),
+                                ProxmoxClusterReason.NoQuorum,
+                                "the cluster has lost quorum: writes are refused")),
+                Named.of(
+                        "missing privileges are named",
+                        new ReadyCase(
+                                cluster(),
+                                new PollOutcome(
+                                        last,
+                                        null,
+                                        null,
+                                        List.of(
+                                                RequiredPrivileges.ALL.get(4),
+                                                RequiredPrivileges.ALL.get(5)),
+                                        true),
+                                token(),
+                                ProxmoxClusterReason.MissingPrivileges,
+                                "the token lacks: VM.Allocate on /vms, VM.Clone on /vms")),
+                Named.of(
+                        "privileges PVE cannot tell do not block",
+                        new ReadyCase(
+                                cluster(),
+                                new PollOutcome(last, null, null, List.of(), false),
+                                token(),
+                                ProxmoxClusterReason.Ready,
+                                null)),
+                Named.of(
+                        "a missing Secret is named",
+                        new ReadyCase(
+                                cluster(),
+                                healthy(),
+                                Map.of(
+                                        ID,
+                                                SecretValue.missing(
+                                                        CommonReason.SecretNotFound,
+                                                        "Secret store/pve-token not found"),
+                                        SECRET,
+                                                SecretValue.missing(
+                                                        CommonReason.SecretNotFound,
+                                                        "Secret store/pve-token not found")),
+                                CommonReason.SecretNotFound,
+                                "Secret store/pve-token not found")),
+                Named.of(
+                        "a missing key is named",
+                        new ReadyCase(
+                                cluster(),
+                                healthy(),
+                                with(
+                                        token(),
+                                        SECRET,
+                                        SecretValue.missing(
+                                                ProxmoxClusterReason.SecretKeyMissing,
+                                                "Secret store/pve-token has no key tokenSecret")),
+                                ProxmoxClusterReason.SecretKeyMissing,
+                                "Secret store/pve-token has no key tokenSecret")),
+                Named.of(
+                        "a token id that is not user@realm!name",
+                        new ReadyCase(
+                                cluster(),
+                                healthy(),
+                                with(token(), ID, SecretValue.of("root")),
+                                ProxmoxClusterReason.InvalidCredentials,
+                                "Secret store/pve-token: the token id must look like user@realm!tokenname")),
+                Named.of(
+                        "a CA Secret without a certificate",
+                        new ReadyCase(
+                                withCa,
+                                healthy(),
+                                caToo,
+                                ProxmoxClusterReason.InvalidCaBundle,
+                                "Secret store/pve-ca key ca.crt holds no PEM certificate")),
+                Named.of(
+                        "a fingerprint of the wrong length",
+                        new ReadyCase(
+                                cluster(s -> s.getTls().setFingerprint("AB:CD")),
+                                healthy(),
+                                token(),
+                                CommonReason.InvalidSpec,
+                                "spec.tls.fingerprint: a SHA-256 fingerprint has 32 bytes (64 hex digits), got 2")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -167,7 +317,11 @@ class ProxmoxClusterPlannerTest {
         Plan plan = plan(c.cluster(), c.outcome(), c.secrets());
 
         assertThat(plan.reason()).isEqualTo(c.reason());
-        assertThat(plan.ready().status()).isEqualTo(c.reason() == ProxmoxClusterReason.Ready ? Conditions.TRUE : Conditions.FALSE);
+        assertThat(plan.ready().status())
+                .isEqualTo(
+                        c.reason() == ProxmoxClusterReason.Ready
+                                ? Conditions.TRUE
+                                : Conditions.FALSE);
         if (c.message() != null) {
             assertThat(plan.message()).isEqualTo(c.message());
         }
@@ -180,27 +334,65 @@ class ProxmoxClusterPlannerTest {
         assertThat(plan.quorate().status()).isEqualTo(Conditions.UNKNOWN);
         assertThat(plan.quorate().reason()).isEqualTo(ProxmoxClusterReason.NotConnected);
         assertThat(plan.privileges().reason()).isEqualTo(ProxmoxClusterReason.NotChecked);
-        assertThat(plan.privileges().message()).isEqualTo("checked after the first successful poll");
+        assertThat(plan.privileges().message())
+                .isEqualTo("checked after the first successful poll");
     }
 
     // ---------------------------------------------------------------- TLS
 
-    record TlsCase(ProxmoxCluster cluster, Map<SecretKey, SecretValue> secrets, String status, Reason reason) {
-    }
+    record TlsCase(
+            ProxmoxCluster cluster,
+            Map<SecretKey, SecretValue> secrets,
+            String status,
+            Reason reason) {}
 
     static Stream<Named<TlsCase>> tlsPolicies() {
         return Stream.of(
-                Named.of("pinned fingerprint", new TlsCase(cluster(), token(), Conditions.TRUE, ProxmoxClusterReason.PinnedFingerprint)),
-                Named.of("CA bundle", new TlsCase(cluster(s -> {
-                    s.getTls().setFingerprint(null);
-                    s.getTls().setCaSecretRef(new SecretKeyRef("pve-ca", null));
-                }), with(token(), CA, SecretValue.of(PEM)), Conditions.TRUE, ProxmoxClusterReason.CaBundle)),
-                Named.of("system trust store", new TlsCase(cluster(s -> s.setTls(null)), token(), Conditions.TRUE,
-                        ProxmoxClusterReason.SystemTrust)),
-                Named.of("verification off", new TlsCase(cluster(s -> s.getTls().setInsecureSkipVerify(true)), token(), Conditions.FALSE,
-                        ProxmoxClusterReason.InsecureSkipVerify)),
-                Named.of("settings not resolved", new TlsCase(cluster(), with(token(), SECRET,
-                        SecretValue.missing(ProxmoxClusterReason.SecretKeyMissing, "x")), Conditions.UNKNOWN, ProxmoxClusterReason.NotConfigured)));
+                Named.of(
+                        "pinned fingerprint",
+                        new TlsCase(
+                                cluster(),
+                                token(),
+                                Conditions.TRUE,
+                                ProxmoxClusterReason.PinnedFingerprint)),
+                Named.of(
+                        "CA bundle",
+                        new TlsCase(
+                                cluster(
+                                        s -> {
+                                            s.getTls().setFingerprint(null);
+                                            s.getTls()
+                                                    .setCaSecretRef(
+                                                            new SecretKeyRef("pve-ca", null));
+                                        }),
+                                with(token(), CA, SecretValue.of(PEM)),
+                                Conditions.TRUE,
+                                ProxmoxClusterReason.CaBundle)),
+                Named.of(
+                        "system trust store",
+                        new TlsCase(
+                                cluster(s -> s.setTls(null)),
+                                token(),
+                                Conditions.TRUE,
+                                ProxmoxClusterReason.SystemTrust)),
+                Named.of(
+                        "verification off",
+                        new TlsCase(
+                                cluster(s -> s.getTls().setInsecureSkipVerify(true)),
+                                token(),
+                                Conditions.FALSE,
+                                ProxmoxClusterReason.InsecureSkipVerify)),
+                Named.of(
+                        "settings not resolved",
+                        new TlsCase(
+                                cluster(),
+                                with(
+                                        token(),
+                                        SECRET,
+                                        SecretValue.missing(
+                                                ProxmoxClusterReason.SecretKeyMissing, "x")),
+                                Conditions.UNKNOWN,
+                                ProxmoxClusterReason.NotConfigured)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -214,51 +406,78 @@ class ProxmoxClusterPlannerTest {
 
     @Test
     void insecureTlsDoesNotBlockReadinessAndReadsNoCaSecret() {
-        ProxmoxCluster insecure = cluster(s -> {
-            s.getTls().setInsecureSkipVerify(true);
-            s.getTls().setCaSecretRef(new SecretKeyRef("pve-ca", null));
-        });
+        ProxmoxCluster insecure =
+                cluster(
+                        s -> {
+                            s.getTls().setInsecureSkipVerify(true);
+                            s.getTls().setCaSecretRef(new SecretKeyRef("pve-ca", null));
+                        });
 
-        assertThat(ClusterSettingsResolver.secretKeys(insecure.getSpec())).containsExactly(ID, SECRET);
-        assertThat(plan(insecure, healthy(), token()).reason()).isEqualTo(ProxmoxClusterReason.Ready);
+        assertThat(ClusterSettingsResolver.secretKeys(insecure.getSpec()))
+                .containsExactly(ID, SECRET);
+        assertThat(plan(insecure, healthy(), token()).reason())
+                .isEqualTo(ProxmoxClusterReason.Ready);
     }
 
     // ---------------------------------------------------------------- connection settings
 
     @Test
     void theConnectionIsKeptOnTheSettingsTheSpecAndSecretsGive() {
-        ProxmoxCluster cluster = cluster(s -> {
-            s.setPollIntervalSeconds(5);
-            ProxmoxClusterSpec.ClientSettings client = new ProxmoxClusterSpec.ClientSettings();
-            client.setMaxConcurrentTasksPerNode(2);
-            s.setClient(client);
-        });
+        ProxmoxCluster cluster =
+                cluster(
+                        s -> {
+                            s.setPollIntervalSeconds(5);
+                            ProxmoxClusterSpec.ClientSettings client =
+                                    new ProxmoxClusterSpec.ClientSettings();
+                            client.setMaxConcurrentTasksPerNode(2);
+                            s.setClient(client);
+                        });
         Plan plan = plan(cluster, PollOutcome.NONE, token());
 
-        assertThat(plan.connect()).hasValueSatisfying(settings -> {
-            assertThat(settings.endpoints()).containsExactly("https://pve1:8006");
-            assertThat(settings.token().tokenId()).isEqualTo(TOKEN_ID);
-            assertThat(settings.pollInterval()).isEqualTo(Duration.ofSeconds(5));
-            assertThat(settings.maxTasksPerNode()).isEqualTo(2);
-            assertThat(settings.requestsPerSecond()).isEqualTo(ClusterSettingsResolver.DEFAULT_REQUESTS_PER_SECOND);
-            assertThat(settings.tls().pinnedFingerprint()).isEqualTo(FINGERPRINT);
-            assertThat(settings.toString()).doesNotContain(TOKEN_SECRET);
-        });
+        assertThat(plan.connect())
+                .hasValueSatisfying(
+                        settings -> {
+                            assertThat(settings.endpoints()).containsExactly("https://pve1:8006");
+                            assertThat(settings.token().tokenId()).isEqualTo(TOKEN_ID);
+                            assertThat(settings.pollInterval()).isEqualTo(Duration.ofSeconds(5));
+                            assertThat(settings.maxTasksPerNode()).isEqualTo(2);
+                            assertThat(settings.requestsPerSecond())
+                                    .isEqualTo(ClusterSettingsResolver.DEFAULT_REQUESTS_PER_SECOND);
+                            assertThat(settings.tls().pinnedFingerprint()).isEqualTo(FINGERPRINT);
+                            assertThat(settings.toString()).doesNotContain(TOKEN_SECRET);
+                        });
     }
 
     @Test
     void aRotatedTokenGivesOtherSettingsSoTheConnectionIsReplaced() {
         String before = plan(cluster(), healthy(), token()).connect().orElseThrow().identity();
-        String after = plan(cluster(), healthy(), with(token(), SECRET, SecretValue.of("11111111-2222-3333-4444-555555555555")))
-                .connect().orElseThrow().identity();
+        String after =
+                plan(
+                                cluster(),
+                                healthy(),
+                                with(
+                                        token(),
+                                        SECRET,
+                                        SecretValue.of("11111111-2222-3333-4444-555555555555")))
+                        .connect()
+                        .orElseThrow()
+                        .identity();
 
         assertThat(after).isNotEqualTo(before);
-        assertThat(plan(cluster(), healthy(), token()).connect().orElseThrow().identity()).isEqualTo(before);
+        assertThat(plan(cluster(), healthy(), token()).connect().orElseThrow().identity())
+                .isEqualTo(before);
     }
 
     @Test
     void anUnusableSecretLeavesTheConnectionAsItIsAndIsLookedAtAgainSoon() {
-        Plan plan = plan(cluster(), healthy(), with(token(), SECRET, SecretValue.missing(ProxmoxClusterReason.SecretKeyMissing, "x")));
+        Plan plan =
+                plan(
+                        cluster(),
+                        healthy(),
+                        with(
+                                token(),
+                                SECRET,
+                                SecretValue.missing(ProxmoxClusterReason.SecretKeyMissing, "x")));
 
         assertThat(plan.connect()).isEmpty();
         assertThat(plan.requeue()).isEqualTo(ProxmoxClusterPlanner.SETTINGS_RETRY);
@@ -268,28 +487,50 @@ class ProxmoxClusterPlannerTest {
     @Test
     void pollsDriveTheControllerAndTheRescheduleIsOnlyASafetyNet() {
         assertThat(plan(cluster(), healthy(), token()).requeue()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(plan(cluster(s -> s.setPollIntervalSeconds(30)), healthy(), token()).requeue()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(plan(cluster(s -> s.setPollIntervalSeconds(30)), healthy(), token()).requeue())
+                .isEqualTo(Duration.ofMinutes(2));
     }
 
     // ---------------------------------------------------------------- HA groups: when to look
 
     static Condition haCondition(String status, long generation) {
-        return Conditions.set(null, ClusterStatusBuilder.HA_GROUPS, status, "x", "x", generation, NOW).get(0);
+        return Conditions.set(
+                        null, ClusterStatusBuilder.HA_GROUPS, status, "x", "x", generation, NOW)
+                .get(0);
     }
 
-    /** @param condition HaGroupsInSync in status, or null; @param lastCheck this operator's last read, or null */
-    record HaCheckCase(Condition condition, Instant lastCheck, boolean due) {
-    }
+    /**
+     * @param condition HaGroupsInSync in status, or null; @param lastCheck this operator's last
+     *     read, or null
+     */
+    record HaCheckCase(Condition condition, Instant lastCheck, boolean due) {}
 
     static Stream<Named<HaCheckCase>> haGroupChecks() {
         return Stream.of(
                 Named.of("never checked", new HaCheckCase(null, null, true)),
-                Named.of("in sync 5 minutes ago", new HaCheckCase(haCondition(Conditions.TRUE, 2), NOW.minusSeconds(300), false)),
-                Named.of("in sync 10 minutes ago", new HaCheckCase(haCondition(Conditions.TRUE, 2), NOW.minusSeconds(600), true)),
-                Named.of("failed 30 seconds ago", new HaCheckCase(haCondition(Conditions.FALSE, 2), NOW.minusSeconds(30), false)),
-                Named.of("failed a minute ago", new HaCheckCase(haCondition(Conditions.FALSE, 2), NOW.minusSeconds(60), true)),
-                Named.of("checked for an older spec", new HaCheckCase(haCondition(Conditions.TRUE, 1), NOW.minusSeconds(5), true)),
-                Named.of("in status but not since the operator started", new HaCheckCase(haCondition(Conditions.TRUE, 2), null, true)));
+                Named.of(
+                        "in sync 5 minutes ago",
+                        new HaCheckCase(
+                                haCondition(Conditions.TRUE, 2), NOW.minusSeconds(300), false)),
+                Named.of(
+                        "in sync 10 minutes ago",
+                        new HaCheckCase(
+                                haCondition(Conditions.TRUE, 2), NOW.minusSeconds(600), true)),
+                Named.of(
+                        "failed 30 seconds ago",
+                        new HaCheckCase(
+                                haCondition(Conditions.FALSE, 2), NOW.minusSeconds(30), false)),
+                Named.of(
+                        "failed a minute ago",
+                        new HaCheckCase(
+                                haCondition(Conditions.FALSE, 2), NOW.minusSeconds(60), true)),
+                Named.of(
+                        "checked for an older spec",
+                        new HaCheckCase(
+                                haCondition(Conditions.TRUE, 1), NOW.minusSeconds(5), true)),
+                Named.of(
+                        "in status but not since the operator started",
+                        new HaCheckCase(haCondition(Conditions.TRUE, 2), null, true)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -299,15 +540,26 @@ class ProxmoxClusterPlannerTest {
         if (c.condition() != null) {
             previous.setConditions(List.of(c.condition()));
         }
-        ProxmoxClusterFacts facts = new ProxmoxClusterFacts(new ClusterKey("store", "main"), null, healthy(), token(),
-                Optional.ofNullable(c.lastCheck()), Optional.empty());
+        ProxmoxClusterFacts facts =
+                new ProxmoxClusterFacts(
+                        new ClusterKey("store", "main"),
+                        null,
+                        healthy(),
+                        token(),
+                        Optional.ofNullable(c.lastCheck()),
+                        Optional.empty());
 
-        assertThat(ProxmoxClusterPlanner.plan(cluster(), previous, facts, NOW).needsHaGroups()).isEqualTo(c.due());
+        assertThat(ProxmoxClusterPlanner.plan(cluster(), previous, facts, NOW).needsHaGroups())
+                .isEqualTo(c.due());
     }
 
     @Test
     void haGroupsAreNotReadWhileThePollFails() {
-        Plan plan = plan(cluster(), failed(snapshot(true), PveErrorKind.CONNECTION, "refused"), token());
+        Plan plan =
+                plan(
+                        cluster(),
+                        failed(snapshot(true), PveErrorKind.CONNECTION, "refused"),
+                        token());
 
         assertThat(plan.needsHaGroups()).isFalse();
         assertThat(plan.haGroups()).isEmpty();
@@ -322,13 +574,19 @@ class ProxmoxClusterPlannerTest {
     static ProxmoxClusterSpec.HaGroup group(String name, String... nodes) {
         ProxmoxClusterSpec.HaGroup g = new ProxmoxClusterSpec.HaGroup();
         g.setName(name);
-        g.setNodes(Stream.of(nodes).map(n -> {
-            ProxmoxClusterSpec.HaGroupNode node = new ProxmoxClusterSpec.HaGroupNode();
-            String[] parts = n.split(":");
-            node.setNode(parts[0]);
-            node.setPriority(parts.length > 1 ? Integer.valueOf(parts[1]) : null);
-            return node;
-        }).toList());
+        g.setNodes(
+                Stream.of(nodes)
+                        .map(
+                                n -> {
+                                    ProxmoxClusterSpec.HaGroupNode node =
+                                            new ProxmoxClusterSpec.HaGroupNode();
+                                    String[] parts = n.split(":");
+                                    node.setNode(parts[0]);
+                                    node.setPriority(
+                                            parts.length > 1 ? Integer.valueOf(parts[1]) : null);
+                                    return node;
+                                })
+                        .toList());
         return g;
     }
 
@@ -345,50 +603,114 @@ class ProxmoxClusterPlannerTest {
     void aMissingGroupIsCreatedWithOurMarker() {
         HaGroupSync.Plan plan = groups(declaring(group("frontline", "pve1:2", "pve2:2", "pve3:1")));
 
-        assertThat(plan.actions()).containsExactly(new HaGroupSync.CreateGroup("frontline", Map.of("group", "frontline",
-                "nodes", "pve1:2,pve2:2,pve3:1", "restricted", false, "nofailback", false, "comment", OURS)));
+        assertThat(plan.actions())
+                .containsExactly(
+                        new HaGroupSync.CreateGroup(
+                                "frontline",
+                                Map.of(
+                                        "group",
+                                        "frontline",
+                                        "nodes",
+                                        "pve1:2,pve2:2,pve3:1",
+                                        "restricted",
+                                        false,
+                                        "nofailback",
+                                        false,
+                                        "comment",
+                                        OURS)));
         assertThat(HaGroupSync.outcome(plan, plan.actions()))
-                .isEqualTo(new HaGroupSync.Outcome(true, ProxmoxClusterReason.HaGroupsInSync, "1 HA group(s) in sync (created frontline)"));
+                .isEqualTo(
+                        new HaGroupSync.Outcome(
+                                true,
+                                ProxmoxClusterReason.HaGroupsInSync,
+                                "1 HA group(s) in sync (created frontline)"));
     }
 
     @Test
     void aDriftedGroupIsCorrectedAndOneThatMatchesInAnotherOrderIsLeftAlone() {
-        ProxmoxCluster cluster = declaring(group("frontline", "pve1:2", "pve2:2"), group("db", "pve3"));
-        HaGroupSync.Plan plan = groups(cluster, new HaGroup("frontline", "pve1:2,pve2:1", false, false, OURS, "d1"),
-                new HaGroup("db", "pve3", null, null, OURS, "d2"));
+        ProxmoxCluster cluster =
+                declaring(group("frontline", "pve1:2", "pve2:2"), group("db", "pve3"));
+        HaGroupSync.Plan plan =
+                groups(
+                        cluster,
+                        new HaGroup("frontline", "pve1:2,pve2:1", false, false, OURS, "d1"),
+                        new HaGroup("db", "pve3", null, null, OURS, "d2"));
 
-        assertThat(plan.actions()).containsExactly(new HaGroupSync.UpdateGroup("frontline", Map.of(
-                "nodes", "pve1:2,pve2:2", "restricted", false, "nofailback", false, "comment", OURS)));
-        assertThat(groups(cluster, new HaGroup("frontline", "pve2:2, pve1:2", false, false, OURS, "d1"),
-                new HaGroup("db", "pve3", false, false, OURS, "d2")).actions()).isEmpty();
+        assertThat(plan.actions())
+                .containsExactly(
+                        new HaGroupSync.UpdateGroup(
+                                "frontline",
+                                Map.of(
+                                        "nodes",
+                                        "pve1:2,pve2:2",
+                                        "restricted",
+                                        false,
+                                        "nofailback",
+                                        false,
+                                        "comment",
+                                        OURS)));
+        assertThat(
+                        groups(
+                                        cluster,
+                                        new HaGroup(
+                                                "frontline",
+                                                "pve2:2, pve1:2",
+                                                false,
+                                                false,
+                                                OURS,
+                                                "d1"),
+                                        new HaGroup("db", "pve3", false, false, OURS, "d2"))
+                                .actions())
+                .isEmpty();
     }
 
     @Test
     void aGroupSomeoneElseMadeIsNeverChanged() {
-        HaGroupSync.Plan plan = groups(declaring(group("frontline", "pve1")), new HaGroup("frontline", "pve2", true, false, "by hand", "d"));
+        HaGroupSync.Plan plan =
+                groups(
+                        declaring(group("frontline", "pve1")),
+                        new HaGroup("frontline", "pve2", true, false, "by hand", "d"));
 
         assertThat(plan.actions()).isEmpty();
         assertThat(plan.foreign()).containsExactly("frontline");
-        assertThat(HaGroupSync.outcome(plan, List.of())).satisfies(o -> {
-            assertThat(o.inSync()).isFalse();
-            assertThat(o.reason()).isEqualTo(ProxmoxClusterReason.HaGroupNotOwned);
-            assertThat(o.message()).startsWith("HA group(s) frontline exist in PVE and were not created by this ProxmoxCluster");
-        });
+        assertThat(HaGroupSync.outcome(plan, List.of()))
+                .satisfies(
+                        o -> {
+                            assertThat(o.inSync()).isFalse();
+                            assertThat(o.reason()).isEqualTo(ProxmoxClusterReason.HaGroupNotOwned);
+                            assertThat(o.message())
+                                    .startsWith(
+                                            "HA group(s) frontline exist in PVE and were not created by this ProxmoxCluster");
+                        });
     }
 
     @Test
     void onlyOurGroupsThatAreNoLongerDeclaredAreRemoved() {
-        HaGroupSync.Plan plan = groups(declaring(), new HaGroup("old", "pve1", false, false, OURS, "d"),
-                new HaGroup("manual", "pve1", false, false, null, "d"), new HaGroup("other", "pve1", false, false,
-                        "pveha.io/cluster=store/other", "d"));
+        HaGroupSync.Plan plan =
+                groups(
+                        declaring(),
+                        new HaGroup("old", "pve1", false, false, OURS, "d"),
+                        new HaGroup("manual", "pve1", false, false, null, "d"),
+                        new HaGroup(
+                                "other",
+                                "pve1",
+                                false,
+                                false,
+                                "pveha.io/cluster=store/other",
+                                "d"));
 
         assertThat(plan.actions()).containsExactly(new HaGroupSync.DeleteGroup("old"));
-        assertThat(HaGroupSync.outcome(plan, plan.actions()).message()).isEqualTo("no HA groups declared (removed old)");
+        assertThat(HaGroupSync.outcome(plan, plan.actions()).message())
+                .isEqualTo("no HA groups declared (removed old)");
     }
 
     @Test
     void aRefusedChangeIsReportedAsItsOwnReason() {
         assertThat(HaGroupSync.failed("POST /cluster/ha/groups: 500 boom"))
-                .isEqualTo(new HaGroupSync.Outcome(false, ProxmoxClusterReason.HaGroupSyncFailed, "POST /cluster/ha/groups: 500 boom"));
+                .isEqualTo(
+                        new HaGroupSync.Outcome(
+                                false,
+                                ProxmoxClusterReason.HaGroupSyncFailed,
+                                "POST /cluster/ha/groups: 500 boom"));
     }
 }

@@ -1,9 +1,9 @@
 package io.pveha.reconciler.lb;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.pveha.reconciler.Reason;
 import io.pveha.reconciler.Reasons;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -12,15 +12,19 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The reasons docs/load-balancer.md promises users are the ones the code has, and the other way round. */
+/**
+ * The reasons docs/load-balancer.md promises users are the ones the code has, and the other way
+ * round.
+ */
 class LbReasonTest {
     /** The condition table and the Events paragraph. */
     static String documented() throws Exception {
         String doc = Files.readString(Path.of("../docs/load-balancer.md"));
-        return doc.substring(doc.indexOf("| condition | True | False reasons |"), doc.indexOf("### Measured failover"));
+        return doc.substring(
+                doc.indexOf("| condition | True | False reasons |"),
+                doc.indexOf("### Measured failover"));
     }
 
     static Set<String> backticked(String text) {
@@ -34,13 +38,19 @@ class LbReasonTest {
 
     @Test
     void everyDocumentedReasonIsInTheVocabulary() throws Exception {
-        Set<String> vocabulary = Reasons.vocabulary(LbReason.class).stream().map(Reason::name).collect(Collectors.toSet());
-        assertThat(backticked(documented())).isNotEmpty().allSatisfy(name -> assertThat(vocabulary).contains(name));
+        Set<String> vocabulary =
+                Reasons.vocabulary(LbReason.class).stream()
+                        .map(Reason::name)
+                        .collect(Collectors.toSet());
+        assertThat(backticked(documented()))
+                .isNotEmpty()
+                .allSatisfy(name -> assertThat(vocabulary).contains(name));
     }
 
     @Test
     void everyReasonIsDocumented() throws Exception {
         Set<String> documented = backticked(documented());
-        assertThat(Arrays.stream(LbReason.values()).map(Enum::name)).allSatisfy(name -> assertThat(documented).contains(name));
+        assertThat(Arrays.stream(LbReason.values()).map(Enum::name))
+                .allSatisfy(name -> assertThat(documented).contains(name));
     }
 }

@@ -16,7 +16,6 @@ import io.pveha.api.lb.Vip;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmSpec;
 import io.pveha.api.vm.HaVmStatus;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,14 +25,19 @@ import java.util.Map;
 /** Kubernetes objects for reconciler tests: a pair, its Secrets, HaVms. */
 final class LbResources {
     static final String NS = "shop";
-    static final String PINNED = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOTHn1JaGjEh7TqRH4nvNCw1tl1UJtqGjvz2vGbW1Q1U";
+    static final String PINNED =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOTHn1JaGjEh7TqRH4nvNCw1tl1UJtqGjvz2vGbW1Q1U";
 
-    private LbResources() {
-    }
+    private LbResources() {}
 
     static Secret secret(String name, String key, String value) {
-        return new SecretBuilder().withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build())
-                .withData(Map.of(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))))
+        return new SecretBuilder()
+                .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build())
+                .withData(
+                        Map.of(
+                                key,
+                                Base64.getEncoder()
+                                        .encodeToString(value.getBytes(StandardCharsets.UTF_8))))
                 .build();
     }
 
@@ -65,15 +69,26 @@ final class LbResources {
         return s;
     }
 
-    /** A pair with two hosts (lb1 priority 150), VIP .10 and one web service with two static servers. */
+    /**
+     * A pair with two hosts (lb1 priority 150), VIP .10 and one web service with two static
+     * servers.
+     */
     static LoadBalancerPair pair(String name) {
         LoadBalancerPairSpec spec = new LoadBalancerPairSpec();
-        spec.setHosts(new ArrayList<>(List.of(host("lb1", "192.0.2.11", 150), host("lb2", "192.0.2.12", 100))));
+        spec.setHosts(
+                new ArrayList<>(
+                        List.of(host("lb1", "192.0.2.11", 150), host("lb2", "192.0.2.12", 100))));
         Vip vip = new Vip();
         vip.setAddress("192.0.2.10");
         vip.setAuthSecretRef(new SecretKeyRef("lb-vrrp", null));
         spec.setVip(vip);
-        spec.setServices(new ArrayList<>(List.of(web(List.of(server("app1", "192.0.2.21", 8080), server("app2", "192.0.2.22", 8080))))));
+        spec.setServices(
+                new ArrayList<>(
+                        List.of(
+                                web(
+                                        List.of(
+                                                server("app1", "192.0.2.21", 8080),
+                                                server("app2", "192.0.2.22", 8080))))));
         LoadBalancerPair pair = new LoadBalancerPair();
         pair.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
         pair.setSpec(spec);
@@ -82,7 +97,12 @@ final class LbResources {
 
     static HaVm haVm(String name, Map<String, String> labels, String... ips) {
         HaVm vm = new HaVm();
-        vm.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).withLabels(labels).build());
+        vm.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName(name)
+                        .withNamespace(NS)
+                        .withLabels(labels)
+                        .build());
         HaVmSpec spec = new HaVmSpec();
         spec.setClusterRef(new ObjectRef("pve"));
         vm.setSpec(spec);
@@ -92,7 +112,10 @@ final class LbResources {
         return vm;
     }
 
-    /** The first service balances to the HaVms with these labels (of ProxmoxCluster "pve", as {@link #haVm} makes them). */
+    /**
+     * The first service balances to the HaVms with these labels (of ProxmoxCluster "pve", as {@link
+     * #haVm} makes them).
+     */
     static void selectHaVms(LoadBalancerPair pair, Map<String, String> labels, int port) {
         pair.getSpec().setClusterRef(new ObjectRef("pve"));
         Backends b = pair.getSpec().getServices().get(0).getBackends();

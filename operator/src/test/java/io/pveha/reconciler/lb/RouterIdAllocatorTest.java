@@ -1,21 +1,24 @@
 package io.pveha.reconciler.lb;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RouterIdAllocatorTest {
-    static RouterIdAllocator.KnownPair pair(String key, Integer explicit, Integer recorded, String vip, String... hosts) {
-        return new RouterIdAllocator.KnownPair(key, explicit, recorded, Set.of(hosts), RouterIdAllocator.network(vip, 24));
+    static RouterIdAllocator.KnownPair pair(
+            String key, Integer explicit, Integer recorded, String vip, String... hosts) {
+        return new RouterIdAllocator.KnownPair(
+                key, explicit, recorded, Set.of(hosts), RouterIdAllocator.network(vip, 24));
     }
 
     @Test
     void anExplicitIdIsUsedAsGiven() {
-        assertThat(RouterIdAllocator.allocate(pair("shop/a", 51, null, "10.0.0.10", "10.0.0.11"), List.of()))
+        assertThat(
+                        RouterIdAllocator.allocate(
+                                pair("shop/a", 51, null, "10.0.0.10", "10.0.0.11"), List.of()))
                 .isEqualTo(new RouterIdAllocator.Allocation(51, null));
     }
 
@@ -47,7 +50,9 @@ class RouterIdAllocatorTest {
     void anAllocatedIdIsDeterministicAndInRange() {
         var self = pair("shop/a", null, null, "10.0.0.10", "10.0.0.11");
         var first = RouterIdAllocator.allocate(self, List.of());
-        assertThat(first.id()).isBetween(1, 255).isEqualTo(RouterIdAllocator.allocate(self, List.of()).id());
+        assertThat(first.id())
+                .isBetween(1, 255)
+                .isEqualTo(RouterIdAllocator.allocate(self, List.of()).id());
         assertThat(first.id()).isEqualTo(RouterIdAllocator.preferred("shop/a"));
     }
 
@@ -82,9 +87,13 @@ class RouterIdAllocatorTest {
 
     @Test
     void aFullSegmentIsAConflict() {
-        List<RouterIdAllocator.KnownPair> others = IntStream.rangeClosed(1, 255)
-                .mapToObj(i -> pair("shop/p" + i, i, null, "10.0.0." + (i % 250), "10.0.0.1")).toList();
+        List<RouterIdAllocator.KnownPair> others =
+                IntStream.rangeClosed(1, 255)
+                        .mapToObj(
+                                i -> pair("shop/p" + i, i, null, "10.0.0." + (i % 250), "10.0.0.1"))
+                        .toList();
         var self = pair("shop/new", null, null, "10.0.0.254", "10.0.0.1");
-        assertThat(RouterIdAllocator.allocate(self, others).conflict()).contains("no free virtual router id");
+        assertThat(RouterIdAllocator.allocate(self, others).conflict())
+                .contains("no free virtual router id");
     }
 }

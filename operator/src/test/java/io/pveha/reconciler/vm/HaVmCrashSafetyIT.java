@@ -1,8 +1,11 @@
 package io.pveha.reconciler.vm;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.pveha.api.DeletionPolicy;
-import io.pveha.api.vm.HaVm;
 import io.pveha.api.PendingTask;
+import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmStatus;
 import io.pveha.api.vm.Source;
 import io.pveha.api.vm.TemplateSource;
@@ -10,10 +13,6 @@ import io.pveha.pve.PveVmApi;
 import io.pveha.pve.Upid;
 import io.pveha.simulator.VmView;
 import io.pveha.testing.SimHarness;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Killing the operator at any point never creates a second VM nor orphans one. */
 class HaVmCrashSafetyIT {
@@ -34,8 +33,19 @@ class HaVmCrashSafetyIT {
     @BeforeEach
     void start() {
         h = new SimHarness();
-        h.sim.cluster().createTemplate("pve1", TEMPLATE, Map.of("name", "tpl", "memory", "1024", "scsi0", "ceph-vm:32",
-                "net0", "virtio,bridge=vmbr0"));
+        h.sim.cluster()
+                .createTemplate(
+                        "pve1",
+                        TEMPLATE,
+                        Map.of(
+                                "name",
+                                "tpl",
+                                "memory",
+                                "1024",
+                                "scsi0",
+                                "ceph-vm:32",
+                                "net0",
+                                "virtio,bridge=vmbr0"));
     }
 
     @AfterEach
@@ -58,41 +68,72 @@ class HaVmCrashSafetyIT {
 
     @Test
     void restartingTheOperatorMidCloneFollowsTheSameTask() {
-        // 32 GiB at 4 s/GiB: about 6 s of real time at the harness's 20x clock, long enough to stop the operator mid-clone.
+        // 32 GiB at 4 s/GiB: about 6 s of real time at the harness's 20x clock, long enough to stop
+        // the operator mid-clone.
         var d = h.sim.taskDurations();
-        h.sim.setTaskDurations(new io.pveha.simulator.tasks.TaskDurations(d.create(), d.config(), d.start(), d.stop(), d.shutdown(),
-                d.reboot(), d.linkedClone(), Duration.ofSeconds(4), d.template(), d.migrate(), d.migratePerGib(), d.destroy(), d.nodeBoot()));
+        h.sim.setTaskDurations(
+                new io.pveha.simulator.tasks.TaskDurations(
+                        d.create(),
+                        d.config(),
+                        d.start(),
+                        d.stop(),
+                        d.shutdown(),
+                        d.reboot(),
+                        d.linkedClone(),
+                        Duration.ofSeconds(4),
+                        d.template(),
+                        d.migrate(),
+                        d.migratePerGib(),
+                        d.destroy(),
+                        d.nodeBoot()));
         h.havm("slow-clone", HaVmCrashSafetyIT::fullClone);
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            HaVm vm = h.get("slow-clone");
-            return vm.getStatus() != null && vm.getStatus().getPendingTask() != null && vm.getStatus().getPendingTask().getUpid() != null;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            HaVm vm = h.get("slow-clone");
+                            return vm.getStatus() != null
+                                    && vm.getStatus().getPendingTask() != null
+                                    && vm.getStatus().getPendingTask().getUpid() != null;
+                        });
         HaVmStatus during = h.get("slow-clone").getStatus();
         h.stopOperator();
-        assertThat(h.sim.cluster().task(during.getPendingTask().getUpid())).get().matches(t -> t.running(), "still running");
+        assertThat(h.sim.cluster().task(during.getPendingTask().getUpid()))
+                .get()
+                .matches(t -> t.running(), "still running");
 
         h.startOperator();
         HaVm ready = h.awaitReady("slow-clone", Duration.ofSeconds(60));
 
         assertThat(ready.getStatus().getVmid()).isEqualTo(during.getVmid());
         assertThat(vmsNamed("slow-clone")).hasSize(1);
-        assertThat(h.sim.cluster().tasks().stream().filter(t -> t.type().equals("qmclone"))).hasSize(1);
+        assertThat(h.sim.cluster().tasks().stream().filter(t -> t.type().equals("qmclone")))
+                .hasSize(1);
     }
 
     @Test
     void anIntentWithoutATaskIdIsResolvedFromPvesTaskListNotRepeated() {
-        // The state a crash leaves between "clone called" and "task id written": PVE has the task, status only the intent.
-        HaVm vm = h.havm("interrupted", v -> {
-            fullClone(v);
-            v.getSpec().setVmid(4242);
-        });
+        // The state a crash leaves between "clone called" and "task id written": PVE has the task,
+        // status only the intent.
+        HaVm vm =
+                h.havm(
+                        "interrupted",
+                        v -> {
+                            fullClone(v);
+                            v.getSpec().setVmid(4242);
+                        });
         h.stopOperator();
-        Map<String, Object> params = new LinkedHashMap<>(VmSpecMapping.cloneParams(vm, 4242, "pve1", null));
+        Map<String, Object> params =
+                new LinkedHashMap<>(VmSpecMapping.cloneParams(vm, 4242, "pve1", null));
         Upid upid = new PveVmApi(h.pveAsAdmin()).cloneVm("pve1", TEMPLATE, params);
         HaVmStatus crashed = new HaVmStatus();
         crashed.setVmid(4242);
-        PendingTask intent = new PendingTask("Clone", "pve1", "qmclone", Integer.toString(TEMPLATE),
-                Instant.now().minusSeconds(1).toString());
+        PendingTask intent =
+                new PendingTask(
+                        "Clone",
+                        "pve1",
+                        "qmclone",
+                        Integer.toString(TEMPLATE),
+                        Instant.now().minusSeconds(1).toString());
         crashed.setPendingTask(intent);
         HaVm current = h.get("interrupted");
         current.setStatus(crashed);
@@ -101,23 +142,35 @@ class HaVmCrashSafetyIT {
         h.startOperator();
         h.awaitReady("interrupted", Duration.ofSeconds(60));
 
-        assertThat(vmsNamed("interrupted")).singleElement().extracting(VmView::vmid).isEqualTo(4242);
-        assertThat(h.sim.cluster().tasks().stream().filter(t -> t.type().equals("qmclone")).map(t -> t.upid()))
+        assertThat(vmsNamed("interrupted"))
+                .singleElement()
+                .extracting(VmView::vmid)
+                .isEqualTo(4242);
+        assertThat(
+                        h.sim.cluster().tasks().stream()
+                                .filter(t -> t.type().equals("qmclone"))
+                                .map(t -> t.upid()))
                 .containsExactly(upid.value());
     }
 
     @Test
     void restartingTheOperatorMidDeleteFinishesTheDeletion() {
-        h.havm("doomed", v -> {
-            fullClone(v);
-            v.getSpec().setDeletionPolicy(DeletionPolicy.Delete);
-        });
+        h.havm(
+                "doomed",
+                v -> {
+                    fullClone(v);
+                    v.getSpec().setDeletionPolicy(DeletionPolicy.Delete);
+                });
         int vmid = h.awaitReady("doomed", Duration.ofSeconds(60)).getStatus().getVmid();
         h.client.resource(h.get("doomed")).delete();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            HaVm vm = h.get("doomed");
-            return vm != null && vm.getStatus().getPendingTask() != null && vm.getStatus().getPendingTask().getUpid() != null;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            HaVm vm = h.get("doomed");
+                            return vm != null
+                                    && vm.getStatus().getPendingTask() != null
+                                    && vm.getStatus().getPendingTask().getUpid() != null;
+                        });
         h.stopOperator();
         h.startOperator();
 
@@ -129,15 +182,18 @@ class HaVmCrashSafetyIT {
     void manyVmsCreatedAtOnceWithARestartGetDistinctVmidsAndNoDuplicates() {
         int count = 12;
         for (int i = 0; i < count; i++) {
-            h.havm("store-" + i, v -> {
-                Source source = new Source();
-                TemplateSource t = new TemplateSource();
-                t.setVmid(TEMPLATE);
-                source.setTemplate(t);
-                v.getSpec().setSource(source);
-            });
+            h.havm(
+                    "store-" + i,
+                    v -> {
+                        Source source = new Source();
+                        TemplateSource t = new TemplateSource();
+                        t.setVmid(TEMPLATE);
+                        source.setTemplate(t);
+                        v.getSpec().setSource(source);
+                    });
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> h.sim.cluster().vms().size() >= 1 + count / 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> h.sim.cluster().vms().size() >= 1 + count / 2);
         h.stopOperator();
         h.startOperator();
 
@@ -146,8 +202,12 @@ class HaVmCrashSafetyIT {
             vmids.add(h.awaitReady("store-" + i, Duration.ofSeconds(90)).getStatus().getVmid());
         }
         assertThat(Set.copyOf(vmids)).hasSize(count);
-        Map<String, Long> byName = h.sim.cluster().vms().stream().filter(v -> v.name().startsWith("store-"))
-                .collect(Collectors.groupingBy(VmView::name, Collectors.counting()));
-        assertThat(byName).hasSize(count).allSatisfy((name, n) -> assertThat(n).as(name).isEqualTo(1L));
+        Map<String, Long> byName =
+                h.sim.cluster().vms().stream()
+                        .filter(v -> v.name().startsWith("store-"))
+                        .collect(Collectors.groupingBy(VmView::name, Collectors.counting()));
+        assertThat(byName)
+                .hasSize(count)
+                .allSatisfy((name, n) -> assertThat(n).as(name).isEqualTo(1L));
     }
 }

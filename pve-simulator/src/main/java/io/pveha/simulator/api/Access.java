@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A method's permission rule, as in PVE's {@code permissions => {...}} schema entries, plus the checks
- * handlers make inside. Privileges are path-independent in the simulator: the root user and unrestricted
- * tokens hold all of them, a restricted token exactly its set.
+ * A method's permission rule, as in PVE's {@code permissions => {...}} schema entries, plus the
+ * checks handlers make inside. Privileges are path-independent in the simulator: the root user and
+ * unrestricted tokens hold all of them, a restricted token exactly its set.
  */
 @FunctionalInterface
 public interface Access {
@@ -16,8 +16,7 @@ public interface Access {
 
     /** {@code user => 'all'}: any authenticated caller. */
     static Access anyUser() {
-        return (auth, params) -> {
-        };
+        return (auth, params) -> {};
     }
 
     /** {@code ['perm', path, [privs]]}: every privilege is needed. */

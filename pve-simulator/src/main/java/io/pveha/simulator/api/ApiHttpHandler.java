@@ -23,15 +23,16 @@ import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 
 /**
- * PVE's API daemon in front of the simulated cluster, for one node's API port: {@code /api2/json/...}
- * goes through PVE's request pipeline (authentication, method lookup, permission check, proxying to the
- * named node, parameter validation, handler, JSON envelope); {@code /simulator/...} goes to the control
- * API.
+ * PVE's API daemon in front of the simulated cluster, for one node's API port: {@code
+ * /api2/json/...} goes through PVE's request pipeline (authentication, method lookup, permission
+ * check, proxying to the named node, parameter validation, handler, JSON envelope); {@code
+ * /simulator/...} goes to the control API.
  */
 public final class ApiHttpHandler implements HttpHandler {
     private static final String API_PREFIX = "/api2/json";
     private static final HttpString SERVER = new HttpString("Server");
     private static final HttpString CSRF_HEADER = new HttpString("CSRFPreventionToken");
+
     /** Marks threads that are serving a request, so node shutdowns do not wait for themselves. */
     static final ThreadLocal<Boolean> IN_REQUEST = ThreadLocal.withInitial(() -> false);
 
@@ -45,11 +46,18 @@ public final class ApiHttpHandler implements HttpHandler {
     private final Supplier<Duration> authFailureDelay;
 
     /**
-     * @param localNode the node this port belongs to; empty when it cannot serve (the management port
-     *                  with every node offline)
+     * @param localNode the node this port belongs to; empty when it cannot serve (the management
+     *     port with every node offline)
      */
-    public ApiHttpHandler(Supplier<Optional<String>> localNode, Router router, AuthService auth, RequestStats stats,
-            ApiFaults faults, ClusterState cluster, HttpHandler control, Supplier<Duration> authFailureDelay) {
+    public ApiHttpHandler(
+            Supplier<Optional<String>> localNode,
+            Router router,
+            AuthService auth,
+            RequestStats stats,
+            ApiFaults faults,
+            ClusterState cluster,
+            HttpHandler control,
+            Supplier<Duration> authFailureDelay) {
         this.localNode = localNode;
         this.router = router;
         this.auth = auth;
@@ -91,8 +99,13 @@ public final class ApiHttpHandler implements HttpHandler {
             Optional<ApiFaults.Failure> failure = faults.apply(method, rel);
             if (failure.isPresent()) {
                 ApiFaults.Failure f = failure.get();
-                sendError(exchange, new PveException(f.status(), f.reason() == null ? "injected failure" : f.reason(),
-                        null), f.status() >= PveException.PROXY_CONNECT_ERROR);
+                sendError(
+                        exchange,
+                        new PveException(
+                                f.status(),
+                                f.reason() == null ? "injected failure" : f.reason(),
+                                null),
+                        f.status() >= PveException.PROXY_CONNECT_ERROR);
                 return;
             }
         } catch (InterruptedException e) {
@@ -121,8 +134,13 @@ public final class ApiHttpHandler implements HttpHandler {
         }
     }
 
-    private ApiResult process(HttpServerExchange exchange, String method, String rel, Optional<Router.Match> match,
-            String local) throws IOException {
+    private ApiResult process(
+            HttpServerExchange exchange,
+            String method,
+            String rel,
+            Optional<Router.Match> match,
+            String local)
+            throws IOException {
         long contentLength = exchange.getRequestContentLength();
         if (contentLength > 0 && !method.equals("POST") && !method.equals("PUT")) {
             throw new PveException(501, "Unexpected content for method '" + method + "'", null);
@@ -134,29 +152,39 @@ public final class ApiHttpHandler implements HttpHandler {
         Route route = match.map(Router.Match::route).orElse(null);
         AuthInfo caller;
         if (route != null && route.anonymous()) {
-            caller = AuthService.carriesApiToken(cookie, authorization) ? new AuthInfo(null, true, null)
-                    : AuthInfo.anonymous();
+            caller =
+                    AuthService.carriesApiToken(cookie, authorization)
+                            ? new AuthInfo(null, true, null)
+                            : AuthInfo.anonymous();
         } else {
             try {
-                caller = auth.authenticate(cookie, authorization, header(exchange, CSRF_HEADER), !method.equals("GET"));
+                caller =
+                        auth.authenticate(
+                                cookie,
+                                authorization,
+                                header(exchange, CSRF_HEADER),
+                                !method.equals("GET"));
             } catch (PveException e) {
                 throw new AuthFailure(e);
             }
         }
         if (route == null) {
-            throw new PveException(501, "Method '" + method + " " + rel + "' not implemented", null);
+            throw new PveException(
+                    501, "Method '" + method + " " + rel + "' not implemented", null);
         }
         Map<String, String> pathParams = match.get().pathParams();
         for (Map.Entry<String, String> e : pathParams.entrySet()) {
             String given = params.get(e.getKey());
             if (given != null && !given.equals(e.getValue())) {
-                throw PveException.param(e.getKey(),
+                throw PveException.param(
+                        e.getKey(),
                         "duplicate parameter (already defined in URI) with conflicting values!");
             }
             params.put(e.getKey(), e.getValue());
         }
         if (caller.apiToken() && !route.allowToken()) {
-            throw PveException.permission("URI '" + rel + "' not available with API token, need proper ticket.\n");
+            throw PveException.permission(
+                    "URI '" + rel + "' not available with API token, need proper ticket.\n");
         }
         if (!route.anonymous()) {
             route.access().check(caller, params);
@@ -176,15 +204,22 @@ public final class ApiHttpHandler implements HttpHandler {
         }
     }
 
-    /** PVE proxies {@code proxyto => 'node'} methods; an unreachable node means AnyEvent::HTTP's 595. */
+    /**
+     * PVE proxies {@code proxyto => 'node'} methods; an unreachable node means AnyEvent::HTTP's
+     * 595.
+     */
     private String proxyTarget(String node, String local) {
         if (node == null || node.equals(local) || node.equals("localhost")) {
             return local;
         }
         Optional<NodeState> target = cluster.read(() -> cluster.node(node));
         if (target.isEmpty()) {
-            throw PveException.internal("hostname lookup '" + node + "' failed - failed to get address info for: "
-                    + node + ": Name or service not known");
+            throw PveException.internal(
+                    "hostname lookup '"
+                            + node
+                            + "' failed - failed to get address info for: "
+                            + node
+                            + ": Name or service not known");
         }
         if (!cluster.read(() -> target.get().online())) {
             throw PveException.nodeUnreachable();
@@ -192,7 +227,10 @@ public final class ApiHttpHandler implements HttpHandler {
         return node;
     }
 
-    /** Query and body parameters; JSON booleans become 0/1, arrays and objects fail validation later. */
+    /**
+     * Query and body parameters; JSON booleans become 0/1, arrays and objects fail validation
+     * later.
+     */
     private static Map<String, String> readParams(HttpServerExchange exchange) throws IOException {
         try {
             return RequestParams.read(exchange, ApiHttpHandler::scalar);
@@ -238,9 +276,9 @@ public final class ApiHttpHandler implements HttpHandler {
     }
 
     /**
-     * An error as pveproxy sends it: the reason phrase is the message's first line; the JSON body carries
-     * {@code data: null}, the message (http-server 5.2.0+) and any {@code errors}. 401s of the
-     * authentication step and 59x proxy errors have no body.
+     * An error as pveproxy sends it: the reason phrase is the message's first line; the JSON body
+     * carries {@code data: null}, the message (http-server 5.2.0+) and any {@code errors}. 401s of
+     * the authentication step and 59x proxy errors have no body.
      */
     static void sendError(HttpServerExchange exchange, PveException error, boolean emptyBody) {
         byte[] body = new byte[0];
@@ -269,7 +307,8 @@ public final class ApiHttpHandler implements HttpHandler {
                 .put(Headers.EXPIRES, now)
                 .put(Headers.CONTENT_LENGTH, body.length);
         if (body.length > 0) {
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json;charset=UTF-8");
+            exchange.getResponseHeaders()
+                    .put(Headers.CONTENT_TYPE, "application/json;charset=UTF-8");
         }
         exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }

@@ -7,14 +7,19 @@ import java.util.Map;
 /**
  * One API call after routing, authentication and parameter validation.
  *
- * @param method       HTTP method
- * @param path         path relative to {@code /api2/json}
- * @param params       validated parameters (path, query and body merged)
- * @param auth         who is calling
- * @param localNode    the node whose API port received the request
- * @param executedOn   the node that executes it (after PVE's proxying to {@code {node}})
+ * @param method HTTP method
+ * @param path path relative to {@code /api2/json}
+ * @param params validated parameters (path, query and body merged)
+ * @param auth who is calling
+ * @param localNode the node whose API port received the request
+ * @param executedOn the node that executes it (after PVE's proxying to {@code {node}})
  */
-public record ApiRequest(String method, String path, Map<String, String> params, AuthInfo auth, String localNode,
+public record ApiRequest(
+        String method,
+        String path,
+        Map<String, String> params,
+        AuthInfo auth,
+        String localNode,
         String executedOn) {
 
     public String param(String name) {

@@ -1,8 +1,8 @@
 package io.pveha.simulator.api;
 
 /**
- * A successful answer: the {@code data} value and, where the handler sets it, the envelope's
- * {@code total} (PVE leaves {@code total} out when it is 0).
+ * A successful answer: the {@code data} value and, where the handler sets it, the envelope's {@code
+ * total} (PVE leaves {@code total} out when it is 0).
  */
 public record ApiResult(Object data, long total) {
 
@@ -24,6 +24,5 @@ public record ApiResult(Object data, long total) {
     }
 
     /** JSON text to be placed as is. */
-    public record RawJson(byte[] json) {
-    }
+    public record RawJson(byte[] json) {}
 }

@@ -5,8 +5,8 @@ import java.util.Set;
 /**
  * An authenticated caller.
  *
- * @param authId     {@code user@realm}, or {@code user@realm!token} for API tokens
- * @param apiToken   whether the call was authenticated by an API token
+ * @param authId {@code user@realm}, or {@code user@realm!token} for API tokens
+ * @param apiToken whether the call was authenticated by an API token
  * @param privileges the privileges of a restricted token; null means "everything its user may do"
  */
 public record AuthInfo(String authId, boolean apiToken, Set<String> privileges) {

@@ -17,17 +17,18 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Authentication as {@code PVE::HTTPServer::auth_handler} does it: API tokens in the
- * {@code Authorization} header, or a ticket in the {@code PVEAuthCookie} cookie (or header) with a
- * {@code CSRFPreventionToken} on every write.
+ * Authentication as {@code PVE::HTTPServer::auth_handler} does it: API tokens in the {@code
+ * Authorization} header, or a ticket in the {@code PVEAuthCookie} cookie (or header) with a {@code
+ * CSRFPreventionToken} on every write.
  *
- * <p>Tickets ({@code PVE:user@realm:<hex time>::<signature>}) and CSRF tokens are signed with a key made
- * at start and live two hours of real time: they belong to the client's session, not to the simulated
- * world, so a fast simulated clock does not expire them.
+ * <p>Tickets ({@code PVE:user@realm:<hex time>::<signature>}) and CSRF tokens are signed with a key
+ * made at start and live two hours of real time: they belong to the client's session, not to the
+ * simulated world, so a fast simulated clock does not expire them.
  */
 public final class AuthService {
     private static final long TICKET_LIFETIME_SECONDS = 2 * 3600;
-    private static final Pattern TICKET = Pattern.compile("^PVE:([^:\\s]+):([0-9A-F]{8})::([A-Za-z0-9+/=]+)$");
+    private static final Pattern TICKET =
+            Pattern.compile("^PVE:([^:\\s]+):([0-9A-F]{8})::([A-Za-z0-9+/=]+)$");
     private static final Pattern CSRF = Pattern.compile("^([A-Z0-9]{8}):(\\S+)$");
 
     private final TokenRegistry tokens;
@@ -52,21 +53,24 @@ public final class AuthService {
     }
 
     /** The ticket login result: the user and a fresh ticket and CSRF token. */
-    public record Login(String username, String ticket, String csrfToken) {
-    }
+    public record Login(String username, String ticket, String csrfToken) {}
 
     /**
-     * {@code POST /access/ticket}: password login, or ticket renewal with the current ticket as password.
+     * {@code POST /access/ticket}: password login, or ticket renewal with the current ticket as
+     * password.
      *
      * @throws PveException 401 {@code authentication failure}
      */
     public Login login(String username, String realm, String password) {
-        // PVE appends a given realm unconditionally: "root@pam" with realm "pam" is user "root@pam@pam".
+        // PVE appends a given realm unconditionally: "root@pam" with realm "pam" is user
+        // "root@pam@pam".
         String user = realm != null ? username + "@" + realm : username;
-        boolean valid = user.equals("root@pam")
-                && (MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8),
-                        rootPassword.getBytes(StandardCharsets.UTF_8))
-                    || verifyTicket(password).filter(user::equals).isPresent());
+        boolean valid =
+                user.equals("root@pam")
+                        && (MessageDigest.isEqual(
+                                        password.getBytes(StandardCharsets.UTF_8),
+                                        rootPassword.getBytes(StandardCharsets.UTF_8))
+                                || verifyTicket(password).filter(user::equals).isPresent());
         if (!valid) {
             throw PveException.unauthorized("authentication failure");
         }
@@ -77,12 +81,13 @@ public final class AuthService {
     /**
      * Authenticates a request to a method that needs it.
      *
-     * @param cookieHeader        the {@code Cookie} header
+     * @param cookieHeader the {@code Cookie} header
      * @param authorizationHeader the {@code Authorization} header
-     * @param csrfHeader          the {@code CSRFPreventionToken} header
-     * @param write               whether the method is not GET (tickets then need a CSRF token)
+     * @param csrfHeader the {@code CSRFPreventionToken} header
+     * @param write whether the method is not GET (tickets then need a CSRF token)
      */
-    public AuthInfo authenticate(String cookieHeader, String authorizationHeader, String csrfHeader, boolean write) {
+    public AuthInfo authenticate(
+            String cookieHeader, String authorizationHeader, String csrfHeader, boolean write) {
         String ticket = extractAuthValue(cookieHeader, "PVEAuthCookie");
         if (ticket == null) {
             ticket = extractAuthValue(authorizationHeader, "PVEAuthCookie");
@@ -94,14 +99,19 @@ public final class AuthService {
             }
             throw PveException.unauthorized("No ticket");
         }
-        String user = verifyTicket(ticket).orElseThrow(() -> PveException.unauthorized("Authentication failed!"));
+        String user =
+                verifyTicket(ticket)
+                        .orElseThrow(() -> PveException.unauthorized("Authentication failed!"));
         if (write && (csrfHeader == null || !verifyCsrf(user, csrfHeader))) {
             throw PveException.unauthorized("Permission denied - invalid csrf token");
         }
         return new AuthInfo(user, false, null);
     }
 
-    /** Whether the request carries an API token (for {@code allowtoken => 0} methods, which need no login). */
+    /**
+     * Whether the request carries an API token (for {@code allowtoken => 0} methods, which need no
+     * login).
+     */
     public static boolean carriesApiToken(String cookieHeader, String authorizationHeader) {
         return extractAuthValue(cookieHeader, "PVEAuthCookie") == null
                 && extractAuthValue(authorizationHeader, "PVEAuthCookie") == null
@@ -126,8 +136,10 @@ public final class AuthService {
         String user = m.group(1);
         long issued = Long.parseLong(m.group(2), 16);
         long age = realClock.instant().getEpochSecond() - issued;
-        boolean signed = MessageDigest.isEqual(sign("PVE:" + user + ":" + m.group(2)).getBytes(StandardCharsets.UTF_8),
-                m.group(3).getBytes(StandardCharsets.UTF_8));
+        boolean signed =
+                MessageDigest.isEqual(
+                        sign("PVE:" + user + ":" + m.group(2)).getBytes(StandardCharsets.UTF_8),
+                        m.group(3).getBytes(StandardCharsets.UTF_8));
         if (!signed || age < -300 || age > TICKET_LIFETIME_SECONDS) {
             return Optional.empty();
         }
@@ -140,7 +152,9 @@ public final class AuthService {
             return false;
         }
         long age = realClock.instant().getEpochSecond() - Long.parseLong(m.group(1), 16);
-        return m.group(2).equals(csrfSignature(m.group(1), user)) && age > -300 && age < TICKET_LIFETIME_SECONDS;
+        return m.group(2).equals(csrfSignature(m.group(1), user))
+                && age > -300
+                && age < TICKET_LIFETIME_SECONDS;
     }
 
     private String ticketFor(String user, long now) {
@@ -153,9 +167,13 @@ public final class AuthService {
         return timestamp + ":" + csrfSignature(timestamp, user);
     }
 
-    /** {@code hmac_sha256_base64("$timestamp:$username")}: base64 without padding, like Digest::SHA. */
+    /**
+     * {@code hmac_sha256_base64("$timestamp:$username")}: base64 without padding, like Digest::SHA.
+     */
     private String csrfSignature(String timestamp, String user) {
-        return Base64.getEncoder().withoutPadding().encodeToString(hmac("csrf:" + timestamp + ":" + user));
+        return Base64.getEncoder()
+                .withoutPadding()
+                .encodeToString(hmac("csrf:" + timestamp + ":" + user));
     }
 
     private String sign(String data) {
@@ -177,14 +195,17 @@ public final class AuthService {
     }
 
     /**
-     * {@code PVE::APIServer::Formatter::extract_auth_value}: {@code <key>=<value>} or {@code <key> <value>}
-     * at the start of the header or after whitespace, up to the next {@code ;}, URL-decoded.
+     * {@code PVE::APIServer::Formatter::extract_auth_value}: {@code <key>=<value>} or {@code <key>
+     * <value>} at the start of the header or after whitespace, up to the next {@code ;},
+     * URL-decoded.
      */
     static String extractAuthValue(String header, String key) {
         if (header == null) {
             return null;
         }
-        Matcher m = Pattern.compile("(?:^|\\s)" + Pattern.quote(key) + "(?:=| )([^;]*)").matcher(header);
+        Matcher m =
+                Pattern.compile("(?:^|\\s)" + Pattern.quote(key) + "(?:=| )([^;]*)")
+                        .matcher(header);
         if (!m.find() || m.group(1).isEmpty()) {
             return null;
         }

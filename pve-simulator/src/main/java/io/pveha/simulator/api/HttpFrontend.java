@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpFrontend implements NodeListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpFrontend.class);
+
     /** Request threads per port; requests beyond this queue, they are not refused. */
     private static final int WORKER_THREADS = 64;
 
@@ -33,19 +34,26 @@ public final class HttpFrontend implements NodeListener, AutoCloseable {
     private final Function<String, HttpHandler> nodeHandler;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Undertow> servers = new LinkedHashMap<>();
-    private final ExecutorService portChanges = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "pve-sim-ports");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService portChanges =
+            Executors.newSingleThreadExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "pve-sim-ports");
+                        t.setDaemon(true);
+                        return t;
+                    });
     private Undertow plainServer;
     private int plainPort = -1;
 
     /**
-     * @param basePort    port of the first node; node {@code i} gets {@code basePort + i}; 0 picks free ports
+     * @param basePort port of the first node; node {@code i} gets {@code basePort + i}; 0 picks
+     *     free ports
      * @param nodeHandler the request handler of a node's port
      */
-    public HttpFrontend(String bindHost, List<String> nodes, int basePort, TlsMaterial tls,
+    public HttpFrontend(
+            String bindHost,
+            List<String> nodes,
+            int basePort,
+            TlsMaterial tls,
             Function<String, HttpHandler> nodeHandler) {
         this.bindHost = bindHost;
         this.tls = tls;
@@ -55,7 +63,9 @@ public final class HttpFrontend implements NodeListener, AutoCloseable {
         }
     }
 
-    /** Opens every node's port (to fix ephemeral port numbers), then closes those of offline nodes. */
+    /**
+     * Opens every node's port (to fix ephemeral port numbers), then closes those of offline nodes.
+     */
     public synchronized void start(List<String> offlineNodes) {
         ports.keySet().forEach(this::open);
         offlineNodes.forEach(this::closePort);
@@ -63,12 +73,10 @@ public final class HttpFrontend implements NodeListener, AutoCloseable {
 
     /** Opens the plain-HTTP port (0 picks a free one). */
     public synchronized void startPlain(int port, HttpHandler handler) {
-        plainServer = baseBuilder()
-                .addHttpListener(port, bindHost)
-                .setHandler(handler)
-                .build();
+        plainServer = baseBuilder().addHttpListener(port, bindHost).setHandler(handler).build();
         plainServer.start();
-        plainPort = ((InetSocketAddress) plainServer.getListenerInfo().get(0).getAddress()).getPort();
+        plainPort =
+                ((InetSocketAddress) plainServer.getListenerInfo().get(0).getAddress()).getPort();
     }
 
     public synchronized int port(String node) {
@@ -81,20 +89,22 @@ public final class HttpFrontend implements NodeListener, AutoCloseable {
     }
 
     /**
-     * Closes or reopens a node's port. When called from a request thread (the control API), the change
-     * is not awaited: closing a port waits for its request threads, including the caller's.
+     * Closes or reopens a node's port. When called from a request thread (the control API), the
+     * change is not awaited: closing a port waits for its request threads, including the caller's.
      */
     @Override
     public void onlineChanged(String node, boolean online) {
-        Future<?> change = portChanges.submit(() -> {
-            synchronized (this) {
-                if (online) {
-                    open(node);
-                } else {
-                    closePort(node);
-                }
-            }
-        });
+        Future<?> change =
+                portChanges.submit(
+                        () -> {
+                            synchronized (this) {
+                                if (online) {
+                                    open(node);
+                                } else {
+                                    closePort(node);
+                                }
+                            }
+                        });
         if (ApiHttpHandler.IN_REQUEST.get()) {
             return;
         }
@@ -125,10 +135,11 @@ public final class HttpFrontend implements NodeListener, AutoCloseable {
         if (servers.containsKey(node)) {
             return;
         }
-        Undertow server = baseBuilder()
-                .addHttpsListener(ports.get(node), bindHost, tls.serverContext(node))
-                .setHandler(nodeHandler.apply(node))
-                .build();
+        Undertow server =
+                baseBuilder()
+                        .addHttpsListener(ports.get(node), bindHost, tls.serverContext(node))
+                        .setHandler(nodeHandler.apply(node))
+                        .build();
         server.start();
         int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
         // An ephemeral port is kept, so the node comes back where clients expect it.

@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Json() {
-    }
+    private Json() {}
 
     public static byte[] bytes(Object value) {
         try {

@@ -13,18 +13,21 @@ import java.util.regex.Pattern;
 
 /**
  * The parameter schema of one API method, checked as {@code PVE::JSONSchema::validate} checks it:
- * unknown parameters, missing required ones, types (booleans must be exactly {@code 0} or {@code 1}),
- * bounds and enumerations all end in a 400 with a message per parameter.
+ * unknown parameters, missing required ones, types (booleans must be exactly {@code 0} or {@code
+ * 1}), bounds and enumerations all end in a 400 with a message per parameter.
  */
 public final class ParamSpec {
     private static final Pattern INTEGER = Pattern.compile("^\\s*[+-]?\\d+\\s*$");
-    private static final Pattern NUMBER = Pattern.compile("^\\s*[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?\\s*$");
+    private static final Pattern NUMBER =
+            Pattern.compile("^\\s*[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?\\s*$");
+
     /** {@code pve-node} / {@code pve-storage-id} style identifiers. */
-    private static final Pattern NODE = Pattern.compile("^(?=.{1,64}$)[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?$");
+    private static final Pattern NODE =
+            Pattern.compile("^(?=.{1,64}$)[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?$");
 
     /**
-     * Marks a JSON body value that is not a scalar ({@code ARRAY} or {@code HASH} follows), so validation
-     * can report it as PVE does ({@code type check ('string') failed - got ARRAY}).
+     * Marks a JSON body value that is not a scalar ({@code ARRAY} or {@code HASH} follows), so
+     * validation can report it as PVE does ({@code type check ('string') failed - got ARRAY}).
      */
     public static final String NON_SCALAR = "\u0000";
 
@@ -32,16 +35,24 @@ public final class ParamSpec {
     private Function<String, Optional<Property>> extra = name -> Optional.empty();
 
     /** One parameter's schema. */
-    public record Property(VmConfigSchema.Type type, boolean optional, Long minimum, Long maximum,
-            List<String> enumeration, Pattern format, String formatName) {
-    }
+    public record Property(
+            VmConfigSchema.Type type,
+            boolean optional,
+            Long minimum,
+            Long maximum,
+            List<String> enumeration,
+            Pattern format,
+            String formatName) {}
 
     public static ParamSpec create() {
         return new ParamSpec();
     }
 
     public ParamSpec node() {
-        return add("node", new Property(VmConfigSchema.Type.STRING, false, null, null, null, NODE, "pve-node"));
+        return add(
+                "node",
+                new Property(
+                        VmConfigSchema.Type.STRING, false, null, null, null, NODE, "pve-node"));
     }
 
     public ParamSpec vmid() {
@@ -53,43 +64,92 @@ public final class ParamSpec {
     }
 
     public ParamSpec string(String name, boolean optional) {
-        return add(name, new Property(VmConfigSchema.Type.STRING, optional, null, null, null, null, null));
+        return add(
+                name,
+                new Property(VmConfigSchema.Type.STRING, optional, null, null, null, null, null));
     }
 
     public ParamSpec storageId(String name, boolean optional) {
-        return add(name, new Property(VmConfigSchema.Type.STRING, optional, null, null, null, NODE, "pve-storage-id"));
+        return add(
+                name,
+                new Property(
+                        VmConfigSchema.Type.STRING,
+                        optional,
+                        null,
+                        null,
+                        null,
+                        NODE,
+                        "pve-storage-id"));
     }
 
     public ParamSpec nodeName(String name, boolean optional) {
-        return add(name, new Property(VmConfigSchema.Type.STRING, optional, null, null, null, NODE, "pve-node"));
+        return add(
+                name,
+                new Property(
+                        VmConfigSchema.Type.STRING, optional, null, null, null, NODE, "pve-node"));
     }
 
     /** A string with a JSON-schema {@code pattern} (not a named format). */
     public ParamSpec pattern(String name, boolean optional, String regex) {
-        return add(name, new Property(VmConfigSchema.Type.STRING, optional, null, null, null, Pattern.compile(regex),
-                null));
+        return add(
+                name,
+                new Property(
+                        VmConfigSchema.Type.STRING,
+                        optional,
+                        null,
+                        null,
+                        null,
+                        Pattern.compile(regex),
+                        null));
     }
 
     public ParamSpec number(String name, boolean optional) {
-        return add(name, new Property(VmConfigSchema.Type.NUMBER, optional, null, null, null, null, null));
+        return add(
+                name,
+                new Property(VmConfigSchema.Type.NUMBER, optional, null, null, null, null, null));
     }
 
     public ParamSpec bool(String name) {
-        return add(name, new Property(VmConfigSchema.Type.BOOLEAN, true, null, null, null, null, null));
+        return add(
+                name,
+                new Property(VmConfigSchema.Type.BOOLEAN, true, null, null, null, null, null));
     }
 
     public ParamSpec integer(String name, boolean optional, Long minimum, Long maximum) {
-        return add(name, new Property(VmConfigSchema.Type.INTEGER, optional, minimum, maximum, null, null, null));
+        return add(
+                name,
+                new Property(
+                        VmConfigSchema.Type.INTEGER, optional, minimum, maximum, null, null, null));
     }
 
     public ParamSpec enumeration(String name, boolean optional, String... values) {
-        return add(name, new Property(VmConfigSchema.Type.STRING, optional, null, null, List.of(values), null, null));
+        return add(
+                name,
+                new Property(
+                        VmConfigSchema.Type.STRING,
+                        optional,
+                        null,
+                        null,
+                        List.of(values),
+                        null,
+                        null));
     }
 
     /** Also accepts every QEMU config key, typed as {@link VmConfigSchema} types it. */
     public ParamSpec vmConfigKeys() {
-        this.extra = name -> VmConfigSchema.property(name).map(p -> new Property(p.type(), true, p.minimum(),
-                p.maximum(), p.enumeration(), null, null));
+        this.extra =
+                name ->
+                        VmConfigSchema.property(name)
+                                .map(
+                                        p ->
+                                                new Property(
+                                                        p.type(),
+                                                        true,
+                                                        p.minimum(),
+                                                        p.maximum(),
+                                                        p.enumeration(),
+                                                        null,
+                                                        null));
         return this;
     }
 
@@ -113,21 +173,28 @@ public final class ParamSpec {
                 property = extra.apply(name).orElse(null);
             }
             if (property == null) {
-                errors.put(name, "property is not defined in schema and the schema does not allow additional properties");
+                errors.put(
+                        name,
+                        "property is not defined in schema and the schema does not allow additional properties");
                 continue;
             }
             String error = check(property, e.getValue());
             if (error != null) {
                 errors.put(name, error);
             } else {
-                result.put(name, property.type() == VmConfigSchema.Type.BOOLEAN ? e.getValue().trim() : e.getValue());
+                result.put(
+                        name,
+                        property.type() == VmConfigSchema.Type.BOOLEAN
+                                ? e.getValue().trim()
+                                : e.getValue());
             }
         }
-        properties.forEach((name, property) -> {
-            if (!property.optional() && !params.containsKey(name)) {
-                errors.put(name, "property is missing and it is not optional");
-            }
-        });
+        properties.forEach(
+                (name, property) -> {
+                    if (!property.optional() && !params.containsKey(name)) {
+                        errors.put(name, "property is missing and it is not optional");
+                    }
+                });
         if (!errors.isEmpty()) {
             throw PveException.param(errors);
         }
@@ -137,7 +204,10 @@ public final class ParamSpec {
     private static String check(Property property, String value) {
         String type = property.type().name().toLowerCase(Locale.ROOT);
         if (value.startsWith(NON_SCALAR)) {
-            return "type check ('" + type + "') failed - got " + value.substring(NON_SCALAR.length());
+            return "type check ('"
+                    + type
+                    + "') failed - got "
+                    + value.substring(NON_SCALAR.length());
         }
         switch (property.type()) {
             case BOOLEAN -> {
@@ -158,16 +228,21 @@ public final class ParamSpec {
                 return checkBounds(property, Double.parseDouble(value.trim()));
             }
             case STRING -> {
-                if (property.format() != null && property.formatName() == null
+                if (property.format() != null
+                        && property.formatName() == null
                         && !property.format().matcher(value).matches()) {
                     return "value does not match the regex pattern";
                 }
                 if (property.format() != null && !property.format().matcher(value).matches()) {
-                    return "invalid format - value does not look like a valid " + describe(property.formatName());
+                    return "invalid format - value does not look like a valid "
+                            + describe(property.formatName());
                 }
                 if (property.enumeration() != null && !property.enumeration().contains(value)) {
-                    return "value '" + value + "' does not have a value in the enumeration '"
-                            + String.join(", ", property.enumeration()) + "'";
+                    return "value '"
+                            + value
+                            + "' does not have a value in the enumeration '"
+                            + String.join(", ", property.enumeration())
+                            + "'";
                 }
             }
         }

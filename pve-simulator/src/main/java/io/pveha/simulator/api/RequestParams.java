@@ -13,22 +13,22 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Request parameters as pve-http-server's {@code extract_params} gathers them: the query string merged
- * with the body, which is form-encoded (with or without a Content-Type) or, with
- * {@code Content-Type: application/json}, a JSON object. Body values win over query values.
+ * Request parameters as pve-http-server's {@code extract_params} gathers them: the query string
+ * merged with the body, which is form-encoded (with or without a Content-Type) or, with {@code
+ * Content-Type: application/json}, a JSON object. Body values win over query values.
  */
 public final class RequestParams {
-    private RequestParams() {
-    }
+    private RequestParams() {}
 
     /**
      * Reads the parameters of a blocking exchange.
      *
-     * @param jsonValue turns a JSON member's value into the parameter's text (null members are skipped)
+     * @param jsonValue turns a JSON member's value into the parameter's text (null members are
+     *     skipped)
      * @throws IllegalArgumentException if a JSON body is not a JSON object
      */
-    public static Map<String, String> read(HttpServerExchange exchange, Function<JsonNode, String> jsonValue)
-            throws IOException {
+    public static Map<String, String> read(
+            HttpServerExchange exchange, Function<JsonNode, String> jsonValue) throws IOException {
         Map<String, String> params = new LinkedHashMap<>();
         for (Map.Entry<String, Deque<String>> e : exchange.getQueryParameters().entrySet()) {
             if (!e.getValue().isEmpty()) {
@@ -40,7 +40,8 @@ public final class RequestParams {
             return params;
         }
         String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
-        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        if (contentType != null
+                && contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             JsonNode json;
             try {
                 json = Json.MAPPER.readTree(body);
@@ -61,8 +62,15 @@ public final class RequestParams {
                     continue;
                 }
                 int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                params.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                String name =
+                        URLDecoder.decode(
+                                eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                params.put(
+                        name,
+                        eq < 0
+                                ? ""
+                                : URLDecoder.decode(
+                                        pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
         return params;

@@ -7,19 +7,19 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The API's method table. Routes are registered by the core and by add-on modules; a request path is
- * matched segment by segment ({@code {name}} captures one segment, so UPIDs with colons fit).
+ * The API's method table. Routes are registered by the core and by add-on modules; a request path
+ * is matched segment by segment ({@code {name}} captures one segment, so UPIDs with colons fit).
  */
 public final class Router {
     private final List<Route> routes = new CopyOnWriteArrayList<>();
 
     /** A matched route and the values of its path placeholders. */
-    public record Match(Route route, Map<String, String> pathParams) {
-    }
+    public record Match(Route route, Map<String, String> pathParams) {}
 
     public void register(Route route) {
         for (Route existing : routes) {
-            if (existing.method().equals(route.method()) && existing.template().equals(route.template())) {
+            if (existing.method().equals(route.method())
+                    && existing.template().equals(route.template())) {
                 throw new IllegalArgumentException("route registered twice: " + route.statsKey());
             }
         }
@@ -61,8 +61,9 @@ public final class Router {
     }
 
     /**
-     * The HTTP layer decodes a path except {@code %2F}, which clients use for a slash inside one parameter
-     * (a backup volume id such as {@code nfs:backup/vzdump-...}); that one is decoded here, after splitting.
+     * The HTTP layer decodes a path except {@code %2F}, which clients use for a slash inside one
+     * parameter (a backup volume id such as {@code nfs:backup/vzdump-...}); that one is decoded
+     * here, after splitting.
      */
     private static String decodedSlashes(String segment) {
         return segment.replace("%2F", "/").replace("%2f", "/");

@@ -15,10 +15,10 @@ import okhttp3.tls.HeldCertificate;
 
 /**
  * The cluster's certificates, made like PVE's: a cluster CA ({@code pve-root-ca.pem}) and one
- * certificate per node ({@code pve-ssl.pem}) signed by it, so each node has its own fingerprint. They
- * can be saved (PEM) and loaded again, so a restarted simulator keeps its fingerprints. Keys are ECDSA
- * P-256 rather than PVE's RSA 2048: generating RSA keys takes seconds on small machines, and TLS clients
- * do not care.
+ * certificate per node ({@code pve-ssl.pem}) signed by it, so each node has its own fingerprint.
+ * They can be saved (PEM) and loaded again, so a restarted simulator keeps its fingerprints. Keys
+ * are ECDSA P-256 rather than PVE's RSA 2048: generating RSA keys takes seconds on small machines,
+ * and TLS clients do not care.
  */
 public final class TlsMaterial {
     private final HeldCertificate ca;
@@ -29,33 +29,40 @@ public final class TlsMaterial {
         this.nodes = nodes;
     }
 
-    /** New CA and node certificates valid for {@code 127.0.0.1}, {@code localhost} and the node name. */
+    /**
+     * New CA and node certificates valid for {@code 127.0.0.1}, {@code localhost} and the node
+     * name.
+     */
     public static TlsMaterial generate(String clusterName, List<String> nodeNames) {
-        HeldCertificate ca = new HeldCertificate.Builder()
-                .certificateAuthority(0)
-                .commonName("Proxmox Virtual Environment")
-                .organizationalUnit(clusterName)
-                .duration(3650, TimeUnit.DAYS)
-                .ecdsa256()
-                .build();
+        HeldCertificate ca =
+                new HeldCertificate.Builder()
+                        .certificateAuthority(0)
+                        .commonName("Proxmox Virtual Environment")
+                        .organizationalUnit(clusterName)
+                        .duration(3650, TimeUnit.DAYS)
+                        .ecdsa256()
+                        .build();
         Map<String, HeldCertificate> nodes = new LinkedHashMap<>();
         for (String node : nodeNames) {
-            nodes.put(node, new HeldCertificate.Builder()
-                    .commonName(node + ".local")
-                    .organizationalUnit("PVE Cluster Node")
-                    .addSubjectAlternativeName("127.0.0.1")
-                    .addSubjectAlternativeName("localhost")
-                    .addSubjectAlternativeName(node)
-                    .duration(730, TimeUnit.DAYS)
-                    .signedBy(ca)
-                    .ecdsa256()
-                    .build());
+            nodes.put(
+                    node,
+                    new HeldCertificate.Builder()
+                            .commonName(node + ".local")
+                            .organizationalUnit("PVE Cluster Node")
+                            .addSubjectAlternativeName("127.0.0.1")
+                            .addSubjectAlternativeName("localhost")
+                            .addSubjectAlternativeName(node)
+                            .duration(730, TimeUnit.DAYS)
+                            .signedBy(ca)
+                            .ecdsa256()
+                            .build());
         }
         return new TlsMaterial(ca, nodes);
     }
 
     /** Restores material saved by {@link #toPem()}; missing nodes get new certificates. */
-    public static TlsMaterial fromPem(Map<String, String> pem, String clusterName, List<String> nodeNames) {
+    public static TlsMaterial fromPem(
+            Map<String, String> pem, String clusterName, List<String> nodeNames) {
         String caPem = pem.get("ca");
         if (caPem == null) {
             return generate(clusterName, nodeNames);
@@ -64,8 +71,11 @@ public final class TlsMaterial {
         Map<String, HeldCertificate> nodes = new LinkedHashMap<>();
         for (String node : nodeNames) {
             String nodePem = pem.get(node);
-            nodes.put(node, nodePem != null ? HeldCertificate.decode(nodePem) : generate(clusterName, List.of(node))
-                    .nodes.get(node));
+            nodes.put(
+                    node,
+                    nodePem != null
+                            ? HeldCertificate.decode(nodePem)
+                            : generate(clusterName, List.of(node)).nodes.get(node));
         }
         return new TlsMaterial(ca, nodes);
     }
@@ -74,7 +84,8 @@ public final class TlsMaterial {
     public Map<String, String> toPem() {
         Map<String, String> pem = new LinkedHashMap<>();
         pem.put("ca", ca.certificatePem() + ca.privateKeyPkcs8Pem());
-        nodes.forEach((node, held) -> pem.put(node, held.certificatePem() + held.privateKeyPkcs8Pem()));
+        nodes.forEach(
+                (node, held) -> pem.put(node, held.certificatePem() + held.privateKeyPkcs8Pem()));
         return pem;
     }
 

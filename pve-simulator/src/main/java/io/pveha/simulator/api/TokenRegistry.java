@@ -1,7 +1,7 @@
 package io.pveha.simulator.api;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -9,15 +9,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The cluster's API tokens ({@code user@realm!name} with a secret). A token may be restricted to a set
- * of privileges so tests can provoke {@code 403 Permission check failed}.
+ * The cluster's API tokens ({@code user@realm!name} with a secret). A token may be restricted to a
+ * set of privileges so tests can provoke {@code 403 Permission check failed}.
  */
 public final class TokenRegistry {
     /** {@code pve-tokenid}: {@code <user>@<realm>!<name>}. */
-    private static final Pattern TOKEN_ID = Pattern.compile("^[^\\s:/@!]+@[A-Za-z][A-Za-z0-9.\\-_]+![A-Za-z][A-Za-z0-9.\\-_]+$");
+    private static final Pattern TOKEN_ID =
+            Pattern.compile("^[^\\s:/@!]+@[A-Za-z][A-Za-z0-9.\\-_]+![A-Za-z][A-Za-z0-9.\\-_]+$");
 
-    private record Token(String secret, Set<String> privileges) {
-    }
+    private record Token(String secret, Set<String> privileges) {}
 
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
@@ -26,7 +26,10 @@ public final class TokenRegistry {
         put(tokenId, secret, null);
     }
 
-    /** Adds (or replaces) a token limited to {@code privileges} (e.g. {@code VM.Audit}, {@code VM.PowerMgmt}). */
+    /**
+     * Adds (or replaces) a token limited to {@code privileges} (e.g. {@code VM.Audit}, {@code
+     * VM.PowerMgmt}).
+     */
     public void add(String tokenId, String secret, Set<String> privileges) {
         put(tokenId, secret, Set.copyOf(privileges));
     }
@@ -34,8 +37,10 @@ public final class TokenRegistry {
     /** Checks {@code tokenId}/{@code secret}; empty if unknown or wrong. */
     Optional<AuthInfo> verify(String tokenId, String secret) {
         Token token = tokens.get(tokenId);
-        if (token == null || !MessageDigest.isEqual(token.secret().getBytes(StandardCharsets.UTF_8),
-                secret.getBytes(StandardCharsets.UTF_8))) {
+        if (token == null
+                || !MessageDigest.isEqual(
+                        token.secret().getBytes(StandardCharsets.UTF_8),
+                        secret.getBytes(StandardCharsets.UTF_8))) {
             return Optional.empty();
         }
         return Optional.of(new AuthInfo(tokenId, true, token.privileges()));
@@ -44,12 +49,15 @@ public final class TokenRegistry {
     /** The token as a caller: its privileges (null: all of its user's), if the token exists. */
     public Optional<AuthInfo> find(String tokenId) {
         Token token = tokens.get(tokenId);
-        return token == null ? Optional.empty() : Optional.of(new AuthInfo(tokenId, true, token.privileges()));
+        return token == null
+                ? Optional.empty()
+                : Optional.of(new AuthInfo(tokenId, true, token.privileges()));
     }
 
     private void put(String tokenId, String secret, Set<String> privileges) {
         if (!TOKEN_ID.matcher(tokenId).matches()) {
-            throw new IllegalArgumentException("token id must look like user@realm!name: " + tokenId);
+            throw new IllegalArgumentException(
+                    "token id must look like user@realm!name: " + tokenId);
         }
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("token secret must not be empty");

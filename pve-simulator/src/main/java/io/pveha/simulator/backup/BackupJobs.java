@@ -17,18 +17,52 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * {@code jobs.cfg} for vzdump jobs ({@code PVE::API2::Backup}): create, read, update and delete with PVE's
- * checks ({@code verify_vzdump_parameters}, the calendar event format, {@code digest}), and the JSON of
- * {@code GET /cluster/backup}. Call under the cluster state lock.
+ * {@code jobs.cfg} for vzdump jobs ({@code PVE::API2::Backup}): create, read, update and delete
+ * with PVE's checks ({@code verify_vzdump_parameters}, the calendar event format, {@code digest}),
+ * and the JSON of {@code GET /cluster/backup}. Call under the cluster state lock.
  */
 public final class BackupJobs {
     /** Options kept as given; {@code id} and {@code type} are not options. */
-    static final Set<String> JOB_OPTIONS = Set.of("schedule", "enabled", "comment", "repeat-missed", "vmid", "all",
-            "pool", "exclude", "storage", "mode", "compress", "zstd", "prune-backups", "notes-template",
-            "protected", "node", "mailto", "mailnotification", "remove", "bwlimit", "ionice", "lockwait",
-            "stopwait", "stdexcludes");
-    private static final Set<String> INTEGER_OPTIONS = Set.of("enabled", "all", "repeat-missed", "zstd",
-            "protected", "remove", "bwlimit", "ionice", "lockwait", "stopwait", "stdexcludes");
+    static final Set<String> JOB_OPTIONS =
+            Set.of(
+                    "schedule",
+                    "enabled",
+                    "comment",
+                    "repeat-missed",
+                    "vmid",
+                    "all",
+                    "pool",
+                    "exclude",
+                    "storage",
+                    "mode",
+                    "compress",
+                    "zstd",
+                    "prune-backups",
+                    "notes-template",
+                    "protected",
+                    "node",
+                    "mailto",
+                    "mailnotification",
+                    "remove",
+                    "bwlimit",
+                    "ionice",
+                    "lockwait",
+                    "stopwait",
+                    "stdexcludes");
+
+    private static final Set<String> INTEGER_OPTIONS =
+            Set.of(
+                    "enabled",
+                    "all",
+                    "repeat-missed",
+                    "zstd",
+                    "protected",
+                    "remove",
+                    "bwlimit",
+                    "ionice",
+                    "lockwait",
+                    "stopwait",
+                    "stdexcludes");
     private static final Pattern JOB_ID = Pattern.compile("^[a-zA-Z][a-zA-Z0-9_\\-.]{1,63}$");
     private static final Pattern VMID_LIST = Pattern.compile("^\\d+([,;\\s]+\\d+)*$");
 
@@ -77,7 +111,10 @@ public final class BackupJobs {
         return new Job(id, Map.copyOf(options));
     }
 
-    /** {@code PUT /cluster/backup/{id}} with {@code delete} (comma list of options) and {@code digest}. */
+    /**
+     * {@code PUT /cluster/backup/{id}} with {@code delete} (comma list of options) and {@code
+     * digest}.
+     */
     public Job update(String id, Map<String, String> params) {
         Map<String, String> current = jobs.get(id);
         if (current == null) {
@@ -87,7 +124,8 @@ public final class BackupJobs {
         changes.remove("id");
         String digest = changes.remove("digest");
         if (digest != null && !digest.equals(digest())) {
-            throw PveException.internal("detected modified configuration - file changed by other user? Try again.");
+            throw PveException.internal(
+                    "detected modified configuration - file changed by other user? Try again.");
         }
         String delete = changes.remove("delete");
         Map<String, String> updated = new TreeMap<>(current);
@@ -100,7 +138,9 @@ public final class BackupJobs {
                     throw PveException.param("delete", "invalid option '" + key + "'");
                 }
                 if (changes.containsKey(key)) {
-                    throw PveException.param("delete", "cannot set and delete property '" + key + "' at the same time");
+                    throw PveException.param(
+                            "delete",
+                            "cannot set and delete property '" + key + "' at the same time");
                 }
                 updated.remove(key);
             }
@@ -131,33 +171,43 @@ public final class BackupJobs {
     /** SHA1 of the jobs.cfg text, the {@code digest} of the list and of each job. */
     public String digest() {
         StringBuilder cfg = new StringBuilder();
-        jobs.forEach((id, options) -> {
-            cfg.append("vzdump: ").append(id).append('\n');
-            options.forEach((k, v) -> cfg.append('\t').append(k).append(' ').append(v).append('\n'));
-            cfg.append('\n');
-        });
+        jobs.forEach(
+                (id, options) -> {
+                    cfg.append("vzdump: ").append(id).append('\n');
+                    options.forEach(
+                            (k, v) ->
+                                    cfg.append('\t').append(k).append(' ').append(v).append('\n'));
+                    cfg.append('\n');
+                });
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(cfg.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-1")
+                                    .digest(cfg.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** One entry of {@code GET /cluster/backup}: typed options, {@code prune-backups} as an object, next run. */
+    /**
+     * One entry of {@code GET /cluster/backup}: typed options, {@code prune-backups} as an object,
+     * next run.
+     */
     public Map<String, Object> json(Job job, Long nextRun) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", job.id());
         entry.put("type", "vzdump");
-        new TreeMap<>(job.options()).forEach((key, value) -> {
-            if (key.equals("prune-backups")) {
-                entry.put(key, PruneRules.parse(value, key).asObject());
-            } else if (INTEGER_OPTIONS.contains(key)) {
-                entry.put(key, Integer.parseInt(value));
-            } else {
-                entry.put(key, value);
-            }
-        });
+        new TreeMap<>(job.options())
+                .forEach(
+                        (key, value) -> {
+                            if (key.equals("prune-backups")) {
+                                entry.put(key, PruneRules.parse(value, key).asObject());
+                            } else if (INTEGER_OPTIONS.contains(key)) {
+                                entry.put(key, Integer.parseInt(value));
+                            } else {
+                                entry.put(key, value);
+                            }
+                        });
         if (nextRun != null) {
             entry.put("next-run", nextRun);
         }
@@ -165,16 +215,17 @@ public final class BackupJobs {
     }
 
     /**
-     * {@code PVE::VZDump::verify_vzdump_parameters} plus the formats of the job schema; throws 400 naming
-     * the parameter.
+     * {@code PVE::VZDump::verify_vzdump_parameters} plus the formats of the job schema; throws 400
+     * naming the parameter.
      */
     static void verify(Map<String, String> p, boolean checkMissing) {
         if (p.containsKey("schedule")) {
             try {
                 CalendarEvent.parse(p.get("schedule"));
             } catch (IllegalArgumentException e) {
-                throw PveException.param("schedule", "invalid calendar event '" + p.get("schedule") + "' - "
-                        + e.getMessage());
+                throw PveException.param(
+                        "schedule",
+                        "invalid calendar event '" + p.get("schedule") + "' - " + e.getMessage());
             }
         }
         boolean all = "1".equals(p.get("all"));
@@ -207,7 +258,8 @@ public final class BackupJobs {
                 throw PveException.param("notes-template", "value must not contain a line feed");
             }
             if (!p.containsKey("storage")) {
-                throw PveException.param("notes-template", "'notes-template' requires option 'storage'");
+                throw PveException.param(
+                        "notes-template", "'notes-template' requires option 'storage'");
             }
         }
         if (checkMissing && !all && !p.containsKey("pool") && !p.containsKey("vmid")) {

@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Backups: vzdump jobs ({@code /cluster/backup}) that fire on the simulated clock as {@code pvescheduler}
- * runs them, {@code POST /nodes/{node}/vzdump}, and the retention applied after each backup. Installed by
- * default. Restore is a qemu operation ({@code POST /nodes/{node}/qemu} with {@code archive}). The public
- * methods are what the API routes call: call them under the cluster state lock.
+ * Backups: vzdump jobs ({@code /cluster/backup}) that fire on the simulated clock as {@code
+ * pvescheduler} runs them, {@code POST /nodes/{node}/vzdump}, and the retention applied after each
+ * backup. Installed by default. Restore is a qemu operation ({@code POST /nodes/{node}/qemu} with
+ * {@code archive}). The public methods are what the API routes call: call them under the cluster
+ * state lock.
  */
 public final class BackupModule implements SimulatorModule {
     private final BackupJobs jobs = new BackupJobs();
@@ -66,15 +67,15 @@ public final class BackupModule implements SimulatorModule {
         if (!job.enabled()) {
             return Optional.empty();
         }
-        return CalendarEvent.parse(job.options().get("schedule")).next(ctx.clock().nowEpochSeconds(),
-                Vzdump.NODE_ZONE);
+        return CalendarEvent.parse(job.options().get("schedule"))
+                .next(ctx.clock().nowEpochSeconds(), Vzdump.NODE_ZONE);
     }
 
     // ---- vzdump ------------------------------------------------------------------------------
 
     /**
-     * {@code POST /nodes/{node}/vzdump}: the task backing up the selected guests of {@code node}, or empty
-     * when none of them is local (PVE then answers {@code "OK"}).
+     * {@code POST /nodes/{node}/vzdump}: the task backing up the selected guests of {@code node},
+     * or empty when none of them is local (PVE then answers {@code "OK"}).
      */
     public Optional<Task> vzdumpNow(String node, String user, Map<String, String> params) {
         BackupJobs.verify(params, true);
@@ -87,7 +88,10 @@ public final class BackupModule implements SimulatorModule {
         return Optional.of(vzdump.start(node, user, local, request));
     }
 
-    /** Runs a job now, on every online node that has selected guests (what pvescheduler does when it is due). */
+    /**
+     * Runs a job now, on every online node that has selected guests (what pvescheduler does when it
+     * is due).
+     */
     private List<Task> runJob(String id) {
         BackupJobs.Job job = jobs.require(id);
         Vzdump.Request request = new Vzdump.Request(job.options());
@@ -114,17 +118,35 @@ public final class BackupModule implements SimulatorModule {
 
     private void schedule(BackupJobs.Job job) {
         cancel(job.id());
-        nextRun(job).ifPresent(at -> {
-            long delayMillis = Math.max(0, at * 1000 - ctx.clock().nowMillis());
-            timers.put(job.id(), ctx.clock().schedule(Duration.ofMillis(delayMillis), () -> ctx.state().write(() -> {
-                timers.remove(job.id());
-                if (jobs.find(job.id()).isEmpty()) {
-                    return;
-                }
-                runJob(job.id());
-                schedule(jobs.require(job.id()));
-            })));
-        });
+        nextRun(job)
+                .ifPresent(
+                        at -> {
+                            long delayMillis = Math.max(0, at * 1000 - ctx.clock().nowMillis());
+                            timers.put(
+                                    job.id(),
+                                    ctx.clock()
+                                            .schedule(
+                                                    Duration.ofMillis(delayMillis),
+                                                    () ->
+                                                            ctx.state()
+                                                                    .write(
+                                                                            () -> {
+                                                                                timers.remove(
+                                                                                        job.id());
+                                                                                if (jobs.find(
+                                                                                                job
+                                                                                                        .id())
+                                                                                        .isEmpty()) {
+                                                                                    return;
+                                                                                }
+                                                                                runJob(job.id());
+                                                                                schedule(
+                                                                                        jobs
+                                                                                                .require(
+                                                                                                        job
+                                                                                                                .id()));
+                                                                            })));
+                        });
     }
 
     private void cancel(String id) {

@@ -10,22 +10,53 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A PVE calendar event (the systemd subset {@code pvescheduler} runs backup jobs on):
- * {@code [WEEKDAY] [[YYYY-]MM-DD] [HH:MM[:SS] | MINUTE]} or a keyword ({@code daily}, {@code hourly}...).
- * Every number is {@code *}, a value, a range {@code a..b}, with an optional repetition {@code /step}, or a comma
- * list of those; weekdays are names or ranges of names. Omitted parts: any weekday, any date, time 00:00.
- * The operator has its own syntax check; the simulator cannot depend on it, so this is a second small parser
- * that also computes the next run.
+ * A PVE calendar event (the systemd subset {@code pvescheduler} runs backup jobs on): {@code
+ * [WEEKDAY] [[YYYY-]MM-DD] [HH:MM[:SS] | MINUTE]} or a keyword ({@code daily}, {@code hourly}...).
+ * Every number is {@code *}, a value, a range {@code a..b}, with an optional repetition {@code
+ * /step}, or a comma list of those; weekdays are names or ranges of names. Omitted parts: any
+ * weekday, any date, time 00:00. The operator has its own syntax check; the simulator cannot depend
+ * on it, so this is a second small parser that also computes the next run.
  */
 public final class CalendarEvent {
-    private static final Map<String, String> KEYWORDS = Map.of("minutely", "*-*-* *:*:00", "hourly", "*-*-* *:00:00",
-            "daily", "*-*-* 00:00:00", "weekly", "mon *-*-* 00:00:00", "monthly", "*-*-01 00:00:00",
-            "yearly", "*-01-01 00:00:00", "annually", "*-01-01 00:00:00", "quarterly", "*-01,04,07,10-01 00:00:00",
-            "semiannually", "*-01,07-01 00:00:00", "semi-annually", "*-01,07-01 00:00:00");
-    private static final Map<String, Integer> WEEKDAYS = Map.ofEntries(Map.entry("mon", 1), Map.entry("monday", 1),
-            Map.entry("tue", 2), Map.entry("tuesday", 2), Map.entry("wed", 3), Map.entry("wednesday", 3),
-            Map.entry("thu", 4), Map.entry("thursday", 4), Map.entry("fri", 5), Map.entry("friday", 5),
-            Map.entry("sat", 6), Map.entry("saturday", 6), Map.entry("sun", 7), Map.entry("sunday", 7));
+    private static final Map<String, String> KEYWORDS =
+            Map.of(
+                    "minutely",
+                    "*-*-* *:*:00",
+                    "hourly",
+                    "*-*-* *:00:00",
+                    "daily",
+                    "*-*-* 00:00:00",
+                    "weekly",
+                    "mon *-*-* 00:00:00",
+                    "monthly",
+                    "*-*-01 00:00:00",
+                    "yearly",
+                    "*-01-01 00:00:00",
+                    "annually",
+                    "*-01-01 00:00:00",
+                    "quarterly",
+                    "*-01,04,07,10-01 00:00:00",
+                    "semiannually",
+                    "*-01,07-01 00:00:00",
+                    "semi-annually",
+                    "*-01,07-01 00:00:00");
+    private static final Map<String, Integer> WEEKDAYS =
+            Map.ofEntries(
+                    Map.entry("mon", 1),
+                    Map.entry("monday", 1),
+                    Map.entry("tue", 2),
+                    Map.entry("tuesday", 2),
+                    Map.entry("wed", 3),
+                    Map.entry("wednesday", 3),
+                    Map.entry("thu", 4),
+                    Map.entry("thursday", 4),
+                    Map.entry("fri", 5),
+                    Map.entry("friday", 5),
+                    Map.entry("sat", 6),
+                    Map.entry("saturday", 6),
+                    Map.entry("sun", 7),
+                    Map.entry("sunday", 7));
+
     /** How far ahead the next run is searched (a date in the past never runs again). */
     private static final int SEARCH_DAYS = 366 * 5;
 
@@ -37,7 +68,13 @@ public final class CalendarEvent {
     private final BitSet minutes;
     private final BitSet seconds;
 
-    private CalendarEvent(BitSet weekdays, BitSet years, BitSet months, BitSet days, BitSet hours, BitSet minutes,
+    private CalendarEvent(
+            BitSet weekdays,
+            BitSet years,
+            BitSet months,
+            BitSet days,
+            BitSet hours,
+            BitSet minutes,
             BitSet seconds) {
         this.weekdays = weekdays;
         this.years = years;
@@ -51,7 +88,8 @@ public final class CalendarEvent {
     /**
      * Parses an event.
      *
-     * @throws IllegalArgumentException with PVE's text ({@code unable to parse calendar event}) and a detail
+     * @throws IllegalArgumentException with PVE's text ({@code unable to parse calendar event}) and
+     *     a detail
      */
     public static CalendarEvent parse(String text) {
         String event = text.trim().toLowerCase(Locale.ROOT);
@@ -108,7 +146,10 @@ public final class CalendarEvent {
         return new CalendarEvent(weekdays, years, months, days, hours, minutes, seconds);
     }
 
-    /** The first time strictly after {@code afterEpoch} the event fires, in {@code zone}; empty if never. */
+    /**
+     * The first time strictly after {@code afterEpoch} the event fires, in {@code zone}; empty if
+     * never.
+     */
     public Optional<Long> next(long afterEpoch, ZoneId zone) {
         ZonedDateTime after = java.time.Instant.ofEpochSecond(afterEpoch).atZone(zone);
         LocalDate day = after.toLocalDate();
@@ -133,8 +174,10 @@ public final class CalendarEvent {
     }
 
     private boolean matches(LocalDate day) {
-        return weekdays.get(day.getDayOfWeek().getValue()) && years.get(day.getYear())
-                && months.get(day.getMonthValue()) && days.get(day.getDayOfMonth());
+        return weekdays.get(day.getDayOfWeek().getValue())
+                && years.get(day.getYear())
+                && months.get(day.getMonthValue())
+                && days.get(day.getDayOfMonth());
     }
 
     private static BitSet weekdays(String spec) {

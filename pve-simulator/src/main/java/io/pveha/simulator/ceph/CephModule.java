@@ -14,20 +14,26 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * PVE's hyperconverged Ceph API ({@code pve-manager PVE/API2/Ceph.pm}, {@code Ceph/Pool.pm}): cluster and node
- * status, and the pool list, create, update, delete and status, on the PVE 7.4+/8 path {@code /ceph/pool}.
- * The Ceph cluster itself is a {@link CephBackend}: {@link InMemoryCeph} by default, or a real one through
- * {@link CliCephBackend}. Installed in every simulator.
+ * PVE's hyperconverged Ceph API ({@code pve-manager PVE/API2/Ceph.pm}, {@code Ceph/Pool.pm}):
+ * cluster and node status, and the pool list, create, update, delete and status, on the PVE 7.4+/8
+ * path {@code /ceph/pool}. The Ceph cluster itself is a {@link CephBackend}: {@link InMemoryCeph}
+ * by default, or a real one through {@link CliCephBackend}. Installed in every simulator.
  */
 public final class CephModule implements SimulatorModule {
     /** OSDs per node of the in-memory Ceph. */
     public static final int DEFAULT_OSDS_PER_NODE = 2;
-    /** 2 TiB OSDs: three nodes of two hold the 4 TiB the default {@code ceph-vm} storage reports at size 3. */
+
+    /**
+     * 2 TiB OSDs: three nodes of two hold the 4 TiB the default {@code ceph-vm} storage reports at
+     * size 3.
+     */
     public static final long DEFAULT_OSD_BYTES = 2L << 40;
 
     private static final String POOLS = "/nodes/{node}/ceph/pool";
+
     /** {@code pve-manager Ceph/Pool.pm}: a pool name has no ':', '/' or white space. */
     private static final String POOL_NAME = "^[^:/\\s]+$";
+
     private static final String TARGET_SIZE = "^(\\d+(\\.\\d+)?)([KMGT])?$";
 
     private final Function<ModuleContext, CephBackend> backendFactory;
@@ -38,17 +44,27 @@ public final class CephModule implements SimulatorModule {
         this.backendFactory = backendFactory;
     }
 
-    /** The default: an in-memory Ceph with {@code osdsPerNode} OSDs of {@code osdBytes} on every node. */
+    /**
+     * The default: an in-memory Ceph with {@code osdsPerNode} OSDs of {@code osdBytes} on every
+     * node.
+     */
     public static CephModule inMemory(int osdsPerNode, long osdBytes) {
-        return new CephModule(ctx -> new InMemoryCeph(ctx.state(), ctx.clock(), osdsPerNode, osdBytes));
+        return new CephModule(
+                ctx -> new InMemoryCeph(ctx.state(), ctx.clock(), osdsPerNode, osdBytes));
     }
 
-    /** A real Ceph cluster, driven with {@code ceph -c <conf>} and {@code rbd -c <conf>} as {@code pveceph} does. */
+    /**
+     * A real Ceph cluster, driven with {@code ceph -c <conf>} and {@code rbd -c <conf>} as {@code
+     * pveceph} does.
+     */
     public static CephModule cli(Path cephConf) {
         return new CephModule(ctx -> new CliCephBackend(cephConf));
     }
 
-    /** The Ceph cluster behind the API (for tests and the control API); null before the module is installed. */
+    /**
+     * The Ceph cluster behind the API (for tests and the control API); null before the module is
+     * installed.
+     */
     public CephBackend backend() {
         return backend;
     }
@@ -64,39 +80,102 @@ public final class CephModule implements SimulatorModule {
         Access audit = Access.perm("/", "Sys.Audit");
         Access auditOrDatastore = Access.permAny("/", "Sys.Audit", "Datastore.Audit");
         Access modify = Access.perm("/", "Sys.Modify");
-        router.register(Route.get("/cluster/ceph").handler(r -> ApiResult.of(List.of(Map.of("name", "metadata"),
-                Map.of("name", "status"), Map.of("name", "flags")))));
-        router.register(Route.get("/cluster/ceph/status").access(audit)
-                .handler(r -> ApiResult.of(pools.status())));
-        router.register(Route.get("/nodes/{node}/ceph/status").proxied().access(audit)
-                .params(ParamSpec.create().node())
-                .handler(r -> ApiResult.of(pools.status())));
-        router.register(Route.get(POOLS).proxied().access(auditOrDatastore)
-                .params(ParamSpec.create().node())
-                .handler(r -> ApiResult.of(pools.list())));
-        router.register(Route.post(POOLS).proxied().access(modify)
-                .params(poolOptions(ParamSpec.create().node()).bool("add_storages")
-                        .string("erasure-coding", true))
-                .handler(this::create));
-        router.register(Route.get(POOLS + "/{name}").proxied().access(auditOrDatastore)
-                .params(ParamSpec.create().node().string("name", false))
-                .handler(r -> ApiResult.of(List.of(Map.of("name", "status")))));
-        router.register(Route.get(POOLS + "/{name}/status").proxied().access(auditOrDatastore)
-                .params(ParamSpec.create().node().string("name", false).bool("verbose"))
-                .handler(r -> ApiResult.of(pools.poolStatus(r.param("name"), r.flag("verbose")))));
-        router.register(Route.put(POOLS + "/{name}").proxied().access(modify)
-                .params(poolOptions(ParamSpec.create().node()))
-                .handler(r -> ApiResult.of(pools.update(r.caller(), r.param("name"), settings(r)).upidText())));
-        router.register(Route.delete(POOLS + "/{name}").proxied().access(modify)
-                .params(ParamSpec.create().node().string("name", false).bool("force").bool("remove_storages")
-                        .bool("remove_ecprofile"))
-                .handler(r -> ApiResult.of(pools.destroy(r.caller(), r.param("name"), r.flag("force"),
-                        r.flag("remove_storages"), r.auth()).upidText())));
+        router.register(
+                Route.get("/cluster/ceph")
+                        .handler(
+                                r ->
+                                        ApiResult.of(
+                                                List.of(
+                                                        Map.of("name", "metadata"),
+                                                        Map.of("name", "status"),
+                                                        Map.of("name", "flags")))));
+        router.register(
+                Route.get("/cluster/ceph/status")
+                        .access(audit)
+                        .handler(r -> ApiResult.of(pools.status())));
+        router.register(
+                Route.get("/nodes/{node}/ceph/status")
+                        .proxied()
+                        .access(audit)
+                        .params(ParamSpec.create().node())
+                        .handler(r -> ApiResult.of(pools.status())));
+        router.register(
+                Route.get(POOLS)
+                        .proxied()
+                        .access(auditOrDatastore)
+                        .params(ParamSpec.create().node())
+                        .handler(r -> ApiResult.of(pools.list())));
+        router.register(
+                Route.post(POOLS)
+                        .proxied()
+                        .access(modify)
+                        .params(
+                                poolOptions(ParamSpec.create().node())
+                                        .bool("add_storages")
+                                        .string("erasure-coding", true))
+                        .handler(this::create));
+        router.register(
+                Route.get(POOLS + "/{name}")
+                        .proxied()
+                        .access(auditOrDatastore)
+                        .params(ParamSpec.create().node().string("name", false))
+                        .handler(r -> ApiResult.of(List.of(Map.of("name", "status")))));
+        router.register(
+                Route.get(POOLS + "/{name}/status")
+                        .proxied()
+                        .access(auditOrDatastore)
+                        .params(ParamSpec.create().node().string("name", false).bool("verbose"))
+                        .handler(
+                                r ->
+                                        ApiResult.of(
+                                                pools.poolStatus(
+                                                        r.param("name"), r.flag("verbose")))));
+        router.register(
+                Route.put(POOLS + "/{name}")
+                        .proxied()
+                        .access(modify)
+                        .params(poolOptions(ParamSpec.create().node()))
+                        .handler(
+                                r ->
+                                        ApiResult.of(
+                                                pools.update(
+                                                                r.caller(),
+                                                                r.param("name"),
+                                                                settings(r))
+                                                        .upidText())));
+        router.register(
+                Route.delete(POOLS + "/{name}")
+                        .proxied()
+                        .access(modify)
+                        .params(
+                                ParamSpec.create()
+                                        .node()
+                                        .string("name", false)
+                                        .bool("force")
+                                        .bool("remove_storages")
+                                        .bool("remove_ecprofile"))
+                        .handler(
+                                r ->
+                                        ApiResult.of(
+                                                pools.destroy(
+                                                                r.caller(),
+                                                                r.param("name"),
+                                                                r.flag("force"),
+                                                                r.flag("remove_storages"),
+                                                                r.auth())
+                                                        .upidText())));
     }
 
     private ApiResult create(ApiRequest r) {
-        return ApiResult.of(pools.create(r.caller(), r.param("name"), settings(r), r.flag("add_storages"),
-                r.param("erasure-coding"), r.auth()).upidText());
+        return ApiResult.of(
+                pools.create(
+                                r.caller(),
+                                r.param("name"),
+                                settings(r),
+                                r.flag("add_storages"),
+                                r.param("erasure-coding"),
+                                r.auth())
+                        .upidText());
     }
 
     /** The pool settings of a request, without node, name and the create/delete switches. */
@@ -108,7 +187,10 @@ public final class CephModule implements SimulatorModule {
         return settings;
     }
 
-    /** {@code $ceph_pool_common_options}: defaults only matter on create, where {@link CephPools} applies them. */
+    /**
+     * {@code $ceph_pool_common_options}: defaults only matter on create, where {@link CephPools}
+     * applies them.
+     */
     private static ParamSpec poolOptions(ParamSpec spec) {
         return spec.pattern("name", false, POOL_NAME)
                 .integer("size", true, 1L, 7L)

@@ -21,20 +21,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What {@code pve-manager}'s {@code PVE::API2::Ceph::Pool} and {@code PVE::Ceph::Tools} do around the
- * monitor commands: defaults, the synchronous checks, the {@code cephcreatepool}/{@code cephsetpool}/
- * {@code cephdestroypool} workers with their log lines and errors, {@code add_storages}/{@code remove_storages},
- * and the JSON of the list and status calls. Called under the cluster state lock (write lock for changes).
+ * What {@code pve-manager}'s {@code PVE::API2::Ceph::Pool} and {@code PVE::Ceph::Tools} do around
+ * the monitor commands: defaults, the synchronous checks, the {@code cephcreatepool}/{@code
+ * cephsetpool}/ {@code cephdestroypool} workers with their log lines and errors, {@code
+ * add_storages}/{@code remove_storages}, and the JSON of the list and status calls. Called under
+ * the cluster state lock (write lock for changes).
  */
 final class CephPools {
     static final Duration CREATE_DURATION = Duration.ofSeconds(3);
     static final Duration SET_DURATION = Duration.ofSeconds(1);
     static final Duration DESTROY_DURATION = Duration.ofSeconds(2);
+
     /** {@code pve-storage-id}. */
     private static final Pattern STORAGE_ID = Pattern.compile("^(?i:[a-z][a-z0-9\\-_.]*[a-z0-9])$");
-    /** Images PVE's RBD plugin counts as VM disks ({@code PVE::Storage::RBDPlugin::list_images}). */
+
+    /**
+     * Images PVE's RBD plugin counts as VM disks ({@code PVE::Storage::RBDPlugin::list_images}).
+     */
     private static final Pattern VM_DISK = Pattern.compile("^(vm|base)-\\d+-\\S+$");
+
     private static final Pattern SIZE = Pattern.compile("^(\\d+(?:\\.\\d+)?)([KMGT])?$");
+
     /** Capacity a new RBD storage reports; usage comes from its volumes. */
     private static final long RBD_STORAGE_CAPACITY = 4L << 40;
 
@@ -55,7 +62,8 @@ final class CephPools {
         List<Map<String, Object>> result = new ArrayList<>();
         for (CephPoolState p : ceph(ceph::pools)) {
             Map<String, Object> entry = new LinkedHashMap<>();
-            // Ceph's 'osd dump' prints the pool and rule ids as strings; PVE 8 passes them on unchanged.
+            // Ceph's 'osd dump' prints the pool and rule ids as strings; PVE 8 passes them on
+            // unchanged.
             entry.put("pool", Integer.toString(p.id()));
             entry.put("pool_name", p.name());
             entry.put("size", p.size());
@@ -95,8 +103,15 @@ final class CephPools {
         data.put("pg_autoscale_mode", p.pgAutoscaleMode());
         data.put("target_size", p.targetSizeBytes());
         data.put("target_size_ratio", p.targetSizeRatio());
-        for (String flag : List.of("noscrub", "nodeep-scrub", "nodelete", "nopgchange", "nosizechange",
-                "write_fadvise_dontneed", "fast_read")) {
+        for (String flag :
+                List.of(
+                        "noscrub",
+                        "nodeep-scrub",
+                        "nodelete",
+                        "nopgchange",
+                        "nosizechange",
+                        "write_fadvise_dontneed",
+                        "fast_read")) {
             data.put(flag, "0");
         }
         data.put("hashpspool", "1");
@@ -114,7 +129,12 @@ final class CephPools {
     }
 
     /** {@code POST /nodes/{node}/ceph/pool} ({@code createpool}). */
-    Task create(Caller caller, String name, Map<String, String> requested, boolean addStorages, String erasureCoding,
+    Task create(
+            Caller caller,
+            String name,
+            Map<String, String> requested,
+            boolean addStorages,
+            String erasureCoding,
             AuthInfo auth) {
         ctx.ops().checkQuorum();
         if (erasureCoding != null) {
@@ -123,7 +143,8 @@ final class CephPools {
         if (addStorages) {
             Access.require(auth, "/storage", "Datastore.Allocate");
             if (!STORAGE_ID.matcher(name).matches()) {
-                throw PveException.internal("pool name contains characters which are illegal for storage naming");
+                throw PveException.internal(
+                        "pool name contains characters which are illegal for storage naming");
             }
         }
         Map<String, String> settings = cephSettings(requested);
@@ -132,21 +153,29 @@ final class CephPools {
         settings.putIfAbsent("min_size", "2");
         settings.putIfAbsent("application", "rbd");
         settings.putIfAbsent("pg_autoscale_mode", "warn");
-        return ctx.tasks().spawn(caller.node(), "cephcreatepool", name, caller.user())
-                .step(CREATE_DURATION, run -> {
-                    ceph(() -> ceph.createPool(name, Integer.parseInt(settings.get("pg_num"))));
-                    setPool(run, name, settings);
-                    if (addStorages) {
-                        addStorage(name);
-                    }
-                })
+        return ctx.tasks()
+                .spawn(caller.node(), "cephcreatepool", name, caller.user())
+                .step(
+                        CREATE_DURATION,
+                        run -> {
+                            ceph(
+                                    () ->
+                                            ceph.createPool(
+                                                    name,
+                                                    Integer.parseInt(settings.get("pg_num"))));
+                            setPool(run, name, settings);
+                            if (addStorages) {
+                                addStorage(name);
+                            }
+                        })
                 .start();
     }
 
     /** {@code PUT /nodes/{node}/ceph/pool/{name}} ({@code setpool}). */
     Task update(Caller caller, String name, Map<String, String> requested) {
         Map<String, String> settings = cephSettings(requested);
-        return ctx.tasks().spawn(caller.node(), "cephsetpool", name, caller.user())
+        return ctx.tasks()
+                .spawn(caller.node(), "cephsetpool", name, caller.user())
                 .step(SET_DURATION, run -> setPool(run, name, settings))
                 .start();
     }
@@ -156,31 +185,40 @@ final class CephPools {
         if (removeStorages) {
             Access.require(auth, "/storage", "Datastore.Allocate");
         }
-        return ctx.tasks().spawn(caller.node(), "cephdestroypool", name, caller.user())
-                .step(DESTROY_DURATION, run -> {
-                    List<String> storages = storagesOf(name);
-                    if (!force) {
-                        for (String storage : storages) {
-                            run.log("checking storage '" + storage + "' for RBD images..");
-                            List<String> images = ceph(() -> ceph.rbdImages(name));
-                            if (images.stream().anyMatch(i -> VM_DISK.matcher(i).matches())) {
-                                throw new TaskError("ceph pool '" + name + "' still in use by storage '" + storage
-                                        + "'");
+        return ctx.tasks()
+                .spawn(caller.node(), "cephdestroypool", name, caller.user())
+                .step(
+                        DESTROY_DURATION,
+                        run -> {
+                            List<String> storages = storagesOf(name);
+                            if (!force) {
+                                for (String storage : storages) {
+                                    run.log("checking storage '" + storage + "' for RBD images..");
+                                    List<String> images = ceph(() -> ceph.rbdImages(name));
+                                    if (images.stream()
+                                            .anyMatch(i -> VM_DISK.matcher(i).matches())) {
+                                        throw new TaskError(
+                                                "ceph pool '"
+                                                        + name
+                                                        + "' still in use by storage '"
+                                                        + storage
+                                                        + "'");
+                                    }
+                                }
                             }
-                        }
-                    }
-                    find(name);
-                    ceph(() -> ceph.deletePool(name));
-                    if (removeStorages) {
-                        storages.forEach(s -> ctx.state().storages().undefine(s));
-                    }
-                })
+                            find(name);
+                            ceph(() -> ceph.deletePool(name));
+                            if (removeStorages) {
+                                storages.forEach(s -> ctx.state().storages().undefine(s));
+                            }
+                        })
                 .start();
     }
 
     /**
-     * {@code PVE::Ceph::Tools::set_pool}: size first (it resets min_size), then the rest; an unchanged value is
-     * skipped, a refused one is printed and the task fails naming every setting that could not be set.
+     * {@code PVE::Ceph::Tools::set_pool}: size first (it resets min_size), then the rest; an
+     * unchanged value is skipped, a refused one is printed and the task fails naming every setting
+     * that could not be set.
      */
     private void setPool(TaskEngine.Context run, String pool, Map<String, String> settings) {
         CephPoolState current = find(pool);
@@ -224,12 +262,16 @@ final class CephPools {
             case "pg_autoscale_mode" -> p.pgAutoscaleMode();
             case "crush_rule" -> p.crushRuleName();
             case "application" -> p.applications().size() == 1 ? p.applications().get(0) : null;
-            case "target_size_bytes" -> p.targetSizeBytes() == null ? null : p.targetSizeBytes().toString();
+            case "target_size_bytes" ->
+                    p.targetSizeBytes() == null ? null : p.targetSizeBytes().toString();
             default -> null;
         };
     }
 
-    /** The API's names mapped to Ceph's: {@code target_size} (e.g. 500G) becomes {@code target_size_bytes}. */
+    /**
+     * The API's names mapped to Ceph's: {@code target_size} (e.g. 500G) becomes {@code
+     * target_size_bytes}.
+     */
     private static Map<String, String> cephSettings(Map<String, String> requested) {
         Map<String, String> settings = new LinkedHashMap<>(requested);
         String target = settings.remove("target_size");
@@ -245,30 +287,50 @@ final class CephPools {
         if (!m.matches()) {
             throw PveException.param("target_size", "value does not match the regex pattern");
         }
-        int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            default -> 40;
-        };
+        int shift =
+                m.group(2) == null
+                        ? 0
+                        : switch (m.group(2)) {
+                            case "K" -> 10;
+                            case "M" -> 20;
+                            case "G" -> 30;
+                            default -> 40;
+                        };
         return new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1L << shift)).longValue();
     }
 
-    /** {@code $add_storage}: an RBD storage named like the pool, for disks and container volumes. */
+    /**
+     * {@code $add_storage}: an RBD storage named like the pool, for disks and container volumes.
+     */
     private void addStorage(String pool) {
         if (ctx.state().storages().definition(pool).isPresent()) {
-            throw new TaskError("adding PVE storage for ceph pool '" + pool + "' failed: create storage failed: "
-                    + "storage ID '" + pool + "' already defined");
+            throw new TaskError(
+                    "adding PVE storage for ceph pool '"
+                            + pool
+                            + "' failed: create storage failed: "
+                            + "storage ID '"
+                            + pool
+                            + "' already defined");
         }
-        ctx.state().storages().define(new StorageDefinition(pool, StorageType.RBD, List.of("rootdir", "images"),
-                Map.of("pool", pool, "krbd", "0"), RBD_STORAGE_CAPACITY));
+        ctx.state()
+                .storages()
+                .define(
+                        new StorageDefinition(
+                                pool,
+                                StorageType.RBD,
+                                List.of("rootdir", "images"),
+                                Map.of("pool", pool, "krbd", "0"),
+                                RBD_STORAGE_CAPACITY));
     }
 
-    /** {@code $get_storages}: the RBD storages that use a pool (an unset pool means {@code rbd}). */
+    /**
+     * {@code $get_storages}: the RBD storages that use a pool (an unset pool means {@code rbd}).
+     */
     private List<String> storagesOf(String pool) {
         List<String> result = new ArrayList<>();
         for (StorageDefinition def : ctx.state().storages().definitions()) {
-            if (def.type() == StorageType.RBD && pool.equals(def.properties().getOrDefault("pool", "rbd"))) {
+            if (def.type() == StorageType.RBD
+                    && pool.equals(def.properties().getOrDefault("pool", "rbd"))) {
                 result.add(def.id());
             }
         }
@@ -276,7 +338,9 @@ final class CephPools {
     }
 
     private CephPoolState find(String name) {
-        return ceph(() -> ceph.pools()).stream().filter(p -> p.name().equals(name)).findFirst()
+        return ceph(() -> ceph.pools()).stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> PveException.internal("unrecognized pool '" + name + "'"));
     }
 
@@ -297,7 +361,10 @@ final class CephPools {
         a.put("target_bytes", p.targetSizeBytes() == null ? 0 : p.targetSizeBytes());
         a.put("target_ratio", p.targetSizeRatio() == null ? 0.0 : p.targetSizeRatio());
         a.put("effective_target_ratio", p.targetSizeRatio() == null ? 0.0 : p.targetSizeRatio());
-        double capacityRatio = p.subtreeCapacity() == 0 ? 0 : (double) p.bytesUsed() * p.size() / p.subtreeCapacity();
+        double capacityRatio =
+                p.subtreeCapacity() == 0
+                        ? 0
+                        : (double) p.bytesUsed() * p.size() / p.subtreeCapacity();
         a.put("capacity_ratio", capacityRatio);
         a.put("actual_capacity_ratio", capacityRatio);
         a.put("bias", 1.0);
@@ -306,7 +373,9 @@ final class CephPools {
         return a;
     }
 
-    /** A monitor error: in a worker it fails the task, in a request it is PVE's 500 (a plain die). */
+    /**
+     * A monitor error: in a worker it fails the task, in a request it is PVE's 500 (a plain die).
+     */
     private static <T> T ceph(java.util.function.Supplier<T> call) {
         try {
             return call.get();
@@ -316,10 +385,10 @@ final class CephPools {
     }
 
     private static void ceph(Runnable call) {
-        ceph(() -> {
-            call.run();
-            return null;
-        });
+        ceph(
+                () -> {
+                    call.run();
+                    return null;
+                });
     }
-
 }

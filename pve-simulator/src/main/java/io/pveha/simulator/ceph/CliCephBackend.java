@@ -16,27 +16,35 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * A real Ceph cluster, driven like {@code pveceph} drives it but through the {@code ceph} and {@code rbd}
- * command line tools with {@code -c <conf>}: the same monitor commands ({@code osd dump}, {@code df},
- * {@code osd pool create/set/delete}, {@code osd pool application enable}, {@code health detail}), JSON output.
- * The conf file says how to reach the monitors and which key to use; nothing of it is logged.
+ * A real Ceph cluster, driven like {@code pveceph} drives it but through the {@code ceph} and
+ * {@code rbd} command line tools with {@code -c <conf>}: the same monitor commands ({@code osd
+ * dump}, {@code df}, {@code osd pool create/set/delete}, {@code osd pool application enable},
+ * {@code health detail}), JSON output. The conf file says how to reach the monitors and which key
+ * to use; nothing of it is logged.
  */
 public final class CliCephBackend implements CephBackend {
     private static final long TIMEOUT_SECONDS = 60;
-    /** The CLI prints monitor errors as {@code Error EINVAL: <message>}; PVE's RADOS binding has only the message. */
+
+    /**
+     * The CLI prints monitor errors as {@code Error EINVAL: <message>}; PVE's RADOS binding has
+     * only the message.
+     */
     private static final Pattern CLI_ERROR_PREFIX = Pattern.compile("^Error E[A-Z]+: ");
 
     /** Runs independent CLI commands side by side (daemon threads: never keeps the JVM alive). */
-    private static final java.util.concurrent.ExecutorService COMMANDS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "ceph-cli");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final java.util.concurrent.ExecutorService COMMANDS =
+            java.util.concurrent.Executors.newCachedThreadPool(
+                    r -> {
+                        Thread t = new Thread(r, "ceph-cli");
+                        t.setDaemon(true);
+                        return t;
+                    });
 
     /**
-     * How long a read of the pools or the status is served again. Every {@code ceph} start costs about half a
-     * second of CPU and a client polling each second would otherwise keep the machine busy; our own writes
-     * drop the cached reads at once, so only changes made outside (and Ceph's own health) show late.
+     * How long a read of the pools or the status is served again. Every {@code ceph} start costs
+     * about half a second of CPU and a client polling each second would otherwise keep the machine
+     * busy; our own writes drop the cached reads at once, so only changes made outside (and Ceph's
+     * own health) show late.
      */
     static final long READ_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
@@ -74,18 +82,22 @@ public final class CliCephBackend implements CephBackend {
     }
 
     private List<CephPoolState> readPools() {
-        // The four commands are independent; each CLI start costs about half a second, so run them together.
+        // The four commands are independent; each CLI start costs about half a second, so run them
+        // together.
         CompletableFuture<JsonNode> dumpCall = async(() -> json("ceph", "osd", "dump"));
         CompletableFuture<JsonNode> dfCall = async(() -> json("ceph", "df"));
-        CompletableFuture<JsonNode> rulesCall = async(() -> json("ceph", "osd", "crush", "rule", "dump"));
-        CompletableFuture<JsonNode> autoscaleCall = async(() -> {
-            try {
-                return json("ceph", "osd", "pool", "autoscale-status");
-            } catch (CephCommandException e) {
-                // PVE tolerates a cluster without the autoscaler module, so do we.
-                return Json.MAPPER.createArrayNode();
-            }
-        });
+        CompletableFuture<JsonNode> rulesCall =
+                async(() -> json("ceph", "osd", "crush", "rule", "dump"));
+        CompletableFuture<JsonNode> autoscaleCall =
+                async(
+                        () -> {
+                            try {
+                                return json("ceph", "osd", "pool", "autoscale-status");
+                            } catch (CephCommandException e) {
+                                // PVE tolerates a cluster without the autoscaler module, so do we.
+                                return Json.MAPPER.createArrayNode();
+                            }
+                        });
         JsonNode dump = join(dumpCall);
         JsonNode df = join(dfCall);
         Map<Integer, String> rules = new HashMap<>();
@@ -110,16 +122,34 @@ public final class CliCephBackend implements CephBackend {
             List<String> apps = new ArrayList<>();
             p.path("application_metadata").fieldNames().forEachRemaining(apps::add);
             JsonNode auto = autoscale.get(name);
-            result.add(new CephPoolState(id, name, p.path("type").asInt(), p.path("size").asInt(),
-                    p.path("min_size").asInt(), p.path("pg_num").asInt(), p.path("pg_placement_num").asInt(),
-                    options.has("pg_num_min") ? options.get("pg_num_min").asInt() : null,
-                    p.path("pg_autoscale_mode").asText(), p.path("crush_rule").asInt(),
-                    rules.get(p.path("crush_rule").asInt()), apps, stat.path("bytes_used").asLong(),
-                    stat.path("percent_used").asDouble(),
-                    options.has("target_size_bytes") ? options.get("target_size_bytes").asLong() : null,
-                    options.has("target_size_ratio") ? options.get("target_size_ratio").asDouble() : null,
-                    auto == null ? p.path("pg_num").asInt() : auto.path("pg_num_final").asInt(p.path("pg_num").asInt()),
-                    auto == null ? capacity : auto.path("subtree_capacity").asLong(capacity)));
+            result.add(
+                    new CephPoolState(
+                            id,
+                            name,
+                            p.path("type").asInt(),
+                            p.path("size").asInt(),
+                            p.path("min_size").asInt(),
+                            p.path("pg_num").asInt(),
+                            p.path("pg_placement_num").asInt(),
+                            options.has("pg_num_min") ? options.get("pg_num_min").asInt() : null,
+                            p.path("pg_autoscale_mode").asText(),
+                            p.path("crush_rule").asInt(),
+                            rules.get(p.path("crush_rule").asInt()),
+                            apps,
+                            stat.path("bytes_used").asLong(),
+                            stat.path("percent_used").asDouble(),
+                            options.has("target_size_bytes")
+                                    ? options.get("target_size_bytes").asLong()
+                                    : null,
+                            options.has("target_size_ratio")
+                                    ? options.get("target_size_ratio").asDouble()
+                                    : null,
+                            auto == null
+                                    ? p.path("pg_num").asInt()
+                                    : auto.path("pg_num_final").asInt(p.path("pg_num").asInt()),
+                            auto == null
+                                    ? capacity
+                                    : auto.path("subtree_capacity").asLong(capacity)));
         }
         return List.copyOf(result);
     }
@@ -221,12 +251,18 @@ public final class CliCephBackend implements CephBackend {
         try {
             return Json.MAPPER.readTree(out.isBlank() ? "null" : out);
         } catch (IOException e) {
-            throw new CephCommandException("cannot parse the output of '" + String.join(" ", command) + "': "
-                    + e.getMessage());
+            throw new CephCommandException(
+                    "cannot parse the output of '"
+                            + String.join(" ", command)
+                            + "': "
+                            + e.getMessage());
         }
     }
 
-    /** Runs a command with {@code -c <conf>}; a non-zero exit becomes a {@link CephCommandException}. */
+    /**
+     * Runs a command with {@code -c <conf>}; a non-zero exit becomes a {@link
+     * CephCommandException}.
+     */
     private String run(String... command) {
         List<String> args = new ArrayList<>();
         args.add(command[0]);
@@ -235,13 +271,19 @@ public final class CliCephBackend implements CephBackend {
         args.addAll(List.of(command).subList(1, command.length));
         Process process;
         try {
-            process = new ProcessBuilder(args).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
+            process =
+                    new ProcessBuilder(args)
+                            .redirectInput(
+                                    ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                            .start();
         } catch (IOException e) {
-            throw new CephCommandException("binary not installed: " + command[0] + " (" + e.getMessage() + ")");
+            throw new CephCommandException(
+                    "binary not installed: " + command[0] + " (" + e.getMessage() + ")");
         }
-        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()), COMMANDS);
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()), COMMANDS);
+        CompletableFuture<String> stdout =
+                CompletableFuture.supplyAsync(() -> read(process.getInputStream()), COMMANDS);
+        CompletableFuture<String> stderr =
+                CompletableFuture.supplyAsync(() -> read(process.getErrorStream()), COMMANDS);
         try {
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -249,8 +291,10 @@ public final class CliCephBackend implements CephBackend {
             }
             String err = stderr.get().trim();
             if (process.exitValue() != 0) {
-                String message = err.isEmpty() ? command[0] + " exited with " + process.exitValue()
-                        : err.lines().reduce((a, b) -> b).orElse(err);
+                String message =
+                        err.isEmpty()
+                                ? command[0] + " exited with " + process.exitValue()
+                                : err.lines().reduce((a, b) -> b).orElse(err);
                 throw new CephCommandException(CLI_ERROR_PREFIX.matcher(message).replaceFirst(""));
             }
             return stdout.get();
@@ -259,7 +303,8 @@ public final class CliCephBackend implements CephBackend {
             Thread.currentThread().interrupt();
             throw new CephCommandException("interrupted");
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new CephCommandException("cannot read the output of " + command[0] + ": " + e.getCause());
+            throw new CephCommandException(
+                    "cannot read the output of " + command[0] + ": " + e.getCause());
         }
     }
 

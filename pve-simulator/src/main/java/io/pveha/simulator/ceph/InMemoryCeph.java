@@ -17,15 +17,17 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * A hyperconverged Ceph cluster in memory: a monitor and {@code osdsPerNode} OSDs on every PVE node,
- * pools with the monitor's checks (the messages of Ceph Pacific's {@code OSDMonitor}), usage from the VM
- * disks on the RBD storages that use a pool, and health derived from node power and fill level. OSDs of a
- * node that is off are down at once and out after {@code mon_osd_down_out_interval} (600 s); the CRUSH
- * failure domain is the host. Call under the cluster state lock, like the rest of the model.
+ * A hyperconverged Ceph cluster in memory: a monitor and {@code osdsPerNode} OSDs on every PVE
+ * node, pools with the monitor's checks (the messages of Ceph Pacific's {@code OSDMonitor}), usage
+ * from the VM disks on the RBD storages that use a pool, and health derived from node power and
+ * fill level. OSDs of a node that is off are down at once and out after {@code
+ * mon_osd_down_out_interval} (600 s); the CRUSH failure domain is the host. Call under the cluster
+ * state lock, like the rest of the model.
  */
 public final class InMemoryCeph implements CephBackend {
     /** {@code mon_max_pg_per_osd}. */
     static final int MAX_PG_PER_OSD = 250;
+
     static final long DOWN_OUT_INTERVAL_MILLIS = 600_000L;
     static final double NEARFULL = 0.85;
     static final double BACKFILLFULL = 0.90;
@@ -72,9 +74,12 @@ public final class InMemoryCeph implements CephBackend {
         this.clock = clock;
         this.osdsPerNode = osdsPerNode;
         this.osdBytes = osdBytes;
-        this.fsid = UUID.nameUUIDFromBytes(("ceph-" + cluster.clusterName()).getBytes(StandardCharsets.UTF_8))
-                .toString();
-        // What a PVE 8 cluster with Ceph Quincy+ has after 'pveceph pool create ceph-vm --add_storages'.
+        this.fsid =
+                UUID.nameUUIDFromBytes(
+                                ("ceph-" + cluster.clusterName()).getBytes(StandardCharsets.UTF_8))
+                        .toString();
+        // What a PVE 8 cluster with Ceph Quincy+ has after 'pveceph pool create ceph-vm
+        // --add_storages'.
         Pool mgr = addPool(".mgr", 1);
         mgr.applications.add("mgr");
         Pool vm = addPool("ceph-vm", 128);
@@ -95,9 +100,26 @@ public final class InMemoryCeph implements CephBackend {
             long stored = stored(p.name);
             long maxAvail = Math.max(0, (long) (rawTotal * FULL) - rawUsed) / p.size;
             double percent = stored + maxAvail == 0 ? 0 : (double) stored / (stored + maxAvail);
-            result.add(new CephPoolState(p.id, p.name, 1, p.size, p.minSize, p.pgNum, p.pgNum, p.pgNumMin,
-                    p.autoscaleMode, p.crushRule, CRUSH_RULES.get(p.crushRule), List.copyOf(p.applications), stored,
-                    percent, p.targetSizeBytes, p.targetSizeRatio, pgNumFinal(p), rawTotal));
+            result.add(
+                    new CephPoolState(
+                            p.id,
+                            p.name,
+                            1,
+                            p.size,
+                            p.minSize,
+                            p.pgNum,
+                            p.pgNum,
+                            p.pgNumMin,
+                            p.autoscaleMode,
+                            p.crushRule,
+                            CRUSH_RULES.get(p.crushRule),
+                            List.copyOf(p.applications),
+                            stored,
+                            percent,
+                            p.targetSizeBytes,
+                            p.targetSizeRatio,
+                            pgNumFinal(p),
+                            rawTotal));
         }
         return result;
     }
@@ -122,18 +144,20 @@ public final class InMemoryCeph implements CephBackend {
                     throw new CephCommandException("pool size must be between 1 and 10");
                 }
                 if (n == 1) {
-                    throw new CephCommandException("configuring pool size as 1 is disabled by default.");
+                    throw new CephCommandException(
+                            "configuring pool size as 1 is disabled by default.");
                 }
                 checkPgNum(p, p.pgNum, n);
                 p.size = n;
-                // osd_pool_default_min_size: a size change resets min_size (tracker.ceph.com/issues/44862).
+                // osd_pool_default_min_size: a size change resets min_size
+                // (tracker.ceph.com/issues/44862).
                 p.minSize = n - n / 2;
             }
             case "min_size" -> {
                 int n = parseInt(value, variable);
                 if (n > p.size || n < 1) {
-                    throw new CephCommandException("pool min_size must be between 1 and size, which is set to "
-                            + p.size);
+                    throw new CephCommandException(
+                            "pool min_size must be between 1 and size, which is set to " + p.size);
                 }
                 p.minSize = n;
             }
@@ -143,8 +167,13 @@ public final class InMemoryCeph implements CephBackend {
                     throw new CephCommandException("specified pg_num " + n + " <= 0");
                 }
                 if (n > 65536) {
-                    throw new CephCommandException("specified pg_num " + n + " is too large (creating 65536 new PGs "
-                            + "on ~" + osdCount() + " OSDs exceeds per-OSD max with mon_osd_max_split_count of 32)");
+                    throw new CephCommandException(
+                            "specified pg_num "
+                                    + n
+                                    + " is too large (creating 65536 new PGs "
+                                    + "on ~"
+                                    + osdCount()
+                                    + " OSDs exceeds per-OSD max with mon_osd_max_split_count of 32)");
                 }
                 checkPgNum(p, n, p.size);
                 p.pgNum = n;
@@ -157,8 +186,12 @@ public final class InMemoryCeph implements CephBackend {
                 p.autoscaleMode = value;
             }
             case "crush_rule" -> {
-                Integer rule = CRUSH_RULES.entrySet().stream().filter(e -> e.getValue().equals(value))
-                        .map(Map.Entry::getKey).findFirst().orElse(null);
+                Integer rule =
+                        CRUSH_RULES.entrySet().stream()
+                                .filter(e -> e.getValue().equals(value))
+                                .map(Map.Entry::getKey)
+                                .findFirst()
+                                .orElse(null);
                 if (rule == null) {
                     throw new CephCommandException("crush rule " + value + " does not exist");
                 }
@@ -173,7 +206,8 @@ public final class InMemoryCeph implements CephBackend {
                 try {
                     ratio = Double.parseDouble(value);
                 } catch (NumberFormatException e) {
-                    throw new CephCommandException("error parsing floating point value '" + value + "'");
+                    throw new CephCommandException(
+                            "error parsing floating point value '" + value + "'");
                 }
                 if (ratio < 0) {
                     throw new CephCommandException("target_size_ratio cannot be negative");
@@ -192,8 +226,11 @@ public final class InMemoryCeph implements CephBackend {
             return;
         }
         if (!p.applications.isEmpty()) {
-            throw new CephCommandException("Are you SURE? Pool '" + poolName + "' already has an enabled "
-                    + "application; pass --yes-i-really-mean-it to proceed anyway");
+            throw new CephCommandException(
+                    "Are you SURE? Pool '"
+                            + poolName
+                            + "' already has an enabled "
+                            + "application; pass --yes-i-really-mean-it to proceed anyway");
         }
         p.applications.add(application);
         osdmapEpoch++;
@@ -256,15 +293,33 @@ public final class InMemoryCeph implements CephBackend {
                 undersized += p.pgNum;
                 degradedObjects += poolObjects * Math.max(0, p.size - upHosts);
                 for (int pg = 0; pg < p.pgNum && undersizedDetail.size() < 50; pg++) {
-                    undersizedDetail.add(message("pg " + p.id + "." + Integer.toHexString(pg) + " is stuck undersized "
-                            + "for " + (now - downSince(nodes)) / 1000 + "s, current state " + state));
+                    undersizedDetail.add(
+                            message(
+                                    "pg "
+                                            + p.id
+                                            + "."
+                                            + Integer.toHexString(pg)
+                                            + " is stuck undersized "
+                                            + "for "
+                                            + (now - downSince(nodes)) / 1000
+                                            + "s, current state "
+                                            + state));
                 }
             }
             if (!state.startsWith("active")) {
                 inactive += p.pgNum;
                 for (int pg = 0; pg < p.pgNum && inactiveDetail.size() < 50; pg++) {
-                    inactiveDetail.add(message("pg " + p.id + "." + Integer.toHexString(pg) + " is stuck inactive "
-                            + "for " + (now - downSince(nodes)) / 1000 + "s, current state " + state));
+                    inactiveDetail.add(
+                            message(
+                                    "pg "
+                                            + p.id
+                                            + "."
+                                            + Integer.toHexString(pg)
+                                            + " is stuck inactive "
+                                            + "for "
+                                            + (now - downSince(nodes)) / 1000
+                                            + "s, current state "
+                                            + state));
                 }
             }
         }
@@ -274,25 +329,81 @@ public final class InMemoryCeph implements CephBackend {
             for (NodeState node : nodes) {
                 for (int i = 0; i < osdsPerNode; i++, osd++) {
                     if (!node.online()) {
-                        detail.add(message("osd." + osd + " (root=default,host=" + node.name() + ") is down"));
+                        detail.add(
+                                message(
+                                        "osd."
+                                                + osd
+                                                + " (root=default,host="
+                                                + node.name()
+                                                + ") is down"));
                     }
                 }
             }
-            checks.put("OSD_DOWN", check("HEALTH_WARN", (numOsds - upOsds) + " osds down", numOsds - upOsds, detail));
-            List<Map<String, Object>> hostDetail = downHosts.stream().map(h -> message("host " + h
-                    + " (root=default) (" + osdsPerNode + " osds) is down")).toList();
-            checks.put("OSD_HOST_DOWN", check("HEALTH_WARN", downHosts.size() + " host" + (downHosts.size() == 1 ? ""
-                    : "s") + " (" + (numOsds - upOsds) + " osds) down", downHosts.size(), hostDetail));
+            checks.put(
+                    "OSD_DOWN",
+                    check(
+                            "HEALTH_WARN",
+                            (numOsds - upOsds) + " osds down",
+                            numOsds - upOsds,
+                            detail));
+            List<Map<String, Object>> hostDetail =
+                    downHosts.stream()
+                            .map(
+                                    h ->
+                                            message(
+                                                    "host "
+                                                            + h
+                                                            + " (root=default) ("
+                                                            + osdsPerNode
+                                                            + " osds) is down"))
+                            .toList();
+            checks.put(
+                    "OSD_HOST_DOWN",
+                    check(
+                            "HEALTH_WARN",
+                            downHosts.size()
+                                    + " host"
+                                    + (downHosts.size() == 1 ? "" : "s")
+                                    + " ("
+                                    + (numOsds - upOsds)
+                                    + " osds) down",
+                            downHosts.size(),
+                            hostDetail));
         }
         if (inactive > 0) {
-            checks.put("PG_AVAILABILITY", check("HEALTH_WARN", "Reduced data availability: " + inactive
-                    + " pgs inactive", inactive, inactiveDetail));
+            checks.put(
+                    "PG_AVAILABILITY",
+                    check(
+                            "HEALTH_WARN",
+                            "Reduced data availability: " + inactive + " pgs inactive",
+                            inactive,
+                            inactiveDetail));
         }
         if (undersized > 0) {
-            String objectsPart = objects == 0 ? "" : degradedObjects + "/" + objects + " objects degraded ("
-                    + String.format(java.util.Locale.ROOT, "%.3f", 100.0 * degradedObjects / objects) + "%), ";
-            checks.put("PG_DEGRADED", check("HEALTH_WARN", "Degraded data redundancy: " + objectsPart + undersized
-                    + " pgs degraded, " + undersized + " pgs undersized", undersized, undersizedDetail));
+            String objectsPart =
+                    objects == 0
+                            ? ""
+                            : degradedObjects
+                                    + "/"
+                                    + objects
+                                    + " objects degraded ("
+                                    + String.format(
+                                            java.util.Locale.ROOT,
+                                            "%.3f",
+                                            100.0 * degradedObjects / objects)
+                                    + "%), ";
+            checks.put(
+                    "PG_DEGRADED",
+                    check(
+                            "HEALTH_WARN",
+                            "Degraded data redundancy: "
+                                    + objectsPart
+                                    + undersized
+                                    + " pgs degraded, "
+                                    + undersized
+                                    + " pgs undersized",
+                            undersized,
+                            undersizedDetail));
         }
         addFullnessChecks(checks, upOsds);
 
@@ -327,9 +438,19 @@ public final class InMemoryCeph implements CephBackend {
             Map<String, Object> mon = new LinkedHashMap<>();
             mon.put("rank", rank);
             mon.put("name", node.name());
-            mon.put("public_addrs", Map.of("addrvec", List.of(
-                    Map.of("type", "v2", "addr", node.ip() + ":3300", "nonce", 0),
-                    Map.of("type", "v1", "addr", node.ip() + ":6789", "nonce", 0))));
+            mon.put(
+                    "public_addrs",
+                    Map.of(
+                            "addrvec",
+                            List.of(
+                                    Map.of("type", "v2", "addr", node.ip() + ":3300", "nonce", 0),
+                                    Map.of(
+                                            "type",
+                                            "v1",
+                                            "addr",
+                                            node.ip() + ":6789",
+                                            "nonce",
+                                            0))));
             mon.put("addr", node.ip() + ":6789/0");
             mon.put("public_addr", node.ip() + ":6789/0");
             mon.put("priority", 0);
@@ -357,7 +478,8 @@ public final class InMemoryCeph implements CephBackend {
         status.put("osdmap", osdmap);
         Map<String, Object> pgmap = new LinkedHashMap<>();
         List<Map<String, Object>> byState = new ArrayList<>();
-        pgStates.forEach((state, count) -> byState.add(Map.of("state_name", state, "count", count)));
+        pgStates.forEach(
+                (state, count) -> byState.add(Map.of("state_name", state, "count", count)));
         pgmap.put("pgs_by_state", byState);
         pgmap.put("num_pgs", pools.values().stream().mapToInt(p -> p.pgNum).sum());
         pgmap.put("num_pools", pools.size());
@@ -389,22 +511,54 @@ public final class InMemoryCeph implements CephBackend {
         List<Map<String, Object>> osdDetail = new ArrayList<>();
         String percent = String.format(java.util.Locale.ROOT, "%.0f%%", ratio * 100);
         for (int osd = 0; osd < upOsds; osd++) {
-            osdDetail.add(message("osd." + osd + " is " + (ratio >= FULL ? "full" : ratio >= BACKFILLFULL
-                    ? "backfill full" : "near full") + " at " + percent));
+            osdDetail.add(
+                    message(
+                            "osd."
+                                    + osd
+                                    + " is "
+                                    + (ratio >= FULL
+                                            ? "full"
+                                            : ratio >= BACKFILLFULL ? "backfill full" : "near full")
+                                    + " at "
+                                    + percent));
         }
-        List<Map<String, Object>> poolDetail = pools.values().stream()
-                .map(p -> message("pool '" + p.name + "' is " + (ratio >= FULL ? "full" : "nearfull"))).toList();
+        List<Map<String, Object>> poolDetail =
+                pools.values().stream()
+                        .map(
+                                p ->
+                                        message(
+                                                "pool '"
+                                                        + p.name
+                                                        + "' is "
+                                                        + (ratio >= FULL ? "full" : "nearfull")))
+                        .toList();
         if (ratio >= FULL) {
             checks.put("OSD_FULL", check("HEALTH_ERR", upOsds + " full osd(s)", upOsds, osdDetail));
-            checks.put("POOL_FULL", check("HEALTH_ERR", pools.size() + " pool(s) full", pools.size(), poolDetail));
+            checks.put(
+                    "POOL_FULL",
+                    check("HEALTH_ERR", pools.size() + " pool(s) full", pools.size(), poolDetail));
         } else if (ratio >= BACKFILLFULL) {
-            checks.put("OSD_BACKFILLFULL", check("HEALTH_WARN", upOsds + " backfillfull osd(s)", upOsds, osdDetail));
-            checks.put("POOL_BACKFILLFULL", check("HEALTH_WARN", pools.size() + " pool(s) backfillfull", pools.size(),
-                    poolDetail));
+            checks.put(
+                    "OSD_BACKFILLFULL",
+                    check("HEALTH_WARN", upOsds + " backfillfull osd(s)", upOsds, osdDetail));
+            checks.put(
+                    "POOL_BACKFILLFULL",
+                    check(
+                            "HEALTH_WARN",
+                            pools.size() + " pool(s) backfillfull",
+                            pools.size(),
+                            poolDetail));
         } else {
-            checks.put("OSD_NEARFULL", check("HEALTH_WARN", upOsds + " nearfull osd(s)", upOsds, osdDetail));
-            checks.put("POOL_NEARFULL", check("HEALTH_WARN", pools.size() + " pool(s) nearfull", pools.size(),
-                    poolDetail));
+            checks.put(
+                    "OSD_NEARFULL",
+                    check("HEALTH_WARN", upOsds + " nearfull osd(s)", upOsds, osdDetail));
+            checks.put(
+                    "POOL_NEARFULL",
+                    check(
+                            "HEALTH_WARN",
+                            pools.size() + " pool(s) nearfull",
+                            pools.size(),
+                            poolDetail));
         }
     }
 
@@ -420,13 +574,16 @@ public final class InMemoryCeph implements CephBackend {
     }
 
     private long downSince(List<NodeState> nodes) {
-        return nodes.stream().filter(n -> !n.online()).mapToLong(NodeState::offlineSinceMillis).min()
+        return nodes.stream()
+                .filter(n -> !n.online())
+                .mapToLong(NodeState::offlineSinceMillis)
+                .min()
                 .orElse(clock.nowMillis());
     }
 
     /**
-     * {@code OSDMonitor::check_pg_num}: all PG replicas after the change must fit {@code mon_max_pg_per_osd}
-     * times the OSDs in (at least 3 are assumed).
+     * {@code OSDMonitor::check_pg_num}: all PG replicas after the change must fit {@code
+     * mon_max_pg_per_osd} times the OSDs in (at least 3 are assumed).
      */
     private void checkPgNum(Pool changed, int pgNum, int size) {
         int osds = Math.max(osdCount(), 3);
@@ -438,9 +595,21 @@ public final class InMemoryCeph implements CephBackend {
             }
         }
         if (projected > max) {
-            throw new CephCommandException((changed != null ? "pool id " + changed.id + " " : "") + "pg_num " + pgNum
-                    + " size " + size + " would mean " + projected + " total pgs, which exceeds max " + max
-                    + " (mon_max_pg_per_osd " + MAX_PG_PER_OSD + " * num_in_osds " + osdCount() + ")");
+            throw new CephCommandException(
+                    (changed != null ? "pool id " + changed.id + " " : "")
+                            + "pg_num "
+                            + pgNum
+                            + " size "
+                            + size
+                            + " would mean "
+                            + projected
+                            + " total pgs, which exceeds max "
+                            + max
+                            + " (mon_max_pg_per_osd "
+                            + MAX_PG_PER_OSD
+                            + " * num_in_osds "
+                            + osdCount()
+                            + ")");
         }
     }
 
@@ -470,7 +639,8 @@ public final class InMemoryCeph implements CephBackend {
     private List<StoragePool> rbdStorages(String poolName) {
         List<StoragePool> result = new ArrayList<>();
         for (StorageDefinition def : cluster.storages().definitions()) {
-            if (def.type() == StorageType.RBD && poolName.equals(def.properties().getOrDefault("pool", "rbd"))) {
+            if (def.type() == StorageType.RBD
+                    && poolName.equals(def.properties().getOrDefault("pool", "rbd"))) {
                 result.add(cluster.storages().pool(def.id(), null));
             }
         }
@@ -482,8 +652,11 @@ public final class InMemoryCeph implements CephBackend {
             return p.pgNum;
         }
         // The autoscaler's power-of-two target for a pool without a target size: 32, or 1 for .mgr.
-        return p.applications.contains("mgr") ? 1 : p.targetSizeRatio != null || p.targetSizeBytes != null
-                ? Math.max(32, p.pgNum) : 32;
+        return p.applications.contains("mgr")
+                ? 1
+                : p.targetSizeRatio != null || p.targetSizeBytes != null
+                        ? Math.max(32, p.pgNum)
+                        : 32;
     }
 
     private Pool addPool(String name, int pgNum) {
@@ -504,7 +677,8 @@ public final class InMemoryCeph implements CephBackend {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new CephCommandException("error parsing integer value '" + value + "': " + variable);
+            throw new CephCommandException(
+                    "error parsing integer value '" + value + "': " + variable);
         }
     }
 
@@ -512,7 +686,8 @@ public final class InMemoryCeph implements CephBackend {
         try {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new CephCommandException("error parsing integer value '" + value + "': " + variable);
+            throw new CephCommandException(
+                    "error parsing integer value '" + value + "': " + variable);
         }
     }
 
@@ -520,8 +695,8 @@ public final class InMemoryCeph implements CephBackend {
         return Map.of("message", text);
     }
 
-    private static Map<String, Object> check(String severity, String summary, int count,
-            List<Map<String, Object>> detail) {
+    private static Map<String, Object> check(
+            String severity, String summary, int count, List<Map<String, Object>> detail) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("severity", severity);
         c.put("summary", Map.of("message", summary, "count", count));

@@ -15,48 +15,76 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar pve-simulator.jar}: runs a simulated PVE cluster until the process is stopped. */
-@Command(name = "pve-simulator", mixinStandardHelpOptions = true, version = "pve-simulator (PVE 8.4.1 API)",
-        description = "Runs a simulated Proxmox VE cluster with PVE's HTTPS API on one port per node.")
+/**
+ * {@code java -jar pve-simulator.jar}: runs a simulated PVE cluster until the process is stopped.
+ */
+@Command(
+        name = "pve-simulator",
+        mixinStandardHelpOptions = true,
+        version = "pve-simulator (PVE 8.4.1 API)",
+        description =
+                "Runs a simulated Proxmox VE cluster with PVE's HTTPS API on one port per node.")
 public final class SimulatorMain implements Callable<Integer> {
 
-    @Option(names = "--nodes", description = "Number of nodes, named pve1..pveN (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--nodes",
+            description = "Number of nodes, named pve1..pveN (default: ${DEFAULT-VALUE}).")
     int nodes = 3;
 
-    @Option(names = "--port", description = "HTTPS port of the first node; node i listens on port+i-1 "
-            + "(default: ${DEFAULT-VALUE}; 0 picks free ports).")
+    @Option(
+            names = "--port",
+            description =
+                    "HTTPS port of the first node; node i listens on port+i-1 "
+                            + "(default: ${DEFAULT-VALUE}; 0 picks free ports).")
     int port = 8006;
 
-    @Option(names = "--http-port", description = "Also serve plain HTTP on this port, answering as the first "
-            + "online node.")
+    @Option(
+            names = "--http-port",
+            description =
+                    "Also serve plain HTTP on this port, answering as the first " + "online node.")
     Integer httpPort;
 
     @Option(names = "--bind", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind = "127.0.0.1";
 
-    @Option(names = "--time-scale", description = "Simulated seconds per real second (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--time-scale",
+            description = "Simulated seconds per real second (default: ${DEFAULT-VALUE}).")
     double timeScale = 1.0;
 
-    @Option(names = "--state", description = "State file: loaded at start if it exists, saved every 30 s and "
-            + "on exit.")
+    @Option(
+            names = "--state",
+            description =
+                    "State file: loaded at start if it exists, saved every 30 s and " + "on exit.")
     Path stateFile;
 
-    @Option(names = "--ceph-conf", description = "Serve the Ceph API from a real Ceph cluster through "
-            + "'ceph -c FILE' and 'rbd -c FILE' (default: an in-memory Ceph).")
+    @Option(
+            names = "--ceph-conf",
+            description =
+                    "Serve the Ceph API from a real Ceph cluster through "
+                            + "'ceph -c FILE' and 'rbd -c FILE' (default: an in-memory Ceph).")
     Path cephConf;
 
-    @Option(names = "--token", description = "API token as USER@REALM!ID=SECRET (default: root@pam!sim with a "
-            + "random secret).")
+    @Option(
+            names = "--token",
+            description =
+                    "API token as USER@REALM!ID=SECRET (default: root@pam!sim with a "
+                            + "random secret).")
     String token;
 
-    @Option(names = "--root-password", description = "Password of root@pam for ticket login (default: random).")
+    @Option(
+            names = "--root-password",
+            description = "Password of root@pam for ticket login (default: random).")
     String rootPassword;
 
     @Option(names = "--cluster-name", description = "Cluster name (default: ${DEFAULT-VALUE}).")
     String clusterName = "pve-sim";
 
-    @Option(names = "--credentials-file", description = "Write url, token and fingerprint (and per-node "
-            + "details) as JSON to this file.")
+    @Option(
+            names = "--credentials-file",
+            description =
+                    "Write url, token and fingerprint (and per-node "
+                            + "details) as JSON to this file.")
     Path credentialsFile;
 
     public static void main(String[] args) {
@@ -70,12 +98,13 @@ public final class SimulatorMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PveSimulator.Builder builder = PveSimulator.builder()
-                .nodes(nodes)
-                .clusterName(clusterName)
-                .httpsPort(port)
-                .bindAddress(bind)
-                .timeScale(timeScale);
+        PveSimulator.Builder builder =
+                PveSimulator.builder()
+                        .nodes(nodes)
+                        .clusterName(clusterName)
+                        .httpsPort(port)
+                        .bindAddress(bind)
+                        .timeScale(timeScale);
         if (httpPort != null) {
             builder.httpPort(httpPort);
         }
@@ -91,19 +120,28 @@ public final class SimulatorMain implements Callable<Integer> {
         if (token != null) {
             int eq = token.lastIndexOf('=');
             if (eq <= 0 || !token.contains("!")) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--token must look like USER@REALM!ID=SECRET");
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "--token must look like USER@REALM!ID=SECRET");
             }
             builder.token(token.substring(0, eq), token.substring(eq + 1));
         }
         PveSimulator sim = builder.build().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sim.close();
-            System.out.println("pve-simulator stopped" + (stateFile != null ? "; state saved to " + stateFile : ""));
-            System.out.flush();
-            // SIGTERM is how this program is meant to end: report success rather than 143.
-            Runtime.getRuntime().halt(0);
-        }, "pve-sim-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    sim.close();
+                                    System.out.println(
+                                            "pve-simulator stopped"
+                                                    + (stateFile != null
+                                                            ? "; state saved to " + stateFile
+                                                            : ""));
+                                    System.out.flush();
+                                    // SIGTERM is how this program is meant to end: report success
+                                    // rather than 143.
+                                    Runtime.getRuntime().halt(0);
+                                },
+                                "pve-sim-shutdown"));
         printSummary(sim, System.out);
         if (credentialsFile != null) {
             writeCredentials(sim, credentialsFile);
@@ -113,7 +151,8 @@ public final class SimulatorMain implements Callable<Integer> {
     }
 
     private void printSummary(PveSimulator sim, PrintStream out) {
-        out.printf("pve-simulator: cluster '%s', %d nodes, PVE 8.4.1 API, time scale %s%n",
+        out.printf(
+                "pve-simulator: cluster '%s', %d nodes, PVE 8.4.1 API, time scale %s%n",
                 sim.cluster().clusterName(), sim.nodeNames().size(), sim.clock().scale());
         out.println("URL:           " + sim.url());
         out.println("API token:     " + sim.apiTokenId() + "=" + sim.apiTokenSecret());
@@ -137,7 +176,9 @@ public final class SimulatorMain implements Callable<Integer> {
         credentials.put("root_password", sim.rootPassword());
         Map<String, Object> nodes = new LinkedHashMap<>();
         for (String node : sim.nodeNames()) {
-            nodes.put(node, Map.of("url", sim.nodeUrl(node), "fingerprint", sim.fingerprintSha256(node)));
+            nodes.put(
+                    node,
+                    Map.of("url", sim.nodeUrl(node), "fingerprint", sim.fingerprintSha256(node)));
         }
         credentials.put("nodes", nodes);
         sim.plainHttpUrl().ifPresent(url -> credentials.put("http_url", url));

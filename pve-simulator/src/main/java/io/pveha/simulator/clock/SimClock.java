@@ -14,20 +14,23 @@ import org.slf4j.LoggerFactory;
  * The one clock of a simulated cluster. Everything time-based (task durations, uptimes, UPID start
  * times, staleness of status data) reads {@link #now()} and schedules work with {@link #schedule}.
  *
- * <p>Simulated time runs {@link #scale()} simulated seconds per real second. A scale of 0 is the manual
- * mode: time stands still until a test calls {@link #advance(Duration)}, which runs every event that
- * falls due in order, on the caller's thread, so tests are deterministic. Events due "now" (zero
- * delay) run promptly in either mode on the clock's own thread.
+ * <p>Simulated time runs {@link #scale()} simulated seconds per real second. A scale of 0 is the
+ * manual mode: time stands still until a test calls {@link #advance(Duration)}, which runs every
+ * event that falls due in order, on the caller's thread, so tests are deterministic. Events due
+ * "now" (zero delay) run promptly in either mode on the clock's own thread.
  */
 public final class SimClock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimClock.class);
+
     /** Longest real wait before the scheduler re-reads the clock (scale changes, advance calls). */
     private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+
     /** Serialises event execution so events run one at a time and in time order. */
     private final ReentrantLock eventLock = new ReentrantLock();
+
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
     private final AtomicLong sequence = new AtomicLong();
     private final Thread scheduler;
@@ -85,7 +88,8 @@ public final class SimClock implements AutoCloseable {
     /** Changes the speed of time from now on; 0 switches to manual mode. */
     public void setScale(double newScale) {
         if (newScale < 0 || Double.isNaN(newScale) || Double.isInfinite(newScale)) {
-            throw new IllegalArgumentException("time scale must be a finite number >= 0: " + newScale);
+            throw new IllegalArgumentException(
+                    "time scale must be a finite number >= 0: " + newScale);
         }
         lock.lock();
         try {
@@ -195,7 +199,8 @@ public final class SimClock implements AutoCloseable {
                 }
                 eventLock.lock();
                 try {
-                    // advance() may have run or re-ordered events meanwhile: re-check under eventLock.
+                    // advance() may have run or re-ordered events meanwhile: re-check under
+                    // eventLock.
                     Event next = pollDue(nowMillis());
                     if (next != null) {
                         runEvent(next);
@@ -211,7 +216,10 @@ public final class SimClock implements AutoCloseable {
         }
     }
 
-    /** Waits until the head of the queue is due; returns it without removing it, or null to re-check. */
+    /**
+     * Waits until the head of the queue is due; returns it without removing it, or null to
+     * re-check.
+     */
     private Event awaitNextDue() throws InterruptedException {
         lock.lock();
         try {

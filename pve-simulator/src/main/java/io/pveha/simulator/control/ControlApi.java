@@ -26,16 +26,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The simulator's own control API under {@code /simulator/}, on every API port and on the plain-HTTP
- * port: faults, the clock, request statistics, tokens, state. Parameters come as query parameters or a
- * JSON/form body; answers are {@code {"data": ...}}; errors are 400/404 with {@code message}. No
- * authentication: the ports listen on loopback only. The endpoints are listed in the module README.
- * What it acts on is a {@link ControlTarget}.
+ * The simulator's own control API under {@code /simulator/}, on every API port and on the
+ * plain-HTTP port: faults, the clock, request statistics, tokens, state. Parameters come as query
+ * parameters or a JSON/form body; answers are {@code {"data": ...}}; errors are 400/404 with {@code
+ * message}. No authentication: the ports listen on loopback only. The endpoints are listed in the
+ * module README. What it acts on is a {@link ControlTarget}.
  */
 public final class ControlApi implements HttpHandler {
-    private static final Pattern NODE_ACTION = Pattern.compile("^/simulator/nodes/([^/]+)/(power-off|power-on|network-off"
-            + "|network-on|shutdown|reboot|maintenance-enable|maintenance-disable)$");
-    private static final Pattern STORAGE_ACTION = Pattern.compile("^/simulator/storage/([^/]+)/(fill|free|offline|online)$");
+    private static final Pattern NODE_ACTION =
+            Pattern.compile(
+                    "^/simulator/nodes/([^/]+)/(power-off|power-on|network-off"
+                            + "|network-on|shutdown|reboot|maintenance-enable|maintenance-disable)$");
+    private static final Pattern STORAGE_ACTION =
+            Pattern.compile("^/simulator/storage/([^/]+)/(fill|free|offline|online)$");
     private static final Pattern FAULT_RULE = Pattern.compile("^/simulator/faults/(\\d+)$");
 
     private final ControlTarget sim;
@@ -105,13 +108,24 @@ public final class ControlApi implements HttpHandler {
             return faultRules();
         }
         if (method.equals("POST") && path.equals("/simulator/faults/latency")) {
-            return ruleView(sim.faults().api().latency(required(p, "path"), p.get("method"),
-                    Duration.ofMillis(Long.parseLong(required(p, "millis")))));
+            return ruleView(
+                    sim.faults()
+                            .api()
+                            .latency(
+                                    required(p, "path"),
+                                    p.get("method"),
+                                    Duration.ofMillis(Long.parseLong(required(p, "millis")))));
         }
         if (method.equals("POST") && path.equals("/simulator/faults/fail-rate")) {
-            return ruleView(sim.faults().api().failRate(required(p, "path"), p.get("method"),
-                    Double.parseDouble(p.getOrDefault("rate", "1")), Integer.parseInt(p.getOrDefault("status", "500")),
-                    p.getOrDefault("reason", "injected failure")));
+            return ruleView(
+                    sim.faults()
+                            .api()
+                            .failRate(
+                                    required(p, "path"),
+                                    p.get("method"),
+                                    Double.parseDouble(p.getOrDefault("rate", "1")),
+                                    Integer.parseInt(p.getOrDefault("status", "500")),
+                                    p.getOrDefault("reason", "injected failure")));
         }
         if (method.equals("POST") && path.equals("/simulator/faults/hang")) {
             return ruleView(sim.faults().api().hang(required(p, "path"), p.get("method")));
@@ -151,7 +165,10 @@ public final class ControlApi implements HttpHandler {
                 sim.clock().setScale(Double.parseDouble(p.get("scale")));
             }
             if (p.containsKey("advance")) {
-                sim.clock().advance(Duration.ofMillis((long) (Double.parseDouble(p.get("advance")) * 1000)));
+                sim.clock()
+                        .advance(
+                                Duration.ofMillis(
+                                        (long) (Double.parseDouble(p.get("advance")) * 1000)));
             }
             return clockView();
         }
@@ -169,7 +186,12 @@ public final class ControlApi implements HttpHandler {
             String id = required(p, "tokenid");
             String secret = required(p, "secret");
             if (p.containsKey("privileges")) {
-                sim.tokens().add(id, secret, new LinkedHashSet<>(Arrays.asList(p.get("privileges").split("[,;\\s]+"))));
+                sim.tokens()
+                        .add(
+                                id,
+                                secret,
+                                new LinkedHashSet<>(
+                                        Arrays.asList(p.get("privileges").split("[,;\\s]+"))));
             } else {
                 sim.tokens().add(id, secret);
             }
@@ -216,12 +238,14 @@ public final class ControlApi implements HttpHandler {
         view.put("nodes", status.nodeStates());
         view.put("lrm", status.lrmStates());
         Map<String, Object> services = new LinkedHashMap<>();
-        status.services().forEach((sid, service) -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("state", service.state());
-            entry.put("node", service.node());
-            services.put(sid, entry);
-        });
+        status.services()
+                .forEach(
+                        (sid, service) -> {
+                            Map<String, Object> entry = new LinkedHashMap<>();
+                            entry.put("state", service.state());
+                            entry.put("node", service.node());
+                            services.put(sid, entry);
+                        });
         view.put("services", services);
         view.put("shutdown_policy", sim.haShutdownPolicy().pveName());
         return view;
@@ -250,8 +274,7 @@ public final class ControlApi implements HttpHandler {
                 view.put("status", rule.status());
                 view.put("reason", rule.reason());
             }
-            case HANG -> {
-            }
+            case HANG -> {}
         }
         return view;
     }
@@ -274,7 +297,8 @@ public final class ControlApi implements HttpHandler {
 
     /** Parameters from the query string and a JSON or form body; JSON arrays become comma lists. */
     private static Map<String, String> params(HttpServerExchange exchange) throws IOException {
-        return RequestParams.read(exchange, value -> value.isArray() ? joinArray(value) : value.asText());
+        return RequestParams.read(
+                exchange, value -> value.isArray() ? joinArray(value) : value.asText());
     }
 
     private static String joinArray(JsonNode array) {
@@ -283,7 +307,8 @@ public final class ControlApi implements HttpHandler {
         return String.join(",", values);
     }
 
-    private static void send(HttpServerExchange exchange, int status, String reason, Object data, String message) {
+    private static void send(
+            HttpServerExchange exchange, int status, String reason, Object data, String message) {
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("data", data);
         if (message != null) {

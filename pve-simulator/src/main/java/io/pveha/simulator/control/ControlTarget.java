@@ -13,14 +13,19 @@ import java.util.List;
 
 /**
  * What the control API acts on, and all it sees of the simulator: cluster views, the faults, the HA
- * stack's status and log, the clock, request statistics, tokens and the state file. {@code PveSimulator}
- * implements it with an adapter; the control API knows nothing of its wiring.
+ * stack's status and log, the clock, request statistics, tokens and the state file. {@code
+ * PveSimulator} implements it with an adapter; the control API knows nothing of its wiring.
  */
 public interface ControlTarget {
 
     /** A node as {@code /simulator} reports it: power, network, API port and certificate. */
-    record NodeInfo(String name, String power, boolean networkUp, boolean online, String url, String fingerprint) {
-    }
+    record NodeInfo(
+            String name,
+            String power,
+            boolean networkUp,
+            boolean online,
+            String url,
+            String fingerprint) {}
 
     // ---- cluster views --------------------------------------------------------------------------
 
@@ -37,7 +42,10 @@ public interface ControlTarget {
 
     // ---- what it controls -----------------------------------------------------------------------
 
-    /** Nodes (power, network, clean shutdown, maintenance), API rules, task failures, storages, backups. */
+    /**
+     * Nodes (power, network, clean shutdown, maintenance), API rules, task failures, storages,
+     * backups.
+     */
     Faults faults();
 
     SimClock clock();
@@ -46,7 +54,10 @@ public interface ControlTarget {
 
     TokenRegistry tokens();
 
-    /** Saves the state to {@code file}, or to the configured state file if null; returns the file written. */
+    /**
+     * Saves the state to {@code file}, or to the configured state file if null; returns the file
+     * written.
+     */
     Path saveState(Path file);
 
     // ---- the HA stack ---------------------------------------------------------------------------

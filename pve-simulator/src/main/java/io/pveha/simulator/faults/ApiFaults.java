@@ -13,36 +13,61 @@ import java.util.regex.Pattern;
 
 /**
  * Misbehaviour of the API itself, per path pattern: extra latency, failures at a given rate with a
- * chosen status and reason, and hangs. Patterns are Java regular expressions searched in the request
- * path relative to {@code /api2/json} (e.g. {@code ^/cluster/resources}, {@code /status/start$}).
- * Latency and hangs are real time: they model the network and daemons, not the simulated cluster.
+ * chosen status and reason, and hangs. Patterns are Java regular expressions searched in the
+ * request path relative to {@code /api2/json} (e.g. {@code ^/cluster/resources}, {@code
+ * /status/start$}). Latency and hangs are real time: they model the network and daemons, not the
+ * simulated cluster.
  */
 public final class ApiFaults {
-    /** A hang is released after this long at the latest, so a forgotten fault cannot pin threads forever. */
+    /**
+     * A hang is released after this long at the latest, so a forgotten fault cannot pin threads
+     * forever.
+     */
     private static final Duration MAX_HANG = Duration.ofMinutes(10);
 
     /** What a rule does. */
-    public enum Kind { LATENCY, FAIL, HANG }
+    public enum Kind {
+        LATENCY,
+        FAIL,
+        HANG
+    }
 
     /** One active rule; {@code method} null matches every method. */
-    public record Rule(long id, Kind kind, Pattern path, String method, Duration latency, double rate, int status,
+    public record Rule(
+            long id,
+            Kind kind,
+            Pattern path,
+            String method,
+            Duration latency,
+            double rate,
+            int status,
             String reason) {
 
         boolean matches(String requestMethod, String requestPath) {
-            return (method == null || method.equalsIgnoreCase(requestMethod)) && path.matcher(requestPath).find();
+            return (method == null || method.equalsIgnoreCase(requestMethod))
+                    && path.matcher(requestPath).find();
         }
     }
 
     /** A failure to answer with instead of handling the request. */
-    public record Failure(int status, String reason) {
-    }
+    public record Failure(int status, String reason) {}
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
-    private final AtomicReference<CountDownLatch> hangRelease = new AtomicReference<>(new CountDownLatch(1));
+    private final AtomicReference<CountDownLatch> hangRelease =
+            new AtomicReference<>(new CountDownLatch(1));
 
     public Rule latency(String pathRegex, String method, Duration latency) {
-        return add(new Rule(ids.incrementAndGet(), Kind.LATENCY, Pattern.compile(pathRegex), method, latency, 0, 0, null));
+        return add(
+                new Rule(
+                        ids.incrementAndGet(),
+                        Kind.LATENCY,
+                        Pattern.compile(pathRegex),
+                        method,
+                        latency,
+                        0,
+                        0,
+                        null));
     }
 
     public Rule failRate(String pathRegex, String method, double rate, int status, String reason) {
@@ -50,15 +75,32 @@ public final class ApiFaults {
             throw new IllegalArgumentException("rate must be between 0 and 1: " + rate);
         }
         if (status < 400 || status > 599) {
-            throw new IllegalArgumentException("status must be an error status (400-599): " + status);
+            throw new IllegalArgumentException(
+                    "status must be an error status (400-599): " + status);
         }
-        return add(new Rule(ids.incrementAndGet(), Kind.FAIL, Pattern.compile(pathRegex), method, Duration.ZERO, rate,
-                status, reason));
+        return add(
+                new Rule(
+                        ids.incrementAndGet(),
+                        Kind.FAIL,
+                        Pattern.compile(pathRegex),
+                        method,
+                        Duration.ZERO,
+                        rate,
+                        status,
+                        reason));
     }
 
     public Rule hang(String pathRegex, String method) {
-        return add(new Rule(ids.incrementAndGet(), Kind.HANG, Pattern.compile(pathRegex), method, Duration.ZERO, 0, 0,
-                null));
+        return add(
+                new Rule(
+                        ids.incrementAndGet(),
+                        Kind.HANG,
+                        Pattern.compile(pathRegex),
+                        method,
+                        Duration.ZERO,
+                        0,
+                        0,
+                        null));
     }
 
     public List<Rule> rules() {
@@ -82,8 +124,8 @@ public final class ApiFaults {
     }
 
     /**
-     * Applies the rules matching a request: sleeps for latency, blocks for hangs (until {@link #clear()}),
-     * and returns the failure to answer with, if a fail rule fires.
+     * Applies the rules matching a request: sleeps for latency, blocks for hangs (until {@link
+     * #clear()}), and returns the failure to answer with, if a fail rule fires.
      */
     public Optional<Failure> apply(String method, String path) throws InterruptedException {
         Failure failure = null;

@@ -1,7 +1,7 @@
 package io.pveha.simulator.faults;
 
-import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.BackupArchive;
+import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.NodeState;
 import io.pveha.simulator.model.StoragePool;
 import io.pveha.simulator.model.Storages;
@@ -10,9 +10,9 @@ import io.pveha.simulator.tasks.TaskEngine;
 import java.time.Duration;
 
 /**
- * Fault injection: nodes losing power or network, a misbehaving API, failing tasks, full or unreachable
- * storages, damaged backups.
- * The same operations are offered over HTTP by the control API ({@code /simulator/...}).
+ * Fault injection: nodes losing power or network, a misbehaving API, failing tasks, full or
+ * unreachable storages, damaged backups. The same operations are offered over HTTP by the control
+ * API ({@code /simulator/...}).
  */
 public final class Faults {
     private final NodeControl nodes;
@@ -21,7 +21,12 @@ public final class Faults {
     private final ClusterState cluster;
     private final NodeLifecycle lifecycle;
 
-    public Faults(NodeControl nodes, ApiFaults api, TaskEngine tasks, ClusterState cluster, NodeLifecycle lifecycle) {
+    public Faults(
+            NodeControl nodes,
+            ApiFaults api,
+            TaskEngine tasks,
+            ClusterState cluster,
+            NodeLifecycle lifecycle) {
         this.nodes = nodes;
         this.api = api;
         this.tasks = tasks;
@@ -29,19 +34,26 @@ public final class Faults {
         this.lifecycle = lifecycle;
     }
 
-    /** Cuts the node's power: its guests die, its API port refuses connections, others answer 595 for it. */
+    /**
+     * Cuts the node's power: its guests die, its API port refuses connections, others answer 595
+     * for it.
+     */
     public void powerOff(String node) {
         requireNode(node);
         nodes.powerOff(node);
     }
 
-    /** Powers the node on; it is back online after the boot time ({@code TaskDurations.nodeBoot}). */
+    /**
+     * Powers the node on; it is back online after the boot time ({@code TaskDurations.nodeBoot}).
+     */
     public void powerOn(String node) {
         requireNode(node);
         nodes.powerOn(node);
     }
 
-    /** Cuts the node's network: guests keep running, but the node and its guests are unreachable. */
+    /**
+     * Cuts the node's network: guests keep running, but the node and its guests are unreachable.
+     */
     public void networkOff(String node) {
         requireNode(node);
         nodes.networkOff(node);
@@ -53,21 +65,27 @@ public final class Faults {
     }
 
     /**
-     * A clean shutdown ({@code shutdown -h now}): the node's HA LRM stops, freezes or migrates its services
-     * by the datacenter's {@code shutdown_policy}, the HA daemons stop, then the node powers off.
+     * A clean shutdown ({@code shutdown -h now}): the node's HA LRM stops, freezes or migrates its
+     * services by the datacenter's {@code shutdown_policy}, the HA daemons stop, then the node
+     * powers off.
      */
     public void shutdown(String node) {
         requireNode(node);
         lifecycle.shutdown(node);
     }
 
-    /** A clean reboot: as {@link #shutdown}, then the node boots again ({@code TaskDurations.nodeBoot}). */
+    /**
+     * A clean reboot: as {@link #shutdown}, then the node boots again ({@code
+     * TaskDurations.nodeBoot}).
+     */
     public void reboot(String node) {
         requireNode(node);
         lifecycle.reboot(node);
     }
 
-    /** {@code ha-manager crm-command node-maintenance enable}: HA moves the node's services away. */
+    /**
+     * {@code ha-manager crm-command node-maintenance enable}: HA moves the node's services away.
+     */
     public void enableMaintenance(String node) {
         requireNode(node);
         lifecycle.enableMaintenance(node);
@@ -84,7 +102,10 @@ public final class Faults {
         return api.latency(pathRegex, null, latency);
     }
 
-    /** Fails a share {@code rate} (0..1) of matching requests with {@code status} and {@code reason}. */
+    /**
+     * Fails a share {@code rate} (0..1) of matching requests with {@code status} and {@code
+     * reason}.
+     */
     public ApiFaults.Rule failRate(String pathRegex, double rate, int status, String reason) {
         return api.failRate(pathRegex, null, rate, status, reason);
     }
@@ -103,7 +124,10 @@ public final class Faults {
         return api;
     }
 
-    /** The next task of {@code type} (e.g. {@code qmclone}) on any node ends with {@code TASK ERROR: error}. */
+    /**
+     * The next task of {@code type} (e.g. {@code qmclone}) on any node ends with {@code TASK ERROR:
+     * error}.
+     */
     public void failNextTask(String type, String error) {
         failNextTask(type, null, error);
     }
@@ -132,8 +156,9 @@ public final class Faults {
     }
 
     /**
-     * Makes a storage unreachable, as an NFS server that went away: {@code active: 0} in the storage lists,
-     * status and content calls fail with {@code storage '<id>' is not online}, backups to it fail.
+     * Makes a storage unreachable, as an NFS server that went away: {@code active: 0} in the
+     * storage lists, status and content calls fail with {@code storage '<id>' is not online},
+     * backups to it fail.
      */
     public void storageOffline(String storage) {
         cluster.write(() -> cluster.storages().setOnline(storage, false));
@@ -144,37 +169,53 @@ public final class Faults {
     }
 
     /**
-     * Damages a backup archive ({@code nfs:backup/vzdump-qemu-...}): restoring it fails as a truncated vma
-     * file does. {@code node} is needed for local storages only.
+     * Damages a backup archive ({@code nfs:backup/vzdump-qemu-...}): restoring it fails as a
+     * truncated vma file does. {@code node} is needed for local storages only.
      */
     public void corruptBackup(String volid, String node) {
-        cluster.write(() -> {
-            String storage = Storages.storageOf(volid);
-            String onNode = node != null ? node
-                    : cluster.nodes().iterator().next().name();
-            StoragePool pool = cluster.storages().definition(storage).map(d -> cluster.storages().pool(storage, onNode))
-                    .orElseThrow(() -> new IllegalArgumentException("no such storage: " + storage));
-            BackupArchive archive = pool.archive(Storages.volnameOf(volid))
-                    .orElseThrow(() -> new IllegalArgumentException("no such backup: " + volid));
-            cluster.storages().updateArchive(volid, onNode, archive.withCorrupted(true));
-        });
+        cluster.write(
+                () -> {
+                    String storage = Storages.storageOf(volid);
+                    String onNode = node != null ? node : cluster.nodes().iterator().next().name();
+                    StoragePool pool =
+                            cluster.storages()
+                                    .definition(storage)
+                                    .map(d -> cluster.storages().pool(storage, onNode))
+                                    .orElseThrow(
+                                            () ->
+                                                    new IllegalArgumentException(
+                                                            "no such storage: " + storage));
+                    BackupArchive archive =
+                            pool.archive(Storages.volnameOf(volid))
+                                    .orElseThrow(
+                                            () ->
+                                                    new IllegalArgumentException(
+                                                            "no such backup: " + volid));
+                    cluster.storages().updateArchive(volid, onNode, archive.withCorrupted(true));
+                });
     }
 
     /**
-     * Removes every fault: API rules, pending task failures, full storages, pending clean shutdowns; every node
-     * back online at once. Node maintenance is HA configuration, not a fault: it stays.
+     * Removes every fault: API rules, pending task failures, full storages, pending clean
+     * shutdowns; every node back online at once. Node maintenance is HA configuration, not a fault:
+     * it stays.
      */
     public void reset() {
         api.clear();
         lifecycle.cancelShutdowns();
-        cluster.write(() -> {
-            tasks.clearInjectedFailures();
-            cluster.storages().definitions().forEach(def -> {
-                cluster.storages().setFull(def.id(), null, false);
-                cluster.storages().setOnline(def.id(), true);
-            });
-        });
-        for (String node : cluster.read(() -> cluster.nodes().stream().map(NodeState::name).toList())) {
+        cluster.write(
+                () -> {
+                    tasks.clearInjectedFailures();
+                    cluster.storages()
+                            .definitions()
+                            .forEach(
+                                    def -> {
+                                        cluster.storages().setFull(def.id(), null, false);
+                                        cluster.storages().setOnline(def.id(), true);
+                                    });
+                });
+        for (String node :
+                cluster.read(() -> cluster.nodes().stream().map(NodeState::name).toList())) {
             nodes.restoreNow(node);
         }
     }

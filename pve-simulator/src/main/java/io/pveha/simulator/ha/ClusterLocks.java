@@ -5,16 +5,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The HA stack's cluster-wide locks in pmxcfs: {@code ha_manager_lock} (whoever holds it is the master
- * CRM) and one {@code ha_agent_<node>_lock} per node (held by that node's active LRM, or by the master
- * once it fenced the node). A lock is renewed by taking it again and expires {@code lockTimeout} after its
- * last renewal; only then can another node take it. Callers check quorum first: a node without quorum
- * cannot touch pmxcfs locks.
+ * The HA stack's cluster-wide locks in pmxcfs: {@code ha_manager_lock} (whoever holds it is the
+ * master CRM) and one {@code ha_agent_<node>_lock} per node (held by that node's active LRM, or by
+ * the master once it fenced the node). A lock is renewed by taking it again and expires {@code
+ * lockTimeout} after its last renewal; only then can another node take it. Callers check quorum
+ * first: a node without quorum cannot touch pmxcfs locks.
  */
 final class ClusterLocks {
     /** Who holds a lock and when it was last renewed (epoch millis). */
-    record Lock(String node, long renewedMillis) {
-    }
+    record Lock(String node, long renewedMillis) {}
 
     private final TreeMap<String, Lock> locks = new TreeMap<>();
     private final long timeoutMillis;
@@ -30,8 +29,8 @@ final class ClusterLocks {
     static final String MANAGER_LOCK = "ha_manager_lock";
 
     /**
-     * Takes or renews {@code name} for {@code node}; true on success and when a new holder got it (the caller
-     * logs {@code got lock}).
+     * Takes or renews {@code name} for {@code node}; true on success and when a new holder got it
+     * (the caller logs {@code got lock}).
      */
     Acquired acquire(String name, String node, long nowMillis) {
         Lock held = locks.get(name);
@@ -48,7 +47,9 @@ final class ClusterLocks {
 
     /** The result of {@link #acquire}. */
     enum Acquired {
-        NO, RENEWED, NEW;
+        NO,
+        RENEWED,
+        NEW;
 
         boolean ok() {
             return this != NO;
@@ -56,8 +57,8 @@ final class ClusterLocks {
     }
 
     /**
-     * Releases {@code name} if {@code node} holds it (an expired lock counts as released); false if another
-     * node holds it or nobody did.
+     * Releases {@code name} if {@code node} holds it (an expired lock counts as released); false if
+     * another node holds it or nobody did.
      */
     boolean release(String name, String node, long nowMillis) {
         Lock held = locks.get(name);

@@ -1,10 +1,10 @@
 package io.pveha.simulator.ha;
 
 /**
- * One node's cluster resource manager daemon ({@code pve-ha-crm}, {@code PVE::HA::CRM}). Every CRM tries
- * for the manager lock while services are configured; the one holding it is the master and runs the
- * {@link Manager}. A master that loses quorum loses the lock and goes back to waiting; the lock then has to
- * expire before another CRM can take over.
+ * One node's cluster resource manager daemon ({@code pve-ha-crm}, {@code PVE::HA::CRM}). Every CRM
+ * tries for the manager lock while services are configured; the one holding it is the master and
+ * runs the {@link Manager}. A master that loses quorum loses the lock and goes back to waiting; the
+ * lock then has to expire before another CRM can take over.
  *
  * <p>States: {@code wait_for_quorum}, {@code master}, {@code lost_manager_lock}, {@code slave}.
  */
@@ -67,8 +67,11 @@ final class Crm {
         } else if (allowedToGetIdle()) {
             if (++activeIdleRounds > HaTimings.CRM_IDLE_ROUNDS) {
                 activeIdleRounds = 0;
-                env.log("info", "cluster had no service configured for " + HaTimings.CRM_IDLE_ROUNDS
-                        + " rounds, going idle.");
+                env.log(
+                        "info",
+                        "cluster had no service configured for "
+                                + HaTimings.CRM_IDLE_ROUNDS
+                                + " rounds, going idle.");
                 env.releaseManagerLock();
                 giveUpWatchdog();
                 setState("wait_for_quorum");
@@ -140,7 +143,9 @@ final class Crm {
         }
         ManagerStatus ms = env.cluster().managerStatus;
         String master = ms.masterNode;
-        if (master == null || !"online".equals(ms.nodeStatus.get(master)) || master.equals(env.nodename())) {
+        if (master == null
+                || !"online".equals(ms.nodeStatus.get(master))
+                || master.equals(env.nodename())) {
             for (var e : ms.nodeStatus.entrySet()) {
                 if (e.getValue().equals("maintenance") && !ms.maintenanceRequested(e.getKey())) {
                     return true;

@@ -1,8 +1,8 @@
 package io.pveha.simulator.ha;
 
 /**
- * A daemon's watchdog handle ({@code ha_manager_wd}, {@code ha_agent_wd}): armed the first time the daemon
- * got its lock, updated each time it renews it, closed only when giving it up is safe.
+ * A daemon's watchdog handle ({@code ha_manager_wd}, {@code ha_agent_wd}): armed the first time the
+ * daemon got its lock, updated each time it renews it, closed only when giving it up is safe.
  */
 final class DaemonWatchdog {
     private final HaEnv env;

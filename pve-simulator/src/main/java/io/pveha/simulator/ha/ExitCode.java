@@ -10,9 +10,9 @@ final class ExitCode {
     static final int EUNKNOWN_COMMAND = 5;
     static final int EINVALID_PARAMETER = 6;
     static final int EUNKNOWN_SERVICE = 7;
+
     /** A worker that died on an error ({@code POSIX::_exit(-1)} of a forked agent). */
     static final int DIED = 255;
 
-    private ExitCode() {
-    }
+    private ExitCode() {}
 }

@@ -14,27 +14,38 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * PVE's HA API ({@code PVE::API2::HA::Resources}, {@code Groups}, {@code Status}, and the
- * {@code ha-manager crm-command}s) without HTTP: the checks, the error texts (500 with the message as reason
- * phrase, including the {@code create resource failed: } prefixes of {@code lock_ha_domain}) and the JSON
- * shapes. Call under the cluster state lock (write lock for changes).
+ * PVE's HA API ({@code PVE::API2::HA::Resources}, {@code Groups}, {@code Status}, and the {@code
+ * ha-manager crm-command}s) without HTTP: the checks, the error texts (500 with the message as
+ * reason phrase, including the {@code create resource failed: } prefixes of {@code lock_ha_domain})
+ * and the JSON shapes. Call under the cluster state lock (write lock for changes).
  */
 public final class HaApi {
     /** Options a {@code vm}/{@code ct} resource can have ({@code PVEVM::options}). */
-    private static final Set<String> RESOURCE_OPTIONS = Set.of("state", "group", "comment", "max_restart",
-            "max_relocate");
-    private static final Set<String> GROUP_OPTIONS = Set.of("nodes", "comment", "nofailback", "restricted");
+    private static final Set<String> RESOURCE_OPTIONS =
+            Set.of("state", "group", "comment", "max_restart", "max_relocate");
 
-    /** How updates of one config file fail: the {@code lock_ha_domain} prefix and the options it knows. */
-    private record SectionKind(String failed, String missing, Set<String> options, Set<String> required) {
-    }
+    private static final Set<String> GROUP_OPTIONS =
+            Set.of("nodes", "comment", "nofailback", "restricted");
 
-    private static final SectionKind RESOURCE = new SectionKind("update resources config failed", "no such resource",
-            RESOURCE_OPTIONS, Set.of());
-    private static final SectionKind GROUP = new SectionKind("update ha group failed", "no such ha group",
-            GROUP_OPTIONS, Set.of("nodes"));
-    private static final DateTimeFormatter LOCALTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy",
-            Locale.ROOT).withZone(ZoneId.systemDefault());
+    /**
+     * How updates of one config file fail: the {@code lock_ha_domain} prefix and the options it
+     * knows.
+     */
+    private record SectionKind(
+            String failed, String missing, Set<String> options, Set<String> required) {}
+
+    private static final SectionKind RESOURCE =
+            new SectionKind(
+                    "update resources config failed",
+                    "no such resource",
+                    RESOURCE_OPTIONS,
+                    Set.of());
+    private static final SectionKind GROUP =
+            new SectionKind(
+                    "update ha group failed", "no such ha group", GROUP_OPTIONS, Set.of("nodes"));
+    private static final DateTimeFormatter LOCALTIME =
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT)
+                    .withZone(ZoneId.systemDefault());
 
     private final HaCluster ha;
 
@@ -44,7 +55,10 @@ public final class HaApi {
 
     // ---- resources ---------------------------------------------------------------------------
 
-    /** {@code GET /cluster/ha/resources}: only the options set in resources.cfg, plus sid, type and digest. */
+    /**
+     * {@code GET /cluster/ha/resources}: only the options set in resources.cfg, plus sid, type and
+     * digest.
+     */
     public List<Map<String, Object>> resources(String type) {
         String digest = ha.resources.digest();
         List<Map<String, Object>> result = new ArrayList<>();
@@ -65,8 +79,10 @@ public final class HaApi {
     /** {@code GET /cluster/ha/resources/{sid}}. */
     public Map<String, Object> resource(String sidParam) {
         String sid = parseSid(sidParam);
-        SectionConfig.Section section = ha.resources.get(sid).orElseThrow(
-                () -> PveException.internal("no such resource '" + sid + "'"));
+        SectionConfig.Section section =
+                ha.resources
+                        .get(sid)
+                        .orElseThrow(() -> PveException.internal("no such resource '" + sid + "'"));
         return resourceJson(section, ha.resources.digest());
     }
 
@@ -89,7 +105,8 @@ public final class HaApi {
         Map<String, String> options = resourceOptions(params);
         lockHaDomain("create resource failed");
         if (ha.resources.get(sid).isPresent()) {
-            throw PveException.internal("create resource failed: resource ID '" + sid + "' already defined");
+            throw PveException.internal(
+                    "create resource failed: resource ID '" + sid + "' already defined");
         }
         ha.resources.put(new SectionConfig.Section(type, sid, options));
     }
@@ -119,7 +136,10 @@ public final class HaApi {
         ha.resources.remove(sid);
     }
 
-    /** {@code POST /cluster/ha/resources/{sid}/migrate|relocate}: queues a CRM command, nothing more. */
+    /**
+     * {@code POST /cluster/ha/resources/{sid}/migrate|relocate}: queues a CRM command, nothing
+     * more.
+     */
     public void queueMove(String kind, String sidParam, String node) {
         String sid = parseSid(sidParam);
         requireHaManaged(sid);
@@ -143,14 +163,20 @@ public final class HaApi {
         queueCrmCommand((enable ? "enable" : "disable") + "-node-maintenance " + node);
     }
 
-    /** Whether destroying the guest needs {@code purge} ({@code service_is_configured}, ignored or not). */
+    /**
+     * Whether destroying the guest needs {@code purge} ({@code service_is_configured}, ignored or
+     * not).
+     */
     boolean configured(String sid) {
         return ha.resources.get(sid).isPresent();
     }
 
     /** {@code vm_is_ha_managed}: configured and not {@code ignored}. */
     boolean managed(String sid) {
-        return ha.resources.get(sid).map(s -> !"ignored".equals(s.options().get("state"))).orElse(false);
+        return ha.resources
+                .get(sid)
+                .map(s -> !"ignored".equals(s.options().get("state")))
+                .orElse(false);
     }
 
     // ---- groups ------------------------------------------------------------------------------
@@ -161,8 +187,11 @@ public final class HaApi {
     }
 
     public Map<String, Object> group(String name) {
-        SectionConfig.Section section = ha.groups.get(name).orElseThrow(
-                () -> PveException.internal("no such ha group '" + name + "'"));
+        SectionConfig.Section section =
+                ha.groups
+                        .get(name)
+                        .orElseThrow(
+                                () -> PveException.internal("no such ha group '" + name + "'"));
         return groupJson(section, ha.groups.digest());
     }
 
@@ -173,7 +202,8 @@ public final class HaApi {
         Map<String, String> options = groupOptions(params);
         lockHaDomain("create ha group failed");
         if (ha.groups.get(name).isPresent()) {
-            throw PveException.internal("create ha group failed: ha group ID '" + name + "' already defined");
+            throw PveException.internal(
+                    "create ha group failed: ha group ID '" + name + "' already defined");
         }
         ha.groups.put(new SectionConfig.Section("group", name, options));
     }
@@ -183,13 +213,18 @@ public final class HaApi {
         update(ha.groups, GROUP, name, params, groupOptions(params));
     }
 
-    /** {@code DELETE /cluster/ha/groups/{group}}: refused while a resource uses it; a missing group is no error. */
+    /**
+     * {@code DELETE /cluster/ha/groups/{group}}: refused while a resource uses it; a missing group
+     * is no error.
+     */
     public void deleteGroup(String name) {
         lockHaDomain("delete ha group failed");
         for (SectionConfig.Section resource : ha.resources.all()) {
             if (name.equals(resource.options().get("group"))) {
-                throw PveException.internal("delete ha group failed: ha group is used by service '" + resource.id()
-                        + "'");
+                throw PveException.internal(
+                        "delete ha group failed: ha group is used by service '"
+                                + resource.id()
+                                + "'");
             }
         }
         ha.groups.remove(name);
@@ -221,7 +256,8 @@ public final class HaApi {
             master.put("id", "master");
             master.put("type", "master");
             master.put("node", ms.masterNode);
-            master.put("status", ms.masterNode + " (" + status + ", " + localtime(ms.timestamp) + ")");
+            master.put(
+                    "status", ms.masterNode + " (" + status + ", " + localtime(ms.timestamp) + ")");
             master.put("timestamp", ms.timestamp);
             result.add(master);
         }
@@ -239,11 +275,12 @@ public final class HaApi {
             result.add(lrmEntry(node, now, activeCount.getOrDefault(node, 0)));
         }
         ms.serviceStatus.forEach((sid, sd) -> result.add(serviceEntry(sid, sc.get(sid), sd)));
-        sc.forEach((sid, cd) -> {
-            if (!ms.serviceStatus.containsKey(sid)) {
-                result.add(serviceEntry(sid, cd, null));
-            }
-        });
+        sc.forEach(
+                (sid, cd) -> {
+                    if (!ms.serviceStatus.containsKey(sid)) {
+                        result.add(serviceEntry(sid, cd, null));
+                    }
+                });
         return result;
     }
 
@@ -266,7 +303,10 @@ public final class HaApi {
         return data;
     }
 
-    /** The {@code hastate} of a guest in {@code /cluster/resources}: CRM state, else the requested state. */
+    /**
+     * The {@code hastate} of a guest in {@code /cluster/resources}: CRM state, else the requested
+     * state.
+     */
     String guestHaState(int vmid) {
         String sid = "vm:" + vmid;
         ServiceStatus sd = ha.managerStatus.serviceStatus.get(sid);
@@ -293,18 +333,32 @@ public final class HaApi {
     // ---- helpers -----------------------------------------------------------------------------
 
     /**
-     * The update of a section under the HA domain lock: {@code digest} must match the file, {@code values} are
-     * set, the options listed in {@code delete} removed (required ones refused).
+     * The update of a section under the HA domain lock: {@code digest} must match the file, {@code
+     * values} are set, the options listed in {@code delete} removed (required ones refused).
      */
-    private void update(SectionConfig config, SectionKind kind, String id, Map<String, String> params,
+    private void update(
+            SectionConfig config,
+            SectionKind kind,
+            String id,
+            Map<String, String> params,
             Map<String, String> values) {
         lockHaDomain(kind.failed());
         if (params.get("digest") != null && !params.get("digest").equals(config.digest())) {
-            throw PveException.internal(kind.failed()
-                    + ": detected modified configuration - file changed by other user? Try again.");
+            throw PveException.internal(
+                    kind.failed()
+                            + ": detected modified configuration - file changed by other user? Try again.");
         }
-        SectionConfig.Section section = config.get(id).orElseThrow(
-                () -> PveException.internal(kind.failed() + ": " + kind.missing() + " '" + id + "'"));
+        SectionConfig.Section section =
+                config.get(id)
+                        .orElseThrow(
+                                () ->
+                                        PveException.internal(
+                                                kind.failed()
+                                                        + ": "
+                                                        + kind.missing()
+                                                        + " '"
+                                                        + id
+                                                        + "'"));
         Map<String, String> options = new LinkedHashMap<>(section.options());
         options.putAll(values);
         for (String key : splitDelete(params.get("delete"))) {
@@ -312,18 +366,28 @@ public final class HaApi {
                 throw PveException.internal(kind.failed() + ": no such option '" + key + "'");
             }
             if (kind.required().contains(key)) {
-                throw PveException.internal(kind.failed() + ": unable to delete required option '" + key + "'");
+                throw PveException.internal(
+                        kind.failed() + ": unable to delete required option '" + key + "'");
             }
             options.remove(key);
         }
         config.put(new SectionConfig.Section(section.type(), id, options));
     }
 
-    /** {@code PVE::HA::Config::parse_sid}: {@code 100} becomes {@code vm:100} if that guest exists. */
+    /**
+     * {@code PVE::HA::Config::parse_sid}: {@code 100} becomes {@code vm:100} if that guest exists.
+     */
     String parseSid(String sid) {
         if (sid.matches("\\d+")) {
-            VmState vm = ha.cluster.vm(Integer.parseInt(sid)).orElseThrow(() -> PveException.internal(
-                    "unable do detect SID from VMID - VM/CT " + sid + " does not exist"));
+            VmState vm =
+                    ha.cluster
+                            .vm(Integer.parseInt(sid))
+                            .orElseThrow(
+                                    () ->
+                                            PveException.internal(
+                                                    "unable do detect SID from VMID - VM/CT "
+                                                            + sid
+                                                            + " does not exist"));
             return "vm:" + vm.vmid();
         }
         if (!sid.matches("\\S+:\\S+")) {
@@ -336,8 +400,14 @@ public final class HaApi {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("sid", section.id());
         entry.put("type", section.type());
-        section.options().forEach((key, value) -> entry.put(key,
-                key.equals("max_restart") || key.equals("max_relocate") ? (Object) Integer.valueOf(value) : value));
+        section.options()
+                .forEach(
+                        (key, value) ->
+                                entry.put(
+                                        key,
+                                        key.equals("max_restart") || key.equals("max_relocate")
+                                                ? (Object) Integer.valueOf(value)
+                                                : value));
         entry.put("digest", digest);
         return entry;
     }
@@ -346,8 +416,14 @@ public final class HaApi {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("group", section.id());
         entry.put("type", "group");
-        section.options().forEach((key, value) -> entry.put(key,
-                key.equals("restricted") || key.equals("nofailback") ? (Object) Integer.valueOf(value) : value));
+        section.options()
+                .forEach(
+                        (key, value) ->
+                                entry.put(
+                                        key,
+                                        key.equals("restricted") || key.equals("nofailback")
+                                                ? (Object) Integer.valueOf(value)
+                                                : value));
         entry.put("digest", digest);
         return entry;
     }
@@ -380,7 +456,8 @@ public final class HaApi {
         return entry;
     }
 
-    private static Map<String, Object> serviceEntry(String sid, ServiceConfig cd, ServiceStatus sd) {
+    private static Map<String, Object> serviceEntry(
+            String sid, ServiceConfig cd, ServiceStatus sd) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", "service:" + sid);
         entry.put("type", "service");
@@ -409,7 +486,9 @@ public final class HaApi {
         return entry;
     }
 
-    /** {@code get_verbose_service_state}: quick feedback for UIs (starting, stopping, queued, ...). */
+    /**
+     * {@code get_verbose_service_state}: quick feedback for UIs (starting, stopping, queued, ...).
+     */
     static String verboseState(ServiceStatus sd, ServiceConfig cd) {
         if (cd == null) {
             return "deleting";
@@ -471,7 +550,11 @@ public final class HaApi {
         for (String key : List.of("state", "group", "max_restart", "max_relocate", "comment")) {
             String value = params.get(key);
             if (value != null) {
-                options.put(key, key.startsWith("max_") ? Integer.toString(Integer.parseInt(value.trim())) : value);
+                options.put(
+                        key,
+                        key.startsWith("max_")
+                                ? Integer.toString(Integer.parseInt(value.trim()))
+                                : value);
             }
         }
         String comment = options.get("comment");
@@ -486,7 +569,9 @@ public final class HaApi {
         for (String key : List.of("nodes", "restricted", "nofailback", "comment")) {
             String value = params.get(key);
             if (value != null) {
-                options.put(key, key.equals("nodes") ? String.join(",", HaGroup.splitList(value)) : value);
+                options.put(
+                        key,
+                        key.equals("nodes") ? String.join(",", HaGroup.splitList(value)) : value);
             }
         }
         return options;
@@ -504,14 +589,17 @@ public final class HaApi {
         }
     }
 
-    /** {@code check_service_state}: a service in {@code error} only accepts {@code state=disabled}. */
+    /**
+     * {@code check_service_state}: a service in {@code error} only accepts {@code state=disabled}.
+     */
     private void checkServiceState(String sid, String requestedState) {
         if (!managed(sid)) {
             return;
         }
         ServiceStatus sd = ha.managerStatus.serviceStatus.get(sid);
         if (sd != null && "error".equals(sd.state) && !"disabled".equals(requestedState)) {
-            throw PveException.internal("service '" + sid + "' in error state, must be disabled and fixed first");
+            throw PveException.internal(
+                    "service '" + sid + "' in error state, must be disabled and fixed first");
         }
     }
 

@@ -20,9 +20,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What the HA daemons share, as pmxcfs and the hardware give it to them on a real cluster: the HA config
- * files, the manager and LRM status files, queued CRM commands, cluster locks, watchdogs, the datacenter
- * shutdown policy and pending node shutdowns. Guarded by the cluster state lock, like everything else.
+ * What the HA daemons share, as pmxcfs and the hardware give it to them on a real cluster: the HA
+ * config files, the manager and LRM status files, queued CRM commands, cluster locks, watchdogs,
+ * the datacenter shutdown policy and pending node shutdowns. Guarded by the cluster state lock,
+ * like everything else.
  */
 final class HaCluster {
     final ClusterState cluster;
@@ -30,31 +31,49 @@ final class HaCluster {
     final HaTimings timings;
     final HaLog log;
     final Qemu qemu;
+
     /** {@code /etc/pve/ha/resources.cfg}. */
     final SectionConfig resources = new SectionConfig();
+
     /** {@code /etc/pve/ha/groups.cfg}. */
     final SectionConfig groups = new SectionConfig();
+
     /** {@code /etc/pve/ha/manager_status}. */
     ManagerStatus managerStatus = new ManagerStatus();
+
     /** {@code /etc/pve/nodes/<node>/lrm_status}. */
     final Map<String, LrmStatus> lrmStatus = new TreeMap<>();
+
     /** {@code /etc/pve/ha/crm_commands}. */
     final Deque<String> crmCommands = new ArrayDeque<>();
+
     final ClusterLocks locks;
     final Watchdogs watchdogs;
     ShutdownPolicy shutdownPolicy = ShutdownPolicy.CONDITIONAL;
+
     /** Nodes shutting down cleanly ({@code shutdown}) or rebooting ({@code reboot}). */
     final Map<String, String> shutdownTargets = new TreeMap<>();
+
     /**
-     * Work that must run after the state lock is released (a node's power changes close its API port, which
-     * waits for request threads that may wait for the lock).
+     * Work that must run after the state lock is released (a node's power changes close its API
+     * port, which waits for request threads that may wait for the lock).
      */
     private final List<Runnable> afterUnlock = new ArrayList<>();
-    /** True while an LRM's resource agent calls guest operations: those must not be handed back to HA. */
+
+    /**
+     * True while an LRM's resource agent calls guest operations: those must not be handed back to
+     * HA.
+     */
     boolean agentActing;
+
     private long uidCounter;
 
-    HaCluster(ClusterState cluster, SimClock clock, HaTimings timings, HaLog log, Qemu qemu,
+    HaCluster(
+            ClusterState cluster,
+            SimClock clock,
+            HaTimings timings,
+            HaLog log,
+            Qemu qemu,
             java.util.function.Consumer<String> watchdogExpiry) {
         this.cluster = cluster;
         this.clock = clock;
@@ -92,12 +111,17 @@ final class HaCluster {
         return info;
     }
 
-    /** Whether {@code node} sees a quorate cluster: it is online and more than half of all nodes are. */
+    /**
+     * Whether {@code node} sees a quorate cluster: it is online and more than half of all nodes
+     * are.
+     */
     boolean quorate(String node) {
         return cluster.requireNode(node).online() && cluster.quorate();
     }
 
-    /** {@code read_and_check_resources_config}: every resource with defaults and its guest's node. */
+    /**
+     * {@code read_and_check_resources_config}: every resource with defaults and its guest's node.
+     */
     TreeMap<String, ServiceConfig> serviceConfig() {
         TreeMap<String, ServiceConfig> result = new TreeMap<>();
         for (SectionConfig.Section section : resources.all()) {
@@ -113,10 +137,20 @@ final class HaCluster {
             state = "started";
         }
         int vmid = Integer.parseInt(section.name());
-        String node = section.type().equals("vm") ? cluster.vm(vmid).map(VmState::node).orElse(null) : null;
-        return new ServiceConfig(section.id(), section.type(), vmid, state, o.get("group"),
+        String node =
+                section.type().equals("vm")
+                        ? cluster.vm(vmid).map(VmState::node).orElse(null)
+                        : null;
+        return new ServiceConfig(
+                section.id(),
+                section.type(),
+                vmid,
+                state,
+                o.get("group"),
                 Integer.parseInt(o.getOrDefault("max_restart", "1")),
-                Integer.parseInt(o.getOrDefault("max_relocate", "1")), o.get("comment"), node);
+                Integer.parseInt(o.getOrDefault("max_relocate", "1")),
+                o.get("comment"),
+                node);
     }
 
     Map<String, HaGroup> groupConfig() {
@@ -125,26 +159,35 @@ final class HaCluster {
         return result;
     }
 
-    /** {@code update_service_config}: the CRM rewrites a resource's requested state (CRM {@code stop}). */
+    /**
+     * {@code update_service_config}: the CRM rewrites a resource's requested state (CRM {@code
+     * stop}).
+     */
     void updateServiceState(String sid, String state) {
-        resources.get(sid).ifPresent(section -> {
-            Map<String, String> options = new LinkedHashMap<>(section.options());
-            options.put("state", state);
-            resources.put(new SectionConfig.Section(section.type(), section.id(), options));
-        });
+        resources
+                .get(sid)
+                .ifPresent(
+                        section -> {
+                            Map<String, String> options = new LinkedHashMap<>(section.options());
+                            options.put("state", state);
+                            resources.put(
+                                    new SectionConfig.Section(
+                                            section.type(), section.id(), options));
+                        });
     }
 
     /**
-     * {@code steal_service}: moves the guest's config to {@code to} (only the master does this, for a fenced
-     * node). The guest's process died with the fenced node; what clients see of it now comes from the new
-     * node.
+     * {@code steal_service}: moves the guest's config to {@code to} (only the master does this, for
+     * a fenced node). The guest's process died with the fenced node; what clients see of it now
+     * comes from the new node.
      */
     void stealService(String sid, String to) {
-        vm(sid).ifPresent(vm -> {
-            vm.markStopped();
-            vm.setReportedRunning(null);
-            vm.moveTo(to);
-        });
+        vm(sid).ifPresent(
+                        vm -> {
+                            vm.markStopped();
+                            vm.setReportedRunning(null);
+                            vm.moveTo(to);
+                        });
     }
 
     Optional<VmState> vm(String sid) {
@@ -162,8 +205,11 @@ final class HaCluster {
     String newUid(String state) {
         uidCounter++;
         try {
-            byte[] md5 = MessageDigest.getInstance("MD5").digest((state + ":" + clock.nowMillis() + ":" + uidCounter)
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] md5 =
+                    MessageDigest.getInstance("MD5")
+                            .digest(
+                                    (state + ":" + clock.nowMillis() + ":" + uidCounter)
+                                            .getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().withoutPadding().encodeToString(md5);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is part of every JRE", e);
@@ -174,7 +220,10 @@ final class HaCluster {
         afterUnlock.add(action);
     }
 
-    /** Takes the work queued by {@link #afterUnlock}; call while still holding the lock, run it after. */
+    /**
+     * Takes the work queued by {@link #afterUnlock}; call while still holding the lock, run it
+     * after.
+     */
     List<Runnable> drainAfterUnlock() {
         List<Runnable> drained = new ArrayList<>(afterUnlock);
         afterUnlock.clear();

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * {@code PVE::HA::Env} for one daemon on one node: what a CRM or LRM sees of the cluster (its own
- * quorum, locks taken in its node's name, the shared status files) and its log source
- * ({@code pve1/crm}).
+ * quorum, locks taken in its node's name, the shared status files) and its log source ({@code
+ * pve1/crm}).
  */
 final class HaEnv {
     private final HaCluster ha;
@@ -52,7 +52,8 @@ final class HaEnv {
     }
 
     boolean releaseManagerLock() {
-        return ha.quorate(node) && ha.locks.release(ClusterLocks.MANAGER_LOCK, node, ha.nowMillis());
+        return ha.quorate(node)
+                && ha.locks.release(ClusterLocks.MANAGER_LOCK, node, ha.nowMillis());
     }
 
     /** Takes {@code ha_agent_<forNode>_lock}: an LRM its own, the master a fenced node's. */
@@ -61,7 +62,8 @@ final class HaEnv {
     }
 
     boolean releaseAgentLock() {
-        return ha.quorate(node) && ha.locks.release(ClusterLocks.agentLock(node), node, ha.nowMillis());
+        return ha.quorate(node)
+                && ha.locks.release(ClusterLocks.agentLock(node), node, ha.nowMillis());
     }
 
     private boolean getLock(String name) {

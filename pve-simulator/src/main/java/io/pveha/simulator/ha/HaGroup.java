@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An HA group as the CRM uses it: member nodes with their priority (higher wins, default 0), whether
- * services may leave the member set ({@code restricted}) and whether they move back to a returning node
- * of higher priority ({@code nofailback} prevents that).
+ * An HA group as the CRM uses it: member nodes with their priority (higher wins, default 0),
+ * whether services may leave the member set ({@code restricted}) and whether they move back to a
+ * returning node of higher priority ({@code nofailback} prevents that).
  */
 record HaGroup(String name, Map<String, Integer> nodes, boolean restricted, boolean nofailback) {
 
@@ -25,7 +25,10 @@ record HaGroup(String name, Map<String, Integer> nodes, boolean restricted, bool
                 nodes.put(entry.substring(0, colon), Integer.parseInt(entry.substring(colon + 1)));
             }
         }
-        return new HaGroup(section.id(), nodes, "1".equals(section.options().get("restricted")),
+        return new HaGroup(
+                section.id(),
+                nodes,
+                "1".equals(section.options().get("restricted")),
                 "1".equals(section.options().get("nofailback")));
     }
 

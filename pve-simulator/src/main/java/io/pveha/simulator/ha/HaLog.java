@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HA stack's log (what {@code journalctl -u pve-ha-crm -u pve-ha-lrm} shows on a real cluster). Kept in
- * memory, the newest {@value #CAPACITY} lines, so tests and demos can show and assert the sequence of state
- * changes; also written to SLF4J at debug level.
+ * The HA stack's log (what {@code journalctl -u pve-ha-crm -u pve-ha-lrm} shows on a real cluster).
+ * Kept in memory, the newest {@value #CAPACITY} lines, so tests and demos can show and assert the
+ * sequence of state changes; also written to SLF4J at debug level.
  */
 final class HaLog {
     private static final Logger LOG = LoggerFactory.getLogger(HaLog.class);

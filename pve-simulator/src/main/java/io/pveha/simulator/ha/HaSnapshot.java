@@ -5,19 +5,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the state file keeps of the HA stack: the config files, the manager and LRM status files, queued
- * CRM commands, cluster locks and the shutdown policy. The daemons' memory (workers, fence timers) is not
- * kept: a restarted simulator is a cluster whose daemons all restarted.
+ * What the state file keeps of the HA stack: the config files, the manager and LRM status files,
+ * queued CRM commands, cluster locks and the shutdown policy. The daemons' memory (workers, fence
+ * timers) is not kept: a restarted simulator is a cluster whose daemons all restarted.
  */
-public record HaSnapshot(List<SectionRecord> resources, List<SectionRecord> groups, JsonNode managerStatus,
-        Map<String, JsonNode> lrmStatus, List<String> crmCommands, Map<String, LockRecord> locks,
+public record HaSnapshot(
+        List<SectionRecord> resources,
+        List<SectionRecord> groups,
+        JsonNode managerStatus,
+        Map<String, JsonNode> lrmStatus,
+        List<String> crmCommands,
+        Map<String, LockRecord> locks,
         String shutdownPolicy) {
 
     /** A section of resources.cfg or groups.cfg. */
-    public record SectionRecord(String type, String id, Map<String, String> options) {
-    }
+    public record SectionRecord(String type, String id, Map<String, String> options) {}
 
     /** A cluster lock: holder and last renewal (epoch millis). */
-    public record LockRecord(String node, long renewedMillis) {
-    }
+    public record LockRecord(String node, long renewedMillis) {}
 }

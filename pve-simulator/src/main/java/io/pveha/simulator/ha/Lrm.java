@@ -10,18 +10,20 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * One node's local resource manager daemon ({@code pve-ha-lrm}, {@code PVE::HA::LRM}). While services are
- * placed on its node it holds the node's agent lock and watchdog and runs resource agents for the CRM's
- * requests (start, stop, migrate, relocate), reporting their results in {@code lrm_status}. Losing quorum
- * means losing the lock: the watchdog is no longer updated and resets the node.
+ * One node's local resource manager daemon ({@code pve-ha-lrm}, {@code PVE::HA::LRM}). While
+ * services are placed on its node it holds the node's agent lock and watchdog and runs resource
+ * agents for the CRM's requests (start, stop, migrate, relocate), reporting their results in {@code
+ * lrm_status}. Losing quorum means losing the lock: the watchdog is no longer updated and resets
+ * the node.
  *
- * <p>States: {@code wait_for_agent_lock}, {@code active}, {@code maintenance}, {@code lost_agent_lock};
- * modes: {@code active}, {@code restart} (freeze services), {@code shutdown}, {@code maintenance}.
+ * <p>States: {@code wait_for_agent_lock}, {@code active}, {@code maintenance}, {@code
+ * lost_agent_lock}; modes: {@code active}, {@code restart} (freeze services), {@code shutdown},
+ * {@code maintenance}.
  *
- * <p>A round does its state changes, starts resource agents and returns; while agents run, the caller
- * polls them every second for up to {@link HaTimings#workerWait()} (PVE's {@code run_workers} loop) and
- * then ends the round, which writes the status. Decisions PVE takes after that wait (a shutting-down LRM
- * exits once its agents are done) are taken in the next round.
+ * <p>A round does its state changes, starts resource agents and returns; while agents run, the
+ * caller polls them every second for up to {@link HaTimings#workerWait()} (PVE's {@code
+ * run_workers} loop) and then ends the round, which writes the status. Decisions PVE takes after
+ * that wait (a shutting-down LRM exits once its agents are done) are taken in the next round.
  */
 final class Lrm {
     private final HaEnv env;
@@ -39,19 +41,24 @@ final class Lrm {
     private final DaemonWatchdog watchdog;
     private Map<String, ServiceStatus> serviceStatus = Map.of();
     private String nodeStatus = "unknown";
+
     /** The round waits for its workers before writing the status. */
     private boolean statusPending;
 
     /** A queued or running resource agent command for one service. */
     private static final class Worker {
         final String sid;
+
         /** Null for the stop jobs of a node shutdown, whose results the CRM does not wait for. */
         final String uid;
+
         final String command;
         final String target;
         final Integer timeout;
+
         /** How often {@link #runWorkers} saw this request queued: its place in the queue. */
         int startTries;
+
         VmAgent.Run run;
 
         Worker(String sid, String uid, String command, String target, Integer timeout) {
@@ -83,9 +90,9 @@ final class Lrm {
     }
 
     /**
-     * {@code shutdown_request}: the node shuts down or reboots. By the datacenter's shutdown policy the LRM
-     * stops its services (to be recovered elsewhere), freezes them (to start again here after the reboot) or
-     * enters maintenance (the CRM migrates them away first).
+     * {@code shutdown_request}: the node shuts down or reboots. By the datacenter's shutdown policy
+     * the LRM stops its services (to be recovered elsewhere), freezes them (to start again here
+     * after the reboot) or enters maintenance (the CRM migrates them away first).
      */
     void shutdownRequest() {
         if (shutdownRequested()) {
@@ -98,11 +105,12 @@ final class Lrm {
         if (shutdown) {
             env.log("info", "got shutdown request with shutdown policy '" + policy.pveName() + "'");
         }
-        boolean freezeAll = switch (policy) {
-            case CONDITIONAL -> reboot;
-            case FREEZE -> true;
-            case FAILOVER, MIGRATE -> false;
-        };
+        boolean freezeAll =
+                switch (policy) {
+                    case CONDITIONAL -> reboot;
+                    case FREEZE -> true;
+                    case FAILOVER, MIGRATE -> false;
+                };
         boolean maintenance = policy == ShutdownPolicy.MIGRATE;
         if (!maintenance && shutdown) {
             // always stop the services of a node that goes down, reboot or not
@@ -115,10 +123,19 @@ final class Lrm {
         if (shutdown) {
             String kind = reboot ? "reboot" : "shutdown";
             if (maintenanceRequested()) {
-                env.log("info", maintenance ? kind + " LRM, ignore maintenance policy, already in maintenance mode"
-                        : kind + " LRM, ignore " + policy.pveName() + " policy as manual maintenance mode is enabled");
+                env.log(
+                        "info",
+                        maintenance
+                                ? kind
+                                        + " LRM, ignore maintenance policy, already in maintenance mode"
+                                : kind
+                                        + " LRM, ignore "
+                                        + policy.pveName()
+                                        + " policy as manual maintenance mode is enabled");
             } else if (maintenance) {
-                env.log("info", kind + " LRM, doing maintenance, removing this node from active list");
+                env.log(
+                        "info",
+                        kind + " LRM, doing maintenance, removing this node from active list");
                 mode = "maintenance";
             } else if (freezeAll) {
                 env.log("info", kind + " LRM, stop and freeze all services");
@@ -128,7 +145,9 @@ final class Lrm {
                 mode = "shutdown";
             }
         } else if (maintenanceRequested()) {
-            env.log("info", "Restarting LRM in maintenance mode may be delayed until all services are moved");
+            env.log(
+                    "info",
+                    "Restarting LRM in maintenance mode may be delayed until all services are moved");
         } else {
             env.log("info", "restart LRM, freeze all services");
             mode = "restart";
@@ -152,7 +171,10 @@ final class Lrm {
         boolean fenceRequest = fenceRequested();
         switch (state) {
             case "wait_for_agent_lock" -> {
-                if (!fenceRequest && activeServiceCount() > 0 && env.quorate() && protectedAgentLock()) {
+                if (!fenceRequest
+                        && activeServiceCount() > 0
+                        && env.quorate()
+                        && protectedAgentLock()) {
                     setState("active");
                 }
             }
@@ -178,8 +200,11 @@ final class Lrm {
             setState("maintenance");
         } else if (!hasConfiguredServiceOnLocalNode() && runWorkers() == 0) {
             if (++activeIdleRounds > HaTimings.LRM_IDLE_ROUNDS) {
-                env.log("info", "node had no service configured for " + HaTimings.LRM_IDLE_ROUNDS
-                        + " rounds, going idle.");
+                env.log(
+                        "info",
+                        "node had no service configured for "
+                                + HaTimings.LRM_IDLE_ROUNDS
+                                + " rounds, going idle.");
                 env.releaseAgentLock();
                 giveUpWatchdog();
                 setState("wait_for_agent_lock");
@@ -233,10 +258,15 @@ final class Lrm {
                     giveUpWatchdog();
                     return false;
                 }
-                env.log("err", "get shutdown request in state 'lost_agent_lock' - detected " + count
-                        + " running services");
+                env.log(
+                        "err",
+                        "get shutdown request in state 'lost_agent_lock' - detected "
+                                + count
+                                + " running services");
                 if (mode.equals("restart") && env.nowMillis() - stateChangeMillis > 90_000) {
-                    env.log("err", "lost agent lock and restart request for over 90 seconds - giving up!");
+                    env.log(
+                            "err",
+                            "lost agent lock and restart request for over 90 seconds - giving up!");
                     return false;
                 }
                 return true;
@@ -259,7 +289,10 @@ final class Lrm {
         }
     }
 
-    /** A shutting-down LRM exits once its stop (or freeze) jobs are done, releasing its lock if it may. */
+    /**
+     * A shutting-down LRM exits once its stop (or freeze) jobs are done, releasing its lock if it
+     * may.
+     */
     private boolean shutdownWhenDone() {
         if (mode.equals("restart")) {
             int running = runWorkers();
@@ -311,10 +344,14 @@ final class Lrm {
         restartTries.keySet().removeIf(sid -> !serviceStatus.containsKey(sid));
         for (Map.Entry<String, ServiceStatus> e : serviceStatus.entrySet()) {
             ServiceStatus sd = e.getValue();
-            if (sd.node == null || sd.uid == null || !sd.node.equals(env.nodename()) || sd.state == null) {
+            if (sd.node == null
+                    || sd.uid == null
+                    || !sd.node.equals(env.nodename())
+                    || sd.state == null) {
                 continue;
             }
-            // recovery is the master's; frozen services wait; request_start is only an intermediate step
+            // recovery is the master's; frozen services wait; request_start is only an intermediate
+            // step
             if (List.of("recovery", "freeze", "request_start").contains(sd.state)) {
                 continue;
             }
@@ -324,16 +361,18 @@ final class Lrm {
     }
 
     /**
-     * {@code queue_resource_command}. Each round queues every request of the CRM again, replacing queued
-     * workers that did not get to run. LRM.pm starts each replacement at {@code start_tries => 0}, which
-     * undoes its fair sorter (commit 65c1fba, "lrm: avoid job starvation on huge workloads"): every running
-     * service asks for a worker again after each confirmation (the CRM renews its uid once it read the
-     * result), so with more of them than a round's workers can confirm (4 at a time, one look a second,
-     * about 36 a round) the lowest sids took every slot and new services were never started. Here a
-     * request that is still the same (same uid and command) keeps the turns it waited, so the longest
-     * waiting request runs first, as that commit means it to.
+     * {@code queue_resource_command}. Each round queues every request of the CRM again, replacing
+     * queued workers that did not get to run. LRM.pm starts each replacement at {@code start_tries
+     * => 0}, which undoes its fair sorter (commit 65c1fba, "lrm: avoid job starvation on huge
+     * workloads"): every running service asks for a worker again after each confirmation (the CRM
+     * renews its uid once it read the result), so with more of them than a round's workers can
+     * confirm (4 at a time, one look a second, about 36 a round) the lowest sids took every slot
+     * and new services were never started. Here a request that is still the same (same uid and
+     * command) keeps the turns it waited, so the longest waiting request runs first, as that commit
+     * means it to.
      */
-    private void queueCommand(String sid, String uid, String command, String target, Integer timeout) {
+    private void queueCommand(
+            String sid, String uid, String command, String target, Integer timeout) {
         // never run the same request twice: the CRM may not have read the first result yet
         if (!command.equals("stopped") && uid != null && results.containsKey(uid)) {
             return;
@@ -355,12 +394,17 @@ final class Lrm {
         workers.put(sid, worker);
     }
 
-    /** {@code run_workers} without its wait: reap finished agents, start queued ones (at most 4 at once). */
+    /**
+     * {@code run_workers} without its wait: reap finished agents, start queued ones (at most 4 at
+     * once).
+     */
     private int runWorkers() {
         reapWorkers();
         int running = (int) workers.values().stream().filter(w -> w.run != null).count();
-        List<Worker> queued = new ArrayList<>(workers.values().stream().filter(w -> w.run == null).toList());
-        // PVE's fair sorter: the longest-waiting requests first, then by sid; every look counts as a turn
+        List<Worker> queued =
+                new ArrayList<>(workers.values().stream().filter(w -> w.run == null).toList());
+        // PVE's fair sorter: the longest-waiting requests first, then by sid; every look counts as
+        // a turn
         queued.sort(Comparator.comparingInt((Worker w) -> -w.startTries).thenComparing(w -> w.sid));
         Map<String, ServiceConfig> config = env.cluster().serviceConfig();
         for (Worker w : queued) {
@@ -402,7 +446,10 @@ final class Lrm {
         results.keySet().retainAll(serviceStatus.values().stream().map(sd -> sd.uid).toList());
     }
 
-    /** {@code handle_service_exitcode}: a failed start is retried locally {@code max_restart} times first. */
+    /**
+     * {@code handle_service_exitcode}: a failed start is retried locally {@code max_restart} times
+     * first.
+     */
     private int handleExitCode(String sid, String command, int exitCode) {
         if (!command.equals("started")) {
             return exitCode;
@@ -418,12 +465,20 @@ final class Lrm {
         int maxRestart = cd == null ? 0 : cd.maxRestart();
         int tries = restartTries.getOrDefault(sid, 0);
         if (tries >= maxRestart) {
-            env.log("err", "unable to start service " + sid + " on local node after " + tries + " retries");
+            env.log(
+                    "err",
+                    "unable to start service "
+                            + sid
+                            + " on local node after "
+                            + tries
+                            + " retries");
             restartTries.put(sid, 0);
             return ExitCode.ERROR;
         }
         restartTries.put(sid, tries + 1);
-        env.log("warning", "restart policy: retry number " + (tries + 1) + " for service '" + sid + "'");
+        env.log(
+                "warning",
+                "restart policy: retry number " + (tries + 1) + " for service '" + sid + "'");
         return ExitCode.ETRY_AGAIN;
     }
 
@@ -466,7 +521,9 @@ final class Lrm {
         return true;
     }
 
-    /** Disables self-fencing: only with no active services (clean shutdown, idle, maintenance done). */
+    /**
+     * Disables self-fencing: only with no active services (clean shutdown, idle, maintenance done).
+     */
     private void giveUpWatchdog() {
         watchdog.giveUp();
     }
@@ -480,16 +537,21 @@ final class Lrm {
     }
 
     private boolean fenceRequested() {
-        boolean fenced = serviceStatus.values().stream()
-                .anyMatch(sd -> env.nodename().equals(sd.node) && "fence".equals(sd.state));
+        boolean fenced =
+                serviceStatus.values().stream()
+                        .anyMatch(sd -> env.nodename().equals(sd.node) && "fence".equals(sd.state));
         return fenced || nodeStatus.equals("fence");
     }
 
-    /** Services this LRM must keep running or act on (not stopped, frozen, in error or about to start). */
+    /**
+     * Services this LRM must keep running or act on (not stopped, frozen, in error or about to
+     * start).
+     */
     private int activeServiceCount() {
         int count = 0;
         for (ServiceStatus sd : serviceStatus.values()) {
-            if (env.nodename().equals(sd.node) && sd.state != null
+            if (env.nodename().equals(sd.node)
+                    && sd.state != null
                     && !List.of("stopped", "freeze", "error", "request_start").contains(sd.state)) {
                 count++;
             }

@@ -11,9 +11,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The master CRM's work ({@code PVE::HA::Manager}): one {@link #manage()} per round reads node and LRM
- * states and the resource config, moves every service through the CRM state machine, fences nodes that
- * have been away too long and recovers their services, and writes the manager status.
+ * The master CRM's work ({@code PVE::HA::Manager}): one {@link #manage()} per round reads node and
+ * LRM states and the resource config, moves every service through the CRM state machine, fences
+ * nodes that have been away too long and recovers their services, and writes the manager status.
  *
  * <p>Service states: {@code request_start}, {@code started}, {@code request_stop}, {@code stopped},
  * {@code migrate}, {@code relocate}, {@code fence}, {@code recovery}, {@code freeze}, {@code error}
@@ -21,8 +21,18 @@ import java.util.TreeSet;
  */
 final class Manager {
     /** Locks a fenced node may have left on a guest; safe to drop once the node was reset. */
-    static final List<String> REMOVABLE_LOCKS = List.of("backup", "mounted", "migrate", "clone", "rollback",
-            "snapshot", "snapshot-delete", "suspending", "suspended");
+    static final List<String> REMOVABLE_LOCKS =
+            List.of(
+                    "backup",
+                    "mounted",
+                    "migrate",
+                    "clone",
+                    "rollback",
+                    "snapshot",
+                    "snapshot-delete",
+                    "suspending",
+                    "suspended");
+
     /** The manage loop repeats while states change; a bug must not hang the clock. */
     private static final int MAX_PASSES = 100;
 
@@ -33,7 +43,10 @@ final class Manager {
     private Map<String, HaGroup> groups = Map.of();
     private NodeUsage usage;
 
-    /** Becomes master: continues from the last written manager status (not its in-memory fence timers). */
+    /**
+     * Becomes master: continues from the last written manager status (not its in-memory fence
+     * timers).
+     */
     Manager(HaEnv env) {
         this.env = env;
         ManagerStatus old = env.readManagerStatus();
@@ -95,11 +108,14 @@ final class Manager {
                     case "request_stop" -> nextStateRequestStop(sid, sd, lrmRes);
                     case "freeze" -> {
                         if ("active".equals(lrmModes.get(sd.node))) {
-                            changeState(sid, cd.state().equals("started") ? "started" : "request_stop");
+                            changeState(
+                                    sid, cd.state().equals("started") ? "started" : "request_stop");
                         }
                     }
                     case "error" -> nextStateError(sid, cd, sd);
-                    default -> throw new IllegalStateException("unknown service state '" + lastState + "'");
+                    default ->
+                            throw new IllegalStateException(
+                                    "unknown service state '" + lastState + "'");
                 }
                 if ("restart".equals(lrmModes.get(sd.node))
                         && List.of("started", "stopped", "request_stop").contains(sd.state)) {
@@ -116,7 +132,8 @@ final class Manager {
     }
 
     /** LRM results by uid and LRM modes, for every node the master knows. */
-    private void readLrmStatus(Map<String, LrmStatus.LrmResult> results, Map<String, String> modes) {
+    private void readLrmStatus(
+            Map<String, LrmStatus.LrmResult> results, Map<String, String> modes) {
         for (String node : ns.nodes()) {
             LrmStatus status = env.readLrmStatus(node);
             modes.put(node, status == null ? "active" : status.mode());
@@ -145,7 +162,11 @@ final class Manager {
             if (fenced.containsKey(node) || !ns.state(node).equals(NodeStatusTracker.FENCE)) {
                 continue;
             }
-            env.log("notice", "node '" + node + "' in fence state but no services to-fence! admin interference?!");
+            env.log(
+                    "notice",
+                    "node '"
+                            + node
+                            + "' in fence state but no services to-fence! admin interference?!");
             repeat |= ns.fence(node);
         }
         return repeat;
@@ -190,17 +211,27 @@ final class Manager {
                     if (nodeRequest == null) {
                         nodeRequest = new TreeMap<>();
                     }
-                    nodeRequest.computeIfAbsent(words[1], n -> new TreeMap<>()).put("maintenance", 1);
+                    nodeRequest
+                            .computeIfAbsent(words[1], n -> new TreeMap<>())
+                            .put("maintenance", 1);
                 } else if (state.equals(NodeStatusTracker.MAINTENANCE)) {
-                    env.log("info", "ignoring crm command - node " + words[1] + " is already in maintenance state");
+                    env.log(
+                            "info",
+                            "ignoring crm command - node "
+                                    + words[1]
+                                    + " is already in maintenance state");
                 } else {
                     env.log("err", "crm command error - node not online: " + cmd);
                 }
             } else if (words.length == 2 && words[0].equals("disable-node-maintenance")) {
                 String state = ns.state(words[1]);
                 if (!state.equals(NodeStatusTracker.MAINTENANCE)) {
-                    env.log("warn", "clearing maintenance of node " + words[1] + " requested, but it's in state "
-                            + state);
+                    env.log(
+                            "warn",
+                            "clearing maintenance of node "
+                                    + words[1]
+                                    + " requested, but it's in state "
+                                    + state);
                 }
                 if (nodeRequest != null && nodeRequest.containsKey(words[1])) {
                     nodeRequest.get(words[1]).remove("maintenance");
@@ -212,9 +243,9 @@ final class Manager {
     }
 
     /**
-     * {@code change_service_state}: keeps node, failed nodes and maintenance node, drops everything else,
-     * applies {@code params} (pairs of name and value) and gives the service a new uid, so the LRM runs the
-     * new request.
+     * {@code change_service_state}: keeps node, failed nodes and maintenance node, drops everything
+     * else, applies {@code params} (pairs of name and value) and gives the service a new uid, so
+     * the LRM runs the new request.
      */
     private void changeState(String sid, String newState, String... params) {
         ServiceStatus sd = ss.get(sid);
@@ -231,21 +262,36 @@ final class Manager {
         for (int i = 0; i < params.length; i += 2) {
             sorted.put(params[i], params[i + 1]);
         }
-        sorted.forEach((key, value) -> {
-            switch (key) {
-                case "node" -> sd.node = value;
-                case "target" -> sd.target = value;
-                case "timeout" -> sd.timeout = Integer.valueOf(value);
-                default -> throw new IllegalArgumentException("unknown service status key " + key);
-            }
-        });
+        sorted.forEach(
+                (key, value) -> {
+                    switch (key) {
+                        case "node" -> sd.node = value;
+                        case "target" -> sd.target = value;
+                        case "timeout" -> sd.timeout = Integer.valueOf(value);
+                        default ->
+                                throw new IllegalArgumentException(
+                                        "unknown service status key " + key);
+                    }
+                });
         recomputeUsage();
         sd.uid = env.cluster().newUid(newState);
         StringBuilder text = new StringBuilder();
-        sorted.forEach((key, value) -> text.append(text.length() == 0 ? "" : ", ").append(key).append(" = ")
-                .append(value));
-        env.log("info", "service '" + sid + "': state changed from '" + oldState + "' to '" + newState + "'"
-                + (text.length() == 0 ? "" : "  (" + text + ")"));
+        sorted.forEach(
+                (key, value) ->
+                        text.append(text.length() == 0 ? "" : ", ")
+                                .append(key)
+                                .append(" = ")
+                                .append(value));
+        env.log(
+                "info",
+                "service '"
+                        + sid
+                        + "': state changed from '"
+                        + oldState
+                        + "' to '"
+                        + newState
+                        + "'"
+                        + (text.length() == 0 ? "" : "  (" + text + ")"));
     }
 
     private void recomputeUsage() {
@@ -267,9 +313,11 @@ final class Manager {
                         // stopped and request_start put no load on a node
                     }
                 }
-            } else if (sd.target != null && usage.contains(sd.target)
+            } else if (sd.target != null
+                    && usage.contains(sd.target)
                     && (sd.state.equals("migrate") || sd.state.equals("relocate"))) {
-                // a dead source: count the target, the aborted migration may still hold resources there
+                // a dead source: count the target, the aborted migration may still hold resources
+                // there
                 usage.addServiceUsage(sd.target, sid);
             }
         }
@@ -280,7 +328,9 @@ final class Manager {
             if (lrmRes.exitCode() == ExitCode.SUCCESS) {
                 changeState(sid, "stopped");
             } else {
-                env.log("err", "service '" + sid + "' stop failed (exit code " + lrmRes.exitCode() + ")");
+                env.log(
+                        "err",
+                        "service '" + sid + "' stop failed (exit code " + lrmRes.exitCode() + ")");
                 changeState(sid, "error");
             }
             return;
@@ -290,15 +340,19 @@ final class Manager {
         }
     }
 
-    private void nextStateMigrateRelocate(String sid, ServiceConfig cd, ServiceStatus sd,
-            LrmStatus.LrmResult lrmRes) {
+    private void nextStateMigrateRelocate(
+            String sid, ServiceConfig cd, ServiceStatus sd, LrmStatus.LrmResult lrmRes) {
         if (lrmRes != null) {
             String requested = cd.state().equals("started") ? "started" : "request_stop";
             int code = lrmRes.exitCode();
             if (code == ExitCode.SUCCESS) {
                 changeState(sid, requested, "node", sd.target);
             } else if (code == ExitCode.EWRONG_NODE) {
-                env.log("err", "service '" + sid + "' - migration failed: service registered on wrong node!");
+                env.log(
+                        "err",
+                        "service '"
+                                + sid
+                                + "' - migration failed: service registered on wrong node!");
                 changeState(sid, "error");
             } else {
                 env.log("err", "service '" + sid + "' - migration failed (exit code " + code + ")");
@@ -314,7 +368,9 @@ final class Manager {
     private void nextStateStopped(String sid, ServiceConfig cd, ServiceStatus sd) {
         if (cd.node() != null && !sd.node.equals(cd.node())) {
             // can happen if a node with active migrations was fenced
-            env.log("info", "fixup service '" + sid + "' location (" + sd.node + " => " + cd.node() + ")");
+            env.log(
+                    "info",
+                    "fixup service '" + sid + "' location (" + sd.node + " => " + cd.node() + ")");
             sd.node = cd.node();
         }
         if (sd.cmd != null) {
@@ -322,17 +378,37 @@ final class Manager {
             if (cmd.equals("migrate") || cmd.equals("relocate")) {
                 String target = sd.cmd.get(1);
                 if (!ns.isOnline(target)) {
-                    env.log("err", "ignore service '" + sid + "' " + cmd + " request - node '" + target
-                            + "' not online");
+                    env.log(
+                            "err",
+                            "ignore service '"
+                                    + sid
+                                    + "' "
+                                    + cmd
+                                    + " request - node '"
+                                    + target
+                                    + "' not online");
                 } else if (sd.node.equals(target)) {
-                    env.log("info", "ignore service '" + sid + "' " + cmd + " request - service already on node '"
-                            + target + "'");
+                    env.log(
+                            "info",
+                            "ignore service '"
+                                    + sid
+                                    + "' "
+                                    + cmd
+                                    + " request - service already on node '"
+                                    + target
+                                    + "'");
                 } else {
                     changeState(sid, cmd, "node", sd.node, "target", target);
                     return;
                 }
             } else if (cmd.equals("stop")) {
-                env.log("info", "ignore service '" + sid + "' " + cmd + " request - service already stopped");
+                env.log(
+                        "info",
+                        "ignore service '"
+                                + sid
+                                + "' "
+                                + cmd
+                                + " request - service already stopped");
             } else {
                 env.log("err", "unknown command '" + cmd + "' for service '" + sid + "'");
             }
@@ -341,7 +417,8 @@ final class Manager {
         if (cd.state().equals("disabled")) {
             return;
         }
-        if (ns.isOfflineDelayed(sd.node) && !ns.state(sd.node).equals(NodeStatusTracker.MAINTENANCE)) {
+        if (ns.isOfflineDelayed(sd.node)
+                && !ns.state(sd.node).equals(NodeStatusTracker.MAINTENANCE)) {
             changeState(sid, "fence");
             return;
         }
@@ -353,10 +430,17 @@ final class Manager {
             changeState(sid, "request_start", "node", sd.node);
             return;
         }
-        env.log("err", "service '" + sid + "' - unknown state '" + cd.state() + "' in service configuration");
+        env.log(
+                "err",
+                "service '"
+                        + sid
+                        + "' - unknown state '"
+                        + cd.state()
+                        + "' in service configuration");
     }
 
-    private void nextStateStarted(String sid, ServiceConfig cd, ServiceStatus sd, LrmStatus.LrmResult lrmRes) {
+    private void nextStateStarted(
+            String sid, ServiceConfig cd, ServiceStatus sd, LrmStatus.LrmResult lrmRes) {
         if (!ns.isOnline(sd.node)) {
             if (ns.isOfflineDelayed(sd.node)) {
                 changeState(sid, "fence");
@@ -372,7 +456,13 @@ final class Manager {
             return;
         }
         if (!cd.state().equals("started")) {
-            env.log("err", "service '" + sid + "' - unknown state '" + cd.state() + "' in service configuration");
+            env.log(
+                    "err",
+                    "service '"
+                            + sid
+                            + "' - unknown state '"
+                            + cd.state()
+                            + "' in service configuration");
             return;
         }
         if (sd.cmd != null) {
@@ -384,8 +474,14 @@ final class Manager {
             int code = lrmRes.exitCode();
             if (code == ExitCode.SUCCESS) {
                 if (sd.failedNodes != null) {
-                    env.log("info", "relocation policy successful for '" + sid + "' on node '" + sd.node
-                            + "', failed nodes: " + String.join(", ", sd.failedNodes));
+                    env.log(
+                            "info",
+                            "relocation policy successful for '"
+                                    + sid
+                                    + "' on node '"
+                                    + sd.node
+                                    + "', failed nodes: "
+                                    + String.join(", ", sd.failedNodes));
                 }
                 sd.failedNodes = null;
                 sd.running = true;
@@ -394,32 +490,56 @@ final class Manager {
                 recordFailedOn(sd);
                 if (sd.failedNodes.size() <= cd.maxRelocate()) {
                     tryNext = true;
-                    env.log("warning", "starting service " + sid + " on node '" + sd.node
-                            + "' failed, relocating service.");
+                    env.log(
+                            "warning",
+                            "starting service "
+                                    + sid
+                                    + " on node '"
+                                    + sd.node
+                                    + "' failed, relocating service.");
                 } else {
-                    env.log("err", "recovery policy for service " + sid + " failed, entering error state. "
-                            + "Failed nodes: " + String.join(", ", sd.failedNodes));
+                    env.log(
+                            "err",
+                            "recovery policy for service "
+                                    + sid
+                                    + " failed, entering error state. "
+                                    + "Failed nodes: "
+                                    + String.join(", ", sd.failedNodes));
                     changeState(sid, "error");
                     return;
                 }
             } else {
                 recordFailedOn(sd);
-                env.log("err", "service '" + sid + "' got unrecoverable error (exit code " + code + "))");
+                env.log(
+                        "err",
+                        "service '" + sid + "' got unrecoverable error (exit code " + code + "))");
                 changeState(sid, "error");
                 return;
             }
         }
-        String node = selectServiceNode(sid, cd, sd.node, tryNext, sd.failedNodes, sd.maintenanceNode);
+        String node =
+                selectServiceNode(sid, cd, sd.node, tryNext, sd.failedNodes, sd.maintenanceNode);
         if (node != null && !sd.node.equals(node)) {
             usage.addServiceUsage(node, sid);
             String fallback = sd.maintenanceNode;
             if (fallback != null) {
                 if (node.equals(fallback)) {
-                    env.log("info", "moving service '" + sid + "' back to '" + fallback
-                            + "', node came back from maintenance.");
+                    env.log(
+                            "info",
+                            "moving service '"
+                                    + sid
+                                    + "' back to '"
+                                    + fallback
+                                    + "', node came back from maintenance.");
                     sd.maintenanceNode = null;
                 } else if (!sd.node.equals(fallback)) {
-                    env.log("info", "dropping maintenance fallback node '" + fallback + "' for '" + sid + "'");
+                    env.log(
+                            "info",
+                            "dropping maintenance fallback node '"
+                                    + fallback
+                                    + "' for '"
+                                    + sid
+                                    + "'");
                     sd.maintenanceNode = null;
                 }
             }
@@ -433,12 +553,23 @@ final class Manager {
             return;
         }
         if (tryNext && node == null) {
-            env.log("warning", "Start Error Recovery: Tried all available nodes for service '" + sid
-                    + "', retry start on current node. Tried nodes: " + String.join(", ", sd.failedNodes));
+            env.log(
+                    "warning",
+                    "Start Error Recovery: Tried all available nodes for service '"
+                            + sid
+                            + "', retry start on current node. Tried nodes: "
+                            + String.join(", ", sd.failedNodes));
         }
-        if (sd.maintenanceNode != null && sd.node.equals(sd.maintenanceNode) && ns.isOnline(sd.node)) {
-            env.log("info", "service '" + sid + "': clearing stale maintenance node '" + sd.maintenanceNode
-                    + "' setting (is current node)");
+        if (sd.maintenanceNode != null
+                && sd.node.equals(sd.maintenanceNode)
+                && ns.isOnline(sd.node)) {
+            env.log(
+                    "info",
+                    "service '"
+                            + sid
+                            + "': clearing stale maintenance node '"
+                            + sd.maintenanceNode
+                            + "' setting (is current node)");
             sd.maintenanceNode = null;
         }
         if (lrmRes != null) {
@@ -453,10 +584,25 @@ final class Manager {
         String arg = sd.cmd.get(1);
         if (cmd.equals("migrate") || cmd.equals("relocate")) {
             if (!ns.isOnline(arg)) {
-                env.log("err", "ignore service '" + sid + "' " + cmd + " request - node '" + arg + "' not online");
+                env.log(
+                        "err",
+                        "ignore service '"
+                                + sid
+                                + "' "
+                                + cmd
+                                + " request - node '"
+                                + arg
+                                + "' not online");
             } else if (sd.node.equals(arg)) {
-                env.log("info", "ignore service '" + sid + "' " + cmd + " request - service already on node '" + arg
-                        + "'");
+                env.log(
+                        "info",
+                        "ignore service '"
+                                + sid
+                                + "' "
+                                + cmd
+                                + " request - service already on node '"
+                                + arg
+                                + "'");
             } else {
                 env.log("info", cmd + " service '" + sid + "' to node '" + arg + "'");
                 changeState(sid, cmd, "node", sd.node, "target", arg);
@@ -465,7 +611,13 @@ final class Manager {
             if (Integer.parseInt(arg) == 0) {
                 env.log("info", "request immediate service hard-stop for service '" + sid + "'");
             } else {
-                env.log("info", "request graceful stop with timeout '" + arg + "' for service '" + sid + "'");
+                env.log(
+                        "info",
+                        "request graceful stop with timeout '"
+                                + arg
+                                + "' for service '"
+                                + sid
+                                + "'");
             }
             changeState(sid, "request_stop", "timeout", arg);
             env.cluster().updateServiceState(sid, "stopped");
@@ -489,14 +641,22 @@ final class Manager {
         }
     }
 
-    /** After its node was fenced: steal the guest's config to the chosen node and start it there. */
-    private void nextStateRecovery(String sid, ServiceConfig cd, ServiceStatus sd, Map<String, ServiceConfig> sc) {
+    /**
+     * After its node was fenced: steal the guest's config to the chosen node and start it there.
+     */
+    private void nextStateRecovery(
+            String sid, ServiceConfig cd, ServiceStatus sd, Map<String, ServiceConfig> sc) {
         String fencedNode = sd.node;
         recomputeUsage();
         String recoveryNode = selectServiceNode(sid, cd, sd.node, false, null, null);
         if (recoveryNode == null) {
-            env.log("err", "recovering service '" + sid + "' from fenced node '" + fencedNode
-                    + "' failed, no recovery node found");
+            env.log(
+                    "err",
+                    "recovering service '"
+                            + sid
+                            + "' from fenced node '"
+                            + fencedNode
+                            + "' failed, no recovery node found");
             if (cd.state().equals("disabled")) {
                 // the only way out of recovery without a node: an admin disables the service
                 sd.failedNodes = null;
@@ -505,33 +665,63 @@ final class Manager {
             return;
         }
         if (recoveryNode.equals(fencedNode)) {
-            env.log("info", "recover service '" + sid + "' to previous failed and fenced node '" + fencedNode
-                    + "' again");
+            env.log(
+                    "info",
+                    "recover service '"
+                            + sid
+                            + "' to previous failed and fenced node '"
+                            + fencedNode
+                            + "' again");
         } else {
-            env.log("info", "recover service '" + sid + "' from fenced node '" + fencedNode + "' to node '"
-                    + recoveryNode + "'");
+            env.log(
+                    "info",
+                    "recover service '"
+                            + sid
+                            + "' from fenced node '"
+                            + fencedNode
+                            + "' to node '"
+                            + recoveryNode
+                            + "'");
         }
-        env.cluster().vm(sid).ifPresent(vm -> {
-            String lock = vm.lock().orElse(null);
-            if (lock != null && REMOVABLE_LOCKS.contains(lock)) {
-                vm.set("lock", null);
-                env.log("warning", "removed leftover lock '" + lock + "' from recovered service '" + sid
-                        + "' to allow its start.");
-            }
-        });
+        env.cluster()
+                .vm(sid)
+                .ifPresent(
+                        vm -> {
+                            String lock = vm.lock().orElse(null);
+                            if (lock != null && REMOVABLE_LOCKS.contains(lock)) {
+                                vm.set("lock", null);
+                                env.log(
+                                        "warning",
+                                        "removed leftover lock '"
+                                                + lock
+                                                + "' from recovered service '"
+                                                + sid
+                                                + "' to allow its start.");
+                            }
+                        });
         env.cluster().stealService(sid, recoveryNode);
         usage.addServiceUsage(recoveryNode, sid);
         sc.put(sid, cd.withNode(recoveryNode));
         sd.node = recoveryNode;
-        changeState(sid, cd.state().equals("started") ? "started" : "request_stop", "node", recoveryNode);
+        changeState(
+                sid,
+                cd.state().equals("started") ? "started" : "request_stop",
+                "node",
+                recoveryNode);
     }
 
     /**
-     * {@code select_service_node}: the highest-priority group members that are online (all online nodes for
-     * an unrestricted group without one), staying put where possible, else the least loaded, ties by name.
+     * {@code select_service_node}: the highest-priority group members that are online (all online
+     * nodes for an unrestricted group without one), staying put where possible, else the least
+     * loaded, ties by name.
      */
-    private String selectServiceNode(String sid, ServiceConfig cd, String currentNode, boolean tryNext,
-            List<String> triedNodes, String maintenanceFallback) {
+    private String selectServiceNode(
+            String sid,
+            ServiceConfig cd,
+            String currentNode,
+            boolean tryNext,
+            List<String> triedNodes,
+            String maintenanceFallback) {
         HaGroup group = cd.group() == null ? null : groups.get(cd.group());
         TreeMap<Integer, Set<String>> priorities = new TreeMap<>(Comparator.reverseOrder());
         Map<String, Integer> members = new LinkedHashMap<>();
@@ -541,12 +731,16 @@ final class Manager {
                 members.put(node, 0);
             }
         } else {
-            group.nodes().forEach((node, priority) -> {
-                if (usage.contains(node)) {
-                    priorities.computeIfAbsent(priority, p -> new TreeSet<>()).add(node);
-                    members.put(node, priority);
-                }
-            });
+            group.nodes()
+                    .forEach(
+                            (node, priority) -> {
+                                if (usage.contains(node)) {
+                                    priorities
+                                            .computeIfAbsent(priority, p -> new TreeSet<>())
+                                            .add(node);
+                                    members.put(node, priority);
+                                }
+                            });
             if (!group.restricted()) {
                 for (String node : usage.nodes()) {
                     if (!members.containsKey(node)) {

@@ -7,15 +7,19 @@ import java.util.TreeMap;
 
 /**
  * {@code /etc/pve/ha/manager_status}: what the last master wrote (master node, node states, service
- * states, maintenance requests, time). Empty until a master ever ran. The master works on its own copy
- * and writes it back at the end of each round; LRMs and the API read the written one.
+ * states, maintenance requests, time). Empty until a master ever ran. The master works on its own
+ * copy and writes it back at the end of each round; LRMs and the API read the written one.
  */
 final class ManagerStatus {
     String masterNode;
     Long timestamp;
     final TreeMap<String, String> nodeStatus = new TreeMap<>();
     final TreeMap<String, ServiceStatus> serviceStatus = new TreeMap<>();
-    /** {@code node_request}: node → {maintenance: 1}; absent until a maintenance request was ever made. */
+
+    /**
+     * {@code node_request}: node → {maintenance: 1}; absent until a maintenance request was ever
+     * made.
+     */
     TreeMap<String, TreeMap<String, Integer>> nodeRequest;
 
     boolean written() {
@@ -23,7 +27,8 @@ final class ManagerStatus {
     }
 
     boolean maintenanceRequested(String node) {
-        return nodeRequest != null && nodeRequest.containsKey(node)
+        return nodeRequest != null
+                && nodeRequest.containsKey(node)
                 && Integer.valueOf(1).equals(nodeRequest.get(node).get("maintenance"));
     }
 
@@ -35,7 +40,8 @@ final class ManagerStatus {
         serviceStatus.forEach((sid, sd) -> copy.serviceStatus.put(sid, sd.copy()));
         if (nodeRequest != null) {
             copy.nodeRequest = new TreeMap<>();
-            nodeRequest.forEach((node, request) -> copy.nodeRequest.put(node, new TreeMap<>(request)));
+            nodeRequest.forEach(
+                    (node, request) -> copy.nodeRequest.put(node, new TreeMap<>(request)));
         }
         return copy;
     }
@@ -65,16 +71,28 @@ final class ManagerStatus {
         }
         ms.masterNode = ServiceStatus.text(json, "master_node");
         ms.timestamp = json.get("timestamp").asLong();
-        json.path("node_status").fields().forEachRemaining(e -> ms.nodeStatus.put(e.getKey(), e.getValue().asText()));
-        json.path("service_status").fields().forEachRemaining(
-                e -> ms.serviceStatus.put(e.getKey(), ServiceStatus.fromJson(e.getValue())));
+        json.path("node_status")
+                .fields()
+                .forEachRemaining(e -> ms.nodeStatus.put(e.getKey(), e.getValue().asText()));
+        json.path("service_status")
+                .fields()
+                .forEachRemaining(
+                        e ->
+                                ms.serviceStatus.put(
+                                        e.getKey(), ServiceStatus.fromJson(e.getValue())));
         if (json.has("node_request")) {
             ms.nodeRequest = new TreeMap<>();
-            json.get("node_request").fields().forEachRemaining(e -> {
-                TreeMap<String, Integer> request = new TreeMap<>();
-                e.getValue().fields().forEachRemaining(r -> request.put(r.getKey(), r.getValue().asInt()));
-                ms.nodeRequest.put(e.getKey(), request);
-            });
+            json.get("node_request")
+                    .fields()
+                    .forEachRemaining(
+                            e -> {
+                                TreeMap<String, Integer> request = new TreeMap<>();
+                                e.getValue()
+                                        .fields()
+                                        .forEachRemaining(
+                                                r -> request.put(r.getKey(), r.getValue().asInt()));
+                                ms.nodeRequest.put(e.getKey(), request);
+                            });
         }
         return ms;
     }

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The master's view of the nodes ({@code PVE::HA::NodeStatus}): {@code online}, {@code maintenance},
- * {@code unknown}, {@code fence} or {@code gone}, and when each node was last seen online, which starts
- * the fence delay. That time is kept in memory only: a new master starts counting afresh, which is why
- * losing the master delays recovery.
+ * The master's view of the nodes ({@code PVE::HA::NodeStatus}): {@code online}, {@code
+ * maintenance}, {@code unknown}, {@code fence} or {@code gone}, and when each node was last seen
+ * online, which starts the fence delay. That time is kept in memory only: a new master starts
+ * counting afresh, which is why losing the master delays recovery.
  */
 final class NodeStatusTracker {
     static final String ONLINE = "online";
@@ -18,6 +18,7 @@ final class NodeStatusTracker {
     static final String UNKNOWN = "unknown";
     static final String FENCE = "fence";
     static final String GONE = "gone";
+
     /** A node gone from the member list is forgotten after an hour. */
     private static final long GONE_DELETE_MILLIS = 3_600_000L;
 
@@ -46,7 +47,10 @@ final class NodeStatusTracker {
         return isOnline(node) || MAINTENANCE.equals(state(node));
     }
 
-    /** {@code node_is_offline_delayed}: not online for at least the fence delay (the first call starts it). */
+    /**
+     * {@code node_is_offline_delayed}: not online for at least the fence delay (the first call
+     * starts it).
+     */
     boolean isOfflineDelayed(String node) {
         return isOfflineDelayed(node, env.timings().fenceDelay().toMillis());
     }
@@ -69,7 +73,10 @@ final class NodeStatusTracker {
     }
 
     List<String> onlineNodes() {
-        return status.entrySet().stream().filter(e -> e.getValue().equals(ONLINE)).map(Map.Entry::getKey).toList();
+        return status.entrySet().stream()
+                .filter(e -> e.getValue().equals(ONLINE))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     private void set(String node, String newState) {
@@ -78,10 +85,15 @@ final class NodeStatusTracker {
             return;
         }
         status.put(node, newState);
-        env.log("info", "node '" + node + "': state changed from '" + old + "' => '" + newState + "'");
+        env.log(
+                "info",
+                "node '" + node + "': state changed from '" + old + "' => '" + newState + "'");
     }
 
-    /** {@code update}: applies the member list (online in the quorate partition or not) and LRM modes. */
+    /**
+     * {@code update}: applies the member list (online in the quorate partition or not) and LRM
+     * modes.
+     */
     void update(Map<String, Boolean> nodeInfo, Map<String, String> lrmModes) {
         for (Map.Entry<String, Boolean> e : nodeInfo.entrySet()) {
             if (!e.getValue()) {
@@ -128,7 +140,9 @@ final class NodeStatusTracker {
                     if (isOfflineDelayed(node, GONE_DELETE_MILLIS)) {
                         lastOnline.remove(node);
                         status.remove(node);
-                        env.log("notice", "deleting gone node '" + node + "', not a cluster member anymore.");
+                        env.log(
+                                "notice",
+                                "deleting gone node '" + node + "', not a cluster member anymore.");
                     }
                 }
                 default -> {
@@ -139,8 +153,9 @@ final class NodeStatusTracker {
     }
 
     /**
-     * {@code fence_node}: marks the node for fencing and tries to take its agent lock, which succeeds once the
-     * node's LRM released it cleanly or the lock expired (by then its watchdog has reset the node).
+     * {@code fence_node}: marks the node for fencing and tries to take its agent lock, which
+     * succeeds once the node's LRM released it cleanly or the lock expired (by then its watchdog
+     * has reset the node).
      */
     boolean fence(String node) {
         if (!state(node).equals(FENCE)) {

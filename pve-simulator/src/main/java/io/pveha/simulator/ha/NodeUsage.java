@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code basic} cluster resource scheduler ({@code PVE::HA::Usage::Basic}): the load of an online node
- * is the number of HA services placed on it (or moving to or from it); a new service goes to the least
- * loaded node, ties broken by node name.
+ * The {@code basic} cluster resource scheduler ({@code PVE::HA::Usage::Basic}): the load of an
+ * online node is the number of HA services placed on it (or moving to or from it); a new service
+ * goes to the least loaded node, ties broken by node name.
  */
 final class NodeUsage {
     private final Map<String, Integer> services = new LinkedHashMap<>();
@@ -30,8 +30,13 @@ final class NodeUsage {
         if (contains(node)) {
             services.merge(node, 1, Integer::sum);
         } else {
-            env.log("warning", "unable to add service '" + sid + "' usage to node '" + node
-                    + "' - node not in usage hash");
+            env.log(
+                    "warning",
+                    "unable to add service '"
+                            + sid
+                            + "' usage to node '"
+                            + node
+                            + "' - node not in usage hash");
         }
     }
 

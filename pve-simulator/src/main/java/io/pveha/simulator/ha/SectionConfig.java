@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * A section config file of {@code /etc/pve/ha} ({@code resources.cfg}, {@code groups.cfg}), as
- * {@code PVE::SectionConfig} keeps it: sections of {@code key value} options, only the options that were
- * set, and a {@code digest} (SHA1 of the file) that guards against concurrent changes.
+ * {@code PVE::SectionConfig} keeps it: sections of {@code key value} options, only the options that
+ * were set, and a {@code digest} (SHA1 of the file) that guards against concurrent changes.
  */
 final class SectionConfig {
     /** One section: {@code vm: 100} with its options, or {@code group: prefer-pve1}. */
@@ -64,8 +64,14 @@ final class SectionConfig {
                 out.append('\n');
             }
             out.append(section.type()).append(": ").append(section.name()).append('\n');
-            section.options().forEach((key, value) -> out.append('\t').append(key).append(' ').append(value)
-                    .append('\n'));
+            section.options()
+                    .forEach(
+                            (key, value) ->
+                                    out.append('\t')
+                                            .append(key)
+                                            .append(' ')
+                                            .append(value)
+                                            .append('\n'));
         }
         return out.toString();
     }
@@ -73,7 +79,9 @@ final class SectionConfig {
     /** SHA1 of the rendered file, the {@code digest} of the API. */
     String digest() {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-1").digest(render().getBytes(StandardCharsets.UTF_8));
+            byte[] hash =
+                    MessageDigest.getInstance("SHA-1")
+                            .digest(render().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is part of every JRE", e);

@@ -1,12 +1,21 @@
 package io.pveha.simulator.ha;
 
 /**
- * A configured HA resource as the CRM reads it ({@code read_and_check_resources_config}): defaults filled
- * in ({@code state started}, {@code max_restart 1}, {@code max_relocate 1}, {@code enabled} read as
- * {@code started}) and the node where the guest's config lives (null if the guest does not exist).
+ * A configured HA resource as the CRM reads it ({@code read_and_check_resources_config}): defaults
+ * filled in ({@code state started}, {@code max_restart 1}, {@code max_relocate 1}, {@code enabled}
+ * read as {@code started}) and the node where the guest's config lives (null if the guest does not
+ * exist).
  */
-record ServiceConfig(String sid, String type, int vmid, String state, String group, int maxRestart,
-        int maxRelocate, String comment, String node) {
+record ServiceConfig(
+        String sid,
+        String type,
+        int vmid,
+        String state,
+        String group,
+        int maxRestart,
+        int maxRelocate,
+        String comment,
+        String node) {
 
     /** What the CRM assumes for a service without configuration (it is being deleted). */
     static ServiceConfig removed(String sid) {
@@ -14,6 +23,7 @@ record ServiceConfig(String sid, String type, int vmid, String state, String gro
     }
 
     ServiceConfig withNode(String newNode) {
-        return new ServiceConfig(sid, type, vmid, state, group, maxRestart, maxRelocate, comment, newNode);
+        return new ServiceConfig(
+                sid, type, vmid, state, group, maxRestart, maxRelocate, comment, newNode);
     }
 }

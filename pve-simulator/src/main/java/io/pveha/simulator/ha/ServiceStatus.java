@@ -7,24 +7,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The CRM's record of one service ({@code $sd}, an entry of {@code service_status} in
- * {@code /etc/pve/ha/manager_status}). Mutable: only the master's {@link Manager} changes it, under the
+ * The CRM's record of one service ({@code $sd}, an entry of {@code service_status} in {@code
+ * /etc/pve/ha/manager_status}). Mutable: only the master's {@link Manager} changes it, under the
  * cluster state lock; everything else sees copies.
  */
 final class ServiceStatus {
     String state;
     String node;
     String uid;
+
     /** Set once the LRM confirmed the start; only meaningful while {@code started}. */
     boolean running;
+
     /** Migration or relocation target. */
     String target;
+
     /** Nodes where a start failed (relocation policy). */
     List<String> failedNodes;
-    /** A queued CRM command: {@code [migrate, node]}, {@code [relocate, node]} or {@code [stop, timeout]}. */
+
+    /**
+     * A queued CRM command: {@code [migrate, node]}, {@code [relocate, node]} or {@code [stop,
+     * timeout]}.
+     */
     List<String> cmd;
+
     /** Where the service ran before its node entered maintenance, to move it back. */
     String maintenanceNode;
+
     /** Stop timeout of a {@code request_stop} from a CRM {@code stop} command. */
     Integer timeout;
 
@@ -73,7 +82,8 @@ final class ServiceStatus {
     }
 
     static ServiceStatus fromJson(JsonNode json) {
-        ServiceStatus sd = new ServiceStatus(text(json, "state"), text(json, "node"), text(json, "uid"));
+        ServiceStatus sd =
+                new ServiceStatus(text(json, "state"), text(json, "node"), text(json, "uid"));
         sd.running = json.path("running").asInt(0) == 1;
         sd.target = text(json, "target");
         sd.timeout = json.has("timeout") ? json.get("timeout").asInt() : null;

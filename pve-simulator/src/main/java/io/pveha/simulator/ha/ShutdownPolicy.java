@@ -3,11 +3,13 @@ package io.pveha.simulator.ha;
 import java.util.Locale;
 
 /**
- * Datacenter option {@code ha: shutdown_policy}: what the LRM does with its services when its node shuts
- * down or reboots ({@code LRM.pm shutdown_request}).
+ * Datacenter option {@code ha: shutdown_policy}: what the LRM does with its services when its node
+ * shuts down or reboots ({@code LRM.pm shutdown_request}).
  */
 public enum ShutdownPolicy {
-    /** Freeze services on reboot, stop them (and let them be recovered) on shutdown. The default. */
+    /**
+     * Freeze services on reboot, stop them (and let them be recovered) on shutdown. The default.
+     */
     CONDITIONAL,
     /** Always freeze: services stay on the node and start again when it is back. */
     FREEZE,
@@ -27,7 +29,7 @@ public enum ShutdownPolicy {
                 return policy;
             }
         }
-        throw new IllegalArgumentException("unknown shutdown policy '" + value
-                + "' (conditional, freeze, failover, migrate)");
+        throw new IllegalArgumentException(
+                "unknown shutdown policy '" + value + "' (conditional, freeze, failover, migrate)");
     }
 }

@@ -7,19 +7,24 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * {@code watchdog-mux}: the CRM master and an active LRM each hold a watchdog on their node and update it
- * every round while they have quorum and their lock. If a held watchdog is not updated for
- * {@code watchdogTimeout}, the node resets itself (self-fencing), so the master may safely take its agent
- * lock and recover its services once that lock has expired. Guarded by the cluster state lock.
+ * {@code watchdog-mux}: the CRM master and an active LRM each hold a watchdog on their node and
+ * update it every round while they have quorum and their lock. If a held watchdog is not updated
+ * for {@code watchdogTimeout}, the node resets itself (self-fencing), so the master may safely take
+ * its agent lock and recover its services once that lock has expired. Guarded by the cluster state
+ * lock.
  */
 final class Watchdogs {
-    private record Handle(String node, long updatedMillis, SimClock.Cancellable expiry) {
-    }
+    private record Handle(String node, long updatedMillis, SimClock.Cancellable expiry) {}
 
     private final SimClock clock;
     private final Duration timeout;
-    /** Called as a clock event, without the state lock, with the id of a watchdog that may have expired. */
+
+    /**
+     * Called as a clock event, without the state lock, with the id of a watchdog that may have
+     * expired.
+     */
     private final Consumer<String> onExpiry;
+
     private final Map<String, Handle> handles = new HashMap<>();
     private long counter;
 
@@ -54,13 +59,15 @@ final class Watchdogs {
 
     /** The node went down: its watchdogs are gone with it. */
     void resetNode(String node) {
-        handles.entrySet().removeIf(e -> {
-            if (e.getValue().node().equals(node)) {
-                e.getValue().expiry().cancel();
-                return true;
-            }
-            return false;
-        });
+        handles.entrySet()
+                .removeIf(
+                        e -> {
+                            if (e.getValue().node().equals(node)) {
+                                e.getValue().expiry().cancel();
+                                return true;
+                            }
+                            return false;
+                        });
     }
 
     private void arm(String id, String node) {
@@ -70,8 +77,8 @@ final class Watchdogs {
     }
 
     /**
-     * Under the state lock: if watchdog {@code id} is still armed and overdue, drops every watchdog of its
-     * node and returns the node, which must now reset; otherwise null.
+     * Under the state lock: if watchdog {@code id} is still armed and overdue, drops every watchdog
+     * of its node and returns the node, which must now reset; otherwise null.
      */
     String fire(String id) {
         Handle handle = handles.get(id);

@@ -3,21 +3,31 @@ package io.pveha.simulator.model;
 import java.util.List;
 import java.util.Map;
 
-/** The saveable part of {@link ClusterState}: node states, guests, volumes and full-storage faults. */
-public record ClusterSnapshot(List<NodeRecord> nodes, List<VmRecord> vms, List<VolumeRecord> volumes,
+/**
+ * The saveable part of {@link ClusterState}: node states, guests, volumes and full-storage faults.
+ */
+public record ClusterSnapshot(
+        List<NodeRecord> nodes,
+        List<VmRecord> vms,
+        List<VolumeRecord> volumes,
         List<FillerRecord> fillers) {
 
-    public record NodeRecord(String name, String power, boolean networkUp, long bootedAt, long offlineSince) {
-    }
+    public record NodeRecord(
+            String name, String power, boolean networkUp, long bootedAt, long offlineSince) {}
 
-    public record VmRecord(int vmid, String node, Map<String, String> config, Map<String, String> pending,
-            List<String> pendingDelete, boolean running, long startedAt, long pid, Boolean reportedRunning) {
-    }
+    public record VmRecord(
+            int vmid,
+            String node,
+            Map<String, String> config,
+            Map<String, String> pending,
+            List<String> pendingDelete,
+            boolean running,
+            long startedAt,
+            long pid,
+            Boolean reportedRunning) {}
 
     /** A volume; {@code node} is null for shared storages. */
-    public record VolumeRecord(String storage, String node, Volume volume) {
-    }
+    public record VolumeRecord(String storage, String node, Volume volume) {}
 
-    public record FillerRecord(String storage, String node, long bytes) {
-    }
+    public record FillerRecord(String storage, String node, long bytes) {}
 }

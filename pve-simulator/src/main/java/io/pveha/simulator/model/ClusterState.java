@@ -10,9 +10,10 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * Everything the cluster file system and the nodes know: members, guests, storages. One read/write lock
- * guards it all; API reads take the read lock, changes and task steps the write lock. A single lock keeps
- * every answer consistent (a VM is never on two nodes) and is cheap at the sizes simulated here.
+ * Everything the cluster file system and the nodes know: members, guests, storages. One read/write
+ * lock guards it all; API reads take the read lock, changes and task steps the write lock. A single
+ * lock keeps every answer consistent (a VM is never on two nodes) and is cheap at the sizes
+ * simulated here.
  */
 public final class ClusterState {
     /** How long pmxcfs keeps status data of a node that stopped sending it (rrd_entry_is_old). */
@@ -24,7 +25,10 @@ public final class ClusterState {
     private final TreeMap<Integer, VmState> vms = new TreeMap<>();
     private final Storages storages;
 
-    public ClusterState(String clusterName, List<NodeState> members, List<StorageDefinition> storageDefinitions) {
+    public ClusterState(
+            String clusterName,
+            List<NodeState> members,
+            List<StorageDefinition> storageDefinitions) {
         this.clusterName = clusterName;
         members.forEach(n -> nodes.put(n.name(), n));
         this.storages = new Storages(storageDefinitions, members);
@@ -120,9 +124,11 @@ public final class ClusterState {
         return online * 2 > nodes.size();
     }
 
-    /** What a node carries: host memory in use (the host itself plus running guests) and running guests. */
-    public record NodeLoad(long memoryUsed, int runningGuests) {
-    }
+    /**
+     * What a node carries: host memory in use (the host itself plus running guests) and running
+     * guests.
+     */
+    public record NodeLoad(long memoryUsed, int runningGuests) {}
 
     /** The load of every node, in one pass over the guests. */
     public Map<String, NodeLoad> nodeLoads() {
@@ -150,7 +156,10 @@ public final class ClusterState {
         return !node.online() && nowMillis - node.offlineSinceMillis() > STATUS_STALE_AFTER_MILLIS;
     }
 
-    /** Cuts the power: guests die at once, but the cluster keeps reporting their last state for a while. */
+    /**
+     * Cuts the power: guests die at once, but the cluster keeps reporting their last state for a
+     * while.
+     */
     public void powerOff(String name, long nowMillis) {
         NodeState node = requireNode(name);
         freezeReportedState(node);
@@ -195,27 +204,45 @@ public final class ClusterState {
     public ClusterSnapshot snapshot() {
         List<ClusterSnapshot.NodeRecord> nodeRecords = new ArrayList<>();
         for (NodeState n : nodes.values()) {
-            nodeRecords.add(new ClusterSnapshot.NodeRecord(n.name(), n.power().name(), n.networkUp(),
-                    n.bootedAtMillis(), n.offlineSinceMillis()));
+            nodeRecords.add(
+                    new ClusterSnapshot.NodeRecord(
+                            n.name(),
+                            n.power().name(),
+                            n.networkUp(),
+                            n.bootedAtMillis(),
+                            n.offlineSinceMillis()));
         }
         List<ClusterSnapshot.VmRecord> vmRecords = new ArrayList<>();
         for (VmState vm : vms.values()) {
-            vmRecords.add(new ClusterSnapshot.VmRecord(vm.vmid(), vm.node(), new TreeMap<>(vm.config()),
-                    new TreeMap<>(vm.pending()), new ArrayList<>(vm.pendingDelete()), vm.running(),
-                    vm.startedAtMillis(), vm.pid(), vm.reportedRunning().orElse(null)));
+            vmRecords.add(
+                    new ClusterSnapshot.VmRecord(
+                            vm.vmid(),
+                            vm.node(),
+                            new TreeMap<>(vm.config()),
+                            new TreeMap<>(vm.pending()),
+                            new ArrayList<>(vm.pendingDelete()),
+                            vm.running(),
+                            vm.startedAtMillis(),
+                            vm.pid(),
+                            vm.reportedRunning().orElse(null)));
         }
         List<ClusterSnapshot.VolumeRecord> volumes = new ArrayList<>();
         List<ClusterSnapshot.FillerRecord> fillers = new ArrayList<>();
         for (StoragePool pool : storages.pools()) {
             if (storages.addedAtRuntime(pool.definition().id())) {
-                // Not in the state file (the definition is not saved): a reload must not meet unknown storages.
+                // Not in the state file (the definition is not saved): a reload must not meet
+                // unknown storages.
                 continue;
             }
             for (Volume volume : pool.volumes()) {
-                volumes.add(new ClusterSnapshot.VolumeRecord(pool.definition().id(), pool.node(), volume));
+                volumes.add(
+                        new ClusterSnapshot.VolumeRecord(
+                                pool.definition().id(), pool.node(), volume));
             }
             if (pool.filler() > 0) {
-                fillers.add(new ClusterSnapshot.FillerRecord(pool.definition().id(), pool.node(), pool.filler()));
+                fillers.add(
+                        new ClusterSnapshot.FillerRecord(
+                                pool.definition().id(), pool.node(), pool.filler()));
             }
         }
         return new ClusterSnapshot(nodeRecords, vmRecords, volumes, fillers);
@@ -226,7 +253,10 @@ public final class ClusterState {
         for (ClusterSnapshot.NodeRecord record : snapshot.nodes()) {
             NodeState node = nodes.get(record.name());
             if (node != null) {
-                node.restore(NodeState.Power.valueOf(record.power()), record.networkUp(), record.bootedAt(),
+                node.restore(
+                        NodeState.Power.valueOf(record.power()),
+                        record.networkUp(),
+                        record.bootedAt(),
                         record.offlineSince());
             }
         }

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /** A drive setting ({@code scsi0}, {@code ide2}, ...) split into its volume and options. */
 public record Drive(String key, String file, Map<String, String> options) {
-    private static final Pattern CLOUDINIT = Pattern.compile("^(?:[^:]+:)?(?:\\d+/)?(?:vm|base)-\\d+-cloudinit(?:\\.\\w+)?$");
+    private static final Pattern CLOUDINIT =
+            Pattern.compile("^(?:[^:]+:)?(?:\\d+/)?(?:vm|base)-\\d+-cloudinit(?:\\.\\w+)?$");
 
     public static Drive parse(String key, String value) {
         Map<String, String> parts = PropertyString.parse(value, "file");

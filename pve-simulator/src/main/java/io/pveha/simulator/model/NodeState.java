@@ -5,7 +5,11 @@ package io.pveha.simulator.model;
  * on, finished booting and its network is up. Guarded by the cluster state lock.
  */
 public final class NodeState {
-    public enum Power { ON, OFF, BOOTING }
+    public enum Power {
+        ON,
+        OFF,
+        BOOTING
+    }
 
     /** Memory the host itself uses (kernel, pmxcfs, pveproxy, ...), outside any guest. */
     static final long HOST_MEMORY_USED = 2_400L << 20;
@@ -21,11 +25,19 @@ public final class NodeState {
     private Power power = Power.ON;
     private boolean networkUp = true;
     private long bootedAtMillis;
+
     /** Simulated time since which the node is not online; -1 while online. */
     private long offlineSinceMillis = -1;
 
-    public NodeState(String name, int nodeid, String ip, int cpus, long memoryTotal, long rootfsTotal,
-            long rootfsUsed, long bootedAtMillis) {
+    public NodeState(
+            String name,
+            int nodeid,
+            String ip,
+            int cpus,
+            long memoryTotal,
+            long rootfsTotal,
+            long rootfsUsed,
+            long bootedAtMillis) {
         this.name = name;
         this.nodeid = nodeid;
         this.ip = ip;
@@ -108,7 +120,8 @@ public final class NodeState {
     }
 
     /** Restores power, network and boot time from saved state. */
-    void restore(Power savedPower, boolean savedNetworkUp, long savedBootedAt, long savedOfflineSince) {
+    void restore(
+            Power savedPower, boolean savedNetworkUp, long savedBootedAt, long savedOfflineSince) {
         power = savedPower;
         networkUp = savedNetworkUp;
         bootedAtMillis = savedBootedAt;

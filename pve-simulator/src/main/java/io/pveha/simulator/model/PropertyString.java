@@ -7,21 +7,33 @@ import java.util.TreeMap;
 
 /**
  * PVE property strings ({@code key=value,key=value} with an optional default key written without
- * {@code key=}), printed the way {@code PVE::JSONSchema::print_property_string} prints them: the default
- * key first, then the other keys sorted.
+ * {@code key=}), printed the way {@code PVE::JSONSchema::print_property_string} prints them: the
+ * default key first, then the other keys sorted.
  */
 public final class PropertyString {
     /** NIC models: in {@code net0} the model is written as {@code <model>=<mac>}. */
-    public static final Set<String> NIC_MODELS = Set.of("virtio", "e1000", "e1000e", "rtl8139", "vmxnet3",
-            "i82551", "i82557b", "i82559er", "ne2k_isa", "ne2k_pci", "pcnet", "e1000-82540em", "e1000-82544gc",
-            "e1000-82545em");
+    public static final Set<String> NIC_MODELS =
+            Set.of(
+                    "virtio",
+                    "e1000",
+                    "e1000e",
+                    "rtl8139",
+                    "vmxnet3",
+                    "i82551",
+                    "i82557b",
+                    "i82559er",
+                    "ne2k_isa",
+                    "ne2k_pci",
+                    "pcnet",
+                    "e1000-82540em",
+                    "e1000-82544gc",
+                    "e1000-82545em");
 
-    private PropertyString() {
-    }
+    private PropertyString() {}
 
     /**
-     * Parses {@code text}; a part without {@code =} is the value of {@code defaultKey}. A
-     * {@code model=mac} pair of a NIC is returned as {@code model} and {@code macaddr}.
+     * Parses {@code text}; a part without {@code =} is the value of {@code defaultKey}. A {@code
+     * model=mac} pair of a NIC is returned as {@code model} and {@code macaddr}.
      */
     public static Map<String, String> parse(String text, String defaultKey) {
         Map<String, String> result = new LinkedHashMap<>();
@@ -35,7 +47,8 @@ public final class PropertyString {
             int eq = part.indexOf('=');
             if (eq < 0) {
                 if (defaultKey == null) {
-                    throw new IllegalArgumentException("value without key, but schema does not define a default key");
+                    throw new IllegalArgumentException(
+                            "value without key, but schema does not define a default key");
                 }
                 result.put(defaultKey, part);
                 continue;
@@ -64,12 +77,13 @@ public final class PropertyString {
                 out.append(value);
             }
         }
-        rest.forEach((key, value) -> {
-            if (out.length() > 0) {
-                out.append(',');
-            }
-            out.append(key).append('=').append(value);
-        });
+        rest.forEach(
+                (key, value) -> {
+                    if (out.length() > 0) {
+                        out.append(',');
+                    }
+                    out.append(key).append('=').append(value);
+                });
         return out.toString();
     }
 
@@ -98,13 +112,14 @@ public final class PropertyString {
     public static long parseSize(String text) {
         String t = text.trim();
         char unit = Character.toUpperCase(t.charAt(t.length() - 1));
-        long multiplier = switch (unit) {
-            case 'K' -> 1L << 10;
-            case 'M' -> 1L << 20;
-            case 'G' -> 1L << 30;
-            case 'T' -> 1L << 40;
-            default -> 1L;
-        };
+        long multiplier =
+                switch (unit) {
+                    case 'K' -> 1L << 10;
+                    case 'M' -> 1L << 20;
+                    case 'G' -> 1L << 30;
+                    case 'T' -> 1L << 40;
+                    default -> 1L;
+                };
         String number = multiplier == 1L ? t : t.substring(0, t.length() - 1);
         return (long) (Double.parseDouble(number) * multiplier);
     }

@@ -14,26 +14,35 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * PVE's retention ({@code prune-backups}), as {@code PVE::Storage::prune_mark_backup_group} applies it to the
- * backups of one guest: newest first, {@code keep-last} keeps the N newest; then each of
- * {@code keep-hourly/daily/weekly/monthly/yearly} keeps the newest backup of each of the N newest periods
- * (hour, day, ISO week, month, year) that no earlier rule already covers; a backup that loses to a newer one
- * of its period is marked for removal there and then, and later rules skip it. Protected backups are
- * neither kept nor removed by the rules and do not count. With {@code keep-all=1}, or no positive rule,
- * everything is kept. Periods are computed in the node's time zone.
+ * PVE's retention ({@code prune-backups}), as {@code PVE::Storage::prune_mark_backup_group} applies
+ * it to the backups of one guest: newest first, {@code keep-last} keeps the N newest; then each of
+ * {@code keep-hourly/daily/weekly/monthly/yearly} keeps the newest backup of each of the N newest
+ * periods (hour, day, ISO week, month, year) that no earlier rule already covers; a backup that
+ * loses to a newer one of its period is marked for removal there and then, and later rules skip it.
+ * Protected backups are neither kept nor removed by the rules and do not count. With {@code
+ * keep-all=1}, or no positive rule, everything is kept. Periods are computed in the node's time
+ * zone.
  */
 public final class PruneRules {
-    public static final List<String> KEYS = List.of("keep-all", "keep-last", "keep-hourly", "keep-daily",
-            "keep-weekly", "keep-monthly", "keep-yearly");
+    public static final List<String> KEYS =
+            List.of(
+                    "keep-all",
+                    "keep-last",
+                    "keep-hourly",
+                    "keep-daily",
+                    "keep-weekly",
+                    "keep-monthly",
+                    "keep-yearly");
 
     /** How a backup ends up. */
     public enum Mark {
-        KEEP, REMOVE, PROTECTED
+        KEEP,
+        REMOVE,
+        PROTECTED
     }
 
     /** One backup of the group: its volume id, creation time (epoch seconds), protection. */
-    public record Entry(String volid, long ctime, boolean protect) {
-    }
+    public record Entry(String volid, long ctime, boolean protect) {}
 
     private final Map<String, Integer> keep;
 
@@ -42,7 +51,8 @@ public final class PruneRules {
     }
 
     /**
-     * Parses a {@code prune-backups} property string ({@code keep-last=3,keep-daily=7}) with PVE's checks.
+     * Parses a {@code prune-backups} property string ({@code keep-last=3,keep-daily=7}) with PVE's
+     * checks.
      *
      * @param param the parameter name for error messages
      */
@@ -56,20 +66,35 @@ public final class PruneRules {
         Map<String, Integer> keep = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : raw.entrySet()) {
             if (!KEYS.contains(e.getKey())) {
-                throw PveException.param(param, "invalid format - " + e.getKey() + ": property is not defined in"
-                        + " schema and the schema does not allow additional properties");
+                throw PveException.param(
+                        param,
+                        "invalid format - "
+                                + e.getKey()
+                                + ": property is not defined in"
+                                + " schema and the schema does not allow additional properties");
             }
             int value;
             try {
                 value = Integer.parseInt(e.getValue().trim());
             } catch (NumberFormatException ex) {
-                throw PveException.param(param, "invalid format - " + e.getKey() + ": type check ('integer') failed"
-                        + " - got '" + e.getValue() + "'");
+                throw PveException.param(
+                        param,
+                        "invalid format - "
+                                + e.getKey()
+                                + ": type check ('integer') failed"
+                                + " - got '"
+                                + e.getValue()
+                                + "'");
             }
             int min = e.getKey().equals("keep-all") ? 0 : 1;
             if (value < min || (e.getKey().equals("keep-all") && value > 1)) {
-                throw PveException.param(param, "invalid format - " + e.getKey() + ": value must have a minimum"
-                        + " value of " + min);
+                throw PveException.param(
+                        param,
+                        "invalid format - "
+                                + e.getKey()
+                                + ": value must have a minimum"
+                                + " value of "
+                                + min);
             }
             keep.put(e.getKey(), value);
         }
@@ -110,7 +135,8 @@ public final class PruneRules {
     }
 
     public boolean keepsEverything() {
-        return keep.getOrDefault("keep-all", 0) == 1 || keep.values().stream().noneMatch(v -> v > 0);
+        return keep.getOrDefault("keep-all", 0) == 1
+                || keep.values().stream().noneMatch(v -> v > 0);
     }
 
     /** Marks every backup of one guest; the result has one entry per input, in input order. */
@@ -126,24 +152,64 @@ public final class PruneRules {
         List<Entry> newestFirst = new ArrayList<>(backups);
         newestFirst.sort(Comparator.comparingLong(Entry::ctime).reversed());
         markPeriodsById(newestFirst, marks, keep.get("keep-last"), ctime -> Long.toString(ctime));
-        markPeriods(newestFirst, marks, keep.get("keep-hourly"),
-                t -> t.getYear() + "/" + t.getDayOfYear() + "/" + t.getHour(), zone);
-        markPeriods(newestFirst, marks, keep.get("keep-daily"), t -> t.getYear() + "/" + t.getDayOfYear(), zone);
-        markPeriods(newestFirst, marks, keep.get("keep-weekly"),
-                t -> t.get(IsoFields.WEEK_BASED_YEAR) + "/" + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), zone);
-        markPeriods(newestFirst, marks, keep.get("keep-monthly"), t -> t.getYear() + "/" + t.getMonthValue(), zone);
-        markPeriods(newestFirst, marks, keep.get("keep-yearly"), t -> Integer.toString(t.getYear()), zone);
+        markPeriods(
+                newestFirst,
+                marks,
+                keep.get("keep-hourly"),
+                t -> t.getYear() + "/" + t.getDayOfYear() + "/" + t.getHour(),
+                zone);
+        markPeriods(
+                newestFirst,
+                marks,
+                keep.get("keep-daily"),
+                t -> t.getYear() + "/" + t.getDayOfYear(),
+                zone);
+        markPeriods(
+                newestFirst,
+                marks,
+                keep.get("keep-weekly"),
+                t ->
+                        t.get(IsoFields.WEEK_BASED_YEAR)
+                                + "/"
+                                + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR),
+                zone);
+        markPeriods(
+                newestFirst,
+                marks,
+                keep.get("keep-monthly"),
+                t -> t.getYear() + "/" + t.getMonthValue(),
+                zone);
+        markPeriods(
+                newestFirst,
+                marks,
+                keep.get("keep-yearly"),
+                t -> Integer.toString(t.getYear()),
+                zone);
         marks.replaceAll((volid, mark) -> mark == null ? Mark.REMOVE : mark);
         return marks;
     }
 
-    private static void markPeriods(List<Entry> newestFirst, Map<String, Mark> marks, Integer count,
-            Function<ZonedDateTime, String> period, ZoneId zone) {
-        markPeriodsById(newestFirst, marks, count, ctime -> period.apply(Instant.ofEpochSecond(ctime).atZone(zone)));
+    private static void markPeriods(
+            List<Entry> newestFirst,
+            Map<String, Mark> marks,
+            Integer count,
+            Function<ZonedDateTime, String> period,
+            ZoneId zone) {
+        markPeriodsById(
+                newestFirst,
+                marks,
+                count,
+                ctime -> period.apply(Instant.ofEpochSecond(ctime).atZone(zone)));
     }
 
-    /** {@code $prune_mark}: the newest unmarked backup of each of the {@code count} newest new periods is kept. */
-    private static void markPeriodsById(List<Entry> newestFirst, Map<String, Mark> marks, Integer count,
+    /**
+     * {@code $prune_mark}: the newest unmarked backup of each of the {@code count} newest new
+     * periods is kept.
+     */
+    private static void markPeriodsById(
+            List<Entry> newestFirst,
+            Map<String, Mark> marks,
+            Integer count,
             LongFunction periodOf) {
         if (count == null || count <= 0) {
             return;

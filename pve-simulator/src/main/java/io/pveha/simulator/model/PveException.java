@@ -4,12 +4,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An error as PVE's API server reports it: an HTTP status, a message (the reason phrase is its first
- * line) and, for parameter errors, a map of parameter name to message.
+ * An error as PVE's API server reports it: an HTTP status, a message (the reason phrase is its
+ * first line) and, for parameter errors, a map of parameter name to message.
  *
- * <p>Most business errors in PVE are a plain {@code die} in a handler, which the server turns into a
- * 500 with the error text; {@link #internal(String)} models that. Messages keep PVE's trailing newline
- * where PVE's has one, because the 8.3+ body field {@code message} carries it.
+ * <p>Most business errors in PVE are a plain {@code die} in a handler, which the server turns into
+ * a 500 with the error text; {@link #internal(String)} models that. Messages keep PVE's trailing
+ * newline where PVE's has one, because the 8.3+ body field {@code message} carries it.
  */
 public final class PveException extends RuntimeException {
     public static final int PROXY_CONNECT_ERROR = 595;
@@ -39,7 +39,9 @@ public final class PveException extends RuntimeException {
 
     /** {@code raise_perm_exc}: HTTP 403 {@code Permission check failed (detail)}. */
     public static PveException permission(String detail) {
-        String text = "Permission check failed" + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
+        String text =
+                "Permission check failed"
+                        + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
         return new PveException(403, text + "\n", null);
     }
 

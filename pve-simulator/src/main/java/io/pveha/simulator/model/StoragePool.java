@@ -6,7 +6,8 @@ import java.util.TreeMap;
 
 /**
  * The space behind a storage on one node (local storages) or for the whole cluster (shared ones):
- * capacity, volumes and space used by other things (the node's OS on {@code local}, a "fill" fault).
+ * capacity, volumes and space used by other things (the node's OS on {@code local}, a "fill"
+ * fault).
  */
 public final class StoragePool {
     private final StorageDefinition definition;
@@ -93,7 +94,9 @@ public final class StoragePool {
         online = value;
     }
 
-    /** Makes the storage report itself full (fault injection); {@code false} frees the space again. */
+    /**
+     * Makes the storage report itself full (fault injection); {@code false} frees the space again.
+     */
     void setFull(boolean full) {
         filler = 0;
         if (full) {

@@ -1,16 +1,17 @@
 package io.pveha.simulator.model;
 
 /**
- * The storage plugins this simulator models, with the volume features qemu-server asks for
- * ({@code volume_has_feature}): whether a volume can be the source of a linked clone and where images
- * live.
+ * The storage plugins this simulator models, with the volume features qemu-server asks for ({@code
+ * volume_has_feature}): whether a volume can be the source of a linked clone and where images live.
  */
 public enum StorageType {
     /** Directory storage: images are files, {@code qcow2} by default. */
     DIR("dir", "qcow2", false),
     /** LVM-thin pool: raw thin volumes; linked clones are thin snapshots of base volumes. */
     LVMTHIN("lvmthin", "raw", false),
-    /** Ceph RBD pool: shared, raw images; linked clones are RBD clones of protected base snapshots. */
+    /**
+     * Ceph RBD pool: shared, raw images; linked clones are RBD clones of protected base snapshots.
+     */
     RBD("rbd", "raw", true),
     /** NFS export mounted on every node under {@code /mnt/pve/<id>}: a shared directory storage. */
     NFS("nfs", "qcow2", true);
@@ -42,7 +43,10 @@ public enum StorageType {
         return sharedByDefault;
     }
 
-    /** Feature {@code clone}: every plugin here can clone a base volume (none clones a current volume). */
+    /**
+     * Feature {@code clone}: every plugin here can clone a base volume (none clones a current
+     * volume).
+     */
     public boolean canLinkClone(boolean baseVolume) {
         return baseVolume;
     }

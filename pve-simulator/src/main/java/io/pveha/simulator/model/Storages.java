@@ -17,15 +17,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code storage.cfg} and the volumes on it: allocation with PVE's names, template (base) conversion,
- * linked clones, and the errors PVE's storage plugins raise when a storage is full.
+ * {@code storage.cfg} and the volumes on it: allocation with PVE's names, template (base)
+ * conversion, linked clones, and the errors PVE's storage plugins raise when a storage is full.
  */
 public final class Storages {
-    private static final Pattern DISK_NAME = Pattern.compile("^(?:vm|base)-(\\d+)-disk-(\\d+)(?:\\.\\w+)?$");
+    private static final Pattern DISK_NAME =
+            Pattern.compile("^(?:vm|base)-(\\d+)-disk-(\\d+)(?:\\.\\w+)?$");
 
     private final Map<String, StorageDefinition> definitions = new LinkedHashMap<>();
     private final Map<String, StoragePool> pools = new LinkedHashMap<>();
     private final Collection<NodeState> nodes;
+
     /** Storages defined through the API after start; the state file does not keep them. */
     private final Set<String> addedAtRuntime = new HashSet<>();
 
@@ -44,7 +46,9 @@ public final class Storages {
             for (NodeState node : nodes) {
                 // 'local' lives on the root file system, so the OS counts as used space.
                 long baseUsage = def.type() == StorageType.DIR ? node.rootfsUsed() : 0;
-                pools.put(key(def.id(), node.name()), new StoragePool(def, node.name(), def.capacity(), baseUsage));
+                pools.put(
+                        key(def.id(), node.name()),
+                        new StoragePool(def, node.name(), def.capacity(), baseUsage));
             }
         }
     }
@@ -65,17 +69,23 @@ public final class Storages {
             throw PveException.internal("storage '" + def.id() + "' does not exist");
         }
         definitions.put(def.id(), def);
-        List<String> keys = pools.entrySet().stream().filter(e -> e.getValue().definition().id().equals(def.id()))
-                .map(Map.Entry::getKey).toList();
+        List<String> keys =
+                pools.entrySet().stream()
+                        .filter(e -> e.getValue().definition().id().equals(def.id()))
+                        .map(Map.Entry::getKey)
+                        .toList();
         for (String k : keys) {
             StoragePool oldPool = pools.get(k);
-            StoragePool pool = new StoragePool(def, oldPool.node(), oldPool.total(), oldPool.baseUsage());
+            StoragePool pool =
+                    new StoragePool(def, oldPool.node(), oldPool.total(), oldPool.baseUsage());
             oldPool.copyContentTo(pool);
             pools.put(k, pool);
         }
     }
 
-    /** {@code DELETE /storage/{id}}: removes the definition; the data stays where it is, as on PVE. */
+    /**
+     * {@code DELETE /storage/{id}}: removes the definition; the data stays where it is, as on PVE.
+     */
     public void undefine(String id) {
         if (definitions.remove(id) == null) {
             throw PveException.internal("storage '" + id + "' does not exist");
@@ -88,7 +98,9 @@ public final class Storages {
         return addedAtRuntime.contains(id);
     }
 
-    /** Where a file-based storage lives on the node: {@code path}, or {@code /mnt/pve/<id>} for NFS. */
+    /**
+     * Where a file-based storage lives on the node: {@code path}, or {@code /mnt/pve/<id>} for NFS.
+     */
     public static String mountPath(StorageDefinition def) {
         if (def.type() == StorageType.NFS) {
             return def.properties().getOrDefault("path", "/mnt/pve/" + def.id());
@@ -114,7 +126,9 @@ public final class Storages {
         if (!definitions.containsKey(storageId)) {
             throw new IllegalArgumentException("no such storage: " + storageId);
         }
-        pools.values().stream().filter(p -> p.definition().id().equals(storageId)).forEach(p -> p.setOnline(online));
+        pools.values().stream()
+                .filter(p -> p.definition().id().equals(storageId))
+                .forEach(p -> p.setOnline(online));
     }
 
     public Collection<StorageDefinition> definitions() {
@@ -143,13 +157,17 @@ public final class Storages {
         StringBuilder cfg = new StringBuilder();
         for (StorageDefinition def : definitions.values()) {
             cfg.append(def.type().pluginType()).append(": ").append(def.id()).append('\n');
-            new TreeMap<>(def.properties()).forEach((k, v) -> cfg.append('\t').append(k).append(' ').append(v)
-                    .append('\n'));
+            new TreeMap<>(def.properties())
+                    .forEach(
+                            (k, v) ->
+                                    cfg.append('\t').append(k).append(' ').append(v).append('\n'));
             cfg.append("\tcontent ").append(String.join(",", def.content())).append("\n\n");
         }
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(cfg.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-1")
+                                    .digest(cfg.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -175,13 +193,24 @@ public final class Storages {
         return pool(def.id(), node).volume(volnameOf(volid));
     }
 
-    /** Adds a file that belongs to no VM (an ISO image, a container template); used to seed the cluster. */
+    /**
+     * Adds a file that belongs to no VM (an ISO image, a container template); used to seed the
+     * cluster.
+     */
     public void addFile(String storageId, String node, Volume volume) {
         pool(storageId, node).put(volume);
     }
 
-    /** Allocates a new image {@code vm-<vmid>-disk-N} (or {@code name}) and returns its volume id. */
-    public String allocate(String storageId, String node, int vmid, long size, String format, String name,
+    /**
+     * Allocates a new image {@code vm-<vmid>-disk-N} (or {@code name}) and returns its volume id.
+     */
+    public String allocate(
+            String storageId,
+            String node,
+            int vmid,
+            long size,
+            String format,
+            String name,
             long nowEpoch) {
         StoragePool pool = pool(storageId, node);
         StorageDefinition def = pool.definition();
@@ -199,7 +228,8 @@ public final class Storages {
         StoragePool pool = pool(storageOf(volid), node);
         String volname = volnameOf(volid);
         if (isBaseInUse(pool, volname)) {
-            throw PveException.internal("base volume '" + volid + "' is still in use by linked cloned");
+            throw PveException.internal(
+                    "base volume '" + volid + "' is still in use by linked cloned");
         }
         pool.remove(volname);
     }
@@ -208,19 +238,33 @@ public final class Storages {
         return isBaseInUse(pool(storageOf(volid), node), volnameOf(volid));
     }
 
-    /** Converts a VM image into a template base image ({@code vm-} to {@code base-}); returns the new id. */
+    /**
+     * Converts a VM image into a template base image ({@code vm-} to {@code base-}); returns the
+     * new id.
+     */
     public String createBase(String volid, String node) {
         StoragePool pool = pool(storageOf(volid), node);
         String volname = volnameOf(volid);
-        Volume volume = pool.volume(volname).orElseThrow(
-                () -> PveException.internal("volume '" + volid + "' does not exist"));
+        Volume volume =
+                pool.volume(volname)
+                        .orElseThrow(
+                                () ->
+                                        PveException.internal(
+                                                "volume '" + volid + "' does not exist"));
         if (volume.isBase()) {
             throw PveException.internal("create_base not possible with base image");
         }
         String baseName = volname.replaceFirst("vm-(\\d+)-disk", "base-$1-disk");
         pool.remove(volname);
-        pool.put(new Volume(baseName, volume.content(), volume.format(), volume.size(), volume.vmid(), null,
-                volume.ctime()));
+        pool.put(
+                new Volume(
+                        baseName,
+                        volume.content(),
+                        volume.format(),
+                        volume.size(),
+                        volume.vmid(),
+                        null,
+                        volume.ctime()));
         return storageOf(volid) + ":" + baseName;
     }
 
@@ -228,15 +272,21 @@ public final class Storages {
     public String cloneLinked(String baseVolid, String node, int newVmid, long nowEpoch) {
         StoragePool pool = pool(storageOf(baseVolid), node);
         String baseName = volnameOf(baseVolid);
-        Volume base = pool.volume(baseName).orElseThrow(
-                () -> PveException.internal("volume '" + baseVolid + "' does not exist"));
+        Volume base =
+                pool.volume(baseName)
+                        .orElseThrow(
+                                () ->
+                                        PveException.internal(
+                                                "volume '" + baseVolid + "' does not exist"));
         String ownName = freeDiskName(pool, newVmid, base.format());
-        String volname = switch (pool.definition().type()) {
-            // LVM-thin names the snapshot like any other volume; RBD and dir keep the base in the name.
-            case LVMTHIN -> ownName;
-            case RBD -> baseName + "/" + ownName;
-            case DIR, NFS -> baseName + "/" + ownName;
-        };
+        String volname =
+                switch (pool.definition().type()) {
+                    // LVM-thin names the snapshot like any other volume; RBD and dir keep the base
+                    // in the name.
+                    case LVMTHIN -> ownName;
+                    case RBD -> baseName + "/" + ownName;
+                    case DIR, NFS -> baseName + "/" + ownName;
+                };
         // A thin clone shares the base's blocks: it costs no space until written.
         pool.put(new Volume(volname, "images", base.format(), 0, newVmid, baseName, nowEpoch));
         return storageOf(baseVolid) + ":" + volname;
@@ -256,24 +306,44 @@ public final class Storages {
     }
 
     /**
-     * Moves a local volume to another node (storage migration), onto {@code targetStorage} or, if null,
-     * the same storage there; returns the volume id on the target.
+     * Moves a local volume to another node (storage migration), onto {@code targetStorage} or, if
+     * null, the same storage there; returns the volume id on the target.
      */
-    public String migrateLocal(String volid, String fromNode, String toNode, String targetStorage, long nowEpoch) {
+    public String migrateLocal(
+            String volid, String fromNode, String toNode, String targetStorage, long nowEpoch) {
         StoragePool source = pool(storageOf(volid), fromNode);
         String storageId = targetStorage != null ? targetStorage : storageOf(volid);
         StoragePool target = pool(storageId, toNode);
-        Volume volume = source.volume(volnameOf(volid)).orElseThrow(
-                () -> PveException.internal("volume '" + volid + "' does not exist"));
+        Volume volume =
+                source.volume(volnameOf(volid))
+                        .orElseThrow(
+                                () ->
+                                        PveException.internal(
+                                                "volume '" + volid + "' does not exist"));
         long size = virtualSize(volid, fromNode);
-        String volname = volume.isBase() && target.definition().type() == source.definition().type()
-                ? volume.volname() : freeDiskName(target, volume.vmid(), volume.format());
+        String volname =
+                volume.isBase() && target.definition().type() == source.definition().type()
+                        ? volume.volname()
+                        : freeDiskName(target, volume.vmid(), volume.format());
         if (target.avail() < size) {
-            throw PveException.internal("storage migration for '" + volid + "' to storage '" + storageId
-                    + "' failed - " + outOfSpaceError(target.definition(), volname));
+            throw PveException.internal(
+                    "storage migration for '"
+                            + volid
+                            + "' to storage '"
+                            + storageId
+                            + "' failed - "
+                            + outOfSpaceError(target.definition(), volname));
         }
         source.remove(volume.volname());
-        target.put(new Volume(volname, volume.content(), volume.format(), size, volume.vmid(), null, nowEpoch));
+        target.put(
+                new Volume(
+                        volname,
+                        volume.content(),
+                        volume.format(),
+                        size,
+                        volume.vmid(),
+                        null,
+                        nowEpoch));
         return storageId + ":" + volname;
     }
 
@@ -283,7 +353,8 @@ public final class Storages {
             throw new IllegalArgumentException("no such storage: " + storageId);
         }
         for (StoragePool pool : pools.values()) {
-            if (pool.definition().id().equals(storageId) && (node == null || def.shared() || node.equals(pool.node()))) {
+            if (pool.definition().id().equals(storageId)
+                    && (node == null || def.shared() || node.equals(pool.node()))) {
                 pool.setFull(full);
             }
         }
@@ -306,8 +377,14 @@ public final class Storages {
         while (used.contains(n)) {
             n++;
         }
-        return dirPath(pool.definition(), vmid, "vm-" + vmid + "-disk-" + n
-                + (pool.definition().type().fileBased() ? "." + format : ""));
+        return dirPath(
+                pool.definition(),
+                vmid,
+                "vm-"
+                        + vmid
+                        + "-disk-"
+                        + n
+                        + (pool.definition().type().fileBased() ? "." + format : ""));
     }
 
     private static String dirPath(StorageDefinition def, int vmid, String name) {
@@ -320,13 +397,26 @@ public final class Storages {
             case LVMTHIN -> {
                 String vg = def.properties().getOrDefault("vgname", "pve");
                 String thinpool = def.properties().getOrDefault("thinpool", "data");
-                yield "lvcreate '" + vg + "/" + volname + "' error:   Cannot create new thin volume, free space in thin pool "
-                        + vg + "/" + thinpool + " reached threshold.";
+                yield "lvcreate '"
+                        + vg
+                        + "/"
+                        + volname
+                        + "' error:   Cannot create new thin volume, free space in thin pool "
+                        + vg
+                        + "/"
+                        + thinpool
+                        + " reached threshold.";
             }
-            case RBD -> "rbd create '" + volname + "' error: rbd: create error: (28) No space left on device";
+            case RBD ->
+                    "rbd create '"
+                            + volname
+                            + "' error: rbd: create error: (28) No space left on device";
             case DIR, NFS -> {
                 String path = mountPath(def) + "/images/" + volname;
-                yield "unable to create image: qemu-img: " + path + ": Could not create '" + path
+                yield "unable to create image: qemu-img: "
+                        + path
+                        + ": Could not create '"
+                        + path
                         + "': No space left on device";
             }
         };

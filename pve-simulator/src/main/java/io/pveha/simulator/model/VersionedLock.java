@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The cluster state lock, which also counts write-lock acquisitions: every change to the state happens
- * under the write lock, so an unchanged {@link #version()} means unchanged state. Read-only answers can
- * be memoized on it.
+ * The cluster state lock, which also counts write-lock acquisitions: every change to the state
+ * happens under the write lock, so an unchanged {@link #version()} means unchanged state. Read-only
+ * answers can be memoized on it.
  */
 public final class VersionedLock extends ReentrantReadWriteLock {
     private final AtomicLong version = new AtomicLong();
@@ -18,7 +18,10 @@ public final class VersionedLock extends ReentrantReadWriteLock {
         return writeLock;
     }
 
-    /** Changes on every write-lock acquisition (conservatively: also when the holder changed nothing). */
+    /**
+     * Changes on every write-lock acquisition (conservatively: also when the holder changed
+     * nothing).
+     */
     public long version() {
         return version.get();
     }

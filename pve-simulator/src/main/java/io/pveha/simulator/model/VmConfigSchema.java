@@ -8,13 +8,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The QEMU VM config keys PVE 8 knows ({@code $confdesc} in qemu-server), with their JSON schema type.
- * The type decides both parameter validation and how {@code GET .../config} types the value:
+ * The QEMU VM config keys PVE 8 knows ({@code $confdesc} in qemu-server), with their JSON schema
+ * type. The type decides both parameter validation and how {@code GET .../config} types the value:
  * booleans and integers come back as JSON numbers, everything else (numbers included) as strings.
  */
 public final class VmConfigSchema {
 
-    public enum Type { STRING, INTEGER, BOOLEAN, NUMBER }
+    public enum Type {
+        STRING,
+        INTEGER,
+        BOOLEAN,
+        NUMBER
+    }
 
     /** A key's schema: type, optional bounds and enumeration. */
     public record Property(Type type, Long minimum, Long maximum, List<String> enumeration) {
@@ -28,11 +33,26 @@ public final class VmConfigSchema {
     private static final Pattern INDEXED_KEY = Pattern.compile("^([a-z]+)(\\d+)$");
 
     /** Disk bus prefixes and how many slots each has. */
-    public static final Map<String, Integer> DISK_BUSES = Map.of("ide", 4, "scsi", 31, "virtio", 16, "sata", 6);
+    public static final Map<String, Integer> DISK_BUSES =
+            Map.of("ide", 4, "scsi", 31, "virtio", 16, "sata", 6);
 
     static {
-        for (String key : List.of("onboot", "autostart", "reboot", "numa", "keephugepages", "acpi", "kvm", "tdf",
-                "localtime", "freeze", "template", "tablet", "protection", "ciupgrade")) {
+        for (String key :
+                List.of(
+                        "onboot",
+                        "autostart",
+                        "reboot",
+                        "numa",
+                        "keephugepages",
+                        "acpi",
+                        "kvm",
+                        "tdf",
+                        "localtime",
+                        "freeze",
+                        "template",
+                        "tablet",
+                        "protection",
+                        "ciupgrade")) {
             FIXED.put(key, Property.of(Type.BOOLEAN));
         }
         for (String key : List.of("smp", "migrate_speed", "snaptime")) {
@@ -46,22 +66,94 @@ public final class VmConfigSchema {
         FIXED.put("cpuunits", new Property(Type.INTEGER, 1L, 262_144L, null));
         FIXED.put("cpulimit", new Property(Type.NUMBER, 0L, 128L, null));
         FIXED.put("migrate_downtime", new Property(Type.NUMBER, 0L, null, null));
-        for (String key : List.of("hotplug", "memory", "amd-sev", "keyboard", "name", "description", "boot",
-                "bootdisk", "hugepages", "agent", "vga", "watchdog", "startdate", "args", "cdrom", "cpu", "vmstate",
-                "runningcpu", "runningmachine", "arch", "smbios1", "vmgenid", "hookscript", "ivshmem", "audio0",
-                "spice_enhancements", "tags", "rng0", "meta", "affinity", "machine", "startup", "ciuser",
-                "cipassword", "cicustom", "searchdomain", "nameserver", "sshkeys", "efidisk0", "tpmstate0",
-                "vmstatestorage")) {
+        for (String key :
+                List.of(
+                        "hotplug",
+                        "memory",
+                        "amd-sev",
+                        "keyboard",
+                        "name",
+                        "description",
+                        "boot",
+                        "bootdisk",
+                        "hugepages",
+                        "agent",
+                        "vga",
+                        "watchdog",
+                        "startdate",
+                        "args",
+                        "cdrom",
+                        "cpu",
+                        "vmstate",
+                        "runningcpu",
+                        "runningmachine",
+                        "arch",
+                        "smbios1",
+                        "vmgenid",
+                        "hookscript",
+                        "ivshmem",
+                        "audio0",
+                        "spice_enhancements",
+                        "tags",
+                        "rng0",
+                        "meta",
+                        "affinity",
+                        "machine",
+                        "startup",
+                        "ciuser",
+                        "cipassword",
+                        "cicustom",
+                        "searchdomain",
+                        "nameserver",
+                        "sshkeys",
+                        "efidisk0",
+                        "tpmstate0",
+                        "vmstatestorage")) {
             FIXED.put(key, Property.of(Type.STRING));
         }
-        FIXED.put("lock", new Property(Type.STRING, null, null, List.of("backup", "clone", "create", "migrate",
-                "rollback", "snapshot", "snapshot-delete", "suspending", "suspended")));
-        FIXED.put("ostype", new Property(Type.STRING, null, null, List.of("other", "wxp", "w2k", "w2k3", "w2k8",
-                "wvista", "win7", "win8", "win10", "win11", "l24", "l26", "solaris")));
-        FIXED.put("scsihw", new Property(Type.STRING, null, null, List.of("lsi", "lsi53c810", "virtio-scsi-pci",
-                "virtio-scsi-single", "megasas", "pvscsi")));
+        FIXED.put(
+                "lock",
+                new Property(
+                        Type.STRING,
+                        null,
+                        null,
+                        List.of(
+                                "backup",
+                                "clone",
+                                "create",
+                                "migrate",
+                                "rollback",
+                                "snapshot",
+                                "snapshot-delete",
+                                "suspending",
+                                "suspended")));
+        FIXED.put(
+                "ostype",
+                new Property(
+                        Type.STRING,
+                        null,
+                        null,
+                        List.of(
+                                "other", "wxp", "w2k", "w2k3", "w2k8", "wvista", "win7", "win8",
+                                "win10", "win11", "l24", "l26", "solaris")));
+        FIXED.put(
+                "scsihw",
+                new Property(
+                        Type.STRING,
+                        null,
+                        null,
+                        List.of(
+                                "lsi",
+                                "lsi53c810",
+                                "virtio-scsi-pci",
+                                "virtio-scsi-single",
+                                "megasas",
+                                "pvscsi")));
         FIXED.put("bios", new Property(Type.STRING, null, null, List.of("seabios", "ovmf")));
-        FIXED.put("citype", new Property(Type.STRING, null, null, List.of("configdrive2", "nocloud", "opennebula")));
+        FIXED.put(
+                "citype",
+                new Property(
+                        Type.STRING, null, null, List.of("configdrive2", "nocloud", "opennebula")));
 
         DISK_BUSES.forEach((bus, count) -> INDEXED.put(Pattern.compile(bus), count));
         INDEXED.put(Pattern.compile("net"), 32);
@@ -75,8 +167,7 @@ public final class VmConfigSchema {
         INDEXED.put(Pattern.compile("virtiofs"), 10);
     }
 
-    private VmConfigSchema() {
-    }
+    private VmConfigSchema() {}
 
     /** The schema of a config key, if PVE knows the key. */
     public static Optional<Property> property(String key) {
@@ -90,7 +181,8 @@ public final class VmConfigSchema {
                 if (e.getKey().matcher(m.group(1)).matches()) {
                     int index = Integer.parseInt(m.group(2));
                     boolean canonical = m.group(2).equals(Integer.toString(index));
-                    return canonical && index < e.getValue() ? Optional.of(Property.of(Type.STRING))
+                    return canonical && index < e.getValue()
+                            ? Optional.of(Property.of(Type.STRING))
                             : Optional.empty();
                 }
             }
@@ -102,7 +194,10 @@ public final class VmConfigSchema {
         return property(key).isPresent();
     }
 
-    /** {@code ide0}, {@code scsi3}, {@code virtio0}, {@code sata1}, {@code efidisk0}, {@code tpmstate0}. */
+    /**
+     * {@code ide0}, {@code scsi3}, {@code virtio0}, {@code sata1}, {@code efidisk0}, {@code
+     * tpmstate0}.
+     */
     public static boolean isDrive(String key) {
         if (key.equals("efidisk0") || key.equals("tpmstate0")) {
             return true;
@@ -121,7 +216,16 @@ public final class VmConfigSchema {
 
     /** Cloud-init settings: changing them never needs a restart. */
     public static boolean isCloudInit(String key) {
-        return key.startsWith("ipconfig") || List.of("ciuser", "cipassword", "citype", "cicustom", "searchdomain",
-                "nameserver", "sshkeys", "ciupgrade").contains(key);
+        return key.startsWith("ipconfig")
+                || List.of(
+                                "ciuser",
+                                "cipassword",
+                                "citype",
+                                "cicustom",
+                                "searchdomain",
+                                "nameserver",
+                                "sshkeys",
+                                "ciupgrade")
+                        .contains(key);
     }
 }

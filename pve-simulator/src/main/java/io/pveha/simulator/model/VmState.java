@@ -20,8 +20,10 @@ import java.util.TreeMap;
  */
 public final class VmState {
     private final int vmid;
+
     /** The VMID as text: PVE lists guests in this (string) order. */
     private final String vmidText;
+
     private String node;
     private final TreeMap<String, String> config = new TreeMap<>();
     private final TreeMap<String, String> pending = new TreeMap<>();
@@ -30,6 +32,7 @@ public final class VmState {
     private boolean running;
     private long startedAtMillis;
     private long pid;
+
     /** Power state last reported while the node was reachable; set while the node is offline. */
     private Boolean reportedRunning;
 
@@ -80,7 +83,9 @@ public final class VmState {
         }
     }
 
-    /** The config with pending values applied and pending deletions removed, as GET config shows it. */
+    /**
+     * The config with pending values applied and pending deletions removed, as GET config shows it.
+     */
     public SortedMap<String, String> configWithPending() {
         TreeMap<String, String> merged = new TreeMap<>(config);
         pendingDelete.forEach(merged::remove);
@@ -116,13 +121,17 @@ public final class VmState {
         return "1".equals(config.get("protection"));
     }
 
-    /** RAM in MiB ({@code memory} is a property string with default key {@code current}; default 512). */
+    /**
+     * RAM in MiB ({@code memory} is a property string with default key {@code current}; default
+     * 512).
+     */
     public long memoryMiB() {
         String memory = config.get("memory");
         if (memory == null) {
             return 512;
         }
-        return Long.parseLong(PropertyString.parse(memory, "current").getOrDefault("current", "512"));
+        return Long.parseLong(
+                PropertyString.parse(memory, "current").getOrDefault("current", "512"));
     }
 
     public long memoryBytes() {
@@ -141,11 +150,12 @@ public final class VmState {
     /** Every drive in the active config, sorted by key. */
     public List<Drive> drives() {
         List<Drive> drives = new ArrayList<>();
-        config.forEach((key, value) -> {
-            if (VmConfigSchema.isDrive(key)) {
-                drives.add(Drive.parse(key, value));
-            }
-        });
+        config.forEach(
+                (key, value) -> {
+                    if (VmConfigSchema.isDrive(key)) {
+                        drives.add(Drive.parse(key, value));
+                    }
+                });
         return drives;
     }
 
@@ -206,7 +216,10 @@ public final class VmState {
         return Optional.ofNullable(reportedRunning);
     }
 
-    /** Freezes (or, with null, unfreezes) the power state the cluster keeps reporting for this guest. */
+    /**
+     * Freezes (or, with null, unfreezes) the power state the cluster keeps reporting for this
+     * guest.
+     */
     public void setReportedRunning(Boolean value) {
         reportedRunning = value;
     }
@@ -229,14 +242,17 @@ public final class VmState {
     /** SHA1 of the config file, the {@code digest} of GET config and the check value of updates. */
     public String digest() {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-1").digest(configFile().getBytes(StandardCharsets.UTF_8));
+            byte[] hash =
+                    MessageDigest.getInstance("SHA-1")
+                            .digest(configFile().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is part of every JRE", e);
         }
     }
 
-    private static void renderSection(StringBuilder raw, Map<String, String> section, boolean pendingSection) {
+    private static void renderSection(
+            StringBuilder raw, Map<String, String> section, boolean pendingSection) {
         String description = section.get("description");
         if (description != null) {
             if (description.isEmpty()) {
@@ -249,11 +265,12 @@ public final class VmState {
                 }
             }
         }
-        section.forEach((key, value) -> {
-            if (!key.equals("description")) {
-                raw.append(key).append(": ").append(value).append('\n');
-            }
-        });
+        section.forEach(
+                (key, value) -> {
+                    if (!key.equals("description")) {
+                        raw.append(key).append(": ").append(value).append('\n');
+                    }
+                });
     }
 
     /** {@code PVE::Tools::encode_text}: escapes control and high-bit characters, ':' and '%'. */
@@ -261,7 +278,10 @@ public final class VmState {
         StringBuilder out = new StringBuilder();
         for (byte b : line.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            boolean safe = (c >= 0x20 && c <= 0x24) || (c >= 0x26 && c <= 0x39) || (c >= 0x3b && c <= 0x7e);
+            boolean safe =
+                    (c >= 0x20 && c <= 0x24)
+                            || (c >= 0x26 && c <= 0x39)
+                            || (c >= 0x3b && c <= 0x7e);
             if (safe) {
                 out.append((char) c);
             } else {

@@ -21,15 +21,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** What every guest operation needs: state, tasks, clock, durations, hooks, and PVE's common checks. */
+/**
+ * What every guest operation needs: state, tasks, clock, durations, hooks, and PVE's common checks.
+ */
 public final class OpsSupport {
     /** QEMU version of PVE 8.4, reported in {@code meta} and {@code running-qemu}. */
     public static final String QEMU_VERSION = "9.2.0";
+
     public static final String MACHINE = "pc-i440fx-9.2+pve1";
-    /** Proxmox's OUI; PVE 8.1+ generates MACs with it (datacenter.cfg {@code mac_prefix} default). */
+
+    /**
+     * Proxmox's OUI; PVE 8.1+ generates MACs with it (datacenter.cfg {@code mac_prefix} default).
+     */
     private static final String MAC_PREFIX = "BC:24:11";
-    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
-            .withZone(ZoneId.systemDefault());
+
+    private static final DateTimeFormatter LOG_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
+                    .withZone(ZoneId.systemDefault());
 
     private final ClusterState cluster;
     private final TaskEngine tasks;
@@ -37,7 +45,11 @@ public final class OpsSupport {
     private final AtomicReference<TaskDurations> durations;
     private final List<GuestHooks> hooks = new CopyOnWriteArrayList<>();
 
-    public OpsSupport(ClusterState cluster, TaskEngine tasks, SimClock clock, AtomicReference<TaskDurations> durations) {
+    public OpsSupport(
+            ClusterState cluster,
+            TaskEngine tasks,
+            SimClock clock,
+            AtomicReference<TaskDurations> durations) {
         this.cluster = cluster;
         this.tasks = tasks;
         this.clock = clock;
@@ -69,7 +81,8 @@ public final class OpsSupport {
     }
 
     /** The first hook that takes over {@code action}, if any. */
-    Optional<Task> intercept(GuestHooks.Action action, VmState vm, Map<String, String> params, Caller caller) {
+    Optional<Task> intercept(
+            GuestHooks.Action action, VmState vm, Map<String, String> params, Caller caller) {
         for (GuestHooks hook : hooks) {
             Optional<Task> task = hook.intercept(action, vm, params, caller);
             if (task.isPresent()) {
@@ -85,23 +98,39 @@ public final class OpsSupport {
 
     /** {@code PVE::QemuConfig->load_config}: the config must live on the executing node. */
     public VmState loadConfig(int vmid, String node) {
-        return cluster.vm(vmid).filter(vm -> vm.node().equals(node)).orElseThrow(
-                () -> PveException.internal("Configuration file 'nodes/" + node + "/qemu-server/" + vmid
-                        + ".conf' does not exist"));
+        return cluster.vm(vmid)
+                .filter(vm -> vm.node().equals(node))
+                .orElseThrow(
+                        () ->
+                                PveException.internal(
+                                        "Configuration file 'nodes/"
+                                                + node
+                                                + "/qemu-server/"
+                                                + vmid
+                                                + ".conf' does not exist"));
     }
 
     /** {@code assert_config_exists_on_node}, used by {@code check_running}. */
     VmState assertConfigOnNode(int vmid, String node) {
-        return cluster.vm(vmid).filter(vm -> vm.node().equals(node)).orElseThrow(
-                () -> PveException.internal("unable to find configuration file for VM " + vmid + " on node '" + node
-                        + "'"));
+        return cluster.vm(vmid)
+                .filter(vm -> vm.node().equals(node))
+                .orElseThrow(
+                        () ->
+                                PveException.internal(
+                                        "unable to find configuration file for VM "
+                                                + vmid
+                                                + " on node '"
+                                                + node
+                                                + "'"));
     }
 
     /** {@code PVE::AbstractConfig::check_lock}. */
     public static void checkLock(VmState vm) {
-        vm.lock().ifPresent(lock -> {
-            throw PveException.internal("VM is locked (" + lock + ")");
-        });
+        vm.lock()
+                .ifPresent(
+                        lock -> {
+                            throw PveException.internal("VM is locked (" + lock + ")");
+                        });
     }
 
     /** {@code PVE::Cluster::check_cfs_quorum}: writes need a quorate cluster. */
@@ -120,7 +149,12 @@ public final class OpsSupport {
 
     public static String newMac() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return String.format(Locale.ROOT, "%s:%02X:%02X:%02X", MAC_PREFIX, random.nextInt(256), random.nextInt(256),
+        return String.format(
+                Locale.ROOT,
+                "%s:%02X:%02X:%02X",
+                MAC_PREFIX,
+                random.nextInt(256),
+                random.nextInt(256),
                 random.nextInt(256));
     }
 

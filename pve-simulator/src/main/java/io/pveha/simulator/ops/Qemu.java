@@ -6,9 +6,9 @@ import java.util.Map;
 
 /**
  * The QEMU guest operations of PVE's API ({@code /nodes/{node}/qemu/...}), independent of HTTP: the
- * API routes call them, and so do the simulator's seeding helpers. Every method must be called while
- * holding the cluster state write lock; it throws {@code PveException} for errors PVE reports before
- * forking a worker, and returns the started task otherwise.
+ * API routes call them, and so do the simulator's seeding helpers. Every method must be called
+ * while holding the cluster state write lock; it throws {@code PveException} for errors PVE reports
+ * before forking a worker, and returns the started task otherwise.
  */
 public final class Qemu {
     private final VmCreate create;
@@ -32,7 +32,12 @@ public final class Qemu {
         this.restore = new VmRestore(ops, disks, power);
     }
 
-    public Task create(Caller caller, int vmid, Map<String, String> settings, String storage, boolean start,
+    public Task create(
+            Caller caller,
+            int vmid,
+            Map<String, String> settings,
+            String storage,
+            boolean start,
             String pool) {
         return create.create(caller, vmid, settings, storage, start, pool);
     }
@@ -46,10 +51,20 @@ public final class Qemu {
     }
 
     /** Restores a vzdump archive as VM {@code vmid} ({@code qmrestore}); see {@link VmRestore}. */
-    public Task restore(Caller caller, int vmid, String archive, String storage, boolean force, boolean unique,
-            boolean start, Map<String, String> overrides) {
-        return restore.restore(caller, vmid, new VmRestore.Options(archive, storage, force, unique, start,
-                Map.copyOf(overrides)));
+    public Task restore(
+            Caller caller,
+            int vmid,
+            String archive,
+            String storage,
+            boolean force,
+            boolean unique,
+            boolean start,
+            Map<String, String> overrides) {
+        return restore.restore(
+                caller,
+                vmid,
+                new VmRestore.Options(
+                        archive, storage, force, unique, start, Map.copyOf(overrides)));
     }
 
     /** Asynchronous config update ({@code POST}); returns the {@code qmconfig} task. */
@@ -70,7 +85,8 @@ public final class Qemu {
         return power.stop(caller, vmid, skiplock, overruleShutdown);
     }
 
-    public Task shutdown(Caller caller, int vmid, boolean skiplock, Integer timeout, boolean forceStop) {
+    public Task shutdown(
+            Caller caller, int vmid, boolean skiplock, Integer timeout, boolean forceStop) {
         return power.shutdown(caller, vmid, skiplock, timeout, forceStop);
     }
 
@@ -86,13 +102,22 @@ public final class Qemu {
         return template.convert(caller, vmid, disk);
     }
 
-    public Task migrate(Caller caller, int vmid, String target, boolean online, boolean withLocalDisks,
-            String targetStorage, boolean force) {
-        return migrate.migrate(caller, vmid, new VmMigrate.Request(target, online, withLocalDisks, targetStorage,
-                force));
+    public Task migrate(
+            Caller caller,
+            int vmid,
+            String target,
+            boolean online,
+            boolean withLocalDisks,
+            String targetStorage,
+            boolean force) {
+        return migrate.migrate(
+                caller,
+                vmid,
+                new VmMigrate.Request(target, online, withLocalDisks, targetStorage, force));
     }
 
-    public Task destroy(Caller caller, int vmid, boolean purge, boolean skiplock, boolean destroyUnreferenced) {
+    public Task destroy(
+            Caller caller, int vmid, boolean purge, boolean skiplock, boolean destroyUnreferenced) {
         return destroy.destroy(caller, vmid, purge, skiplock, destroyUnreferenced);
     }
 
@@ -102,16 +127,29 @@ public final class Qemu {
     }
 
     /** A config change: new settings plus {@code delete}/{@code revert} lists and guards. */
-    public record ConfigChange(Map<String, String> settings, String delete, String revert, boolean force,
-            String digest, boolean skiplock) {
+    public record ConfigChange(
+            Map<String, String> settings,
+            String delete,
+            String revert,
+            boolean force,
+            String digest,
+            boolean skiplock) {
         public static ConfigChange set(Map<String, String> settings) {
             return new ConfigChange(settings, null, null, false, null, false);
         }
     }
 
     /** Clone parameters; null means "not given" (PVE's defaults apply). */
-    public record CloneRequest(int newid, String name, String description, Boolean full, String storage,
-            String format, String target, String snapname, String pool) {
+    public record CloneRequest(
+            int newid,
+            String name,
+            String description,
+            Boolean full,
+            String storage,
+            String format,
+            String target,
+            String snapname,
+            String pool) {
         public static CloneRequest of(int newid, String name) {
             return new CloneRequest(newid, name, null, null, null, null, null, null, null);
         }

@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code POST /nodes/{node}/qemu/{vmid}/clone}, with qemu-server's rules: linked clones by default for
- * templates (base volumes on a storage with the {@code clone} feature, same storage), full copies
- * otherwise; clones to another node only when every disk is on shared storage.
+ * {@code POST /nodes/{node}/qemu/{vmid}/clone}, with qemu-server's rules: linked clones by default
+ * for templates (base volumes on a storage with the {@code clone} feature, same storage), full
+ * copies otherwise; clones to another node only when every disk is on shared storage.
  */
 final class VmClone {
     private final OpsSupport ops;
@@ -29,9 +29,11 @@ final class VmClone {
         this.ops = ops;
     }
 
-    private record Plan(boolean full, Map<String, String> newConfig, Map<String, Drive> drives,
-            long bytesToCopy) {
-    }
+    private record Plan(
+            boolean full,
+            Map<String, String> newConfig,
+            Map<String, Drive> drives,
+            long bytesToCopy) {}
 
     /** State of one clone task between its steps. */
     private static final class Run {
@@ -41,51 +43,84 @@ final class VmClone {
     }
 
     Task clone(Caller caller, int vmid, Qemu.CloneRequest request) {
-        String target = request.target() == null || request.target().equals(caller.node())
-                || request.target().equals("localhost") ? null : request.target();
+        String target =
+                request.target() == null
+                                || request.target().equals(caller.node())
+                                || request.target().equals("localhost")
+                        ? null
+                        : request.target();
         plan(caller, vmid, request, target);
 
         int newid = request.newid();
         Run run = new Run();
-        return ops.tasks().spawn(caller.node(), "qmclone", Integer.toString(vmid), caller.user())
-                // A shared lock on a stopped source lets several clones of one template run at once.
-                .lockVm(vmid, ops.cluster().vm(vmid).map(VmState::running).orElse(false), Duration.ofSeconds(1))
+        return ops.tasks()
+                .spawn(caller.node(), "qmclone", Integer.toString(vmid), caller.user())
+                // A shared lock on a stopped source lets several clones of one template run at
+                // once.
+                .lockVm(
+                        vmid,
+                        ops.cluster().vm(vmid).map(VmState::running).orElse(false),
+                        Duration.ofSeconds(1))
                 .lockVm(newid, true, Duration.ofSeconds(1))
-                .step(Duration.ZERO, ctx -> {
-                    // The worker checks everything again: the world may have changed since the request.
-                    run.plan = plan(caller, vmid, request, target);
-                    VmState clone = new VmState(newid, caller.node());
-                    clone.set("lock", "clone");
-                    ops.cluster().addVm(clone);
-                    run.registered = true;
-                    logClonePlan(run.plan, ctx);
-                })
-                .step(() -> run.plan.full() ? ops.durations().fullClone(run.plan.bytesToCopy())
-                        : ops.durations().linkedClone(), ctx -> {
-                    Map<String, String> config = new TreeMap<>(run.plan.newConfig());
-                    try {
-                        run.plan.drives().forEach((key, drive) -> config.put(key,
-                                cloneDrive(run.plan, drive, newid, caller.node(), request, run.volumes, ctx)));
-                    } catch (PveException e) {
-                        throw PveException.internal("clone failed: " + e.getMessage());
-                    }
-                    VmState clone = ops.cluster().vm(newid).orElseThrow();
-                    clone.config().clear();
-                    config.forEach(clone::set);
-                    if (target != null) {
-                        clone.moveTo(target);
-                    }
-                })
-                .onFailure(error -> {
-                    run.volumes.forEach(v -> ops.cluster().storages().free(v, caller.node()));
-                    if (run.registered) {
-                        ops.cluster().removeVm(newid);
-                    }
-                })
+                .step(
+                        Duration.ZERO,
+                        ctx -> {
+                            // The worker checks everything again: the world may have changed since
+                            // the request.
+                            run.plan = plan(caller, vmid, request, target);
+                            VmState clone = new VmState(newid, caller.node());
+                            clone.set("lock", "clone");
+                            ops.cluster().addVm(clone);
+                            run.registered = true;
+                            logClonePlan(run.plan, ctx);
+                        })
+                .step(
+                        () ->
+                                run.plan.full()
+                                        ? ops.durations().fullClone(run.plan.bytesToCopy())
+                                        : ops.durations().linkedClone(),
+                        ctx -> {
+                            Map<String, String> config = new TreeMap<>(run.plan.newConfig());
+                            try {
+                                run.plan
+                                        .drives()
+                                        .forEach(
+                                                (key, drive) ->
+                                                        config.put(
+                                                                key,
+                                                                cloneDrive(
+                                                                        run.plan,
+                                                                        drive,
+                                                                        newid,
+                                                                        caller.node(),
+                                                                        request,
+                                                                        run.volumes,
+                                                                        ctx)));
+                            } catch (PveException e) {
+                                throw PveException.internal("clone failed: " + e.getMessage());
+                            }
+                            VmState clone = ops.cluster().vm(newid).orElseThrow();
+                            clone.config().clear();
+                            config.forEach(clone::set);
+                            if (target != null) {
+                                clone.moveTo(target);
+                            }
+                        })
+                .onFailure(
+                        error -> {
+                            run.volumes.forEach(
+                                    v -> ops.cluster().storages().free(v, caller.node()));
+                            if (run.registered) {
+                                ops.cluster().removeVm(newid);
+                            }
+                        })
                 .start();
     }
 
-    /** qemu-server's {@code load_and_check}: every synchronous rule, and what the clone will look like. */
+    /**
+     * qemu-server's {@code load_and_check}: every synchronous rule, and what the clone will look
+     * like.
+     */
     private Plan plan(Caller caller, int vmid, Qemu.CloneRequest request, String target) {
         if (request.pool() != null) {
             throw PveException.permission("pool '" + request.pool() + "' does not exist");
@@ -95,13 +130,22 @@ final class VmClone {
         }
         Storages storages = ops.cluster().storages();
         if (request.storage() != null) {
-            StorageDefinition def = storages.definition(request.storage()).orElseThrow(
-                    () -> PveException.internal("storage '" + request.storage() + "' does not exist"));
+            StorageDefinition def =
+                    storages.definition(request.storage())
+                            .orElseThrow(
+                                    () ->
+                                            PveException.internal(
+                                                    "storage '"
+                                                            + request.storage()
+                                                            + "' does not exist"));
             if (!def.holds("images")) {
-                throw PveException.param("storage", "storage '" + request.storage() + "' does not support vm images");
+                throw PveException.param(
+                        "storage",
+                        "storage '" + request.storage() + "' does not support vm images");
             }
             if (target != null && !def.shared()) {
-                throw PveException.internal("can't clone to non-shared storage '" + request.storage() + "'");
+                throw PveException.internal(
+                        "can't clone to non-shared storage '" + request.storage() + "'");
             }
         }
         ops.checkQuorum();
@@ -118,14 +162,17 @@ final class VmClone {
             throw PveException.internal("parameter 'format' not allowed for linked clones");
         }
 
-        boolean shared = request.storage() == null || storages.definition(request.storage()).orElseThrow().shared();
+        boolean shared =
+                request.storage() == null
+                        || storages.definition(request.storage()).orElseThrow().shared();
         Map<String, String> newConfig = new TreeMap<>();
         Map<String, Drive> drives = new LinkedHashMap<>();
         long bytes = 0;
         for (Map.Entry<String, String> e : source.config().entrySet()) {
             String key = e.getKey();
             String value = e.getValue();
-            if (VmConfigSchema.isUnused(key) || List.of("vmstate", "runningcpu", "runningmachine").contains(key)) {
+            if (VmConfigSchema.isUnused(key)
+                    || List.of("vmstate", "runningcpu", "runningmachine").contains(key)) {
                 continue;
             }
             if (VmConfigSchema.isNet(key)) {
@@ -135,8 +182,10 @@ final class VmClone {
                 if (drive.isCdrom() && !drive.isCloudInit()) {
                     newConfig.put(key, value);
                     if (drive.file().equals("cdrom")
-                            || drive.hasVolume() && !storages.definition(drive.storage()).map(StorageDefinition::shared)
-                            .orElse(false)) {
+                            || drive.hasVolume()
+                                    && !storages.definition(drive.storage())
+                                            .map(StorageDefinition::shared)
+                                            .orElse(false)) {
                         shared = false;
                     }
                     continue;
@@ -145,12 +194,25 @@ final class VmClone {
                     newConfig.put(key, value);
                     continue;
                 }
-                boolean baseVolume = storages.find(drive.file(), caller.node()).map(v -> v.isBase()).orElse(false);
-                StorageDefinition def = storages.definition(drive.storage()).orElseThrow(
-                        () -> PveException.internal("storage '" + drive.storage() + "' does not exist"));
+                boolean baseVolume =
+                        storages.find(drive.file(), caller.node())
+                                .map(v -> v.isBase())
+                                .orElse(false);
+                StorageDefinition def =
+                        storages.definition(drive.storage())
+                                .orElseThrow(
+                                        () ->
+                                                PveException.internal(
+                                                        "storage '"
+                                                                + drive.storage()
+                                                                + "' does not exist"));
                 if (!full && !drive.isCloudInit() && !def.type().canLinkClone(baseVolume)) {
-                    throw PveException.internal("Linked clone feature is not supported for '" + drive.file() + "' ("
-                            + key + ")");
+                    throw PveException.internal(
+                            "Linked clone feature is not supported for '"
+                                    + drive.file()
+                                    + "' ("
+                                    + key
+                                    + ")");
                 }
                 if (!def.shared()) {
                     shared = false;
@@ -164,10 +226,12 @@ final class VmClone {
             }
         }
         if (target != null && !shared) {
-            throw PveException.internal("can't clone VM to node '" + target + "' (VM uses local storage)");
+            throw PveException.internal(
+                    "can't clone VM to node '" + target + "' (VM uses local storage)");
         }
         if (ops.cluster().vm(request.newid()).isPresent()) {
-            throw PveException.internal("unable to create VM " + request.newid() + ": config file already exists");
+            throw PveException.internal(
+                    "unable to create VM " + request.newid() + ": config file already exists");
         }
 
         String smbios = source.get("smbios1").orElse("");
@@ -178,7 +242,8 @@ final class VmClone {
             newConfig.put("vmgenid", OpsSupport.newUuid());
         }
         newConfig.remove("template");
-        newConfig.put("name", request.name() != null ? request.name() : "Copy-of-VM-" + source.name());
+        newConfig.put(
+                "name", request.name() != null ? request.name() : "Copy-of-VM-" + source.name());
         if (request.description() != null) {
             newConfig.put("description", request.description());
         }
@@ -186,14 +251,29 @@ final class VmClone {
     }
 
     private void logClonePlan(Plan plan, TaskEngine.Context ctx) {
-        plan.drives().forEach((key, drive) -> {
-            boolean fullCopy = plan.full() || drive.isCloudInit();
-            ctx.log("create " + (fullCopy ? "full" : "linked") + " clone of drive " + key + " (" + drive.file() + ")");
-        });
+        plan.drives()
+                .forEach(
+                        (key, drive) -> {
+                            boolean fullCopy = plan.full() || drive.isCloudInit();
+                            ctx.log(
+                                    "create "
+                                            + (fullCopy ? "full" : "linked")
+                                            + " clone of drive "
+                                            + key
+                                            + " ("
+                                            + drive.file()
+                                            + ")");
+                        });
     }
 
     /** Copies or links one drive and returns the new drive setting. */
-    private String cloneDrive(Plan plan, Drive drive, int newid, String node, Qemu.CloneRequest request, List<String> created,
+    private String cloneDrive(
+            Plan plan,
+            Drive drive,
+            int newid,
+            String node,
+            Qemu.CloneRequest request,
+            List<String> created,
             TaskEngine.Context ctx) {
         Storages storages = ops.cluster().storages();
         String sourceStorage = drive.storage();
@@ -202,19 +282,26 @@ final class VmClone {
         if (drive.isCloudInit()) {
             String storage = request.storage() != null ? request.storage() : sourceStorage;
             StorageDefinition def = storages.definition(storage).orElseThrow();
-            String name = "vm-" + newid + "-cloudinit" + (def.type().defaultFormat().equals("qcow2") ? ".qcow2" : "");
+            String name =
+                    "vm-"
+                            + newid
+                            + "-cloudinit"
+                            + (def.type().defaultFormat().equals("qcow2") ? ".qcow2" : "");
             volid = storages.allocate(storage, node, newid, size, null, name, ops.nowEpoch());
         } else if (plan.full()) {
             String storage = request.storage() != null ? request.storage() : sourceStorage;
             StorageDefinition def = storages.definition(storage).orElseThrow();
-            volid = storages.allocate(storage, node, newid, size, request.format(), null, ops.nowEpoch());
+            volid =
+                    storages.allocate(
+                            storage, node, newid, size, request.format(), null, ops.nowEpoch());
             OpsSupport.allocationLogLine(def.type(), volid).ifPresent(ctx::log);
             String total = humanSize(size);
             ctx.log("transferred 0.0 B of " + total + " (0.00%)");
             ctx.log("transferred " + total + " of " + total + " (100.00%)");
         } else {
             volid = storages.cloneLinked(drive.file(), node, newid, ops.nowEpoch());
-            OpsSupport.allocationLogLine(storages.definition(sourceStorage).orElseThrow().type(), volid)
+            OpsSupport.allocationLogLine(
+                            storages.definition(sourceStorage).orElseThrow().type(), volid)
                     .ifPresent(ctx::log);
         }
         created.add(volid);

@@ -16,14 +16,27 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * {@code POST|PUT /nodes/{node}/qemu/{vmid}/config}, as qemu-server's {@code update_vm_api}: changes go to
- * the {@code [PENDING]} section first; for a stopped guest everything is applied at once, for a running
- * one only what can be hot-plugged (by default NICs and disks, plus options without effect on QEMU).
+ * {@code POST|PUT /nodes/{node}/qemu/{vmid}/config}, as qemu-server's {@code update_vm_api}:
+ * changes go to the {@code [PENDING]} section first; for a stopped guest everything is applied at
+ * once, for a running one only what can be hot-plugged (by default NICs and disks, plus options
+ * without effect on QEMU).
  */
 final class VmConfigUpdate {
     /** Options PVE applies to a running guest without hot-plugging ({@code $fast_plug_option}). */
-    private static final Set<String> FAST_PLUG = Set.of("description", "hookscript", "lock", "migrate_downtime",
-            "migrate_speed", "name", "onboot", "protection", "shares", "startup", "tags", "vmstatestorage");
+    private static final Set<String> FAST_PLUG =
+            Set.of(
+                    "description",
+                    "hookscript",
+                    "lock",
+                    "migrate_downtime",
+                    "migrate_speed",
+                    "name",
+                    "onboot",
+                    "protection",
+                    "shares",
+                    "startup",
+                    "tags",
+                    "vmstatestorage");
 
     private final OpsSupport ops;
     private final Disks disks;
@@ -63,22 +76,43 @@ final class VmConfigUpdate {
         }
         String logLine = "update VM " + vmid + ": " + describe(request, params);
         if (sync) {
-            apply(vm, params, deletes, reverts, request.force(), line -> {
-                // The synchronous variant has no task log; PVE prints these to the daemon's log.
-            });
+            apply(
+                    vm,
+                    params,
+                    deletes,
+                    reverts,
+                    request.force(),
+                    line -> {
+                        // The synchronous variant has no task log; PVE prints these to the daemon's
+                        // log.
+                    });
             return null;
         }
-        return ops.tasks().spawn(caller.node(), "qmconfig", Integer.toString(vmid), caller.user())
+        return ops.tasks()
+                .spawn(caller.node(), "qmconfig", Integer.toString(vmid), caller.user())
                 .lockVm(vmid)
-                .step(ops.durations().config(), ctx -> {
-                    ctx.log(logLine);
-                    apply(ops.loadConfig(vmid, caller.node()), params, deletes, reverts, request.force(), ctx::log);
-                })
+                .step(
+                        ops.durations().config(),
+                        ctx -> {
+                            ctx.log(logLine);
+                            apply(
+                                    ops.loadConfig(vmid, caller.node()),
+                                    params,
+                                    deletes,
+                                    reverts,
+                                    request.force(),
+                                    ctx::log);
+                        })
                 .start();
     }
 
-    private void apply(VmState vm, Map<String, String> params, List<String> deletes, List<String> reverts,
-            boolean force, Consumer<String> log) {
+    private void apply(
+            VmState vm,
+            Map<String, String> params,
+            List<String> deletes,
+            List<String> reverts,
+            boolean force,
+            Consumer<String> log) {
         String node = vm.node();
         List<String> allDeletes = new ArrayList<>(deletes);
         Map<String, String> sets = new LinkedHashMap<>(params);
@@ -91,7 +125,8 @@ final class VmConfigUpdate {
         }
         Set<String> forceDeleted = new LinkedHashSet<>();
         for (String opt : allDeletes) {
-            String value = vm.config().containsKey(opt) ? vm.config().get(opt) : vm.pending().get(opt);
+            String value =
+                    vm.config().containsKey(opt) ? vm.config().get(opt) : vm.pending().get(opt);
             if (value == null) {
                 log.accept("cannot delete '" + opt + "' - not set in current configuration!");
                 continue;
@@ -115,12 +150,14 @@ final class VmConfigUpdate {
             }
         }
         Map<String, String> newDrives = new LinkedHashMap<>();
-        sets.forEach((opt, value) -> {
-            if (VmConfigSchema.isDrive(opt)) {
-                newDrives.put(opt, value);
-            }
-        });
-        Disks.Created created = disks.create(vm.vmid(), node, newDrives, null, vm.isTemplate(), log);
+        sets.forEach(
+                (opt, value) -> {
+                    if (VmConfigSchema.isDrive(opt)) {
+                        newDrives.put(opt, value);
+                    }
+                });
+        Disks.Created created =
+                disks.create(vm.vmid(), node, newDrives, null, vm.isTemplate(), log);
         sets.putAll(created.settings());
         for (Map.Entry<String, String> e : sets.entrySet()) {
             if (e.getKey().equals("boot")) {
@@ -140,7 +177,8 @@ final class VmConfigUpdate {
             }
         }
         for (Map.Entry<String, String> e : new ArrayList<>(vm.pending().entrySet())) {
-            if (!vm.running() || hotpluggable(e.getKey(), vm.config().get(e.getKey()), e.getValue())) {
+            if (!vm.running()
+                    || hotpluggable(e.getKey(), vm.config().get(e.getKey()), e.getValue())) {
                 vm.pending().remove(e.getKey());
                 setSetting(vm, e.getKey(), e.getValue());
             }
@@ -149,14 +187,18 @@ final class VmConfigUpdate {
 
     /** What a running guest takes at once; everything else waits for the next QEMU start. */
     private static boolean hotpluggable(String opt, String oldValue, String newValue) {
-        if (FAST_PLUG.contains(opt) || VmConfigSchema.isCloudInit(opt) || VmConfigSchema.isNet(opt)
+        if (FAST_PLUG.contains(opt)
+                || VmConfigSchema.isCloudInit(opt)
+                || VmConfigSchema.isNet(opt)
                 || VmConfigSchema.isUnused(opt)) {
             return true;
         }
         if (VmConfigSchema.isDrive(opt)) {
             if (opt.startsWith("ide")) {
                 // IDE cannot be hot-plugged; only the medium of a CD-ROM drive can be changed.
-                return oldValue != null && newValue != null && Drive.parse(opt, oldValue).isCdrom()
+                return oldValue != null
+                        && newValue != null
+                        && Drive.parse(opt, oldValue).isCdrom()
                         && Drive.parse(opt, newValue).isCdrom();
             }
             return !opt.equals("efidisk0") && !opt.equals("tpmstate0");
@@ -175,7 +217,9 @@ final class VmConfigUpdate {
         vm.config().put(opt, value);
     }
 
-    /** Deletes a setting; a detached disk becomes {@code unusedN} unless {@code force} destroys it. */
+    /**
+     * Deletes a setting; a detached disk becomes {@code unusedN} unless {@code force} destroys it.
+     */
     private void removeSetting(VmState vm, String opt, boolean force) {
         String value = vm.config().remove(opt);
         if (value != null && VmConfigSchema.isDrive(opt)) {
@@ -188,7 +232,9 @@ final class VmConfigUpdate {
         }
     }
 
-    /** {@code vmconfig_register_unused_drive}: cloud-init drives are deleted, CD-ROMs just dropped. */
+    /**
+     * {@code vmconfig_register_unused_drive}: cloud-init drives are deleted, CD-ROMs just dropped.
+     */
     private void registerUnused(VmState vm, Drive drive) {
         if (drive.isCloudInit()) {
             disks.free(List.of(drive.file()), vm.node());
@@ -205,7 +251,11 @@ final class VmConfigUpdate {
     }
 
     private boolean owns(VmState vm, Drive drive) {
-        return ops.cluster().storages().find(drive.file(), vm.node()).map(v -> v.vmid() == vm.vmid()).orElse(false);
+        return ops.cluster()
+                .storages()
+                .find(drive.file(), vm.node())
+                .map(v -> v.vmid() == vm.vmid())
+                .orElse(false);
     }
 
     private static void checkProtection(VmState vm, String what) {
@@ -230,39 +280,52 @@ final class VmConfigUpdate {
         }
     }
 
-    private static void checkBootOrder(VmState vm, String boot, Map<String, String> sets, List<String> deletes) {
+    private static void checkBootOrder(
+            VmState vm, String boot, Map<String, String> sets, List<String> deletes) {
         String order = PropertyString.parse(boot, "legacy").get("order");
         if (order == null) {
             return;
         }
         for (String dev : order.split(";")) {
-            boolean exists = vm.config().containsKey(dev) || vm.pending().containsKey(dev) || sets.containsKey(dev);
+            boolean exists =
+                    vm.config().containsKey(dev)
+                            || vm.pending().containsKey(dev)
+                            || sets.containsKey(dev);
             if (!exists || deletes.contains(dev)) {
-                throw PveException.internal("invalid bootorder: device '" + dev + "' does not exist'");
+                throw PveException.internal(
+                        "invalid bootorder: device '" + dev + "' does not exist'");
             }
         }
     }
 
-    private static void checkDeleteAndRevert(Map<String, String> params, List<String> deletes, List<String> reverts) {
+    private static void checkDeleteAndRevert(
+            Map<String, String> params, List<String> deletes, List<String> reverts) {
         for (String opt : reverts) {
             if (!VmConfigSchema.exists(opt)) {
                 throw PveException.param("revert", "unknown option '" + opt + "'");
             }
             if (params.containsKey(opt)) {
-                throw PveException.param("delete", "you can't use '-" + opt + "' and -revert " + opt
-                        + "' at the same time");
+                throw PveException.param(
+                        "delete",
+                        "you can't use '-" + opt + "' and -revert " + opt + "' at the same time");
             }
         }
         for (int i = 0; i < deletes.size(); i++) {
             String opt = deletes.get(i).equals("cdrom") ? "ide2" : deletes.get(i);
             deletes.set(i, opt);
             if (params.containsKey(opt)) {
-                throw PveException.param("delete", "you can't use '-" + opt + "' and -delete " + opt
-                        + "' at the same time");
+                throw PveException.param(
+                        "delete",
+                        "you can't use '-" + opt + "' and -delete " + opt + "' at the same time");
             }
             if (reverts.contains(opt)) {
-                throw PveException.param("revert", "you can't use '-delete " + opt + "' and -revert " + opt
-                        + "' at the same time");
+                throw PveException.param(
+                        "revert",
+                        "you can't use '-delete "
+                                + opt
+                                + "' and -revert "
+                                + opt
+                                + "' at the same time");
             }
             if (!VmConfigSchema.exists(opt)) {
                 throw PveException.param("delete", "unknown option '" + opt + "'");
@@ -283,10 +346,11 @@ final class VmConfigUpdate {
             all.put("digest", request.digest());
         }
         List<String> parts = new ArrayList<>();
-        all.forEach((key, value) -> {
-            parts.add("-" + key);
-            parts.add(key.equals("cipassword") ? "<hidden>" : value);
-        });
+        all.forEach(
+                (key, value) -> {
+                    parts.add("-" + key);
+                    parts.add(key.equals("cipassword") ? "<hidden>" : value);
+                });
         return String.join(" ", parts);
     }
 

@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
 
 /** {@code POST /nodes/{node}/qemu}: create a VM, as qemu-server's {@code create_vm} does. */
 final class VmCreate {
-    private static final Pattern SSH_KEY = Pattern.compile(
-            "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)"
-                    + " [A-Za-z0-9+/]+={0,3}(?: .*)?$");
+    private static final Pattern SSH_KEY =
+            Pattern.compile(
+                    "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)"
+                            + " [A-Za-z0-9+/]+={0,3}(?: .*)?$");
 
     private final OpsSupport ops;
     private final Disks disks;
@@ -34,14 +35,20 @@ final class VmCreate {
     }
 
     /**
-     * Checks what PVE checks before forking, registers the VM with {@code lock: create} and starts the
-     * {@code qmcreate} task.
+     * Checks what PVE checks before forking, registers the VM with {@code lock: create} and starts
+     * the {@code qmcreate} task.
      *
-     * @param params  config settings (validated, booleans as 0/1)
+     * @param params config settings (validated, booleans as 0/1)
      * @param storage default storage for disks given as a bare size
-     * @param pool    resource pool to add the VM to
+     * @param pool resource pool to add the VM to
      */
-    Task create(Caller caller, int vmid, Map<String, String> params, String storage, boolean start, String pool) {
+    Task create(
+            Caller caller,
+            int vmid,
+            Map<String, String> params,
+            String storage,
+            boolean start,
+            String pool) {
         ops.checkQuorum();
         if (pool != null) {
             throw PveException.permission("pool '" + pool + "' does not exist");
@@ -53,23 +60,26 @@ final class VmCreate {
         ops.cluster().addVm(vm);
 
         boolean template = "1".equals(settings.get("template"));
-        return ops.tasks().spawn(caller.node(), "qmcreate", Integer.toString(vmid), caller.user())
+        return ops.tasks()
+                .spawn(caller.node(), "qmcreate", Integer.toString(vmid), caller.user())
                 .lockVm(vmid)
-                .step(ops.durations().create(), ctx -> {
-                    build(vm, settings, storage, template, ctx::log);
-                    if (start) {
-                        ctx.log("Execute autostart");
-                        power.startNow(vm, ctx);
-                    }
-                })
+                .step(
+                        ops.durations().create(),
+                        ctx -> {
+                            build(vm, settings, storage, template, ctx::log);
+                            if (start) {
+                                ctx.log("Execute autostart");
+                                power.startNow(vm, ctx);
+                            }
+                        })
                 .onFailure(error -> ops.cluster().removeVm(vmid))
                 .start();
     }
 
     /**
-     * Creates a VM at once, without a task: for seeding the cluster. The same checks and defaults apply;
-     * a template gets base volumes, a running VM is running right away (without a check of the node's
-     * free memory, so large clusters can be seeded on small hosts).
+     * Creates a VM at once, without a task: for seeding the cluster. The same checks and defaults
+     * apply; a template gets base volumes, a running VM is running right away (without a check of
+     * the node's free memory, so large clusters can be seeded on small hosts).
      */
     VmState createNow(String node, int vmid, Map<String, String> params, boolean running) {
         Map<String, String> settings = checkedSettings(vmid, params, null);
@@ -78,9 +88,14 @@ final class VmCreate {
             throw PveException.internal("you can't start a vm if it's a template");
         }
         VmState vm = new VmState(vmid, node);
-        build(vm, settings, null, template, line -> {
-            // Seeding has no task log.
-        });
+        build(
+                vm,
+                settings,
+                null,
+                template,
+                line -> {
+                    // Seeding has no task log.
+                });
         ops.cluster().addVm(vm);
         if (running) {
             vm.markRunning(ops.clock().nowMillis(), ops.newPid());
@@ -89,42 +104,68 @@ final class VmCreate {
     }
 
     /**
-     * What {@code create_vm} checks before forking: SSH keys, storages of new disks, a free VMID; NICs get
-     * their MACs. Returns the settings as they will be written.
+     * What {@code create_vm} checks before forking: SSH keys, storages of new disks, a free VMID;
+     * NICs get their MACs. Returns the settings as they will be written.
      */
-    private Map<String, String> checkedSettings(int vmid, Map<String, String> params, String storage) {
+    private Map<String, String> checkedSettings(
+            int vmid, Map<String, String> params, String storage) {
         Map<String, String> settings = new TreeMap<>(params);
         validateSshKeys(settings.get("sshkeys"));
         resolveCdromAlias(settings);
         disks.checkStorageAccess(Disks.driveSettings(settings), storage);
         addMissingMacs(settings);
-        ops.cluster().vm(vmid).ifPresent(existing -> {
-            throw PveException.internal("unable to create VM " + vmid + " - VM " + vmid + " already exists on node '"
-                    + existing.node() + "'");
-        });
+        ops.cluster()
+                .vm(vmid)
+                .ifPresent(
+                        existing -> {
+                            throw PveException.internal(
+                                    "unable to create VM "
+                                            + vmid
+                                            + " - VM "
+                                            + vmid
+                                            + " already exists on node '"
+                                            + existing.node()
+                                            + "'");
+                        });
         return settings;
     }
 
     /** The work of the {@code qmcreate} worker: allocate the disks, write the config. */
-    private void build(VmState vm, Map<String, String> settings, String storage, boolean template,
+    private void build(
+            VmState vm,
+            Map<String, String> settings,
+            String storage,
+            boolean template,
             Consumer<String> log) {
         Disks.Created created;
         try {
-            created = disks.create(vm.vmid(), vm.node(), Disks.driveSettings(settings), storage, template, log);
+            created =
+                    disks.create(
+                            vm.vmid(),
+                            vm.node(),
+                            Disks.driveSettings(settings),
+                            storage,
+                            template,
+                            log);
         } catch (PveException e) {
-            throw PveException.internal("unable to create VM " + vm.vmid() + " - " + e.getMessage());
+            throw PveException.internal(
+                    "unable to create VM " + vm.vmid() + " - " + e.getMessage());
         }
         vm.config().clear();
-        settings.forEach((key, value) -> {
-            if (!VmConfigSchema.isDrive(key)) {
-                vm.set(key, value);
-            }
-        });
+        settings.forEach(
+                (key, value) -> {
+                    if (!VmConfigSchema.isDrive(key)) {
+                        vm.set(key, value);
+                    }
+                });
         created.settings().forEach(vm::set);
         addGeneratedDefaults(vm);
     }
 
-    /** What PVE adds to every new VM: creation metadata, a boot order, SMBIOS UUID and VM generation id. */
+    /**
+     * What PVE adds to every new VM: creation metadata, a boot order, SMBIOS UUID and VM generation
+     * id.
+     */
     void addGeneratedDefaults(VmState vm) {
         vm.set("meta", "creation-qemu=" + OpsSupport.QEMU_VERSION + ",ctime=" + ops.nowEpoch());
         if (vm.get("boot").isEmpty()) {

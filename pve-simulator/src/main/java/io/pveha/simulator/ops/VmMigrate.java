@@ -20,9 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code POST /nodes/{node}/qemu/{vmid}/migrate} ({@code qmigrate}), following qemu-server's QemuMigrate:
- * the synchronous checks of the API call, then prepare (target reachable, volumes migratable), the
- * transfer with {@code lock: migrate}, and the config moving to the target node at the end.
+ * {@code POST /nodes/{node}/qemu/{vmid}/migrate} ({@code qmigrate}), following qemu-server's
+ * QemuMigrate: the synchronous checks of the API call, then prepare (target reachable, volumes
+ * migratable), the transfer with {@code lock: migrate}, and the config moving to the target node at
+ * the end.
  */
 final class VmMigrate {
     private final OpsSupport ops;
@@ -31,8 +32,12 @@ final class VmMigrate {
         this.ops = ops;
     }
 
-    record Request(String target, boolean online, boolean withLocalDisks, String targetStorage, boolean force) {
-    }
+    record Request(
+            String target,
+            boolean online,
+            boolean withLocalDisks,
+            String targetStorage,
+            boolean force) {}
 
     /** State of one migration between its steps. */
     private static final class Run {
@@ -57,11 +62,20 @@ final class VmMigrate {
         }
         String targetStorage = request.targetStorage();
         if (targetStorage != null && !targetStorage.equals("1")) {
-            StorageDefinition def = ops.cluster().storages().definition(targetStorage).orElseThrow(
-                    () -> PveException.param("targetstorage", "failed to parse storage map: storage '" + targetStorage
-                            + "' does not exist"));
+            StorageDefinition def =
+                    ops.cluster()
+                            .storages()
+                            .definition(targetStorage)
+                            .orElseThrow(
+                                    () ->
+                                            PveException.param(
+                                                    "targetstorage",
+                                                    "failed to parse storage map: storage '"
+                                                            + targetStorage
+                                                            + "' does not exist"));
             if (!def.holds("images")) {
-                throw PveException.internal("storage '" + targetStorage + "' does not support content-type 'images'");
+                throw PveException.internal(
+                        "storage '" + targetStorage + "' does not support content-type 'images'");
             }
         }
         Map<String, String> params = new LinkedHashMap<>();
@@ -75,15 +89,19 @@ final class VmMigrate {
         }
 
         Run run = new Run();
-        return ops.tasks().spawn(caller.node(), "qmigrate", Integer.toString(vmid), caller.user())
+        return ops.tasks()
+                .spawn(caller.node(), "qmigrate", Integer.toString(vmid), caller.user())
                 .lockVm(vmid)
                 .step(Duration.ZERO, ctx -> prepare(caller.node(), vmid, request, run, ctx))
-                .step(() -> ops.durations().migrate(transferBytes(vmid, run)), ctx -> finish(vmid, request, run, ctx))
-                .onFailure(error -> {
-                    if (run.locked) {
-                        ops.cluster().vm(vmid).ifPresent(v -> v.set("lock", null));
-                    }
-                })
+                .step(
+                        () -> ops.durations().migrate(transferBytes(vmid, run)),
+                        ctx -> finish(vmid, request, run, ctx))
+                .onFailure(
+                        error -> {
+                            if (run.locked) {
+                                ops.cluster().vm(vmid).ifPresent(v -> v.set("lock", null));
+                            }
+                        })
                 .start();
     }
 
@@ -97,24 +115,48 @@ final class VmMigrate {
             abort(run, ctx, "Can't connect to destination address using public key");
         }
         scanVolumes(vm, request, run, ctx);
-        ctx.log(ops.timestamped("starting migration of VM " + vmid + " to node '" + target.name() + "' ("
-                + target.ip() + ")"));
-        run.localVolumes.forEach((volid, ref) -> ctx.log(ops.timestamped("found local disk '" + volid + "' (" + ref
-                + ")")));
+        ctx.log(
+                ops.timestamped(
+                        "starting migration of VM "
+                                + vmid
+                                + " to node '"
+                                + target.name()
+                                + "' ("
+                                + target.ip()
+                                + ")"));
+        run.localVolumes.forEach(
+                (volid, ref) ->
+                        ctx.log(ops.timestamped("found local disk '" + volid + "' (" + ref + ")")));
         vm.set("lock", "migrate");
         run.locked = true;
         if (run.online) {
-            ctx.log(ops.timestamped("starting VM " + vmid + " on remote node '" + target.name() + "'"));
+            ctx.log(
+                    ops.timestamped(
+                            "starting VM " + vmid + " on remote node '" + target.name() + "'"));
             if (target.memoryTotal() - ops.cluster().memoryUsed(target.name()) < vm.memoryBytes()) {
-                ctx.log(ops.timestamped("[" + target.name() + "] " + OpsSupport.kvmOutOfMemoryLine()));
-                ctx.log(ops.timestamped("[" + target.name() + "] start failed: QEMU exited with code 1"));
-                ctx.log(ops.timestamped("ERROR: online migrate failure - remote command failed with exit code 255"));
+                ctx.log(
+                        ops.timestamped(
+                                "[" + target.name() + "] " + OpsSupport.kvmOutOfMemoryLine()));
+                ctx.log(
+                        ops.timestamped(
+                                "[" + target.name() + "] start failed: QEMU exited with code 1"));
+                ctx.log(
+                        ops.timestamped(
+                                "ERROR: online migrate failure - remote command failed with exit code 255"));
                 ctx.log(ops.timestamped("aborting phase 2 - cleanup resources"));
                 ctx.log(ops.timestamped("migrate_cancel"));
-                ctx.log(ops.timestamped("ERROR: migration finished with problems (duration " + elapsed(run) + ")"));
+                ctx.log(
+                        ops.timestamped(
+                                "ERROR: migration finished with problems (duration "
+                                        + elapsed(run)
+                                        + ")"));
                 throw new TaskError("migration problems");
             }
-            ctx.log(ops.timestamped("starting online/live migration on unix:/run/qemu-server/" + vmid + ".migrate"));
+            ctx.log(
+                    ops.timestamped(
+                            "starting online/live migration on unix:/run/qemu-server/"
+                                    + vmid
+                                    + ".migrate"));
         }
     }
 
@@ -122,42 +164,63 @@ final class VmMigrate {
     private void scanVolumes(VmState vm, Request request, Run run, TaskEngine.Context ctx) {
         Storages storages = ops.cluster().storages();
         List<String> problems = new ArrayList<>();
-        vm.config().forEach((key, value) -> {
-            boolean unused = VmConfigSchema.isUnused(key);
-            if (!VmConfigSchema.isDrive(key) && !unused) {
-                return;
-            }
-            Drive drive = Drive.parse(key, value);
-            if (drive.file().equals("cdrom")) {
-                problems.add("can't migrate local cdrom drive");
-                return;
-            }
-            if (!drive.hasVolume()) {
-                return;
-            }
-            StorageDefinition def = storages.definition(drive.storage()).orElseThrow(
-                    () -> PveException.internal("storage '" + drive.storage() + "' does not exist"));
-            if (def.shared()) {
-                return;
-            }
-            String volid = drive.file();
-            if (drive.isCdrom() && !drive.isCloudInit()) {
-                problems.add("can't migrate local disk '" + volid + "': local cdrom image");
-                return;
-            }
-            Optional<Volume> volume = storages.find(volid, vm.node());
-            if (volume.isPresent() && volume.get().isBase() && storages.isBaseInUse(volid, vm.node())) {
-                problems.add("can't migrate local disk '" + volid + "': referenced by linked clone(s)");
-                return;
-            }
-            String ref = unused ? "unused" : drive.isCloudInit() ? "generated" : "attached";
-            if (ref.equals("attached") && run.online && !request.withLocalDisks()) {
-                problems.add("can't migrate local disk '" + volid
-                        + "': can't live migrate attached local disks without with-local-disks option");
-                return;
-            }
-            run.localVolumes.put(volid, ref);
-        });
+        vm.config()
+                .forEach(
+                        (key, value) -> {
+                            boolean unused = VmConfigSchema.isUnused(key);
+                            if (!VmConfigSchema.isDrive(key) && !unused) {
+                                return;
+                            }
+                            Drive drive = Drive.parse(key, value);
+                            if (drive.file().equals("cdrom")) {
+                                problems.add("can't migrate local cdrom drive");
+                                return;
+                            }
+                            if (!drive.hasVolume()) {
+                                return;
+                            }
+                            StorageDefinition def =
+                                    storages.definition(drive.storage())
+                                            .orElseThrow(
+                                                    () ->
+                                                            PveException.internal(
+                                                                    "storage '"
+                                                                            + drive.storage()
+                                                                            + "' does not exist"));
+                            if (def.shared()) {
+                                return;
+                            }
+                            String volid = drive.file();
+                            if (drive.isCdrom() && !drive.isCloudInit()) {
+                                problems.add(
+                                        "can't migrate local disk '"
+                                                + volid
+                                                + "': local cdrom image");
+                                return;
+                            }
+                            Optional<Volume> volume = storages.find(volid, vm.node());
+                            if (volume.isPresent()
+                                    && volume.get().isBase()
+                                    && storages.isBaseInUse(volid, vm.node())) {
+                                problems.add(
+                                        "can't migrate local disk '"
+                                                + volid
+                                                + "': referenced by linked clone(s)");
+                                return;
+                            }
+                            String ref =
+                                    unused
+                                            ? "unused"
+                                            : drive.isCloudInit() ? "generated" : "attached";
+                            if (ref.equals("attached") && run.online && !request.withLocalDisks()) {
+                                problems.add(
+                                        "can't migrate local disk '"
+                                                + volid
+                                                + "': can't live migrate attached local disks without with-local-disks option");
+                                return;
+                            }
+                            run.localVolumes.put(volid, ref);
+                        });
         if (!problems.isEmpty()) {
             problems.forEach(p -> ctx.log(ops.timestamped(p)));
             abort(run, ctx, "Problem found while scanning volumes - can't migrate VM - check log");
@@ -183,7 +246,13 @@ final class VmMigrate {
         for (String volid : run.localVolumes.keySet()) {
             String moved;
             try {
-                moved = storages.migrateLocal(volid, vm.node(), target.name(), mappedStorage(request), ops.nowEpoch());
+                moved =
+                        storages.migrateLocal(
+                                volid,
+                                vm.node(),
+                                target.name(),
+                                mappedStorage(request),
+                                ops.nowEpoch());
             } catch (PveException e) {
                 abort(run, ctx, e.getMessage().strip());
                 return;
@@ -202,7 +271,10 @@ final class VmMigrate {
         ctx.log(ops.timestamped("migration finished successfully (duration " + elapsed(run) + ")"));
     }
 
-    /** {@code targetstorage}: one storage for every local disk, or {@code 1} to keep each on its storage. */
+    /**
+     * {@code targetstorage}: one storage for every local disk, or {@code 1} to keep each on its
+     * storage.
+     */
     private static String mappedStorage(Request request) {
         String map = request.targetStorage();
         return map == null || map.equals("1") ? null : map;
@@ -223,12 +295,15 @@ final class VmMigrate {
 
     /** Ends the task the way AbstractMigrate does after an error in prepare or phase 1. */
     private void abort(Run run, TaskEngine.Context ctx, String error) {
-        ctx.log(ops.timestamped("ERROR: migration aborted (duration " + elapsed(run) + "): " + error));
+        ctx.log(
+                ops.timestamped(
+                        "ERROR: migration aborted (duration " + elapsed(run) + "): " + error));
         throw new TaskError("migration aborted");
     }
 
     private String elapsed(Run run) {
         long seconds = Math.max(0, (ops.clock().nowMillis() - run.startMillis) / 1000);
-        return String.format(Locale.ROOT, "%02d:%02d:%02d", seconds / 3600, (seconds / 60) % 60, seconds % 60);
+        return String.format(
+                Locale.ROOT, "%02d:%02d:%02d", seconds / 3600, (seconds / 60) % 60, seconds % 60);
     }
 }

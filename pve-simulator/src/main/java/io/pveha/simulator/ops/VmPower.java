@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Power actions on a guest: {@code status/start|stop|shutdown|reboot} and starting guests at node boot. */
+/**
+ * Power actions on a guest: {@code status/start|stop|shutdown|reboot} and starting guests at node
+ * boot.
+ */
 final class VmPower {
     private final OpsSupport ops;
 
@@ -28,20 +31,28 @@ final class VmPower {
         if (intercepted.isPresent()) {
             return intercepted.get();
         }
-        return ops.tasks().spawn(caller.node(), "qmstart", Integer.toString(vmid), caller.user())
+        return ops.tasks()
+                .spawn(caller.node(), "qmstart", Integer.toString(vmid), caller.user())
                 .lockVm(vmid)
-                .step(Duration.ZERO, ctx -> {
-                    VmState vm = ops.loadConfig(vmid, caller.node());
-                    checkStartable(vm, skiplock);
-                    if (vm.drives().stream().anyMatch(Drive::isCloudInit)) {
-                        ctx.log("generating cloud-init ISO");
-                    }
-                })
-                .step(ops.durations().start(), ctx -> launch(ops.loadConfig(vmid, caller.node()), ctx))
+                .step(
+                        Duration.ZERO,
+                        ctx -> {
+                            VmState vm = ops.loadConfig(vmid, caller.node());
+                            checkStartable(vm, skiplock);
+                            if (vm.drives().stream().anyMatch(Drive::isCloudInit)) {
+                                ctx.log("generating cloud-init ISO");
+                            }
+                        })
+                .step(
+                        ops.durations().start(),
+                        ctx -> launch(ops.loadConfig(vmid, caller.node()), ctx))
                 .start();
     }
 
-    /** Starts a VM inside another task (create with {@code start=1}); failures are only logged, as PVE does. */
+    /**
+     * Starts a VM inside another task (create with {@code start=1}); failures are only logged, as
+     * PVE does.
+     */
     void startNow(VmState vm, TaskEngine.Context ctx) {
         try {
             checkStartable(vm, false);
@@ -60,15 +71,22 @@ final class VmPower {
         }
         // PVE aborts running shutdowns before it takes the config flock they hold.
         List<String> overruled = overruleShutdown ? abortShutdowns(vmid) : List.of();
-        return ops.tasks().spawn(caller.node(), "qmstop", Integer.toString(vmid), caller.user())
+        return ops.tasks()
+                .spawn(caller.node(), "qmstop", Integer.toString(vmid), caller.user())
                 .lockVm(vmid)
-                .step(Duration.ZERO, ctx -> {
-                    if (!overruled.isEmpty()) {
-                        ctx.log("overruled qmshutdown tasks: " + String.join(", ", overruled));
-                    }
-                    beginStop(vmid, caller.node(), skiplock, ctx);
-                })
-                .step(() -> ops.durations().stop(), ctx -> halt(ops.loadConfig(vmid, caller.node())))
+                .step(
+                        Duration.ZERO,
+                        ctx -> {
+                            if (!overruled.isEmpty()) {
+                                ctx.log(
+                                        "overruled qmshutdown tasks: "
+                                                + String.join(", ", overruled));
+                            }
+                            beginStop(vmid, caller.node(), skiplock, ctx);
+                        })
+                .step(
+                        () -> ops.durations().stop(),
+                        ctx -> halt(ops.loadConfig(vmid, caller.node())))
                 .start();
     }
 
@@ -78,26 +96,33 @@ final class VmPower {
      */
     Task shutdown(Caller caller, int vmid, boolean skiplock, Integer timeout, boolean forceStop) {
         requireRootFor("skiplock", skiplock, caller);
-        Optional<Task> intercepted = intercept(GuestHooks.Action.SHUTDOWN, vmid,
-                timeout == null ? Map.of() : Map.of("timeout", timeout.toString()), caller);
+        Optional<Task> intercepted =
+                intercept(
+                        GuestHooks.Action.SHUTDOWN,
+                        vmid,
+                        timeout == null ? Map.of() : Map.of("timeout", timeout.toString()),
+                        caller);
         if (intercepted.isPresent()) {
             return intercepted.get();
         }
         Duration guestNeeds = ops.durations().shutdown();
         Duration limit = Duration.ofSeconds(timeout == null ? 60 : timeout);
         boolean timesOut = guestNeeds.compareTo(limit) > 0;
-        return ops.tasks().spawn(caller.node(), "qmshutdown", Integer.toString(vmid), caller.user())
+        return ops.tasks()
+                .spawn(caller.node(), "qmshutdown", Integer.toString(vmid), caller.user())
                 .lockVm(vmid)
                 .step(Duration.ZERO, ctx -> beginStop(vmid, caller.node(), skiplock, ctx))
-                .step(timesOut ? limit : guestNeeds, ctx -> {
-                    if (timesOut && !forceStop) {
-                        throw new TaskError("VM quit/powerdown failed - got timeout");
-                    }
-                    if (timesOut) {
-                        ctx.log("VM still running - terminating now with SIGTERM");
-                    }
-                    halt(ops.loadConfig(vmid, caller.node()));
-                })
+                .step(
+                        timesOut ? limit : guestNeeds,
+                        ctx -> {
+                            if (timesOut && !forceStop) {
+                                throw new TaskError("VM quit/powerdown failed - got timeout");
+                            }
+                            if (timesOut) {
+                                ctx.log("VM still running - terminating now with SIGTERM");
+                            }
+                            halt(ops.loadConfig(vmid, caller.node()));
+                        })
                 .start();
     }
 
@@ -106,16 +131,19 @@ final class VmPower {
         if (!vm.running()) {
             throw PveException.internal("VM " + vmid + " not running");
         }
-        return ops.tasks().spawn(caller.node(), "qmreboot", Integer.toString(vmid), caller.user())
+        return ops.tasks()
+                .spawn(caller.node(), "qmreboot", Integer.toString(vmid), caller.user())
                 .lockVm(vmid)
-                .step(ops.durations().reboot(), ctx -> {
-                    VmState current = ops.loadConfig(vmid, caller.node());
-                    if (current.running()) {
-                        // Reboot is a full QEMU restart, so pending changes take effect.
-                        current.applyPending();
-                        current.markRunning(ops.clock().nowMillis(), ops.newPid());
-                    }
-                })
+                .step(
+                        ops.durations().reboot(),
+                        ctx -> {
+                            VmState current = ops.loadConfig(vmid, caller.node());
+                            if (current.running()) {
+                                // Reboot is a full QEMU restart, so pending changes take effect.
+                                current.applyPending();
+                                current.markRunning(ops.clock().nowMillis(), ops.newPid());
+                            }
+                        })
                 .start();
     }
 
@@ -125,21 +153,29 @@ final class VmPower {
      */
     void startOnBoot(String node) {
         // HA-managed guests are the HA stack's to start (get_start_stop_list skips them)
-        List<VmState> guests = ops.cluster().vmsOn(node).stream()
-                .filter(vm -> "1".equals(vm.config().get("onboot")) && !vm.isTemplate() && !haManaged(vm.vmid()))
-                .sorted(Comparator.comparingInt(VmState::vmid))
-                .toList();
+        List<VmState> guests =
+                ops.cluster().vmsOn(node).stream()
+                        .filter(
+                                vm ->
+                                        "1".equals(vm.config().get("onboot"))
+                                                && !vm.isTemplate()
+                                                && !haManaged(vm.vmid()))
+                        .sorted(Comparator.comparingInt(VmState::vmid))
+                        .toList();
         if (guests.isEmpty()) {
             return;
         }
         Caller system = Caller.system(node);
-        ops.tasks().spawn(node, "startall", "", system.user())
-                .step(Duration.ZERO, ctx -> {
-                    for (VmState vm : guests) {
-                        ctx.log("Starting VM " + vm.vmid());
-                        start(system, vm.vmid(), false);
-                    }
-                })
+        ops.tasks()
+                .spawn(node, "startall", "", system.user())
+                .step(
+                        Duration.ZERO,
+                        ctx -> {
+                            for (VmState vm : guests) {
+                                ctx.log("Starting VM " + vm.vmid());
+                                start(system, vm.vmid(), false);
+                            }
+                        })
                 .start();
     }
 
@@ -187,20 +223,29 @@ final class VmPower {
         vm.applyPending();
     }
 
-    /** {@code overrule-shutdown}: aborts running {@code qmshutdown} tasks of the guest; returns their UPIDs. */
+    /**
+     * {@code overrule-shutdown}: aborts running {@code qmshutdown} tasks of the guest; returns
+     * their UPIDs.
+     */
     private List<String> abortShutdowns(int vmid) {
         List<Task> shutdowns = ops.tasks().running("qmshutdown", Integer.toString(vmid));
         shutdowns.forEach(ops.tasks()::stop);
         return shutdowns.stream().map(Task::upidText).toList();
     }
 
-    /** {@code vm_is_ha_managed}: an HA resource that is not {@code ignored} ({@code ha.managed} is 1). */
+    /**
+     * {@code vm_is_ha_managed}: an HA resource that is not {@code ignored} ({@code ha.managed} is
+     * 1).
+     */
     private boolean haManaged(int vmid) {
-        return ops.hooks().stream().map(h -> h.haStatus(vmid)).flatMap(Optional::stream)
+        return ops.hooks().stream()
+                .map(h -> h.haStatus(vmid))
+                .flatMap(Optional::stream)
                 .anyMatch(status -> Integer.valueOf(1).equals(status.get("managed")));
     }
 
-    private Optional<Task> intercept(GuestHooks.Action action, int vmid, Map<String, String> params, Caller caller) {
+    private Optional<Task> intercept(
+            GuestHooks.Action action, int vmid, Map<String, String> params, Caller caller) {
         return ops.cluster().vm(vmid).flatMap(vm -> ops.intercept(action, vm, params, caller));
     }
 

@@ -9,10 +9,15 @@ import io.pveha.simulator.ops.Qemu;
 import io.pveha.simulator.tasks.TaskEngine;
 
 /**
- * What a {@link SimulatorModule} can extend: the API's method table, the cluster state (guard it with its
- * lock), the task engine, guest hooks ({@link OpsSupport#addHooks}), guest operations, node events
- * ({@link NodeControl#addListener}) and the clock.
+ * What a {@link SimulatorModule} can extend: the API's method table, the cluster state (guard it
+ * with its lock), the task engine, guest hooks ({@link OpsSupport#addHooks}), guest operations,
+ * node events ({@link NodeControl#addListener}) and the clock.
  */
-public record ModuleContext(Router router, ClusterState state, TaskEngine tasks, OpsSupport ops, Qemu qemu,
-        NodeControl nodes, SimClock clock) {
-}
+public record ModuleContext(
+        Router router,
+        ClusterState state,
+        TaskEngine tasks,
+        OpsSupport ops,
+        Qemu qemu,
+        NodeControl nodes,
+        SimClock clock) {}

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One PVE task: its UPID, its log and, once it ended, its exit status ({@code OK}, {@code WARNINGS: n} or
- * the error text) and end time. Mutated only by the {@link TaskEngine} while it holds the state write
- * lock; read under the read lock.
+ * One PVE task: its UPID, its log and, once it ended, its exit status ({@code OK}, {@code WARNINGS:
+ * n} or the error text) and end time. Mutated only by the {@link TaskEngine} while it holds the
+ * state write lock; read under the read lock.
  */
 public final class Task {
     private final Upid upid;

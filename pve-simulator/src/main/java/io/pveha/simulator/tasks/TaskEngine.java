@@ -23,17 +23,18 @@ import java.util.function.ToLongFunction;
 
 /**
  * Runs PVE tasks on the simulated clock. A task is a list of steps; each step waits its delay of
- * simulated time and then runs its action under the cluster's write lock. A step that throws
- * {@link TaskError} (or a {@link PveException}) ends the task with {@code TASK ERROR}; cleanup hooks undo
+ * simulated time and then runs its action under the cluster's write lock. A step that throws {@link
+ * TaskError} (or a {@link PveException}) ends the task with {@code TASK ERROR}; cleanup hooks undo
  * partial work as PVE's workers do.
  *
- * <p>Tasks that PVE runs under a per-VM config flock ({@code lock_config}) declare it with
- * {@link Builder#lockVm}; a second task on the same VM then waits for the first one, and gives up after
+ * <p>Tasks that PVE runs under a per-VM config flock ({@code lock_config}) declare it with {@link
+ * Builder#lockVm}; a second task on the same VM then waits for the first one, and gives up after
  * the flock timeout with PVE's {@code can't lock file ... - got timeout}.
  */
 public final class TaskEngine {
     /** Finished tasks kept per node; older ones are forgotten like rotated task index files. */
     private static final int KEEP_PER_NODE = 5000;
+
     /** {@code lock_config}'s default flock timeout. */
     public static final Duration FLOCK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -48,7 +49,8 @@ public final class TaskEngine {
     private final List<InjectedFailure> injectedFailures = new ArrayList<>();
     private final Map<Task, Execution> executions = new HashMap<>();
 
-    public TaskEngine(SimClock clock, ReadWriteLock stateLock, ToLongFunction<String> nodeBootMillis) {
+    public TaskEngine(
+            SimClock clock, ReadWriteLock stateLock, ToLongFunction<String> nodeBootMillis) {
         this.clock = clock;
         this.stateLock = stateLock;
         this.nodeBootMillis = nodeBootMillis;
@@ -59,7 +61,10 @@ public final class TaskEngine {
         return new Builder(node, type, id, user);
     }
 
-    /** Makes the next task of {@code type} (on {@code node}, or any node if null) fail with {@code message}. */
+    /**
+     * Makes the next task of {@code type} (on {@code node}, or any node if null) fail with {@code
+     * message}.
+     */
     public void failNext(String type, String node, String message) {
         injectedFailures.add(new InjectedFailure(type, node, message));
     }
@@ -94,8 +99,9 @@ public final class TaskEngine {
     public List<Task> allTasks() {
         List<Task> all = new ArrayList<>();
         tasksByNode.values().forEach(all::addAll);
-        all.sort(Comparator.comparingLong((Task t) -> t.upid().starttime())
-                .thenComparing(Task::upidText));
+        all.sort(
+                Comparator.comparingLong((Task t) -> t.upid().starttime())
+                        .thenComparing(Task::upidText));
         return all;
     }
 
@@ -115,7 +121,8 @@ public final class TaskEngine {
     }
 
     private void register(Task task) {
-        Deque<Task> tasks = tasksByNode.computeIfAbsent(task.upid().node(), n -> new ArrayDeque<>());
+        Deque<Task> tasks =
+                tasksByNode.computeIfAbsent(task.upid().node(), n -> new ArrayDeque<>());
         tasks.addLast(task);
         tasksByUpid.put(task.upidText(), task);
         if (tasks.size() > KEEP_PER_NODE) {
@@ -227,22 +234,24 @@ public final class TaskEngine {
             }
             Task task = new Task(newUpid(node, type, id, user));
             register(task);
-            Execution execution = new Execution(task, List.copyOf(locks), List.copyOf(steps),
-                    List.copyOf(failureHooks), takeInjectedFailure(type, node).orElse(null));
+            Execution execution =
+                    new Execution(
+                            task,
+                            List.copyOf(locks),
+                            List.copyOf(steps),
+                            List.copyOf(failureHooks),
+                            takeInjectedFailure(type, node).orElse(null));
             executions.put(task, execution);
             execution.acquireLocks(0);
             return task;
         }
     }
 
-    private record Step(Supplier<Duration> delay, Action action) {
-    }
+    private record Step(Supplier<Duration> delay, Action action) {}
 
-    private record FlockRequest(int vmid, boolean exclusive, Duration timeout) {
-    }
+    private record FlockRequest(int vmid, boolean exclusive, Duration timeout) {}
 
-    private record InjectedFailure(String type, String node, String message) {
-    }
+    private record InjectedFailure(String type, String node, String message) {}
 
     /** The running state of one task. */
     private final class Execution implements Context {
@@ -256,7 +265,11 @@ public final class TaskEngine {
         private int warnings;
         private boolean finishEarly;
 
-        Execution(Task task, List<FlockRequest> locks, List<Step> steps, List<Consumer<String>> failureHooks,
+        Execution(
+                Task task,
+                List<FlockRequest> locks,
+                List<Step> steps,
+                List<Consumer<String>> failureHooks,
                 String injectedError) {
             this.task = task;
             this.locks = locks;
@@ -300,11 +313,19 @@ public final class TaskEngine {
             }
             Waiter waiter = new Waiter(this, request, index);
             flock.waiters.addLast(waiter);
-            pending = clock.schedule(request.timeout(), () -> runLocked(() -> {
-                if (flock.waiters.remove(waiter)) {
-                    fail("can't lock file '/var/lock/qemu-server/lock-" + request.vmid() + ".conf' - got timeout");
-                }
-            }));
+            pending =
+                    clock.schedule(
+                            request.timeout(),
+                            () ->
+                                    runLocked(
+                                            () -> {
+                                                if (flock.waiters.remove(waiter)) {
+                                                    fail(
+                                                            "can't lock file '/var/lock/qemu-server/lock-"
+                                                                    + request.vmid()
+                                                                    + ".conf' - got timeout");
+                                                }
+                                            }));
         }
 
         void lockGranted(Waiter waiter) {
@@ -390,8 +411,7 @@ public final class TaskEngine {
         }
     }
 
-    private record Waiter(Execution execution, FlockRequest request, int index) {
-    }
+    private record Waiter(Execution execution, FlockRequest request, int index) {}
 
     /** A shared/exclusive flock with FIFO waiters. */
     private static final class Flock {

@@ -17,14 +17,19 @@ class SimClockTest {
         try (SimClock clock = new SimClock(START, 0)) {
             List<String> seen = new CopyOnWriteArrayList<>();
             clock.schedule(Duration.ofSeconds(5), () -> seen.add("b@" + clock.now()));
-            clock.schedule(Duration.ofSeconds(2), () -> {
-                seen.add("a@" + clock.now());
-                clock.schedule(Duration.ofSeconds(1), () -> seen.add("a2@" + clock.now()));
-            });
+            clock.schedule(
+                    Duration.ofSeconds(2),
+                    () -> {
+                        seen.add("a@" + clock.now());
+                        clock.schedule(Duration.ofSeconds(1), () -> seen.add("a2@" + clock.now()));
+                    });
             clock.schedule(Duration.ofSeconds(30), () -> seen.add("late"));
             clock.advance(Duration.ofSeconds(10));
-            assertThat(seen).containsExactly("a@2025-01-01T00:00:02Z", "a2@2025-01-01T00:00:03Z",
-                    "b@2025-01-01T00:00:05Z");
+            assertThat(seen)
+                    .containsExactly(
+                            "a@2025-01-01T00:00:02Z",
+                            "a2@2025-01-01T00:00:03Z",
+                            "b@2025-01-01T00:00:05Z");
             assertThat(clock.now()).isEqualTo(START.plusSeconds(10));
             assertThat(clock.pendingEvents()).isEqualTo(1);
         }

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A simulated cluster for HA tests, without HTTP ports: manual clock from {@link #T0}, nodes that boot in
- * one second (pve-ha-manager's simulator powers nodes on instantly), times in seconds since {@link #T0}.
+ * A simulated cluster for HA tests, without HTTP ports: manual clock from {@link #T0}, nodes that
+ * boot in one second (pve-ha-manager's simulator powers nodes on instantly), times in seconds since
+ * {@link #T0}.
  */
 final class HaTestCluster implements AutoCloseable {
     static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
@@ -23,9 +24,11 @@ final class HaTestCluster implements AutoCloseable {
     }
 
     HaTestCluster(PveSimulator.Builder builder) {
-        sim = builder.manualClock().startTime(T0)
-                .taskDurations(TaskDurations.defaults().withNodeBoot(Duration.ofSeconds(1)))
-                .build();
+        sim =
+                builder.manualClock()
+                        .startTime(T0)
+                        .taskDurations(TaskDurations.defaults().withNodeBoot(Duration.ofSeconds(1)))
+                        .build();
     }
 
     /** Runs the cluster until {@code seconds} after {@link #T0}. */
@@ -52,18 +55,29 @@ final class HaTestCluster implements AutoCloseable {
         return sim.ha().log().stream().map(HaLogEntry::message).toList();
     }
 
-    /** {@code service 'vm:100': state changed from 'a' to 'b'} lines of one service, as {@code a -> b}. */
+    /**
+     * {@code service 'vm:100': state changed from 'a' to 'b'} lines of one service, as {@code a ->
+     * b}.
+     */
     List<String> transitions(String sid) {
         String prefix = "service '" + sid + "': state changed from '";
-        return sim.ha().log().stream().map(HaLogEntry::message).filter(m -> m.startsWith(prefix))
-                .map(m -> m.substring(prefix.length()).replaceFirst("' to '", " -> ").replaceFirst("'.*$", ""))
+        return sim.ha().log().stream()
+                .map(HaLogEntry::message)
+                .filter(m -> m.startsWith(prefix))
+                .map(
+                        m ->
+                                m.substring(prefix.length())
+                                        .replaceFirst("' to '", " -> ")
+                                        .replaceFirst("'.*$", ""))
                 .toList();
     }
 
     /** Task types run for a guest, oldest first. */
     List<String> taskTypes(int vmid) {
-        return sim.cluster().tasks().stream().filter(t -> t.id().equals(Integer.toString(vmid)))
-                .map(TaskView::type).toList();
+        return sim.cluster().tasks().stream()
+                .filter(t -> t.id().equals(Integer.toString(vmid)))
+                .map(TaskView::type)
+                .toList();
     }
 
     void addVm(String node, int vmid, String sidState, Map<String, String> options) {

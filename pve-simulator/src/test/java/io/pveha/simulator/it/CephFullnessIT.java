@@ -12,8 +12,15 @@ class CephFullnessIT {
 
     @Test
     void nearfullThenFullAsDisksGrow() {
-        // One 20 GiB OSD per node: 60 GiB raw; at size 3, 17 GiB of data is 85 %, 18 GiB 90 %, 19 GiB 95 %.
-        try (PveSimulator sim = PveSimulator.builder().nodes(3).manualClock().cephOsds(1, 20L << 30).build().start()) {
+        // One 20 GiB OSD per node: 60 GiB raw; at size 3, 17 GiB of data is 85 %, 18 GiB 90 %, 19
+        // GiB 95 %.
+        try (PveSimulator sim =
+                PveSimulator.builder()
+                        .nodes(3)
+                        .manualClock()
+                        .cephOsds(1, 20L << 30)
+                        .build()
+                        .start()) {
             PveHttp api = PveHttp.forSim(sim);
             assertThat(health(api).get("status").asText()).isEqualTo("HEALTH_OK");
 

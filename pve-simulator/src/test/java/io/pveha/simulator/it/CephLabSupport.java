@@ -5,12 +5,12 @@ import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Starts a {@link CephLab} for a test class. Where Ceph cannot run (no binaries, not root) the test is
- * skipped, except with CI=true, where .ci/run installs Ceph and runs as root: there it fails, never skips.
+ * Starts a {@link CephLab} for a test class. Where Ceph cannot run (no binaries, not root) the test
+ * is skipped, except with CI=true, where .ci/run installs Ceph and runs as root: there it fails,
+ * never skips.
  */
 final class CephLabSupport {
-    private CephLabSupport() {
-    }
+    private CephLabSupport() {}
 
     static CephLab startOrSkip() {
         String missing = CephLab.missingRequirement();

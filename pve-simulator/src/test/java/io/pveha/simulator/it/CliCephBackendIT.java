@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The simulator's Ceph API backed by a real single-node Ceph ({@link CephLab}): what the API does is what
- * {@code ceph osd pool ls detail} then shows, and Ceph's own refusals come back as PVE reports them.
+ * The simulator's Ceph API backed by a real single-node Ceph ({@link CephLab}): what the API does
+ * is what {@code ceph osd pool ls detail} then shows, and Ceph's own refusals come back as PVE
+ * reports them.
  */
 @Tag("extended") // the same real-Ceph path runs in the operator's CephPoolRealCephIT; -Pextended
 class CliCephBackendIT {
@@ -44,9 +45,20 @@ class CliCephBackendIT {
 
     @Test
     void poolLifecycleIsWhatCephShows() throws IOException {
-        assertThat(api.get("/cluster/ceph/status").data().get("health").get("status").asText()).isEqualTo("HEALTH_OK");
+        assertThat(api.get("/cluster/ceph/status").data().get("health").get("status").asText())
+                .isEqualTo("HEALTH_OK");
 
-        awaitOk(api.post("/nodes/pve1/ceph/pool", "name", "lab", "pg_num", "16", "add_storages", "1").data().asText());
+        awaitOk(
+                api.post(
+                                "/nodes/pve1/ceph/pool",
+                                "name",
+                                "lab",
+                                "pg_num",
+                                "16",
+                                "add_storages",
+                                "1")
+                        .data()
+                        .asText());
         JsonNode pool = cephPool("lab");
         assertThat(pool.get("size").asInt()).isEqualTo(3);
         assertThat(pool.get("min_size").asInt()).isEqualTo(2);
@@ -55,18 +67,30 @@ class CliCephBackendIT {
         JsonNode listed = apiPool("lab");
         assertThat(listed.get("size").asInt()).isEqualTo(3);
         assertThat(listed.get("pool").asText()).isEqualTo(pool.get("pool_id").asText());
-        // Only our pool: Ceph's own device_health_metrics has a pg_num_min the fixture's pool lacks.
-        FixtureShapeIT.assertShape("ceph_pool_list.json", Json.MAPPER.createObjectNode().set("data",
-                Json.MAPPER.createArrayNode().add(listed)), JsonShape.rules().dynamic("data[].application_metadata"));
+        // Only our pool: Ceph's own device_health_metrics has a pg_num_min the fixture's pool
+        // lacks.
+        FixtureShapeIT.assertShape(
+                "ceph_pool_list.json",
+                Json.MAPPER
+                        .createObjectNode()
+                        .set("data", Json.MAPPER.createArrayNode().add(listed)),
+                JsonShape.rules().dynamic("data[].application_metadata"));
 
-        awaitOk(api.put("/nodes/pve1/ceph/pool/lab", "size", "2", "pg_autoscale_mode", "off").data().asText());
+        awaitOk(
+                api.put("/nodes/pve1/ceph/pool/lab", "size", "2", "pg_autoscale_mode", "off")
+                        .data()
+                        .asText());
         assertThat(cephPool("lab").get("size").asInt()).isEqualTo(2);
         assertThat(cephPool("lab").get("min_size").asInt()).isEqualTo(1);
         assertThat(cephPool("lab").get("pg_autoscale_mode").asText()).isEqualTo("off");
 
         String refused = api.put("/nodes/pve1/ceph/pool/lab", "min_size", "3").data().asText();
         assertThat(exitStatus(refused)).isEqualTo("Could not set: min_size");
-        assertThat(log(refused)).anyMatch(l -> l.contains("pool min_size must be between 1 and size, which is set to 2"));
+        assertThat(log(refused))
+                .anyMatch(
+                        l ->
+                                l.contains(
+                                        "pool min_size must be between 1 and size, which is set to 2"));
 
         lab.rbd("create", "lab/vm-100-disk-0", "--size", "4");
         String inUse = api.delete("/nodes/pve1/ceph/pool/lab").data().asText();
@@ -83,14 +107,19 @@ class CliCephBackendIT {
         awaitOk(api.post("/nodes/pve1/ceph/pool", "name", "big", "pg_num", "8").data().asText());
         String tooMany = api.put("/nodes/pve1/ceph/pool/big", "pg_num", "4096").data().asText();
         assertThat(exitStatus(tooMany)).isEqualTo("Could not set: pg_num");
-        assertThat(log(tooMany)).anyMatch(l -> l.contains("which exceeds max 750 (mon_max_pg_per_osd 250 * num_in_osds 3)"));
+        assertThat(log(tooMany))
+                .anyMatch(
+                        l ->
+                                l.contains(
+                                        "which exceeds max 750 (mon_max_pg_per_osd 250 * num_in_osds 3)"));
         assertThat(exitStatus(api.put("/nodes/pve1/ceph/pool/nope", "size", "2").data().asText()))
                 .isEqualTo("unrecognized pool 'nope'");
         awaitOk(api.delete("/nodes/pve1/ceph/pool/big").data().asText());
     }
 
     private static JsonNode cephPool(String name) throws IOException {
-        for (JsonNode p : Json.MAPPER.readTree(lab.ceph("osd", "pool", "ls", "detail", "--format", "json"))) {
+        for (JsonNode p :
+                Json.MAPPER.readTree(lab.ceph("osd", "pool", "ls", "detail", "--format", "json"))) {
             if (p.get("pool_name").asText().equals(name)) {
                 return p;
             }

@@ -32,15 +32,29 @@ class ClusterApiIT extends SimulatorIT {
         assertThat(data.get(1).get("local").asInt()).isEqualTo(1);
         assertThat(data.get(2).get("local").asInt()).isEqualTo(0);
         assertThat(data.get(2).get("online").asInt()).isEqualTo(1);
-        JsonNode fromPve2 = PveHttp.forUrl(sim, sim.nodeUrl("pve2"))
-                .withHeader("Authorization", sim.authorizationHeader()).get("/cluster/status").data();
+        JsonNode fromPve2 =
+                PveHttp.forUrl(sim, sim.nodeUrl("pve2"))
+                        .withHeader("Authorization", sim.authorizationHeader())
+                        .get("/cluster/status")
+                        .data();
         assertThat(fromPve2.get(2).get("local").asInt()).isEqualTo(1);
     }
 
     @Test
     void resourcesFilterByTypeAndReportVmidAsInteger() {
-        sim.cluster().createVm("pve2", 4100, Map.of("name", "res-vm", "memory", "1024", "scsi0", "local-lvm:4",
-                "tags", "web;prod"));
+        sim.cluster()
+                .createVm(
+                        "pve2",
+                        4100,
+                        Map.of(
+                                "name",
+                                "res-vm",
+                                "memory",
+                                "1024",
+                                "scsi0",
+                                "local-lvm:4",
+                                "tags",
+                                "web;prod"));
         JsonNode vms = api.get("/cluster/resources", "type", "vm").data();
         JsonNode vm = find(vms, "id", "qemu/4100");
         assertThat(vm.get("vmid").isInt()).isTrue();
@@ -52,16 +66,20 @@ class ClusterApiIT extends SimulatorIT {
         assertThat(vm.get("tags").asText()).isEqualTo("web;prod");
         assertThat(types(vms)).containsOnly("qemu");
 
-        assertThat(types(api.get("/cluster/resources", "type", "node").data())).containsOnly("node");
+        assertThat(types(api.get("/cluster/resources", "type", "node").data()))
+                .containsOnly("node");
         JsonNode storages = api.get("/cluster/resources", "type", "storage").data();
         assertThat(find(storages, "id", "storage/pve3/ceph-vm").get("shared").asInt()).isEqualTo(1);
-        assertThat(find(storages, "id", "storage/pve3/local-lvm").get("plugintype").asText()).isEqualTo("lvmthin");
-        assertThat(types(api.get("/cluster/resources").data())).contains("qemu", "node", "storage", "sdn");
+        assertThat(find(storages, "id", "storage/pve3/local-lvm").get("plugintype").asText())
+                .isEqualTo("lvmthin");
+        assertThat(types(api.get("/cluster/resources").data()))
+                .contains("qemu", "node", "storage", "sdn");
 
         PveHttp.Resp bad = api.get("/cluster/resources", "type", "pool");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body().get("errors").get("type").asText())
-                .isEqualTo("value 'pool' does not have a value in the enumeration 'vm, storage, node, sdn'");
+                .isEqualTo(
+                        "value 'pool' does not have a value in the enumeration 'vm, storage, node, sdn'");
     }
 
     @Test
@@ -74,7 +92,8 @@ class ClusterApiIT extends SimulatorIT {
         PveHttp.Resp taken = api.get("/cluster/nextid", "vmid", "100");
         assertThat(taken.status()).isEqualTo(400);
         assertThat(taken.reason()).isEqualTo("Parameter verification failed.");
-        assertThat(taken.body().get("errors").get("vmid").asText()).isEqualTo("VM 100 already exists");
+        assertThat(taken.body().get("errors").get("vmid").asText())
+                .isEqualTo("VM 100 already exists");
     }
 
     @Test
@@ -87,7 +106,8 @@ class ClusterApiIT extends SimulatorIT {
             assertThat(node.get("status").asText()).isEqualTo("online");
             assertThat(node.get("type").asText()).isEqualTo("node");
         }
-        assertThat(sim.fingerprintSha256("pve1")).isNotEqualTo(sim.fingerprintSha256("pve2"))
+        assertThat(sim.fingerprintSha256("pve1"))
+                .isNotEqualTo(sim.fingerprintSha256("pve2"))
                 .matches("([0-9A-F]{2}:){31}[0-9A-F]{2}");
     }
 
@@ -119,26 +139,36 @@ class ClusterApiIT extends SimulatorIT {
         JsonNode images = api.get("/nodes/pve1/storage", "content", "images").data();
         assertThat(names(images, "storage")).containsExactly("local-lvm", "ceph-vm");
         JsonNode isos = api.get("/nodes/pve1/storage/local/content", "content", "iso").data();
-        assertThat(find(isos, "volid", "local:iso/debian-12.9.0-amd64-netinst.iso").get("format").asText())
+        assertThat(
+                        find(isos, "volid", "local:iso/debian-12.9.0-amd64-netinst.iso")
+                                .get("format")
+                                .asText())
                 .isEqualTo("iso");
 
         PveHttp.Resp unknown = api.get("/nodes/pve1/storage/nfs-backup/status");
         assertThat(unknown.status()).isEqualTo(400);
-        assertThat(unknown.body().get("errors").get("storage").asText()).isEqualTo("No such storage.");
+        assertThat(unknown.body().get("errors").get("storage").asText())
+                .isEqualTo("No such storage.");
     }
 
     @Test
     void jsonBodiesAndFormBodiesAreBothAccepted() {
         sim.cluster().createVm("pve1", 4101, Map.of("name", "json-body"));
-        PveHttp.Resp json = api.raw("PUT", "/nodes/pve1/qemu/4101/config", "{\"onboot\":true,\"cores\":2}",
-                "application/json");
+        PveHttp.Resp json =
+                api.raw(
+                        "PUT",
+                        "/nodes/pve1/qemu/4101/config",
+                        "{\"onboot\":true,\"cores\":2}",
+                        "application/json");
         assertThat(json.status()).as(json.toString()).isEqualTo(200);
         JsonNode config = api.get("/nodes/pve1/qemu/4101/config").data();
         assertThat(config.get("onboot").asInt()).isEqualTo(1);
         assertThat(config.get("cores").asInt()).isEqualTo(2);
-        PveHttp.Resp noContentType = api.raw("PUT", "/nodes/pve1/qemu/4101/config", "cores=3", null);
+        PveHttp.Resp noContentType =
+                api.raw("PUT", "/nodes/pve1/qemu/4101/config", "cores=3", null);
         assertThat(noContentType.status()).as(noContentType.toString()).isEqualTo(200);
-        assertThat(api.get("/nodes/pve1/qemu/4101/config").data().get("cores").asInt()).isEqualTo(3);
+        assertThat(api.get("/nodes/pve1/qemu/4101/config").data().get("cores").asInt())
+                .isEqualTo(3);
     }
 
     static JsonNode find(JsonNode array, String field, String value) {

@@ -18,12 +18,15 @@ class FaultsIT extends SimulatorIT {
     @Test
     void poweredOffNodeRefusesConnectionsAndIsUnreachableThroughOthers() {
         sim.cluster().createRunningVm("pve2", 400, Map.of("name", "on-pve2", "onboot", "1"));
-        PveHttp pve2 = PveHttp.forUrl(sim, sim.nodeUrl("pve2")).withHeader("Authorization", sim.authorizationHeader());
+        PveHttp pve2 =
+                PveHttp.forUrl(sim, sim.nodeUrl("pve2"))
+                        .withHeader("Authorization", sim.authorizationHeader());
         assertThat(pve2.get("/version").status()).isEqualTo(200);
 
         sim.faults().powerOff("pve2");
 
-        assertThatThrownBy(() -> pve2.get("/version")).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(() -> pve2.get("/version"))
+                .isInstanceOf(UncheckedIOException.class)
                 .hasCauseInstanceOf(ConnectException.class);
         PveHttp.Resp proxied = api.get("/nodes/pve2/qemu/400/status/current");
         assertThat(proxied.status()).isEqualTo(595);
@@ -31,13 +34,21 @@ class FaultsIT extends SimulatorIT {
         assertThat(proxied.raw()).isEmpty();
         assertThat(api.get("/nodes/pve2/status").status()).isEqualTo(595);
 
-        JsonNode node = ClusterApiIT.find(api.get("/cluster/resources", "type", "node").data(), "node", "pve2");
+        JsonNode node =
+                ClusterApiIT.find(
+                        api.get("/cluster/resources", "type", "node").data(), "node", "pve2");
         assertThat(node.get("status").asText()).isEqualTo("offline");
-        JsonNode vm = ClusterApiIT.find(api.get("/cluster/resources", "type", "vm").data(), "vmid", "400");
-        assertThat(vm.get("status").asText()).as("last reported state is kept for a while").isEqualTo("running");
+        JsonNode vm =
+                ClusterApiIT.find(
+                        api.get("/cluster/resources", "type", "vm").data(), "vmid", "400");
+        assertThat(vm.get("status").asText())
+                .as("last reported state is kept for a while")
+                .isEqualTo("running");
         assertThat(sim.cluster().vm(400).orElseThrow().running()).isFalse();
         sim.clock().advance(Duration.ofMinutes(6));
-        JsonNode stale = ClusterApiIT.find(api.get("/cluster/resources", "type", "vm").data(), "vmid", "400");
+        JsonNode stale =
+                ClusterApiIT.find(
+                        api.get("/cluster/resources", "type", "vm").data(), "vmid", "400");
         assertThat(stale.get("status").asText()).isEqualTo("unknown");
         assertThat(stale.has("maxmem")).isFalse();
         assertThat(api.get("/cluster/status").data().get(0).get("quorate").asInt()).isEqualTo(1);
@@ -48,7 +59,9 @@ class FaultsIT extends SimulatorIT {
         assertThat(sim.cluster().node("pve2").online()).isTrue();
         assertThat(pve2.get("/version").status()).isEqualTo(200);
         sim.clock().advance(Duration.ofSeconds(5));
-        assertThat(sim.cluster().vm(400).orElseThrow().running()).as("onboot guest started at boot").isTrue();
+        assertThat(sim.cluster().vm(400).orElseThrow().running())
+                .as("onboot guest started at boot")
+                .isTrue();
     }
 
     @Test
@@ -66,18 +79,22 @@ class FaultsIT extends SimulatorIT {
     void cutNetworkKeepsGuestsRunningButMakesTheNodeUnreachable() {
         sim.cluster().createRunningVm("pve3", 420, Map.of("name", "on-pve3"));
         sim.faults().networkOff("pve3");
-        PveHttp pve3 = PveHttp.forUrl(sim, sim.nodeUrl("pve3")).withHeader("Authorization", sim.authorizationHeader());
+        PveHttp pve3 =
+                PveHttp.forUrl(sim, sim.nodeUrl("pve3"))
+                        .withHeader("Authorization", sim.authorizationHeader());
         assertThatThrownBy(() -> pve3.get("/version")).hasCauseInstanceOf(ConnectException.class);
         assertThat(api.post("/nodes/pve3/qemu/420/status/stop").status()).isEqualTo(595);
         assertThat(sim.cluster().vm(420).orElseThrow().running()).isTrue();
         sim.faults().networkOn("pve3");
-        assertThat(pve3.get("/nodes/pve3/qemu/420/status/current").data().get("status").asText()).isEqualTo("running");
+        assertThat(pve3.get("/nodes/pve3/qemu/420/status/current").data().get("status").asText())
+                .isEqualTo("running");
     }
 
     @Test
     void plainHttpPortAnswersAsFirstOnlineNode() {
-        PveHttp plain = PveHttp.forUrl(sim, sim.plainHttpUrl().orElseThrow())
-                .withHeader("Authorization", sim.authorizationHeader());
+        PveHttp plain =
+                PveHttp.forUrl(sim, sim.plainHttpUrl().orElseThrow())
+                        .withHeader("Authorization", sim.authorizationHeader());
         sim.faults().powerOff("pve1");
         JsonNode status = plain.get("/cluster/status").data();
         assertThat(status.get(2).get("local").asInt()).as("pve2 answers").isEqualTo(1);
@@ -89,7 +106,8 @@ class FaultsIT extends SimulatorIT {
         ApiFaults.Rule slow = sim.faults().latency("^/version$", Duration.ofMillis(300));
         long begin = System.nanoTime();
         assertThat(api.get("/version").status()).isEqualTo(200);
-        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(Duration.ofNanos(System.nanoTime() - begin))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(300));
         sim.faults().removeRule(slow);
 
         sim.faults().failRate("^/cluster/resources", 1.0, 503, "Service Unavailable - injected");
@@ -103,41 +121,62 @@ class FaultsIT extends SimulatorIT {
 
         sim.faults().hang("^/nodes$");
         PveHttp impatient = api.withReadTimeout(Duration.ofMillis(300));
-        assertThatThrownBy(() -> impatient.get("/nodes")).hasCauseInstanceOf(SocketTimeoutException.class);
+        assertThatThrownBy(() -> impatient.get("/nodes"))
+                .hasCauseInstanceOf(SocketTimeoutException.class);
         sim.faults().reset();
         assertThat(impatient.get("/nodes").status()).isEqualTo(200);
     }
 
     @Test
     void nextTaskOfAKindFailsAndCleansUp() {
-        sim.cluster().createTemplate("pve1", 430, Map.of("name", "fail-tmpl", "scsi0", "local-lvm:4"));
+        sim.cluster()
+                .createTemplate("pve1", 430, Map.of("name", "fail-tmpl", "scsi0", "local-lvm:4"));
         sim.faults().failNextTask("qmclone", "clone failed: injected by test");
         String failed = api.post("/nodes/pve1/qemu/430/clone", "newid", "431").data().asText();
         assertThat(exitStatus(failed)).isEqualTo("clone failed: injected by test");
         assertThat(sim.cluster().vm(431)).as("failed clone leaves no VM behind").isEmpty();
-        assertThat(api.get("/nodes/pve1/storage/local-lvm/content", "vmid", "431").data()).isEmpty();
+        assertThat(api.get("/nodes/pve1/storage/local-lvm/content", "vmid", "431").data())
+                .isEmpty();
         awaitOk(api.post("/nodes/pve1/qemu/430/clone", "newid", "431").data().asText());
     }
 
     @Test
     void fullStorageFailsAllocationsWithThePluginsError() {
         sim.faults().fillStorage("local-lvm");
-        String create = api.post("/nodes/pve1/qemu", "vmid", "440", "scsi0", "local-lvm:8").data().asText();
-        assertThat(exitStatus(create)).isEqualTo("unable to create VM 440 - lvcreate 'pve/vm-440-disk-0' error:   "
-                + "Cannot create new thin volume, free space in thin pool pve/data reached threshold.");
+        String create =
+                api.post("/nodes/pve1/qemu", "vmid", "440", "scsi0", "local-lvm:8").data().asText();
+        assertThat(exitStatus(create))
+                .isEqualTo(
+                        "unable to create VM 440 - lvcreate 'pve/vm-440-disk-0' error:   "
+                                + "Cannot create new thin volume, free space in thin pool pve/data reached threshold.");
         assertThat(sim.cluster().vm(440)).isEmpty();
         JsonNode status = api.get("/nodes/pve1/storage/local-lvm/status").data();
         assertThat(status.get("avail").asLong()).isZero();
 
         sim.faults().freeStorage("local-lvm");
         sim.faults().fillStorage("ceph-vm");
-        sim.cluster().createTemplate("pve2", 441, Map.of("name", "ceph-tmpl", "scsi0", "local-lvm:4"));
-        String clone = api.post("/nodes/pve2/qemu/441/clone", "newid", "442", "full", "1", "storage", "ceph-vm")
-                .data().asText();
-        assertThat(exitStatus(clone)).isEqualTo("clone failed: rbd create 'vm-442-disk-0' error: rbd: create error: "
-                + "(28) No space left on device");
+        sim.cluster()
+                .createTemplate("pve2", 441, Map.of("name", "ceph-tmpl", "scsi0", "local-lvm:4"));
+        String clone =
+                api.post(
+                                "/nodes/pve2/qemu/441/clone",
+                                "newid",
+                                "442",
+                                "full",
+                                "1",
+                                "storage",
+                                "ceph-vm")
+                        .data()
+                        .asText();
+        assertThat(exitStatus(clone))
+                .isEqualTo(
+                        "clone failed: rbd create 'vm-442-disk-0' error: rbd: create error: "
+                                + "(28) No space left on device");
 
-        awaitOk(api.post("/nodes/pve1/qemu", "vmid", "440", "scsi0", "local-lvm:8").data().asText());
+        awaitOk(
+                api.post("/nodes/pve1/qemu", "vmid", "440", "scsi0", "local-lvm:8")
+                        .data()
+                        .asText());
     }
 
     @Test
@@ -147,12 +186,20 @@ class FaultsIT extends SimulatorIT {
         String offline = api.post("/nodes/pve1/qemu/450/migrate", "target", "pve3").data().asText();
         assertThat(exitStatus(offline)).isEqualTo("migration aborted");
         assertThat(String.join("\n", sim.cluster().task(offline).orElseThrow().log()))
-                .contains("ERROR: migration aborted (duration 00:00:00): Can't connect to destination address using "
-                        + "public key");
+                .contains(
+                        "ERROR: migration aborted (duration 00:00:00): Can't connect to destination address using "
+                                + "public key");
         assertThat(sim.cluster().vm(450).orElseThrow().lock()).isEmpty();
 
-        sim.cluster().createRunningVm("pve1", 451, Map.of("name", "big", "memory", "15360", "scsi0", "ceph-vm:4"));
-        String tooBig = api.post("/nodes/pve1/qemu/451/migrate", "target", "pve2", "online", "1").data().asText();
+        sim.cluster()
+                .createRunningVm(
+                        "pve1",
+                        451,
+                        Map.of("name", "big", "memory", "15360", "scsi0", "ceph-vm:4"));
+        String tooBig =
+                api.post("/nodes/pve1/qemu/451/migrate", "target", "pve2", "online", "1")
+                        .data()
+                        .asText();
         sim.cluster().createRunningVm("pve2", 452, Map.of("name", "occupant", "memory", "4096"));
         assertThat(exitStatus(tooBig)).isEqualTo("migration problems");
         assertThat(sim.cluster().vm(451).orElseThrow().node()).isEqualTo("pve1");

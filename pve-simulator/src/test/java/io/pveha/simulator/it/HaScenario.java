@@ -16,21 +16,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One of pve-ha-manager's regression scenarios replayed against a simulated cluster with the real HTTPS API:
- * the nodes of the test ({@code node1..}), a manual clock whose second 0 is the test's, nodes that boot in one
- * second (the reference simulator powers nodes on at once), and the expected HA log lines with the reference
- * times. {@link #verify} finds them in order in the simulator's HA log and checks each time is within one
- * reference round (20 s) of the reference.
+ * One of pve-ha-manager's regression scenarios replayed against a simulated cluster with the real
+ * HTTPS API: the nodes of the test ({@code node1..}), a manual clock whose second 0 is the test's,
+ * nodes that boot in one second (the reference simulator powers nodes on at once), and the expected
+ * HA log lines with the reference times. {@link #verify} finds them in order in the simulator's HA
+ * log and checks each time is within one reference round (20 s) of the reference.
  */
 final class HaScenario implements AutoCloseable {
     /** pve-ha-manager's simulator loops every 20 s: the tolerance of "the same timing". */
     static final long REFERENCE_ROUND = 20;
+
     private static final Logger LOG = LoggerFactory.getLogger(HaScenario.class);
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
     /** A log line expected at a reference time (seconds of the reference test). */
-    record Expected(long referenceSecond, String message) {
-    }
+    record Expected(long referenceSecond, String message) {}
 
     /** A matched line: the reference time and the simulator's. */
     record Measured(Expected expected, long simulatorSecond) {
@@ -53,9 +53,16 @@ final class HaScenario implements AutoCloseable {
     HaScenario(String name, HaTimings timings, long toleranceSeconds, String... nodes) {
         this.name = name;
         this.tolerance = toleranceSeconds;
-        this.sim = PveSimulator.builder().nodeNames(nodes).manualClock().startTime(T0).haTimings(timings)
-                .taskDurations(TaskDurations.defaults().withNodeBoot(Duration.ofSeconds(1)))
-                .authFailureDelay(Duration.ZERO).build().start();
+        this.sim =
+                PveSimulator.builder()
+                        .nodeNames(nodes)
+                        .manualClock()
+                        .startTime(T0)
+                        .haTimings(timings)
+                        .taskDurations(TaskDurations.defaults().withNodeBoot(Duration.ofSeconds(1)))
+                        .authFailureDelay(Duration.ZERO)
+                        .build()
+                        .start();
         this.api = PveHttp.forSim(sim);
     }
 
@@ -66,7 +73,9 @@ final class HaScenario implements AutoCloseable {
         return this;
     }
 
-    /** A stopped guest on {@code node}, made an HA resource with {@code options} through the API. */
+    /**
+     * A stopped guest on {@code node}, made an HA resource with {@code options} through the API.
+     */
     void guest(String node, int vmid, String... options) {
         sim.cluster().createVm(node, vmid, Map.of("name", "vm" + vmid, "memory", "1024"));
         List<String> form = new ArrayList<>(List.of("sid", "vm:" + vmid));
@@ -88,8 +97,9 @@ final class HaScenario implements AutoCloseable {
     }
 
     /**
-     * Every expected line appears in this order in the HA log (other lines may come between), each within
-     * the tolerance (one reference round unless given) of its reference time; logs the comparison table.
+     * Every expected line appears in this order in the HA log (other lines may come between), each
+     * within the tolerance (one reference round unless given) of its reference time; logs the
+     * comparison table.
      */
     List<Measured> verify() {
         List<HaLogEntry> log = sim.ha().log();
@@ -103,16 +113,30 @@ final class HaScenario implements AutoCloseable {
                     break;
                 }
             }
-            assertThat(found).as("%s: '%s' (reference t=%d) after line %d of the HA log:%n%s", name, e.message(),
-                    e.referenceSecond(), from, lines(log)).isNotNegative();
-            measured.add(new Measured(e, (log.get(found).time().toEpochMilli() - T0.toEpochMilli()) / 1000));
+            assertThat(found)
+                    .as(
+                            "%s: '%s' (reference t=%d) after line %d of the HA log:%n%s",
+                            name, e.message(), e.referenceSecond(), from, lines(log))
+                    .isNotNegative();
+            measured.add(
+                    new Measured(
+                            e, (log.get(found).time().toEpochMilli() - T0.toEpochMilli()) / 1000));
             from = found + 1;
         }
-        StringBuilder table = new StringBuilder(name + ": reference s | simulator s | delta | event\n");
-        measured.forEach(m -> table.append(String.format("%5d | %5d | %+4d | %s%n", m.expected().referenceSecond(),
-                m.simulatorSecond(), m.delta(), m.expected().message())));
+        StringBuilder table =
+                new StringBuilder(name + ": reference s | simulator s | delta | event\n");
+        measured.forEach(
+                m ->
+                        table.append(
+                                String.format(
+                                        "%5d | %5d | %+4d | %s%n",
+                                        m.expected().referenceSecond(),
+                                        m.simulatorSecond(),
+                                        m.delta(),
+                                        m.expected().message())));
         LOG.info("{}", table);
-        assertThat(measured).as("%s: timings within %d s of the reference%n%s", name, tolerance, table)
+        assertThat(measured)
+                .as("%s: timings within %d s of the reference%n%s", name, tolerance, table)
                 .allSatisfy(m -> assertThat(Math.abs(m.delta())).isLessThanOrEqualTo(tolerance));
         return measured;
     }
@@ -141,8 +165,12 @@ final class HaScenario implements AutoCloseable {
     void assertPlacement(int vmid, String node, String status, String hastate) {
         JsonNode entry = resource(vmid);
         assertThat(entry.get("node").asText()).as("%s: node of vm:%d", name, vmid).isEqualTo(node);
-        assertThat(entry.get("status").asText()).as("%s: status of vm:%d", name, vmid).isEqualTo(status);
-        assertThat(entry.get("hastate").asText()).as("%s: hastate of vm:%d", name, vmid).isEqualTo(hastate);
+        assertThat(entry.get("status").asText())
+                .as("%s: status of vm:%d", name, vmid)
+                .isEqualTo(status);
+        assertThat(entry.get("hastate").asText())
+                .as("%s: hastate of vm:%d", name, vmid)
+                .isEqualTo(hastate);
     }
 
     long count(String message) {
@@ -151,8 +179,14 @@ final class HaScenario implements AutoCloseable {
 
     private static String lines(List<HaLogEntry> log) {
         StringBuilder out = new StringBuilder();
-        log.forEach(e -> out.append((e.time().toEpochMilli() - T0.toEpochMilli()) / 1000).append(' ')
-                .append(e.source()).append(": ").append(e.message()).append('\n'));
+        log.forEach(
+                e ->
+                        out.append((e.time().toEpochMilli() - T0.toEpochMilli()) / 1000)
+                                .append(' ')
+                                .append(e.source())
+                                .append(": ")
+                                .append(e.message())
+                                .append('\n'));
         return out.toString();
     }
 

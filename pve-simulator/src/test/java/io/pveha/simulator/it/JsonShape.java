@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Compares the shape of two JSON documents: the same field names with the same JSON types (numbers are
- * one type: PVE prints {@code 0} and {@code 0.25} for the same field). Documented variants are allowed by
- * naming paths: optional fields ({@code data[].tags}), maps with data-dependent keys whose values are
- * compared against the reference's first value ({@code data.blockstat}), and array entries of a
- * {@code type} the reference has no example of ({@code sdn}).
+ * Compares the shape of two JSON documents: the same field names with the same JSON types (numbers
+ * are one type: PVE prints {@code 0} and {@code 0.25} for the same field). Documented variants are
+ * allowed by naming paths: optional fields ({@code data[].tags}), maps with data-dependent keys
+ * whose values are compared against the reference's first value ({@code data.blockstat}), and array
+ * entries of a {@code type} the reference has no example of ({@code sdn}).
  */
 final class JsonShape {
     private final Set<String> optional = new HashSet<>();
@@ -48,7 +48,12 @@ final class JsonShape {
 
     private void compare(String path, JsonNode reference, JsonNode actual) {
         if (!family(reference).equals(family(actual))) {
-            problems.add(path + ": reference is " + family(reference) + ", simulator gives " + family(actual));
+            problems.add(
+                    path
+                            + ": reference is "
+                            + family(reference)
+                            + ", simulator gives "
+                            + family(actual));
             return;
         }
         if (reference.isObject()) {
@@ -56,26 +61,32 @@ final class JsonShape {
                 Iterator<JsonNode> first = reference.elements();
                 if (first.hasNext()) {
                     JsonNode sample = first.next();
-                    actual.fields().forEachRemaining(e -> compare(path + ".*", sample, e.getValue()));
+                    actual.fields()
+                            .forEachRemaining(e -> compare(path + ".*", sample, e.getValue()));
                 }
                 return;
             }
-            reference.fieldNames().forEachRemaining(name -> {
-                String child = join(path, name);
-                if (!actual.has(name)) {
-                    if (!optional.contains(child)) {
-                        problems.add(child + ": missing in simulator answer");
-                    }
-                } else {
-                    compare(child, reference.get(name), actual.get(name));
-                }
-            });
-            actual.fieldNames().forEachRemaining(name -> {
-                String child = join(path, name);
-                if (!reference.has(name) && !optional.contains(child)) {
-                    problems.add(child + ": not in reference answer");
-                }
-            });
+            reference
+                    .fieldNames()
+                    .forEachRemaining(
+                            name -> {
+                                String child = join(path, name);
+                                if (!actual.has(name)) {
+                                    if (!optional.contains(child)) {
+                                        problems.add(child + ": missing in simulator answer");
+                                    }
+                                } else {
+                                    compare(child, reference.get(name), actual.get(name));
+                                }
+                            });
+            actual.fieldNames()
+                    .forEachRemaining(
+                            name -> {
+                                String child = join(path, name);
+                                if (!reference.has(name) && !optional.contains(child)) {
+                                    problems.add(child + ": not in reference answer");
+                                }
+                            });
         } else if (reference.isArray() && !reference.isEmpty()) {
             for (JsonNode item : actual) {
                 JsonNode match = matching(reference, item);
@@ -86,7 +97,9 @@ final class JsonShape {
         }
     }
 
-    /** The reference entry to compare with: the one sharing most of {@code type} and {@code status}. */
+    /**
+     * The reference entry to compare with: the one sharing most of {@code type} and {@code status}.
+     */
     private JsonNode matching(JsonNode reference, JsonNode item) {
         if (!item.isObject()) {
             return reference.get(0);
@@ -97,7 +110,9 @@ final class JsonShape {
         for (JsonNode candidate : reference) {
             boolean sameType = candidate.path("type").equals(item.path("type"));
             typeKnown |= sameType;
-            int score = (sameType ? 2 : 0) + (candidate.path("status").equals(item.path("status")) ? 1 : 0);
+            int score =
+                    (sameType ? 2 : 0)
+                            + (candidate.path("status").equals(item.path("status")) ? 1 : 0);
             if (score > bestScore) {
                 best = candidate;
                 bestScore = score;

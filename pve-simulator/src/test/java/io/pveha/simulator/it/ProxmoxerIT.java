@@ -17,9 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real client: Debian's python3-proxmoxer drives the simulator over HTTPS, unchanged, with token and
- * ticket auth. Needs {@code python3-proxmoxer} and {@code python3-requests} (installed by {@code .ci/run});
- * without them the test is skipped locally and fails under {@code CI=true}.
+ * A real client: Debian's python3-proxmoxer drives the simulator over HTTPS, unchanged, with token
+ * and ticket auth. Needs {@code python3-proxmoxer} and {@code python3-requests} (installed by
+ * {@code .ci/run}); without them the test is skipped locally and fails under {@code CI=true}.
  */
 class ProxmoxerIT {
     private static final String PYTHON = "/usr/bin/python3";
@@ -28,10 +28,28 @@ class ProxmoxerIT {
     @BeforeAll
     static void start() throws Exception {
         requireProxmoxer();
-        // Real time runs fast enough here that proxmoxer's real-time polling sees tasks end quickly.
-        sim = PveSimulator.builder().nodes(3).timeScale(200).rootPassword("proxmoxer-pw").build().start();
-        sim.cluster().createTemplate("pve1", 9000, Map.of("name", "debian-12-template", "memory", "1024",
-                "scsi0", "local-lvm:8", "net0", "virtio,bridge=vmbr0"));
+        // Real time runs fast enough here that proxmoxer's real-time polling sees tasks end
+        // quickly.
+        sim =
+                PveSimulator.builder()
+                        .nodes(3)
+                        .timeScale(200)
+                        .rootPassword("proxmoxer-pw")
+                        .build()
+                        .start();
+        sim.cluster()
+                .createTemplate(
+                        "pve1",
+                        9000,
+                        Map.of(
+                                "name",
+                                "debian-12-template",
+                                "memory",
+                                "1024",
+                                "scsi0",
+                                "local-lvm:8",
+                                "net0",
+                                "virtio,bridge=vmbr0"));
     }
 
     @AfterAll
@@ -43,8 +61,13 @@ class ProxmoxerIT {
 
     @Test
     void drivesTheSimulatorWithApiToken() throws Exception {
-        assertThat(run("token")).contains("version 8.4.1", "nodes pve1,pve2,pve3", "template 9000 on pve1",
-                "status running", "ALL OK token");
+        assertThat(run("token"))
+                .contains(
+                        "version 8.4.1",
+                        "nodes pve1,pve2,pve3",
+                        "template 9000 on pve1",
+                        "status running",
+                        "ALL OK token");
     }
 
     @Test
@@ -52,15 +75,24 @@ class ProxmoxerIT {
         assertThat(run("password")).contains("version 8.4.1", "status running", "ALL OK password");
     }
 
-    private static String run(String mode) throws IOException, InterruptedException, URISyntaxException {
-        Path script = Path.of(URI.create(ProxmoxerIT.class.getResource("/proxmoxer/drive_simulator.py").toString()));
+    private static String run(String mode)
+            throws IOException, InterruptedException, URISyntaxException {
+        Path script =
+                Path.of(
+                        URI.create(
+                                ProxmoxerIT.class
+                                        .getResource("/proxmoxer/drive_simulator.py")
+                                        .toString()));
         String tokenId = sim.apiTokenId();
-        ProcessBuilder pb = new ProcessBuilder(PYTHON, script.toString(), mode).redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder(PYTHON, script.toString(), mode).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         // Some machines point these at a CA bundle, which overrides verify_ssl=False in requests.
         env.remove("REQUESTS_CA_BUNDLE");
         env.remove("CURL_CA_BUNDLE");
-        env.put("PVE_HOST", URI.create(sim.url()).getHost() + ":" + URI.create(sim.url()).getPort());
+        env.put(
+                "PVE_HOST",
+                URI.create(sim.url()).getHost() + ":" + URI.create(sim.url()).getPort());
         env.put("PVE_USER", tokenId.substring(0, tokenId.indexOf('!')));
         env.put("PVE_TOKEN_NAME", tokenId.substring(tokenId.indexOf('!') + 1));
         env.put("PVE_TOKEN_VALUE", sim.apiTokenSecret());
@@ -76,10 +108,15 @@ class ProxmoxerIT {
     }
 
     private static void requireProxmoxer() throws IOException, InterruptedException {
-        boolean available = Files.isExecutable(Path.of(PYTHON))
-                && new ProcessBuilder(PYTHON, "-c", "import proxmoxer, requests").start().waitFor() == 0;
+        boolean available =
+                Files.isExecutable(Path.of(PYTHON))
+                        && new ProcessBuilder(PYTHON, "-c", "import proxmoxer, requests")
+                                        .start()
+                                        .waitFor()
+                                == 0;
         if (!available && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("python3-proxmoxer and python3-requests must be installed in CI (.ci/run)");
+            throw new AssertionError(
+                    "python3-proxmoxer and python3-requests must be installed in CI (.ci/run)");
         }
         Assumptions.assumeTrue(available, "Debian's python3-proxmoxer is not installed");
     }

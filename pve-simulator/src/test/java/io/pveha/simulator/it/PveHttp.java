@@ -19,7 +19,10 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.tls.HandshakeCertificates;
 
-/** A small PVE API client for tests: trusts the simulator's CA and exposes status, reason phrase and body. */
+/**
+ * A small PVE API client for tests: trusts the simulator's CA and exposes status, reason phrase and
+ * body.
+ */
 public final class PveHttp {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final MediaType FORM = MediaType.get("application/x-www-form-urlencoded");
@@ -41,14 +44,16 @@ public final class PveHttp {
 
     /** An unauthenticated client for any base URL of the simulator. */
     public static PveHttp forUrl(PveSimulator sim, String baseUrl) {
-        HandshakeCertificates trust = new HandshakeCertificates.Builder()
-                .addTrustedCertificate(sim.caCertificate())
-                .build();
-        OkHttpClient client = new OkHttpClient.Builder()
-                .sslSocketFactory(trust.sslSocketFactory(), trust.trustManager())
-                .connectTimeout(Duration.ofSeconds(5))
-                .readTimeout(Duration.ofSeconds(30))
-                .build();
+        HandshakeCertificates trust =
+                new HandshakeCertificates.Builder()
+                        .addTrustedCertificate(sim.caCertificate())
+                        .build();
+        OkHttpClient client =
+                new OkHttpClient.Builder()
+                        .sslSocketFactory(trust.sslSocketFactory(), trust.trustManager())
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .readTimeout(Duration.ofSeconds(30))
+                        .build();
         return new PveHttp(client, baseUrl + "/api2/json", Map.of());
     }
 
@@ -93,9 +98,12 @@ public final class PveHttp {
 
     /** A request with a raw body and content type (null: no Content-Type header). */
     public Resp raw(String method, String path, String body, String contentType) {
-        RequestBody requestBody = body == null ? null
-                : RequestBody.create(body.getBytes(StandardCharsets.UTF_8),
-                        contentType == null ? null : MediaType.get(contentType));
+        RequestBody requestBody =
+                body == null
+                        ? null
+                        : RequestBody.create(
+                                body.getBytes(StandardCharsets.UTF_8),
+                                contentType == null ? null : MediaType.get(contentType));
         return send(new Request.Builder().url(base + path).method(method, requestBody));
     }
 
@@ -105,7 +113,8 @@ public final class PveHttp {
             if (body.length() > 0) {
                 body.append('&');
             }
-            body.append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8)).append('=')
+            body.append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8))
+                    .append('=')
                     .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
         }
         return RequestBody.create(body.toString().getBytes(StandardCharsets.UTF_8), FORM);

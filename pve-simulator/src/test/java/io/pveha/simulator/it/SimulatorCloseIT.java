@@ -13,16 +13,24 @@ class SimulatorCloseIT {
 
     @Test
     void closeReleasesRequestsHeldByAHangFault() throws Exception {
-        PveSimulator sim = PveSimulator.builder().manualClock().authFailureDelay(Duration.ZERO).build().start();
+        PveSimulator sim =
+                PveSimulator.builder()
+                        .manualClock()
+                        .authFailureDelay(Duration.ZERO)
+                        .build()
+                        .start();
         PveHttp api = PveHttp.forSim(sim).withReadTimeout(Duration.ofSeconds(1));
         var hang = sim.faults().hang("^/version$");
-        CompletableFuture<Void> held = CompletableFuture.runAsync(() -> {
-            try {
-                api.get("/version");
-            } catch (RuntimeException timedOut) {
-                // the client gives up; the request thread in the simulator stays held
-            }
-        });
+        CompletableFuture<Void> held =
+                CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                api.get("/version");
+                            } catch (RuntimeException timedOut) {
+                                // the client gives up; the request thread in the simulator stays
+                                // held
+                            }
+                        });
         held.get(10, TimeUnit.SECONDS);
         sim.faults().removeRule(hang);
 

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Base of the HTTPS integration tests: one three-node simulator per test class on a manual clock, so
- * tasks run only when a test advances time, and a client with the simulator's API token.
+ * Base of the HTTPS integration tests: one three-node simulator per test class on a manual clock,
+ * so tasks run only when a test advances time, and a client with the simulator's API token.
  */
 abstract class SimulatorIT {
     static PveSimulator sim;
@@ -21,15 +21,17 @@ abstract class SimulatorIT {
 
     @BeforeAll
     static void startSimulator() {
-        sim = PveSimulator.builder()
-                .nodes(3)
-                .manualClock()
-                .taskDurations(TaskDurations.defaults().withNodeBoot(Duration.ofSeconds(30)))
-                .authFailureDelay(Duration.ZERO)
-                .nodeMemory(16L << 30)
-                .httpPort(0)
-                .build()
-                .start();
+        sim =
+                PveSimulator.builder()
+                        .nodes(3)
+                        .manualClock()
+                        .taskDurations(
+                                TaskDurations.defaults().withNodeBoot(Duration.ofSeconds(30)))
+                        .authFailureDelay(Duration.ZERO)
+                        .nodeMemory(16L << 30)
+                        .httpPort(0)
+                        .build()
+                        .start();
         api = PveHttp.forSim(sim);
     }
 
@@ -59,8 +61,9 @@ abstract class SimulatorIT {
     /** Runs the task to its end and asserts it ended {@code OK}. */
     static void awaitOk(String upid) {
         JsonNode status = awaitTask(upid);
-        assertThat(status.get("exitstatus").asText()).as("task %s log: %s", upid,
-                sim.cluster().task(upid).orElseThrow().log()).isEqualTo("OK");
+        assertThat(status.get("exitstatus").asText())
+                .as("task %s log: %s", upid, sim.cluster().task(upid).orElseThrow().log())
+                .isEqualTo("OK");
     }
 
     /** Runs the task to its end and returns its exit status (the error text for failed tasks). */

@@ -10,9 +10,12 @@ class PropertyStringTest {
 
     @Test
     void drivesPrintFileFirstThenOptionsSorted() {
-        Drive drive = Drive.parse("scsi0", "local-lvm:vm-100-disk-0,ssd=1,discard=on,size=32G,iothread=1");
+        Drive drive =
+                Drive.parse(
+                        "scsi0", "local-lvm:vm-100-disk-0,ssd=1,discard=on,size=32G,iothread=1");
         assertThat(drive.file()).isEqualTo("local-lvm:vm-100-disk-0");
-        assertThat(drive.print()).isEqualTo("local-lvm:vm-100-disk-0,discard=on,iothread=1,size=32G,ssd=1");
+        assertThat(drive.print())
+                .isEqualTo("local-lvm:vm-100-disk-0,discard=on,iothread=1,size=32G,ssd=1");
         assertThat(drive.sizeBytes()).isEqualTo(32L << 30);
         assertThat(drive.storage()).isEqualTo("local-lvm");
     }
@@ -21,15 +24,22 @@ class PropertyStringTest {
     void cdromsAndCloudInitDrivesAreRecognised() {
         assertThat(Drive.parse("ide2", "local:iso/debian.iso,media=cdrom").isCdrom()).isTrue();
         assertThat(Drive.parse("ide2", "none,media=cdrom").hasVolume()).isFalse();
-        assertThat(Drive.parse("ide0", "local-lvm:vm-100-cloudinit,media=cdrom").isCloudInit()).isTrue();
-        assertThat(Drive.parse("ide0", "local:100/vm-100-cloudinit.qcow2,media=cdrom").isCloudInit()).isTrue();
+        assertThat(Drive.parse("ide0", "local-lvm:vm-100-cloudinit,media=cdrom").isCloudInit())
+                .isTrue();
+        assertThat(
+                        Drive.parse("ide0", "local:100/vm-100-cloudinit.qcow2,media=cdrom")
+                                .isCloudInit())
+                .isTrue();
         assertThat(Drive.parse("scsi0", "local-lvm:vm-100-disk-0").isCloudInit()).isFalse();
     }
 
     @Test
     void nicModelAndMacAreOnePair() {
-        Map<String, String> net = PropertyString.parse("virtio=BC:24:11:AA:BB:CC,bridge=vmbr0,firewall=1", "model");
-        assertThat(net).containsEntry("model", "virtio").containsEntry("macaddr", "BC:24:11:AA:BB:CC");
+        Map<String, String> net =
+                PropertyString.parse("virtio=BC:24:11:AA:BB:CC,bridge=vmbr0,firewall=1", "model");
+        assertThat(net)
+                .containsEntry("model", "virtio")
+                .containsEntry("macaddr", "BC:24:11:AA:BB:CC");
         Map<String, String> reordered = new LinkedHashMap<>();
         reordered.put("tag", "10");
         reordered.putAll(net);

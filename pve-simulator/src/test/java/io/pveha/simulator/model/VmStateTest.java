@@ -19,8 +19,10 @@ class VmStateTest {
     @Test
     void digestIsSha1OfTheConfigFileWithSortedKeys() {
         VmState vm = webVm();
-        assertThat(vm.configFile()).isEqualTo("boot: order=scsi0\ncores: 2\nmemory: 2048\nname: web\n"
-                + "scsi0: local-lvm:vm-100-disk-0,size=32G\n");
+        assertThat(vm.configFile())
+                .isEqualTo(
+                        "boot: order=scsi0\ncores: 2\nmemory: 2048\nname: web\n"
+                                + "scsi0: local-lvm:vm-100-disk-0,size=32G\n");
         // printf '...' | sha1sum
         assertThat(vm.digest()).isEqualTo("50cb32fb21ae22da6475d832acbbbae5c355fefa");
     }
@@ -31,9 +33,11 @@ class VmStateTest {
         vm.set("description", "first line\nsecond: line 100%");
         vm.pending().put("cores", "4");
         vm.pendingDelete().add("name");
-        assertThat(vm.configFile()).isEqualTo("#first line\n#second%3A line 100%25\nboot: order=scsi0\ncores: 2\n"
-                + "memory: 2048\nname: web\nscsi0: local-lvm:vm-100-disk-0,size=32G\n\n[PENDING]\ncores: 4\n"
-                + "delete: name\n");
+        assertThat(vm.configFile())
+                .isEqualTo(
+                        "#first line\n#second%3A line 100%25\nboot: order=scsi0\ncores: 2\n"
+                                + "memory: 2048\nname: web\nscsi0: local-lvm:vm-100-disk-0,size=32G\n\n[PENDING]\ncores: 4\n"
+                                + "delete: name\n");
         assertThat(vm.digest()).isEqualTo("7ec7ac3a93d9a344eef341f9dbfb7dfacd5ec2af");
         assertThat(vm.configWithPending()).containsEntry("cores", "4").doesNotContainKey("name");
         vm.applyPending();

@@ -18,17 +18,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Ceph (Debian's ceph 16.2 packages) on loopback in a temporary directory: one monitor on
- * two free ports, one manager and three memstore OSDs, replicas across OSDs ({@code osd crush chooseleaf type
- * = 0}), no cephx. The daemons are this JVM's children; {@link #close()} ends exactly them by PID and removes
- * the directory. Needs root (OSDs) and the binaries; see {@link #missingRequirement()}.
+ * A real single-node Ceph (Debian's ceph 16.2 packages) on loopback in a temporary directory: one
+ * monitor on two free ports, one manager and three memstore OSDs, replicas across OSDs ({@code osd
+ * crush chooseleaf type = 0}), no cephx. The daemons are this JVM's children; {@link #close()} ends
+ * exactly them by PID and removes the directory. Needs root (OSDs) and the binaries; see {@link
+ * #missingRequirement()}.
  */
 public final class CephLab implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CephLab.class);
-    private static final List<String> BINARIES = List.of("ceph", "ceph-mon", "ceph-mgr", "ceph-osd", "monmaptool",
-            "rbd");
+    private static final List<String> BINARIES =
+            List.of("ceph", "ceph-mon", "ceph-mgr", "ceph-osd", "monmaptool", "rbd");
     private static final int OSDS = 3;
-    /** memstore keeps data in RAM; 1 GiB per OSD is plenty for tests and never allocated unless written. */
+
+    /**
+     * memstore keeps data in RAM; 1 GiB per OSD is plenty for tests and never allocated unless
+     * written.
+     */
     private static final long OSD_BYTES = 1L << 30;
 
     private final Path dir;
@@ -44,10 +49,12 @@ public final class CephLab implements AutoCloseable {
     /** Why a lab cannot run here (a binary is missing, not root), or null when it can. */
     public static String missingRequirement() {
         for (String binary : BINARIES) {
-            boolean present = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                    .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, binary)));
+            boolean present =
+                    Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                            .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, binary)));
             if (!present) {
-                return binary + " is not installed (apt-get install ceph ceph-common ceph-mgr ceph-mon ceph-osd)";
+                return binary
+                        + " is not installed (apt-get install ceph ceph-common ceph-mgr ceph-mon ceph-osd)";
             }
         }
         if (!"root".equals(System.getProperty("user.name"))) {
@@ -56,7 +63,10 @@ public final class CephLab implements AutoCloseable {
         return null;
     }
 
-    /** Starts mon, mgr and three OSDs and waits for HEALTH_OK; on failure everything started is ended. */
+    /**
+     * Starts mon, mgr and three OSDs and waits for HEALTH_OK; on failure everything started is
+     * ended.
+     */
     public static CephLab start(Duration timeout) {
         long begin = System.nanoTime();
         CephLab lab;
@@ -87,7 +97,10 @@ public final class CephLab implements AutoCloseable {
         return startupTime;
     }
 
-    /** Runs {@code ceph -c <conf> args...} and returns its standard output; fails on a non-zero exit. */
+    /**
+     * Runs {@code ceph -c <conf> args...} and returns its standard output; fails on a non-zero
+     * exit.
+     */
     public String ceph(String... args) {
         return run(prepend("ceph", args));
     }
@@ -107,41 +120,63 @@ public final class CephLab implements AutoCloseable {
             Files.createDirectories(dir.resolve("log"));
             Files.createDirectories(dir.resolve("mon.a"));
             Files.createDirectories(dir.resolve("mgr.x"));
-            Files.writeString(conf, String.join("\n",
-                    "[global]",
-                    "fsid = " + fsid,
-                    "mon host = " + monAddr,
-                    "auth cluster required = none",
-                    "auth service required = none",
-                    "auth client required = none",
-                    "auth allow insecure global id reclaim = false",
-                    "public network = 127.0.0.0/8",
-                    "ms bind ipv4 = true",
-                    "ms bind ipv6 = false",
-                    "run dir = " + dir.resolve("run"),
-                    "admin socket = " + dir.resolve("run") + "/$name.asok",
-                    "log file = " + dir.resolve("log") + "/$name.log",
-                    "pid file = " + dir.resolve("run") + "/$name.pid",
-                    "osd objectstore = memstore",
-                    "memstore device bytes = " + OSD_BYTES,
-                    // one host: replicas go to different OSDs instead of different hosts
-                    "osd crush chooseleaf type = 0",
-                    "osd pool default size = 3",
-                    "mon allow pool delete = true",
-                    // big shared disks here are often fuller than the default 30 % free
-                    "mon data avail warn = 5",
-                    // modules that need no extra Python packages
-                    "mgr initial modules = iostat",
-                    "[mon.a]",
-                    "mon data = " + dir.resolve("mon.a"),
-                    "[mgr.x]",
-                    "mgr data = " + dir.resolve("mgr.x"),
-                    "[osd]",
-                    "osd data = " + dir + "/osd.$id",
-                    ""), StandardCharsets.UTF_8);
+            Files.writeString(
+                    conf,
+                    String.join(
+                            "\n",
+                            "[global]",
+                            "fsid = " + fsid,
+                            "mon host = " + monAddr,
+                            "auth cluster required = none",
+                            "auth service required = none",
+                            "auth client required = none",
+                            "auth allow insecure global id reclaim = false",
+                            "public network = 127.0.0.0/8",
+                            "ms bind ipv4 = true",
+                            "ms bind ipv6 = false",
+                            "run dir = " + dir.resolve("run"),
+                            "admin socket = " + dir.resolve("run") + "/$name.asok",
+                            "log file = " + dir.resolve("log") + "/$name.log",
+                            "pid file = " + dir.resolve("run") + "/$name.pid",
+                            "osd objectstore = memstore",
+                            "memstore device bytes = " + OSD_BYTES,
+                            // one host: replicas go to different OSDs instead of different hosts
+                            "osd crush chooseleaf type = 0",
+                            "osd pool default size = 3",
+                            "mon allow pool delete = true",
+                            // big shared disks here are often fuller than the default 30 % free
+                            "mon data avail warn = 5",
+                            // modules that need no extra Python packages
+                            "mgr initial modules = iostat",
+                            "[mon.a]",
+                            "mon data = " + dir.resolve("mon.a"),
+                            "[mgr.x]",
+                            "mgr data = " + dir.resolve("mgr.x"),
+                            "[osd]",
+                            "osd data = " + dir + "/osd.$id",
+                            ""),
+                    StandardCharsets.UTF_8);
             Path monmap = dir.resolve("monmap");
-            run(List.of("monmaptool", "--create", "--fsid", fsid, "--addv", "a", monAddr, monmap.toString()));
-            run(List.of("ceph-mon", "-c", conf.toString(), "--mkfs", "-i", "a", "--monmap", monmap.toString()));
+            run(
+                    List.of(
+                            "monmaptool",
+                            "--create",
+                            "--fsid",
+                            fsid,
+                            "--addv",
+                            "a",
+                            monAddr,
+                            monmap.toString()));
+            run(
+                    List.of(
+                            "ceph-mon",
+                            "-c",
+                            conf.toString(),
+                            "--mkfs",
+                            "-i",
+                            "a",
+                            "--monmap",
+                            monmap.toString()));
             daemon("mon.a", "ceph-mon", "-i", "a");
             ceph("status", "--connect-timeout", "30");
             daemon("mgr.x", "ceph-mgr", "-i", "x");
@@ -149,7 +184,16 @@ public final class CephLab implements AutoCloseable {
                 String uuid = UUID.randomUUID().toString();
                 String id = ceph("osd", "new", uuid).trim();
                 Files.createDirectories(dir.resolve("osd." + id));
-                run(List.of("ceph-osd", "-c", conf.toString(), "-i", id, "--mkfs", "--osd-uuid", uuid));
+                run(
+                        List.of(
+                                "ceph-osd",
+                                "-c",
+                                conf.toString(),
+                                "-i",
+                                id,
+                                "--mkfs",
+                                "--osd-uuid",
+                                uuid));
                 daemon("osd." + id, "ceph-osd", "-i", id);
             }
         } catch (IOException e) {
@@ -178,13 +222,18 @@ public final class CephLab implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(binary, "-f", "-c", conf.toString()));
         command.addAll(List.of(args));
         Path log = dir.resolve("log").resolve(name + ".out");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         daemons.add(process);
         LOG.info("Ceph lab: {} started, pid {}", name, process.pid());
     }
 
-    /** Ends the daemons this lab started (by PID, SIGTERM then SIGKILL) and removes the directory. */
+    /**
+     * Ends the daemons this lab started (by PID, SIGTERM then SIGKILL) and removes the directory.
+     */
     @Override
     public void close() {
         for (Process p : daemons) {
@@ -192,7 +241,8 @@ public final class CephLab implements AutoCloseable {
         }
         for (Process p : daemons) {
             try {
-                // memstore OSDs have nothing to flush and the directory goes anyway: do not wait long.
+                // memstore OSDs have nothing to flush and the directory goes anyway: do not wait
+                // long.
                 if (!p.waitFor(3, TimeUnit.SECONDS)) {
                     LOG.warn("Ceph lab: pid {} ignored SIGTERM; killing it", p.pid());
                     p.destroyForcibly();
@@ -219,8 +269,10 @@ public final class CephLab implements AutoCloseable {
 
     private String run(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command).redirectError(dir.resolve("log").resolve("cli.err").toFile())
-                    .start();
+            Process process =
+                    new ProcessBuilder(command)
+                            .redirectError(dir.resolve("log").resolve("cli.err").toFile())
+                            .start();
             process.getOutputStream().close();
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -228,8 +280,13 @@ public final class CephLab implements AutoCloseable {
                 throw new IllegalStateException("timed out: " + command);
             }
             if (process.exitValue() != 0) {
-                String err = Files.readString(dir.resolve("log").resolve("cli.err"), StandardCharsets.UTF_8).trim();
-                throw new IllegalStateException("exit " + process.exitValue() + " from " + command + ": " + err);
+                String err =
+                        Files.readString(
+                                        dir.resolve("log").resolve("cli.err"),
+                                        StandardCharsets.UTF_8)
+                                .trim();
+                throw new IllegalStateException(
+                        "exit " + process.exitValue() + " from " + command + ": " + err);
             }
             return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {

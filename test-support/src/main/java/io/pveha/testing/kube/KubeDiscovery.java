@@ -2,15 +2,14 @@ package io.pveha.testing.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.utils.Serialization;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,22 +34,27 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * What the mock API server lacks for kubectl: API discovery (so {@code kubectl get havm} resolves the
- * short name and {@code kubectl get pveha} the category) and server-side printing (so it shows the CRDs'
- * printer columns, as a real API server does). Built from CRD files on the class path (by default every
- * {@code META-INF/fabric8/*.yml}, where fabric8's CRD generator puts them), so it always matches the model
- * of whatever operator the class path holds; it knows no operator itself.
+ * What the mock API server lacks for kubectl: API discovery (so {@code kubectl get havm} resolves
+ * the short name and {@code kubectl get pveha} the category) and server-side printing (so it shows
+ * the CRDs' printer columns, as a real API server does). Built from CRD files on the class path (by
+ * default every {@code META-INF/fabric8/*.yml}, where fabric8's CRD generator puts them), so it
+ * always matches the model of whatever operator the class path holds; it knows no operator itself.
  */
 public final class KubeDiscovery {
-    /** Where fabric8's CRD generator writes the CRDs into a build's class output (and so into its jar). */
+    /**
+     * Where fabric8's CRD generator writes the CRDs into a build's class output (and so into its
+     * jar).
+     */
     public static final String CRD_DIRECTORY = "META-INF/fabric8/";
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final Pattern CONDITION_FILTER = Pattern.compile("^(.*)\\[\\?\\(@\\.(\\w+)==\"([^\"]*)\"\\)\\](.*)$");
+    private static final Pattern CONDITION_FILTER =
+            Pattern.compile("^(.*)\\[\\?\\(@\\.(\\w+)==\"([^\"]*)\"\\)\\](.*)$");
     private static final Pattern INDEX = Pattern.compile("^(\\w+)\\[(\\d+)\\]$");
     private static final Pattern RESOURCE_PATH =
-            Pattern.compile("^/apis/([^/]+)/([^/]+)/(?:namespaces/[^/]+/)?([a-z0-9.-]+)(?:/[^/]+)?$");
+            Pattern.compile(
+                    "^/apis/([^/]+)/([^/]+)/(?:namespaces/[^/]+/)?([a-z0-9.-]+)(?:/[^/]+)?$");
 
     private final List<CustomResourceDefinition> crds;
 
@@ -59,13 +63,18 @@ public final class KubeDiscovery {
         this(crdResourcesOnClassPath());
     }
 
-    /** The CRDs in these class path resources, in this order (discovery lists them so, and so does kubectl). */
+    /**
+     * The CRDs in these class path resources, in this order (discovery lists them so, and so does
+     * kubectl).
+     */
     public KubeDiscovery(List<String> crdResources) {
         List<CustomResourceDefinition> loaded = new ArrayList<>();
         for (String resource : crdResources) {
-            try (InputStream in = KubeDiscovery.class.getClassLoader().getResourceAsStream(resource)) {
+            try (InputStream in =
+                    KubeDiscovery.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new IllegalStateException("generated CRD missing from the class path: " + resource);
+                    throw new IllegalStateException(
+                            "generated CRD missing from the class path: " + resource);
                 }
                 loaded.add(Serialization.unmarshal(in, CustomResourceDefinition.class));
             } catch (IOException e) {
@@ -75,24 +84,37 @@ public final class KubeDiscovery {
         this.crds = List.copyOf(loaded);
     }
 
-    /** The names of the CRD files under {@link #CRD_DIRECTORY} in class path directories and jars, sorted. */
+    /**
+     * The names of the CRD files under {@link #CRD_DIRECTORY} in class path directories and jars,
+     * sorted.
+     */
     public static List<String> crdResourcesOnClassPath() {
         TreeSet<String> names = new TreeSet<>();
         try {
-            Enumeration<URL> roots = KubeDiscovery.class.getClassLoader().getResources(CRD_DIRECTORY);
+            Enumeration<URL> roots =
+                    KubeDiscovery.class.getClassLoader().getResources(CRD_DIRECTORY);
             while (roots.hasMoreElements()) {
                 URL root = roots.nextElement();
                 if ("file".equals(root.getProtocol())) {
                     try (Stream<Path> files = Files.list(Path.of(root.toURI()))) {
-                        files.map(f -> f.getFileName().toString()).filter(KubeDiscovery::isCrdFile).forEach(n -> names.add(CRD_DIRECTORY + n));
+                        files.map(f -> f.getFileName().toString())
+                                .filter(KubeDiscovery::isCrdFile)
+                                .forEach(n -> names.add(CRD_DIRECTORY + n));
                     }
                 } else if ("jar".equals(root.getProtocol())) {
                     JarURLConnection connection = (JarURLConnection) root.openConnection();
                     connection.setUseCaches(false);
                     try (JarFile jar = connection.getJarFile()) {
-                        jar.stream().map(e -> e.getName())
-                                .filter(n -> n.startsWith(CRD_DIRECTORY) && n.indexOf('/', CRD_DIRECTORY.length()) < 0
-                                        && isCrdFile(n.substring(CRD_DIRECTORY.length())))
+                        jar.stream()
+                                .map(e -> e.getName())
+                                .filter(
+                                        n ->
+                                                n.startsWith(CRD_DIRECTORY)
+                                                        && n.indexOf('/', CRD_DIRECTORY.length())
+                                                                < 0
+                                                        && isCrdFile(
+                                                                n.substring(
+                                                                        CRD_DIRECTORY.length())))
                                 .forEach(names::add);
                     }
                 }
@@ -113,27 +135,39 @@ public final class KubeDiscovery {
     Optional<String> discovery(String path, String serverAddress) {
         if (path.startsWith("/apis/")) {
             String[] parts = path.substring("/apis/".length()).split("/");
-            if (parts.length == 2 && groupVersions().containsKey(parts[0]) && groupVersions().get(parts[0]).equals(parts[1])) {
+            if (parts.length == 2
+                    && groupVersions().containsKey(parts[0])
+                    && groupVersions().get(parts[0]).equals(parts[1])) {
                 return Optional.of(customResources(parts[0], parts[1]));
             }
         }
-        return Optional.ofNullable(switch (path) {
-            case "/version" -> "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0-pveha-mock\",\"platform\":\"linux/amd64\"}";
-            case "/api" -> "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\""
-                    + serverAddress + "\"}]}";
-            case "/apis" -> groups();
-            case "/api/v1" -> coreResources();
-            case "/apis/coordination.k8s.io/v1" -> resourceList("coordination.k8s.io/v1",
-                    List.of(resource("leases", "Lease", "lease", true, List.of(), List.of())));
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (path) {
+                    case "/version" ->
+                            "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0-pveha-mock\",\"platform\":\"linux/amd64\"}";
+                    case "/api" ->
+                            "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\""
+                                    + serverAddress
+                                    + "\"}]}";
+                    case "/apis" -> groups();
+                    case "/api/v1" -> coreResources();
+                    case "/apis/coordination.k8s.io/v1" ->
+                            resourceList(
+                                    "coordination.k8s.io/v1",
+                                    List.of(
+                                            resource(
+                                                    "leases", "Lease", "lease", true, List.of(),
+                                                    List.of())));
+                    default -> null;
+                });
     }
 
     /** Each CRD group with the version it serves (the first of the CRD), in CRD order. */
     private Map<String, String> groupVersions() {
         Map<String, String> groups = new LinkedHashMap<>();
         for (CustomResourceDefinition crd : crds) {
-            groups.putIfAbsent(crd.getSpec().getGroup(), crd.getSpec().getVersions().get(0).getName());
+            groups.putIfAbsent(
+                    crd.getSpec().getGroup(), crd.getSpec().getVersions().get(0).getName());
         }
         return groups;
     }
@@ -142,11 +176,16 @@ public final class KubeDiscovery {
         ArrayNode groups = F.arrayNode();
         groupVersions().forEach((group, version) -> groups.add(group(group, version)));
         groups.add(group("coordination.k8s.io", "v1"));
-        return F.objectNode().put("kind", "APIGroupList").put("apiVersion", "v1").set("groups", groups).toString();
+        return F.objectNode()
+                .put("kind", "APIGroupList")
+                .put("apiVersion", "v1")
+                .set("groups", groups)
+                .toString();
     }
 
     private static ObjectNode group(String name, String version) {
-        ObjectNode v = F.objectNode().put("groupVersion", name + "/" + version).put("version", version);
+        ObjectNode v =
+                F.objectNode().put("groupVersion", name + "/" + version).put("version", version);
         ObjectNode g = F.objectNode().put("name", name);
         g.putArray("versions").add(v);
         g.set("preferredVersion", v.deepCopy());
@@ -154,11 +193,25 @@ public final class KubeDiscovery {
     }
 
     private String coreResources() {
-        return resourceList("v1", List.of(
-                resource("namespaces", "Namespace", "namespace", false, List.of("ns"), List.of()),
-                resource("secrets", "Secret", "secret", true, List.of(), List.of()),
-                resource("configmaps", "ConfigMap", "configmap", true, List.of("cm"), List.of()),
-                resource("events", "Event", "event", true, List.of("ev"), List.of())));
+        return resourceList(
+                "v1",
+                List.of(
+                        resource(
+                                "namespaces",
+                                "Namespace",
+                                "namespace",
+                                false,
+                                List.of("ns"),
+                                List.of()),
+                        resource("secrets", "Secret", "secret", true, List.of(), List.of()),
+                        resource(
+                                "configmaps",
+                                "ConfigMap",
+                                "configmap",
+                                true,
+                                List.of("cm"),
+                                List.of()),
+                        resource("events", "Event", "event", true, List.of("ev"), List.of())));
     }
 
     private String customResources(String group, String version) {
@@ -169,20 +222,44 @@ public final class KubeDiscovery {
             }
             var names = crd.getSpec().getNames();
             boolean namespaced = !"Cluster".equals(crd.getSpec().getScope());
-            resources.add(resource(names.getPlural(), names.getKind(), names.getSingular(), namespaced,
-                    names.getShortNames(), names.getCategories()));
-            ObjectNode status = resource(names.getPlural() + "/status", names.getKind(), "", namespaced, List.of(), List.of());
+            resources.add(
+                    resource(
+                            names.getPlural(),
+                            names.getKind(),
+                            names.getSingular(),
+                            namespaced,
+                            names.getShortNames(),
+                            names.getCategories()));
+            ObjectNode status =
+                    resource(
+                            names.getPlural() + "/status",
+                            names.getKind(),
+                            "",
+                            namespaced,
+                            List.of(),
+                            List.of());
             status.putArray("verbs").add("get").add("patch").add("update");
             resources.add(status);
         }
         return resourceList(group + "/" + version, resources);
     }
 
-    private static ObjectNode resource(String name, String kind, String singular, boolean namespaced, List<String> shortNames,
-                                       List<String> categories) {
-        ObjectNode r = F.objectNode().put("name", name).put("singularName", singular).put("namespaced", namespaced).put("kind", kind);
+    private static ObjectNode resource(
+            String name,
+            String kind,
+            String singular,
+            boolean namespaced,
+            List<String> shortNames,
+            List<String> categories) {
+        ObjectNode r =
+                F.objectNode()
+                        .put("name", name)
+                        .put("singularName", singular)
+                        .put("namespaced", namespaced)
+                        .put("kind", kind);
         ArrayNode verbs = r.putArray("verbs");
-        List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch").forEach(verbs::add);
+        List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+                .forEach(verbs::add);
         if (shortNames != null && !shortNames.isEmpty()) {
             ArrayNode s = r.putArray("shortNames");
             shortNames.forEach(s::add);
@@ -195,21 +272,36 @@ public final class KubeDiscovery {
     }
 
     private static String resourceList(String groupVersion, List<ObjectNode> resources) {
-        ObjectNode list = F.objectNode().put("kind", "APIResourceList").put("apiVersion", "v1").put("groupVersion", groupVersion);
+        ObjectNode list =
+                F.objectNode()
+                        .put("kind", "APIResourceList")
+                        .put("apiVersion", "v1")
+                        .put("groupVersion", groupVersion);
         ArrayNode items = list.putArray("resources");
         resources.forEach(items::add);
         return list.toString();
     }
 
-    /** The CRD of a custom resource list or object path, e.g. /apis/pveha.io/v1alpha1/namespaces/x/havms[/name]. */
+    /**
+     * The CRD of a custom resource list or object path, e.g.
+     * /apis/pveha.io/v1alpha1/namespaces/x/havms[/name].
+     */
     Optional<CustomResourceDefinition> crdFor(String path) {
         Matcher m = RESOURCE_PATH.matcher(path);
         if (!m.matches()) {
             return Optional.empty();
         }
-        return crds.stream().filter(c -> c.getSpec().getGroup().equals(m.group(1))
-                && c.getSpec().getVersions().get(0).getName().equals(m.group(2))
-                && c.getSpec().getNames().getPlural().equals(m.group(3))).findFirst();
+        return crds.stream()
+                .filter(
+                        c ->
+                                c.getSpec().getGroup().equals(m.group(1))
+                                        && c.getSpec()
+                                                .getVersions()
+                                                .get(0)
+                                                .getName()
+                                                .equals(m.group(2))
+                                        && c.getSpec().getNames().getPlural().equals(m.group(3)))
+                .findFirst();
     }
 
     /**
@@ -231,14 +323,23 @@ public final class KubeDiscovery {
         }
         CustomResourceDefinitionVersion version = crd.getSpec().getVersions().get(0);
         ObjectNode table = F.objectNode().put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
-        table.putObject("metadata").put("resourceVersion", parsed.path("metadata").path("resourceVersion").asText(""));
+        table.putObject("metadata")
+                .put("resourceVersion", parsed.path("metadata").path("resourceVersion").asText(""));
         ArrayNode columns = table.putArray("columnDefinitions");
-        columns.addObject().put("name", "Name").put("type", "string").put("format", "name").put("priority", 0)
+        columns.addObject()
+                .put("name", "Name")
+                .put("type", "string")
+                .put("format", "name")
+                .put("priority", 0)
                 .put("description", "Name must be unique within a namespace.");
         List<CustomResourceColumnDefinition> printer = version.getAdditionalPrinterColumns();
         for (CustomResourceColumnDefinition c : printer) {
-            columns.addObject().put("name", c.getName()).put("type", c.getType()).put("format", c.getFormat() == null ? "" : c.getFormat())
-                    .put("priority", c.getPriority() == null ? 0 : c.getPriority()).put("description", c.getDescription() == null ? "" : c.getDescription());
+            columns.addObject()
+                    .put("name", c.getName())
+                    .put("type", c.getType())
+                    .put("format", c.getFormat() == null ? "" : c.getFormat())
+                    .put("priority", c.getPriority() == null ? 0 : c.getPriority())
+                    .put("description", c.getDescription() == null ? "" : c.getDescription());
         }
         ArrayNode rows = table.putArray("rows");
         for (JsonNode item : items) {
@@ -255,7 +356,10 @@ public final class KubeDiscovery {
                     cells.add(value);
                 }
             }
-            ObjectNode partial = F.objectNode().put("kind", "PartialObjectMetadata").put("apiVersion", "meta.k8s.io/v1");
+            ObjectNode partial =
+                    F.objectNode()
+                            .put("kind", "PartialObjectMetadata")
+                            .put("apiVersion", "meta.k8s.io/v1");
             partial.set("metadata", item.path("metadata").deepCopy());
             row.set("object", partial);
         }
@@ -267,7 +371,10 @@ public final class KubeDiscovery {
         return crds;
     }
 
-    /** The JSONPath subset printer columns use: dotted fields, [n] indexes and one [?(@.f=="v")] filter. */
+    /**
+     * The JSONPath subset printer columns use: dotted fields, [n] indexes and one [?(@.f=="v")]
+     * filter.
+     */
     public static JsonNode evaluate(JsonNode root, String path) {
         Matcher filter = CONDITION_FILTER.matcher(path);
         if (filter.matches()) {
@@ -300,7 +407,10 @@ public final class KubeDiscovery {
         return node;
     }
 
-    /** kube-apiserver's duration.HumanDuration, as used for date columns ("45s", "12m", "3h4m", "5d"). */
+    /**
+     * kube-apiserver's duration.HumanDuration, as used for date columns ("45s", "12m", "3h4m",
+     * "5d").
+     */
     static String age(String timestamp, Instant now) {
         try {
             Duration d = Duration.between(Instant.parse(timestamp), now);

@@ -16,36 +16,131 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** {@code /access/ticket} (login and ticket renewal), {@code /access/domains} and {@code /access/permissions}. */
+/**
+ * {@code /access/ticket} (login and ticket renewal), {@code /access/domains} and {@code
+ * /access/permissions}.
+ */
 public final class AccessRoutes {
-    /** Privileges of root@pam per area, as {@code compute_api_permission} reports them in {@code cap}. */
-    private static final Map<String, List<String>> ROOT_CAPABILITIES = Map.of(
-            "vms", List.of("VM.Allocate", "VM.Audit", "VM.Backup", "VM.Clone", "VM.Config.CDROM", "VM.Config.CPU",
-                    "VM.Config.Cloudinit", "VM.Config.Disk", "VM.Config.HWType", "VM.Config.Memory",
-                    "VM.Config.Network", "VM.Config.Options", "VM.Console", "VM.Migrate", "VM.Monitor",
-                    "VM.PowerMgmt", "VM.Snapshot", "VM.Snapshot.Rollback", "Permissions.Modify"),
-            "storage", List.of("Datastore.Allocate", "Datastore.AllocateSpace", "Datastore.AllocateTemplate",
-                    "Datastore.Audit", "Permissions.Modify"),
-            "nodes", List.of("Sys.Audit", "Sys.Console", "Sys.Incoming", "Sys.Modify", "Sys.PowerMgmt", "Sys.Syslog",
-                    "Permissions.Modify"),
-            "access", List.of("Group.Allocate", "User.Modify", "Permissions.Modify"),
-            "dc", List.of("SDN.Allocate", "SDN.Audit", "SDN.Use", "Sys.Audit", "Sys.Modify"),
-            "sdn", List.of("SDN.Allocate", "SDN.Audit", "SDN.Use", "Permissions.Modify"),
-            "mapping", List.of("Mapping.Audit", "Mapping.Modify", "Mapping.Use", "Permissions.Modify"));
+    /**
+     * Privileges of root@pam per area, as {@code compute_api_permission} reports them in {@code
+     * cap}.
+     */
+    private static final Map<String, List<String>> ROOT_CAPABILITIES =
+            Map.of(
+                    "vms",
+                            List.of(
+                                    "VM.Allocate",
+                                    "VM.Audit",
+                                    "VM.Backup",
+                                    "VM.Clone",
+                                    "VM.Config.CDROM",
+                                    "VM.Config.CPU",
+                                    "VM.Config.Cloudinit",
+                                    "VM.Config.Disk",
+                                    "VM.Config.HWType",
+                                    "VM.Config.Memory",
+                                    "VM.Config.Network",
+                                    "VM.Config.Options",
+                                    "VM.Console",
+                                    "VM.Migrate",
+                                    "VM.Monitor",
+                                    "VM.PowerMgmt",
+                                    "VM.Snapshot",
+                                    "VM.Snapshot.Rollback",
+                                    "Permissions.Modify"),
+                    "storage",
+                            List.of(
+                                    "Datastore.Allocate",
+                                    "Datastore.AllocateSpace",
+                                    "Datastore.AllocateTemplate",
+                                    "Datastore.Audit",
+                                    "Permissions.Modify"),
+                    "nodes",
+                            List.of(
+                                    "Sys.Audit",
+                                    "Sys.Console",
+                                    "Sys.Incoming",
+                                    "Sys.Modify",
+                                    "Sys.PowerMgmt",
+                                    "Sys.Syslog",
+                                    "Permissions.Modify"),
+                    "access", List.of("Group.Allocate", "User.Modify", "Permissions.Modify"),
+                    "dc",
+                            List.of(
+                                    "SDN.Allocate",
+                                    "SDN.Audit",
+                                    "SDN.Use",
+                                    "Sys.Audit",
+                                    "Sys.Modify"),
+                    "sdn", List.of("SDN.Allocate", "SDN.Audit", "SDN.Use", "Permissions.Modify"),
+                    "mapping",
+                            List.of(
+                                    "Mapping.Audit",
+                                    "Mapping.Modify",
+                                    "Mapping.Use",
+                                    "Permissions.Modify"));
 
-    /** Every privilege of PVE 8 (role {@code Administrator}: all privilege groups plus Permissions.Modify). */
-    private static final Set<String> ALL_PRIVILEGES = new TreeSet<>(List.of("Datastore.Allocate",
-            "Datastore.AllocateSpace", "Datastore.AllocateTemplate", "Datastore.Audit", "Group.Allocate",
-            "Mapping.Audit", "Mapping.Modify", "Mapping.Use", "Permissions.Modify", "Pool.Allocate", "Pool.Audit",
-            "Realm.Allocate", "Realm.AllocateUser", "SDN.Allocate", "SDN.Audit", "SDN.Use", "Sys.AccessNetwork",
-            "Sys.Audit", "Sys.Console", "Sys.Incoming", "Sys.Modify", "Sys.PowerMgmt", "Sys.Syslog", "User.Modify",
-            "VM.Allocate", "VM.Audit", "VM.Backup", "VM.Clone", "VM.Config.CDROM", "VM.Config.CPU",
-            "VM.Config.Cloudinit", "VM.Config.Disk", "VM.Config.HWType", "VM.Config.Memory", "VM.Config.Network",
-            "VM.Config.Options", "VM.Console", "VM.Migrate", "VM.Monitor", "VM.PowerMgmt", "VM.Snapshot",
-            "VM.Snapshot.Rollback"));
+    /**
+     * Every privilege of PVE 8 (role {@code Administrator}: all privilege groups plus
+     * Permissions.Modify).
+     */
+    private static final Set<String> ALL_PRIVILEGES =
+            new TreeSet<>(
+                    List.of(
+                            "Datastore.Allocate",
+                            "Datastore.AllocateSpace",
+                            "Datastore.AllocateTemplate",
+                            "Datastore.Audit",
+                            "Group.Allocate",
+                            "Mapping.Audit",
+                            "Mapping.Modify",
+                            "Mapping.Use",
+                            "Permissions.Modify",
+                            "Pool.Allocate",
+                            "Pool.Audit",
+                            "Realm.Allocate",
+                            "Realm.AllocateUser",
+                            "SDN.Allocate",
+                            "SDN.Audit",
+                            "SDN.Use",
+                            "Sys.AccessNetwork",
+                            "Sys.Audit",
+                            "Sys.Console",
+                            "Sys.Incoming",
+                            "Sys.Modify",
+                            "Sys.PowerMgmt",
+                            "Sys.Syslog",
+                            "User.Modify",
+                            "VM.Allocate",
+                            "VM.Audit",
+                            "VM.Backup",
+                            "VM.Clone",
+                            "VM.Config.CDROM",
+                            "VM.Config.CPU",
+                            "VM.Config.Cloudinit",
+                            "VM.Config.Disk",
+                            "VM.Config.HWType",
+                            "VM.Config.Memory",
+                            "VM.Config.Network",
+                            "VM.Config.Options",
+                            "VM.Console",
+                            "VM.Migrate",
+                            "VM.Monitor",
+                            "VM.PowerMgmt",
+                            "VM.Snapshot",
+                            "VM.Snapshot.Rollback"));
+
     /** The paths {@code get_effective_permissions} always reports (besides those named in ACLs). */
-    private static final List<String> TOP_LEVEL_PATHS = List.of("/", "/access", "/access/groups", "/nodes", "/pool",
-            "/sdn", "/storage", "/vms");
+    private static final List<String> TOP_LEVEL_PATHS =
+            List.of(
+                    "/",
+                    "/access",
+                    "/access/groups",
+                    "/nodes",
+                    "/pool",
+                    "/sdn",
+                    "/storage",
+                    "/vms");
 
     private final RouteContext ctx;
 
@@ -56,45 +151,56 @@ public final class AccessRoutes {
     public static void register(Router router, RouteContext ctx) {
         AccessRoutes routes = new AccessRoutes(ctx);
         router.register(Route.get("/access/ticket").anonymous().handler(r -> ApiResult.empty()));
-        router.register(Route.post("/access/ticket").anonymous().noToken()
-                .params(ParamSpec.create()
-                        .string("username", false)
-                        .string("password", false)
-                        .string("realm", true)
-                        .string("otp", true)
-                        .string("path", true)
-                        .string("privs", true)
-                        .bool("new-format")
-                        .string("tfa-challenge", true))
-                .handler(routes::createTicket));
+        router.register(
+                Route.post("/access/ticket")
+                        .anonymous()
+                        .noToken()
+                        .params(
+                                ParamSpec.create()
+                                        .string("username", false)
+                                        .string("password", false)
+                                        .string("realm", true)
+                                        .string("otp", true)
+                                        .string("path", true)
+                                        .string("privs", true)
+                                        .bool("new-format")
+                                        .string("tfa-challenge", true))
+                        .handler(routes::createTicket));
         router.register(Route.get("/access/domains").anonymous().handler(r -> routes.domains()));
-        router.register(Route.get("/access/permissions")
-                .params(ParamSpec.create().string("userid", true).string("path", true))
-                .handler(routes::permissions));
+        router.register(
+                Route.get("/access/permissions")
+                        .params(ParamSpec.create().string("userid", true).string("path", true))
+                        .handler(routes::permissions));
     }
 
     private ApiResult createTicket(ApiRequest request) {
-        AuthService.Login login = ctx.auth().login(request.param("username"), request.param("realm"),
-                request.param("password"));
+        AuthService.Login login =
+                ctx.auth()
+                        .login(
+                                request.param("username"),
+                                request.param("realm"),
+                                request.param("password"));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("username", login.username());
         data.put("ticket", login.ticket());
         data.put("CSRFPreventionToken", login.csrfToken());
         Map<String, Object> cap = new LinkedHashMap<>();
-        ROOT_CAPABILITIES.forEach((area, privileges) -> {
-            Map<String, Object> set = new LinkedHashMap<>();
-            privileges.forEach(p -> set.put(p, 1));
-            cap.put(area, set);
-        });
+        ROOT_CAPABILITIES.forEach(
+                (area, privileges) -> {
+                    Map<String, Object> set = new LinkedHashMap<>();
+                    privileges.forEach(p -> set.put(p, 1));
+                    cap.put(area, set);
+                });
         data.put("cap", cap);
         data.put("clustername", ctx.cluster().clusterName());
         return ApiResult.of(data);
     }
 
     /**
-     * {@code GET /access/permissions}: path → privilege → 1 for the caller (or {@code userid}: the caller's own
-     * tokens, anyone with Sys.Audit on /access). The simulator's ACLs are path-independent: root@pam and
-     * unrestricted tokens hold every privilege everywhere, a restricted token its set on every path.
+     * {@code GET /access/permissions}: path → privilege → 1 for the caller (or {@code userid}: the
+     * caller's own tokens, anyone with Sys.Audit on /access). The simulator's ACLs are
+     * path-independent: root@pam and unrestricted tokens hold every privilege everywhere, a
+     * restricted token its set on every path.
      */
     private ApiResult permissions(ApiRequest request) {
         String self = request.auth().authId();
@@ -116,9 +222,12 @@ public final class AccessRoutes {
     }
 
     private Set<String> privilegesOf(AuthInfo caller, String userid) {
-        Optional<AuthInfo> subject = userid.equals(caller.authId()) ? Optional.of(caller)
-                : userid.equals("root@pam") ? Optional.of(new AuthInfo("root@pam", false, null))
-                : ctx.auth().tokens().find(userid);
+        Optional<AuthInfo> subject =
+                userid.equals(caller.authId())
+                        ? Optional.of(caller)
+                        : userid.equals("root@pam")
+                                ? Optional.of(new AuthInfo("root@pam", false, null))
+                                : ctx.auth().tokens().find(userid);
         if (subject.isEmpty()) {
             // an unknown token, or a user the simulator does not know: no privileges
             return Set.of();

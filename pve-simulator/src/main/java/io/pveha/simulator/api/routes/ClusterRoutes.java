@@ -29,24 +29,32 @@ import java.util.concurrent.ConcurrentHashMap;
 /** {@code /version} and {@code /cluster/...}: status, resources, next free VMID, recent tasks. */
 public final class ClusterRoutes {
     /**
-     * What each node broadcasts as its task list (pve-common RESTEnvironment::active_workers, pve-cluster
-     * broadcast_tasklist): every running task plus at most 25 recently finished ones, newest first, cut
-     * from the end to fit pmxcfs's status size limit (128 KiB).
+     * What each node broadcasts as its task list (pve-common RESTEnvironment::active_workers,
+     * pve-cluster broadcast_tasklist): every running task plus at most 25 recently finished ones,
+     * newest first, cut from the end to fit pmxcfs's status size limit (128 KiB).
      */
     private static final int FINISHED_TASKS_PER_NODE = 25;
+
     private static final int TASKLIST_BYTES_PER_NODE = 128 * 1024;
 
     private final RouteContext ctx;
+
     /**
      * Rendered {@code /cluster/resources} answers. The answer is a function of the state (its lock
-     * version), the simulated second (uptimes) and what the caller may see; pollers of a large cluster
-     * get the same bytes until one of these changes, as PVE serves them from a cache updated by pvestatd.
+     * version), the simulated second (uptimes) and what the caller may see; pollers of a large
+     * cluster get the same bytes until one of these changes, as PVE serves them from a cache
+     * updated by pvestatd.
      */
-    private final ConcurrentHashMap<ResourcesKey, byte[]> resourcesCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ResourcesKey, byte[]> resourcesCache =
+            new ConcurrentHashMap<>();
 
-    private record ResourcesKey(long version, long second, String type, boolean vmAudit, boolean sysAudit,
-            boolean storageAudit) {
-    }
+    private record ResourcesKey(
+            long version,
+            long second,
+            String type,
+            boolean vmAudit,
+            boolean sysAudit,
+            boolean storageAudit) {}
 
     private ClusterRoutes(RouteContext ctx) {
         this.ctx = ctx;
@@ -55,13 +63,20 @@ public final class ClusterRoutes {
     public static void register(Router router, RouteContext ctx) {
         ClusterRoutes routes = new ClusterRoutes(ctx);
         router.register(Route.get("/version").handler(r -> ApiResult.of(Views.version())));
-        router.register(Route.get("/cluster/status").access(Access.perm("/", "Sys.Audit"))
-                .handler(routes::status));
-        router.register(Route.get("/cluster/resources")
-                .params(ParamSpec.create().enumeration("type", true, "vm", "storage", "node", "sdn"))
-                .handler(routes::resources));
-        router.register(Route.get("/cluster/nextid").params(ParamSpec.create().optionalVmid("vmid"))
-                .handler(routes::nextId));
+        router.register(
+                Route.get("/cluster/status")
+                        .access(Access.perm("/", "Sys.Audit"))
+                        .handler(routes::status));
+        router.register(
+                Route.get("/cluster/resources")
+                        .params(
+                                ParamSpec.create()
+                                        .enumeration("type", true, "vm", "storage", "node", "sdn"))
+                        .handler(routes::resources));
+        router.register(
+                Route.get("/cluster/nextid")
+                        .params(ParamSpec.create().optionalVmid("vmid"))
+                        .handler(routes::nextId));
         router.register(Route.get("/cluster/tasks").handler(routes::tasks));
     }
 
@@ -92,18 +107,27 @@ public final class ClusterRoutes {
     }
 
     /**
-     * Everything in one list: guests (VMID in string order, as PVE sorts them), nodes, storages per node,
-     * SDN zones. Guests and storages of an unreachable node keep their last state for five minutes.
+     * Everything in one list: guests (VMID in string order, as PVE sorts them), nodes, storages per
+     * node, SDN zones. Guests and storages of an unreachable node keep their last state for five
+     * minutes.
      */
     private ApiResult resources(ApiRequest request) {
-        ResourcesKey key = new ResourcesKey(ctx.cluster().lock().version(), ctx.clock().nowEpochSeconds(),
-                request.param("type"), Access.has(request.auth(), "VM.Audit"), Access.has(request.auth(), "Sys.Audit"),
-                Access.has(request.auth(), "Datastore.Audit"));
+        ResourcesKey key =
+                new ResourcesKey(
+                        ctx.cluster().lock().version(),
+                        ctx.clock().nowEpochSeconds(),
+                        request.param("type"),
+                        Access.has(request.auth(), "VM.Audit"),
+                        Access.has(request.auth(), "Sys.Audit"),
+                        Access.has(request.auth(), "Datastore.Audit"));
         if (resourcesCache.size() > 16) {
-            resourcesCache.keySet().removeIf(k -> k.version() != key.version() || k.second() != key.second());
+            resourcesCache
+                    .keySet()
+                    .removeIf(k -> k.version() != key.version() || k.second() != key.second());
         }
         // computeIfAbsent renders once while concurrent pollers of the same answer wait for it.
-        return ApiResult.rawJson(resourcesCache.computeIfAbsent(key, k -> renderResources(request)));
+        return ApiResult.rawJson(
+                resourcesCache.computeIfAbsent(key, k -> renderResources(request)));
     }
 
     private byte[] renderResources(ApiRequest request) {
@@ -118,28 +142,39 @@ public final class ClusterRoutes {
                 vms.sort(Comparator.comparing(VmState::vmidText));
                 for (VmState vm : vms) {
                     NodeState node = cluster.requireNode(vm.node());
-                    Views.writeVmResource(g, vm, node, now, cluster.statusStale(node, now), ctx.ops().hooks());
+                    Views.writeVmResource(
+                            g, vm, node, now, cluster.statusStale(node, now), ctx.ops().hooks());
                 }
             }
             if (type == null || type.equals("node")) {
                 boolean audit = Access.has(request.auth(), "Sys.Audit");
                 Map<String, ClusterState.NodeLoad> loads = cluster.nodeLoads();
                 for (NodeState node : cluster.nodes()) {
-                    Map<String, Object> entry = Views.nodeResource(node, loads.get(node.name()),
-                            cluster.statusStale(node, now), now);
+                    Map<String, Object> entry =
+                            Views.nodeResource(
+                                    node,
+                                    loads.get(node.name()),
+                                    cluster.statusStale(node, now),
+                                    now);
                     if (!audit) {
-                        List.of("uptime", "cpu", "mem", "disk", "maxcpu", "maxmem", "maxdisk").forEach(entry::remove);
+                        List.of("uptime", "cpu", "mem", "disk", "maxcpu", "maxmem", "maxdisk")
+                                .forEach(entry::remove);
                     }
-                    ctx.ops().hooks().stream().map(h -> h.nodeHaState(node.name())).flatMap(Optional::stream)
-                            .findFirst().ifPresent(state -> entry.put("hastate", state));
+                    ctx.ops().hooks().stream()
+                            .map(h -> h.nodeHaState(node.name()))
+                            .flatMap(Optional::stream)
+                            .findFirst()
+                            .ifPresent(state -> entry.put("hastate", state));
                     g.writeObject(entry);
                 }
             }
-            if ((type == null || type.equals("storage")) && Access.has(request.auth(), "Datastore.Audit")) {
+            if ((type == null || type.equals("storage"))
+                    && Access.has(request.auth(), "Datastore.Audit")) {
                 for (StorageDefinition def : cluster.storages().definitions()) {
                     for (NodeState node : cluster.nodes()) {
                         StoragePool pool = cluster.storages().pool(def.id(), node.name());
-                        g.writeObject(Views.storageResource(pool, node, cluster.statusStale(node, now)));
+                        g.writeObject(
+                                Views.storageResource(pool, node, cluster.statusStale(node, now)));
                     }
                 }
             }

@@ -10,25 +10,63 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * qemu-server's {@code check_vm_modify_config_perm} and drive permission checks: which privilege each
- * config key needs, and the keys only {@code root@pam} may set.
+ * qemu-server's {@code check_vm_modify_config_perm} and drive permission checks: which privilege
+ * each config key needs, and the keys only {@code root@pam} may set.
  */
 final class ConfigPermissions {
-    private static final Set<String> CPU = Set.of("cores", "cpu", "runningcpu", "cpulimit", "cpuunits", "numa",
-            "smp", "sockets", "vcpus");
+    private static final Set<String> CPU =
+            Set.of(
+                    "cores",
+                    "cpu",
+                    "runningcpu",
+                    "cpulimit",
+                    "cpuunits",
+                    "numa",
+                    "smp",
+                    "sockets",
+                    "vcpus");
     private static final Set<String> MEMORY = Set.of("memory", "balloon", "shares");
-    private static final Set<String> HW_TYPE = Set.of("acpi", "hotplug", "kvm", "machine", "runningmachine",
-            "scsihw", "smbios1", "tablet", "vga", "watchdog", "audio0", "rng0");
-    private static final Set<String> GENERAL = Set.of("agent", "autostart", "bios", "description", "keyboard",
-            "localtime", "migrate_downtime", "migrate_speed", "name", "onboot", "ostype", "protection", "reboot",
-            "startdate", "startup", "tdf", "template", "tags");
+    private static final Set<String> HW_TYPE =
+            Set.of(
+                    "acpi",
+                    "hotplug",
+                    "kvm",
+                    "machine",
+                    "runningmachine",
+                    "scsihw",
+                    "smbios1",
+                    "tablet",
+                    "vga",
+                    "watchdog",
+                    "audio0",
+                    "rng0");
+    private static final Set<String> GENERAL =
+            Set.of(
+                    "agent",
+                    "autostart",
+                    "bios",
+                    "description",
+                    "keyboard",
+                    "localtime",
+                    "migrate_downtime",
+                    "migrate_speed",
+                    "name",
+                    "onboot",
+                    "ostype",
+                    "protection",
+                    "reboot",
+                    "startdate",
+                    "startup",
+                    "tdf",
+                    "template",
+                    "tags");
     private static final Set<String> DISK_OPTIONS = Set.of("boot", "bootdisk", "vmstatestorage");
 
-    private ConfigPermissions() {
-    }
+    private ConfigPermissions() {}
 
     /** Checks the privileges for setting (values given) or deleting (value null) config keys. */
-    static void check(AuthInfo auth, int vmid, Map<String, String> settings, Collection<String> deletes) {
+    static void check(
+            AuthInfo auth, int vmid, Map<String, String> settings, Collection<String> deletes) {
         if (auth.authId().equals("root@pam")) {
             return;
         }
@@ -42,7 +80,8 @@ final class ConfigPermissions {
             Drive drive = value == null ? null : Drive.parse(key, value);
             if (key.equals("cdrom") || drive != null && drive.isCdrom() && !drive.isCloudInit()) {
                 Access.require(auth, path, "VM.Config.CDROM");
-            } else if (drive != null && (drive.isCloudInit() || drive.file().endsWith(":cloudinit"))) {
+            } else if (drive != null
+                    && (drive.isCloudInit() || drive.file().endsWith(":cloudinit"))) {
                 Access.require(auth, path, "VM.Config.Cloudinit", "VM.Config.CDROM");
             } else {
                 Access.require(auth, path, "VM.Config.Disk");

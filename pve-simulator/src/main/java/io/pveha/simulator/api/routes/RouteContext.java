@@ -9,11 +9,18 @@ import io.pveha.simulator.ops.Qemu;
 import io.pveha.simulator.tasks.TaskEngine;
 
 /** What the API routes work with. */
-public record RouteContext(ClusterState cluster, TaskEngine tasks, Qemu qemu, OpsSupport ops, SimClock clock,
-        AuthService auth, TlsMaterial tls) {
+public record RouteContext(
+        ClusterState cluster,
+        TaskEngine tasks,
+        Qemu qemu,
+        OpsSupport ops,
+        SimClock clock,
+        AuthService auth,
+        TlsMaterial tls) {
 
     /** PVE version the simulator reports (PVE 8.4 style: x.y.z and a 16-hex repository id). */
     public static final String VERSION = "8.4.1";
+
     public static final String RELEASE = "8.4";
     public static final String REPOID = "2a5fa54a8503f96d";
 }

@@ -22,10 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code /storage} (storage.cfg) and {@code /nodes/{node}/storage/...} (status and content per node). */
+/**
+ * {@code /storage} (storage.cfg) and {@code /nodes/{node}/storage/...} (status and content per
+ * node).
+ */
 public final class StorageRoutes {
-    private static final Set<String> CONTENT_TYPES = Set.of("images", "rootdir", "vztmpl", "iso", "backup",
-            "snippets", "import");
+    private static final Set<String> CONTENT_TYPES =
+            Set.of("images", "rootdir", "vztmpl", "iso", "backup", "snippets", "import");
 
     /** Space of a storage defined through the API (an NFS export): 2 TiB. */
     private static final long NEW_STORAGE_CAPACITY = 2L << 40;
@@ -38,78 +41,166 @@ public final class StorageRoutes {
 
     public static void register(Router router, RouteContext ctx) {
         StorageRoutes routes = new StorageRoutes(ctx);
-        router.register(Route.get("/storage")
-                .params(ParamSpec.create().enumeration("type", true, "btrfs", "cephfs", "cifs", "dir", "esxi",
-                        "glusterfs", "iscsi", "iscsidirect", "lvm", "lvmthin", "nfs", "pbs", "rbd", "zfs", "zfspool"))
-                .handler(routes::configList));
-        router.register(Route.get("/storage/{storage}")
-                .params(ParamSpec.create().storageId("storage", false))
-                .access(Access.perm("/storage/{storage}", "Datastore.Allocate"))
-                .handler(routes::configEntry));
-        router.register(Route.get("/nodes/{node}/storage").proxied()
-                .params(ParamSpec.create().node()
-                        .storageId("storage", true)
-                        .string("content", true)
-                        .bool("enabled")
-                        .nodeName("target", true)
-                        .bool("format"))
-                .handler(routes::nodeList));
-        router.register(Route.get("/nodes/{node}/storage/{storage}/status").proxied()
-                .params(ParamSpec.create().node().storageId("storage", false))
-                .access(Access.permAny("/storage/{storage}", "Datastore.Audit", "Datastore.AllocateSpace"))
-                .handler(routes::status));
-        router.register(Route.get("/nodes/{node}/storage/{storage}/content").proxied()
-                .params(ParamSpec.create().node().storageId("storage", false)
-                        .enumeration("content", true, CONTENT_TYPES.toArray(String[]::new))
-                        .optionalVmid("vmid"))
-                .access(Access.permAny("/storage/{storage}", "Datastore.Audit", "Datastore.AllocateSpace"))
-                .handler(routes::content));
+        router.register(
+                Route.get("/storage")
+                        .params(
+                                ParamSpec.create()
+                                        .enumeration(
+                                                "type",
+                                                true,
+                                                "btrfs",
+                                                "cephfs",
+                                                "cifs",
+                                                "dir",
+                                                "esxi",
+                                                "glusterfs",
+                                                "iscsi",
+                                                "iscsidirect",
+                                                "lvm",
+                                                "lvmthin",
+                                                "nfs",
+                                                "pbs",
+                                                "rbd",
+                                                "zfs",
+                                                "zfspool"))
+                        .handler(routes::configList));
+        router.register(
+                Route.get("/storage/{storage}")
+                        .params(ParamSpec.create().storageId("storage", false))
+                        .access(Access.perm("/storage/{storage}", "Datastore.Allocate"))
+                        .handler(routes::configEntry));
+        router.register(
+                Route.get("/nodes/{node}/storage")
+                        .proxied()
+                        .params(
+                                ParamSpec.create()
+                                        .node()
+                                        .storageId("storage", true)
+                                        .string("content", true)
+                                        .bool("enabled")
+                                        .nodeName("target", true)
+                                        .bool("format"))
+                        .handler(routes::nodeList));
+        router.register(
+                Route.get("/nodes/{node}/storage/{storage}/status")
+                        .proxied()
+                        .params(ParamSpec.create().node().storageId("storage", false))
+                        .access(
+                                Access.permAny(
+                                        "/storage/{storage}",
+                                        "Datastore.Audit",
+                                        "Datastore.AllocateSpace"))
+                        .handler(routes::status));
+        router.register(
+                Route.get("/nodes/{node}/storage/{storage}/content")
+                        .proxied()
+                        .params(
+                                ParamSpec.create()
+                                        .node()
+                                        .storageId("storage", false)
+                                        .enumeration(
+                                                "content",
+                                                true,
+                                                CONTENT_TYPES.toArray(String[]::new))
+                                        .optionalVmid("vmid"))
+                        .access(
+                                Access.permAny(
+                                        "/storage/{storage}",
+                                        "Datastore.Audit",
+                                        "Datastore.AllocateSpace"))
+                        .handler(routes::content));
         Access allocate = Access.perm("/storage", "Datastore.Allocate");
-        router.register(Route.post("/storage").access(allocate)
-                .params(definitionOptions(ParamSpec.create().storageId("storage", false)
-                        .enumeration("type", false, "nfs", "dir")))
-                .handler(routes::define));
-        router.register(Route.put("/storage/{storage}").access(allocate)
-                .params(definitionOptions(ParamSpec.create().storageId("storage", false))
-                        .string("delete", true).string("digest", true))
-                .handler(routes::redefine));
-        router.register(Route.delete("/storage/{storage}").access(allocate)
-                .params(ParamSpec.create().storageId("storage", false))
-                .handler(routes::undefine));
-        ParamSpec volume = ParamSpec.create().node().storageId("storage", true).string("volume", false);
-        router.register(Route.get("/nodes/{node}/storage/{storage}/content/{volume}").proxied()
-                .params(volume).access(Access.permAny("/storage/{storage}", "Datastore.Audit", "Datastore.AllocateSpace"))
-                .handler(routes::volumeInfo));
-        router.register(Route.put("/nodes/{node}/storage/{storage}/content/{volume}").proxied()
-                .params(ParamSpec.create().node().storageId("storage", true).string("volume", false)
-                        .string("notes", true).bool("protected"))
-                .access(Access.perm("/storage/{storage}", "Datastore.AllocateSpace"))
-                .handler(routes::updateVolume));
-        router.register(Route.delete("/nodes/{node}/storage/{storage}/content/{volume}").proxied()
-                .params(ParamSpec.create().node().storageId("storage", true).string("volume", false)
-                        .integer("delay", true, 1L, 30L))
-                .access(Access.perm("/storage/{storage}", "Datastore.AllocateSpace"))
-                .handler(routes::deleteVolume));
+        router.register(
+                Route.post("/storage")
+                        .access(allocate)
+                        .params(
+                                definitionOptions(
+                                        ParamSpec.create()
+                                                .storageId("storage", false)
+                                                .enumeration("type", false, "nfs", "dir")))
+                        .handler(routes::define));
+        router.register(
+                Route.put("/storage/{storage}")
+                        .access(allocate)
+                        .params(
+                                definitionOptions(ParamSpec.create().storageId("storage", false))
+                                        .string("delete", true)
+                                        .string("digest", true))
+                        .handler(routes::redefine));
+        router.register(
+                Route.delete("/storage/{storage}")
+                        .access(allocate)
+                        .params(ParamSpec.create().storageId("storage", false))
+                        .handler(routes::undefine));
+        ParamSpec volume =
+                ParamSpec.create().node().storageId("storage", true).string("volume", false);
+        router.register(
+                Route.get("/nodes/{node}/storage/{storage}/content/{volume}")
+                        .proxied()
+                        .params(volume)
+                        .access(
+                                Access.permAny(
+                                        "/storage/{storage}",
+                                        "Datastore.Audit",
+                                        "Datastore.AllocateSpace"))
+                        .handler(routes::volumeInfo));
+        router.register(
+                Route.put("/nodes/{node}/storage/{storage}/content/{volume}")
+                        .proxied()
+                        .params(
+                                ParamSpec.create()
+                                        .node()
+                                        .storageId("storage", true)
+                                        .string("volume", false)
+                                        .string("notes", true)
+                                        .bool("protected"))
+                        .access(Access.perm("/storage/{storage}", "Datastore.AllocateSpace"))
+                        .handler(routes::updateVolume));
+        router.register(
+                Route.delete("/nodes/{node}/storage/{storage}/content/{volume}")
+                        .proxied()
+                        .params(
+                                ParamSpec.create()
+                                        .node()
+                                        .storageId("storage", true)
+                                        .string("volume", false)
+                                        .integer("delay", true, 1L, 30L))
+                        .access(Access.perm("/storage/{storage}", "Datastore.AllocateSpace"))
+                        .handler(routes::deleteVolume));
     }
 
     /** The storage.cfg options this simulator keeps for dir and NFS storages. */
     private static ParamSpec definitionOptions(ParamSpec spec) {
-        return spec.string("content", true).string("server", true).string("export", true).string("path", true)
-                .string("options", true).string("prune-backups", true).string("nodes", true).bool("disable")
-                .bool("shared").integer("max-protected-backups", true, -1L, null).bool("create-base-path")
+        return spec.string("content", true)
+                .string("server", true)
+                .string("export", true)
+                .string("path", true)
+                .string("options", true)
+                .string("prune-backups", true)
+                .string("nodes", true)
+                .bool("disable")
+                .bool("shared")
+                .integer("max-protected-backups", true, -1L, null)
+                .bool("create-base-path")
                 .bool("create-subdirs");
     }
 
-    /** {@code POST /storage}: defines a storage; NFS needs server and export, content must be known types. */
+    /**
+     * {@code POST /storage}: defines a storage; NFS needs server and export, content must be known
+     * types.
+     */
     private ApiResult define(ApiRequest request) {
         String id = request.param("storage");
         if (ctx.cluster().storages().definition(id).isPresent()) {
-            throw PveException.internal("create storage failed: storage ID '" + id + "' already defined");
+            throw PveException.internal(
+                    "create storage failed: storage ID '" + id + "' already defined");
         }
         StorageType type = request.param("type").equals("nfs") ? StorageType.NFS : StorageType.DIR;
         Map<String, String> properties = storageProperties(request, type, Map.of());
         List<String> content = contentList(request.param("content"), type);
-        ctx.cluster().storages().define(new StorageDefinition(id, type, content, properties, NEW_STORAGE_CAPACITY));
+        ctx.cluster()
+                .storages()
+                .define(new StorageDefinition(id, type, content, properties, NEW_STORAGE_CAPACITY));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("storage", id);
         result.put("type", type.pluginType());
@@ -118,16 +209,26 @@ public final class StorageRoutes {
 
     private ApiResult redefine(ApiRequest request) {
         String id = request.param("storage");
-        StorageDefinition def = ctx.cluster().storages().definition(id).orElseThrow(
-                () -> PveException.internal("update storage failed: storage '" + id + "' does not exist"));
+        StorageDefinition def =
+                ctx.cluster()
+                        .storages()
+                        .definition(id)
+                        .orElseThrow(
+                                () ->
+                                        PveException.internal(
+                                                "update storage failed: storage '"
+                                                        + id
+                                                        + "' does not exist"));
         String digest = request.param("digest");
         if (digest != null && !digest.equals(ctx.cluster().storages().configDigest())) {
-            throw PveException.internal("update storage failed: detected modified configuration - file changed by"
-                    + " other user? Try again.");
+            throw PveException.internal(
+                    "update storage failed: detected modified configuration - file changed by"
+                            + " other user? Try again.");
         }
         for (String fixed : List.of("server", "export", "path")) {
             if (request.has(fixed)) {
-                throw PveException.param(fixed, "can't change value of fixed parameter '" + fixed + "'");
+                throw PveException.param(
+                        fixed, "can't change value of fixed parameter '" + fixed + "'");
             }
         }
         Map<String, String> properties = new LinkedHashMap<>(def.properties());
@@ -137,25 +238,40 @@ public final class StorageRoutes {
             }
         }
         properties = storageProperties(request, def.type(), properties);
-        List<String> content = request.has("content") ? contentList(request.param("content"), def.type()) : def.content();
-        ctx.cluster().storages().redefine(new StorageDefinition(id, def.type(), content, properties, def.capacity()));
+        List<String> content =
+                request.has("content")
+                        ? contentList(request.param("content"), def.type())
+                        : def.content();
+        ctx.cluster()
+                .storages()
+                .redefine(
+                        new StorageDefinition(id, def.type(), content, properties, def.capacity()));
         return ApiResult.empty();
     }
 
     private ApiResult undefine(ApiRequest request) {
         String id = request.param("storage");
         if (ctx.cluster().storages().definition(id).isEmpty()) {
-            throw PveException.internal("delete storage failed: storage '" + id + "' does not exist");
+            throw PveException.internal(
+                    "delete storage failed: storage '" + id + "' does not exist");
         }
         ctx.cluster().storages().undefine(id);
         return ApiResult.empty();
     }
 
-    private static Map<String, String> storageProperties(ApiRequest request, StorageType type,
-            Map<String, String> current) {
+    private static Map<String, String> storageProperties(
+            ApiRequest request, StorageType type, Map<String, String> current) {
         Map<String, String> properties = new LinkedHashMap<>(current);
-        for (String key : List.of("server", "export", "path", "options", "prune-backups", "nodes", "disable",
-                "max-protected-backups")) {
+        for (String key :
+                List.of(
+                        "server",
+                        "export",
+                        "path",
+                        "options",
+                        "prune-backups",
+                        "nodes",
+                        "disable",
+                        "max-protected-backups")) {
             if (request.has(key)) {
                 properties.put(key, request.param(key));
             }
@@ -163,18 +279,23 @@ public final class StorageRoutes {
         if (type == StorageType.NFS) {
             for (String required : List.of("server", "export")) {
                 if (!properties.containsKey(required)) {
-                    throw PveException.param(required, "property is missing and it is not optional");
+                    throw PveException.param(
+                            required, "property is missing and it is not optional");
                 }
             }
             if (!properties.get("export").startsWith("/")) {
-                throw PveException.param("export", "invalid format - value does not look like a valid absolute path");
+                throw PveException.param(
+                        "export",
+                        "invalid format - value does not look like a valid absolute path");
             }
             properties.putIfAbsent("path", "/mnt/pve/" + request.param("storage"));
         } else if (!properties.containsKey("path")) {
             throw PveException.param("path", "property is missing and it is not optional");
         }
         if (properties.containsKey("prune-backups")) {
-            properties.put("prune-backups", PruneRules.parse(properties.get("prune-backups"), "prune-backups").print());
+            properties.put(
+                    "prune-backups",
+                    PruneRules.parse(properties.get("prune-backups"), "prune-backups").print());
         }
         return properties;
     }
@@ -189,7 +310,8 @@ public final class StorageRoutes {
                 continue;
             }
             if (!CONTENT_TYPES.contains(item) && !item.equals("none")) {
-                throw PveException.param("content", "invalid format - invalid content type '" + item + "'");
+                throw PveException.param(
+                        "content", "invalid format - invalid content type '" + item + "'");
             }
             if (!content.contains(item) && !item.equals("none")) {
                 content.add(item);
@@ -201,20 +323,35 @@ public final class StorageRoutes {
     private ApiResult volumeInfo(ApiRequest request) {
         StoragePool pool = onlinePool(request);
         String volname = volname(request);
-        Volume volume = pool.volume(volname).orElseThrow(
-                () -> PveException.internal("volume '" + pool.definition().id() + ":" + volname + "' does not exist"));
+        Volume volume =
+                pool.volume(volname)
+                        .orElseThrow(
+                                () ->
+                                        PveException.internal(
+                                                "volume '"
+                                                        + pool.definition().id()
+                                                        + ":"
+                                                        + volname
+                                                        + "' does not exist"));
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("path", Storages.mountPath(pool.definition()) + "/" + (volume.content().equals("backup")
-                ? volname.replaceFirst("^backup/", "dump/") : volname));
+        info.put(
+                "path",
+                Storages.mountPath(pool.definition())
+                        + "/"
+                        + (volume.content().equals("backup")
+                                ? volname.replaceFirst("^backup/", "dump/")
+                                : volname));
         info.put("size", volume.size());
         info.put("used", volume.size());
         info.put("format", volume.format());
-        pool.archive(volname).ifPresent(archive -> {
-            if (archive.notes() != null) {
-                info.put("notes", archive.notes());
-            }
-            info.put("protected", archive.protect() ? 1 : 0);
-        });
+        pool.archive(volname)
+                .ifPresent(
+                        archive -> {
+                            if (archive.notes() != null) {
+                                info.put("notes", archive.notes());
+                            }
+                            info.put("protected", archive.protect() ? 1 : 0);
+                        });
         return ApiResult.of(info);
     }
 
@@ -222,10 +359,18 @@ public final class StorageRoutes {
     private ApiResult updateVolume(ApiRequest request) {
         StoragePool pool = onlinePool(request);
         String volid = pool.definition().id() + ":" + volname(request);
-        BackupArchive archive = pool.archive(volname(request)).orElseThrow(
-                () -> PveException.internal("volume '" + volid + "' does not exist or is not a backup"));
+        BackupArchive archive =
+                pool.archive(volname(request))
+                        .orElseThrow(
+                                () ->
+                                        PveException.internal(
+                                                "volume '"
+                                                        + volid
+                                                        + "' does not exist or is not a backup"));
         if (request.has("notes")) {
-            archive = archive.withNotes(request.param("notes").isEmpty() ? null : request.param("notes"));
+            archive =
+                    archive.withNotes(
+                            request.param("notes").isEmpty() ? null : request.param("notes"));
         }
         if (request.has("protected")) {
             archive = archive.withProtected(request.flag("protected"));
@@ -234,26 +379,47 @@ public final class StorageRoutes {
         return ApiResult.empty();
     }
 
-    /** {@code DELETE .../content/{volume}}: an {@code imgdel} task; protected backups are refused. */
+    /**
+     * {@code DELETE .../content/{volume}}: an {@code imgdel} task; protected backups are refused.
+     */
     private ApiResult deleteVolume(ApiRequest request) {
         StoragePool pool = onlinePool(request);
         String volname = volname(request);
         String volid = pool.definition().id() + ":" + volname;
-        Volume volume = pool.volume(volname).orElseThrow(
-                () -> PveException.internal("volume '" + volid + "' does not exist"));
+        Volume volume =
+                pool.volume(volname)
+                        .orElseThrow(
+                                () ->
+                                        PveException.internal(
+                                                "volume '" + volid + "' does not exist"));
         if (pool.archive(volname).map(BackupArchive::protect).orElse(false)) {
-            throw PveException.internal("cannot remove protected archive '" + Storages.mountPath(pool.definition())
-                    + "/" + volname.replaceFirst("^backup/", "dump/") + "'");
+            throw PveException.internal(
+                    "cannot remove protected archive '"
+                            + Storages.mountPath(pool.definition())
+                            + "/"
+                            + volname.replaceFirst("^backup/", "dump/")
+                            + "'");
         }
         if (volume.content().equals("images") && ctx.cluster().vm(volume.vmid()).isPresent()) {
-            throw PveException.internal("unable to delete '" + volid + "' - volume is still in use (guest "
-                    + volume.vmid() + ")");
+            throw PveException.internal(
+                    "unable to delete '"
+                            + volid
+                            + "' - volume is still in use (guest "
+                            + volume.vmid()
+                            + ")");
         }
         String node = request.executedOn();
-        Task task = ctx.tasks().spawn(node, "imgdel", volume.vmid() == 0 ? "" : volume.vmid() + "@"
-                + pool.definition().id(), request.caller().user())
-                .step(Duration.ZERO, run -> ctx.cluster().storages().free(volid, node))
-                .start();
+        Task task =
+                ctx.tasks()
+                        .spawn(
+                                node,
+                                "imgdel",
+                                volume.vmid() == 0
+                                        ? ""
+                                        : volume.vmid() + "@" + pool.definition().id(),
+                                request.caller().user())
+                        .step(Duration.ZERO, run -> ctx.cluster().storages().free(volid, node))
+                        .start();
         return ApiResult.of(task.upidText());
     }
 
@@ -287,7 +453,8 @@ public final class StorageRoutes {
 
     private ApiResult configList(ApiRequest request) {
         List<Map<String, Object>> result = new ArrayList<>();
-        if (!Access.has(request.auth(), "Datastore.Audit") && !Access.has(request.auth(), "Datastore.AllocateSpace")) {
+        if (!Access.has(request.auth(), "Datastore.Audit")
+                && !Access.has(request.auth(), "Datastore.AllocateSpace")) {
             return ApiResult.of(result);
         }
         for (StorageDefinition def : ctx.cluster().storages().definitions()) {
@@ -299,8 +466,16 @@ public final class StorageRoutes {
     }
 
     private ApiResult configEntry(ApiRequest request) {
-        StorageDefinition def = ctx.cluster().storages().definition(request.param("storage")).orElseThrow(
-                () -> PveException.internal("storage '" + request.param("storage") + "' does not exist"));
+        StorageDefinition def =
+                ctx.cluster()
+                        .storages()
+                        .definition(request.param("storage"))
+                        .orElseThrow(
+                                () ->
+                                        PveException.internal(
+                                                "storage '"
+                                                        + request.param("storage")
+                                                        + "' does not exist"));
         return ApiResult.of(configView(def));
     }
 
@@ -309,7 +484,11 @@ public final class StorageRoutes {
         entry.put("storage", def.id());
         entry.put("type", def.type().pluginType());
         entry.put("content", String.join(",", def.content()));
-        def.properties().forEach((key, value) -> entry.put(key, key.equals("krbd") ? Integer.parseInt(value) : value));
+        def.properties()
+                .forEach(
+                        (key, value) ->
+                                entry.put(
+                                        key, key.equals("krbd") ? Integer.parseInt(value) : value));
         if (def.shared()) {
             entry.put("shared", 1);
         }
@@ -323,7 +502,8 @@ public final class StorageRoutes {
         if (only != null && ctx.cluster().storages().definition(only).isEmpty()) {
             throw PveException.param("storage", "No such storage.");
         }
-        List<String> wanted = request.has("content") ? List.of(request.param("content").split("[,;\\s]+")) : null;
+        List<String> wanted =
+                request.has("content") ? List.of(request.param("content").split("[,;\\s]+")) : null;
         String target = request.param("target");
         boolean otherTarget = target != null && !target.equals(node) && !target.equals("localhost");
         List<Map<String, Object>> result = new ArrayList<>();
@@ -337,7 +517,8 @@ public final class StorageRoutes {
             if (otherTarget && !def.shared()) {
                 continue;
             }
-            if (!Access.has(request.auth(), "Datastore.Audit") && !Access.has(request.auth(), "Datastore.AllocateSpace")) {
+            if (!Access.has(request.auth(), "Datastore.Audit")
+                    && !Access.has(request.auth(), "Datastore.AllocateSpace")) {
                 continue;
             }
             result.add(Views.nodeStorage(ctx.cluster().storages().pool(def.id(), node)));
@@ -356,7 +537,10 @@ public final class StorageRoutes {
         return ApiResult.of(data);
     }
 
-    /** {@code GET .../content}: the volumes on the storage, as {@code PVE::Storage::volume_list} lists them. */
+    /**
+     * {@code GET .../content}: the volumes on the storage, as {@code PVE::Storage::volume_list}
+     * lists them.
+     */
     private ApiResult content(ApiRequest request) {
         StoragePool pool = onlinePool(request);
         String content = request.param("content");
@@ -373,8 +557,11 @@ public final class StorageRoutes {
             entry.put("volid", pool.definition().id() + ":" + volume.volname());
             entry.put("content", volume.content());
             entry.put("format", volume.format());
-            entry.put("size", volume.base() != null
-                    ? pool.volume(volume.base()).map(Volume::size).orElse(0L) : volume.size());
+            entry.put(
+                    "size",
+                    volume.base() != null
+                            ? pool.volume(volume.base()).map(Volume::size).orElse(0L)
+                            : volume.size());
             entry.put("ctime", volume.ctime());
             if (volume.vmid() != 0) {
                 entry.put("vmid", volume.vmid());
@@ -382,15 +569,17 @@ public final class StorageRoutes {
             if (volume.base() != null) {
                 entry.put("parent", volume.base());
             }
-            pool.archive(volume.volname()).ifPresent(archive -> {
-                entry.put("subtype", archive.subtype());
-                if (archive.notes() != null) {
-                    entry.put("notes", archive.notes());
-                }
-                if (archive.protect()) {
-                    entry.put("protected", 1);
-                }
-            });
+            pool.archive(volume.volname())
+                    .ifPresent(
+                            archive -> {
+                                entry.put("subtype", archive.subtype());
+                                if (archive.notes() != null) {
+                                    entry.put("notes", archive.notes());
+                                }
+                                if (archive.protect()) {
+                                    entry.put("protected", 1);
+                                }
+                            });
             result.add(entry);
         }
         return ApiResult.of(result);

@@ -18,7 +18,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code /nodes/{node}/tasks}: task list, status, log and stop (pve-manager's {@code API2/Tasks.pm}). */
+/**
+ * {@code /nodes/{node}/tasks}: task list, status, log and stop (pve-manager's {@code
+ * API2/Tasks.pm}).
+ */
 public final class TaskRoutes {
     private final RouteContext ctx;
 
@@ -28,31 +31,54 @@ public final class TaskRoutes {
 
     public static void register(Router router, RouteContext ctx) {
         TaskRoutes routes = new TaskRoutes(ctx);
-        router.register(Route.get("/nodes/{node}/tasks").proxied()
-                .params(ParamSpec.create().node()
-                        .integer("start", true, 0L, null)
-                        .integer("limit", true, 0L, null)
-                        .string("userfilter", true)
-                        .string("typefilter", true)
-                        .optionalVmid("vmid")
-                        .bool("errors")
-                        .enumeration("source", true, "archive", "active", "all")
-                        .integer("since", true, null, null)
-                        .integer("until", true, null, null)
-                        .string("statusfilter", true))
-                .handler(routes::list));
+        router.register(
+                Route.get("/nodes/{node}/tasks")
+                        .proxied()
+                        .params(
+                                ParamSpec.create()
+                                        .node()
+                                        .integer("start", true, 0L, null)
+                                        .integer("limit", true, 0L, null)
+                                        .string("userfilter", true)
+                                        .string("typefilter", true)
+                                        .optionalVmid("vmid")
+                                        .bool("errors")
+                                        .enumeration("source", true, "archive", "active", "all")
+                                        .integer("since", true, null, null)
+                                        .integer("until", true, null, null)
+                                        .string("statusfilter", true))
+                        .handler(routes::list));
         ParamSpec upidSpec = ParamSpec.create().node().string("upid", false);
-        router.register(Route.get("/nodes/{node}/tasks/{upid}").proxied().params(upidSpec)
-                .handler(r -> ApiResult.of(List.of(Map.of("name", "log"), Map.of("name", "status")))));
-        router.register(Route.get("/nodes/{node}/tasks/{upid}/status").proxied().params(upidSpec)
-                .handler(routes::status));
-        router.register(Route.get("/nodes/{node}/tasks/{upid}/log").proxied()
-                .params(ParamSpec.create().node().string("upid", false)
-                        .integer("start", true, 0L, null)
-                        .integer("limit", true, 0L, null))
-                .handler(routes::log));
-        router.register(Route.delete("/nodes/{node}/tasks/{upid}").proxied().params(upidSpec)
-                .handler(routes::stop));
+        router.register(
+                Route.get("/nodes/{node}/tasks/{upid}")
+                        .proxied()
+                        .params(upidSpec)
+                        .handler(
+                                r ->
+                                        ApiResult.of(
+                                                List.of(
+                                                        Map.of("name", "log"),
+                                                        Map.of("name", "status")))));
+        router.register(
+                Route.get("/nodes/{node}/tasks/{upid}/status")
+                        .proxied()
+                        .params(upidSpec)
+                        .handler(routes::status));
+        router.register(
+                Route.get("/nodes/{node}/tasks/{upid}/log")
+                        .proxied()
+                        .params(
+                                ParamSpec.create()
+                                        .node()
+                                        .string("upid", false)
+                                        .integer("start", true, 0L, null)
+                                        .integer("limit", true, 0L, null))
+                        .handler(routes::log));
+        router.register(
+                Route.delete("/nodes/{node}/tasks/{upid}")
+                        .proxied()
+                        .params(upidSpec)
+                        .handler(routes::stop));
     }
 
     private ApiResult list(ApiRequest request) {
@@ -80,10 +106,14 @@ public final class TaskRoutes {
         return ApiResult.withTotal(result, count);
     }
 
-    private static boolean matches(ApiRequest request, Task task, boolean auditor, Set<String> statuses) {
+    private static boolean matches(
+            ApiRequest request, Task task, boolean auditor, Set<String> statuses) {
         Upid upid = task.upid();
         String userfilter = request.param("userfilter");
-        if (userfilter != null && !upid.user().toLowerCase(Locale.ROOT).contains(userfilter.toLowerCase(Locale.ROOT))) {
+        if (userfilter != null
+                && !upid.user()
+                        .toLowerCase(Locale.ROOT)
+                        .contains(userfilter.toLowerCase(Locale.ROOT))) {
             return false;
         }
         if (!auditor && !ownedBy(task, request.auth())) {
@@ -140,15 +170,24 @@ public final class TaskRoutes {
         return ApiResult.of(Views.taskStatus(task));
     }
 
-    /** {@code dump_logfile}: lines from {@code start}, {@code limit} of them (0 = all), {@code total} = count. */
+    /**
+     * {@code dump_logfile}: lines from {@code start}, {@code limit} of them (0 = all), {@code
+     * total} = count.
+     */
     private ApiResult log(ApiRequest request) {
         parse(request.param("upid"));
-        Task task = ctx.tasks().find(request.param("upid")).filter(t -> t.upid().node().equals(request.executedOn()))
-                .orElse(null);
+        Task task =
+                ctx.tasks()
+                        .find(request.param("upid"))
+                        .filter(t -> t.upid().node().equals(request.executedOn()))
+                        .orElse(null);
         if (task != null) {
             requireOwnerOr(request, task, "Sys.Audit");
         }
-        List<String> lines = task == null ? List.of("unable to open file - No such file or directory") : task.log();
+        List<String> lines =
+                task == null
+                        ? List.of("unable to open file - No such file or directory")
+                        : task.log();
         int start = request.has("start") ? request.intParam("start") : 0;
         int limit = request.has("limit") ? request.intParam("limit") : 50;
         List<Map<String, Object>> result = new ArrayList<>();
@@ -176,13 +215,15 @@ public final class TaskRoutes {
     /** The task must exist on the node that executes the request, as its log file would. */
     private Task find(ApiRequest request) {
         parse(request.param("upid"));
-        return ctx.tasks().find(request.param("upid"))
+        return ctx.tasks()
+                .find(request.param("upid"))
                 .filter(t -> t.upid().node().equals(request.executedOn()))
                 .orElseThrow(() -> PveException.param("upid", "no such task"));
     }
 
     private static Upid parse(String text) {
-        return Upid.parse(text).orElseThrow(() -> PveException.param("upid", "unable to parse worker upid"));
+        return Upid.parse(text)
+                .orElseThrow(() -> PveException.param("upid", "unable to parse worker upid"));
     }
 
     private static void requireOwnerOr(ApiRequest request, Task task, String privilege) {

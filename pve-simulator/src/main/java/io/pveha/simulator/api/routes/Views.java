@@ -21,12 +21,12 @@ import java.util.SortedMap;
 
 /**
  * How the simulated state looks in API answers: the field sets and JSON types of qemu-server's
- * {@code vmstatus}, pve-manager's {@code extract_*_stats} and the task endpoints. Usage figures of running
- * guests and nodes are derived deterministically from VMID and uptime, so answers are stable.
+ * {@code vmstatus}, pve-manager's {@code extract_*_stats} and the task endpoints. Usage figures of
+ * running guests and nodes are derived deterministically from VMID and uptime, so answers are
+ * stable.
  */
 final class Views {
-    private Views() {
-    }
+    private Views() {}
 
     /** {@code GET /version} and {@code GET /nodes/{node}/version}. */
     static Map<String, Object> version() {
@@ -38,14 +38,29 @@ final class Views {
     }
 
     /** Usage figures of a guest, derived from VMID and uptime so answers are stable. */
-    private record Usage(boolean running, long uptime, int cpus, long maxmem, long mem, long maxdisk, long netin,
-            long netout, long diskread, long diskwrite, double cpu) {
+    private record Usage(
+            boolean running,
+            long uptime,
+            int cpus,
+            long maxmem,
+            long mem,
+            long maxdisk,
+            long netin,
+            long netout,
+            long diskread,
+            long diskwrite,
+            double cpu) {
 
         static Usage of(VmState vm, NodeState node, long nowMillis) {
             boolean running = vm.running();
             long uptime = running ? Math.max(0, (nowMillis - vm.startedAtMillis()) / 1000) : 0;
-            return new Usage(running, uptime, Math.min(vm.cpus(), node.cpus()), vm.memoryBytes(),
-                    running ? memoryInUse(vm.vmid(), vm.memoryBytes()) : 0, vm.bootDiskSize(),
+            return new Usage(
+                    running,
+                    uptime,
+                    Math.min(vm.cpus(), node.cpus()),
+                    vm.memoryBytes(),
+                    running ? memoryInUse(vm.vmid(), vm.memoryBytes()) : 0,
+                    vm.bootDiskSize(),
                     running ? uptime * (2_000 + (vm.vmid() % 97) * 31L) : 0,
                     running ? uptime * (700 + (vm.vmid() % 89) * 13L) : 0,
                     running ? 180_000_000L + uptime * 4_096 : 0,
@@ -84,7 +99,8 @@ final class Views {
     }
 
     /** {@code GET .../status/current}: the list entry plus QMP, balloon and HA details. */
-    static Map<String, Object> vmStatus(VmState vm, NodeState node, long nowMillis, List<GuestHooks> hooks) {
+    static Map<String, Object> vmStatus(
+            VmState vm, NodeState node, long nowMillis, List<GuestHooks> hooks) {
         Map<String, Object> d = vmListEntry(vm, node, nowMillis);
         boolean running = vm.running();
         d.put("qmpstatus", running ? "running" : "stopped");
@@ -141,13 +157,19 @@ final class Views {
     }
 
     /**
-     * Writes the {@code /cluster/resources} guest entry ({@code extract_vm_stats}) straight to JSON: with
-     * thousands of guests, building maps first costs more than the rest of the answer. For a guest on an
-     * unreachable node the last reported state is kept until it is five minutes old; then only the
-     * identity remains.
+     * Writes the {@code /cluster/resources} guest entry ({@code extract_vm_stats}) straight to
+     * JSON: with thousands of guests, building maps first costs more than the rest of the answer.
+     * For a guest on an unreachable node the last reported state is kept until it is five minutes
+     * old; then only the identity remains.
      */
-    static void writeVmResource(JsonGenerator g, VmState vm, NodeState node, long nowMillis, boolean stale,
-            List<GuestHooks> hooks) throws IOException {
+    static void writeVmResource(
+            JsonGenerator g,
+            VmState vm,
+            NodeState node,
+            long nowMillis,
+            boolean stale,
+            List<GuestHooks> hooks)
+            throws IOException {
         g.writeStartObject();
         g.writeStringField("id", "qemu/" + vm.vmidText());
         g.writeNumberField("vmid", vm.vmid());
@@ -192,8 +214,8 @@ final class Views {
     }
 
     /** Node entry of {@code /nodes} and {@code /cluster/resources} ({@code extract_node_stats}). */
-    static Map<String, Object> nodeResource(NodeState node, ClusterState.NodeLoad load, boolean stale,
-            long nowMillis) {
+    static Map<String, Object> nodeResource(
+            NodeState node, ClusterState.NodeLoad load, boolean stale, long nowMillis) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", "node/" + node.name());
         e.put("node", node.name());
@@ -248,13 +270,15 @@ final class Views {
         e.put("total", online ? pool.total() : 0);
         e.put("used", online ? pool.used() : 0);
         e.put("avail", online ? pool.avail() : 0);
-        e.put("used_fraction", !online || pool.total() == 0 ? 0.0 : pool.used() / (double) pool.total());
+        e.put(
+                "used_fraction",
+                !online || pool.total() == 0 ? 0.0 : pool.used() / (double) pool.total());
         return e;
     }
 
     /**
-     * {@code GET .../config}: the config (with pending values unless {@code current}) typed as PVE types
-     * it, plus the file's {@code digest}; the cloud-init password is masked.
+     * {@code GET .../config}: the config (with pending values unless {@code current}) typed as PVE
+     * types it, plus the file's {@code digest}; the cloud-init password is masked.
      */
     static Map<String, Object> config(VmState vm, boolean current) {
         SortedMap<String, String> values = current ? vm.config() : vm.configWithPending();
@@ -267,11 +291,17 @@ final class Views {
         return result;
     }
 
-    /** Booleans and integers are JSON numbers; numbers and strings stay strings, as PVE's config parser leaves them. */
+    /**
+     * Booleans and integers are JSON numbers; numbers and strings stay strings, as PVE's config
+     * parser leaves them.
+     */
     static Object typed(String key, String value) {
-        VmConfigSchema.Type type = VmConfigSchema.property(key).map(VmConfigSchema.Property::type)
-                .orElse(VmConfigSchema.Type.STRING);
-        if ((type == VmConfigSchema.Type.BOOLEAN || type == VmConfigSchema.Type.INTEGER) && value.matches("\\d+")) {
+        VmConfigSchema.Type type =
+                VmConfigSchema.property(key)
+                        .map(VmConfigSchema.Property::type)
+                        .orElse(VmConfigSchema.Type.STRING);
+        if ((type == VmConfigSchema.Type.BOOLEAN || type == VmConfigSchema.Type.INTEGER)
+                && value.matches("\\d+")) {
             return Long.parseLong(value);
         }
         return value;
@@ -302,7 +332,10 @@ final class Views {
         return d;
     }
 
-    /** The UPID's fields as {@code upid_decode} returns them; a token user is split into user and tokenid. */
+    /**
+     * The UPID's fields as {@code upid_decode} returns them; a token user is split into user and
+     * tokenid.
+     */
     private static Map<String, Object> taskBase(Upid upid) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("node", upid.node());
@@ -338,7 +371,6 @@ final class Views {
         return (20 + (vm.vmid() % 13) * 10) / 2000.0;
     }
 
-
     private static Map<String, Object> blockstat(VmState vm, long read, long written) {
         Map<String, Object> stats = new LinkedHashMap<>();
         List<Drive> drives = vm.drives();
@@ -363,9 +395,16 @@ final class Views {
             s.put("unmap_bytes", 0);
             s.put("wr_highest_offset", writes);
             s.put("idle_time_ns", 4_427_685_914L);
-            for (String counter : List.of("failed_rd_operations", "failed_wr_operations", "failed_flush_operations",
-                    "failed_unmap_operations", "invalid_rd_operations", "invalid_wr_operations",
-                    "invalid_flush_operations", "invalid_unmap_operations")) {
+            for (String counter :
+                    List.of(
+                            "failed_rd_operations",
+                            "failed_wr_operations",
+                            "failed_flush_operations",
+                            "failed_unmap_operations",
+                            "invalid_rd_operations",
+                            "invalid_wr_operations",
+                            "invalid_flush_operations",
+                            "invalid_unmap_operations")) {
                 s.put(counter, 0);
             }
             s.put("account_failed", true);
@@ -378,13 +417,16 @@ final class Views {
 
     private static Map<String, Object> nics(VmState vm, long netin, long netout) {
         Map<String, Object> nics = new LinkedHashMap<>();
-        vm.config().keySet().stream().filter(VmConfigSchema::isNet).forEach(key -> {
-            boolean first = nics.isEmpty();
-            Map<String, Object> counters = new LinkedHashMap<>();
-            counters.put("netin", first ? netin : 0);
-            counters.put("netout", first ? netout : 0);
-            nics.put("tap" + vm.vmid() + "i" + key.substring(3), counters);
-        });
+        vm.config().keySet().stream()
+                .filter(VmConfigSchema::isNet)
+                .forEach(
+                        key -> {
+                            boolean first = nics.isEmpty();
+                            Map<String, Object> counters = new LinkedHashMap<>();
+                            counters.put("netin", first ? netin : 0);
+                            counters.put("netout", first ? netout : 0);
+                            nics.put("tap" + vm.vmid() + "i" + key.substring(3), counters);
+                        });
         return nics;
     }
 }
