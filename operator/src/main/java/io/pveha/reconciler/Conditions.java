@@ -87,4 +87,41 @@ public final class Conditions {
         return !Objects.equals(was.get().getReason(), now.get().getReason())
                 || !Objects.equals(was.get().getMessage(), now.get().getMessage());
     }
+
+    /**
+     * Sets the condition {@code type} of a status to True or False with a reason of the kind's
+     * vocabulary; the message is scrubbed of secrets.
+     */
+    public static void set(
+            io.pveha.api.PvehaStatus status,
+            String type,
+            boolean value,
+            Reason reason,
+            String message,
+            long generation,
+            Instant now) {
+        status.setConditions(
+                set(
+                        status.getConditions(),
+                        type,
+                        value ? TRUE : FALSE,
+                        reason.name(),
+                        Redactor.scrub(message),
+                        generation,
+                        now));
+    }
+
+    /**
+     * Sets Ready, as {@link #set(io.pveha.api.PvehaStatus, String, boolean, Reason, String, long,
+     * Instant)}.
+     */
+    public static void ready(
+            io.pveha.api.PvehaStatus status,
+            Reason reason,
+            boolean ready,
+            String message,
+            long generation,
+            Instant now) {
+        set(status, READY, ready, reason, message, generation, now);
+    }
 }

@@ -15,4 +15,16 @@ public final class Copies {
     public static <T> T deepCopy(T value, Class<T> type) {
         return value == null ? null : MAPPER.convertValue(value, type);
     }
+
+    /** A deep copy of a status, or a new empty one when there is none yet. */
+    public static <T> T copyOrNew(T value, Class<T> type) {
+        if (value != null) {
+            return deepCopy(value, type);
+        }
+        try {
+            return type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(type + " has no public no-argument constructor", e);
+        }
+    }
 }

@@ -37,7 +37,7 @@ final class BackupPolicyStatusBuilder {
             BackupPolicyFacts facts,
             Plan plan,
             Instant now) {
-        BackupPolicyStatus status = copy(previous);
+        BackupPolicyStatus status = Copies.copyOrNew(previous, BackupPolicyStatus.class);
         long generation = generation(policy);
         status.setObservedGeneration(generation);
         if (facts.cluster().usable()) {
@@ -106,7 +106,7 @@ final class BackupPolicyStatusBuilder {
                     generation,
                     now);
         }
-        ready(status, plan.reason(), plan.ready(), plan.message(), generation, now);
+        Conditions.ready(status, plan.reason(), plan.ready(), plan.message(), generation, now);
         return status;
     }
 
@@ -120,17 +120,18 @@ final class BackupPolicyStatusBuilder {
             Reason reason,
             String message,
             Instant now) {
-        BackupPolicyStatus status = copy(previous);
+        BackupPolicyStatus status = Copies.copyOrNew(previous, BackupPolicyStatus.class);
         status.setObservedGeneration(generation(policy));
-        ready(status, reason, false, message, generation(policy), now);
+        Conditions.ready(status, reason, false, message, generation(policy), now);
         return status;
     }
 
     /** PVE refused or failed a call of this pass: said in Ready, the rest of the status stays. */
     static BackupPolicyStatus apiError(
             BackupPolicy policy, BackupPolicyStatus built, PveApiException e, Instant now) {
-        BackupPolicyStatus status = copy(built);
-        ready(status, CommonReason.ApiError, false, e.describe(), generation(policy), now);
+        BackupPolicyStatus status = Copies.copyOrNew(built, BackupPolicyStatus.class);
+        Conditions.ready(
+                status, CommonReason.ApiError, false, e.describe(), generation(policy), now);
         return status;
     }
 
@@ -213,23 +214,6 @@ final class BackupPolicyStatusBuilder {
                 now);
     }
 
-    private static void ready(
-            BackupPolicyStatus status,
-            Reason reason,
-            boolean ready,
-            String message,
-            long generation,
-            Instant now) {
-        set(
-                status,
-                Conditions.READY,
-                ready ? Conditions.TRUE : Conditions.FALSE,
-                reason,
-                message,
-                generation,
-                now);
-    }
-
     private static void set(
             BackupPolicyStatus status,
             String type,
@@ -247,11 +231,6 @@ final class BackupPolicyStatusBuilder {
                         Redactor.scrub(message),
                         generation,
                         now));
-    }
-
-    private static BackupPolicyStatus copy(BackupPolicyStatus status) {
-        BackupPolicyStatus copy = Copies.deepCopy(status, BackupPolicyStatus.class);
-        return copy == null ? new BackupPolicyStatus() : copy;
     }
 
     private static long generation(BackupPolicy policy) {

@@ -29,7 +29,7 @@ final class CephPoolStatusBuilder {
             CephPoolFacts facts,
             CephPoolPlanner.Plan plan,
             Instant now) {
-        CephPoolStatus status = copy(previous);
+        CephPoolStatus status = Copies.copyOrNew(previous, CephPoolStatus.class);
         long generation = generation(pool);
         status.setObservedGeneration(generation);
         String name = CephPoolSettings.poolName(pool);
@@ -49,7 +49,7 @@ final class CephPoolStatusBuilder {
             }
         }
         facts.deletion().ifPresent(d -> status.setImages(new ArrayList<>(d.images())));
-        ready(status, plan.reason(), plan.ready(), plan.message(), generation, now);
+        Conditions.ready(status, plan.reason(), plan.ready(), plan.message(), generation, now);
         if (plan.blocked().isPresent()) {
             status.setConditions(
                     Conditions.set(
@@ -79,25 +79,25 @@ final class CephPoolStatusBuilder {
     /** The status of a pass that stopped before observing (paused, invalid spec). */
     static CephPoolStatus stopped(
             CephPool pool, CephPoolStatus previous, Reason reason, String message, Instant now) {
-        CephPoolStatus status = copy(previous);
+        CephPoolStatus status = Copies.copyOrNew(previous, CephPoolStatus.class);
         status.setObservedGeneration(generation(pool));
-        ready(status, reason, false, message, generation(pool), now);
+        Conditions.ready(status, reason, false, message, generation(pool), now);
         return status;
     }
 
     /** PVE refused or failed a call of this pass: said in Ready, the rest of the status stays. */
     static CephPoolStatus apiError(
             CephPool pool, CephPoolStatus built, PveApiException e, Instant now) {
-        CephPoolStatus status = copy(built);
-        ready(status, CommonReason.ApiError, false, e.describe(), generation(pool), now);
+        CephPoolStatus status = Copies.copyOrNew(built, CephPoolStatus.class);
+        Conditions.ready(status, CommonReason.ApiError, false, e.describe(), generation(pool), now);
         return status;
     }
 
     /** The node's task slots are all taken: nothing was recorded or started. */
     static CephPoolStatus waitingForSlot(
             CephPool pool, CephPoolStatus built, String node, Instant now) {
-        CephPoolStatus status = copy(built);
-        ready(
+        CephPoolStatus status = Copies.copyOrNew(built, CephPoolStatus.class);
+        Conditions.ready(
                 status,
                 CephPoolReason.WaitingForTaskSlot,
                 false,
@@ -137,29 +137,6 @@ final class CephPoolStatusBuilder {
 
     static String percent(Double fraction) {
         return String.format(Locale.ROOT, "%.1f%%", fraction == null ? 0.0 : fraction * 100);
-    }
-
-    private static void ready(
-            CephPoolStatus status,
-            Reason reason,
-            boolean ready,
-            String message,
-            long generation,
-            Instant now) {
-        status.setConditions(
-                Conditions.set(
-                        status.getConditions(),
-                        Conditions.READY,
-                        ready ? Conditions.TRUE : Conditions.FALSE,
-                        reason.name(),
-                        Redactor.scrub(message),
-                        generation,
-                        now));
-    }
-
-    private static CephPoolStatus copy(CephPoolStatus status) {
-        CephPoolStatus copy = Copies.deepCopy(status, CephPoolStatus.class);
-        return copy == null ? new CephPoolStatus() : copy;
     }
 
     private static long generation(CephPool pool) {

@@ -74,7 +74,7 @@ final class ClusterStatusBuilder {
             ProxmoxClusterPlanner.Plan plan,
             Optional<HaGroupSync.Outcome> haGroups,
             Instant now) {
-        ProxmoxClusterStatus status = copy(previous);
+        ProxmoxClusterStatus status = Copies.copyOrNew(previous, ProxmoxClusterStatus.class);
         PollOutcome outcome = facts.outcome();
         if (outcome.snapshot() != null) {
             facts(outcome.snapshot(), status);
@@ -119,7 +119,7 @@ final class ClusterStatusBuilder {
             Reason reason,
             String message,
             Instant now) {
-        ProxmoxClusterStatus status = copy(previous);
+        ProxmoxClusterStatus status = Copies.copyOrNew(previous, ProxmoxClusterStatus.class);
         status.setObservedGeneration(generation(cluster));
         status.setConditions(
                 set(
@@ -266,11 +266,6 @@ final class ClusterStatusBuilder {
                 Redactor.scrub(v.message()),
                 generation,
                 now);
-    }
-
-    private static ProxmoxClusterStatus copy(ProxmoxClusterStatus status) {
-        ProxmoxClusterStatus copy = Copies.deepCopy(status, ProxmoxClusterStatus.class);
-        return copy == null ? new ProxmoxClusterStatus() : copy;
     }
 
     private static long generation(ProxmoxCluster cluster) {

@@ -24,7 +24,7 @@ final class HaVmStatusBuilder {
     private HaVmStatusBuilder() {}
 
     static HaVmStatus build(HaVm vm, HaVmFacts facts, HaVmPlan plan, Instant now) {
-        HaVmStatus status = copy(vm.getStatus());
+        HaVmStatus status = Copies.copyOrNew(vm.getStatus(), HaVmStatus.class);
         long generation = HaVmPlanner.generation(vm);
         status.setObservedGeneration(generation);
         HaVmPlan.Edits edits = plan.edits();
@@ -66,7 +66,7 @@ final class HaVmStatusBuilder {
         if (edits.ipAddresses() != null) {
             status.setIpAddresses(new ArrayList<>(edits.ipAddresses()));
         }
-        ready(status, plan.reason(), plan.ready(), plan.message(), generation, now);
+        Conditions.ready(status, plan.reason(), plan.ready(), plan.message(), generation, now);
         return status;
     }
 
@@ -76,16 +76,16 @@ final class HaVmStatusBuilder {
      */
     static HaVmStatus stopped(
             HaVm vm, HaVmStatus previous, Reason reason, String message, Instant now) {
-        HaVmStatus status = copy(previous);
+        HaVmStatus status = Copies.copyOrNew(previous, HaVmStatus.class);
         status.setObservedGeneration(HaVmPlanner.generation(vm));
-        ready(status, reason, false, message, HaVmPlanner.generation(vm), now);
+        Conditions.ready(status, reason, false, message, HaVmPlanner.generation(vm), now);
         return status;
     }
 
     /** The node's task slots are all taken: nothing was recorded or started. */
     static HaVmStatus waitingForSlot(HaVm vm, HaVmStatus built, String node, Instant now) {
-        HaVmStatus status = copy(built);
-        ready(
+        HaVmStatus status = Copies.copyOrNew(built, HaVmStatus.class);
+        Conditions.ready(
                 status,
                 HaVmReason.WaitingForTaskSlot,
                 false,
@@ -100,7 +100,7 @@ final class HaVmStatusBuilder {
      * failed attempt.
      */
     static HaVmStatus apiError(HaVm vm, HaVmStatus built, PveApiException e, Instant now) {
-        HaVmStatus status = copy(built);
+        HaVmStatus status = Copies.copyOrNew(built, HaVmStatus.class);
         Reason reason =
                 e.kind() == PveErrorKind.NODE_UNREACHABLE
                         ? HaVmReason.NodeOffline
@@ -111,7 +111,7 @@ final class HaVmStatusBuilder {
             status.setFailedAttempts(
                     status.getFailedAttempts() == null ? 1 : status.getFailedAttempts() + 1);
         }
-        ready(status, reason, false, e.describe(), HaVmPlanner.generation(vm), now);
+        Conditions.ready(status, reason, false, e.describe(), HaVmPlanner.generation(vm), now);
         return status;
     }
 
@@ -132,28 +132,5 @@ final class HaVmStatusBuilder {
         status.setPowerState(obs.status());
         status.setTemplate(obs.isTemplate());
         status.setHaState(ha.map(HaStatusEntry::crmState).orElse(obs.hastate()));
-    }
-
-    private static void ready(
-            HaVmStatus status,
-            Reason reason,
-            boolean ready,
-            String message,
-            long generation,
-            Instant now) {
-        status.setConditions(
-                Conditions.set(
-                        status.getConditions(),
-                        Conditions.READY,
-                        ready ? Conditions.TRUE : Conditions.FALSE,
-                        reason.name(),
-                        Redactor.scrub(message),
-                        generation,
-                        now));
-    }
-
-    private static HaVmStatus copy(HaVmStatus status) {
-        HaVmStatus copy = Copies.deepCopy(status, HaVmStatus.class);
-        return copy == null ? new HaVmStatus() : copy;
     }
 }
