@@ -7,8 +7,12 @@ import io.pveha.simulator.api.RequestStats;
 import io.pveha.simulator.api.Router;
 import io.pveha.simulator.api.TlsMaterial;
 import io.pveha.simulator.api.TokenRegistry;
+import io.pveha.simulator.api.routes.AccessConfigRoutes;
 import io.pveha.simulator.api.routes.AccessRoutes;
 import io.pveha.simulator.api.routes.ClusterRoutes;
+import io.pveha.simulator.api.routes.DatacenterRoutes;
+import io.pveha.simulator.api.routes.LxcRoutes;
+import io.pveha.simulator.api.routes.NodeInfoRoutes;
 import io.pveha.simulator.api.routes.NodeRoutes;
 import io.pveha.simulator.api.routes.QemuRoutes;
 import io.pveha.simulator.api.routes.RouteContext;
@@ -164,6 +168,10 @@ public final class PveSimulator implements AutoCloseable {
         StorageRoutes.register(router, context);
         QemuRoutes.register(router, context);
         AccessRoutes.register(router, context);
+        AccessConfigRoutes.register(router, context);
+        NodeInfoRoutes.register(router, context);
+        DatacenterRoutes.register(router, context);
+        LxcRoutes.register(router);
         HaRoutes.register(router, ha.api());
         // PVE clusters here are hyperconverged: Ceph is always there, in memory unless a real one
         // is given.

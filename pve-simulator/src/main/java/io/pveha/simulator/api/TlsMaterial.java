@@ -97,6 +97,11 @@ public final class TlsMaterial {
         return ca.certificate();
     }
 
+    /** A node's certificate ({@code pve-ssl.pem}). */
+    public X509Certificate nodeCertificate(String node) {
+        return nodes.get(node).certificate();
+    }
+
     /** SHA-256 fingerprint of a node's certificate, colon-separated upper-case hex like PVE's. */
     public String fingerprint(String node) {
         return fingerprint(nodes.get(node).certificate());

@@ -54,6 +54,16 @@ public final class TokenRegistry {
                 : Optional.of(new AuthInfo(tokenId, true, token.privileges()));
     }
 
+    /**
+     * Every token id, sorted, with whether it is restricted to a privilege set (PVE: privilege
+     * separation) or holds all of its user's privileges.
+     */
+    public java.util.SortedMap<String, Boolean> restrictedById() {
+        java.util.SortedMap<String, Boolean> result = new java.util.TreeMap<>();
+        tokens.forEach((id, token) -> result.put(id, token.privileges() != null));
+        return result;
+    }
+
     private void put(String tokenId, String secret, Set<String> privileges) {
         if (!TOKEN_ID.matcher(tokenId).matches()) {
             throw new IllegalArgumentException(

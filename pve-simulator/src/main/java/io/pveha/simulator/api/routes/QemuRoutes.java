@@ -316,6 +316,26 @@ public final class QemuRoutes {
                         .params(vmSpec)
                         .access(Access.perm("/vms/{vmid}", "VM.Monitor"))
                         .handler(routes::agentInterfaces));
+        router.register(
+                Route.get(VM + "/snapshot")
+                        .proxied()
+                        .params(vmSpec)
+                        .access(Access.perm("/vms/{vmid}", "VM.Audit"))
+                        .handler(routes::snapshots));
+    }
+
+    /**
+     * {@code GET .../snapshot} ({@code snapshot_list}): guests have no snapshots here, so only the
+     * {@code current} entry ("You are here!").
+     */
+    private ApiResult snapshots(ApiRequest request) {
+        VmState vm = ctx.ops().loadConfig(request.vmid(), request.executedOn());
+        Map<String, Object> current = new LinkedHashMap<>();
+        current.put("name", "current");
+        current.put("digest", vm.digest());
+        current.put("running", vm.running() ? 1 : 0);
+        current.put("description", "You are here!");
+        return ApiResult.of(List.of(current));
     }
 
     private static ParamSpec updateSpec() {
