@@ -338,7 +338,9 @@ public final class NodeInfoRoutes {
         vmbr0.put("bridge_ports", "eno1");
         vmbr0.put("bridge_stp", "off");
         vmbr0.put("bridge_fd", "0");
-        return List.of(eno1, vmbr0);
+        // PVE lists them in Perl hash order, which varies; the bridge first lets clients that take
+        // the first interface's address (Ansible's inventory plugin) find the node's address.
+        return List.of(vmbr0, eno1);
     }
 
     /** The first address of the node's /24 (none on loopback, where there is no router). */
