@@ -36,6 +36,33 @@ def wait(prox, node, upid, timeout=60):
         time.sleep(0.1)
 
 
+def inventory_reads(prox, node, template_vmid):
+    """The reads inventory and monitoring scripts make, with the types they rely on."""
+    for n in [n["node"] for n in prox.nodes.get()]:
+        assert prox.nodes(n).lxc.get() == [], n
+    bridges = prox.nodes(node).network.get(type="bridge")
+    assert [b["iface"] for b in bridges] == ["vmbr0"] and bridges[0]["address"], bridges
+    assert prox.nodes(node).dns.get()["search"]
+    assert isinstance(prox.nodes(node).time.get()["time"], int)
+    assert prox.nodes(node).subscription.get()["status"] == "notfound"
+    services = {s["service"]: s["state"] for s in prox.nodes(node).services.get()}
+    assert services["pveproxy"] == "running", services
+    assert prox.nodes(node).replication.get() == []
+    certs = prox.nodes(node).certificates.info.get()
+    assert [c["filename"] for c in certs] == ["pve-root-ca.pem", "pve-ssl.pem"], certs
+    snapshots = prox.nodes(node).qemu(template_vmid).snapshot.get()
+    assert [s["name"] for s in snapshots] == ["current"], snapshots
+    assert prox.pools.get() == []
+    assert "mac_prefix" in prox.cluster.options.get()
+    assert [n["name"] for n in prox.cluster.config.nodes.get()] == ["pve1", "pve2", "pve3"]
+    assert prox.cluster.replication.get() == []
+    assert "digest" in prox.cluster.firewall.options.get()
+    assert "root@pam" in [u["userid"] for u in prox.access.users.get()]
+    assert "PVEAuditor" in [r["roleid"] for r in prox.access.roles.get()]
+    assert prox.access.groups.get() == []
+    print("reads ok")
+
+
 def main(mode):
     prox = connect(mode)
     version = prox.version.get()
@@ -48,6 +75,7 @@ def main(mode):
     template = next(vm for vm in vms if vm.get("template") and vm.get("name") == TEMPLATE_NAME)
     node = template["node"]
     print("template", template["vmid"], "on", node)
+    inventory_reads(prox, node, template["vmid"])
 
     vmid = int(prox.cluster.nextid.get())
     upid = prox.nodes(node).qemu.post(vmid=vmid, name="py-%s-iso" % mode, memory=1024, cores=1,

@@ -66,13 +66,15 @@ class ProxmoxerIT {
                         "version 8.4.1",
                         "nodes pve1,pve2,pve3",
                         "template 9000 on pve1",
+                        "reads ok",
                         "status running",
                         "ALL OK token");
     }
 
     @Test
     void drivesTheSimulatorWithTicketLogin() throws Exception {
-        assertThat(run("password")).contains("version 8.4.1", "status running", "ALL OK password");
+        assertThat(run("password"))
+                .contains("version 8.4.1", "reads ok", "status running", "ALL OK password");
     }
 
     private static String run(String mode)
