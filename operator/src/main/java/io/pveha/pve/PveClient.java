@@ -109,6 +109,13 @@ public final class PveClient implements AutoCloseable {
 
     private final Config config;
     private final OkHttpClient http;
+
+    /**
+     * The client of each endpoint: {@link #http} itself, or with pins per endpoint one derived from
+     * it (same connection pool and dispatcher) verifying that endpoint's own certificate.
+     */
+    private final Map<String, OkHttpClient> endpointClients = new LinkedHashMap<>();
+
     private final RateLimiter rateLimiter;
     private final Retry getRetry;
     private final RequestListener listener;
@@ -141,8 +148,18 @@ public final class PveClient implements AutoCloseable {
                         .protocols(List.of(Protocol.HTTP_1_1))
                         .eventListenerFactory(
                                 call -> new SentTracker(call.request().tag(SentFlag.class)));
-        config.tls().apply(builder);
-        this.http = builder.build();
+        if (config.tls().perEndpoint()) {
+            this.http = builder.build();
+            for (String endpoint : config.endpoints()) {
+                OkHttpClient.Builder own = http.newBuilder();
+                config.tls().forEndpoint(endpoint).apply(own);
+                endpointClients.put(endpoint, own.build());
+            }
+        } else {
+            config.tls().apply(builder);
+            this.http = builder.build();
+            config.endpoints().forEach(e -> endpointClients.put(e, http));
+        }
         this.rateLimiter =
                 RateLimiter.of(
                         "pve",
@@ -211,6 +228,7 @@ public final class PveClient implements AutoCloseable {
         List<String> endpoints = config.endpoints();
         int start = active.get();
         PveApiException last = null;
+        PveApiException tlsFailure = null;
         for (int i = 0; i < endpoints.size(); i++) {
             int index = (start + i) % endpoints.size();
             String endpoint = endpoints.get(index);
@@ -221,7 +239,7 @@ public final class PveClient implements AutoCloseable {
                             .tag(SentFlag.class, flag)
                             .build();
             long begin = System.nanoTime();
-            Call call = http.newCall(request);
+            Call call = endpointClients.get(endpoint).newCall(request);
             try (Response response = call.execute()) {
                 listener.onRequest(
                         method,
@@ -243,13 +261,17 @@ public final class PveClient implements AutoCloseable {
                 PveApiException failure = transportFailure(method, path, endpoint, e, sent);
                 markFailure(endpoint, failure);
                 last = failure;
+                if (failure.kind() == PveErrorKind.TLS && tlsFailure == null) {
+                    tlsFailure = failure;
+                }
                 boolean safeToTryElsewhere = method.equals("GET") || !sent;
                 if (!safeToTryElsewhere) {
                     throw failure;
                 }
             }
         }
-        throw last;
+        // A node that answers with the wrong certificate says more than the ones that are down.
+        throw tlsFailure != null ? tlsFailure : last;
     }
 
     private Request buildRequest(

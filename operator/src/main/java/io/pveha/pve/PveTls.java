@@ -5,9 +5,12 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
@@ -20,14 +23,41 @@ import okhttp3.tls.HandshakeCertificates;
 
 /**
  * How the PVE server certificate is verified. PVE nodes present a certificate signed by the
- * cluster's own CA (pve-root-ca.pem) or a self-signed one; so the usual choices are the cluster CA
- * bundle or the node certificate's pinned SHA-256 fingerprint (what /nodes reports as
- * ssl_fingerprint). Skipping verification exists only as an explicit opt-in.
+ * cluster's own CA (pve-root-ca.pem), each node its own ({@code pve-ssl.pem}); so the usual choices
+ * are the cluster CA bundle (one setting for every node, the recommended one) or each node
+ * certificate's pinned SHA-256 fingerprint (what /nodes reports as ssl_fingerprint). A single
+ * {@code pinnedFingerprint} applies to every endpoint without a pin of its own in {@code
+ * endpointFingerprints} (one endpoint, or endpoints sharing one certificate behind a name or a
+ * balancer). Skipping verification exists only as an explicit opt-in.
+ *
+ * @param caBundlePem PEM CA bundle, or null
+ * @param pinnedFingerprint the pin for endpoints without their own, or null
+ * @param endpointFingerprints endpoint URL (without trailing slash) to its pin, normalised
+ * @param insecureSkipVerify accept any certificate
  */
-public record PveTls(String caBundlePem, String pinnedFingerprint, boolean insecureSkipVerify) {
+public record PveTls(
+        String caBundlePem,
+        String pinnedFingerprint,
+        Map<String, String> endpointFingerprints,
+        boolean insecureSkipVerify) {
     private static final Pattern PEM_CERT =
             Pattern.compile(
                     "-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----");
+
+    public PveTls {
+        Map<String, String> pins = new TreeMap<>();
+        if (endpointFingerprints != null) {
+            endpointFingerprints.forEach(
+                    (endpoint, fp) -> pins.put(endpointKey(endpoint), normalizeFingerprint(fp)));
+        }
+        endpointFingerprints = Collections.unmodifiableMap(pins);
+        pinnedFingerprint =
+                pinnedFingerprint == null ? null : normalizeFingerprint(pinnedFingerprint);
+    }
+
+    public PveTls(String caBundlePem, String pinnedFingerprint, boolean insecureSkipVerify) {
+        this(caBundlePem, pinnedFingerprint, Map.of(), insecureSkipVerify);
+    }
 
     public static PveTls systemTrust() {
         return new PveTls(null, null, false);
@@ -41,8 +71,36 @@ public record PveTls(String caBundlePem, String pinnedFingerprint, boolean insec
         return new PveTls(null, fingerprint, false);
     }
 
+    /**
+     * One pin per endpoint ({@code endpoint → fingerprint}); {@code fallback} (may be null) for
+     * endpoints not listed.
+     */
+    public static PveTls pinnedPerEndpoint(Map<String, String> pins, String fallback) {
+        return new PveTls(null, fallback, pins, false);
+    }
+
     public static PveTls insecure() {
         return new PveTls(null, null, true);
+    }
+
+    /** An endpoint URL as pins are keyed: without a trailing slash. */
+    public static String endpointKey(String endpoint) {
+        return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+    }
+
+    /** The pin that applies to {@code endpoint}: its own, else the common one, else null. */
+    public String fingerprintFor(String endpoint) {
+        return endpointFingerprints.getOrDefault(endpointKey(endpoint), pinnedFingerprint);
+    }
+
+    /** Whether endpoints are verified differently (so each needs its own TLS set-up). */
+    public boolean perEndpoint() {
+        return !endpointFingerprints.isEmpty();
+    }
+
+    /** The policy for one endpoint: the CA (if any) and that endpoint's pin (if any). */
+    public PveTls forEndpoint(String endpoint) {
+        return new PveTls(caBundlePem, fingerprintFor(endpoint), Map.of(), insecureSkipVerify);
     }
 
     /** Colon-separated upper-case hex, the form PVE prints; accepts any case and separators. */
@@ -71,8 +129,15 @@ public record PveTls(String caBundlePem, String pinnedFingerprint, boolean insec
         }
     }
 
-    /** Configures the client's trust and host-name checks according to this policy. */
+    /**
+     * Configures the client's trust and host-name checks according to this policy; with pins per
+     * endpoint, apply {@link #forEndpoint} of each endpoint to that endpoint's client instead.
+     */
     void apply(OkHttpClient.Builder builder) {
+        if (perEndpoint()) {
+            throw new IllegalStateException(
+                    "pins per endpoint: configure each endpoint's client with forEndpoint(url)");
+        }
         X509TrustManager trust = trustManager();
         try {
             SSLContext context = SSLContext.getInstance("TLS");
@@ -137,9 +202,16 @@ public record PveTls(String caBundlePem, String pinnedFingerprint, boolean insec
         if (insecureSkipVerify) {
             return "insecure (no verification)";
         }
+        if (perEndpoint()) {
+            StringBuilder text = new StringBuilder("pinned SHA-256 per endpoint (");
+            endpointFingerprints.forEach(
+                    (endpoint, fp) -> text.append(endpoint).append(' ').append(fp).append(", "));
+            text.append(pinnedFingerprint != null ? "others " + pinnedFingerprint : "no others");
+            return text.append(')').append(caBundlePem != null ? " and CA bundle" : "").toString();
+        }
         if (pinnedFingerprint != null) {
             return "pinned SHA-256 "
-                    + normalizeFingerprint(pinnedFingerprint)
+                    + pinnedFingerprint
                     + (caBundlePem != null ? " and CA bundle" : "");
         }
         return caBundlePem != null ? "CA bundle" : "system trust store";

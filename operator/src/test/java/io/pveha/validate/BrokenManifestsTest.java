@@ -383,7 +383,42 @@ class BrokenManifestsTest {
                             insecureSkipVerify: true
                             fingerprint: "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"
                         """,
-                        "case.yaml:7 (#1 ProxmoxCluster/shop/other): error: spec.tls: Invalid value: insecureSkipVerify cannot be combined with caSecretRef or fingerprint"),
+                        "case.yaml:7 (#1 ProxmoxCluster/shop/other): error: spec.tls: Invalid value: insecureSkipVerify cannot be combined with caSecretRef, fingerprint or fingerprints"),
+                c(
+                        "CEL: a per-endpoint fingerprint for an endpoint the cluster does not have",
+                        CLUSTER
+                                + """
+                          endpoints: ["https://b1.example.com:8006", "https://b2.example.com:8006"]
+                          credentialsSecretRef: {name: pve-token}
+                          tls:
+                            fingerprint: "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"
+                            fingerprints:
+                              - {endpoint: "https://b3.example.com:8006", fingerprint: "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"}
+                        """,
+                        "case.yaml:4 (#1 ProxmoxCluster/shop/other): error: spec: Invalid value: every tls.fingerprints[].endpoint must be one of spec.endpoints"),
+                c(
+                        "CEL: pinned per endpoint, one endpoint without a pin and no CA",
+                        CLUSTER
+                                + """
+                          endpoints: ["https://b1.example.com:8006", "https://b2.example.com:8006"]
+                          credentialsSecretRef: {name: pve-token}
+                          tls:
+                            fingerprints:
+                              - {endpoint: "https://b1.example.com:8006", fingerprint: "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"}
+                        """,
+                        "case.yaml:4 (#1 ProxmoxCluster/shop/other): error: spec: Invalid value: with tls.fingerprints and neither tls.fingerprint nor tls.caSecretRef, every endpoint needs its fingerprint"),
+                c(
+                        "CEL: two fingerprints for one endpoint",
+                        CLUSTER
+                                + """
+                          endpoints: ["https://b1.example.com:8006"]
+                          credentialsSecretRef: {name: pve-token}
+                          tls:
+                            fingerprints:
+                              - {endpoint: "https://b1.example.com:8006", fingerprint: "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"}
+                              - {endpoint: "https://b1.example.com:8006", fingerprint: "01:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"}
+                        """,
+                        "case.yaml:8 (#1 ProxmoxCluster/shop/other): error: spec.tls.fingerprints: Invalid value: each endpoint may have one fingerprint"),
                 // ---- CEL rules: HaVm
                 // ----------------------------------------------------------------------------
                 c(

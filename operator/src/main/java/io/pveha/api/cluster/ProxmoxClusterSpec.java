@@ -14,6 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@ValidationRule(
+        value =
+                "!has(self.tls) || !has(self.tls.fingerprints) || self.tls.fingerprints.all(f, self.endpoints.exists(e, e == f.endpoint || e == f.endpoint + '/' || e + '/' == f.endpoint))",
+        message = "every tls.fingerprints[].endpoint must be one of spec.endpoints")
+@ValidationRule(
+        value =
+                "!has(self.tls) || !has(self.tls.fingerprints) || has(self.tls.fingerprint) || has(self.tls.caSecretRef) || self.endpoints.all(e, self.tls.fingerprints.exists(f, e == f.endpoint || e == f.endpoint + '/' || e + '/' == f.endpoint))",
+        message =
+                "with tls.fingerprints and neither tls.fingerprint nor tls.caSecretRef, every endpoint needs its fingerprint")
 public class ProxmoxClusterSpec {
     public static final int DEFAULT_POLL_INTERVAL_SECONDS = 15;
 
@@ -154,8 +163,9 @@ public class ProxmoxClusterSpec {
      */
     @ValidationRule(
             value =
-                    "!(has(self.insecureSkipVerify) && self.insecureSkipVerify && (has(self.caSecretRef) || has(self.fingerprint)))",
-            message = "insecureSkipVerify cannot be combined with caSecretRef or fingerprint")
+                    "!(has(self.insecureSkipVerify) && self.insecureSkipVerify && (has(self.caSecretRef) || has(self.fingerprint) || has(self.fingerprints)))",
+            message =
+                    "insecureSkipVerify cannot be combined with caSecretRef, fingerprint or fingerprints")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class Tls {
         public static final String DEFAULT_CA_KEY = "ca.crt";
@@ -166,8 +176,16 @@ public class ProxmoxClusterSpec {
 
         @Pattern(Patterns.SHA256_FINGERPRINT)
         @JsonPropertyDescription(
-                "Pinned SHA-256 fingerprint of the PVE certificate, colon hex as in /nodes ssl_fingerprint.")
+                "Pinned SHA-256 fingerprint, colon hex as in /nodes ssl_fingerprint, for every endpoint without its own entry in fingerprints: use it alone for one endpoint or for endpoints sharing one certificate.")
         private String fingerprint;
+
+        @Size(max = 16)
+        @ValidationRule(
+                value = "self.all(f, self.exists_one(g, g.endpoint == f.endpoint))",
+                message = "each endpoint may have one fingerprint")
+        @JsonPropertyDescription(
+                "Pinned SHA-256 fingerprint per endpoint: each PVE node has its own certificate (signed by the cluster CA, which caSecretRef trusts for all nodes at once). `doctor` prints these entries.")
+        private List<EndpointFingerprint> fingerprints = new ArrayList<>();
 
         @JsonPropertyDescription(
                 "Accept any certificate. Only for labs; the cluster then carries a TlsVerification warning condition.")
@@ -189,12 +207,59 @@ public class ProxmoxClusterSpec {
             this.fingerprint = fingerprint;
         }
 
+        public List<EndpointFingerprint> getFingerprints() {
+            return fingerprints;
+        }
+
+        public void setFingerprints(List<EndpointFingerprint> fingerprints) {
+            this.fingerprints = fingerprints;
+        }
+
         public Boolean getInsecureSkipVerify() {
             return insecureSkipVerify;
         }
 
         public void setInsecureSkipVerify(Boolean insecureSkipVerify) {
             this.insecureSkipVerify = insecureSkipVerify;
+        }
+    }
+
+    /** The pinned certificate fingerprint of one endpoint. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class EndpointFingerprint {
+        @Required
+        @Size(max = 270)
+        @Pattern(Patterns.PVE_ENDPOINT)
+        @JsonPropertyDescription("One of spec.endpoints.")
+        private String endpoint;
+
+        @Required
+        @Pattern(Patterns.SHA256_FINGERPRINT)
+        @JsonPropertyDescription(
+                "SHA-256 fingerprint of that node's certificate, colon hex (pvenode cert info, or /nodes ssl_fingerprint).")
+        private String fingerprint;
+
+        public EndpointFingerprint() {}
+
+        public EndpointFingerprint(String endpoint, String fingerprint) {
+            this.endpoint = endpoint;
+            this.fingerprint = fingerprint;
+        }
+
+        public String getEndpoint() {
+            return endpoint;
+        }
+
+        public void setEndpoint(String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        public String getFingerprint() {
+            return fingerprint;
+        }
+
+        public void setFingerprint(String fingerprint) {
+            this.fingerprint = fingerprint;
         }
     }
 

@@ -9,6 +9,7 @@ import io.pveha.reconciler.CommonReason;
 import io.pveha.reconciler.Reason;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,7 +106,12 @@ final class ClusterSettingsResolver {
                             + ": "
                             + e.getMessage());
         }
-        PveTls tls = tls(spec.getTls(), cluster.getMetadata().getNamespace(), secrets);
+        PveTls tls =
+                tls(
+                        spec.getTls(),
+                        spec.getEndpoints(),
+                        cluster.getMetadata().getNamespace(),
+                        secrets);
         ProxmoxClusterSpec.ClientSettings limits = spec.getClient();
         int rps =
                 limits != null && limits.getRequestsPerSecond() != null
@@ -138,7 +144,10 @@ final class ClusterSettingsResolver {
     }
 
     private static PveTls tls(
-            ProxmoxClusterSpec.Tls tls, String namespace, Map<SecretKey, SecretValue> secrets)
+            ProxmoxClusterSpec.Tls tls,
+            List<String> endpoints,
+            String namespace,
+            Map<SecretKey, SecretValue> secrets)
             throws SettingsProblem {
         if (tls == null) {
             return PveTls.systemTrust();
@@ -171,7 +180,61 @@ final class ClusterSettingsResolver {
                         CommonReason.InvalidSpec, "spec.tls.fingerprint: " + e.getMessage());
             }
         }
-        return new PveTls(ca, fingerprint, false);
+        Map<String, String> pins = pins(tls, endpoints);
+        if (!pins.isEmpty() && fingerprint == null && ca == null) {
+            List<String> unpinned =
+                    endpoints.stream()
+                            .map(PveTls::endpointKey)
+                            .filter(e -> !pins.containsKey(e))
+                            .toList();
+            if (!unpinned.isEmpty()) {
+                throw new SettingsProblem(
+                        CommonReason.InvalidSpec,
+                        "spec.tls.fingerprints: no fingerprint for "
+                                + String.join(", ", unpinned)
+                                + " (add an entry, or set spec.tls.fingerprint or spec.tls.caSecretRef)");
+            }
+        }
+        return new PveTls(ca, fingerprint, pins, false);
+    }
+
+    /**
+     * {@code spec.tls.fingerprints} as endpoint → normalised pin, each endpoint one of the spec's.
+     */
+    private static Map<String, String> pins(ProxmoxClusterSpec.Tls tls, List<String> endpoints)
+            throws SettingsProblem {
+        Map<String, String> pins = new LinkedHashMap<>();
+        List<ProxmoxClusterSpec.EndpointFingerprint> entries =
+                tls.getFingerprints() == null ? List.of() : tls.getFingerprints();
+        List<String> known = endpoints.stream().map(PveTls::endpointKey).toList();
+        for (int i = 0; i < entries.size(); i++) {
+            ProxmoxClusterSpec.EndpointFingerprint entry = entries.get(i);
+            String where = "spec.tls.fingerprints[" + i + "]";
+            if (entry.getEndpoint() == null || entry.getFingerprint() == null) {
+                throw new SettingsProblem(
+                        CommonReason.InvalidSpec,
+                        where + ": endpoint and fingerprint are required");
+            }
+            String endpoint = PveTls.endpointKey(entry.getEndpoint());
+            if (!known.contains(endpoint)) {
+                throw new SettingsProblem(
+                        CommonReason.InvalidSpec,
+                        where + ".endpoint: " + entry.getEndpoint() + " is not in spec.endpoints");
+            }
+            String fingerprint;
+            try {
+                fingerprint = PveTls.normalizeFingerprint(entry.getFingerprint());
+            } catch (IllegalArgumentException e) {
+                throw new SettingsProblem(
+                        CommonReason.InvalidSpec, where + ".fingerprint: " + e.getMessage());
+            }
+            if (pins.put(endpoint, fingerprint) != null) {
+                throw new SettingsProblem(
+                        CommonReason.InvalidSpec,
+                        where + ".endpoint: " + entry.getEndpoint() + " has two fingerprints");
+            }
+        }
+        return pins;
     }
 
     private static SecretKey tokenIdKey(ProxmoxClusterSpec.CredentialsRef ref) {

@@ -221,7 +221,7 @@ final class ProxmoxClusterPlanner {
                     "certificate verification is disabled by spec.tls.insecureSkipVerify; use a CA bundle or a pinned fingerprint");
         }
         Reason how =
-                tls.pinnedFingerprint() != null
+                tls.pinnedFingerprint() != null || tls.perEndpoint()
                         ? ProxmoxClusterReason.PinnedFingerprint
                         : tls.caBundlePem() != null
                                 ? ProxmoxClusterReason.CaBundle

@@ -13,6 +13,7 @@ import io.pveha.cluster.PollOutcome;
 import io.pveha.cluster.RequiredPrivileges;
 import io.pveha.pve.PveApiException;
 import io.pveha.pve.PveErrorKind;
+import io.pveha.pve.PveTls;
 import io.pveha.pve.model.HaGroup;
 import io.pveha.reconciler.CommonReason;
 import io.pveha.reconciler.Conditions;
@@ -308,7 +309,74 @@ class ProxmoxClusterPlannerTest {
                                 healthy(),
                                 token(),
                                 CommonReason.InvalidSpec,
-                                "spec.tls.fingerprint: a SHA-256 fingerprint has 32 bytes (64 hex digits), got 2")));
+                                "spec.tls.fingerprint: a SHA-256 fingerprint has 32 bytes (64 hex digits), got 2")),
+                Named.of(
+                        "a per-endpoint fingerprint for an endpoint not in spec.endpoints",
+                        new ReadyCase(
+                                cluster(
+                                        s ->
+                                                s.getTls()
+                                                        .setFingerprints(
+                                                                List.of(
+                                                                        new ProxmoxClusterSpec
+                                                                                .EndpointFingerprint(
+                                                                                "https://pve9:8006",
+                                                                                FINGERPRINT)))),
+                                healthy(),
+                                token(),
+                                CommonReason.InvalidSpec,
+                                "spec.tls.fingerprints[0].endpoint: https://pve9:8006 is not in spec.endpoints")),
+                Named.of(
+                        "pins per endpoint that leave an endpoint without one",
+                        new ReadyCase(
+                                cluster(
+                                        s -> {
+                                            s.setEndpoints(
+                                                    List.of(
+                                                            "https://pve1:8006",
+                                                            "https://pve2:8006/"));
+                                            s.getTls().setFingerprint(null);
+                                            s.getTls()
+                                                    .setFingerprints(
+                                                            List.of(
+                                                                    new ProxmoxClusterSpec
+                                                                            .EndpointFingerprint(
+                                                                            "https://pve1:8006/",
+                                                                            FINGERPRINT)));
+                                        }),
+                                healthy(),
+                                token(),
+                                CommonReason.InvalidSpec,
+                                "spec.tls.fingerprints: no fingerprint for https://pve2:8006 (add an entry, or set spec.tls.fingerprint or spec.tls.caSecretRef)")));
+    }
+
+    @Test
+    void eachEndpointGetsItsOwnPinAndTheCommonOneCoversTheRest() {
+        String other = "CD:".repeat(31) + "CD";
+        ProxmoxCluster cluster =
+                cluster(
+                        s -> {
+                            s.setEndpoints(
+                                    List.of(
+                                            "https://pve1:8006",
+                                            "https://pve2:8006",
+                                            "https://pve3:8006"));
+                            s.getTls()
+                                    .setFingerprints(
+                                            List.of(
+                                                    new ProxmoxClusterSpec.EndpointFingerprint(
+                                                            "https://pve2:8006/",
+                                                            other.toLowerCase())));
+                        });
+        Plan plan = plan(cluster, healthy(), token());
+        PveTls tls = plan.connect().orElseThrow().tls();
+
+        assertThat(tls.fingerprintFor("https://pve1:8006")).isEqualTo(FINGERPRINT);
+        assertThat(tls.fingerprintFor("https://pve2:8006")).isEqualTo(other);
+        assertThat(tls.fingerprintFor("https://pve3:8006/")).isEqualTo(FINGERPRINT);
+        assertThat(plan.tls().reason()).isEqualTo(ProxmoxClusterReason.PinnedFingerprint);
+        String withoutPins = plan(cluster(), healthy(), token()).connect().orElseThrow().identity();
+        assertThat(plan.connect().orElseThrow().identity()).isNotEqualTo(withoutPins);
     }
 
     @ParameterizedTest(name = "{0}")
