@@ -24,8 +24,10 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
@@ -65,8 +67,10 @@ final class DoctorCommand implements Callable<Integer> {
     static final class Trust {
         @Option(
                 names = "--fingerprint",
-                description = "Pinned SHA-256 fingerprint of the PVE certificate (colon hex).")
-        String fingerprint;
+                paramLabel = "[URL=]FINGERPRINT",
+                description =
+                        "Pinned SHA-256 fingerprint (colon hex): URL=FP for one endpoint (repeat: each PVE node has its own certificate), FP alone for every endpoint without its own.")
+        List<String> fingerprints;
 
         @Option(
                 names = "--ca-file",
@@ -102,22 +106,29 @@ final class DoctorCommand implements Callable<Integer> {
             out.println("PROBLEM token file " + tokenFile + ": " + e.getMessage());
             return 2;
         }
-        PveTls tls =
-                trust.insecure
-                        ? PveTls.insecure()
-                        : trust.fingerprint != null
-                                ? PveTls.pinned(trust.fingerprint)
-                                : trust.caFile != null
-                                        ? PveTls.caBundle(Files.readString(trust.caFile))
-                                        : PveTls.systemTrust();
+        PveTls tls;
+        try {
+            tls =
+                    trust.insecure
+                            ? PveTls.insecure()
+                            : trust.fingerprints != null
+                                    ? pins(trust.fingerprints, urls)
+                                    : trust.caFile != null
+                                            ? PveTls.caBundle(Files.readString(trust.caFile))
+                                            : PveTls.systemTrust();
+        } catch (IllegalArgumentException e) {
+            out.println("PROBLEM --fingerprint: " + e.getMessage());
+            return 2;
+        }
         List<String> problems = new ArrayList<>();
         out.println("TLS        " + tls);
         if (tls.insecureSkipVerify()) {
             problems.add(
                     "certificate verification is off (--insecure): use --fingerprint or --ca-file");
         }
+        Map<String, Boolean> verified = new LinkedHashMap<>();
         for (String url : urls) {
-            checkEndpoint(url, token, tls, problems);
+            verified.put(url, checkEndpoint(url, token, tls, problems));
         }
         ConnectionSettings settings =
                 ConnectionSettings.of(
@@ -139,6 +150,7 @@ final class DoctorCommand implements Callable<Integer> {
                 report(outcome, problems);
             }
         }
+        printPins(tls, token, verified);
         if (problems.isEmpty()) {
             out.println("OK         the operator can manage this cluster");
             return 0;
@@ -147,7 +159,120 @@ final class DoctorCommand implements Callable<Integer> {
         return 1;
     }
 
-    private void checkEndpoint(String url, PveToken token, PveTls tls, List<String> problems) {
+    /**
+     * {@code --fingerprint} values: {@code URL=FP} pins one endpoint (one of {@code --url}), a bare
+     * {@code FP} (at most one) every other endpoint.
+     */
+    static PveTls pins(List<String> values, List<String> urls) {
+        Map<String, String> perEndpoint = new LinkedHashMap<>();
+        String common = null;
+        List<String> known = urls.stream().map(PveTls::endpointKey).toList();
+        for (String value : values) {
+            int eq = value.lastIndexOf('=');
+            if (eq < 0) {
+                if (common != null) {
+                    throw new IllegalArgumentException(
+                            "only one fingerprint without URL= (it applies to every endpoint without its own)");
+                }
+                common = PveTls.normalizeFingerprint(value);
+                continue;
+            }
+            String url = PveTls.endpointKey(value.substring(0, eq));
+            if (!known.contains(url)) {
+                throw new IllegalArgumentException(url + " is not one of the --url endpoints");
+            }
+            if (perEndpoint.put(url, PveTls.normalizeFingerprint(value.substring(eq + 1)))
+                    != null) {
+                throw new IllegalArgumentException(url + " has two fingerprints");
+            }
+        }
+        if (common == null) {
+            List<String> unpinned =
+                    known.stream().filter(u -> !perEndpoint.containsKey(u)).toList();
+            if (!unpinned.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "no fingerprint for "
+                                + String.join(", ", unpinned)
+                                + " (add --fingerprint URL=FP, or one without URL= for the rest)");
+            }
+        }
+        return PveTls.pinnedPerEndpoint(perEndpoint, common);
+    }
+
+    /**
+     * What each endpoint presents, as the {@code spec.tls.fingerprints} entries to paste: one line
+     * per node, saying how far each fingerprint is verified (by the trust given here, or by {@code
+     * /nodes} read over a verified connection, or not at all).
+     */
+    private void printPins(PveTls tls, PveToken token, Map<String, Boolean> verified) {
+        Map<String, String> presented = new LinkedHashMap<>();
+        for (String url : urls) {
+            presentedFingerprint(url).ifPresent(fp -> presented.put(url, fp));
+        }
+        if (presented.isEmpty()) {
+            return;
+        }
+        Map<String, String> byNodes = nodeFingerprints(tls, token, verified);
+        out.println(
+                "Pins       each node's certificate for spec.tls (or --fingerprint URL=FP)"
+                        + (tls.caBundlePem() != null
+                                ? "; the CA (caSecretRef) already covers every node"
+                                : "")
+                        + ":");
+        out.println("             fingerprints:");
+        presented.forEach(
+                (url, fp) -> {
+                    String node =
+                            byNodes.entrySet().stream()
+                                    .filter(e -> e.getValue().equals(fp))
+                                    .map(Map.Entry::getKey)
+                                    .findFirst()
+                                    .orElse(null);
+                    String how;
+                    if (Boolean.TRUE.equals(verified.get(url)) && !tls.insecureSkipVerify()) {
+                        how = "verified by the TLS settings given";
+                    } else if (node != null) {
+                        how = "matches /nodes ssl_fingerprint read over a verified connection";
+                    } else {
+                        how = "NOT verified: compare with `pvenode cert info` on that node";
+                    }
+                    out.printf(
+                            Locale.ROOT,
+                            "               - {endpoint: \"%s\", fingerprint: \"%s\"}   # %s%s%n",
+                            PveTls.endpointKey(url),
+                            fp,
+                            node == null ? "" : node + ": ",
+                            how);
+                });
+    }
+
+    /**
+     * {@code /nodes} ssl_fingerprints, read only through endpoints verified by the given trust
+     * (never with {@code --insecure}); empty if there is none or the call fails.
+     */
+    private Map<String, String> nodeFingerprints(
+            PveTls tls, PveToken token, Map<String, Boolean> verified) {
+        List<String> trusted =
+                verified.entrySet().stream()
+                        .filter(Map.Entry::getValue)
+                        .map(Map.Entry::getKey)
+                        .toList();
+        if (tls.insecureSkipVerify() || trusted.isEmpty()) {
+            return Map.of();
+        }
+        PveClient.Config config =
+                PveClient.Config.of(trusted, token, tls)
+                        .withGetAttempts(1)
+                        .withRequestTimeout(Duration.ofSeconds(timeoutSeconds))
+                        .withConnectTimeout(Duration.ofSeconds(Math.min(5, timeoutSeconds)));
+        try (PveClient client = new PveClient(config, null)) {
+            return new PveApi(client).nodeFingerprints();
+        } catch (PveApiException e) {
+            return Map.of();
+        }
+    }
+
+    private boolean checkEndpoint(String url, PveToken token, PveTls tls, List<String> problems) {
         PveClient.Config config =
                 PveClient.Config.of(List.of(url), token, tls)
                         .withGetAttempts(1)
@@ -156,6 +281,7 @@ final class DoctorCommand implements Callable<Integer> {
         try (PveClient client = new PveClient(config, null)) {
             String version = new PveApi(client).version().version();
             out.println("Endpoint   " + url + ": OK (PVE " + version + ")");
+            return true;
         } catch (PveApiException e) {
             out.println("Endpoint   " + url + ": " + e.getMessage());
             problems.add("endpoint " + url + ": " + e.getMessage());
@@ -168,6 +294,9 @@ final class DoctorCommand implements Callable<Integer> {
                                                     + fp);
                                     out.println(
                                             "           if that is your PVE node (compare: pvenode cert info), pass --fingerprint "
+                                                    + (urls.size() > 1
+                                                            ? PveTls.endpointKey(url) + "="
+                                                            : "")
                                                     + fp);
                                 });
             }
@@ -175,6 +304,7 @@ final class DoctorCommand implements Callable<Integer> {
                 out.println(
                         "           check the token id and secret, and that the token is not expired or disabled");
             }
+            return false;
         }
     }
 

@@ -32,6 +32,25 @@ public class PveApi {
         return convert(client.get("/version"), PveVersion.class);
     }
 
+    /**
+     * Each node's certificate fingerprint as {@code /nodes} reports it ({@code ssl_fingerprint}),
+     * normalised; nodes without one are left out.
+     */
+    public Map<String, String> nodeFingerprints() {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (JsonNode node : client.get("/nodes")) {
+            String fingerprint = node.path("ssl_fingerprint").asText("");
+            if (node.hasNonNull("node") && !fingerprint.isEmpty()) {
+                try {
+                    result.put(node.get("node").asText(), PveTls.normalizeFingerprint(fingerprint));
+                } catch (IllegalArgumentException e) {
+                    // not a SHA-256 fingerprint: nothing to offer for this node
+                }
+            }
+        }
+        return result;
+    }
+
     public List<ClusterStatusEntry> clusterStatus() {
         return list(client.get("/cluster/status"), ClusterStatusEntry.class);
     }

@@ -2,6 +2,7 @@ package io.pveha.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pveha.simulator.PveSimulator;
 import io.pveha.testing.FixturePve;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -87,6 +88,106 @@ class DoctorCommandTest {
         assertThat(out())
                 .contains("does not match the pinned fingerprint " + wrong)
                 .contains("pass --fingerprint " + pve.fingerprint());
+    }
+
+    /**
+     * Every PVE node has its own certificate: one node's pin fails on the next node, and doctor
+     * prints each node's entry for spec.tls.fingerprints, vouched for by /nodes read over the
+     * verified connection; with those pins every endpoint passes.
+     */
+    @Test
+    void pinsEachNodeAndPrintsTheLineToPasteForEveryNode() throws IOException {
+        try (PveSimulator sim = PveSimulator.builder().nodes(3).manualClock().build().start()) {
+            Path token = tokenFile(sim.apiTokenId() + "=" + sim.apiTokenSecret() + "\n");
+            String url1 = sim.nodeUrl("pve1");
+            String url2 = sim.nodeUrl("pve2");
+            String fp1 = sim.fingerprintSha256("pve1");
+            String fp2 = sim.fingerprintSha256("pve2");
+
+            int code =
+                    doctor(
+                            "--url",
+                            url1,
+                            "--url",
+                            url2,
+                            "--token-file",
+                            token.toString(),
+                            "--fingerprint",
+                            fp1);
+
+            assertThat(code).isEqualTo(1);
+            assertThat(out())
+                    .contains("Endpoint   " + url1 + ": OK (PVE 8.4.1)")
+                    .contains("does not match the pinned fingerprint " + fp1)
+                    .contains("pass --fingerprint " + url2 + "=" + fp2)
+                    .contains(
+                            "- {endpoint: \""
+                                    + url1
+                                    + "\", fingerprint: \""
+                                    + fp1
+                                    + "\"}   # pve1: verified by the TLS settings given")
+                    .contains(
+                            "- {endpoint: \""
+                                    + url2
+                                    + "\", fingerprint: \""
+                                    + fp2
+                                    + "\"}   # pve2: matches /nodes ssl_fingerprint read over a verified connection");
+
+            output.reset();
+            code =
+                    doctor(
+                            "--url",
+                            url1,
+                            "--url",
+                            url2,
+                            "--token-file",
+                            token.toString(),
+                            "--fingerprint",
+                            url1 + "=" + fp1,
+                            "--fingerprint",
+                            url2 + "=" + fp2);
+            assertThat(out())
+                    .contains("Endpoint   " + url2 + ": OK (PVE 8.4.1)")
+                    .contains("pinned SHA-256 per endpoint")
+                    .contains("# pve2: verified by the TLS settings given")
+                    .contains("OK         the operator can manage this cluster");
+            assertThat(code).isZero();
+
+            output.reset();
+            code =
+                    doctor(
+                            "--url",
+                            url1,
+                            "--url",
+                            url2,
+                            "--token-file",
+                            token.toString(),
+                            "--fingerprint",
+                            url1 + "=" + fp1);
+            assertThat(code).isEqualTo(2);
+            assertThat(out()).contains("no fingerprint for " + url2);
+
+            output.reset();
+            sim.faults().powerOff("pve1");
+            code =
+                    doctor(
+                            "--url",
+                            url1,
+                            "--url",
+                            url2,
+                            "--token-file",
+                            token.toString(),
+                            "--insecure");
+            assertThat(out())
+                    .contains("cannot reach " + url1)
+                    .contains(
+                            "- {endpoint: \""
+                                    + url2
+                                    + "\", fingerprint: \""
+                                    + fp2
+                                    + "\"}   # NOT verified: compare with `pvenode cert info` on that node");
+            assertThat(code).isEqualTo(1);
+        }
     }
 
     @Test
