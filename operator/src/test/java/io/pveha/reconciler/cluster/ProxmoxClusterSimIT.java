@@ -105,6 +105,50 @@ class ProxmoxClusterSimIT {
                                         && "3/3".equals(status("multi").getNodesSummary()));
     }
 
+    /**
+     * Each node presents its own certificate: with one pin per endpoint (spec.tls.fingerprints) the
+     * operator verifies every node and fails over like with the CA.
+     */
+    @Test
+    void failsOverWithOnePinnedFingerprintPerEndpoint() {
+        List<String> urls =
+                List.of(h.sim.nodeUrl("pve1"), h.sim.nodeUrl("pve2"), h.sim.nodeUrl("pve3"));
+        ProxmoxCluster cluster = h.cluster(urls);
+        cluster.getMetadata().setName("pinned");
+        ProxmoxClusterSpec.Tls tls = new ProxmoxClusterSpec.Tls();
+        tls.setFingerprints(
+                List.of(
+                        new ProxmoxClusterSpec.EndpointFingerprint(
+                                urls.get(0), h.sim.fingerprintSha256("pve1")),
+                        new ProxmoxClusterSpec.EndpointFingerprint(
+                                urls.get(1), h.sim.fingerprintSha256("pve2")),
+                        new ProxmoxClusterSpec.EndpointFingerprint(
+                                urls.get(2), h.sim.fingerprintSha256("pve3"))));
+        cluster.getSpec().setTls(tls);
+        ProxmoxClusterSpec.ClientSettings client = new ProxmoxClusterSpec.ClientSettings();
+        client.setRequestTimeoutSeconds(2);
+        cluster.getSpec().setClient(client);
+        h.client.resource(cluster).create();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> "Ready".equals(ready("pinned")));
+            assertThat(
+                            h.condition(ProxmoxCluster.class, "pinned", "TlsVerified")
+                                    .orElseThrow()
+                                    .getReason())
+                    .isEqualTo("PinnedFingerprint");
+
+            h.sim.faults().powerOff("pve1");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !urls.get(0).equals(status("pinned").getActiveEndpoint()));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "2/3".equals(status("pinned").getNodesSummary()));
+            assertThat(ready("pinned")).isEqualTo("Ready");
+        } finally {
+            h.sim.faults().reset();
+            h.client.resource(cluster).delete();
+        }
+    }
+
     @Test
     void serverErrorsAndHangsGiveTheirOwnConditionAndRecover() {
         ProxmoxCluster cluster = h.cluster(List.of(h.sim.url()));
