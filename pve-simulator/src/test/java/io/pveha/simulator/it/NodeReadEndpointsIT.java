@@ -84,6 +84,8 @@ class NodeReadEndpointsIT extends SimulatorIT {
         assertThat(subscription.get("message").asText()).isEqualTo("There is no subscription key");
         assertThat(subscription.get("serverid").asText()).matches("[0-9A-F]{32}");
         assertThat(api.get("/nodes/pve1/config").data().isObject()).isTrue();
+        assertThat(names(api.get("/nodes/pve1/storage/local-lvm").data(), "subdir"))
+                .contains("content", "status");
     }
 
     @Test

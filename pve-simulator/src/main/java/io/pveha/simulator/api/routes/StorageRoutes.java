@@ -82,6 +82,27 @@ public final class StorageRoutes {
                                         .bool("format"))
                         .handler(routes::nodeList));
         router.register(
+                Route.get("/nodes/{node}/storage/{storage}")
+                        .params(ParamSpec.create().node().storageId("storage", false))
+                        .access(
+                                Access.permAny(
+                                        "/storage/{storage}",
+                                        "Datastore.Audit",
+                                        "Datastore.AllocateSpace"))
+                        .handler(
+                                r ->
+                                        ApiResult.of(
+                                                DatacenterRoutes.subdirs(
+                                                        "content",
+                                                        "download-url",
+                                                        "file-restore",
+                                                        "import-metadata",
+                                                        "prunebackups",
+                                                        "rrd",
+                                                        "rrddata",
+                                                        "status",
+                                                        "upload"))));
+        router.register(
                 Route.get("/nodes/{node}/storage/{storage}/status")
                         .proxied()
                         .params(ParamSpec.create().node().storageId("storage", false))
