@@ -206,7 +206,10 @@ public record PveTls(
             StringBuilder text = new StringBuilder("pinned SHA-256 per endpoint (");
             endpointFingerprints.forEach(
                     (endpoint, fp) -> text.append(endpoint).append(' ').append(fp).append(", "));
-            text.append(pinnedFingerprint != null ? "others " + pinnedFingerprint : "no others");
+            text.append(
+                    pinnedFingerprint != null
+                            ? "others " + pinnedFingerprint
+                            : caBundlePem != null ? "others by the CA bundle" : "no others");
             return text.append(')').append(caBundlePem != null ? " and CA bundle" : "").toString();
         }
         if (pinnedFingerprint != null) {
