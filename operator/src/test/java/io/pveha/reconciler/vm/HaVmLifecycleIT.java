@@ -291,9 +291,13 @@ class HaVmLifecycleIT {
                                                         .config()
                                                         .get("memory")));
         assertThat(h.sim.cluster().vm(vmid).orElseThrow().config()).containsEntry("cores", "6");
-        assertThat(events(vm.getMetadata().getName()))
-                .extracting(Event::getReason)
-                .contains("Configuring");
+        // The Event is written with the pass's status, just after the write it reports reached PVE.
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () ->
+                                assertThat(events(vm.getMetadata().getName()))
+                                        .extracting(Event::getReason)
+                                        .contains("Configuring"));
     }
 
     @Test
