@@ -1,5 +1,6 @@
 package io.pveha.api.vm;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -40,6 +41,7 @@ public class HaVmSet {
         this.haVmSelector = haVmSelector;
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return (haVmNames == null || haVmNames.isEmpty()) && haVmSelector == null;
     }

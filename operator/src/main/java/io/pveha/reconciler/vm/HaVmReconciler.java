@@ -171,8 +171,12 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
                                 .withOnUpdateFilter(
                                         (updated, old) ->
                                                 !Objects.equals(
-                                                        updated.getMetadata().getGeneration(),
-                                                        old.getMetadata().getGeneration()))
+                                                                updated.getMetadata()
+                                                                        .getGeneration(),
+                                                                old.getMetadata().getGeneration())
+                                                        || !Objects.equals(
+                                                                placementOf(updated),
+                                                                placementOf(old)))
                                 .build(),
                         context);
         return List.of(facts, secrets, backupPolicies, clusters);
@@ -335,6 +339,14 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
         return HaVmStatusBuilder.retryAfter(failed, e);
     }
 
+    /** How the cluster keeps placement, as its status says (groups or rules, and which). */
+    private static String placementOf(ProxmoxCluster cluster) {
+        return cluster.getStatus() == null
+                ? null
+                : cluster.getStatus().getPlacementModel()
+                        + cluster.getStatus().getPlacementObjects();
+    }
+
     private HaVmObserver.Caches caches(Context<HaVm> context) {
         return new HaVmObserver.Caches(
                 id -> context.getPrimaryCache().get(id),
@@ -411,7 +423,30 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
         if (vmid == null) {
             return false;
         }
-        return !Objects.equals(facts(previous.snapshot(), vmid), facts(current.snapshot(), vmid));
+        if (!Objects.equals(facts(previous.snapshot(), vmid), facts(current.snapshot(), vmid))) {
+            return true;
+        }
+        // a VM kept apart from or together with others: where the others run and their HA state
+        return io.pveha.reconciler.placement.Placements.hasAffinity(vm)
+                && !Objects.equals(haServices(previous.snapshot()), haServices(current.snapshot()));
+    }
+
+    private static String haServices(ClusterSnapshot snapshot) {
+        if (snapshot == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(snapshot.version().version());
+        snapshot.ha().stream()
+                .filter(HaStatusEntry::isService)
+                .forEach(
+                        e ->
+                                out.append('|')
+                                        .append(e.sid())
+                                        .append('@')
+                                        .append(e.node())
+                                        .append('/')
+                                        .append(e.crmState()));
+        return out.toString();
     }
 
     private static String facts(ClusterSnapshot snapshot, int vmid) {
