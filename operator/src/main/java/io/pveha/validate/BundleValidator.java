@@ -605,7 +605,9 @@ public final class BundleValidator {
                     addCross(
                             Severity.ERROR,
                             FieldError.invalid(
-                                    "spec.ha.placementPolicy",
+                                    policyName.isTextual()
+                                            ? "spec.ha.placementPolicy"
+                                            : "spec.ha.group",
                                     named,
                                     "its nodes have several priorities: PVE 9 refuses to keep VMs"
                                             + " apart or together whose node affinity has more than"
