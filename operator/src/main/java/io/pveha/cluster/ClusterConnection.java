@@ -81,6 +81,15 @@ public final class ClusterConnection implements AutoCloseable {
         pollRequester.run();
     }
 
+    /**
+     * Reads the version (and privileges) again at the next poll, which is asked for now: PVE said
+     * something only another version says (an upgrade).
+     */
+    public void refreshVersion() {
+        slowRefreshedAt = Instant.EPOCH;
+        requestPoll();
+    }
+
     void onPollRequest(Runnable requester) {
         this.pollRequester = requester;
     }

@@ -73,4 +73,18 @@ public class PveApiException extends RuntimeException {
     public String describe() {
         return method + " " + path + ": " + getMessage();
     }
+
+    /**
+     * PVE 9 refuses the HA group API and the {@code group} of resources once the groups were
+     * migrated to rules ({@code ... ha groups have been migrated to rules}): the cluster was
+     * upgraded.
+     */
+    public static boolean groupsMigrated(PveApiException e) {
+        return e.getMessage() != null && e.getMessage().contains("have been migrated to rules");
+    }
+
+    /** PVE 9 refuses rule changes while HA groups are still to be migrated. */
+    public static boolean groupsNotYetMigrated(PveApiException e) {
+        return e.getMessage() != null && e.getMessage().contains("have not been migrated yet");
+    }
 }

@@ -3,6 +3,7 @@ package io.pveha.pve;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pveha.pve.model.HaGroup;
 import io.pveha.pve.model.HaResource;
+import io.pveha.pve.model.HaRule;
 import io.pveha.pve.model.TaskEntry;
 import io.pveha.pve.model.VmConfig;
 import java.util.ArrayList;
@@ -194,6 +195,23 @@ public final class PveVmApi {
 
     public void deleteHaGroup(String group) {
         client.delete(PvePath.of("cluster", "ha", "groups", group), Map.of());
+    }
+
+    /** PVE 9's HA rules (a PVE 8 node answers 501). */
+    public List<HaRule> haRules() {
+        return PveApi.list(client.get("/cluster/ha/rules"), HaRule.class);
+    }
+
+    public void createHaRule(Map<String, ?> params) {
+        client.post("/cluster/ha/rules", params);
+    }
+
+    public void updateHaRule(String rule, Map<String, ?> params) {
+        client.put(PvePath.of("cluster", "ha", "rules", rule), params);
+    }
+
+    public void deleteHaRule(String rule) {
+        client.delete(PvePath.of("cluster", "ha", "rules", rule), Map.of());
     }
 
     static Upid upid(JsonNode data, String what) {

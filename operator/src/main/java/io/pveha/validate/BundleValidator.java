@@ -517,6 +517,7 @@ public final class BundleValidator {
                                         + cluster.get().name()
                                         + " declares no such HA group; it must already exist in PVE"));
             }
+            checkPlacement(index, cluster, spec);
             JsonNode cloudInit = spec.path("cloudInit");
             secret(
                     cloudInit.path("sshKeysSecretRef"),
@@ -532,13 +533,134 @@ public final class BundleValidator {
                     index);
         }
 
-        private boolean declaresGroup(Doc cluster, String group) {
-            for (JsonNode g : cluster.spec().path("haGroups")) {
-                if (group.equals(g.path("name").asText())) {
-                    return true;
+        /**
+         * Placement: the policy is declared; HaVms to keep apart or together exist in the cluster,
+         * are not this one and not both; PVE 9 refuses resource affinity for VMs whose placement
+         * has several priorities; a strict policy must allow {@code spec.placement.node}.
+         */
+        private void checkPlacement(Index index, Optional<Doc> cluster, JsonNode spec) {
+            JsonNode ha = spec.path("ha");
+            JsonNode policyName = ha.path("placementPolicy");
+            JsonNode policy = null;
+            String named =
+                    policyName.isTextual() ? policyName.asText() : ha.path("group").asText(null);
+            if (named != null && cluster.isPresent()) {
+                policy = policy(cluster.get(), named);
+                if (policy == null && policyName.isTextual()) {
+                    addCross(
+                            Severity.ERROR,
+                            FieldError.notFound(
+                                    "spec.ha.placementPolicy",
+                                    named,
+                                    "ProxmoxCluster "
+                                            + cluster.get().name()
+                                            + " declares no such placement policy"));
                 }
             }
-            return false;
+            java.util.Map<String, String> partners = new java.util.TreeMap<>();
+            for (String kind : List.of("keepApartFrom", "keepTogetherWith")) {
+                for (JsonNode name : ha.path(kind).path("haVmNames")) {
+                    String field = "spec.ha." + kind + ".haVmNames";
+                    if (name.asText().equals(doc.name())) {
+                        addCross(
+                                Severity.ERROR,
+                                FieldError.invalid(
+                                        field,
+                                        name.asText(),
+                                        "a HaVm cannot be kept "
+                                                + (kind.equals("keepApartFrom")
+                                                        ? "apart from"
+                                                        : "together with")
+                                                + " itself"));
+                        continue;
+                    }
+                    Optional<Doc> other = index.find(HaVm.KIND, doc.namespace(), name.asText());
+                    if (other.isEmpty() || !other.get().clusterName().equals(doc.clusterName())) {
+                        addCross(
+                                Severity.ERROR,
+                                FieldError.notFound(
+                                        field,
+                                        name.asText(),
+                                        "no HaVm of that name in ProxmoxCluster "
+                                                + GoFormat.quote(doc.clusterName())));
+                        continue;
+                    }
+                    String before = partners.put(name.asText(), kind);
+                    if (before != null && !before.equals(kind)) {
+                        addCross(
+                                Severity.ERROR,
+                                FieldError.invalid(
+                                        field,
+                                        name.asText(),
+                                        "kept both apart from and together with this HaVm"));
+                    }
+                }
+            }
+            boolean affinity =
+                    ha.path("keepApartFrom").size() > 0 || ha.path("keepTogetherWith").size() > 0;
+            if (affinity && policy != null) {
+                java.util.Set<Integer> priorities = new java.util.HashSet<>();
+                policy.path("nodes").forEach(n -> priorities.add(n.path("priority").asInt(0)));
+                if (priorities.size() > 1) {
+                    addCross(
+                            Severity.ERROR,
+                            FieldError.invalid(
+                                    policyName.isTextual()
+                                            ? "spec.ha.placementPolicy"
+                                            : "spec.ha.group",
+                                    named,
+                                    "its nodes have several priorities: PVE 9 refuses to keep VMs"
+                                            + " apart or together whose node affinity has more than"
+                                            + " one priority; give the policy's nodes one priority"));
+                }
+            }
+            if (affinity && ha.path("preferredNodes").size() > 1) {
+                addCross(
+                        Severity.ERROR,
+                        FieldError.invalid(
+                                "spec.ha.preferredNodes",
+                                ha.path("preferredNodes").toString(),
+                                "preferred nodes have one priority each: PVE 9 refuses to keep"
+                                        + " VMs apart or together whose node affinity has more"
+                                        + " than one priority"));
+            }
+            JsonNode node = spec.path("placement").path("node");
+            if (policy != null && node.isTextual()) {
+                boolean strict =
+                        policy.path("strict").asBoolean(false)
+                                || policy.path("restricted").asBoolean(false);
+                boolean listed = false;
+                for (JsonNode n : policy.path("nodes")) {
+                    listed |= node.asText().equals(n.path("node").asText());
+                }
+                if (strict && !listed) {
+                    addCross(
+                            Severity.ERROR,
+                            FieldError.invalid(
+                                    "spec.placement.node",
+                                    node.asText(),
+                                    "strict placement policy "
+                                            + named
+                                            + " does not allow this node: the HA manager would"
+                                            + " move the VM away at once"));
+                }
+            }
+        }
+
+        /** The placement policy (or deprecated HA group) {@code name} of the cluster, if any. */
+        private JsonNode policy(Doc cluster, String name) {
+            for (String list : List.of("placementPolicies", "haGroups")) {
+                for (JsonNode p : cluster.spec().path(list)) {
+                    if (name.equals(p.path("name").asText())) {
+                        return p;
+                    }
+                }
+            }
+            return null;
+        }
+
+        private boolean declaresGroup(Doc cluster, String group) {
+            return policy(cluster, group) != null;
         }
 
         private void checkCephPool(Index index) {

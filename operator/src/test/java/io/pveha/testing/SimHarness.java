@@ -62,7 +62,8 @@ import java.util.function.Consumer;
  *       the LoadBalancerPair one on fake hosts, or over SSH with lab timeouts: {@link
  *       #loadBalancerPairsOverSsh}) in a plain JOSDK operator; usually with {@code simulators(0)};
  *   <li>{@link Options#withoutOperator()}: nothing started until {@link #startOperator()} or {@link
- *       #startReplica(String)}.
+ *       #startReplica(String)};
+ *   <li>{@link Options#pveVersion(int)}: the simulators run PVE 8 instead of 9.
  * </ul>
  */
 public final class SimHarness implements AutoCloseable {
@@ -123,7 +124,8 @@ public final class SimHarness implements AutoCloseable {
                                 .timeScale(options.timeScale)
                                 .taskDurations(
                                         TaskDurations.defaults().scaledBy(options.durationScale))
-                                .authFailureDelay(Duration.ZERO);
+                                .authFailureDelay(Duration.ZERO)
+                                .pveVersion(options.pveVersion);
                 if (i > 0) {
                     builder.clusterName("pve-sim-" + (i + 1));
                 }
@@ -271,8 +273,15 @@ public final class SimHarness implements AutoCloseable {
         private boolean startOperator = true;
         private boolean allNamespaces;
         private ReconcilerSet reconcilers;
+        private int pveVersion = 9;
 
         private Options() {}
+
+        /** The PVE major release the simulators run: 9 (default, HA rules) or 8 (HA groups). */
+        public Options pveVersion(int major) {
+            this.pveVersion = major;
+            return this;
+        }
 
         /** Simulated seconds per real second (default 20). */
         public Options timeScale(double scale) {

@@ -26,6 +26,7 @@ public final class Snapshots {
     private List<CephPoolEntry> pools;
     private CephHealth ceph = new CephHealth("HEALTH_OK", List.of(), List.of());
     private long sequence = 1;
+    private PveVersion version = new PveVersion("8.4.1", "8.4", "abcdef0123456789");
 
     private Snapshots(Instant polledAt) {
         this.polledAt = polledAt;
@@ -173,6 +174,7 @@ public final class Snapshots {
                         null,
                         1,
                         1,
+                        null,
                         null));
         return this;
     }
@@ -247,12 +249,20 @@ public final class Snapshots {
         return this;
     }
 
+    /** The version {@code /version} reports, e.g. {@code 9.1.1} (default 8.4.1). */
+    public Snapshots version(String value) {
+        this.version =
+                new PveVersion(
+                        value, value.substring(0, value.lastIndexOf('.')), "0123456789abcdef");
+        return this;
+    }
+
     public ClusterSnapshot build() {
         return ClusterSnapshot.of(
                 sequence,
                 polledAt,
                 "https://pve1:8006",
-                new PveVersion("8.4.1", "8.4", "abcdef0123456789"),
+                version,
                 status,
                 resources,
                 ha,

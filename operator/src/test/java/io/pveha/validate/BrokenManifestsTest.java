@@ -802,6 +802,45 @@ class BrokenManifestsTest {
                         """,
                         "case.yaml:7 (#1 HaVm/shop/vm): warning: spec.cloudInit.sshKeysSecretRef.name: Not found: \"vm-keys\": Secret shop/vm-keys is not in the input (it must exist in the cluster; --require-secrets makes this an error)"),
                 c(
+                        "placement policy not declared in the cluster",
+                        HAVM
+                                + """
+                          source: {none: {}}
+                          ha: {enabled: true, placementPolicy: backend}
+                        """,
+                        "case.yaml:7 (#1 HaVm/shop/vm): error: spec.ha.placementPolicy: Not found: \"backend\": ProxmoxCluster pve declares no such placement policy"),
+                c(
+                        "kept apart from itself and from a HaVm that does not exist",
+                        HAVM
+                                + """
+                          source: {none: {}}
+                          ha: {enabled: true, keepApartFrom: {haVmNames: [vm, ghost]}}
+                        """,
+                        "case.yaml:7 (#1 HaVm/shop/vm): error: spec.ha.keepApartFrom.haVmNames: Invalid value: \"vm\": a HaVm cannot be kept apart from itself",
+                        "case.yaml:7 (#1 HaVm/shop/vm): error: spec.ha.keepApartFrom.haVmNames: Not found: \"ghost\": no HaVm of that name in ProxmoxCluster \"pve\""),
+                c(
+                        "kept apart from and together with the same HaVm",
+                        HAVM
+                                + """
+                          source: {none: {}}
+                          ha:
+                            enabled: true
+                            keepApartFrom: {haVmNames: [web-1]}
+                            keepTogetherWith: {haVmNames: [web-1]}
+                        """,
+                        "case.yaml:10 (#1 HaVm/shop/vm): error: spec.ha.keepTogetherWith.haVmNames: Invalid value: \"web-1\": kept both apart from and together with this HaVm"),
+                c(
+                        "affinity with a placement of several priorities, which PVE 9 refuses",
+                        HAVM
+                                + """
+                          source: {none: {}}
+                          ha:
+                            enabled: true
+                            group: front
+                            keepApartFrom: {haVmNames: [web-1]}
+                        """,
+                        "case.yaml:9 (#1 HaVm/shop/vm): error: spec.ha.group: Invalid value: \"front\": its nodes have several priorities: PVE 9 refuses to keep VMs apart or together whose node affinity has more than one priority; give the policy's nodes one priority"),
+                c(
                         "HA group not declared in the cluster is a warning",
                         HAVM
                                 + """

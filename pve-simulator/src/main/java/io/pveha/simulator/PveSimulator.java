@@ -30,6 +30,7 @@ import io.pveha.simulator.ha.HaRoutes;
 import io.pveha.simulator.ha.HaTimings;
 import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.NodeState;
+import io.pveha.simulator.model.PveRelease;
 import io.pveha.simulator.model.StorageDefinition;
 import io.pveha.simulator.model.Volume;
 import io.pveha.simulator.ops.NodeControl;
@@ -134,6 +135,7 @@ public final class PveSimulator implements AutoCloseable {
                             6L << 30,
                             start.toEpochMilli() - 3 * 86_400_000L));
         }
+        members.forEach(member -> member.setRelease(options.release));
         this.state = new ClusterState(clusterName, members, storageDefinitions(options));
         this.tasks =
                 new TaskEngine(
@@ -172,7 +174,7 @@ public final class PveSimulator implements AutoCloseable {
         NodeInfoRoutes.register(router, context);
         DatacenterRoutes.register(router, context);
         LxcRoutes.register(router);
-        HaRoutes.register(router, ha.api());
+        HaRoutes.register(router, ha.api(), state);
         // PVE clusters here are hyperconverged: Ceph is always there, in memory unless a real one
         // is given.
         this.ceph =
@@ -186,6 +188,27 @@ public final class PveSimulator implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The PVE major release of {@code node}'s packages now: 8 or 9. An upgrade from 8 to 9 is what
+     * {@code apt dist-upgrade} does to a node without the reboot: its API speaks 9 from the next
+     * request on, and its HA daemons are pve-ha-manager 5. Once every node runs 9, is online and
+     * its LRM is active or idle, the CRM migrates the HA groups to rules.
+     */
+    public void upgrade(String node, int major) {
+        PveRelease release = PveRelease.ofMajor(major);
+        state.write(() -> state.requireNode(node).setRelease(release));
+    }
+
+    /** Every node to {@code major}, one after the other (see {@link #upgrade(String, int)}). */
+    public void upgrade(int major) {
+        nodeNames.forEach(node -> upgrade(node, major));
+    }
+
+    /** The release {@code node} runs: 8 or 9. */
+    public int pveVersion(String node) {
+        return state.read(() -> state.requireNode(node).release().major());
     }
 
     /** Opens the API ports; returns this simulator. */
@@ -603,6 +626,7 @@ public final class PveSimulator implements AutoCloseable {
         private final Map<String, Long> storageCapacity = new HashMap<>();
         private Path stateFile;
         private HaTimings haTimings = HaTimings.defaults();
+        private PveRelease release = PveRelease.PVE9;
         private final List<SimulatorModule> modules = new ArrayList<>();
         private Path cephConf;
         private int cephOsdsPerNode = CephModule.DEFAULT_OSDS_PER_NODE;
@@ -727,6 +751,15 @@ public final class PveSimulator implements AutoCloseable {
          * Rounds, fence delay, lock and watchdog timeouts of the HA stack (default: real PVE's, 10
          * s rounds).
          */
+        /**
+         * The Proxmox VE major release every node runs: 9 (default: HA rules) or 8 (HA groups). A
+         * state file keeps each node's release; {@link PveSimulator#upgrade} changes it.
+         */
+        public Builder pveVersion(int major) {
+            this.release = PveRelease.ofMajor(major);
+            return this;
+        }
+
         public Builder haTimings(HaTimings timings) {
             this.haTimings = timings;
             return this;

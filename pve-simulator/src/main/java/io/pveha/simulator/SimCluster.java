@@ -35,6 +35,11 @@ public final class SimCluster {
         return state.clusterName();
     }
 
+    /** The PVE version the oldest node reports, e.g. {@code 9.1.1}. */
+    public String pveVersionText() {
+        return state.read(() -> state.oldestRelease().version());
+    }
+
     public boolean quorate() {
         return state.read(state::quorate);
     }

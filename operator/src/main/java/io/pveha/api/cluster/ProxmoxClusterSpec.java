@@ -13,6 +13,10 @@ import io.pveha.api.SecretKeyRef;
 import java.util.ArrayList;
 import java.util.List;
 
+@ValidationRule(
+        value =
+                "!has(self.haGroups) || !has(self.placementPolicies) || self.haGroups.all(g, !self.placementPolicies.exists(p, p.name == g.name))",
+        message = "a name is declared both in haGroups and placementPolicies")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @ValidationRule(
         value =
@@ -57,9 +61,17 @@ public class ProxmoxClusterSpec {
     @Size(max = 64)
     @ValidationRule(
             value = "self.all(g, self.exists_one(h, h.name == g.name))",
+            message = "placement policy names must be unique")
+    @JsonPropertyDescription(
+            "Named placement policies for HaVms (spec.ha.placementPolicy): preferred nodes with priorities, strict or not, failback. Kept as HA groups on PVE 8 and as HA node-affinity rules on PVE 9.")
+    private List<PlacementPolicy> placementPolicies = new ArrayList<>();
+
+    @Size(max = 64)
+    @ValidationRule(
+            value = "self.all(g, self.exists_one(h, h.name == g.name))",
             message = "HA group names must be unique")
     @JsonPropertyDescription(
-            "HA groups the operator keeps in PVE (node priorities, restricted, nofailback).")
+            "Deprecated, use placementPolicies (restricted is strict, nofailback is failback false): HA groups the operator keeps in PVE.")
     private List<HaGroup> haGroups = new ArrayList<>();
 
     public List<String> getEndpoints() {
@@ -100,6 +112,14 @@ public class ProxmoxClusterSpec {
 
     public void setClient(ClientSettings client) {
         this.client = client;
+    }
+
+    public List<PlacementPolicy> getPlacementPolicies() {
+        return placementPolicies;
+    }
+
+    public void setPlacementPolicies(List<PlacementPolicy> placementPolicies) {
+        this.placementPolicies = placementPolicies;
     }
 
     public List<HaGroup> getHaGroups() {
@@ -303,6 +323,67 @@ public class ProxmoxClusterSpec {
 
         public void setRequestTimeoutSeconds(Integer requestTimeoutSeconds) {
             this.requestTimeoutSeconds = requestTimeoutSeconds;
+        }
+    }
+
+    /**
+     * Where HA VMs may run and which nodes they prefer: the HA manager starts and recovers them on
+     * the online nodes of the highest priority.
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class PlacementPolicy {
+        @Required
+        @Size(max = 64)
+        @Pattern(Patterns.PVE_HA_GROUP)
+        private String name;
+
+        @Required
+        @Size(min = 1, max = 64)
+        @ValidationRule(
+                value = "self.all(n, self.exists_one(m, m.node == n.node))",
+                message = "placement policy nodes must be distinct")
+        @JsonPropertyDescription(
+                "Preferred nodes; the highest priority wins, equal priorities share the load.")
+        private List<HaGroupNode> nodes = new ArrayList<>();
+
+        @JsonPropertyDescription(
+                "Only these nodes: with none of them online the VMs wait (PVE recovers them when one returns). Default false: other nodes are a last resort.")
+        private Boolean strict;
+
+        @JsonPropertyDescription(
+                "Move VMs back when a node of higher priority comes back online (default true).")
+        private Boolean failback;
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public List<HaGroupNode> getNodes() {
+            return nodes;
+        }
+
+        public void setNodes(List<HaGroupNode> nodes) {
+            this.nodes = nodes;
+        }
+
+        public Boolean getStrict() {
+            return strict;
+        }
+
+        public void setStrict(Boolean strict) {
+            this.strict = strict;
+        }
+
+        public Boolean getFailback() {
+            return failback;
+        }
+
+        public void setFailback(Boolean failback) {
+            this.failback = failback;
         }
     }
 

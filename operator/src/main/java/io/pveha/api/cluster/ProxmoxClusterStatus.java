@@ -38,6 +38,14 @@ public class ProxmoxClusterStatus extends PvehaStatus {
     @JsonPropertyDescription("Time of the last successful poll (RFC 3339).")
     private String lastPollTime;
 
+    @JsonPropertyDescription(
+            "How placement is kept in PVE: groups (PVE 8) or rules (PVE 9), from the version the cluster reports.")
+    private String placementModel;
+
+    @JsonPropertyDescription(
+            "The HA groups or rules the operator keeps for the placement policies and HaVms of this cluster.")
+    private List<String> placementObjects = new ArrayList<>();
+
     public String getVersion() {
         return version;
     }
@@ -124,6 +132,22 @@ public class ProxmoxClusterStatus extends PvehaStatus {
 
     public void setVmCount(Integer vmCount) {
         this.vmCount = vmCount;
+    }
+
+    public String getPlacementModel() {
+        return placementModel;
+    }
+
+    public void setPlacementModel(String placementModel) {
+        this.placementModel = placementModel;
+    }
+
+    public List<String> getPlacementObjects() {
+        return placementObjects;
+    }
+
+    public void setPlacementObjects(List<String> placementObjects) {
+        this.placementObjects = placementObjects;
     }
 
     public String getLastPollTime() {

@@ -39,6 +39,10 @@ public class HaVmStatus extends PvehaStatus {
     private BackupRef lastBackup;
 
     @JsonPropertyDescription(
+            "The HA placement in effect in PVE: the HA group (PVE 8) or the HA rules (PVE 9) the VM is in.")
+    private String placement;
+
+    @JsonPropertyDescription(
             "The spec.placement.node the operator last acted on; HA moving the VM elsewhere afterwards is not drift.")
     private String appliedPlacement;
 
@@ -114,6 +118,14 @@ public class HaVmStatus extends PvehaStatus {
 
     public void setPendingChanges(List<String> pendingChanges) {
         this.pendingChanges = pendingChanges;
+    }
+
+    public String getPlacement() {
+        return placement;
+    }
+
+    public void setPlacement(String placement) {
+        this.placement = placement;
     }
 
     public String getAppliedPlacement() {

@@ -8,6 +8,7 @@ public record HaResource(
         String type,
         String state,
         String group,
+        Boolean failback,
         @JsonProperty("max_restart") Integer maxRestart,
         @JsonProperty("max_relocate") Integer maxRelocate,
         String comment,

@@ -19,7 +19,8 @@ public record HaStatusEntry(
         Long timestamp,
         @JsonProperty("max_restart") Integer maxRestart,
         @JsonProperty("max_relocate") Integer maxRelocate,
-        String group) {
+        String group,
+        Boolean failback) {
     public boolean isService() {
         return "service".equals(type);
     }

@@ -48,10 +48,10 @@ final class ClusterStatusBuilder {
     static final String TLS_VERIFIED = "TlsVerified";
 
     /**
-     * From {@link HaGroupSync}; does not block readiness (HA keeps working). Kept as it is between
-     * checks.
+     * Whether PVE has the HA groups (PVE 8) or rules (PVE 9) the placement needs; does not block
+     * readiness (HA keeps working). Kept as it is between checks.
      */
-    static final String HA_GROUPS = "HaGroupsInSync";
+    static final String PLACEMENT = "PlacementInSync";
 
     /**
      * Volatile facts (load, uptime, usage, poll time) are refreshed in status at most this often.
@@ -93,12 +93,17 @@ final class ClusterStatusBuilder {
         c = set(c, PRIVILEGES, plan.privileges(), g, now);
         c = set(c, TLS_VERIFIED, plan.tls(), g, now);
         c = set(c, Conditions.READY, plan.ready(), g, now);
+        if (plan.model() != null) {
+            status.setPlacementModel(plan.model().label());
+        }
+        plan.haGroups().ifPresent(hg -> status.setPlacementObjects(List.copyOf(hg.declared())));
+        plan.haRules().ifPresent(r -> status.setPlacementObjects(List.copyOf(r.desired())));
         if (haGroups.isPresent()) {
             HaGroupSync.Outcome o = haGroups.get();
             c =
                     set(
                             c,
-                            HA_GROUPS,
+                            PLACEMENT,
                             o.inSync()
                                     ? Verdict.isTrue(o.reason(), o.message())
                                     : Verdict.isFalse(o.reason(), o.message()),

@@ -2,14 +2,15 @@ package io.pveha.reconciler.cluster;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.pveha.api.cluster.ProxmoxCluster;
-import io.pveha.api.cluster.ProxmoxClusterSpec;
 import io.pveha.pve.model.HaGroup;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Reason;
+import io.pveha.reconciler.placement.Placements;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,12 @@ final class HaGroupSync {
     }
 
     static Plan plan(ProxmoxCluster cluster, List<HaGroup> groups) {
+        return plan(cluster, Placements.policies(cluster.getSpec()).values(), groups);
+    }
+
+    /** The groups of {@code policies} (placement policies and deprecated HA groups alike). */
+    static Plan plan(
+            ProxmoxCluster cluster, Collection<Placements.Policy> policies, List<HaGroup> groups) {
         String marker = marker(cluster);
         Map<String, HaGroup> existing =
                 groups.stream()
@@ -114,25 +121,20 @@ final class HaGroupSync {
                                         HaGroup::group, g -> g, (a, b) -> a, LinkedHashMap::new));
         List<Action> actions = new ArrayList<>();
         List<String> foreign = new ArrayList<>();
-        List<ProxmoxClusterSpec.HaGroup> declaredGroups =
-                cluster.getSpec().getHaGroups() == null
-                        ? List.of()
-                        : cluster.getSpec().getHaGroups();
-        for (ProxmoxClusterSpec.HaGroup declared : declaredGroups) {
+        for (Placements.Policy declared : policies) {
             Map<String, Object> wanted = params(declared, marker);
-            HaGroup current = existing.get(declared.getName());
+            HaGroup current = existing.get(declared.name());
             if (current == null) {
                 Map<String, Object> create = new LinkedHashMap<>(wanted);
-                create.put("group", declared.getName());
-                actions.add(new CreateGroup(declared.getName(), create));
+                create.put("group", declared.name());
+                actions.add(new CreateGroup(declared.name(), create));
             } else if (current.comment() != null && !current.comment().equals(marker)) {
-                foreign.add(declared.getName());
+                foreign.add(declared.name());
             } else if (!same(current, wanted)) {
-                actions.add(new UpdateGroup(declared.getName(), wanted));
+                actions.add(new UpdateGroup(declared.name(), wanted));
             }
         }
-        List<String> declared =
-                declaredGroups.stream().map(ProxmoxClusterSpec.HaGroup::getName).toList();
+        List<String> declared = policies.stream().map(Placements.Policy::name).toList();
         for (HaGroup group : existing.values()) {
             if (marker.equals(group.comment()) && !declared.contains(group.group())) {
                 actions.add(new DeleteGroup(group.group()));
@@ -156,7 +158,7 @@ final class HaGroupSync {
         }
         String summary =
                 plan.declared().isEmpty()
-                        ? "no HA groups declared"
+                        ? "no placement policies declared"
                         : plan.declared().size() + " HA group(s) in sync";
         return new Outcome(
                 true,
@@ -174,19 +176,15 @@ final class HaGroupSync {
         return new Outcome(false, ProxmoxClusterReason.HaGroupSyncFailed, why);
     }
 
-    static Map<String, Object> params(ProxmoxClusterSpec.HaGroup group, String marker) {
+    static Map<String, Object> params(Placements.Policy policy, String marker) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put(
                 "nodes",
-                group.getNodes().stream()
-                        .map(
-                                n ->
-                                        n.getPriority() == null
-                                                ? n.getNode()
-                                                : n.getNode() + ":" + n.getPriority())
+                policy.nodes().entrySet().stream()
+                        .map(n -> n.getValue() == 0 ? n.getKey() : n.getKey() + ":" + n.getValue())
                         .collect(Collectors.joining(",")));
-        p.put("restricted", Boolean.TRUE.equals(group.getRestricted()));
-        p.put("nofailback", Boolean.TRUE.equals(group.getNofailback()));
+        p.put("restricted", policy.strict());
+        p.put("nofailback", !policy.failback());
         p.put("comment", marker);
         return p;
     }

@@ -4,6 +4,7 @@ import io.pveha.cluster.ClusterConnection;
 import io.pveha.cluster.ClusterConnections;
 import io.pveha.cluster.ClusterKey;
 import io.pveha.pve.PveApiException;
+import io.pveha.reconciler.placement.PlacementRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +33,79 @@ final class ProxmoxClusterExecutor {
             return Optional.empty();
         }
         ClusterConnection connection = connections.ensure(key, plan.connect().get());
-        return plan.haGroups().map(groups -> apply(connection, groups));
+        Optional<HaGroupSync.Outcome> outcome =
+                plan.haGroups()
+                        .map(groups -> apply(connection, groups))
+                        .or(() -> plan.haRules().map(rules -> apply(connection, rules)));
+        return outcome.map(o -> withProblems(o, plan.placementProblems()));
+    }
+
+    /**
+     * Every planned rule change, in order; one PVE refuses does not stop the others (an infeasible
+     * rule must not hold up the rest). Refusals are reported together.
+     */
+    private static HaGroupSync.Outcome apply(
+            ClusterConnection connection, PlacementRules.Plan plan) {
+        List<String> done = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        boolean notMigrated = false;
+        for (PlacementRules.Action action : plan.actions()) {
+            try {
+                if (action instanceof PlacementRules.CreateRule create) {
+                    connection.vms().createHaRule(create.params());
+                } else if (action instanceof PlacementRules.UpdateRule update) {
+                    connection.vms().updateHaRule(update.rule(), update.params());
+                } else {
+                    connection.vms().deleteHaRule(action.rule());
+                }
+                LOG.info("HA rule {}", action.done());
+                done.add(action.done());
+            } catch (PveApiException e) {
+                LOG.warn("PVE refused or failed: {}", e.describe());
+                notMigrated |= PveApiException.groupsNotYetMigrated(e);
+                failed.add(action.rule() + ": " + e.describe());
+            }
+        }
+        if (notMigrated) {
+            return new HaGroupSync.Outcome(
+                    false,
+                    ProxmoxClusterReason.WaitingForGroupMigration,
+                    "PVE has not migrated the HA groups to rules yet (it does once every node runs"
+                            + " PVE 9 and is online); the groups stay in effect");
+        }
+        if (!failed.isEmpty()) {
+            return new HaGroupSync.Outcome(
+                    false,
+                    ProxmoxClusterReason.HaRuleSyncFailed,
+                    "PVE refused " + String.join("; ", failed));
+        }
+        if (!plan.foreign().isEmpty()) {
+            return new HaGroupSync.Outcome(
+                    false,
+                    ProxmoxClusterReason.HaRuleNotOwned,
+                    "HA rule(s) "
+                            + String.join(", ", plan.foreign())
+                            + " exist in PVE and were not created by this ProxmoxCluster; they are"
+                            + " left as they are");
+        }
+        String summary =
+                plan.desired().isEmpty()
+                        ? "no HA rules needed"
+                        : plan.desired().size() + " HA rule(s) in sync";
+        return new HaGroupSync.Outcome(
+                true,
+                ProxmoxClusterReason.HaRulesInSync,
+                done.isEmpty() ? summary : summary + " (" + String.join(", ", done) + ")");
+    }
+
+    /** A spec problem outweighs an otherwise good sync. */
+    private static HaGroupSync.Outcome withProblems(
+            HaGroupSync.Outcome outcome, List<String> problems) {
+        if (problems.isEmpty() || !outcome.inSync()) {
+            return outcome;
+        }
+        return new HaGroupSync.Outcome(
+                false, ProxmoxClusterReason.PlacementPolicyInvalid, String.join("; ", problems));
     }
 
     /** Stops polling and forgets the cluster: its spec is invalid, or it was deleted. */
@@ -56,6 +129,11 @@ final class ProxmoxClusterExecutor {
             }
         } catch (PveApiException e) {
             LOG.warn("PVE refused or failed: {}", e.describe());
+            if (PveApiException.groupsMigrated(e)) {
+                // PVE 9 migrated the groups: read the version at the next poll, then switch to
+                // rules
+                connection.refreshVersion();
+            }
             return HaGroupSync.failed(e.describe());
         }
         return HaGroupSync.outcome(plan, done);

@@ -9,6 +9,7 @@ import io.pveha.cluster.ClusterKey;
 import io.pveha.cluster.PollOutcome;
 import io.pveha.pve.PveApiException;
 import io.pveha.pve.model.HaGroup;
+import io.pveha.pve.model.HaRule;
 import io.pveha.reconciler.CommonReason;
 import io.pveha.reconciler.Reasons;
 import io.pveha.reconciler.Secrets;
@@ -37,6 +38,8 @@ final class ProxmoxClusterObserver {
      * is cheap.
      */
     private final Map<String, Instant> haGroupChecks = new ConcurrentHashMap<>();
+
+    private final Map<String, String> placementKeys = new ConcurrentHashMap<>();
 
     /**
      * @param secrets the informer cache of Secrets
@@ -72,8 +75,24 @@ final class ProxmoxClusterObserver {
         haGroupChecks.put(cluster.getMetadata().getUid(), at);
     }
 
+    /** PVE 9's HA rules, one call (the plan asks only while the last poll succeeded). */
+    List<HaRule> haRules(ProxmoxClusterFacts facts) throws PveApiException {
+        return facts.connection().vms().haRules();
+    }
+
+    /** The desired rules the last check of the rules was made against. */
+    Optional<String> placementKey(ProxmoxCluster cluster) {
+        return Optional.ofNullable(placementKeys.get(cluster.getMetadata().getUid()));
+    }
+
+    void haRulesChecked(ProxmoxCluster cluster, Instant at, String key) {
+        haGroupChecks.put(cluster.getMetadata().getUid(), at);
+        placementKeys.put(cluster.getMetadata().getUid(), key);
+    }
+
     void forget(ProxmoxCluster cluster) {
         haGroupChecks.remove(cluster.getMetadata().getUid());
+        placementKeys.remove(cluster.getMetadata().getUid());
     }
 
     private Map<SecretKey, SecretValue> secrets(ProxmoxCluster cluster) {

@@ -11,10 +11,17 @@ import io.pveha.pve.PveTls;
 import io.pveha.reconciler.CommonReason;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Reason;
+import io.pveha.reconciler.placement.PlacementRules;
+import io.pveha.reconciler.placement.Placements;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Decides what a ProxmoxCluster pass does and says: a pure function of the resource, its status,
@@ -60,9 +67,16 @@ final class ProxmoxClusterPlanner {
      *     unusable (a connection made from earlier settings keeps polling, so the last known facts
      *     stay fresh)
      * @param needsHaGroups plan again with {@link ProxmoxClusterFacts#haGroups()} read: the HA
-     *     groups are due a check
+     *     groups are due a check (PVE 8)
      * @param haGroups the HA group changes to make (present once the groups were read)
      * @param requeue when to look again without an event
+     * @param model how PVE keeps placement, from the version the cluster reports (null before the
+     *     first poll)
+     * @param needsHaRules plan again with {@link ProxmoxClusterFacts#haRules()} read (PVE 9)
+     * @param haRules the HA rule changes to make (present once the rules were read)
+     * @param placementProblems what the spec asks and cannot be (an undeclared policy, a node the
+     *     cluster does not have)
+     * @param placementKey the desired rules, to tell when they change between checks
      */
     record Plan(
             Optional<ConnectionSettings> connect,
@@ -73,7 +87,12 @@ final class ProxmoxClusterPlanner {
             Verdict ready,
             boolean needsHaGroups,
             Optional<HaGroupSync.Plan> haGroups,
-            Duration requeue) {
+            Duration requeue,
+            Placements.Model model,
+            boolean needsHaRules,
+            Optional<PlacementRules.Plan> haRules,
+            List<String> placementProblems,
+            String placementKey) {
         Reason reason() {
             return ready.reason();
         }
@@ -119,19 +138,70 @@ final class ProxmoxClusterPlanner {
                 cluster.getMetadata().getGeneration() == null
                         ? 0
                         : cluster.getMetadata().getGeneration();
-        boolean needsHaGroups =
-                usable
-                        && facts.haGroups().isEmpty()
-                        && HaGroupSync.due(
-                                Conditions.find(
-                                        previous == null ? null : previous.getConditions(),
-                                        ClusterStatusBuilder.HA_GROUPS),
-                                generation,
-                                facts.lastHaGroupCheck(),
-                                now);
+        Placements.Model model = snapshot == null ? null : Placements.model(snapshot.version());
+        Map<String, Placements.Policy> policies = Placements.policies(cluster.getSpec());
+        List<String> problems = new ArrayList<>();
+        if (snapshot != null) {
+            Set<String> members =
+                    snapshot.nodes().stream()
+                            .map(io.pveha.pve.model.ClusterResource::node)
+                            .collect(Collectors.toSet());
+            policies.values().stream()
+                    .filter(Placements.Policy::strict)
+                    .forEach(
+                            p ->
+                                    p.nodes().keySet().stream()
+                                            .filter(n -> !members.isEmpty() && !members.contains(n))
+                                            .forEach(
+                                                    n ->
+                                                            problems.add(
+                                                                    "placement policy "
+                                                                            + p.name()
+                                                                            + " is strict to "
+                                                                            + n
+                                                                            + ", which is not a node of this cluster")));
+        }
+        boolean due =
+                HaGroupSync.due(
+                        Conditions.find(
+                                previous == null ? null : previous.getConditions(),
+                                ClusterStatusBuilder.PLACEMENT),
+                        generation,
+                        facts.lastHaGroupCheck(),
+                        now);
+        boolean groups = usable && model == Placements.Model.GROUPS;
+        boolean rules = usable && model == Placements.Model.RULES;
+        boolean needsHaGroups = groups && facts.haGroups().isEmpty() && due;
         Optional<HaGroupSync.Plan> haGroups =
-                usable
-                        ? facts.haGroups().map(groups -> HaGroupSync.plan(cluster, groups))
+                groups
+                        ? facts.haGroups()
+                                .map(list -> HaGroupSync.plan(cluster, policies.values(), list))
+                        : Optional.empty();
+        String marker = HaGroupSync.marker(cluster);
+        List<PlacementRules.DesiredRule> desired =
+                rules
+                        ? PlacementRules.desired(
+                                marker,
+                                policies,
+                                facts.haVms(),
+                                snapshot.haByVmid().keySet(),
+                                problems)
+                        : List.of();
+        String key = rules ? desired.toString() : "";
+        boolean needsHaRules =
+                rules
+                        && facts.haRules().isEmpty()
+                        && (due || !facts.lastPlacementKey().map(key::equals).orElse(false));
+        Set<String> ownerComments = new TreeSet<>();
+        facts.haVms()
+                .forEach(vm -> ownerComments.add(io.pveha.reconciler.vm.Ownership.haComment(vm)));
+        Optional<PlacementRules.Plan> haRules =
+                rules
+                        ? facts.haRules()
+                                .map(
+                                        list ->
+                                                PlacementRules.plan(
+                                                        marker, desired, list, ownerComments))
                         : Optional.empty();
 
         Duration poll = ClusterSettingsResolver.pollInterval(cluster.getSpec());
@@ -145,7 +215,12 @@ final class ProxmoxClusterPlanner {
                 ready,
                 needsHaGroups,
                 haGroups,
-                requeue);
+                requeue,
+                model,
+                needsHaRules,
+                haRules,
+                List.copyOf(problems),
+                key);
     }
 
     static Verdict connected(ClusterSettingsResolver.SettingsProblem problem, PollOutcome outcome) {

@@ -20,6 +20,8 @@ public enum ProxmoxClusterReason implements Reason {
     CaBundle(Health.HEALTHY),
     SystemTrust(Health.HEALTHY),
     HaGroupsInSync(Health.HEALTHY),
+    /** PlacementInSync on PVE 9: the HA rules the placement needs are in PVE. */
+    HaRulesInSync(Health.HEALTHY),
 
     /** Waiting for the first poll of a new connection. */
     Connecting(Health.PROGRESSING),
@@ -29,6 +31,11 @@ public enum ProxmoxClusterReason implements Reason {
      * PrivilegesComplete: not checked yet, or PVE does not answer the check (does not block Ready).
      */
     NotChecked(Health.PROGRESSING),
+    /**
+     * PlacementInSync: PVE 9 has not migrated the HA groups to rules yet (it waits for every node
+     * on PVE 9 and online); the groups stay in effect and no rule can be made meanwhile.
+     */
+    WaitingForGroupMigration(Health.PROGRESSING),
     /** TlsVerified: the connection settings could not be resolved. */
     NotConfigured(Health.PROGRESSING),
 
@@ -59,6 +66,15 @@ public enum ProxmoxClusterReason implements Reason {
     HaGroupNotOwned(Health.DEGRADED),
     /** PVE refused or failed a read or change of the HA groups. */
     HaGroupSyncFailed(Health.DEGRADED),
+    /** A rule the placement needs exists in PVE and is not this ProxmoxCluster's: left alone. */
+    HaRuleNotOwned(Health.DEGRADED),
+    /** PVE refused or failed a read or change of the HA rules (an infeasible rule, say). */
+    HaRuleSyncFailed(Health.DEGRADED),
+    /**
+     * A HaVm names a placement policy the cluster does not declare, or a strict policy names a node
+     * the cluster does not have.
+     */
+    PlacementPolicyInvalid(Health.DEGRADED),
 
     NodeOffline(Health.EVENT),
     NodeOnline(Health.EVENT);

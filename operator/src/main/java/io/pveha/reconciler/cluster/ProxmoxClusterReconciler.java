@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterStatus;
+import io.pveha.api.vm.HaVm;
 import io.pveha.cluster.ClusterConnections;
 import io.pveha.cluster.ClusterKey;
 import io.pveha.cluster.PollOutcome;
@@ -64,6 +65,7 @@ public class ProxmoxClusterReconciler
     private final ProxmoxClusterObserver observer;
     private final ProxmoxClusterExecutor executor;
     private volatile InformerEventSource<Secret, ProxmoxCluster> secrets;
+    private volatile InformerEventSource<HaVm, ProxmoxCluster> haVms;
 
     public ProxmoxClusterReconciler(
             ClusterConnections connections,
@@ -106,7 +108,53 @@ public class ProxmoxClusterReconciler
                                                 .collect(Collectors.toSet()))
                         .build();
         secrets = new InformerEventSource<>(config, context);
-        return List.of(polls, secrets);
+        // HaVms' placement (PVE 9 rules are rendered here): a spec or label change of a HaVm
+        // reconciles its cluster
+        InformerEventSourceConfiguration<HaVm> vmConfig =
+                InformerEventSourceConfiguration.from(HaVm.class, ProxmoxCluster.class)
+                        .withName("havms")
+                        .withSecondaryToPrimaryMapper(
+                                vm ->
+                                        vm.getSpec() == null || vm.getSpec().getClusterRef() == null
+                                                ? Set.of()
+                                                : Set.of(
+                                                        new ResourceID(
+                                                                vm.getSpec()
+                                                                        .getClusterRef()
+                                                                        .getName(),
+                                                                vm.getMetadata().getNamespace())))
+                        .withOnUpdateFilter(
+                                (updated, old) ->
+                                        !java.util.Objects.equals(
+                                                        updated.getMetadata().getGeneration(),
+                                                        old.getMetadata().getGeneration())
+                                                || !java.util.Objects.equals(
+                                                        updated.getMetadata().getLabels(),
+                                                        old.getMetadata().getLabels())
+                                                || !java.util.Objects.equals(
+                                                        vmidOf(updated), vmidOf(old)))
+                        .build();
+        haVms = new InformerEventSource<>(vmConfig, context);
+        return List.of(polls, secrets, haVms);
+    }
+
+    private static Integer vmidOf(HaVm vm) {
+        return vm.getStatus() == null ? null : vm.getStatus().getVmid();
+    }
+
+    /** The HaVms of the cluster (same namespace, clusterRef naming it), from the informer cache. */
+    private List<HaVm> haVmsOf(ProxmoxCluster cluster) {
+        if (haVms == null) {
+            return List.of();
+        }
+        String name = cluster.getMetadata().getName();
+        return haVms.list(
+                        cluster.getMetadata().getNamespace(),
+                        vm ->
+                                vm.getSpec() != null
+                                        && vm.getSpec().getClusterRef() != null
+                                        && name.equals(vm.getSpec().getClusterRef().getName()))
+                .toList();
     }
 
     static Set<String> secretNames(ProxmoxCluster cluster) {
@@ -140,18 +188,26 @@ public class ProxmoxClusterReconciler
                         stop.get().note().stream().toList());
                 return UpdateControl.noUpdate();
             }
-            ProxmoxClusterFacts facts = observer.observe(cluster);
+            ProxmoxClusterFacts facts =
+                    observer.observe(cluster)
+                            .withHaVms(haVmsOf(cluster), observer.placementKey(cluster));
             ProxmoxClusterPlanner.Plan plan =
                     ProxmoxClusterPlanner.plan(cluster, previous, facts, now);
             Optional<HaGroupSync.Outcome> haGroups = Optional.empty();
-            if (plan.needsHaGroups()) {
+            if (plan.needsHaGroups() || plan.needsHaRules()) {
                 try {
-                    facts = facts.withHaGroups(observer.haGroups(facts));
+                    facts =
+                            plan.needsHaGroups()
+                                    ? facts.withHaGroups(observer.haGroups(facts))
+                                    : facts.withHaRules(observer.haRules(facts));
                     plan = ProxmoxClusterPlanner.plan(cluster, previous, facts, now);
                 } catch (PveApiException e) {
-                    // Said in HaGroupsInSync (not at every retry in the log) and read again after
+                    // Said in PlacementInSync (not at every retry in the log) and read again after
                     // HaGroupSync.RETRY.
-                    LOG.debug("HA groups not read: {}", e.describe());
+                    LOG.debug("HA placement not read: {}", e.describe());
+                    if (PveApiException.groupsMigrated(e)) {
+                        facts.connection().refreshVersion();
+                    }
                     haGroups = Optional.of(HaGroupSync.failed(e.describe()));
                 }
             }
@@ -160,7 +216,7 @@ public class ProxmoxClusterReconciler
                 haGroups = changed;
             }
             if (haGroups.isPresent()) {
-                observer.haGroupsChecked(cluster, now);
+                observer.haRulesChecked(cluster, now, plan.placementKey());
             }
             ProxmoxClusterStatus status =
                     ClusterStatusBuilder.build(cluster, previous, facts, plan, haGroups, now);

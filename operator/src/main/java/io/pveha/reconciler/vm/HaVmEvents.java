@@ -49,6 +49,16 @@ final class HaVmEvents {
                                             ? " (HA: " + after.getHaState() + ")"
                                             : "")));
         }
+        Optional<Condition> placement =
+                Conditions.find(after.getConditions(), HaVmPlanner.Names.PLACEMENT);
+        if (placement.isPresent()
+                && HaVmReason.PlacementViolated.name().equals(placement.get().getReason())
+                && Conditions.changed(
+                        before == null ? null : before.getConditions(),
+                        after.getConditions(),
+                        HaVmPlanner.Names.PLACEMENT)) {
+            notes.add(Note.warning(HaVmReason.PlacementViolated, placement.get().getMessage()));
+        }
         Optional<Condition> ready = Conditions.find(after.getConditions(), Conditions.READY);
         if (ready.isPresent()
                 && WARN_ON_CHANGE.contains(ready.get().getReason())

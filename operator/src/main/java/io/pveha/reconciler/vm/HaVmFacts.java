@@ -1,6 +1,8 @@
 package io.pveha.reconciler.vm;
 
 import io.pveha.api.backup.BackupPolicy;
+import io.pveha.api.cluster.ProxmoxCluster;
+import io.pveha.api.cluster.ProxmoxClusterSpec;
 import io.pveha.api.vm.HaVm;
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.HaGroup;
@@ -29,6 +31,8 @@ import java.util.Optional;
  *     HaVmPlanner#addressesDue})
  * @param haGroups PVE's HA groups, read only when the VM's preferred-node group may need a change
  * @param memory what the operator remembers of earlier passes (only saves calls)
+ * @param placement the cluster's placement policies and the other HaVms of the cluster, from the
+ *     informer caches
  */
 record HaVmFacts(
         ClusterView cluster,
@@ -43,7 +47,80 @@ record HaVmFacts(
         CloudInitSecrets.Read secrets,
         Optional<Addresses> addresses,
         Optional<List<HaGroup>> haGroups,
-        VmMemory memory) {
+        VmMemory memory,
+        Placement placement) {
+
+    HaVmFacts(
+            ClusterView cluster,
+            Integer vmid,
+            Optional<ClusterResource> vm,
+            Optional<HaStatusEntry> ha,
+            Optional<VmConfig> config,
+            Optional<List<String>> pending,
+            Optional<TaskLedger.TaskFact> task,
+            boolean stale,
+            Sources source,
+            CloudInitSecrets.Read secrets,
+            Optional<Addresses> addresses,
+            Optional<List<HaGroup>> haGroups,
+            VmMemory memory) {
+        this(
+                cluster,
+                vmid,
+                vm,
+                ha,
+                config,
+                pending,
+                task,
+                stale,
+                source,
+                secrets,
+                addresses,
+                haGroups,
+                memory,
+                Placement.NONE);
+    }
+
+    /**
+     * What placement needs beyond the poll: the ProxmoxCluster's spec (its placement policies), if
+     * the cache has it, and the other HaVms of the same cluster (partners to keep apart or
+     * together).
+     */
+    record Placement(Optional<ProxmoxCluster> cluster, List<HaVm> neighbours) {
+        static final Placement NONE = new Placement(Optional.empty(), List.of());
+
+        Optional<ProxmoxClusterSpec> clusterSpec() {
+            return cluster.map(ProxmoxCluster::getSpec);
+        }
+
+        /** The groups or rules the ProxmoxCluster reported keeping, empty before it did. */
+        List<String> renderedObjects() {
+            return cluster.map(
+                            c ->
+                                    c.getStatus() == null
+                                            ? List.<String>of()
+                                            : c.getStatus().getPlacementObjects())
+                    .orElse(List.of());
+        }
+    }
+
+    HaVmFacts withPlacement(Placement newPlacement) {
+        return new HaVmFacts(
+                cluster,
+                vmid,
+                vm,
+                ha,
+                config,
+                pending,
+                task,
+                stale,
+                source,
+                secrets,
+                addresses,
+                haGroups,
+                memory,
+                newPlacement);
+    }
 
     /**
      * The HaVm a clone is made from (by reference) and the BackupPolicy a restore takes its backup

@@ -3,6 +3,7 @@ package io.pveha.reconciler.vm;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pveha.api.backup.BackupPolicy;
+import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.vm.CloudInit;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmStatus;
@@ -48,7 +49,28 @@ final class HaVmObserver {
     record Caches(
             Function<ResourceID, Optional<HaVm>> haVms,
             Function<ResourceID, Optional<BackupPolicy>> backupPolicies,
-            Function<ResourceID, Optional<Secret>> secrets) {}
+            Function<ResourceID, Optional<Secret>> secrets,
+            Function<ResourceID, Optional<ProxmoxCluster>> clusters,
+            Function<String, List<HaVm>> haVmsIn) {
+
+        Caches(
+                Function<ResourceID, Optional<HaVm>> haVms,
+                Function<ResourceID, Optional<BackupPolicy>> backupPolicies,
+                Function<ResourceID, Optional<Secret>> secrets) {
+            this(haVms, backupPolicies, secrets, id -> Optional.empty(), ns -> List.of());
+        }
+    }
+
+    /** The cluster's placement policies and the HaVms of the same cluster, from the caches. */
+    static HaVmFacts.Placement placement(HaVm vm, Caches caches) {
+        String ns = vm.getMetadata().getNamespace();
+        String cluster = vm.getSpec().getClusterRef().getName();
+        return new HaVmFacts.Placement(
+                caches.clusters().apply(new ResourceID(cluster, ns)),
+                caches.haVmsIn().apply(ns).stream()
+                        .filter(o -> io.pveha.reconciler.placement.Placements.sameCluster(vm, o))
+                        .toList());
+    }
 
     private record TemplateAgent(boolean enabled, Instant readAt) {}
 
@@ -150,7 +172,9 @@ final class HaVmObserver {
                 HaVmFacts.Addresses asked = addresses.get();
                 memories.update(uid, m -> m.addressesAsked(now, asked.boot(), asked.failed()));
             }
-            if (HaVmPlanner.haGroupsDue(vm, ha, obs.vmid(), configDue)) {
+            if (io.pveha.reconciler.placement.Placements.model(snapshot.version())
+                            == io.pveha.reconciler.placement.Placements.Model.GROUPS
+                    && HaVmPlanner.haGroupsDue(vm, ha, obs.vmid(), configDue)) {
                 groups = Optional.of(connection.vms().haGroups());
             }
         }
@@ -167,7 +191,8 @@ final class HaVmObserver {
                 secrets,
                 addresses,
                 groups,
-                memories.get(uid));
+                memories.get(uid),
+                placement(vm, caches));
     }
 
     /**

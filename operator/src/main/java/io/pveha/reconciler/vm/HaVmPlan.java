@@ -47,7 +47,8 @@ record HaVmPlan(
             Boolean installerBooted,
             Integer failedAttempts,
             List<String> pendingChanges,
-            List<String> ipAddresses) {}
+            List<String> ipAddresses,
+            String placement) {}
 
     /** Collects a plan while the planner walks its steps. */
     static final class Builder {
@@ -61,6 +62,7 @@ record HaVmPlan(
         private Integer failedAttempts;
         private List<String> pendingChanges;
         private List<String> ipAddresses;
+        private String placement;
         private HaVmAction action;
         private Duration requeue;
         private TaskLedger.TaskFact ended;
@@ -119,6 +121,12 @@ record HaVmPlan(
             return this;
         }
 
+        /** The HA placement in effect ({@code status.placement}); "" clears it. */
+        Builder placement(String value) {
+            this.placement = value;
+            return this;
+        }
+
         Builder action(HaVmAction value) {
             this.action = value;
             return this;
@@ -160,7 +168,8 @@ record HaVmPlan(
                             installerBooted,
                             failedAttempts,
                             pendingChanges,
-                            ipAddresses),
+                            ipAddresses,
+                            placement),
                     Optional.ofNullable(action),
                     Optional.ofNullable(requeue),
                     Optional.ofNullable(ended),

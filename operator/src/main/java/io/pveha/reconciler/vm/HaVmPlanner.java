@@ -21,6 +21,7 @@ import io.pveha.pve.model.VmConfig;
 import io.pveha.reconciler.CommonReason;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Note;
+import io.pveha.reconciler.placement.Placements;
 import io.pveha.reconciler.task.TaskLedger;
 import io.pveha.reconciler.task.TaskLedger.TaskFact;
 import java.time.Duration;
@@ -219,6 +220,7 @@ final class HaVmPlanner {
         static final String IN_SYNC = "InSync";
         static final String HA_MANAGED = "HaManaged";
         static final String DELETING = "Deleting";
+        static final String PLACEMENT = "Placement";
 
         private Names() {}
     }
@@ -904,31 +906,62 @@ final class HaVmPlanner {
                                         + obs.vmid()
                                         + " (spec.ha.enabled is false)");
             }
-            String group = ha.getGroup();
-            if (!ha.getPreferredNodes().isEmpty()) {
-                group = preferredGroup(obs.vmid());
-                if (facts.haGroups().isPresent()) {
-                    String members = groupMembers(ha.getPreferredNodes());
-                    Optional<HaGroup> existing =
-                            facts.haGroups().get().stream()
-                                    .filter(g -> preferredGroup(obs.vmid()).equals(g.group()))
-                                    .findFirst();
-                    if (existing.isEmpty() || !members.equals(existing.get().nodes())) {
-                        return act(
-                                new HaVmAction.EnsureHaGroup(group, members, existing.isPresent()),
-                                HaVmReason.HaRegistering,
-                                "HA group "
-                                        + group
-                                        + " for spec.ha.preferredNodes "
-                                        + ha.getPreferredNodes());
+            Placements.Model model = Placements.model(snapshot().version());
+            Optional<Placements.Policy> policy =
+                    facts.placement().clusterSpec().flatMap(c -> Placements.policyOf(vm, c));
+            // PVE 8: the HA resource names its group; PVE 9: rules name the resource (the
+            // ProxmoxCluster keeps them), the resource only carries failback
+            String group = null;
+            if (model == Placements.Model.GROUPS) {
+                group = ha.policyName();
+                if (!ha.getPreferredNodes().isEmpty()) {
+                    group = preferredGroup(obs.vmid());
+                    if (facts.haGroups().isPresent()) {
+                        String members = groupMembers(ha.getPreferredNodes());
+                        Optional<HaGroup> existing =
+                                facts.haGroups().get().stream()
+                                        .filter(g -> preferredGroup(obs.vmid()).equals(g.group()))
+                                        .findFirst();
+                        if (existing.isEmpty() || !members.equals(existing.get().nodes())) {
+                            return act(
+                                    new HaVmAction.EnsureHaGroup(
+                                            group, members, existing.isPresent()),
+                                    HaVmReason.HaRegistering,
+                                    "HA group "
+                                            + group
+                                            + " for spec.ha.preferredNodes "
+                                            + ha.getPreferredNodes());
+                        }
                     }
                 }
+            }
+            boolean failback = HaVmPlacement.failback(policy);
+            if (service.isPresent()) {
+                HaVmPlacement.Assessment placement =
+                        HaVmPlacement.assess(
+                                vm,
+                                obs,
+                                model,
+                                group,
+                                policy,
+                                facts.placement().neighbours(),
+                                facts.placement().renderedObjects(),
+                                snapshot());
+                plan.placement(placement.placement());
+                plan.condition(
+                        Names.PLACEMENT,
+                        placement.holds(),
+                        placement.reason(),
+                        placement.message());
             }
             String state = desiredPower() == PowerState.Stopped ? "stopped" : "started";
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("state", state);
             if (group != null) {
                 params.put("group", group);
+            }
+            if (model == Placements.Model.RULES && !failback) {
+                params.put("failback", 0);
             }
             params.put("max_restart", ha.getMaxRestart() == null ? 1 : ha.getMaxRestart());
             params.put("max_relocate", ha.getMaxRelocate() == null ? 1 : ha.getMaxRelocate());
@@ -958,7 +991,10 @@ final class HaVmPlanner {
             HaStatusEntry entry = service.get();
             boolean differs =
                     !state.equals(entry.requestState())
-                            || !Objects.equals(group, entry.group())
+                            || (model == Placements.Model.GROUPS
+                                    && !Objects.equals(group, entry.group()))
+                            || (model == Placements.Model.RULES
+                                    && failback != !Boolean.FALSE.equals(entry.failback()))
                             || !Objects.equals(params.get("max_restart"), entry.maxRestart())
                             || !Objects.equals(params.get("max_relocate"), entry.maxRelocate());
             if ("error".equals(entry.crmState())) {
@@ -974,8 +1010,12 @@ final class HaVmPlanner {
             }
             if (differs) {
                 Map<String, Object> update = new LinkedHashMap<>(params);
-                if (group == null && entry.group() != null) {
+                if (model == Placements.Model.GROUPS && group == null && entry.group() != null) {
                     update.put("delete", "group");
+                }
+                if (model == Placements.Model.RULES && failback) {
+                    // PVE 9's default: no failback line in resources.cfg
+                    update.put("delete", "failback");
                 }
                 plan.note(
                         Note.normal(

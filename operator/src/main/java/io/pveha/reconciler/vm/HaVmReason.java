@@ -13,6 +13,8 @@ public enum HaVmReason implements Reason {
     HaManaged(Health.HEALTHY),
     Provisioned(Health.HEALTHY),
     NotRequested(Health.HEALTHY),
+    /** Placement: the HA group or rules in effect, the VM where they allow it. */
+    PlacementInEffect(Health.HEALTHY),
 
     Creating(Health.PROGRESSING),
     Cloning(Health.PROGRESSING),
@@ -48,6 +50,15 @@ public enum HaVmReason implements Reason {
     /** Declared changes the operator will not make (shrinking or moving a disk, ...). */
     ChangeRefused(Health.DEGRADED),
     HaError(Health.DEGRADED),
+    /**
+     * Placement: the VM runs where its placement forbids (with a VM it must be kept apart from,
+     * after a failure left no other node), or waits in recovery for an allowed node.
+     */
+    PlacementViolated(Health.DEGRADED),
+    /** Placement: keepApartFrom/keepTogetherWith on PVE 8, which has no resource affinity. */
+    PlacementNotSupported(Health.DEGRADED),
+    /** Placement: the placement policy named is not declared by the ProxmoxCluster. */
+    PlacementInvalid(Health.DEGRADED),
     /** PVE protection or an unowned VM keeps the deletion from going ahead. */
     DeletionBlocked(Health.DEGRADED),
 

@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.pveha.api.SecretKeyRef;
 import io.pveha.api.backup.BackupPolicy;
+import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.vm.CloudInit;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmStatus;
@@ -74,6 +75,7 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
     private final TaskLedger ledger;
     private volatile InformerEventSource<Secret, HaVm> secrets;
     private volatile InformerEventSource<BackupPolicy, HaVm> backupPolicies;
+    private volatile InformerEventSource<ProxmoxCluster, HaVm> clusters;
 
     /**
      * With the allocator and ledger shared with other controllers that create VMs and start tasks.
@@ -143,7 +145,41 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
                                                         .collect(Collectors.toSet()))
                                 .build(),
                         context);
-        return List.of(facts, secrets, backupPolicies);
+        clusters =
+                new InformerEventSource<>(
+                        InformerEventSourceConfiguration.from(ProxmoxCluster.class, HaVm.class)
+                                .withName("proxmoxclusters")
+                                .withSecondaryToPrimaryMapper(
+                                        cluster ->
+                                                context.getPrimaryCache()
+                                                        .list(
+                                                                cluster.getMetadata()
+                                                                        .getNamespace(),
+                                                                vm ->
+                                                                        vm.getSpec() != null
+                                                                                && vm.getSpec()
+                                                                                                .getClusterRef()
+                                                                                        != null
+                                                                                && cluster.getMetadata()
+                                                                                        .getName()
+                                                                                        .equals(
+                                                                                                vm.getSpec()
+                                                                                                        .getClusterRef()
+                                                                                                        .getName()))
+                                                        .map(ResourceID::fromResource)
+                                                        .collect(Collectors.toSet()))
+                                .withOnUpdateFilter(
+                                        (updated, old) ->
+                                                !Objects.equals(
+                                                                updated.getMetadata()
+                                                                        .getGeneration(),
+                                                                old.getMetadata().getGeneration())
+                                                        || !Objects.equals(
+                                                                placementOf(updated),
+                                                                placementOf(old)))
+                                .build(),
+                        context);
+        return List.of(facts, secrets, backupPolicies, clusters);
     }
 
     @Override
@@ -262,6 +298,10 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
                 }
             } catch (PveApiException e) {
                 LOG.warn("PVE refused or failed: {}", e.describe());
+                if (PveApiException.groupsMigrated(e)) {
+                    // PVE 9 migrated the HA groups: the next poll reads the version again
+                    facts.cluster().connection().refreshVersion();
+                }
                 next = HaVmStatusBuilder.apiError(vm, built, e, seconds(now));
                 requeue = HaVmStatusBuilder.retryAfter(next, e);
             }
@@ -299,11 +339,21 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
         return HaVmStatusBuilder.retryAfter(failed, e);
     }
 
+    /** How the cluster keeps placement, as its status says (groups or rules, and which). */
+    private static String placementOf(ProxmoxCluster cluster) {
+        return cluster.getStatus() == null
+                ? null
+                : cluster.getStatus().getPlacementModel()
+                        + cluster.getStatus().getPlacementObjects();
+    }
+
     private HaVmObserver.Caches caches(Context<HaVm> context) {
         return new HaVmObserver.Caches(
                 id -> context.getPrimaryCache().get(id),
                 id -> backupPolicies == null ? Optional.empty() : backupPolicies.get(id),
-                id -> secrets == null ? Optional.empty() : secrets.get(id));
+                id -> secrets == null ? Optional.empty() : secrets.get(id),
+                id -> clusters == null ? Optional.empty() : clusters.get(id),
+                ns -> context.getPrimaryCache().list(ns).toList());
     }
 
     /** VMIDs other HaVms of the same cluster declare or hold (from the cache: no call). */
@@ -373,7 +423,30 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
         if (vmid == null) {
             return false;
         }
-        return !Objects.equals(facts(previous.snapshot(), vmid), facts(current.snapshot(), vmid));
+        if (!Objects.equals(facts(previous.snapshot(), vmid), facts(current.snapshot(), vmid))) {
+            return true;
+        }
+        // a VM kept apart from or together with others: where the others run and their HA state
+        return io.pveha.reconciler.placement.Placements.hasAffinity(vm)
+                && !Objects.equals(haServices(previous.snapshot()), haServices(current.snapshot()));
+    }
+
+    private static String haServices(ClusterSnapshot snapshot) {
+        if (snapshot == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(snapshot.version().version());
+        snapshot.ha().stream()
+                .filter(HaStatusEntry::isService)
+                .forEach(
+                        e ->
+                                out.append('|')
+                                        .append(e.sid())
+                                        .append('@')
+                                        .append(e.node())
+                                        .append('/')
+                                        .append(e.crmState()));
+        return out.toString();
     }
 
     private static String facts(ClusterSnapshot snapshot, int vmid) {

@@ -51,6 +51,9 @@ final class HaVmStatusBuilder {
         if (edits.appliedPlacement() != null) {
             status.setAppliedPlacement(edits.appliedPlacement());
         }
+        if (edits.placement() != null) {
+            status.setPlacement(edits.placement().isEmpty() ? null : edits.placement());
+        }
         if (edits.appliedSecretsVersion() != null) {
             status.setAppliedSecretsVersion(edits.appliedSecretsVersion());
         }

@@ -470,7 +470,7 @@ class ClusterStatusBuilderTest {
                                 NOW.plusSeconds(30))
                         .status();
 
-        assertThat(condition(checked, "HaGroupsInSync"))
+        assertThat(condition(checked, "PlacementInSync"))
                 .satisfies(
                         c -> {
                             assertThat(c.getStatus()).isEqualTo("True");
@@ -478,8 +478,8 @@ class ClusterStatusBuilderTest {
                                     .isEqualTo("1 HA group(s) in sync (created frontline)");
                             assertThat(c.getObservedGeneration()).isEqualTo(2L);
                         });
-        assertThat(condition(later, "HaGroupsInSync"))
-                .isEqualTo(condition(checked, "HaGroupsInSync"));
+        assertThat(condition(later, "PlacementInSync"))
+                .isEqualTo(condition(checked, "PlacementInSync"));
     }
 
     @Test

@@ -563,7 +563,7 @@ class ProxmoxClusterPlannerTest {
 
     static Condition haCondition(String status, long generation) {
         return Conditions.set(
-                        null, ClusterStatusBuilder.HA_GROUPS, status, "x", "x", generation, NOW)
+                        null, ClusterStatusBuilder.PLACEMENT, status, "x", "x", generation, NOW)
                 .get(0);
     }
 
@@ -769,7 +769,7 @@ class ProxmoxClusterPlannerTest {
 
         assertThat(plan.actions()).containsExactly(new HaGroupSync.DeleteGroup("old"));
         assertThat(HaGroupSync.outcome(plan, plan.actions()).message())
-                .isEqualTo("no HA groups declared (removed old)");
+                .isEqualTo("no placement policies declared (removed old)");
     }
 
     @Test

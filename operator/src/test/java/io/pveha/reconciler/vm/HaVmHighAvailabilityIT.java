@@ -3,40 +3,49 @@ package io.pveha.reconciler.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Event;
 import io.pveha.api.DeletionPolicy;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterSpec;
 import io.pveha.api.vm.Ha;
 import io.pveha.api.vm.HaVm;
+import io.pveha.api.vm.HaVmSet;
 import io.pveha.api.vm.HaVmStatus;
 import io.pveha.api.vm.Placement;
 import io.pveha.api.vm.Source;
 import io.pveha.api.vm.TemplateSource;
+import io.pveha.pve.PveClient;
 import io.pveha.reconciler.Conditions;
 import io.pveha.simulator.ha.HaLogEntry;
+import io.pveha.testing.Fixtures;
 import io.pveha.testing.SimHarness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * HaVms under PVE HA: registration, a node power-off (status follows the VM), migration through HA,
- * deletion order.
+ * HaVms under PVE HA, on PVE 8 (HA groups) and PVE 9 (HA rules): registration, a node power-off
+ * (status follows the VM), migration through HA, deletion order; on PVE 9 the rules made from the
+ * spec against the reference's shapes, two VMs kept apart through a node failure, and an upgrade
+ * from 8 to 9 the operator follows by itself.
  */
 class HaVmHighAvailabilityIT {
     static final int TEMPLATE = 9000;
     SimHarness h;
 
-    @BeforeEach
-    void start() {
+    void start(int pveVersion) {
         // 60 simulated seconds per real second: the 2-minute HA recovery takes a few real seconds.
-        h = new SimHarness(60.0, 1.0);
+        h = SimHarness.options().timeScale(60.0).pveVersion(pveVersion).start();
         h.sim.cluster()
                 .createTemplate(
                         "pve1",
@@ -56,16 +65,22 @@ class HaVmHighAvailabilityIT {
                         .inNamespace(SimHarness.NS)
                         .withName(SimHarness.CLUSTER)
                         .get();
-        ProxmoxClusterSpec.HaGroup group = new ProxmoxClusterSpec.HaGroup();
-        group.setName("frontline");
-        group.setNodes(List.of(node("pve1", 2), node("pve2", 2), node("pve3", 1)));
-        cluster.getSpec().setHaGroups(List.of(group));
+        ProxmoxClusterSpec.PlacementPolicy frontline = new ProxmoxClusterSpec.PlacementPolicy();
+        frontline.setName("frontline");
+        frontline.setNodes(List.of(node("pve1", 2), node("pve2", 2), node("pve3", 1)));
+        ProxmoxClusterSpec.PlacementPolicy payments = new ProxmoxClusterSpec.PlacementPolicy();
+        payments.setName("payments");
+        payments.setNodes(List.of(node("pve2", 1)));
+        payments.setFailback(false);
+        cluster.getSpec().setPlacementPolicies(List.of(frontline, payments));
         h.client.resource(cluster).update();
     }
 
     @AfterEach
     void stop() {
-        h.close();
+        if (h != null) {
+            h.close();
+        }
     }
 
     static ProxmoxClusterSpec.HaGroupNode node(String name, int priority) {
@@ -83,24 +98,18 @@ class HaVmHighAvailabilityIT {
         vm.getSpec().setSource(source);
         Ha ha = new Ha();
         ha.setEnabled(true);
-        ha.setGroup("frontline");
+        ha.setPlacementPolicy("frontline");
         vm.getSpec().setHa(ha);
         Placement placement = new Placement();
         placement.setNode(node);
         vm.getSpec().setPlacement(placement);
     }
 
-    @Test
-    void aNodePowerOffMovesTheVmAndTheStatusFollowsIt() {
-        await().atMost(Duration.ofSeconds(30))
-                .until(
-                        () ->
-                                h.condition(
-                                                ProxmoxCluster.class,
-                                                SimHarness.CLUSTER,
-                                                "HaGroupsInSync")
-                                        .map(c -> "True".equals(c.getStatus()))
-                                        .orElse(false));
+    @ParameterizedTest(name = "PVE {0}")
+    @ValueSource(ints = {8, 9})
+    void aNodePowerOffMovesTheVmAndTheStatusFollowsIt(int pveVersion) {
+        start(pveVersion);
+        awaitPlacementInSync();
         h.havm("pos-api-1", vm -> haClone(vm, "pve1"));
         HaVm ready = h.awaitReady("pos-api-1", Duration.ofSeconds(60));
         assertThat(ready.getStatus().getHaState()).isEqualTo("started");
@@ -205,15 +214,17 @@ class HaVmHighAvailabilityIT {
                                                                                         "/relocate"))));
     }
 
-    @Test
-    void changingPlacementMigratesThroughHa() {
-        // No group: with group priorities preferring other nodes, PVE's HA manager would move the
-        // VM back at once.
+    @ParameterizedTest(name = "PVE {0}")
+    @ValueSource(ints = {8, 9})
+    void changingPlacementMigratesThroughHa(int pveVersion) {
+        start(pveVersion);
+        // No policy: with priorities preferring other nodes, PVE's HA manager would move the VM
+        // back at once.
         h.havm(
                 "erp",
                 vm -> {
                     haClone(vm, "pve2");
-                    vm.getSpec().getHa().setGroup(null);
+                    vm.getSpec().getHa().setPlacementPolicy(null);
                 });
         HaVm ready = h.awaitReady("erp", Duration.ofSeconds(60));
         assertThat(ready.getStatus().getNode()).isEqualTo("pve2");
@@ -237,8 +248,10 @@ class HaVmHighAvailabilityIT {
         assertThat(h.get("erp").getStatus().getAppliedPlacement()).isEqualTo("pve3");
     }
 
-    @Test
-    void deletingAnHaVmRemovesTheHaResourceBeforeDestroyingTheVm() {
+    @ParameterizedTest(name = "PVE {0}")
+    @ValueSource(ints = {8, 9})
+    void deletingAnHaVmRemovesTheHaResourceBeforeDestroyingTheVm(int pveVersion) {
+        start(pveVersion);
         h.havm(
                 "gone",
                 vm -> {
@@ -255,6 +268,174 @@ class HaVmHighAvailabilityIT {
         assertThat(events("gone"))
                 .extracting(Event::getReason)
                 .containsSubsequence("HaRemoved", "Destroyed");
+    }
+
+    @Test
+    void onPve9TheRulesMatchTheReferenceAndKeepPosApiApartThroughANodeFailure() throws Exception {
+        start(9);
+        for (String[] vm :
+                List.of(new String[] {"pos-api-1", "pve1"}, new String[] {"pos-api-2", "pve2"})) {
+            h.havm(
+                    vm[0],
+                    v -> {
+                        haClone(v, vm[1]);
+                        v.getMetadata().setLabels(Map.of("app", "pos-api"));
+                        v.getSpec().getHa().setPlacementPolicy(null);
+                        HaVmSet apart = new HaVmSet();
+                        apart.setHaVmSelector(
+                                new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                                        .withMatchLabels(Map.of("app", "pos-api"))
+                                        .build());
+                        v.getSpec().getHa().setKeepApartFrom(apart);
+                    });
+        }
+        h.havm(
+                "payment-gateway",
+                v -> {
+                    haClone(v, "pve2");
+                    v.getSpec().getHa().setPlacementPolicy("payments");
+                });
+        int pos1 = h.awaitReady("pos-api-1", Duration.ofSeconds(60)).getStatus().getVmid();
+        int pos2 = h.awaitReady("pos-api-2", Duration.ofSeconds(60)).getStatus().getVmid();
+        int pay = h.awaitReady("payment-gateway", Duration.ofSeconds(60)).getStatus().getVmid();
+        String apartRule = "pveha-apart-" + Math.min(pos1, pos2) + "-" + Math.max(pos1, pos2);
+        await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () ->
+                                h.sim.ha().rules().stream()
+                                                .map(r -> r.get("rule"))
+                                                .toList()
+                                                .containsAll(List.of(apartRule, "pveha-payments"))
+                                        && h.condition(HaVm.class, "pos-api-1", "Placement")
+                                                .map(c -> "True".equals(c.getStatus()))
+                                                .orElse(false));
+
+        // field for field against the reference (pve-ha-manager 5.2's API2/HA/Rules.pm)
+        ObjectMapper json = new ObjectMapper();
+        JsonNode reference = json.readTree(Fixtures.read("derived/ha_rules_pve9.json")).get("data");
+        PveClient admin = h.pveAsAdmin();
+        JsonNode rules = admin.get("/cluster/ha/rules");
+        Set<String> optional = Set.of("comment", "strict", "errors", "disable");
+        for (JsonNode rule : rules) {
+            JsonNode ref = null;
+            for (JsonNode candidate : reference) {
+                if (candidate.get("type").equals(rule.get("type"))) {
+                    ref = candidate;
+                }
+            }
+            assertThat(ref).as("reference rule of type %s", rule.get("type")).isNotNull();
+            for (Iterator<String> it = rule.fieldNames(); it.hasNext(); ) {
+                String field = it.next();
+                assertThat(ref.has(field) || optional.contains(field))
+                        .as("%s.%s is in the reference", rule.get("rule"), field)
+                        .isTrue();
+                if (ref.has(field)) {
+                    assertThat(rule.get(field).getNodeType())
+                            .as("%s.%s", rule.get("rule"), field)
+                            .isEqualTo(ref.get(field).getNodeType());
+                }
+            }
+            for (Iterator<String> it = ref.fieldNames(); it.hasNext(); ) {
+                String field = it.next();
+                assertThat(rule.has(field) || optional.contains(field))
+                        .as("%s has %s", rule.get("rule"), field)
+                        .isTrue();
+            }
+        }
+        JsonNode apart = admin.get("/cluster/ha/rules/" + apartRule);
+        assertThat(apart.get("type").asText()).isEqualTo("resource-affinity");
+        assertThat(apart.get("affinity").asText()).isEqualTo("negative");
+        assertThat(apart.get("resources").asText())
+                .isEqualTo("vm:" + Math.min(pos1, pos2) + ",vm:" + Math.max(pos1, pos2));
+        assertThat(apart.get("comment").asText())
+                .isEqualTo("pveha.io/cluster=store/main keep pos-api-1 and pos-api-2 apart");
+        JsonNode payments = admin.get("/cluster/ha/rules/pveha-payments");
+        assertThat(payments.get("nodes").asText()).isEqualTo("pve2:1");
+        assertThat(payments.get("resources").asText()).isEqualTo("vm:" + pay);
+        assertThat(admin.get("/cluster/ha/resources/vm:" + pay).get("failback").asInt()).isZero();
+        assertThat(h.get("pos-api-1").getStatus().getPlacement())
+                .isEqualTo("HA rules " + apartRule);
+        ProxmoxCluster cluster =
+                h.client
+                        .resources(ProxmoxCluster.class)
+                        .inNamespace(SimHarness.NS)
+                        .withName(SimHarness.CLUSTER)
+                        .get();
+        assertThat(cluster.getStatus().getPlacementModel()).isEqualTo("rules");
+
+        // pos-api-1's node fails: it restarts on the node that does not run pos-api-2
+        h.sim.faults().powerOff("pve1");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> {
+                            HaVmStatus now = h.get("pos-api-1").getStatus();
+                            return "pve3".equals(now.getNode())
+                                    && "running".equals(now.getPowerState());
+                        });
+        assertThat(h.sim.cluster().vm(pos2).orElseThrow().node()).isEqualTo("pve2");
+        assertThat(h.sim.ha().log())
+                .extracting(HaLogEntry::message)
+                .contains(
+                        "recover service 'vm:" + pos1 + "' from fenced node 'pve1' to node 'pve3'");
+    }
+
+    @Test
+    void anUpgradeFrom8To9KeepsThePlacementAndTheOperatorSwitchesToRules() {
+        start(8);
+        awaitPlacementInSync();
+        h.havm("pos-api-1", vm -> haClone(vm, "pve1"));
+        int vmid = h.awaitReady("pos-api-1", Duration.ofSeconds(60)).getStatus().getVmid();
+        assertThat(h.sim.ha().api().resource("vm:" + vmid)).containsEntry("group", "frontline");
+        assertThat(h.get("pos-api-1").getStatus().getPlacement()).isEqualTo("HA group frontline");
+
+        h.sim.upgrade(9);
+        // PVE migrates the group to the rule ha-group-frontline (three CRM rounds later); the
+        // operator notices the group API's refusal, reads the version and keeps the migrated rule
+        await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> {
+                            ProxmoxCluster cluster =
+                                    h.client
+                                            .resources(ProxmoxCluster.class)
+                                            .inNamespace(SimHarness.NS)
+                                            .withName(SimHarness.CLUSTER)
+                                            .get();
+                            return cluster.getStatus() != null
+                                    && "rules".equals(cluster.getStatus().getPlacementModel())
+                                    && h.condition(
+                                                    ProxmoxCluster.class,
+                                                    SimHarness.CLUSTER,
+                                                    "PlacementInSync")
+                                            .map(c -> "True".equals(c.getStatus()))
+                                            .orElse(false)
+                                    && "HA rules ha-group-frontline"
+                                            .equals(h.get("pos-api-1").getStatus().getPlacement());
+                        });
+        assertThat(h.sim.ha().groupsMigrated()).isTrue();
+        Map<String, Object> rule =
+                h.sim.ha().rules().stream()
+                        .filter(r -> "ha-group-frontline".equals(r.get("rule")))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(rule)
+                .containsEntry("resources", "vm:" + vmid)
+                .containsEntry("nodes", "pve1:2,pve2:2,pve3:1")
+                .containsEntry("comment", "pveha.io/cluster=store/main placement policy frontline");
+        assertThat(h.sim.cluster().vm(vmid).orElseThrow().node()).isEqualTo("pve1");
+        assertThat(h.readyReason(HaVm.class, "pos-api-1")).contains("Ready");
+    }
+
+    void awaitPlacementInSync() {
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                h.condition(
+                                                ProxmoxCluster.class,
+                                                SimHarness.CLUSTER,
+                                                "PlacementInSync")
+                                        .map(c -> "True".equals(c.getStatus()))
+                                        .orElse(false));
     }
 
     List<Event> events(String name) {

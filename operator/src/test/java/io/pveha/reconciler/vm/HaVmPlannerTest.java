@@ -1084,7 +1084,8 @@ class HaVmPlannerTest {
                                                                     null,
                                                                     1,
                                                                     1,
-                                                                    "frontline"))
+                                                                    "frontline",
+                                                                    null))
                                                     .build());
 
             assertThat(plan.action())

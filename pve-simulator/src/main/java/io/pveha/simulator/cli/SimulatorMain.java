@@ -53,6 +53,13 @@ public final class SimulatorMain implements Callable<Integer> {
     double timeScale = 1.0;
 
     @Option(
+            names = "--pve-version",
+            description =
+                    "Proxmox VE major release the nodes run: 9 (HA rules) or 8 (HA groups)"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int pveVersion = 9;
+
+    @Option(
             names = "--state",
             description =
                     "State file: loaded at start if it exists, saved every 30 s and " + "on exit.")
@@ -105,6 +112,11 @@ public final class SimulatorMain implements Callable<Integer> {
                         .httpsPort(port)
                         .bindAddress(bind)
                         .timeScale(timeScale);
+        try {
+            builder.pveVersion(pveVersion);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         if (httpPort != null) {
             builder.httpPort(httpPort);
         }
@@ -152,8 +164,11 @@ public final class SimulatorMain implements Callable<Integer> {
 
     private void printSummary(PveSimulator sim, PrintStream out) {
         out.printf(
-                "pve-simulator: cluster '%s', %d nodes, PVE 8.4.1 API, time scale %s%n",
-                sim.cluster().clusterName(), sim.nodeNames().size(), sim.clock().scale());
+                "pve-simulator: cluster '%s', %d nodes, PVE %s API, time scale %s%n",
+                sim.cluster().clusterName(),
+                sim.nodeNames().size(),
+                sim.cluster().pveVersionText(),
+                sim.clock().scale());
         out.println("URL:           " + sim.url());
         out.println("API token:     " + sim.apiTokenId() + "=" + sim.apiTokenSecret());
         out.println("Fingerprint:   " + sim.fingerprintSha256());

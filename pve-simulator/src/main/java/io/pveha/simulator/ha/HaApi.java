@@ -1,6 +1,7 @@
 package io.pveha.simulator.ha;
 
 import io.pveha.simulator.model.PveException;
+import io.pveha.simulator.model.PveRelease;
 import io.pveha.simulator.model.VmState;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -22,7 +23,7 @@ import java.util.TreeMap;
 public final class HaApi {
     /** Options a {@code vm}/{@code ct} resource can have ({@code PVEVM::options}). */
     private static final Set<String> RESOURCE_OPTIONS =
-            Set.of("state", "group", "comment", "max_restart", "max_relocate");
+            Set.of("state", "group", "failback", "comment", "max_restart", "max_relocate");
 
     private static final Set<String> GROUP_OPTIONS =
             Set.of("nodes", "comment", "nofailback", "restricted");
@@ -60,14 +61,26 @@ public final class HaApi {
      * digest.
      */
     public List<Map<String, Object>> resources(String type) {
+        return resources(type, ha.cluster.oldestRelease());
+    }
+
+    /**
+     * As answered by a node of {@code release}: PVE 9 leaves out {@code group} once the groups were
+     * migrated to rules.
+     */
+    public List<Map<String, Object>> resources(String type, PveRelease release) {
         String digest = ha.resources.digest();
+        boolean excludeGroup = release.hasHaRules() && ha.groupsMigrated();
         List<Map<String, Object>> result = new ArrayList<>();
         for (SectionConfig.Section section : ha.resources.all()) {
             if (type != null && !type.equals(section.type())) {
                 continue;
             }
             Map<String, Object> entry = resourceJson(section, digest);
-            String group = section.options().get("group");
+            if (excludeGroup) {
+                entry.remove("group");
+            }
+            String group = (String) entry.get("group");
             if (group != null && ha.groups.get(group).isEmpty()) {
                 entry.put("errors", Map.of("group", "group '" + group + "' does not exist"));
             }
@@ -78,22 +91,39 @@ public final class HaApi {
 
     /** {@code GET /cluster/ha/resources/{sid}}. */
     public Map<String, Object> resource(String sidParam) {
+        return resource(sidParam, ha.cluster.oldestRelease());
+    }
+
+    public Map<String, Object> resource(String sidParam, PveRelease release) {
         String sid = parseSid(sidParam);
         SectionConfig.Section section =
                 ha.resources
                         .get(sid)
                         .orElseThrow(() -> PveException.internal("no such resource '" + sid + "'"));
-        return resourceJson(section, ha.resources.digest());
+        Map<String, Object> entry = resourceJson(section, ha.resources.digest());
+        if (release.hasHaRules() && ha.groupsMigrated()) {
+            entry.remove("group");
+        }
+        return entry;
     }
 
     /** {@code POST /cluster/ha/resources}. */
     public void createResource(Map<String, String> params) {
+        createResource(params, ha.cluster.oldestRelease());
+    }
+
+    public void createResource(Map<String, String> params, PveRelease release) {
+        requireRelease9(release, params, "failback");
         checkCfsQuorum();
         String sid = parseSid(params.get("sid"));
         String type = sid.substring(0, sid.indexOf(':'));
         String name = sid.substring(sid.indexOf(':') + 1);
         if (params.containsKey("type") && !params.get("type").equals(type)) {
             throw PveException.internal("types does not match");
+        }
+        if (params.get("group") != null && release.hasHaRules() && ha.groupsMigrated()) {
+            throw PveException.internal(
+                    "invalid parameter 'group': ha groups have been migrated to rules");
         }
         checkResourceType(type);
         if (!name.matches("[1-9][0-9]+")) {
@@ -113,14 +143,25 @@ public final class HaApi {
 
     /** {@code PUT /cluster/ha/resources/{sid}} (also what {@code ha-manager set} runs). */
     public void updateResource(String sidParam, Map<String, String> params) {
+        updateResource(sidParam, params, ha.cluster.oldestRelease());
+    }
+
+    public void updateResource(String sidParam, Map<String, String> params, PveRelease release) {
+        requireRelease9(release, params, "failback");
         String sid = parseSid(sidParam);
         String type = sid.substring(0, sid.indexOf(':'));
         if (params.containsKey("type") && !params.get("type").equals(type)) {
             throw PveException.internal("types does not match");
         }
         String group = params.get("group");
-        if (group != null && !group.isEmpty() && ha.groups.get(group).isEmpty()) {
-            throw PveException.internal("HA group '" + group + "' does not exist");
+        if (group != null && !group.isEmpty()) {
+            if (release.hasHaRules() && ha.groupsMigrated()) {
+                throw PveException.internal(
+                        "invalid parameter 'group': ha groups have been migrated to rules");
+            }
+            if (ha.groups.get(group).isEmpty()) {
+                throw PveException.internal("HA group '" + group + "' does not exist");
+            }
         }
         checkServiceState(sid, params.get("state"));
         update(ha.resources, RESOURCE, sid, params, resourceOptions(params));
@@ -128,12 +169,42 @@ public final class HaApi {
 
     /** {@code DELETE /cluster/ha/resources/{sid}}. */
     public void deleteResource(String sidParam) {
+        deleteResource(sidParam, null, ha.cluster.oldestRelease());
+    }
+
+    /**
+     * {@code purge} (PVE 9, default 1): also removes the resource from every rule, deleting a rule
+     * left without resources ({@code delete_service_from_config}).
+     */
+    public void deleteResource(String sidParam, Boolean purge, PveRelease release) {
+        if (purge != null && !release.hasHaRules()) {
+            throw PveRelease.unknownParameter("purge");
+        }
         String sid = parseSid(sidParam);
         if (ha.resources.get(sid).isEmpty()) {
             throw PveException.internal("cannot delete service '" + sid + "', not HA managed!");
         }
         lockHaDomain("delete resource failed");
         ha.resources.remove(sid);
+        if (release.hasHaRules() && !Boolean.FALSE.equals(purge)) {
+            purgeFromRules(sid);
+        }
+    }
+
+    /** Removes {@code sid} from every rule; a rule left without resources is deleted. */
+    void purgeFromRules(String sid) {
+        for (HaRule rule : ha.ruleList()) {
+            if (!rule.resources().contains(sid)) {
+                continue;
+            }
+            java.util.SortedSet<String> left = new java.util.TreeSet<>(rule.resources());
+            left.remove(sid);
+            if (left.isEmpty()) {
+                ha.rules.remove(rule.id());
+            } else {
+                ha.rules.put(rule.withResources(left).section());
+            }
+        }
     }
 
     /**
@@ -182,11 +253,22 @@ public final class HaApi {
     // ---- groups ------------------------------------------------------------------------------
 
     public List<Map<String, Object>> groups() {
+        return groups(ha.cluster.oldestRelease());
+    }
+
+    /** {@code GET /cluster/ha/groups}; PVE 9 refuses once the groups were migrated to rules. */
+    public List<Map<String, Object>> groups(PveRelease release) {
+        refuseMigratedGroups(release, "index groups");
         String digest = ha.groups.digest();
         return ha.groups.all().stream().map(section -> groupJson(section, digest)).toList();
     }
 
     public Map<String, Object> group(String name) {
+        return group(name, ha.cluster.oldestRelease());
+    }
+
+    public Map<String, Object> group(String name, PveRelease release) {
+        refuseMigratedGroups(release, "read group");
         SectionConfig.Section section =
                 ha.groups
                         .get(name)
@@ -196,6 +278,11 @@ public final class HaApi {
     }
 
     public void createGroup(Map<String, String> params) {
+        createGroup(params, ha.cluster.oldestRelease());
+    }
+
+    public void createGroup(Map<String, String> params, PveRelease release) {
+        refuseMigratedGroups(release, "create group");
         checkCfsQuorum();
         String name = params.get("group");
         checkGroupType(params);
@@ -209,15 +296,25 @@ public final class HaApi {
     }
 
     public void updateGroup(String name, Map<String, String> params) {
+        updateGroup(name, params, ha.cluster.oldestRelease());
+    }
+
+    public void updateGroup(String name, Map<String, String> params, PveRelease release) {
+        refuseMigratedGroups(release, "update group");
         checkGroupType(params);
         update(ha.groups, GROUP, name, params, groupOptions(params));
+    }
+
+    public void deleteGroup(String name) {
+        deleteGroup(name, ha.cluster.oldestRelease());
     }
 
     /**
      * {@code DELETE /cluster/ha/groups/{group}}: refused while a resource uses it; a missing group
      * is no error.
      */
-    public void deleteGroup(String name) {
+    public void deleteGroup(String name, PveRelease release) {
+        refuseMigratedGroups(release, "delete group");
         lockHaDomain("delete ha group failed");
         for (SectionConfig.Section resource : ha.resources.all()) {
             if (name.equals(resource.options().get("group"))) {
@@ -230,10 +327,265 @@ public final class HaApi {
         ha.groups.remove(name);
     }
 
+    /**
+     * PVE 9's group endpoints once {@code have_groups_been_migrated}: {@code cannot create group:
+     * ha groups have been migrated to rules}.
+     */
+    private void refuseMigratedGroups(PveRelease release, String what) {
+        if (release.hasHaRules() && ha.groupsMigrated()) {
+            throw PveException.internal(
+                    "cannot " + what + ": ha groups have been migrated to rules");
+        }
+    }
+
+    // ---- rules (PVE 9) -----------------------------------------------------------------------
+
+    /**
+     * {@code GET /cluster/ha/rules}: every rule in file order (groups not yet migrated included as
+     * PVE migrates them in memory), with {@code digest}, {@code order} and the feasibility {@code
+     * errors} of the rule, optionally only one {@code type} or the rules of one {@code resource}.
+     */
+    public List<Map<String, Object>> rules(String type, String resource) {
+        List<HaRule> rules = ha.fullRules();
+        Map<String, Map<String, List<String>>> errors = HaRules.check(rules, managerNodes());
+        String digest = ha.rules.digest();
+        List<Map<String, Object>> result = new ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            HaRule rule = rules.get(i);
+            if ((type != null && !type.equals(rule.type()))
+                    || (resource != null && !rule.resources().contains(resource))) {
+                continue;
+            }
+            result.add(ruleJson(rule, i + 1, digest, errors.get(rule.id())));
+        }
+        return result;
+    }
+
+    /** {@code GET /cluster/ha/rules/{rule}}. */
+    public Map<String, Object> rule(String id) {
+        List<HaRule> rules = ha.fullRules();
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i).id().equals(id)) {
+                Map<String, Map<String, List<String>>> errors =
+                        HaRules.check(rules, managerNodes());
+                return ruleJson(rules.get(i), i + 1, ha.rules.digest(), errors.get(id));
+            }
+        }
+        throw PveException.internal("no such ha rule '" + id + "'");
+    }
+
+    /** {@code POST /cluster/ha/rules}. */
+    public void createRule(Map<String, String> params) {
+        checkCfsQuorum();
+        if (!ha.groupsMigrated()) {
+            throw PveException.internal(
+                    "cannot create ha rule: ha groups have not been migrated yet");
+        }
+        String type = params.get("type");
+        String id = params.get("rule");
+        Map<String, String> options = ruleOptions(type, params);
+        for (String required : HaRule.REQUIRED.get(type)) {
+            if (!options.containsKey(required)) {
+                throw PveException.internal("missing value for required option '" + required + "'");
+            }
+        }
+        lockHaDomain("create ha rule failed");
+        if (ha.rules.get(id).isPresent()) {
+            throw PveException.internal(
+                    "create ha rule failed: HA rule '" + id + "' already defined");
+        }
+        HaRule rule = HaRule.of(new SectionConfig.Section(type, id, options));
+        checkResourcesAndNodes(rule, "create ha rule failed", true, true);
+        List<HaRule> all = new ArrayList<>(ha.ruleList());
+        all.add(rule);
+        assertFeasible(all, id);
+        ha.rules.put(rule.section());
+    }
+
+    /** {@code PUT /cluster/ha/rules/{rule}}: options given replace, {@code delete} removes. */
+    public void updateRule(String id, Map<String, String> params) {
+        if (!ha.groupsMigrated()) {
+            throw PveException.internal(
+                    "cannot update ha rule: ha groups have not been migrated yet");
+        }
+        String failed = "update HA rules failed";
+        lockHaDomain(failed);
+        if (params.get("digest") != null && !params.get("digest").equals(ha.rules.digest())) {
+            throw PveException.internal(
+                    failed
+                            + ": detected modified configuration - file changed by other user? Try again.");
+        }
+        SectionConfig.Section section =
+                ha.rules
+                        .get(id)
+                        .orElseThrow(
+                                () ->
+                                        PveException.internal(
+                                                failed + ": HA rule '" + id + "' does not exist"));
+        Map<String, String> given;
+        try {
+            given = ruleOptions(section.type(), params);
+        } catch (PveException e) {
+            throw PveException.internal(failed + ": " + e.getMessage());
+        }
+        Map<String, String> options = new LinkedHashMap<>(section.options());
+        for (String key : splitDelete(params.get("delete"))) {
+            if (!HaRule.OPTIONS.get(section.type()).contains(key)) {
+                throw PveException.internal(failed + ": no such option '" + key + "'");
+            }
+            if (HaRule.REQUIRED.get(section.type()).contains(key)) {
+                throw PveException.internal(
+                        failed + ": unable to delete required option '" + key + "'");
+            }
+            if (given.containsKey(key)) {
+                throw PveException.internal(
+                        failed
+                                + ": cannot set and delete property '"
+                                + key
+                                + "' at the same time!");
+            }
+            options.remove(key);
+        }
+        options.putAll(given);
+        HaRule rule = HaRule.of(new SectionConfig.Section(section.type(), id, options));
+        checkResourcesAndNodes(
+                rule, failed, given.containsKey("resources"), given.containsKey("nodes"));
+        List<HaRule> all = new ArrayList<>();
+        for (HaRule r : ha.ruleList()) {
+            all.add(r.id().equals(id) ? rule : r);
+        }
+        assertFeasible(all, id);
+        ha.rules.put(rule.section());
+    }
+
+    /** {@code DELETE /cluster/ha/rules/{rule}}: a missing rule is no error. */
+    public void deleteRule(String id) {
+        lockHaDomain("delete ha rule failed");
+        ha.rules.remove(id);
+    }
+
+    /**
+     * The options of a rule of {@code type} from API parameters ({@code check_config}): options of
+     * the other type are refused ({@code unexpected property}), a false {@code disable} is dropped,
+     * lists are normalised.
+     */
+    private static Map<String, String> ruleOptions(String type, Map<String, String> params) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String key :
+                List.of("comment", "disable", "resources", "nodes", "strict", "affinity")) {
+            String value = params.get(key);
+            if (value == null) {
+                continue;
+            }
+            if (key.equals("disable") && value.equals("0")) {
+                continue;
+            }
+            if (!HaRule.OPTIONS.get(type).contains(key)) {
+                throw PveException.internal("unexpected property '" + key + "'");
+            }
+            options.put(
+                    key,
+                    switch (key) {
+                        case "resources" -> String.join(",", HaRule.parseResources(value));
+                        case "nodes" -> HaRule.encodeNodes(HaRule.parseNodes(value));
+                        default -> value;
+                    });
+        }
+        return options;
+    }
+
+    /** {@code $assert_valid_resources_param}, {@code $assert_valid_nodes_param}. */
+    private void checkResourcesAndNodes(
+            HaRule rule, String failed, boolean resources, boolean nodes) {
+        if (resources) {
+            if (rule.resources().isEmpty()) {
+                throw PveException.internal(failed + ": no resources were specified");
+            }
+            List<String> unmanaged =
+                    rule.resources().stream()
+                            .filter(sid -> ha.resources.get(sid).isEmpty())
+                            .toList();
+            if (!unmanaged.isEmpty()) {
+                throw PveException.internal(
+                        failed
+                                + ": cannot use unmanaged resource(s) "
+                                + String.join(", ", unmanaged)
+                                + ".");
+            }
+        }
+        if (nodes && rule.nodeAffinity()) {
+            if (rule.nodes().isEmpty()) {
+                throw PveException.internal(failed + ": no nodes were specified");
+            }
+            List<String> unknown =
+                    rule.nodes().keySet().stream()
+                            .filter(n -> ha.cluster.node(n).isEmpty())
+                            .toList();
+            if (!unknown.isEmpty()) {
+                throw PveException.internal(
+                        failed
+                                + ": cannot use non-existent node(s) "
+                                + String.join(", ", unknown)
+                                + ".");
+            }
+        }
+    }
+
+    /**
+     * {@code $assert_feasibility}: 400 {@code Rule 'x' is invalid.} with the rule's errors by
+     * option, when the rule set (groups migrated in memory included) is infeasible for it.
+     */
+    private void assertFeasible(List<HaRule> stored, String id) {
+        Map<String, HaRule> byId = new LinkedHashMap<>();
+        stored.forEach(r -> byId.put(r.id(), r));
+        List<HaRule> full = new ArrayList<>(byId.values());
+        Map<String, List<String>> errors = HaRules.check(full, managerNodes()).get(id);
+        if (errors == null) {
+            return;
+        }
+        Map<String, String> joined = new TreeMap<>();
+        errors.forEach((option, messages) -> joined.put(option, String.join(", ", messages)));
+        throw new PveException(400, "Rule '" + id + "' is invalid.\n", joined);
+    }
+
+    /** The nodes the feasibility checks count: those in the manager status. */
+    private List<String> managerNodes() {
+        return new ArrayList<>(ha.managerStatus.nodeStatus.keySet());
+    }
+
+    private static Map<String, Object> ruleJson(
+            HaRule rule, int order, String digest, Map<String, List<String>> errors) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("rule", rule.id());
+        entry.put("type", rule.type());
+        entry.put("resources", String.join(",", rule.resources()));
+        if (rule.nodeAffinity()) {
+            entry.put("nodes", HaRule.encodeNodes(rule.nodes()));
+            if (rule.strict()) {
+                entry.put("strict", 1);
+            }
+        } else {
+            entry.put("affinity", rule.affinity());
+        }
+        if (rule.disabled()) {
+            entry.put("disable", 1);
+        }
+        if (rule.comment() != null) {
+            entry.put("comment", rule.comment());
+        }
+        entry.put("digest", digest);
+        entry.put("order", order);
+        if (errors != null) {
+            entry.put("errors", errors);
+        }
+        return entry;
+    }
+
     // ---- status ------------------------------------------------------------------------------
 
     /** {@code GET /cluster/ha/status/current}, answered by {@code localNode}. */
     public List<Map<String, Object>> statusCurrent(String localNode) {
+        boolean pve9 = ha.release(localNode).hasHaRules();
         List<Map<String, Object>> result = new ArrayList<>();
         boolean quorate = ha.quorate(localNode);
         Map<String, Object> quorum = new LinkedHashMap<>();
@@ -274,11 +626,11 @@ public final class HaApi {
         for (String node : ms.nodeStatus.keySet()) {
             result.add(lrmEntry(node, now, activeCount.getOrDefault(node, 0)));
         }
-        ms.serviceStatus.forEach((sid, sd) -> result.add(serviceEntry(sid, sc.get(sid), sd)));
+        ms.serviceStatus.forEach((sid, sd) -> result.add(serviceEntry(sid, sc.get(sid), sd, pve9)));
         sc.forEach(
                 (sid, cd) -> {
                     if (!ms.serviceStatus.containsKey(sid)) {
-                        result.add(serviceEntry(sid, cd, null));
+                        result.add(serviceEntry(sid, cd, null, pve9));
                     }
                 });
         return result;
@@ -405,7 +757,9 @@ public final class HaApi {
                         (key, value) ->
                                 entry.put(
                                         key,
-                                        key.equals("max_restart") || key.equals("max_relocate")
+                                        key.equals("max_restart")
+                                                        || key.equals("max_relocate")
+                                                        || key.equals("failback")
                                                 ? (Object) Integer.valueOf(value)
                                                 : value));
         entry.put("digest", digest);
@@ -457,7 +811,7 @@ public final class HaApi {
     }
 
     private static Map<String, Object> serviceEntry(
-            String sid, ServiceConfig cd, ServiceStatus sd) {
+            String sid, ServiceConfig cd, ServiceStatus sd, boolean pve9) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", "service:" + sid);
         entry.put("type", "service");
@@ -479,6 +833,10 @@ public final class HaApi {
             }
             entry.put("max_restart", cd.maxRestart());
             entry.put("max_relocate", cd.maxRelocate());
+            if (pve9) {
+                // read_and_check_resources_config fills in failback 1
+                entry.put("failback", cd.failback() ? 1 : 0);
+            }
             if (cd.comment() != null) {
                 entry.put("comment", cd.comment());
             }
@@ -547,7 +905,8 @@ public final class HaApi {
 
     private Map<String, String> resourceOptions(Map<String, String> params) {
         Map<String, String> options = new LinkedHashMap<>();
-        for (String key : List.of("state", "group", "max_restart", "max_relocate", "comment")) {
+        for (String key :
+                List.of("state", "group", "failback", "max_restart", "max_relocate", "comment")) {
             String value = params.get(key);
             if (value != null) {
                 options.put(
@@ -575,6 +934,14 @@ public final class HaApi {
             }
         }
         return options;
+    }
+
+    /** A parameter only PVE 9's schema has, sent to a PVE 8 node: the schema's 400. */
+    private static void requireRelease9(
+            PveRelease release, Map<String, String> params, String name) {
+        if (!release.hasHaRules() && params.containsKey(name)) {
+            throw PveRelease.unknownParameter(name);
+        }
     }
 
     private static void checkGroupType(Map<String, String> params) {

@@ -3,6 +3,7 @@ package io.pveha.simulator.ha;
 import io.pveha.simulator.clock.SimClock;
 import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.NodeState;
+import io.pveha.simulator.model.PveRelease;
 import io.pveha.simulator.model.VmState;
 import io.pveha.simulator.ops.Qemu;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +36,11 @@ final class HaCluster {
     /** {@code /etc/pve/ha/resources.cfg}. */
     final SectionConfig resources = new SectionConfig();
 
-    /** {@code /etc/pve/ha/groups.cfg}. */
+    /** {@code /etc/pve/ha/groups.cfg}; PVE 9 deletes it once migrated to rules. */
     final SectionConfig groups = new SectionConfig();
+
+    /** {@code /etc/pve/ha/rules.cfg} (PVE 9). */
+    final SectionConfig rules = new SectionConfig();
 
     /** {@code /etc/pve/ha/manager_status}. */
     ManagerStatus managerStatus = new ManagerStatus();
@@ -150,7 +154,48 @@ final class HaCluster {
                 Integer.parseInt(o.getOrDefault("max_restart", "1")),
                 Integer.parseInt(o.getOrDefault("max_relocate", "1")),
                 o.get("comment"),
-                node);
+                node,
+                !"0".equals(o.get("failback")));
+    }
+
+    /** The release {@code node} runs (its API and its HA daemons). */
+    PveRelease release(String node) {
+        return cluster.releaseOf(node);
+    }
+
+    /**
+     * {@code have_groups_been_migrated}: PVE 9 deems groups migrated when groups.cfg holds none (so
+     * also on a cluster that never had any).
+     */
+    boolean groupsMigrated() {
+        return groups.isEmpty();
+    }
+
+    /** The stored rules in file order. */
+    List<HaRule> ruleList() {
+        return rules.all().stream().map(HaRule::of).toList();
+    }
+
+    /**
+     * {@code $get_full_rules_config}: the stored rules plus the groups still in groups.cfg as PVE 9
+     * migrates them in memory ({@code ha-group-<group>}, replacing a stored rule of that id).
+     */
+    List<HaRule> fullRules() {
+        Map<String, HaRule> byId = new LinkedHashMap<>();
+        ruleList().forEach(r -> byId.put(r.id(), r));
+        if (!groups.isEmpty()) {
+            Map<String, String> groupOf = new TreeMap<>();
+            Map<String, String> comments = new TreeMap<>();
+            resources.all().forEach(s -> groupOf.put(s.id(), s.options().get("group")));
+            groups.all().forEach(g -> comments.put(g.id(), g.options().get("comment")));
+            HaRules.fromGroups(groupConfig(), groupOf, comments)
+                    .forEach(
+                            r -> {
+                                byId.remove(r.id());
+                                byId.put(r.id(), r);
+                            });
+        }
+        return new ArrayList<>(byId.values());
     }
 
     Map<String, HaGroup> groupConfig() {

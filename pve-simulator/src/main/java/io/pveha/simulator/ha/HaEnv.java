@@ -1,5 +1,6 @@
 package io.pveha.simulator.ha;
 
+import io.pveha.simulator.model.PveRelease;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,6 +42,11 @@ final class HaEnv {
 
     void log(String level, String message) {
         ha.log(level, source, message);
+    }
+
+    /** The release the daemon's node runs: a PVE 9 CRM knows HA rules. */
+    PveRelease release() {
+        return ha.release(node);
     }
 
     boolean quorate() {

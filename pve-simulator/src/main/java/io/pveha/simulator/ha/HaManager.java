@@ -6,6 +6,7 @@ import io.pveha.simulator.clock.SimClock;
 import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.NodeState;
 import io.pveha.simulator.model.PveException;
+import io.pveha.simulator.model.PveRelease;
 import io.pveha.simulator.model.VmState;
 import io.pveha.simulator.ops.Caller;
 import io.pveha.simulator.ops.GuestHooks;
@@ -189,6 +190,37 @@ public final class HaManager {
     }
 
     /**
+     * Adds an HA rule as {@code POST /cluster/ha/rules} does (PVE 9): {@code type} {@code
+     * node-affinity} with {@code nodes} (and {@code strict}), or {@code resource-affinity} with
+     * {@code affinity} {@code positive|negative}; {@code resources} in both.
+     */
+    public void addRule(String rule, String type, Map<String, String> options) {
+        Map<String, String> params = new LinkedHashMap<>(options);
+        params.put("rule", rule);
+        params.put("type", type);
+        apiCall(() -> api.createRule(params));
+    }
+
+    /** {@code PUT /cluster/ha/rules/{rule}}. */
+    public void setRule(String rule, Map<String, String> options) {
+        apiCall(() -> api.updateRule(rule, options));
+    }
+
+    public void removeRule(String rule) {
+        apiCall(() -> api.deleteRule(rule));
+    }
+
+    /** The rules as {@code GET /cluster/ha/rules} lists them (errors included). */
+    public List<Map<String, Object>> rules() {
+        return cluster.read(() -> api.rules(null, null));
+    }
+
+    /** Whether PVE 9 migrated the HA groups to rules (or never had any). */
+    public boolean groupsMigrated() {
+        return cluster.read(ha::groupsMigrated);
+    }
+
+    /**
      * Changes an HA resource as {@code PUT /cluster/ha/resources/{sid}} ({@code ha-manager set})
      * does.
      */
@@ -274,6 +306,7 @@ public final class HaManager {
         return new HaSnapshot(
                 sections(ha.resources),
                 sections(ha.groups),
+                sections(ha.rules),
                 Json.MAPPER.valueToTree(ha.managerStatus.toJson()),
                 lrm,
                 new ArrayList<>(ha.crmCommands),
@@ -285,6 +318,7 @@ public final class HaManager {
     public void restore(HaSnapshot saved) {
         restoreSections(ha.resources, saved.resources());
         restoreSections(ha.groups, saved.groups());
+        restoreSections(ha.rules, saved.rules());
         ha.managerStatus = ManagerStatus.fromJson(saved.managerStatus());
         ha.lrmStatus.clear();
         if (saved.lrmStatus() != null) {
@@ -688,6 +722,22 @@ public final class HaManager {
         }
 
         @Override
+        public boolean addHaResource(VmState vm, boolean started, Caller caller) {
+            String sid = "vm:" + vm.vmid();
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("sid", sid);
+            params.put("state", started ? "started" : "stopped");
+            PveRelease release = cluster.releaseOf(caller.node());
+            if (api.configured(sid)) {
+                params.remove("sid");
+                api.updateResource(sid, params, release);
+            } else {
+                api.createResource(params, release);
+            }
+            return true;
+        }
+
+        @Override
         public void beforeDestroy(VmState vm, boolean purge) {
             if (!purge && api.configured("vm:" + vm.vmid())) {
                 throw PveException.internal(
@@ -701,6 +751,8 @@ public final class HaManager {
         public void destroyed(int vmid, boolean purge) {
             if (purge) {
                 ha.resources.remove("vm:" + vmid);
+                // PVE 9: delete_service_from_config(sid, purge) also purges the rules
+                api.purgeFromRules("vm:" + vmid);
             }
         }
 

@@ -12,13 +12,14 @@ import java.util.Map;
 public record HaSnapshot(
         List<SectionRecord> resources,
         List<SectionRecord> groups,
+        List<SectionRecord> rules,
         JsonNode managerStatus,
         Map<String, JsonNode> lrmStatus,
         List<String> crmCommands,
         Map<String, LockRecord> locks,
         String shutdownPolicy) {
 
-    /** A section of resources.cfg or groups.cfg. */
+    /** A section of resources.cfg, groups.cfg or rules.cfg ({@code rules} null in older files). */
     public record SectionRecord(String type, String id, Map<String, String> options) {}
 
     /** A cluster lock: holder and last renewal (epoch millis). */

@@ -43,6 +43,30 @@ final class Manager {
     private Map<String, HaGroup> groups = Map.of();
     private NodeUsage usage;
 
+    /** The rules the scheduler applies (PVE 8: the groups, in the same form). */
+    private HaRules.Compiled compiled = HaRules.Compiled.NONE;
+
+    /** What {@link #compiled} was compiled from: recompiled (and drops logged) when it changes. */
+    private String compiledFrom;
+
+    /** Whether this master runs pve-ha-manager 5 (PVE 9): rules, failback, group migration. */
+    private boolean pve9;
+
+    /**
+     * Rounds until the next try to migrate the HA groups to rules ({@code group_migration_round}).
+     */
+    private int groupMigrationRound = 3;
+
+    /** Where {@code select_service_node} prefers to put a service. */
+    enum Preference {
+        /** Stay on the current node if possible. */
+        NONE,
+        /** The best-scored node (recovery on PVE 9). */
+        BEST_SCORE,
+        /** The best-scored node where the service has not failed yet (relocation policy). */
+        TRY_NEXT
+    }
+
     /**
      * Becomes master: continues from the last written manager status (not its in-memory fence
      * timers).
@@ -66,8 +90,21 @@ final class Manager {
             env.log("info", "master seems offline");
             return;
         }
+        pve9 = env.release().hasHaRules();
+        if (pve9) {
+            tryPersistentGroupMigration();
+        }
         TreeMap<String, ServiceConfig> sc = env.cluster().serviceConfig();
         groups = env.cluster().groupConfig();
+        // migrate_groups_to_resources (PVE 9, in memory) is what nofailback always meant on PVE 8
+        sc.replaceAll(
+                (sid, cd) ->
+                        cd.group() == null
+                                ? cd
+                                : cd.withFailback(
+                                        !groups.containsKey(cd.group())
+                                                || !groups.get(cd.group()).nofailback()));
+        compileRules();
 
         for (ServiceConfig cd : sc.values()) {
             if (ss.containsKey(cd.sid()) || cd.state().equals("ignored") || cd.node() == null) {
@@ -194,8 +231,7 @@ final class Manager {
                 } else if (words[2].equals(sd.node)) {
                     env.log("info", "ignore crm command - service already on target node: " + cmd);
                 } else {
-                    env.log("info", "got crm command: " + cmd);
-                    sd.cmd = new ArrayList<>(List.of(words[0], words[2]));
+                    queueResourceMotion(cmd, words[0], words[1], words[2]);
                 }
             } else if (words.length == 3 && words[0].equals("stop")) {
                 ServiceStatus sd = ss.get(words[1]);
@@ -240,6 +276,213 @@ final class Manager {
                 env.log("err", "unable to parse crm command: " + cmd);
             }
         }
+    }
+
+    /**
+     * {@code queue_resource_motion}: a migration onto a node where a service it must be kept apart
+     * from is (or goes) is refused; services kept together with it move along.
+     */
+    private void queueResourceMotion(String cmd, String task, String sid, String target) {
+        for (String other : compiled.apart(sid)) {
+            ServiceStatus o = ss.get(other);
+            if (o == null
+                    || (o.node != null && !o.node.equals(target))
+                    || (o.target != null && !o.target.equals(target))) {
+                continue;
+            }
+            env.log(
+                    "err",
+                    "crm command '"
+                            + cmd
+                            + "' error - service '"
+                            + other
+                            + "' on node '"
+                            + target
+                            + "' in negative affinity with service '"
+                            + sid
+                            + "'");
+            return;
+        }
+        env.log("info", "got crm command: " + cmd);
+        ss.get(sid).cmd = new ArrayList<>(List.of(task, target));
+        for (String other : compiled.together(sid)) {
+            ServiceStatus o = ss.get(other);
+            if (o == null
+                    || (o.node != null && o.node.equals(target))
+                    || (o.target != null && o.target.equals(target))) {
+                continue;
+            }
+            env.log(
+                    "info",
+                    "crm command '"
+                            + cmd
+                            + "' - "
+                            + task
+                            + " service '"
+                            + other
+                            + "' to node '"
+                            + target
+                            + "' (service '"
+                            + other
+                            + "' in positive affinity with service '"
+                            + sid
+                            + "')");
+            o.cmd = new ArrayList<>(List.of(task, target));
+        }
+    }
+
+    /**
+     * The rules the scheduler applies, recompiled when rules, groups, resources or the node list
+     * changed. PVE 9: rules.cfg plus the groups not yet migrated (as {@code ha-group-<group>}
+     * rules), infeasible rules dropped with PVE's log line; PVE 8: the groups alone, which mean the
+     * same to the scheduler.
+     */
+    private void compileRules() {
+        HaCluster cluster = env.cluster();
+        List<String> nodes = ns.nodes();
+        String from =
+                pve9
+                        + "|"
+                        + (pve9 ? cluster.rules.digest() : "")
+                        + "|"
+                        + cluster.groups.digest()
+                        + "|"
+                        + cluster.resources.digest()
+                        + "|"
+                        + nodes;
+        if (from.equals(compiledFrom)) {
+            return;
+        }
+        compiledFrom = from;
+        List<HaRule> rules;
+        if (pve9) {
+            rules = cluster.fullRules();
+        } else {
+            Map<String, String> groupOf = new TreeMap<>();
+            cluster.resources.all().forEach(s -> groupOf.put(s.id(), s.options().get("group")));
+            rules = HaRules.fromGroups(groups, groupOf, Map.of());
+        }
+        List<String> dropped = new ArrayList<>();
+        compiled = HaRules.compile(rules, nodes, dropped);
+        dropped.forEach(line -> env.log("info", line));
+    }
+
+    /**
+     * {@code try_persistent_group_migration}: on PVE 9, a few rounds after becoming master and then
+     * every six rounds until it worked, the HA groups become rules, the resources lose their group
+     * (and get {@code failback 0} where the group had {@code nofailback}), and groups.cfg goes.
+     * Only when every node is online, runs PVE 9 and its LRM is active (or idle) in mode active.
+     */
+    private void tryPersistentGroupMigration() {
+        HaCluster cluster = env.cluster();
+        if (cluster.groupsMigrated()) {
+            return;
+        }
+        if (--groupMigrationRound > 0) {
+            return;
+        }
+        groupMigrationRound = 6;
+        env.log("notice", "start ha group migration...");
+        try {
+            assertClusterCanMigrateGroups();
+            Map<String, String> groupOf = new TreeMap<>();
+            Map<String, String> comments = new TreeMap<>();
+            cluster.resources.all().forEach(s -> groupOf.put(s.id(), s.options().get("group")));
+            cluster.groups.all().forEach(g -> comments.put(g.id(), g.options().get("comment")));
+            Map<String, HaGroup> current = cluster.groupConfig();
+            for (HaRule rule : HaRules.fromGroups(current, groupOf, comments)) {
+                cluster.rules.put(rule.section());
+            }
+            env.log("notice", "ha groups migration: migration to rules config successful");
+            for (SectionConfig.Section resource : cluster.resources.all()) {
+                String group = resource.options().get("group");
+                if (group == null) {
+                    continue;
+                }
+                Map<String, String> options = new LinkedHashMap<>(resource.options());
+                options.remove("group");
+                HaGroup g = current.get(group);
+                if (g != null && g.nofailback()) {
+                    options.put("failback", "0");
+                }
+                cluster.resources.put(
+                        new SectionConfig.Section(resource.type(), resource.id(), options));
+            }
+            env.log("notice", "ha groups migration: migration to resources config successful");
+            cluster.groups.clear();
+            env.log("notice", "ha groups migration: group config deletion successful");
+            env.log("notice", "ha groups migration successful");
+        } catch (IllegalStateException e) {
+            env.log("err", "abort ha groups migration: " + e.getMessage());
+            env.log("err", "ha groups migration failed");
+            env.log("notice", "retry ha groups migration in 6 rounds (~ 60 seconds)");
+        }
+    }
+
+    private void assertClusterCanMigrateGroups() {
+        if (!env.quorate()) {
+            throw new IllegalStateException("cluster is not quorate");
+        }
+        List<String> nodes = ns.nodes().stream().sorted().toList();
+        if (nodes.isEmpty()) {
+            throw new IllegalStateException("node list is empty");
+        }
+        for (String node : nodes) {
+            String state = ns.state(node);
+            env.log(
+                    "notice",
+                    "ha groups migration: node '" + node + "' is in state '" + state + "'");
+            if (!state.equals(NodeStatusTracker.ONLINE)) {
+                throw new IllegalStateException("node '" + node + "' is not online");
+            }
+            LrmStatus lrm = env.readLrmStatus(node);
+            if (lrm == null || lrm.state() == null || lrm.mode() == null) {
+                throw new IllegalStateException("could not retrieve state for lrm '" + node + "'");
+            }
+            env.log(
+                    "notice",
+                    "ha groups migration: lrm '"
+                            + node
+                            + "' is in state '"
+                            + lrm.state()
+                            + "' and mode '"
+                            + lrm.mode()
+                            + "'");
+            boolean idle = lrm.state().equals("wait_for_agent_lock") && activeServices(node) == 0;
+            if (!lrm.state().equals("active") && !idle) {
+                throw new IllegalStateException(
+                        "lrm '" + node + "' is not in state 'active' or 'idle'");
+            }
+            if (!lrm.mode().equals("active")) {
+                throw new IllegalStateException("lrm '" + node + "' is not in mode 'active'");
+            }
+            var release = env.cluster().release(node);
+            env.log(
+                    "notice",
+                    "ha groups migration: node '"
+                            + node
+                            + "' has version '"
+                            + release.version()
+                            + "'");
+            if (!release.hasHaRules()) {
+                throw new IllegalStateException(
+                        "node '" + node + "' needs at least pve-manager version '9.0.0~16'");
+            }
+        }
+    }
+
+    /** {@code count_active_services}: services on the node neither stopped nor frozen. */
+    private int activeServices(String node) {
+        int count = 0;
+        for (ServiceStatus sd : ss.values()) {
+            if (node.equals(sd.node)
+                    && sd.state != null
+                    && !sd.state.equals("stopped")
+                    && !sd.state.equals("freeze")) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
@@ -518,7 +761,13 @@ final class Manager {
             }
         }
         String node =
-                selectServiceNode(sid, cd, sd.node, tryNext, sd.failedNodes, sd.maintenanceNode);
+                selectServiceNode(
+                        sid,
+                        cd,
+                        sd.node,
+                        tryNext ? Preference.TRY_NEXT : Preference.NONE,
+                        sd.failedNodes,
+                        sd.maintenanceNode);
         if (node != null && !sd.node.equals(node)) {
             usage.addServiceUsage(node, sid);
             String fallback = sd.maintenanceNode;
@@ -648,7 +897,13 @@ final class Manager {
             String sid, ServiceConfig cd, ServiceStatus sd, Map<String, ServiceConfig> sc) {
         String fencedNode = sd.node;
         recomputeUsage();
-        String recoveryNode = selectServiceNode(sid, cd, sd.node, false, null, null);
+        // PVE 9 recovers to the best-scored node (its maintenance node if that is allowed); PVE 8
+        // stays on the fenced node if it is back and allowed
+        String recoveryNode =
+                pve9
+                        ? selectServiceNode(
+                                sid, cd, sd.node, Preference.BEST_SCORE, null, sd.maintenanceNode)
+                        : selectServiceNode(sid, cd, sd.node, Preference.NONE, null, null);
         if (recoveryNode == null) {
             env.log(
                     "err",
@@ -711,70 +966,142 @@ final class Manager {
     }
 
     /**
-     * {@code select_service_node}: the highest-priority group members that are online (all online
-     * nodes for an unrestricted group without one), staying put where possible, else the least
-     * loaded, ties by name.
+     * {@code select_service_node}: among the online nodes of the highest priority the service's
+     * node affinity allows (every online node without one), minus nodes where services it must be
+     * kept apart from are, narrowed to the node where most services it must be kept together with
+     * are; staying put where allowed ({@link Preference#NONE}, or anywhere allowed without {@code
+     * failback}), else the least loaded, ties by name. Null: no node is allowed (recovery waits).
      */
     private String selectServiceNode(
             String sid,
             ServiceConfig cd,
             String currentNode,
-            boolean tryNext,
+            Preference preference,
             List<String> triedNodes,
             String maintenanceFallback) {
-        HaGroup group = cd.group() == null ? null : groups.get(cd.group());
-        TreeMap<Integer, Set<String>> priorities = new TreeMap<>(Comparator.reverseOrder());
-        Map<String, Integer> members = new LinkedHashMap<>();
-        if (group == null) {
-            for (String node : usage.nodes()) {
-                priorities.computeIfAbsent(0, p -> new TreeSet<>()).add(node);
-                members.put(node, 0);
-            }
+        Set<String> online = usage.nodes();
+        Map<String, Integer> affinity = compiled.nodeAffinity().get(sid);
+        Set<String> allowed = new TreeSet<>();
+        Set<String> preferred = new TreeSet<>();
+        if (affinity == null) {
+            allowed.addAll(online);
+            preferred.addAll(online);
         } else {
-            group.nodes()
-                    .forEach(
-                            (node, priority) -> {
-                                if (usage.contains(node)) {
-                                    priorities
-                                            .computeIfAbsent(priority, p -> new TreeSet<>())
-                                            .add(node);
-                                    members.put(node, priority);
-                                }
-                            });
-            if (!group.restricted()) {
-                for (String node : usage.nodes()) {
-                    if (!members.containsKey(node)) {
-                        priorities.computeIfAbsent(-1, p -> new TreeSet<>()).add(node);
-                        members.put(node, -1);
-                    }
-                }
+            TreeMap<Integer, Set<String>> byPriority = new TreeMap<>(Comparator.reverseOrder());
+            affinity.forEach(
+                    (node, priority) -> {
+                        if (online.contains(node)) {
+                            allowed.add(node);
+                            byPriority.computeIfAbsent(priority, p -> new TreeSet<>()).add(node);
+                        }
+                    });
+            if (!byPriority.isEmpty()) {
+                preferred.addAll(byPriority.firstEntry().getValue());
             }
         }
-        if (priorities.isEmpty()) {
+        if (preferred.isEmpty()) {
             return null;
         }
-        if (!tryNext && group != null && group.nofailback() && members.containsKey(currentNode)) {
+        Map<String, Integer> together = new TreeMap<>();
+        Set<String> separate = new TreeSet<>();
+        resourceAffinity(sid, online, together, separate);
+        if (preference == Preference.NONE
+                && !cd.failback()
+                && allowed.contains(currentNode)
+                && (together.containsKey(currentNode) || !separate.contains(currentNode))) {
             return currentNode;
         }
-        Set<String> top = new TreeSet<>(priorities.firstEntry().getValue());
-        if (tryNext && triedNodes != null) {
-            top.removeAll(triedNodes);
+        if (preference == Preference.TRY_NEXT && triedNodes != null) {
+            preferred.removeAll(triedNodes);
         }
-        if (maintenanceFallback != null && top.contains(maintenanceFallback)) {
+        preferred.removeAll(separate);
+        together.keySet().retainAll(preferred);
+        if (!together.isEmpty()) {
+            String majority =
+                    together.entrySet().stream()
+                            .sorted(
+                                    Map.Entry.<String, Integer>comparingByValue()
+                                            .reversed()
+                                            .thenComparing(Map.Entry.comparingByKey()))
+                            .findFirst()
+                            .orElseThrow()
+                            .getKey();
+            preferred.retainAll(Set.of(majority));
+        }
+        if (maintenanceFallback != null && preferred.contains(maintenanceFallback)) {
             return maintenanceFallback;
         }
-        if (!tryNext && top.contains(currentNode)) {
+        if (preference == Preference.NONE && preferred.contains(currentNode)) {
             return currentNode;
         }
-        List<String> nodes = new ArrayList<>(top);
+        List<String> nodes = new ArrayList<>(preferred);
         nodes.sort(Comparator.comparingInt(usage::score).thenComparing(Comparator.naturalOrder()));
         if (nodes.isEmpty()) {
             return null;
         }
         int found = nodes.indexOf(currentNode);
-        if (tryNext && found >= 0 && found < nodes.size() - 1) {
+        if (preference == Preference.TRY_NEXT && found >= 0 && found < nodes.size() - 1) {
             return nodes.get(found + 1);
         }
         return nodes.get(0);
+    }
+
+    /**
+     * {@code get_resource_affinity}: for the services {@code sid} is kept together with, how many
+     * are on (or move to) each online node; the online nodes where services it is kept apart from
+     * are or move to.
+     */
+    private void resourceAffinity(
+            String sid, Set<String> online, Map<String, Integer> together, Set<String> separate) {
+        for (String other : compiled.together(sid)) {
+            ServiceStatus o = ss.get(other);
+            if (o == null) {
+                continue;
+            }
+            String target = usedTarget(o, online);
+            String node = target != null ? target : usedCurrent(o, online);
+            if (node != null) {
+                together.merge(node, 1, Integer::sum);
+            }
+        }
+        for (String other : compiled.apart(sid)) {
+            ServiceStatus o = ss.get(other);
+            if (o == null) {
+                continue;
+            }
+            String current = usedCurrent(o, online);
+            String target = usedTarget(o, online);
+            if (current != null) {
+                separate.add(current);
+            }
+            if (target != null) {
+                separate.add(target);
+            }
+        }
+    }
+
+    /** {@code get_used_service_nodes}, current node. */
+    private static String usedCurrent(ServiceStatus sd, Set<String> online) {
+        return switch (sd.state) {
+            case "started",
+                    "request_stop",
+                    "fence",
+                    "freeze",
+                    "error",
+                    "recovery",
+                    "migrate",
+                    "relocate" ->
+                    online.contains(sd.node) ? sd.node : null;
+            default -> null;
+        };
+    }
+
+    /** {@code get_used_service_nodes}, target node. */
+    private static String usedTarget(ServiceStatus sd, Set<String> online) {
+        return (sd.state.equals("migrate") || sd.state.equals("relocate"))
+                        && sd.target != null
+                        && online.contains(sd.target)
+                ? sd.target
+                : null;
     }
 }

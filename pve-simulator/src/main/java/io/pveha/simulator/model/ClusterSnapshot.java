@@ -12,8 +12,14 @@ public record ClusterSnapshot(
         List<VolumeRecord> volumes,
         List<FillerRecord> fillers) {
 
+    /** {@code pveMajor} is null in state files written before PVE 9 was simulated (then 8). */
     public record NodeRecord(
-            String name, String power, boolean networkUp, long bootedAt, long offlineSince) {}
+            String name,
+            String power,
+            boolean networkUp,
+            long bootedAt,
+            long offlineSince,
+            Integer pveMajor) {}
 
     public record VmRecord(
             int vmid,

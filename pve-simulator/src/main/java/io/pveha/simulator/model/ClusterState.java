@@ -119,6 +119,19 @@ public final class ClusterState {
     }
 
     /** Corosync quorum: more than half of all members are online. */
+    /** The oldest release any member runs (a cluster mid-upgrade speaks both dialects). */
+    public PveRelease oldestRelease() {
+        return nodes.values().stream()
+                .map(NodeState::release)
+                .min(java.util.Comparator.naturalOrder())
+                .orElse(PveRelease.PVE9);
+    }
+
+    /** The release of the node that answers a request. */
+    public PveRelease releaseOf(String node) {
+        return node(node).map(NodeState::release).orElse(oldestRelease());
+    }
+
     public boolean quorate() {
         long online = nodes.values().stream().filter(NodeState::online).count();
         return online * 2 > nodes.size();
@@ -210,7 +223,8 @@ public final class ClusterState {
                             n.power().name(),
                             n.networkUp(),
                             n.bootedAtMillis(),
-                            n.offlineSinceMillis()));
+                            n.offlineSinceMillis(),
+                            n.release().major()));
         }
         List<ClusterSnapshot.VmRecord> vmRecords = new ArrayList<>();
         for (VmState vm : vms.values()) {
@@ -258,6 +272,8 @@ public final class ClusterState {
                         record.networkUp(),
                         record.bootedAt(),
                         record.offlineSince());
+                node.setRelease(
+                        PveRelease.ofMajor(record.pveMajor() == null ? 8 : record.pveMajor()));
             }
         }
         for (StoragePool pool : storages.pools()) {

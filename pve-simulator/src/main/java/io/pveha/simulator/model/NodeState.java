@@ -23,6 +23,7 @@ public final class NodeState {
     private final long rootfsUsed;
 
     private Power power = Power.ON;
+    private PveRelease release = PveRelease.PVE9;
     private boolean networkUp = true;
     private long bootedAtMillis;
 
@@ -74,6 +75,16 @@ public final class NodeState {
 
     public long rootfsUsed() {
         return rootfsUsed;
+    }
+
+    /** The PVE release the node runs (its API dialect, its HA manager's). */
+    public PveRelease release() {
+        return release;
+    }
+
+    /** An upgrade (or, for tests, a downgrade): the node's API and HA daemons follow at once. */
+    public void setRelease(PveRelease release) {
+        this.release = release;
     }
 
     public Power power() {

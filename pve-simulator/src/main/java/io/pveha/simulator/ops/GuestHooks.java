@@ -33,6 +33,14 @@ public interface GuestHooks {
         return Optional.empty();
     }
 
+    /**
+     * PVE 9's {@code ha-managed}: the VM just created becomes an HA resource ({@code ha-manager add
+     * vm:<vmid> --state started|stopped}); true when a hook did it (the HA manager then starts it).
+     */
+    default boolean addHaResource(VmState vm, boolean started, Caller caller) {
+        return false;
+    }
+
     /** Called before a VM is destroyed; may refuse with a {@code PveException}. */
     default void beforeDestroy(VmState vm, boolean purge) {}
 

@@ -39,7 +39,19 @@ public final class Qemu {
             String storage,
             boolean start,
             String pool) {
-        return create.create(caller, vmid, settings, storage, start, pool);
+        return create.create(caller, vmid, settings, storage, start, pool, false);
+    }
+
+    /** With PVE 9's {@code ha-managed}: the new VM becomes an HA resource before it starts. */
+    public Task create(
+            Caller caller,
+            int vmid,
+            Map<String, String> settings,
+            String storage,
+            boolean start,
+            String pool,
+            boolean haManaged) {
+        return create.create(caller, vmid, settings, storage, start, pool, haManaged);
     }
 
     /**

@@ -48,7 +48,8 @@ final class VmCreate {
             Map<String, String> params,
             String storage,
             boolean start,
-            String pool) {
+            String pool,
+            boolean haManaged) {
         ops.checkQuorum();
         if (pool != null) {
             throw PveException.permission("pool '" + pool + "' does not exist");
@@ -67,6 +68,17 @@ final class VmCreate {
                         ops.durations().create(),
                         ctx -> {
                             build(vm, settings, storage, template, ctx::log);
+                            if (haManaged) {
+                                ctx.log("Add as HA resource");
+                                boolean added = false;
+                                for (GuestHooks hook : ops.hooks()) {
+                                    added |= hook.addHaResource(vm, start, caller);
+                                }
+                                if (added && start) {
+                                    // started by the HA manager, as vm_start of an HA resource
+                                    return;
+                                }
+                            }
                             if (start) {
                                 ctx.log("Execute autostart");
                                 power.startNow(vm, ctx);

@@ -20,7 +20,7 @@ final class HaTestCluster implements AutoCloseable {
     final PveSimulator sim;
 
     HaTestCluster(String... nodes) {
-        this(PveSimulator.builder().nodeNames(nodes));
+        this(PveSimulator.builder().pveVersion(8).nodeNames(nodes));
     }
 
     HaTestCluster(PveSimulator.Builder builder) {

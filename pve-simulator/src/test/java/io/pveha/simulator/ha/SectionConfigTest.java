@@ -40,7 +40,7 @@ class SectionConfigTest {
     @Test
     void verboseStateGivesUsersQuickFeedback() {
         ServiceConfig started =
-                new ServiceConfig("vm:100", "vm", 100, "started", null, 1, 1, null, "pve1");
+                new ServiceConfig("vm:100", "vm", 100, "started", null, 1, 1, null, "pve1", true);
         ServiceStatus stopped = new ServiceStatus("stopped", "pve1", "uid");
         assertThat(HaApi.verboseState(null, started)).isEqualTo("queued");
         assertThat(HaApi.verboseState(stopped, started)).isEqualTo("starting");

@@ -466,7 +466,12 @@ class HaApiIT extends SimulatorIT {
     void haConfigurationAndStatusSurviveARestart(@TempDir Path dir) {
         Path file = dir.resolve("state.json");
         try (PveSimulator first =
-                PveSimulator.builder().manualClock().stateFile(file).build().start()) {
+                PveSimulator.builder()
+                        .pveVersion(8)
+                        .manualClock()
+                        .stateFile(file)
+                        .build()
+                        .start()) {
             PveHttp client = PveHttp.forSim(first);
             first.cluster().createVm("pve2", 370, Map.of("name", "kept"));
             ok(client.post("/cluster/ha/groups", "group", "kept", "nodes", "pve2"));
@@ -483,7 +488,12 @@ class HaApiIT extends SimulatorIT {
             assertThat(first.ha().serviceState("vm:370")).contains("started");
         }
         try (PveSimulator second =
-                PveSimulator.builder().manualClock().stateFile(file).build().start()) {
+                PveSimulator.builder()
+                        .pveVersion(8)
+                        .manualClock()
+                        .stateFile(file)
+                        .build()
+                        .start()) {
             PveHttp client = PveHttp.forSim(second);
             assertThat(client.get("/cluster/ha/resources/vm:370").data().get("comment").asText())
                     .isEqualTo("pveha.io/owner=a/b");

@@ -55,6 +55,7 @@ final class HaScenario implements AutoCloseable {
         this.tolerance = toleranceSeconds;
         this.sim =
                 PveSimulator.builder()
+                        .pveVersion(8)
                         .nodeNames(nodes)
                         .manualClock()
                         .startTime(T0)

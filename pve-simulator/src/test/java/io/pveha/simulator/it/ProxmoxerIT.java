@@ -32,6 +32,7 @@ class ProxmoxerIT {
         // quickly.
         sim =
                 PveSimulator.builder()
+                        .pveVersion(8)
                         .nodes(3)
                         .timeScale(200)
                         .rootPassword("proxmoxer-pw")

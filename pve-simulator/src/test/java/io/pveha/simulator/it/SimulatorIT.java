@@ -23,6 +23,7 @@ abstract class SimulatorIT {
     static void startSimulator() {
         sim =
                 PveSimulator.builder()
+                        .pveVersion(8)
                         .nodes(3)
                         .manualClock()
                         .taskDurations(

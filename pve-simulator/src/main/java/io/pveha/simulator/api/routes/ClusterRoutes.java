@@ -11,6 +11,7 @@ import io.pveha.simulator.api.Router;
 import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.NodeState;
 import io.pveha.simulator.model.PveException;
+import io.pveha.simulator.model.PveRelease;
 import io.pveha.simulator.model.StorageDefinition;
 import io.pveha.simulator.model.StoragePool;
 import io.pveha.simulator.model.VmState;
@@ -50,6 +51,7 @@ public final class ClusterRoutes {
 
     private record ResourcesKey(
             long version,
+            PveRelease answering,
             long second,
             String type,
             boolean vmAudit,
@@ -62,7 +64,13 @@ public final class ClusterRoutes {
 
     public static void register(Router router, RouteContext ctx) {
         ClusterRoutes routes = new ClusterRoutes(ctx);
-        router.register(Route.get("/version").handler(r -> ApiResult.of(Views.version())));
+        router.register(
+                Route.get("/version")
+                        .handler(
+                                r ->
+                                        ApiResult.of(
+                                                Views.version(
+                                                        ctx.cluster().releaseOf(r.localNode())))));
         router.register(
                 Route.get("/cluster/status")
                         .access(Access.perm("/", "Sys.Audit"))
@@ -115,6 +123,7 @@ public final class ClusterRoutes {
         ResourcesKey key =
                 new ResourcesKey(
                         ctx.cluster().lock().version(),
+                        ctx.cluster().releaseOf(request.localNode()),
                         ctx.clock().nowEpochSeconds(),
                         request.param("type"),
                         Access.has(request.auth(), "VM.Audit"),
@@ -134,6 +143,7 @@ public final class ClusterRoutes {
         String type = request.param("type");
         ClusterState cluster = ctx.cluster();
         long now = ctx.clock().nowMillis();
+        boolean pve9 = cluster.releaseOf(request.localNode()).hasHaRules();
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartArray();
@@ -143,7 +153,13 @@ public final class ClusterRoutes {
                 for (VmState vm : vms) {
                     NodeState node = cluster.requireNode(vm.node());
                     Views.writeVmResource(
-                            g, vm, node, now, cluster.statusStale(node, now), ctx.ops().hooks());
+                            g,
+                            vm,
+                            node,
+                            now,
+                            cluster.statusStale(node, now),
+                            pve9 && node.release().hasHaRules(),
+                            ctx.ops().hooks());
                 }
             }
             if (type == null || type.equals("node")) {
@@ -180,12 +196,29 @@ public final class ClusterRoutes {
             }
             if (type == null || type.equals("sdn")) {
                 for (NodeState node : cluster.nodes()) {
+                    if (pve9 && node.release().hasHaRules()) {
+                        // a PVE 9 node reports its zones as network entries, not as sdn
+                        continue;
+                    }
                     Map<String, Object> zone = new LinkedHashMap<>();
                     zone.put("id", "sdn/" + node.name() + "/localnetwork");
                     zone.put("sdn", "localnetwork");
                     zone.put("node", node.name());
                     zone.put("type", "sdn");
                     zone.put("status", cluster.statusStale(node, now) ? "unknown" : "ok");
+                    g.writeObject(zone);
+                }
+            }
+            if (type == null && pve9) {
+                // PVE 9: the default "localnetwork" zone of every node as a network entry
+                for (NodeState node : cluster.nodes()) {
+                    Map<String, Object> zone = new LinkedHashMap<>();
+                    zone.put("id", "network/" + node.name() + "/zone/localnetwork");
+                    zone.put("type", "network");
+                    zone.put("network-type", "zone");
+                    zone.put("network", "localnetwork");
+                    zone.put("node", node.name());
+                    zone.put("status", "ok");
                     g.writeObject(zone);
                 }
             }

@@ -39,7 +39,11 @@ public final class NodeRoutes {
                 Route.get("/nodes/{node}/version")
                         .proxied()
                         .params(ParamSpec.create().node())
-                        .handler(r -> ApiResult.of(Views.version())));
+                        .handler(
+                                r ->
+                                        ApiResult.of(
+                                                Views.version(
+                                                        ctx.cluster().releaseOf(r.executedOn())))));
     }
 
     private ApiResult nodes(ApiRequest request) {
@@ -121,7 +125,9 @@ public final class NodeRoutes {
         data.put("ksm", Map.of("shared", 0));
         long swap = 8L << 30;
         data.put("swap", Map.of("total", swap, "used", 0, "free", swap));
-        data.put("pveversion", "pve-manager/" + RouteContext.VERSION + "/" + RouteContext.REPOID);
+        data.put(
+                "pveversion",
+                "pve-manager/" + node.release().version() + "/" + node.release().repoid());
         Map<String, Object> rootfs = new LinkedHashMap<>();
         rootfs.put("total", node.rootfsTotal());
         rootfs.put("avail", node.rootfsTotal() - node.rootfsUsed());

@@ -10,6 +10,7 @@ import io.pveha.simulator.model.Drive;
 import io.pveha.simulator.model.NodeState;
 import io.pveha.simulator.model.PropertyString;
 import io.pveha.simulator.model.PveException;
+import io.pveha.simulator.model.PveRelease;
 import io.pveha.simulator.model.StorageDefinition;
 import io.pveha.simulator.model.Storages;
 import io.pveha.simulator.model.VmConfigSchema;
@@ -54,6 +55,7 @@ public final class QemuRoutes {
                     "pool",
                     "bwlimit",
                     "start",
+                    "ha-managed",
                     "import-working-storage");
 
     private static final Set<String> UPDATE_OPTIONS =
@@ -98,6 +100,7 @@ public final class QemuRoutes {
                                         .string("pool", true)
                                         .integer("bwlimit", true, 0L, null)
                                         .bool("start")
+                                        .bool("ha-managed")
                                         .storageId("import-working-storage", true)
                                         .vmConfigKeys())
                         .handler(routes::create));
@@ -408,6 +411,14 @@ public final class QemuRoutes {
                                     request.flag("start"),
                                     settings));
         }
+        boolean haManaged = request.flag("ha-managed");
+        if (request.has("ha-managed")
+                && !ctx.cluster().releaseOf(request.executedOn()).hasHaRules()) {
+            throw PveRelease.unknownParameter("ha-managed");
+        }
+        if (haManaged) {
+            Access.require(request.auth(), "/", "Sys.Console");
+        }
         return task(
                 ctx.qemu()
                         .create(
@@ -416,7 +427,8 @@ public final class QemuRoutes {
                                 settings,
                                 storage,
                                 request.flag("start"),
-                                request.param("pool")));
+                                request.param("pool"),
+                                haManaged));
     }
 
     private ApiResult index(ApiRequest request) {

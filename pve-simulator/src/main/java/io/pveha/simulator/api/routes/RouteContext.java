@@ -16,11 +16,4 @@ public record RouteContext(
         OpsSupport ops,
         SimClock clock,
         AuthService auth,
-        TlsMaterial tls) {
-
-    /** PVE version the simulator reports (PVE 8.4 style: x.y.z and a 16-hex repository id). */
-    public static final String VERSION = "8.4.1";
-
-    public static final String RELEASE = "8.4";
-    public static final String REPOID = "2a5fa54a8503f96d";
-}
+        TlsMaterial tls) {}

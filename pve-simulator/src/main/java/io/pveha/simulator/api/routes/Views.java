@@ -5,6 +5,7 @@ import io.pveha.simulator.model.ClusterState;
 import io.pveha.simulator.model.Drive;
 import io.pveha.simulator.model.NodeState;
 import io.pveha.simulator.model.PropertyString;
+import io.pveha.simulator.model.PveRelease;
 import io.pveha.simulator.model.StoragePool;
 import io.pveha.simulator.model.VmConfigSchema;
 import io.pveha.simulator.model.VmState;
@@ -28,12 +29,15 @@ import java.util.SortedMap;
 final class Views {
     private Views() {}
 
-    /** {@code GET /version} and {@code GET /nodes/{node}/version}. */
-    static Map<String, Object> version() {
+    /**
+     * {@code GET /version} and {@code GET /nodes/{node}/version}: the release of the node that
+     * answers.
+     */
+    static Map<String, Object> version(PveRelease release) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("version", RouteContext.VERSION);
-        data.put("release", RouteContext.RELEASE);
-        data.put("repoid", RouteContext.REPOID);
+        data.put("version", release.version());
+        data.put("release", release.release());
+        data.put("repoid", release.repoid());
         return data;
     }
 
@@ -160,7 +164,8 @@ final class Views {
      * Writes the {@code /cluster/resources} guest entry ({@code extract_vm_stats}) straight to
      * JSON: with thousands of guests, building maps first costs more than the rest of the answer.
      * For a guest on an unreachable node the last reported state is kept until it is five minutes
-     * old; then only the identity remains.
+     * old; then only the identity remains. {@code memhost}: the answering node and the guest's node
+     * run PVE 9 (the field comes from PVE 9's RRD format).
      */
     static void writeVmResource(
             JsonGenerator g,
@@ -168,6 +173,7 @@ final class Views {
             NodeState node,
             long nowMillis,
             boolean stale,
+            boolean memhost,
             List<GuestHooks> hooks)
             throws IOException {
         g.writeStartObject();
@@ -194,6 +200,11 @@ final class Views {
             g.writeNumberField("netout", u.netout());
             g.writeNumberField("diskread", u.diskread());
             g.writeNumberField("diskwrite", u.diskwrite());
+            if (memhost) {
+                // PVE 9's pvestatd also reports the memory the host sees used (QEMU's own
+                // overhead included); 0 when stopped.
+                g.writeNumberField("memhost", running ? u.mem() + (u.maxmem() >> 5) : 0);
+            }
         }
         Optional<String> lock = vm.lock();
         if (lock.isPresent()) {
