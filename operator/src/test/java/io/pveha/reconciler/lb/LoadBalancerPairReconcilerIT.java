@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pveha.api.Pveha;
+import io.pveha.api.SecretKeyRef;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.lb.LoadBalancerPairStatus;
 import io.pveha.api.vm.HaVm;
@@ -372,8 +373,10 @@ class LoadBalancerPairReconcilerIT {
 
     @Test
     void aMissingSecretIsReportedAndItsCreationConfiguresThePairWithoutWaitingForThePoll() {
-        client.secrets().inNamespace(LbResources.NS).withName("lb-vrrp").delete();
+        // A Secret that never existed: deleting one right before would race the operator's Secret
+        // cache.
         LoadBalancerPair pair = LbResources.pair("store");
+        pair.getSpec().getVip().setAuthSecretRef(new SecretKeyRef("lb-vrrp-later", null));
         pair.getSpec().setPollIntervalSeconds(600);
         client.resource(pair).create();
 
@@ -384,12 +387,12 @@ class LoadBalancerPairReconcilerIT {
                 .satisfies(
                         c -> {
                             assertThat(c.getReason()).isEqualTo("SecretNotFound");
-                            assertThat(c.getMessage()).contains("shop/lb-vrrp");
+                            assertThat(c.getMessage()).contains("shop/lb-vrrp-later");
                         });
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(reasons()).contains("SecretNotFound"));
 
-        client.resource(LbResources.secret("lb-vrrp", "password", "s3cret")).create();
+        client.resource(LbResources.secret("lb-vrrp-later", "password", "s3cret")).create();
         awaitStatus(
                 "store",
                 s ->
