@@ -53,6 +53,14 @@ public class ProxmoxClusterSpec {
             "HA groups the operator keeps in PVE (node priorities, restricted, nofailback).")
     private List<HaGroup> haGroups = new ArrayList<>();
 
+    @JsonPropertyDescription(
+            "Built-in monitoring items (on by default) and their thresholds; see BuiltinItem.")
+    private io.pveha.api.monitoring.ClusterMonitoring monitoring;
+
+    @JsonPropertyDescription(
+            "Where alerts go: receivers (WeCom, DingTalk, Feishu, email, Slack, webhook), routes, maintenance windows.")
+    private io.pveha.api.monitoring.Alerting alerting;
+
     public List<String> getEndpoints() {
         return endpoints;
     }
@@ -99,6 +107,22 @@ public class ProxmoxClusterSpec {
 
     public void setHaGroups(List<HaGroup> haGroups) {
         this.haGroups = haGroups;
+    }
+
+    public io.pveha.api.monitoring.ClusterMonitoring getMonitoring() {
+        return monitoring;
+    }
+
+    public void setMonitoring(io.pveha.api.monitoring.ClusterMonitoring monitoring) {
+        this.monitoring = monitoring;
+    }
+
+    public io.pveha.api.monitoring.Alerting getAlerting() {
+        return alerting;
+    }
+
+    public void setAlerting(io.pveha.api.monitoring.Alerting alerting) {
+        this.alerting = alerting;
     }
 
     /** Secret keys of the API token. */

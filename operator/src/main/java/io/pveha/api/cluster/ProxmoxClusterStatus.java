@@ -38,6 +38,9 @@ public class ProxmoxClusterStatus extends PvehaStatus {
     @JsonPropertyDescription("Time of the last successful poll (RFC 3339).")
     private String lastPollTime;
 
+    @JsonPropertyDescription("The alert engine's open alerts, incidents and receivers.")
+    private io.pveha.api.monitoring.AlertingStatus alerting;
+
     public String getVersion() {
         return version;
     }
@@ -132,6 +135,14 @@ public class ProxmoxClusterStatus extends PvehaStatus {
 
     public void setLastPollTime(String lastPollTime) {
         this.lastPollTime = lastPollTime;
+    }
+
+    public io.pveha.api.monitoring.AlertingStatus getAlerting() {
+        return alerting;
+    }
+
+    public void setAlerting(io.pveha.api.monitoring.AlertingStatus alerting) {
+        this.alerting = alerting;
     }
 
     /** One PVE node as the last poll saw it. */
