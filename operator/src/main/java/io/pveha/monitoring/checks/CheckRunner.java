@@ -103,9 +103,12 @@ public final class CheckRunner implements AutoCloseable {
                             return t;
                         });
         this.http =
+                // A new connection per probe (as haproxy's checks): a pooled connection the service
+                // closed meanwhile would fail the next probe for nothing.
                 new OkHttpClient.Builder()
                         .followRedirects(false)
                         .retryOnConnectionFailure(false)
+                        .connectionPool(new okhttp3.ConnectionPool(0, 1, TimeUnit.SECONDS))
                         .build();
     }
 
@@ -249,6 +252,7 @@ public final class CheckRunner implements AutoCloseable {
                                     method,
                                     "POST".equals(method) ? RequestBody.create(new byte[0]) : null)
                             .header("User-Agent", "pve-ha-operator-check")
+                            .header("Connection", "close")
                             .build();
             int status = 0;
             String text = "";

@@ -194,6 +194,13 @@ public class ProxmoxClusterReconciler
             io.pveha.reconciler.monitoring.Monitoring.Outcome monitored =
                     monitor(cluster, previous, facts, now);
             if (monitored != null) {
+                if (status == previous) {
+                    // The builder hands back the cached status itself when nothing moved: edit a
+                    // copy.
+                    status =
+                            io.pveha.reconciler.Copies.deepCopy(
+                                    previous, ProxmoxClusterStatus.class);
+                }
                 io.pveha.reconciler.monitoring.Monitoring.apply(
                         monitored, status, cluster.getMetadata().getGeneration(), now);
                 notes.addAll(monitored.clusterNotes());
