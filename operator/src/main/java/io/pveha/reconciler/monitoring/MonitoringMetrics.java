@@ -28,11 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The monitoring metrics, refreshed on every monitoring pass. Labels are low-cardinality: cluster
  * ("namespace/name"), node, VM (HaVm name), check, storage, load balancer, alert name, severity.
- * Prometheus names: {@code pveha_node_online}, {@code pveha_node_ha_healthy}, {@code
- * pveha_vm_running}, {@code pveha_vm_ha_recovering}, {@code pveha_check_up}, {@code
- * pveha_check_latency_seconds}, {@code pveha_ceph_health_status}, {@code pveha_storage_used_ratio},
- * {@code pveha_lb_vip_holders}, {@code pveha_lb_backends_up}, {@code pveha_lb_backends}, {@code
- * pveha_backup_last_run_success}, {@code pveha_alerts_firing}, {@code
+ * Prometheus names: {@code pveha_cluster_quorate}, {@code pveha_node_online}, {@code
+ * pveha_node_ha_healthy}, {@code pveha_vm_running}, {@code pveha_vm_ha_recovering}, {@code
+ * pveha_check_up}, {@code pveha_check_latency_seconds}, {@code pveha_ceph_health_status}, {@code
+ * pveha_storage_used_ratio}, {@code pveha_lb_vip_holders}, {@code pveha_lb_backends_up}, {@code
+ * pveha_lb_backends}, {@code pveha_backup_last_run_success}, {@code pveha_alerts_firing}, {@code
  * pveha_alert_transitions_total}, {@code pveha_ha_recovery_duration_seconds}, and from the
  * dispatcher {@code pveha_alert_notifications_total} and {@code pveha_alert_delivery_seconds}.
  */
@@ -76,6 +76,13 @@ final class MonitoringMetrics {
                                         : 0));
             }
             set("pveha.node.online", "1 when the PVE node is online", key, online);
+            set(
+                    "pveha.cluster.quorate",
+                    "1 when the PVE cluster is quorate",
+                    key,
+                    List.of(
+                            MultiGauge.Row.of(
+                                    Tags.of("cluster", cluster), snapshot.quorate() ? 1 : 0)));
             set(
                     "pveha.node.ha.healthy",
                     "1 when the node's HA LRM is active, idle or in maintenance",
