@@ -65,7 +65,7 @@ public final class Dispatcher implements AutoCloseable {
         };
     }
 
-    private record Job(Outgoing message, MessageFormats.Style style, boolean rerouted) {}
+    record Job(Outgoing message, MessageFormats.Style style, boolean rerouted) {}
 
     private final class Lane {
         final String scope;
