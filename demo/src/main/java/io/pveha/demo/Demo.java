@@ -74,6 +74,7 @@ public final class Demo implements AutoCloseable {
     private final PveSimulator sim;
     private final PvehaOperator operator;
     private final StatusTable table;
+    private final AlertInbox inbox;
     private final Set<String> announced = new HashSet<>();
     private volatile String failedNode;
     private volatile Duration recoveredAfter;
@@ -92,6 +93,7 @@ public final class Demo implements AutoCloseable {
                         .build()
                         .start();
         Files.writeString(settings.kubeconfigOut(), kube.kubeconfig(NAMESPACE));
+        this.inbox = new AlertInbox(settings.out());
         this.operator =
                 new PvehaOperator(
                         client,
@@ -123,6 +125,8 @@ public final class Demo implements AutoCloseable {
         Instant started = Instant.now();
         boolean failed = false;
         Instant failedAt = null;
+        Instant recoveredSeen = null;
+        boolean poweredOn = false;
         List<String> moved = List.of();
         String lastTable = "";
         while (!Thread.currentThread().isInterrupted()) {
@@ -154,6 +158,18 @@ public final class Demo implements AutoCloseable {
             }
             if (failed && recovered(failedNode, moved)) {
                 announceRecovery(failedAt);
+                if (recoveredSeen == null) {
+                    recoveredSeen = Instant.now();
+                }
+            }
+            if (recoveredSeen != null
+                    && !poweredOn
+                    && Duration.between(recoveredSeen, Instant.now()).toSeconds() >= 5) {
+                poweredOn = true;
+                out.printf(
+                        "%n*** powering %s back on: it rejoins the cluster and the alert's incident closes%n",
+                        failedNode);
+                sim.faults().powerOn(failedNode);
             }
             Thread.sleep(settings.refresh().toMillis());
         }
@@ -170,7 +186,7 @@ public final class Demo implements AutoCloseable {
                                         + ": it manages real keepalived/haproxy hosts over SSH (the network-namespace lab in `mvn verify` runs it)");
                 continue;
             }
-            client.resource(ExampleManifests.adapt(document, sim, client))
+            client.resource(ExampleManifests.adapt(document, sim, client, inbox))
                     .createOr(r -> r.update());
             applied++;
         }
@@ -322,6 +338,7 @@ public final class Demo implements AutoCloseable {
     @Override
     public void close() {
         operator.close();
+        inbox.close();
         sim.close();
         client.close();
         kube.close();

@@ -72,6 +72,12 @@ final class ExampleManifests {
 
     /** Points the example's PVE credentials, CA and endpoints at the simulator. */
     static HasMetadata adapt(HasMetadata loaded, PveSimulator sim, KubernetesClient client) {
+        return adapt(loaded, sim, client, null);
+    }
+
+    /** Also points webhook URLs of alert receivers at the demo's inbox (never at the internet). */
+    static HasMetadata adapt(
+            HasMetadata loaded, PveSimulator sim, KubernetesClient client, AlertInbox inbox) {
         HasMetadata document =
                 ProxmoxCluster.KIND.equals(loaded.getKind()) && !(loaded instanceof ProxmoxCluster)
                         ? client.getKubernetesSerialization()
@@ -85,6 +91,10 @@ final class ExampleManifests {
             }
             if (data.containsKey("ca.crt")) {
                 data.put("ca.crt", sim.caCertificatePem());
+            }
+            if (inbox != null) {
+                data.replaceAll(
+                        (k, v) -> v != null && v.matches("https?://.*") ? inbox.urlFor(v) : v);
             }
             secret.setStringData(data);
         }

@@ -58,6 +58,16 @@ class DemoIT {
                             "booted the Debian installer",
                             "everything is Ready after",
                             "all VMs are Ready again");
+            // The incident as the stores' WeCom group and the platform's DingTalk group read it.
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> bytes.toString(StandardCharsets.UTF_8).contains("已全部恢复"));
+            printed = bytes.toString(StandardCharsets.UTF_8);
+            assertThat(printed)
+                    .contains(
+                            ">>> alert message to the WeCom group robot",
+                            ">>> alert message to the DingTalk robot",
+                            "【故障】节点 ",
+                            "【进展】");
             String failed = demo.failedNode().orElseThrow();
 
             List<HaVm> vms =

@@ -94,6 +94,7 @@ public final class PvehaOperator implements AutoCloseable {
     private final ClusterConnections connections;
     private final OperatorMetrics metrics;
     private final LbWiring loadBalancers;
+    private final io.pveha.reconciler.monitoring.Monitoring monitoring;
 
     public PvehaOperator(
             KubernetesClient client, Settings settings, MeterRegistry registry, Clock clock) {
@@ -131,10 +132,13 @@ public final class PvehaOperator implements AutoCloseable {
                             }
                         });
         EventRecorder events = new EventRecorder(client, clock);
+        this.monitoring =
+                new io.pveha.reconciler.monitoring.Monitoring(connections, events, clock, registry);
         // One write-ahead ledger for every kind that starts PVE tasks.
         TaskLedger ledger = new TaskLedger(clock);
         register(
-                new ProxmoxClusterReconciler(connections, settings.validation(), events, clock),
+                new ProxmoxClusterReconciler(
+                        connections, settings.validation(), events, clock, monitoring),
                 settings.namespaces());
         // One allocator for every controller that creates VMs, so a drill's scratch VM and a new
         // HaVm never get the same VMID.
@@ -182,6 +186,11 @@ public final class PvehaOperator implements AutoCloseable {
         return connections;
     }
 
+    /** Monitoring and alerting: the check runner and the alert dispatcher. */
+    public io.pveha.reconciler.monitoring.Monitoring monitoring() {
+        return monitoring;
+    }
+
     public OperatorMetrics metrics() {
         return metrics;
     }
@@ -197,6 +206,7 @@ public final class PvehaOperator implements AutoCloseable {
         } finally {
             connections.close();
             loadBalancers.close();
+            monitoring.close();
         }
         LOG.info("operator stopped");
     }

@@ -188,6 +188,10 @@ public final class BundleValidator {
             return Optional.ofNullable(earlier.get(doc.ordinal()));
         }
 
+        List<String> vmNames(String namespace, String cluster) {
+            return vmsOf(namespace, cluster).stream().map(Doc::name).toList();
+        }
+
         List<Doc> vmsOf(String namespace, String cluster) {
             return vmsByCluster.getOrDefault(namespace + "/" + cluster, List.of());
         }
@@ -321,8 +325,21 @@ public final class BundleValidator {
                                                             + " is also defined at "
                                                             + first.where())));
             switch (doc.kind()) {
-                case ProxmoxCluster.KIND -> checkCluster(index);
-                case HaVm.KIND -> checkHaVm(index);
+                case ProxmoxCluster.KIND -> {
+                    checkCluster(index);
+                    if (isPveha()) {
+                        MonitoringChecks.cluster(
+                                doc.spec(),
+                                index.vmNames(doc.namespace(), doc.name()),
+                                monitoringSink(index));
+                    }
+                }
+                case HaVm.KIND -> {
+                    checkHaVm(index);
+                    if (isPveha()) {
+                        MonitoringChecks.haVm(doc.spec(), monitoringSink(index));
+                    }
+                }
                 case CephPool.KIND -> checkCephPool(index);
                 case BackupPolicy.KIND -> checkBackupPolicy(index);
                 case LoadBalancerPair.KIND -> checkLoadBalancer(index);
@@ -827,6 +844,26 @@ public final class BundleValidator {
                                                                         "spec.vip.virtualRouterId")
                                                                 + ") uses the same VRRP router id; on one network segment they conflict")));
             }
+        }
+
+        /** Where MonitoringChecks reports: errors and warnings of this document, Secret lookups. */
+        private MonitoringChecks.Sink monitoringSink(Index index) {
+            return new MonitoringChecks.Sink() {
+                @Override
+                public void error(FieldError e) {
+                    addCross(Severity.ERROR, e);
+                }
+
+                @Override
+                public void warning(FieldError e) {
+                    addCross(Severity.WARNING, e);
+                }
+
+                @Override
+                public void secret(JsonNode ref, String path, String keyField, String defaultKey) {
+                    Checker.this.secret(ref, path, keyField, defaultKey, index);
+                }
+            };
         }
 
         /**

@@ -42,7 +42,7 @@ class ValidateCommandTest {
         assertThat(run.out()).isEmpty();
         assertThat(run.err())
                 .isEqualTo(
-                        "15 documents in 9 files: 0 errors, 0 warnings" + System.lineSeparator());
+                        "16 documents in 9 files: 0 errors, 0 warnings" + System.lineSeparator());
         assertThat(run.exitCode()).isZero();
     }
 

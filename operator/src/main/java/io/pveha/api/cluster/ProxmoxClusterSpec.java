@@ -74,6 +74,14 @@ public class ProxmoxClusterSpec {
             "Deprecated, use placementPolicies (restricted is strict, nofailback is failback false): HA groups the operator keeps in PVE.")
     private List<HaGroup> haGroups = new ArrayList<>();
 
+    @JsonPropertyDescription(
+            "Built-in monitoring items (on by default) and their thresholds; see BuiltinItem.")
+    private io.pveha.api.monitoring.ClusterMonitoring monitoring;
+
+    @JsonPropertyDescription(
+            "Where alerts go: receivers (WeCom, DingTalk, Feishu, email, Slack, webhook), routes, maintenance windows.")
+    private io.pveha.api.monitoring.Alerting alerting;
+
     public List<String> getEndpoints() {
         return endpoints;
     }
@@ -128,6 +136,22 @@ public class ProxmoxClusterSpec {
 
     public void setHaGroups(List<HaGroup> haGroups) {
         this.haGroups = haGroups;
+    }
+
+    public io.pveha.api.monitoring.ClusterMonitoring getMonitoring() {
+        return monitoring;
+    }
+
+    public void setMonitoring(io.pveha.api.monitoring.ClusterMonitoring monitoring) {
+        this.monitoring = monitoring;
+    }
+
+    public io.pveha.api.monitoring.Alerting getAlerting() {
+        return alerting;
+    }
+
+    public void setAlerting(io.pveha.api.monitoring.Alerting alerting) {
+        this.alerting = alerting;
     }
 
     /** Secret keys of the API token. */

@@ -46,6 +46,9 @@ public class ProxmoxClusterStatus extends PvehaStatus {
             "The HA groups or rules the operator keeps for the placement policies and HaVms of this cluster.")
     private List<String> placementObjects = new ArrayList<>();
 
+    @JsonPropertyDescription("The alert engine's open alerts, incidents and receivers.")
+    private io.pveha.api.monitoring.AlertingStatus alerting;
+
     public String getVersion() {
         return version;
     }
@@ -156,6 +159,14 @@ public class ProxmoxClusterStatus extends PvehaStatus {
 
     public void setLastPollTime(String lastPollTime) {
         this.lastPollTime = lastPollTime;
+    }
+
+    public io.pveha.api.monitoring.AlertingStatus getAlerting() {
+        return alerting;
+    }
+
+    public void setAlerting(io.pveha.api.monitoring.AlertingStatus alerting) {
+        this.alerting = alerting;
     }
 
     /** One PVE node as the last poll saw it. */

@@ -105,6 +105,18 @@ public class HaVmSpec {
             "Retain (default) leaves the VM when this resource is deleted; Delete removes HA resource, stops and destroys it.")
     private DeletionPolicy deletionPolicy;
 
+    @JsonPropertyDescription(
+            "Service checks the operator runs against this VM (http, tcp, guest agent) and alerts on.")
+    private io.pveha.api.monitoring.VmMonitoring monitoring;
+
+    public io.pveha.api.monitoring.VmMonitoring getMonitoring() {
+        return monitoring;
+    }
+
+    public void setMonitoring(io.pveha.api.monitoring.VmMonitoring monitoring) {
+        this.monitoring = monitoring;
+    }
+
     public ObjectRef getClusterRef() {
         return clusterRef;
     }

@@ -66,12 +66,26 @@ public class ProxmoxClusterReconciler
     private final ProxmoxClusterExecutor executor;
     private volatile InformerEventSource<Secret, ProxmoxCluster> secrets;
     private volatile InformerEventSource<HaVm, ProxmoxCluster> haVms;
+    private final io.pveha.reconciler.monitoring.Monitoring monitoring;
+    private final io.pveha.reconciler.monitoring.MonitoringSources monitored =
+            new io.pveha.reconciler.monitoring.MonitoringSources();
 
     public ProxmoxClusterReconciler(
             ClusterConnections connections,
             SpecValidation validation,
             EventRecorder events,
             Clock clock) {
+        this(connections, validation, events, clock, null);
+    }
+
+    /** With monitoring and alerting ({@code monitoring} null: none). */
+    public ProxmoxClusterReconciler(
+            ClusterConnections connections,
+            SpecValidation validation,
+            EventRecorder events,
+            Clock clock,
+            io.pveha.reconciler.monitoring.Monitoring monitoring) {
+        this.monitoring = monitoring;
         this.connections = connections;
         this.validation = validation;
         this.events = events;
@@ -135,7 +149,13 @@ public class ProxmoxClusterReconciler
                                                         vmidOf(updated), vmidOf(old)))
                         .build();
         haVms = new InformerEventSource<>(vmConfig, context);
-        return List.of(polls, secrets, haVms);
+        if (monitoring == null) {
+            return List.of(polls, secrets, haVms);
+        }
+        List<EventSource<?, ProxmoxCluster>> sources =
+                new java.util.ArrayList<>(List.of(polls, secrets, haVms));
+        sources.addAll(monitored.prepare(context, monitoring, haVms));
+        return sources;
     }
 
     private static Integer vmidOf(HaVm vm) {
@@ -158,9 +178,14 @@ public class ProxmoxClusterReconciler
     }
 
     static Set<String> secretNames(ProxmoxCluster cluster) {
-        return ClusterSettingsResolver.secretKeys(cluster.getSpec()).stream()
-                .map(SecretKey::secret)
-                .collect(Collectors.toSet());
+        Set<String> names =
+                ClusterSettingsResolver.secretKeys(cluster.getSpec()).stream()
+                        .map(SecretKey::secret)
+                        .collect(Collectors.toSet());
+        names.addAll(
+                io.pveha.reconciler.monitoring.Monitoring.secretNames(
+                        cluster.getSpec().getAlerting()));
+        return names;
     }
 
     @Override
@@ -220,7 +245,26 @@ public class ProxmoxClusterReconciler
             }
             ProxmoxClusterStatus status =
                     ClusterStatusBuilder.build(cluster, previous, facts, plan, haGroups, now);
-            reporter.report(status, ProxmoxClusterEvents.between(previous, status));
+            List<io.pveha.reconciler.Note> notes =
+                    new java.util.ArrayList<>(ProxmoxClusterEvents.between(previous, status));
+            io.pveha.reconciler.monitoring.Monitoring.Outcome monitored =
+                    monitor(cluster, previous, facts, now);
+            if (monitored != null) {
+                if (status == previous) {
+                    // The builder hands back the cached status itself when nothing moved: edit a
+                    // copy.
+                    status =
+                            io.pveha.reconciler.Copies.deepCopy(
+                                    previous, ProxmoxClusterStatus.class);
+                }
+                io.pveha.reconciler.monitoring.Monitoring.apply(
+                        monitored, status, cluster.getMetadata().getGeneration(), now);
+                notes.addAll(monitored.clusterNotes());
+            }
+            reporter.report(status, notes);
+            if (monitored != null) {
+                monitoring.deliver(monitored);
+            }
             return UpdateControl.<ProxmoxCluster>noUpdate().rescheduleAfter(plan.requeue());
         }
     }
@@ -229,6 +273,9 @@ public class ProxmoxClusterReconciler
     public DeleteControl cleanup(ProxmoxCluster cluster, Context<ProxmoxCluster> context) {
         executor.disconnect(ClusterKey.of(cluster));
         observer.forget(cluster);
+        if (monitoring != null) {
+            monitoring.forget(ClusterKey.of(cluster));
+        }
         LOG.info(
                 "cluster {} deleted: polling stopped (HA groups in PVE are left as they are)",
                 ClusterKey.of(cluster));
@@ -244,6 +291,26 @@ public class ProxmoxClusterReconciler
                 e,
                 (status, reason, message) ->
                         ClusterStatusBuilder.stopped(cluster, status, reason, message, now()));
+    }
+
+    /** The monitoring pass (its own observe → plan → act → report, see Monitoring). */
+    private io.pveha.reconciler.monitoring.Monitoring.Outcome monitor(
+            ProxmoxCluster cluster,
+            ProxmoxClusterStatus previous,
+            ProxmoxClusterFacts facts,
+            Instant now) {
+        if (monitoring == null) {
+            return null;
+        }
+        return monitoring.pass(
+                cluster,
+                previous,
+                facts.outcome(),
+                monitored.haVms(cluster),
+                monitored.lbs(cluster),
+                monitored.backups(cluster),
+                id -> secrets == null ? Optional.empty() : secrets.get(id),
+                now);
     }
 
     private Instant now() {
