@@ -97,7 +97,8 @@ class DoctorCommandTest {
      */
     @Test
     void pinsEachNodeAndPrintsTheLineToPasteForEveryNode() throws IOException {
-        try (PveSimulator sim = PveSimulator.builder().nodes(3).manualClock().build().start()) {
+        try (PveSimulator sim =
+                PveSimulator.builder().nodes(3).pveVersion(8).manualClock().build().start()) {
             Path token = tokenFile(sim.apiTokenId() + "=" + sim.apiTokenSecret() + "\n");
             String url1 = sim.nodeUrl("pve1");
             String url2 = sim.nodeUrl("pve2");

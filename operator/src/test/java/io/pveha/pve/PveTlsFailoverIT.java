@@ -23,7 +23,7 @@ class PveTlsFailoverIT {
 
     @BeforeAll
     static void start() {
-        sim = PveSimulator.builder().nodes(3).manualClock().build().start();
+        sim = PveSimulator.builder().nodes(3).pveVersion(8).manualClock().build().start();
         token = new PveToken(sim.apiTokenId(), sim.apiTokenSecret());
         endpoints = List.of(sim.nodeUrl("pve1"), sim.nodeUrl("pve2"), sim.nodeUrl("pve3"));
     }
