@@ -23,7 +23,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--namespaces", split = ",", description = "Namespaces to watch (default: all).")
     List<String> namespaces = List.of();
 
-    @Option(names = "--leader-election", negatable = true, defaultValue = "true",
+    @Option(names = "--leader-election", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Elect a leader through a Lease so several replicas can run (default: ${DEFAULT-VALUE}).")
     boolean leaderElection;
 
