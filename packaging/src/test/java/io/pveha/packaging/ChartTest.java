@@ -88,7 +88,7 @@ class ChartTest {
         Container operator = pod.getContainers().get(0);
         assertThat(operator.getImage()).isEqualTo("registry.example.com/pveha/pve-ha-operator:" + VERSION);
         assertThat(operator.getArgs()).containsExactly("run", "--health-port=8080", "--log-format=text", "--leader-election");
-        assertThat(env(operator)).containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70");
+        assertThat(env(operator)).containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=50 -XX:+UseSerialGC");
         assertThat(operator.getEnv()).filteredOn(e -> e.getName().equals("POD_NAMESPACE")).singleElement()
                 .extracting(e -> e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
         assertThat(operator.getEnv()).filteredOn(e -> e.getName().equals("POD_NAME")).singleElement()
