@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +40,20 @@ class KustomizeBaseTest {
             Files.writeString(file, expected);
         }
         assertThat(Files.readString(file)).as(file + " is out of date (see its header)").isEqualTo(expected);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void argoCdApplicationExamplePointsAtTheChartAndNeverPrunes() throws IOException {
+        Map<String, Object> app = ArgoHealthChecksTest.YAML.readValue(Fixtures.repoRoot().resolve("deploy/argocd-application.yaml").toFile(), Map.class);
+        Map<String, Object> spec = (Map<String, Object>) app.get("spec");
+        Map<String, Object> source = (Map<String, Object>) spec.get("source");
+        assertThat(Fixtures.repoRoot().resolve((String) source.get("path")).resolve("Chart.yaml")).exists();
+        Map<String, Object> values = (Map<String, Object>) ((Map<String, Object>) source.get("helm")).get("valuesObject");
+        // The values the example sets pass the chart's schema and render.
+        Chart.render(ArgoHealthChecksTest.YAML.writeValueAsString(values));
+        Map<String, Object> sync = (Map<String, Object>) spec.get("syncPolicy");
+        assertThat(((Map<String, Object>) sync.get("automated")).get("prune")).isEqualTo(false);
     }
 
     @Test
