@@ -47,8 +47,8 @@ class RbacAuditIT {
     static final String OPERATOR_NS = Chart.NAMESPACE;
     static final String NS = "store";
     static final String LEASE = "pve-ha-operator-leader";
-    static final Path TARGET = Path.of(System.getProperty("operator.jar", "../operator/target/pve-ha-operator.jar")).toAbsolutePath()
-            .getParent().getParent().getParent().resolve("packaging/target");
+    /** packaging/target: failsafe runs in the module's directory. */
+    static final Path TARGET = Path.of("target").toAbsolutePath();
 
     /** The chart's defaults: all namespaces (ClusterRoleBinding), leader election, two replicas and a fail-over. */
     @Test
