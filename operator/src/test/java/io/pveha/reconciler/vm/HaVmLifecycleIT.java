@@ -196,7 +196,9 @@ class HaVmLifecycleIT {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> "3072".equals(h.sim.cluster().vm(vmid).orElseThrow().config().get("memory")));
         assertThat(h.sim.cluster().vm(vmid).orElseThrow().config()).containsEntry("cores", "6");
-        assertThat(events(vm.getMetadata().getName())).extracting(Event::getReason).contains("Configuring");
+        // The Event follows the PVE write (status, then Events): wait for it rather than race it.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(events(vm.getMetadata().getName())).extracting(Event::getReason).contains("Configuring"));
     }
 
     @Test
