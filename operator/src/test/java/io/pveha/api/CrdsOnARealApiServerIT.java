@@ -1,23 +1,16 @@
 package io.pveha.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmStatus;
 import io.pveha.testing.kube.RealKubeApiServer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,7 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrdsOnARealApiServerIT {
-    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    static final Path REPO = RealServerCrds.REPO;
     static final String NS = "store-platform";
     static RealKubeApiServer kube;
     static KubernetesClient client;
@@ -55,44 +48,16 @@ class CrdsOnARealApiServerIT {
         }
     }
 
-    static List<Path> crdFiles() throws IOException {
-        try (Stream<Path> files = Files.list(REPO.resolve("crds"))) {
-            return files.filter(f -> f.toString().endsWith(".yml")).sorted().toList();
-        }
-    }
-
     @Test
     @Order(1)
     void allFiveCrdsAreAcceptedAndEstablished() throws Exception {
-        List<String> names = new ArrayList<>();
-        for (Path file : crdFiles()) {
-            CustomResourceDefinition crd =
-                    Serialization.unmarshal(Files.readString(file), CustomResourceDefinition.class);
-            // A refusal (schema or CEL cost) throws here with the server's reasons.
-            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-            names.add(crd.getMetadata().getName());
-        }
-        assertThat(names).hasSize(5);
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(
-                        () -> {
-                            for (String name : names) {
-                                CustomResourceDefinition crd =
-                                        client.apiextensions()
-                                                .v1()
-                                                .customResourceDefinitions()
-                                                .withName(name)
-                                                .get();
-                                assertThat(crd.getStatus().getConditions())
-                                        .as(name)
-                                        .anySatisfy(
-                                                c -> {
-                                                    assertThat(c.getType())
-                                                            .isEqualTo("Established");
-                                                    assertThat(c.getStatus()).isEqualTo("True");
-                                                });
-                            }
-                        });
+        assertThat(RealServerCrds.installAndAwait(client))
+                .containsExactlyInAnyOrder(
+                        "backuppolicies.pveha.io",
+                        "cephpools.pveha.io",
+                        "havms.pveha.io",
+                        "loadbalancerpairs.pveha.io",
+                        "proxmoxclusters.pveha.io");
     }
 
     @Test
