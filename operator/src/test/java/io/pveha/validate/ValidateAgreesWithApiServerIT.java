@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code validate} claims to refuse exactly what kube-apiserver refuses: every pveha.io document of
- * every broken-manifest case (and of the examples, which must pass) goes to a real kube-apiserver
- * as a server-side dry run with strict field validation, and the answers are compared with {@code
- * validate}'s own schema, metadata and CEL findings (its cross-document and semantic checks are
- * beyond what a server checks, so they are left out of the comparison).
+ * every broken-manifest case, of the monitoring cases and of the examples goes to a real
+ * kube-apiserver as a server-side dry run with strict field validation, and the answers are
+ * compared with {@code validate}'s own schema, metadata and CEL findings (its cross-document and
+ * semantic checks are beyond what a server checks, so they are left out of the comparison).
  *
  * <p>Accept or refuse, and the fields named, must agree for every document. Where the wording
  * differs the test prints both; {@link #KNOWN_WORDING} lists the differences we accept and why.
@@ -67,6 +67,15 @@ class ValidateAgreesWithApiServerIT {
     void everyCaseIsAcceptedOrRefusedAlikeOnTheSameFields() throws Exception {
         List<Named<BrokenManifestsTest.Case>> cases =
                 new ArrayList<>(BrokenManifestsTest.cases().toList());
+        for (Named<MonitoringValidationTest.Case> m : MonitoringValidationTest.cases().toList()) {
+            String yaml =
+                    MonitoringValidationTest.VALID.replace(
+                            m.getPayload().from(), m.getPayload().to());
+            cases.add(
+                    Named.of(
+                            "monitoring: " + m.getName(),
+                            new BrokenManifestsTest.Case(yaml, List.of())));
+        }
         try (Stream<Path> examples = Files.list(RealServerCrds.REPO.resolve("examples"))) {
             for (Path example : examples.sorted().toList()) {
                 cases.add(
