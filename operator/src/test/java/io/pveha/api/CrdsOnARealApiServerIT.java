@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmStatus;
 import io.pveha.testing.kube.RealKubeApiServer;
+import io.pveha.testing.kube.RealServerCrds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrdsOnARealApiServerIT {
-    static final Path REPO = RealServerCrds.REPO;
+    static final Path REPO = RealServerCrds.repo();
     static final String NS = "store-platform";
     static RealKubeApiServer kube;
     static KubernetesClient client;

@@ -10,8 +10,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.pveha.api.RealServerCrds;
 import io.pveha.testing.kube.RealKubeApiServer;
+import io.pveha.testing.kube.RealServerCrds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ class ValidateAgreesWithApiServerIT {
                             "monitoring: " + m.getName(),
                             new BrokenManifestsTest.Case(yaml, List.of())));
         }
-        try (Stream<Path> examples = Files.list(RealServerCrds.REPO.resolve("examples"))) {
+        try (Stream<Path> examples = Files.list(RealServerCrds.repo().resolve("examples"))) {
             for (Path example : examples.sorted().toList()) {
                 cases.add(
                         Named.of(

@@ -1,5 +1,7 @@
 package io.pveha.testing.kube;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -51,16 +53,39 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class RealKubeApiServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
     private final Map<String, String> tokens;
+    private final boolean auditLog;
     private final List<Process> processes = new ArrayList<>();
     private int port;
     private String caData;
 
-    private RealKubeApiServer(Path dir, Map<String, String> tokens) {
+    private RealKubeApiServer(Path dir, Map<String, String> tokens, boolean auditLog) {
         this.dir = dir;
         this.tokens = tokens;
+        this.auditLog = auditLog;
+    }
+
+    /**
+     * Every request the server answered, as kube-apiserver's audit log records it (level Metadata:
+     * user, verb, resource, response code), with {@link Builder#auditLog()}.
+     */
+    public List<JsonNode> auditEvents() throws IOException {
+        if (!auditLog) {
+            throw new IllegalStateException("started without Builder.auditLog()");
+        }
+        List<JsonNode> events = new ArrayList<>();
+        Path log = dir.resolve("audit.log");
+        if (Files.exists(log)) {
+            for (String line : Files.readAllLines(log)) {
+                if (!line.isBlank()) {
+                    events.add(JSON.readTree(line));
+                }
+            }
+        }
+        return events;
     }
 
     public static Builder builder() {
@@ -168,23 +193,31 @@ public final class RealKubeApiServer implements AutoCloseable {
                         "--log-level=warn"));
         // The flags envtest uses, trimmed: loopback only, RBAC on, tokens from a file, the two
         // mandatory service-account flags, and no endpoint reconciler (there are no nodes).
-        launch(
-                "kube-apiserver",
-                List.of(
-                        binaries.resolve("kube-apiserver").toString(),
-                        "--advertise-address=127.0.0.1",
-                        "--bind-address=127.0.0.1",
-                        "--secure-port=" + port,
-                        "--cert-dir=" + dir.resolve("certs"),
-                        "--etcd-servers=" + etcdUrl,
-                        "--token-auth-file=" + dir.resolve("tokens.csv"),
-                        "--authorization-mode=RBAC",
-                        "--service-account-issuer=https://127.0.0.1:" + port,
-                        "--service-account-signing-key-file=" + dir.resolve("sa.key"),
-                        "--service-account-key-file=" + dir.resolve("sa.pub"),
-                        "--service-cluster-ip-range=10.0.0.0/24",
-                        "--disable-admission-plugins=ServiceAccount",
-                        "--endpoint-reconciler-type=none"));
+        List<String> apiserver =
+                new ArrayList<>(
+                        List.of(
+                                binaries.resolve("kube-apiserver").toString(),
+                                "--advertise-address=127.0.0.1",
+                                "--bind-address=127.0.0.1",
+                                "--secure-port=" + port,
+                                "--cert-dir=" + dir.resolve("certs"),
+                                "--etcd-servers=" + etcdUrl,
+                                "--token-auth-file=" + dir.resolve("tokens.csv"),
+                                "--authorization-mode=RBAC",
+                                "--service-account-issuer=https://127.0.0.1:" + port,
+                                "--service-account-signing-key-file=" + dir.resolve("sa.key"),
+                                "--service-account-key-file=" + dir.resolve("sa.pub"),
+                                "--service-cluster-ip-range=10.0.0.0/24",
+                                "--disable-admission-plugins=ServiceAccount",
+                                "--endpoint-reconciler-type=none"));
+        if (auditLog) {
+            Files.writeString(
+                    dir.resolve("audit-policy.yaml"),
+                    "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n");
+            apiserver.add("--audit-policy-file=" + dir.resolve("audit-policy.yaml"));
+            apiserver.add("--audit-log-path=" + dir.resolve("audit.log"));
+        }
+        launch("kube-apiserver", apiserver);
         awaitReady();
         Files.writeString(kubeconfig(), kubeconfigText(tokenOf("admin"), null));
     }
@@ -345,7 +378,7 @@ public final class RealKubeApiServer implements AutoCloseable {
         return p.waitFor() == 0 ? Path.of(out) : null;
     }
 
-    private static Path repoRoot() {
+    static Path repoRoot() {
         String fromBuild = System.getenv("PVEHA_REPO_ROOT");
         if (fromBuild != null && !fromBuild.isBlank()) {
             return Path.of(fromBuild);
@@ -364,6 +397,7 @@ public final class RealKubeApiServer implements AutoCloseable {
 
     public static final class Builder {
         private final Map<String, String> tokens = new LinkedHashMap<>();
+        private boolean auditLog;
 
         private Builder() {
             tokens.put("admin", UUID.randomUUID().toString());
@@ -375,6 +409,12 @@ public final class RealKubeApiServer implements AutoCloseable {
          */
         public Builder user(String name) {
             tokens.put(name, UUID.randomUUID().toString());
+            return this;
+        }
+
+        /** Records every request in kube-apiserver's audit log ({@link #auditEvents()}). */
+        public Builder auditLog() {
+            auditLog = true;
             return this;
         }
 
@@ -394,7 +434,8 @@ public final class RealKubeApiServer implements AutoCloseable {
                 Assumptions.abort(message);
             }
             RealKubeApiServer server =
-                    new RealKubeApiServer(Files.createTempDirectory("pveha-kube-"), tokens);
+                    new RealKubeApiServer(
+                            Files.createTempDirectory("pveha-kube-"), tokens, auditLog);
             try {
                 server.start(binaries);
                 return server;
