@@ -524,6 +524,8 @@ final class PlatformViewBuilder {
         Optional<Condition> vipHeld = condition(s, "VipHeld");
         Optional<Condition> backendsHealthy = condition(s, "BackendsHealthy");
         int up = (int) s.getBackends().stream().filter(b -> "UP".equals(b.getState())).count();
+        int downCount =
+                (int) s.getBackends().stream().filter(b -> "DOWN".equals(b.getState())).count();
         int total = s.getBackends().size();
         String vipReason =
                 vipHeld.filter(c -> Conditions.FALSE.equals(c.getStatus()))
@@ -539,8 +541,9 @@ final class PlatformViewBuilder {
                         .filter(c -> Conditions.FALSE.equals(c.getStatus()))
                         .map(Condition::getReason)
                         .orElse(null);
+        // Backends haproxy has not checked yet (UNKNOWN, just added) are not an outage.
         if ("AllDown".equals(backendsReason)
-                || (total > 0 && up == 0 && s.getVipHolder() != null)) {
+                || (total > 0 && downCount == total && s.getVipHolder() != null)) {
             issues.add(issue(Level.MAJOR_OUTAGE, "all_backends_down", name, scope));
         } else if (up < total) {
             List<String> down =
