@@ -114,14 +114,9 @@ final class DemoLoadBalancer implements AutoCloseable {
             return secret;
         }
         if (LoadBalancerPair.KIND.equals(document.getKind())) {
-            LoadBalancerPair lb =
-                    document instanceof LoadBalancerPair l
-                            ? l
-                            : client.getKubernetesSerialization()
-                                    .convertValue(document, LoadBalancerPair.class);
-            lb.getSpec()
-                    .setPollIntervalSeconds(
-                            1); // as the LB lab test: the demo shows each move at once
+            LoadBalancerPair lb = typed(document, LoadBalancerPair.class);
+            // 1 s as the LB lab test: the demo shows each move at once.
+            lb.getSpec().setPollIntervalSeconds(1);
             for (LbHost host : lb.getSpec().getHosts()) {
                 String name = host.getName();
                 host.setAddress(lab.address(name));
@@ -138,11 +133,7 @@ final class DemoLoadBalancer implements AutoCloseable {
             return lb;
         }
         if (HaVm.KIND.equals(document.getKind())) {
-            HaVm vm =
-                    document instanceof HaVm h
-                            ? h
-                            : client.getKubernetesSerialization()
-                                    .convertValue(document, HaVm.class);
+            HaVm vm = typed(document, HaVm.class);
             String name = vm.getMetadata().getName();
             if (name.startsWith("pos-api-") && vm.getSpec().getCloudInit() != null) {
                 String backend = "be" + name.substring("pos-api-".length());
@@ -168,6 +159,13 @@ final class DemoLoadBalancer implements AutoCloseable {
             return cluster;
         }
         return document;
+    }
+
+    /** The document as its kind's class (the examples loader may hand back a generic resource). */
+    private <T extends HasMetadata> T typed(HasMetadata document, Class<T> kind) {
+        return kind.isInstance(document)
+                ? kind.cast(document)
+                : client.getKubernetesSerialization().convertValue(document, kind);
     }
 
     /** Runs the three lines in a thread of its own; {@link #done()} once finished. */
@@ -304,7 +302,7 @@ final class DemoLoadBalancer implements AutoCloseable {
                 out.printf(
                         "%n*** load balancer: the plan's three lines ran: backend stopped (service unaffected), master"
                                 + " stopped (VIP moved to lb2), master restored (VIP back on lb1); %d of %d tills'"
-                                + " requests failed in all%n",
+                                + " requests failed in all. Ctrl-C to stop; the status page and kubectl keep working.%n",
                         all.failed(), all.total());
             }
         } catch (InterruptedException e) {

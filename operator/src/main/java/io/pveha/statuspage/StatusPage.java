@@ -218,11 +218,7 @@ public final class StatusPage implements AutoCloseable {
     private void page(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
         if (!path.equals("/") && !path.equals("/status")) {
-            send(
-                    ex,
-                    404,
-                    "text/plain; charset=utf-8",
-                    "not found\n".getBytes(StandardCharsets.UTF_8));
+            notFound(ex);
             return;
         }
         if (!readOnly(ex) || !authorized(ex, true)) {
@@ -259,11 +255,7 @@ public final class StatusPage implements AutoCloseable {
         String path = ex.getRequestURI().getPath();
         byte[] body = assets.get(path);
         if (body == null) {
-            send(
-                    ex,
-                    404,
-                    "text/plain; charset=utf-8",
-                    "not found\n".getBytes(StandardCharsets.UTF_8));
+            notFound(ex);
             return;
         }
         ex.getResponseHeaders().set("Cache-Control", "max-age=300");
@@ -274,6 +266,10 @@ public final class StatusPage implements AutoCloseable {
                         ? "text/css; charset=utf-8"
                         : "text/javascript; charset=utf-8",
                 body);
+    }
+
+    private static void notFound(HttpExchange ex) throws IOException {
+        send(ex, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
     }
 
     private void events(HttpExchange ex) throws IOException {
