@@ -44,6 +44,18 @@ public class BackupPolicyStatus extends PvehaStatus {
 
     private DrillStatus drill;
 
+    @JsonPropertyDescription(
+            "The PVE cluster (its name) the job, runs and drill above belong to; when the ProxmoxCluster reaches another (disaster recovery), the runs and drill in flight there are abandoned and the job is made anew.")
+    private String pveCluster;
+
+    public String getPveCluster() {
+        return pveCluster;
+    }
+
+    public void setPveCluster(String pveCluster) {
+        this.pveCluster = pveCluster;
+    }
+
     public String getJobId() {
         return jobId;
     }
