@@ -63,7 +63,8 @@ import java.util.function.Consumer;
  *       #loadBalancerPairsOverSsh}) in a plain JOSDK operator; usually with {@code simulators(0)};
  *   <li>{@link Options#withoutOperator()}: nothing started until {@link #startOperator()} or {@link
  *       #startReplica(String)};
- *   <li>{@link Options#pveVersion(int)}: the simulators run PVE 8 instead of 9.
+ *   <li>{@link Options#pveVersion(int)}: the simulators run PVE 8 instead of 9;
+ *   <li>{@link Options#sharedNfs()}: the simulators share one NFS backup server.
  * </ul>
  */
 public final class SimHarness implements AutoCloseable {
@@ -128,6 +129,9 @@ public final class SimHarness implements AutoCloseable {
                                 .pveVersion(options.pveVersion);
                 if (i > 0) {
                     builder.clusterName("pve-sim-" + (i + 1));
+                }
+                if (options.sharedNfs != null) {
+                    builder.nfs(options.sharedNfs);
                 }
                 if (i == 0 && options.cephConf != null) {
                     builder.cephConf(options.cephConf);
@@ -274,8 +278,18 @@ public final class SimHarness implements AutoCloseable {
         private boolean allNamespaces;
         private ReconcilerSet reconcilers;
         private int pveVersion = 9;
+        private io.pveha.simulator.model.NfsServer sharedNfs;
 
         private Options() {}
+
+        /**
+         * Every simulator mounts the NFS exports of one backup server: what one cluster's vzdump
+         * writes there, the others list and restore (disaster recovery).
+         */
+        public Options sharedNfs() {
+            this.sharedNfs = new io.pveha.simulator.model.NfsServer();
+            return this;
+        }
 
         /** The PVE major release the simulators run: 9 (default, HA rules) or 8 (HA groups). */
         public Options pveVersion(int major) {
