@@ -418,6 +418,163 @@ public final class BundleValidator {
                     "key",
                     ProxmoxClusterSpec.Tls.DEFAULT_CA_KEY,
                     index);
+            checkDisasterRecovery(index);
+        }
+
+        /**
+         * A platform that declares disaster recovery: the standby's endpoints and Secrets, every
+         * restore stage's HaVms, the backups reachable from the standby (each BackupPolicy's
+         * storage an NFS export the operator can define there) and every HaVm covered by a
+         * BackupPolicy (an HaVm without backups cannot be rebuilt).
+         */
+        private void checkDisasterRecovery(Index index) {
+            JsonNode dr = doc.spec().path("disasterRecovery");
+            if (!dr.isObject()) {
+                return;
+            }
+            JsonNode standby = dr.path("standby");
+            JsonNode endpoints = standby.path("endpoints");
+            for (int i = 0; i < endpoints.size(); i++) {
+                String endpoint = normalizeEndpoint(endpoints.get(i).asText());
+                int at = i;
+                index.claim("endpoint " + endpoint, doc)
+                        .ifPresent(
+                                other ->
+                                        addCross(
+                                                Severity.ERROR,
+                                                FieldError.duplicate(
+                                                        "spec.disasterRecovery.standby.endpoints["
+                                                                + at
+                                                                + "]",
+                                                        endpoints.get(at).asText(),
+                                                        "also an endpoint of ProxmoxCluster "
+                                                                + other.namespace()
+                                                                + "/"
+                                                                + other.name()
+                                                                + " ("
+                                                                + other.where("spec.endpoints")
+                                                                + "); a standby must be a cluster of its own")));
+            }
+            String credentials = "spec.disasterRecovery.standby.credentialsSecretRef";
+            secret(
+                    standby.path("credentialsSecretRef"),
+                    credentials,
+                    "tokenIdKey",
+                    ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_ID_KEY,
+                    index);
+            if (index.find(
+                            CoreKinds.SECRET,
+                            doc.namespace(),
+                            standby.path("credentialsSecretRef").path("name").asText())
+                    .isPresent()) {
+                // A Secret that is not there is said once, not once per key.
+                secret(
+                        standby.path("credentialsSecretRef"),
+                        credentials,
+                        "tokenSecretKey",
+                        ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_SECRET_KEY,
+                        index);
+            }
+            secret(
+                    standby.path("tls").path("caSecretRef"),
+                    "spec.disasterRecovery.standby.tls.caSecretRef",
+                    "key",
+                    ProxmoxClusterSpec.Tls.DEFAULT_CA_KEY,
+                    index);
+            List<Doc> vms = index.vmsOf(doc.namespace(), doc.name());
+            List<String> vmNames = vms.stream().map(Doc::name).toList();
+            JsonNode stages = dr.path("restoreOrder");
+            for (int i = 0; i < stages.size(); i++) {
+                JsonNode names = stages.get(i).path("haVmNames");
+                for (int j = 0; j < names.size(); j++) {
+                    if (!vmNames.contains(names.get(j).asText())) {
+                        addCross(
+                                Severity.ERROR,
+                                FieldError.notFound(
+                                        "spec.disasterRecovery.restoreOrder["
+                                                + i
+                                                + "].haVmNames["
+                                                + j
+                                                + "]",
+                                        names.get(j).asText(),
+                                        "no HaVm "
+                                                + GoFormat.quote(names.get(j).asText())
+                                                + " of this ProxmoxCluster in the input"));
+                    }
+                }
+            }
+            List<Doc> policies =
+                    index.byId.values().stream()
+                            .filter(d -> d.kind().equals(BackupPolicy.KIND))
+                            .filter(d -> d.namespace().equals(doc.namespace()))
+                            .filter(d -> d.clusterName().equals(doc.name()))
+                            .toList();
+            if (policies.isEmpty()) {
+                addCross(
+                        Severity.ERROR,
+                        FieldError.required(
+                                "spec.disasterRecovery",
+                                "no BackupPolicy of ProxmoxCluster "
+                                        + GoFormat.quote(doc.name())
+                                        + " in the input: the platform is rebuilt from its backups, and there are none"));
+                return;
+            }
+            for (Doc policy : policies) {
+                JsonNode storage = policy.spec().path("storage");
+                if (!storage.path("nfs").isObject()) {
+                    addCross(
+                            Severity.ERROR,
+                            FieldError.invalid(
+                                    "spec.disasterRecovery",
+                                    storage.path("name").asText(),
+                                    "BackupPolicy "
+                                            + policy.name()
+                                            + " ("
+                                            + policy.where("spec.storage")
+                                            + ") backs up to storage "
+                                            + GoFormat.quote(storage.path("name").asText())
+                                            + " without spec.storage.nfs: the standby cannot reach those backups (declare the NFS export so the operator defines the storage on the standby)"));
+                }
+            }
+            for (Doc vm : vms) {
+                boolean covered = policies.stream().anyMatch(p -> covers(p, vm));
+                if (!covered) {
+                    addCross(
+                            Severity.ERROR,
+                            FieldError.invalid(
+                                    "spec.disasterRecovery",
+                                    vm.name(),
+                                    "HaVm "
+                                            + vm.name()
+                                            + " ("
+                                            + vm.where()
+                                            + ") is not covered by any BackupPolicy of this ProxmoxCluster: it could not be rebuilt on the standby"));
+                }
+            }
+        }
+
+        /** Whether a BackupPolicy's selection takes the HaVm (by labels, VMID, or all). */
+        private boolean covers(Doc policy, Doc vm) {
+            JsonNode selection = policy.spec().path("selection");
+            JsonNode vmid = vm.spec().path("vmid");
+            for (JsonNode excluded : selection.path("exclude")) {
+                if (vmid.isInt() && excluded.asInt() == vmid.asInt()) {
+                    return false;
+                }
+            }
+            if (selection.path("all").asBoolean(false)) {
+                return true;
+            }
+            JsonNode selector = selection.path("haVmSelector");
+            if (selector.isObject() && LabelSelectors.matches(selector, labels(vm))) {
+                return true;
+            }
+            for (JsonNode listed : selection.path("vmids")) {
+                if (vmid.isInt() && listed.asInt() == vmid.asInt()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private String normalizeEndpoint(String endpoint) {
