@@ -147,7 +147,7 @@ public final class RecoveryPlanner {
                                     + (status.getPrimaryClusterName() == null
                                             ? ""
                                             : "; the primary was " + status.getPrimaryClusterName())
-                                    + ": rebuilding it from its backups"));
+                                    + ": rebuilding it from its backups. 平台已切换到备用集群，开始从备份重建"));
         } else {
             r = Copies.deepCopy(before, Recovery.class);
         }
@@ -186,7 +186,10 @@ public final class RecoveryPlanner {
                             + " for good, or switch activeCluster back to primary");
             r.setFinishedAt(null);
             if (!WAITING_FOR_PRIMARY.equals(phaseBefore)) {
-                notes.add(Note.warning(ProxmoxClusterReason.WaitingForPrimaryDown, r.getMessage()));
+                notes.add(
+                        Note.warning(
+                                ProxmoxClusterReason.WaitingForPrimaryDown,
+                                r.getMessage() + ". 原主集群仍在运行平台的虚拟机，暂不恢复：请先将其关机或彻底断开"));
             }
             elapsed(r, now);
             return r;
@@ -288,9 +291,18 @@ public final class RecoveryPlanner {
                 notes.add(
                         failed == 0
                                 ? Note.normal(
-                                        ProxmoxClusterReason.RecoveryCompleted, r.getMessage())
+                                        ProxmoxClusterReason.RecoveryCompleted,
+                                        r.getMessage()
+                                                + ". 恢复完成："
+                                                + restored
+                                                + "/"
+                                                + total
+                                                + " 台虚拟机已就绪，用时 "
+                                                + r.getElapsedSeconds()
+                                                + " 秒")
                                 : Note.warning(
-                                        ProxmoxClusterReason.RecoveryIncomplete, r.getMessage()));
+                                        ProxmoxClusterReason.RecoveryIncomplete,
+                                        r.getMessage() + ". 恢复结束，但有虚拟机没有可用备份"));
             }
             return;
         }

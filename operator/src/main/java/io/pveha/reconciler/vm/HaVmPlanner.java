@@ -322,6 +322,12 @@ final class HaVmPlanner {
                         // facts decide from here.
                         plan.ended(task);
                         justMade = action;
+                        if (RESTORE_ACTION.equals(action)) {
+                            // A disaster-recovery restore made the VM: it lives here now (never
+                            // restored a second time under another VMID).
+                            HaVmRecovery.restoreEnded(
+                                    status, snapshot().identity(), true, null, now, plan);
+                        }
                         return true;
                     }
                     String where =

@@ -231,6 +231,35 @@ class HaVmRecoveryTest {
     }
 
     @Test
+    void aRestoreInterruptedAfterItReachedPveIsNotDoneTwice() {
+        // The operator was killed between recording the intent and storing the UPID; PVE made
+        // the VM. The next pass must take it as restored, not restore again under another VMID.
+        HaVm vm = onA("pos-api-1");
+        HaVmStatus.Recovery rec = new HaVmStatus.Recovery();
+        rec.setTargetCluster(B);
+        rec.setFromCluster(A);
+        rec.setStep(RecoveryState.RESTORING);
+        rec.setBackup(NEWEST);
+        vm.getStatus().setRecovery(rec);
+        PendingTask intent = new PendingTask("Restore", "pve1", "qmrestore", "201", NOW.toString());
+        vm.getStatus().setPendingTask(intent);
+        standby =
+                standby.vm(VMID, "pve1", "stopped", "pveha;" + Ownership.ownerTag(vm), null, false);
+        HaVmPlan plan =
+                plan(
+                        vm,
+                        Optional.of(
+                                new TaskLedger.TaskFact(
+                                        TaskLedger.State.UNKNOWN, intent, true, null, List.of())));
+        assertThat(plan.action().filter(a -> a instanceof HaVmAction.Restore))
+                .as("no second restore")
+                .isEmpty();
+        assertThat(plan.edits().pveCluster()).isEqualTo(B);
+        assertThat(plan.edits().recovery().getStep()).isEqualTo(RecoveryState.STARTING);
+        assertThat(plan.edits().clearVmid()).isFalse();
+    }
+
+    @Test
     void aFailedRestoreTriesTheNextOlderBackupAndNoneLeftFails() {
         HaVm vm = onA("pos-api-1");
         HaVmStatus.Recovery rec = new HaVmStatus.Recovery();
