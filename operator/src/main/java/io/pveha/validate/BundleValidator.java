@@ -379,26 +379,11 @@ public final class BundleValidator {
             if (!isPveha()) {
                 return;
             }
-            JsonNode endpoints = doc.spec().path("endpoints");
-            for (int i = 0; i < endpoints.size(); i++) {
-                String endpoint = normalizeEndpoint(endpoints.get(i).asText());
-                int at = i;
-                index.claim("endpoint " + endpoint, doc)
-                        .ifPresent(
-                                other ->
-                                        addCross(
-                                                Severity.ERROR,
-                                                FieldError.duplicate(
-                                                        "spec.endpoints[" + at + "]",
-                                                        endpoints.get(at).asText(),
-                                                        "also an endpoint of ProxmoxCluster "
-                                                                + other.namespace()
-                                                                + "/"
-                                                                + other.name()
-                                                                + " ("
-                                                                + other.where("spec.endpoints")
-                                                                + "); one PVE cluster must be managed by one ProxmoxCluster")));
-            }
+            claimEndpoints(
+                    doc.spec().path("endpoints"),
+                    "spec.endpoints",
+                    "one PVE cluster must be managed by one ProxmoxCluster",
+                    index);
             JsonNode credentials = doc.spec().path("credentialsSecretRef");
             secret(
                     credentials,
@@ -433,28 +418,11 @@ public final class BundleValidator {
                 return;
             }
             JsonNode standby = dr.path("standby");
-            JsonNode endpoints = standby.path("endpoints");
-            for (int i = 0; i < endpoints.size(); i++) {
-                String endpoint = normalizeEndpoint(endpoints.get(i).asText());
-                int at = i;
-                index.claim("endpoint " + endpoint, doc)
-                        .ifPresent(
-                                other ->
-                                        addCross(
-                                                Severity.ERROR,
-                                                FieldError.duplicate(
-                                                        "spec.disasterRecovery.standby.endpoints["
-                                                                + at
-                                                                + "]",
-                                                        endpoints.get(at).asText(),
-                                                        "also an endpoint of ProxmoxCluster "
-                                                                + other.namespace()
-                                                                + "/"
-                                                                + other.name()
-                                                                + " ("
-                                                                + other.where("spec.endpoints")
-                                                                + "); a standby must be a cluster of its own")));
-            }
+            claimEndpoints(
+                    standby.path("endpoints"),
+                    "spec.disasterRecovery.standby.endpoints",
+                    "a standby must be a cluster of its own",
+                    index);
             String credentials = "spec.disasterRecovery.standby.credentialsSecretRef";
             secret(
                     standby.path("credentialsSecretRef"),
@@ -575,6 +543,30 @@ public final class BundleValidator {
                 }
             }
             return false;
+        }
+
+        /** Each endpoint belongs to one cluster: a second claim is an error at {@code field[i]}. */
+        private void claimEndpoints(JsonNode endpoints, String field, String why, Index index) {
+            for (int i = 0; i < endpoints.size(); i++) {
+                String endpoint = normalizeEndpoint(endpoints.get(i).asText());
+                int at = i;
+                index.claim("endpoint " + endpoint, doc)
+                        .ifPresent(
+                                other ->
+                                        addCross(
+                                                Severity.ERROR,
+                                                FieldError.duplicate(
+                                                        field + "[" + at + "]",
+                                                        endpoints.get(at).asText(),
+                                                        "also an endpoint of ProxmoxCluster "
+                                                                + other.namespace()
+                                                                + "/"
+                                                                + other.name()
+                                                                + " ("
+                                                                + other.where("spec.endpoints")
+                                                                + "); "
+                                                                + why)));
+            }
         }
 
         private String normalizeEndpoint(String endpoint) {

@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * Rebuilding the platform of this ProxmoxCluster on another cluster from its backups: the standby
- * cluster, the one switch that moves the platform there ({@link #activeCluster}), the order and
- * pace of the restores, and a scheduled drill that proves it could be done.
+ * cluster, the one switch that moves the platform there ({@link #activeCluster}), and the order and
+ * pace of the restores.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @ValidationRule(
@@ -24,8 +24,6 @@ import java.util.List;
         message = "activeCluster standby needs standby: the cluster to rebuild the platform on")
 public class DisasterRecovery {
     public static final int DEFAULT_MAX_PARALLEL_RESTORES_PER_NODE = 2;
-    public static final String DEFAULT_DRILL_SCHEDULE = "sat 05:00";
-    public static final int DEFAULT_DRILL_BOOT_TIMEOUT_SECONDS = 300;
 
     /** Which cluster the platform runs on. */
     public enum ActiveCluster {
@@ -34,7 +32,7 @@ public class DisasterRecovery {
     }
 
     @JsonPropertyDescription(
-            "The cluster the platform is rebuilt on when the primary (spec.endpoints) is lost: its own endpoints, token and TLS. It must mount the BackupPolicies' NFS exports (the operator defines the storages there). Restore drills run on it.")
+            "The cluster the platform is rebuilt on when the primary (spec.endpoints) is lost: its own endpoints, token and TLS. It must reach the BackupPolicies' NFS exports (the operator defines the storages there).")
     private Standby standby;
 
     @JsonPropertyDescription(
@@ -53,10 +51,6 @@ public class DisasterRecovery {
     @Max(64)
     @JsonPropertyDescription("Restores the operator runs at once on one node (default 2).")
     private Integer maxParallelRestoresPerNode;
-
-    @JsonPropertyDescription(
-            "The disaster-recovery drill: the whole platform restored on the standby (or, without one, in scratch VMIDs of the active cluster) with its NICs down, every VM boot-checked, the recovery time measured, everything destroyed again.")
-    private Drill drill;
 
     public Standby getStandby() {
         return standby;
@@ -88,14 +82,6 @@ public class DisasterRecovery {
 
     public void setMaxParallelRestoresPerNode(Integer maxParallelRestoresPerNode) {
         this.maxParallelRestoresPerNode = maxParallelRestoresPerNode;
-    }
-
-    public Drill getDrill() {
-        return drill;
-    }
-
-    public void setDrill(Drill drill) {
-        this.drill = drill;
     }
 
     /** True when the platform is switched to the standby. */
@@ -210,49 +196,6 @@ public class DisasterRecovery {
 
         public void setHaVmSelector(LabelSelector haVmSelector) {
             this.haVmSelector = haVmSelector;
-        }
-    }
-
-    /** The disaster-recovery drill's schedule and boot check. */
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Drill {
-        @JsonPropertyDescription(
-                "Run the drill on its schedule (annotation pveha.io/dr-drill-now runs one at any time).")
-        private Boolean enabled;
-
-        @Size(max = 128)
-        @Pattern(Patterns.PVE_CALENDAR_EVENT)
-        @JsonPropertyDescription("When drills run (calendar event in UTC, default 'sat 05:00').")
-        private String schedule;
-
-        @Min(10)
-        @Max(3600)
-        @JsonPropertyDescription(
-                "Seconds each restored VM has to reach running once started (default 300).")
-        private Integer bootTimeoutSeconds;
-
-        public Boolean getEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(Boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public String getSchedule() {
-            return schedule;
-        }
-
-        public void setSchedule(String schedule) {
-            this.schedule = schedule;
-        }
-
-        public Integer getBootTimeoutSeconds() {
-            return bootTimeoutSeconds;
-        }
-
-        public void setBootTimeoutSeconds(Integer bootTimeoutSeconds) {
-            this.bootTimeoutSeconds = bootTimeoutSeconds;
         }
     }
 }

@@ -2,13 +2,12 @@ package io.pveha.api.cluster;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.pveha.api.PendingTask;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What the operator knows of the platform's disaster recovery: where it runs, whether the standby
- * could take it, the recovery in progress (or the last one), and the last drill.
+ * could take it, and the recovery in progress (or the last one).
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class DisasterRecoveryStatus {
@@ -24,8 +23,6 @@ public class DisasterRecoveryStatus {
     private SiteInfo other;
 
     private Recovery recovery;
-
-    private DrillStatus drill;
 
     public String getActiveCluster() {
         return activeCluster;
@@ -57,14 +54,6 @@ public class DisasterRecoveryStatus {
 
     public void setRecovery(Recovery recovery) {
         this.recovery = recovery;
-    }
-
-    public DrillStatus getDrill() {
-        return drill;
-    }
-
-    public void setDrill(DrillStatus drill) {
-        this.drill = drill;
     }
 
     /** The cluster that is not active, from its own poll. */
@@ -369,270 +358,6 @@ public class DisasterRecoveryStatus {
 
         public void setEstimatedRemainingSeconds(Long estimatedRemainingSeconds) {
             this.estimatedRemainingSeconds = estimatedRemainingSeconds;
-        }
-    }
-
-    /** The last (or running) disaster-recovery drill. */
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class DrillStatus {
-        @JsonPropertyDescription("Next scheduled drill (RFC 3339, UTC) while drill.enabled.")
-        private String nextRun;
-
-        @JsonPropertyDescription("The value of the dr-drill-now annotation last acted upon.")
-        private String handledDrillNow;
-
-        @JsonPropertyDescription("scheduled or on-demand.")
-        private String trigger;
-
-        @JsonPropertyDescription("standby, or active (scratch VMIDs on the active cluster).")
-        private String target;
-
-        private String targetClusterName;
-        private String startedAt;
-        private String finishedAt;
-
-        @JsonPropertyDescription("running, passed or failed.")
-        private String result;
-
-        private String message;
-
-        @JsonPropertyDescription(
-                "Seconds from the drill's start until the last VM booted: the measured recovery time.")
-        private Long recoverySeconds;
-
-        private List<DrillVm> vms = new ArrayList<>();
-
-        public String getNextRun() {
-            return nextRun;
-        }
-
-        public void setNextRun(String nextRun) {
-            this.nextRun = nextRun;
-        }
-
-        public String getHandledDrillNow() {
-            return handledDrillNow;
-        }
-
-        public void setHandledDrillNow(String handledDrillNow) {
-            this.handledDrillNow = handledDrillNow;
-        }
-
-        public String getTrigger() {
-            return trigger;
-        }
-
-        public void setTrigger(String trigger) {
-            this.trigger = trigger;
-        }
-
-        public String getTarget() {
-            return target;
-        }
-
-        public void setTarget(String target) {
-            this.target = target;
-        }
-
-        public String getTargetClusterName() {
-            return targetClusterName;
-        }
-
-        public void setTargetClusterName(String targetClusterName) {
-            this.targetClusterName = targetClusterName;
-        }
-
-        public String getStartedAt() {
-            return startedAt;
-        }
-
-        public void setStartedAt(String startedAt) {
-            this.startedAt = startedAt;
-        }
-
-        public String getFinishedAt() {
-            return finishedAt;
-        }
-
-        public void setFinishedAt(String finishedAt) {
-            this.finishedAt = finishedAt;
-        }
-
-        public String getResult() {
-            return result;
-        }
-
-        public void setResult(String result) {
-            this.result = result;
-        }
-
-        public String getMessage() {
-            return message;
-        }
-
-        public void setMessage(String message) {
-            this.message = message;
-        }
-
-        public Long getRecoverySeconds() {
-            return recoverySeconds;
-        }
-
-        public void setRecoverySeconds(Long recoverySeconds) {
-            this.recoverySeconds = recoverySeconds;
-        }
-
-        public List<DrillVm> getVms() {
-            return vms;
-        }
-
-        public void setVms(List<DrillVm> vms) {
-            this.vms = vms;
-        }
-    }
-
-    /** One HaVm of a drill. */
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class DrillVm {
-        private String haVm;
-
-        @JsonPropertyDescription("The restore stage (restoreOrder) it belongs to; 0 is the first.")
-        private Integer stage;
-
-        private String volume;
-        private Long sizeBytes;
-
-        @JsonPropertyDescription("The VMID it was restored to on the drill's cluster.")
-        private Integer scratchVmid;
-
-        private String node;
-
-        @JsonPropertyDescription(
-                "Pending, Restoring, Isolating, Starting, Booting, Booted, CleaningUp, Done.")
-        private String phase;
-
-        @JsonPropertyDescription("The current step's task, recorded before it is started.")
-        private PendingTask task;
-
-        @JsonPropertyDescription("Passed or Failed.")
-        private String result;
-
-        private String reason;
-        private String startedAt;
-        private String bootDeadline;
-        private String bootedAt;
-        private String finishedAt;
-
-        public String getHaVm() {
-            return haVm;
-        }
-
-        public void setHaVm(String haVm) {
-            this.haVm = haVm;
-        }
-
-        public Integer getStage() {
-            return stage;
-        }
-
-        public void setStage(Integer stage) {
-            this.stage = stage;
-        }
-
-        public String getVolume() {
-            return volume;
-        }
-
-        public void setVolume(String volume) {
-            this.volume = volume;
-        }
-
-        public Long getSizeBytes() {
-            return sizeBytes;
-        }
-
-        public void setSizeBytes(Long sizeBytes) {
-            this.sizeBytes = sizeBytes;
-        }
-
-        public Integer getScratchVmid() {
-            return scratchVmid;
-        }
-
-        public void setScratchVmid(Integer scratchVmid) {
-            this.scratchVmid = scratchVmid;
-        }
-
-        public String getNode() {
-            return node;
-        }
-
-        public void setNode(String node) {
-            this.node = node;
-        }
-
-        public String getPhase() {
-            return phase;
-        }
-
-        public void setPhase(String phase) {
-            this.phase = phase;
-        }
-
-        public PendingTask getTask() {
-            return task;
-        }
-
-        public void setTask(PendingTask task) {
-            this.task = task;
-        }
-
-        public String getResult() {
-            return result;
-        }
-
-        public void setResult(String result) {
-            this.result = result;
-        }
-
-        public String getReason() {
-            return reason;
-        }
-
-        public void setReason(String reason) {
-            this.reason = reason;
-        }
-
-        public String getStartedAt() {
-            return startedAt;
-        }
-
-        public void setStartedAt(String startedAt) {
-            this.startedAt = startedAt;
-        }
-
-        public String getBootDeadline() {
-            return bootDeadline;
-        }
-
-        public void setBootDeadline(String bootDeadline) {
-            this.bootDeadline = bootDeadline;
-        }
-
-        public String getBootedAt() {
-            return bootedAt;
-        }
-
-        public void setBootedAt(String bootedAt) {
-            this.bootedAt = bootedAt;
-        }
-
-        public String getFinishedAt() {
-            return finishedAt;
-        }
-
-        public void setFinishedAt(String finishedAt) {
-            this.finishedAt = finishedAt;
         }
     }
 }

@@ -87,7 +87,7 @@ public class ProxmoxClusterSpec {
     private io.pveha.api.monitoring.Alerting alerting;
 
     @JsonPropertyDescription(
-            "Disaster recovery: the standby cluster the platform is rebuilt on from its backups when this one is lost, the switch (activeCluster), the restore order and pace, and the drill. See docs/disaster-recovery.md.")
+            "Disaster recovery: the standby cluster the platform is rebuilt on from its backups when this one is lost, the switch (activeCluster), the restore order and pace. See docs/disaster-recovery.md.")
     private DisasterRecovery disasterRecovery;
 
     public DisasterRecovery getDisasterRecovery() {

@@ -50,7 +50,7 @@ public class ProxmoxClusterStatus extends PvehaStatus {
     private io.pveha.api.monitoring.AlertingStatus alerting;
 
     @JsonPropertyDescription(
-            "Disaster recovery: the active cluster, the other one, the recovery in progress and the last drill.")
+            "Disaster recovery: the active cluster, the other one, the recovery in progress (or the last one).")
     private DisasterRecoveryStatus disasterRecovery;
 
     public DisasterRecoveryStatus getDisasterRecovery() {

@@ -89,17 +89,12 @@ public enum ProxmoxClusterReason implements Reason {
     Restoring(Health.PROGRESSING),
     /** Recovered: done, but some HaVms had no backup left to restore. */
     RecoveryIncomplete(Health.DEGRADED),
-    /** DisasterRecoveryDrill: the last drill restored and booted the whole platform. */
-    DrillPassed(Health.HEALTHY),
-    /** DisasterRecoveryDrill: the last drill failed (the message names the VMs and volumes). */
-    DrillFailed(Health.DEGRADED),
 
     NodeOffline(Health.EVENT),
     NodeOnline(Health.EVENT),
     /** The platform was switched to the standby: the recovery begins. */
     RecoveryStarted(Health.EVENT),
-    RecoveryStageStarted(Health.EVENT),
-    DrillStarted(Health.EVENT);
+    RecoveryStageStarted(Health.EVENT);
 
     private final Health health;
 

@@ -310,6 +310,20 @@ public class ProxmoxClusterReconciler
     }
 
     /**
+     * The poll of the cluster the spec makes active, from the connection as the executor just left
+     * it: right after the switch the facts observed at the start of the pass may still be the lost
+     * primary's last poll, which must never pass for the standby.
+     */
+    private PollOutcome activeOutcome(ProxmoxCluster cluster) {
+        List<String> wanted = ClusterSettingsResolver.active(cluster.getSpec()).endpoints();
+        return connections
+                .get(ClusterKey.of(cluster))
+                .filter(c -> c.settings().endpoints().equals(wanted))
+                .map(c -> c.outcome())
+                .orElse(PollOutcome.NONE);
+    }
+
+    /**
      * The disaster-recovery pass: the summary of where the platform runs and of a recovery in
      * progress, from both clusters' polls and the platform's resources (no call of its own).
      */
@@ -336,7 +350,7 @@ public class ProxmoxClusterReconciler
         RecoveryFacts recoveryFacts =
                 new RecoveryFacts(
                         cluster.getSpec().getDisasterRecovery(),
-                        facts.outcome() == null ? PollOutcome.NONE : facts.outcome(),
+                        activeOutcome(cluster),
                         other,
                         haVmsOf(cluster),
                         recoverySources.cephPools(cluster),

@@ -73,6 +73,19 @@ public final class RecoveryPlanner {
             List<Note> notes,
             Optional<Duration> requeue) {}
 
+    /**
+     * Where a VM lives, as HaVms record it ({@code status.pveCluster}): the PVE cluster's name,
+     * with {@code @standby} once the platform is switched to the standby. The site is part of it
+     * because two PVE clusters are often both called {@code pve}: a switch must read as a move even
+     * then, never as VMs gone missing on the same cluster (which would provision them anew from
+     * their sources instead of restoring them).
+     */
+    public static String site(ClusterSnapshot snapshot, DisasterRecovery dr) {
+        return snapshot.identity() + (dr != null && dr.onStandby() ? STANDBY_SUFFIX : "");
+    }
+
+    public static final String STANDBY_SUFFIX = "@standby";
+
     /** Whether restores may go on {@code target}: the cluster's recovery says so. */
     public static boolean restoresAllowed(DisasterRecoveryStatus status, String target) {
         if (status == null || status.getRecovery() == null || target == null) {
@@ -128,7 +141,7 @@ public final class RecoveryPlanner {
             RecoveryFacts facts,
             Instant now,
             List<Note> notes) {
-        String target = active == null ? null : active.identity();
+        String target = active == null ? null : site(active, facts.dr());
         Recovery before = status.getRecovery();
         Recovery r;
         boolean fresh = false;

@@ -1,19 +1,13 @@
 package io.pveha.reconciler.recovery;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.pveha.api.ObjectRef;
 import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.ceph.CephPool;
 import io.pveha.api.cluster.ProxmoxCluster;
-import java.util.ArrayList;
-import java.util.Comparator;
+import io.pveha.reconciler.ClusterRefInformers;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -35,7 +29,7 @@ public final class RecoverySources {
             Function<ProxmoxCluster, List<BackupPolicy>> sharedPolicies) {
         this.sharedPolicies = sharedPolicies;
         cephPools =
-                informer(
+                ClusterRefInformers.informer(
                         context,
                         CephPool.class,
                         "recovery-cephpools",
@@ -44,7 +38,7 @@ public final class RecoverySources {
             return List.of(cephPools);
         }
         policies =
-                informer(
+                ClusterRefInformers.informer(
                         context,
                         BackupPolicy.class,
                         "recovery-backups",
@@ -53,63 +47,13 @@ public final class RecoverySources {
     }
 
     public List<CephPool> cephPools(ProxmoxCluster cluster) {
-        return of(cephPools, cluster, p -> p.getSpec().getClusterRef());
+        return ClusterRefInformers.of(cephPools, cluster, p -> p.getSpec().getClusterRef());
     }
 
     public List<BackupPolicy> policies(ProxmoxCluster cluster) {
         if (sharedPolicies != null) {
             return sharedPolicies.apply(cluster);
         }
-        return of(policies, cluster, p -> p.getSpec().getClusterRef());
-    }
-
-    private static <R extends HasMetadata> InformerEventSource<R, ProxmoxCluster> informer(
-            EventSourceContext<ProxmoxCluster> context,
-            Class<R> type,
-            String name,
-            Function<R, ObjectRef> clusterRef) {
-        InformerEventSourceConfiguration<R> config =
-                InformerEventSourceConfiguration.from(type, ProxmoxCluster.class)
-                        .withName(name)
-                        .withSecondaryToPrimaryMapper(
-                                r -> {
-                                    ObjectRef ref = clusterRef.apply(r);
-                                    return ref == null || ref.getName() == null
-                                            ? Set.of()
-                                            : Set.of(
-                                                    new ResourceID(
-                                                            ref.getName(),
-                                                            r.getMetadata().getNamespace()));
-                                })
-                        .build();
-        return new InformerEventSource<>(config, context);
-    }
-
-    private static <R extends HasMetadata> List<R> of(
-            InformerEventSource<R, ProxmoxCluster> source,
-            ProxmoxCluster cluster,
-            Function<R, ObjectRef> clusterRef) {
-        if (source == null) {
-            return List.of();
-        }
-        List<R> out = new ArrayList<>();
-        source.list(cluster.getMetadata().getNamespace())
-                .filter(
-                        r -> {
-                            ObjectRef ref = r == null ? null : safe(clusterRef, r);
-                            return ref != null
-                                    && cluster.getMetadata().getName().equals(ref.getName());
-                        })
-                .sorted(Comparator.comparing(r -> r.getMetadata().getName()))
-                .forEach(out::add);
-        return out;
-    }
-
-    private static <R> ObjectRef safe(Function<R, ObjectRef> f, R r) {
-        try {
-            return f.apply(r);
-        } catch (NullPointerException e) {
-            return null;
-        }
+        return ClusterRefInformers.of(policies, cluster, p -> p.getSpec().getClusterRef());
     }
 }

@@ -134,12 +134,16 @@ final class HaVmObserver {
         }
         ClusterSnapshot snapshot = cluster.snapshot();
         ClusterConnection connection = cluster.connection();
-        if (livesElsewhere(status, snapshot)) {
+        HaVmFacts.Placement placement = placement(vm, caches);
+        String here =
+                io.pveha.reconciler.recovery.RecoveryPlanner.site(
+                        snapshot,
+                        placement.clusterSpec().map(s -> s.getDisasterRecovery()).orElse(null));
+        if (livesElsewhere(status, here)) {
             // The VM lives on another PVE cluster than the one this connection reaches (a
             // disaster-recovery switch): its VMID and pending task mean nothing here, and a VM
             // with that VMID here is not it. The planner decides from the cluster alone.
-            return HaVmFacts.clusterOnly(cluster, vmid, memories.get(uid))
-                    .withPlacement(placement(vm, caches));
+            return HaVmFacts.clusterOnly(cluster, vmid, memories.get(uid)).withPlacement(placement);
         }
         Optional<TaskLedger.TaskFact> task =
                 status == null || status.getPendingTask() == null
@@ -231,11 +235,10 @@ final class HaVmObserver {
      * True when the HaVm's VM lives on another PVE cluster than {@code snapshot}'s and no restore
      * onto this one is in flight (its task is followed as usual).
      */
-    static boolean livesElsewhere(HaVmStatus status, ClusterSnapshot snapshot) {
+    static boolean livesElsewhere(HaVmStatus status, String here) {
         if (status == null || status.getPveCluster() == null) {
             return false;
         }
-        String here = snapshot.identity();
         if (here.equals(status.getPveCluster())) {
             return false;
         }
@@ -258,7 +261,16 @@ final class HaVmObserver {
         HaVmStatus status = vm.getStatus();
         Integer vmid = status == null ? null : status.getVmid();
         ClusterView cluster = ClusterView.of(connections, clusterKey(vm));
-        if (!cluster.usable() || vmid == null || !HaVmDeletionPlanner.destroys(vm)) {
+        if (!cluster.usable()
+                || vmid == null
+                || !HaVmDeletionPlanner.destroys(vm)
+                || (status.getPveCluster() != null
+                        && !status.getPveCluster()
+                                .replace(
+                                        io.pveha.reconciler.recovery.RecoveryPlanner.STANDBY_SUFFIX,
+                                        "")
+                                .equals(cluster.snapshot().identity()))) {
+            // A VM on a lost cluster is not destroyed on this one (its VMID is another VM here).
             return HaVmFacts.clusterOnly(cluster, vmid, memories.get(uid));
         }
         ClusterSnapshot snapshot = cluster.snapshot();

@@ -264,7 +264,7 @@ final class HaVmPlanner {
             if (facts.task().isEmpty() && facts.stale()) {
                 return keepShowing(SOON);
             }
-            String here = snapshot().identity();
+            String here = here();
             String lived = plan.pveCluster() != null ? plan.pveCluster() : status.getPveCluster();
             if (lived != null && !lived.equals(here)) {
                 // The VM lives on another PVE cluster (disaster recovery, or a mistake).
@@ -325,8 +325,7 @@ final class HaVmPlanner {
                         if (RESTORE_ACTION.equals(action)) {
                             // A disaster-recovery restore made the VM: it lives here now (never
                             // restored a second time under another VMID).
-                            HaVmRecovery.restoreEnded(
-                                    status, snapshot().identity(), true, null, now, plan);
+                            HaVmRecovery.restoreEnded(status, here(), true, null, now, plan);
                         }
                         return true;
                     }
@@ -359,8 +358,7 @@ final class HaVmPlanner {
                 case SUCCEEDED -> {
                     plan.ended(task).failedAttempts(0);
                     if (RESTORE_ACTION.equals(action)) {
-                        HaVmRecovery.restoreEnded(
-                                status, snapshot().identity(), true, null, now, plan);
+                        HaVmRecovery.restoreEnded(status, here(), true, null, now, plan);
                     }
                     if (createLike(action)) {
                         plan.condition(
@@ -391,12 +389,7 @@ final class HaVmPlanner {
                 default -> {
                     if (RESTORE_ACTION.equals(action)
                             && HaVmRecovery.restoreEnded(
-                                            status,
-                                            snapshot().identity(),
-                                            false,
-                                            task.describe(),
-                                            now,
-                                            plan)
+                                            status, here(), false, task.describe(), now, plan)
                                     .isPresent()) {
                         // Disaster recovery: that backup is unusable, the next older one is next.
                         plan.ended(task)
@@ -1301,6 +1294,12 @@ final class HaVmPlanner {
 
         private ClusterSnapshot snapshot() {
             return facts.cluster().snapshot();
+        }
+
+        /** Where the connection reaches: the PVE cluster, and whether it is the standby. */
+        private String here() {
+            return io.pveha.reconciler.recovery.RecoveryPlanner.site(
+                    snapshot(), HaVmRecovery.spec(facts).orElse(null));
         }
     }
 

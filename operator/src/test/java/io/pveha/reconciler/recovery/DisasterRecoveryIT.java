@@ -159,7 +159,8 @@ class DisasterRecoveryIT {
         assertThat(recovery.getVmsTotal()).isEqualTo(4);
         assertThat(recovery.getVmsRestored()).isEqualTo(4);
         assertThat(recovery.getVmsFailed()).isZero();
-        assertThat(recovery.getTargetClusterName()).isEqualTo(b.cluster().clusterName());
+        assertThat(recovery.getTargetClusterName())
+                .isEqualTo(b.cluster().clusterName() + RecoveryPlanner.STANDBY_SUFFIX);
         assertThat(recovery.getBytesTotal()).isPositive();
 
         // Every VM from its newest backup, with its VMID (B had none of them), HA-registered.
@@ -172,7 +173,8 @@ class DisasterRecoveryIT {
             assertThat(r.getBackup()).as(name).isEqualTo(newest.get(name));
             assertThat(r.getFromCluster()).isEqualTo(a.cluster().clusterName());
             assertThat(vm.getStatus().getVmid()).as(name).isEqualTo(vmidsOnA.get(name));
-            assertThat(vm.getStatus().getPveCluster()).isEqualTo(b.cluster().clusterName());
+            assertThat(vm.getStatus().getPveCluster())
+                    .isEqualTo(b.cluster().clusterName() + RecoveryPlanner.STANDBY_SUFFIX);
             assertThat(b.cluster().vm(vm.getStatus().getVmid())).as(name).isPresent();
             assertThat(vm.getStatus().getHaState()).as(name).isEqualTo("started");
         }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class RecoveryPlannerTest {
     static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
     static final String A = "store-a";
-    static final String B = "store-b";
+    static final String B = "store-b@standby";
 
     private boolean switched = true;
     private final List<HaVm> vms = new ArrayList<>();
@@ -48,7 +48,7 @@ class RecoveryPlannerTest {
 
     private static Snapshots standbyReady() {
         return Snapshots.at(NOW)
-                .clusterName(B)
+                .clusterName("store-b")
                 .node("pve1")
                 .storage("pve1", "vm-pool", "rbd")
                 .storage("pve1", "nfs-backup", "nfs")
@@ -163,7 +163,7 @@ class RecoveryPlannerTest {
                                                         null,
                                                         false)),
                                 null));
-        RecoveryPlanner.Outcome out = plan(null, policy(B));
+        RecoveryPlanner.Outcome out = plan(null, policy("store-b"));
         assertThat(out.status().getRecovery().getPhase())
                 .isEqualTo(RecoveryPlanner.WAITING_FOR_PRIMARY);
         assertThat(out.recovered().get().reason())
@@ -180,7 +180,7 @@ class RecoveryPlannerTest {
     @Test
     void storagesAndPoolsComeFirst() {
         vm("pg", null, 0);
-        active = ok(Snapshots.at(NOW).clusterName(B).node("pve1"));
+        active = ok(Snapshots.at(NOW).clusterName("store-b").node("pve1"));
         RecoveryPlanner.Outcome out = plan(null, policy(A));
         assertThat(out.status().getRecovery().getPhase()).isEqualTo(RecoveryPlanner.PREPARING);
         assertThat(out.status().getRecovery().getMessage())
@@ -192,7 +192,9 @@ class RecoveryPlannerTest {
         assertThat(plan(out.status(), policy(A)).status().getRecovery().getMessage())
                 .as("the policy has not listed its backups on B yet")
                 .contains("BackupPolicy nightly listing its backups");
-        assertThat(RecoveryPlanner.restoresAllowed(plan(out.status(), policy(B)).status(), B))
+        assertThat(
+                        RecoveryPlanner.restoresAllowed(
+                                plan(out.status(), policy("store-b")).status(), B))
                 .isTrue();
     }
 
@@ -207,7 +209,7 @@ class RecoveryPlannerTest {
         r.setTargetClusterName(B);
         r.setPhase(RecoveryPlanner.RESTORING);
         before.setRecovery(r);
-        RecoveryPlanner.Outcome out = plan(before, policy(B));
+        RecoveryPlanner.Outcome out = plan(before, policy("store-b"));
         DisasterRecoveryStatus.Recovery now = out.status().getRecovery();
         assertThat(now.getPhase()).isEqualTo(RecoveryPlanner.RESTORING);
         assertThat(now.getVmsTotal()).isEqualTo(3);
@@ -231,7 +233,7 @@ class RecoveryPlannerTest {
         r.setTargetClusterName(B);
         r.setPhase(RecoveryPlanner.RESTORING);
         before.setRecovery(r);
-        RecoveryPlanner.Outcome out = plan(before, policy(B));
+        RecoveryPlanner.Outcome out = plan(before, policy("store-b"));
         assertThat(out.status().getRecovery().getPhase()).isEqualTo(RecoveryPlanner.INCOMPLETE);
         assertThat(out.status().getRecovery().getMessage())
                 .contains("1/2 VM(s) restored")

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class HaVmRecoveryTest {
     static final String A = "store-a";
-    static final String B = "store-b";
+    static final String B = "store-b@standby";
     static final String NEWEST = "nfs-backup:backup/vzdump-qemu-201-2026_12_01-02_00_00.vma.zst";
     static final String OLDER = "nfs-backup:backup/vzdump-qemu-201-2026_11_30-02_00_00.vma.zst";
 
@@ -42,8 +42,9 @@ class HaVmRecoveryTest {
     private String phase = RecoveryPlanner.RESTORING;
     private boolean switched = true;
     private int cap = 2;
+    private String target = B;
     private Snapshots standby =
-            Snapshots.at(NOW).clusterName(B).node("pve1").node("pve2").node("pve3");
+            Snapshots.at(NOW).clusterName("store-b").node("pve1").node("pve2").node("pve3");
 
     /** A HaVm that ran on A as VMID 201 (payment stage). */
     private HaVm onA(String name) {
@@ -80,7 +81,7 @@ class HaVmRecoveryTest {
         DisasterRecoveryStatus status = new DisasterRecoveryStatus();
         DisasterRecoveryStatus.Recovery recovery = new DisasterRecoveryStatus.Recovery();
         recovery.setPhase(phase);
-        recovery.setTargetClusterName(B);
+        recovery.setTargetClusterName(target);
         status.setRecovery(recovery);
         c.getStatus().setDisasterRecovery(status);
         return c;
@@ -152,7 +153,10 @@ class HaVmRecoveryTest {
         HaVmPlan plan = plan(vm);
         assertThat(plan.action()).isEmpty();
         assertThat(plan.reason()).isEqualTo(HaVmReason.ClusterChanged);
-        assertThat(plan.message()).contains(A).contains(B).contains("activeCluster: standby");
+        assertThat(plan.message())
+                .contains(A)
+                .contains("store-b")
+                .contains("activeCluster: standby");
         assertThat(plan.edits().recovery()).isNull();
         assertThat(plan.edits().dropPendingTask()).as("A's task means nothing on B").isTrue();
         assertThat(plan.notes()).extracting(n -> n.reason()).contains(HaVmReason.ClusterChanged);
@@ -196,6 +200,17 @@ class HaVmRecoveryTest {
         assertThat(rec.getPolicy()).isEqualTo("nightly");
         assertThat(rec.getStartedAt()).isEqualTo(NOW.toString());
         assertThat(plan.edits().clearVmid()).isFalse();
+    }
+
+    @Test
+    void aStandbyCalledLikeThePrimaryIsStillAMoveNotAVmGoneMissing() {
+        // Both clusters are "store-a": after the switch the VM must be restored, never made anew
+        // from its template as if it had vanished from the cluster it lives on.
+        standby = Snapshots.at(NOW).clusterName(A).node("pve1").node("pve2").node("pve3");
+        target = A + "@standby";
+        HaVmPlan plan = plan(onA("pos-api-1"));
+        assertThat(plan.action()).contains(new HaVmAction.Restore(VMID, "pve1", NEWEST, false));
+        assertThat(plan.edits().recovery().getTargetCluster()).isEqualTo(A + "@standby");
     }
 
     @Test
