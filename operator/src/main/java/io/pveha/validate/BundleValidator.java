@@ -408,9 +408,9 @@ public final class BundleValidator {
 
         /**
          * A platform that declares disaster recovery: the standby's endpoints and Secrets, every
-         * restore stage's HaVms, the backups reachable from the standby (each BackupPolicy's
-         * storage an NFS export the operator can define there) and every HaVm covered by a
-         * BackupPolicy (an HaVm without backups cannot be rebuilt).
+         * restore stage's HaVms, and the backups reachable from the standby (each BackupPolicy's
+         * storage an NFS export the operator can define there). That every HaVm is covered by a
+         * BackupPolicy is checked on each HaVm ({@link #checkRecoverable}).
          */
         private void checkDisasterRecovery(Index index) {
             JsonNode dr = doc.spec().path("disasterRecovery");
@@ -471,12 +471,7 @@ public final class BundleValidator {
                     }
                 }
             }
-            List<Doc> policies =
-                    index.byId.values().stream()
-                            .filter(d -> d.kind().equals(BackupPolicy.KIND))
-                            .filter(d -> d.namespace().equals(doc.namespace()))
-                            .filter(d -> d.clusterName().equals(doc.name()))
-                            .toList();
+            List<Doc> policies = policiesOf(index, doc);
             if (policies.isEmpty()) {
                 addCross(
                         Severity.ERROR,
@@ -504,21 +499,33 @@ public final class BundleValidator {
                                             + " without spec.storage.nfs: the standby cannot reach those backups (declare the NFS export so the operator defines the storage on the standby)"));
                 }
             }
-            for (Doc vm : vms) {
-                boolean covered = policies.stream().anyMatch(p -> covers(p, vm));
-                if (!covered) {
-                    addCross(
-                            Severity.ERROR,
-                            FieldError.invalid(
-                                    "spec.disasterRecovery",
-                                    vm.name(),
-                                    "HaVm "
-                                            + vm.name()
-                                            + " ("
-                                            + vm.where()
-                                            + ") is not covered by any BackupPolicy of this ProxmoxCluster: it could not be rebuilt on the standby"));
-                }
+        }
+
+        /** A HaVm of a cluster that declares disaster recovery is backed up by some policy. */
+        private void checkRecoverable(Index index, Doc cluster) {
+            if (!cluster.spec().path("disasterRecovery").isObject()) {
+                return;
             }
+            List<Doc> policies = policiesOf(index, cluster);
+            if (!policies.isEmpty() && policies.stream().noneMatch(p -> covers(p, doc))) {
+                addCross(
+                        Severity.ERROR,
+                        FieldError.required(
+                                "metadata.labels",
+                                "no BackupPolicy of ProxmoxCluster "
+                                        + GoFormat.quote(cluster.name())
+                                        + " selects this HaVm, and the cluster declares disaster recovery ("
+                                        + cluster.where("spec.disasterRecovery")
+                                        + "): without backups it could not be rebuilt on the standby"));
+            }
+        }
+
+        private List<Doc> policiesOf(Index index, Doc cluster) {
+            return index.byId.values().stream()
+                    .filter(d -> d.kind().equals(BackupPolicy.KIND))
+                    .filter(d -> d.namespace().equals(cluster.namespace()))
+                    .filter(d -> d.clusterName().equals(cluster.name()))
+                    .toList();
         }
 
         /** Whether a BackupPolicy's selection takes the HaVm (by labels, VMID, or all). */
@@ -580,6 +587,7 @@ public final class BundleValidator {
                 return;
             }
             Optional<Doc> cluster = cluster(index);
+            cluster.ifPresent(c -> checkRecoverable(index, c));
             JsonNode spec = doc.spec();
             JsonNode template = spec.path("source").path("template");
             JsonNode haVmRef = template.path("haVmRef").path("name");

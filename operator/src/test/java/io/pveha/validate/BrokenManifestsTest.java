@@ -136,9 +136,9 @@ class BrokenManifestsTest {
                           retention: {keepLast: 3}
                         """,
                         "case.yaml:7 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery: Invalid value: \"local\": BackupPolicy dr-nightly (case.yaml:35) backs up to storage \"local\" without spec.storage.nfs: the standby cannot reach those backups (declare the NFS export so the operator defines the storage on the standby)",
-                        "case.yaml:7 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery: Invalid value: \"erp\": HaVm erp (case.yaml:21) is not covered by any BackupPolicy of this ProxmoxCluster: it could not be rebuilt on the standby",
                         "case.yaml:10 (#1 ProxmoxCluster/shop/other): warning: spec.disasterRecovery.standby.credentialsSecretRef.name: Not found: \"standby-token\": Secret shop/standby-token is not in the input (it must exist in the cluster; --require-secrets makes this an error)",
-                        "case.yaml:12 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery.restoreOrder[0].haVmNames[1]: Not found: \"gone\": no HaVm \"gone\" of this ProxmoxCluster in the input"),
+                        "case.yaml:12 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery.restoreOrder[0].haVmNames[1]: Not found: \"gone\": no HaVm \"gone\" of this ProxmoxCluster in the input",
+                        "case.yaml:23 (#3 HaVm/shop/erp): error: metadata.labels: Required value: no BackupPolicy of ProxmoxCluster \"other\" selects this HaVm, and the cluster declares disaster recovery (case.yaml:7): without backups it could not be rebuilt on the standby"),
                 c(
                         "disaster recovery without any BackupPolicy",
                         CLUSTER
