@@ -101,6 +101,8 @@ final class ExampleManifests {
         if (document instanceof ProxmoxCluster cluster) {
             cluster.getSpec().setEndpoints(sim.nodeNames().stream().map(sim::nodeUrl).toList());
             cluster.getSpec().setPollIntervalSeconds(2);
+            // One simulated cluster: the example's standby (dr*.example.com) is not there.
+            cluster.getSpec().setDisasterRecovery(null);
         }
         return document;
     }

@@ -104,8 +104,9 @@ public final class ClusterConnections implements AutoCloseable {
                 }
                 return current;
             }
+            // The task slots stay with the cluster: another cluster's tasks hold none here.
             TaskSlots slots =
-                    current == null
+                    current == null || !sameCluster(current.settings(), settings)
                             ? new TaskSlots(settings.maxTasksPerNode())
                             : current.taskSlots();
             slots.setPerNode(settings.maxTasksPerNode());
@@ -115,14 +116,29 @@ public final class ClusterConnections implements AutoCloseable {
             next.onPollRequest(() -> requestPoll(key));
             next.wantCephPools(() -> !cephPoolUsers.getOrDefault(key, Set.of()).isEmpty());
             if (current != null) {
-                next.inherit(current.outcome());
+                if (sameCluster(current.settings(), settings)) {
+                    next.inherit(current.outcome());
+                    LOG.info("cluster {}: connection settings changed, reconnecting", key);
+                } else {
+                    // Other endpoints altogether: another cluster (a disaster-recovery switch).
+                    // Nothing the old one showed is true of it.
+                    LOG.info(
+                            "cluster {}: now reaching {} (was {}); its facts start afresh",
+                            key,
+                            settings.endpoints(),
+                            current.settings().endpoints());
+                }
                 current.close();
-                LOG.info("cluster {}: connection settings changed, reconnecting", key);
             }
             entry.connection = next;
             schedule(key, entry, settings.pollInterval(), 0);
             return next;
         }
+    }
+
+    /** The same cluster when the endpoints overlap (a token rotated, a node added, TLS changed). */
+    private static boolean sameCluster(ConnectionSettings a, ConnectionSettings b) {
+        return a.endpoints().stream().anyMatch(b.endpoints()::contains);
     }
 
     /**

@@ -128,6 +128,23 @@ public record ClusterSnapshot(
     }
 
     /**
+     * Which PVE cluster this is: its name in /cluster/status, or {@code node:<name>} for a single
+     * node without a cluster. A VM's VMID means something only together with this.
+     */
+    public String identity() {
+        return cluster()
+                .map(ClusterStatusEntry::name)
+                .filter(n -> n != null && !n.isBlank())
+                .orElseGet(
+                        () ->
+                                "node:"
+                                        + nodeMembers().stream()
+                                                .map(ClusterStatusEntry::name)
+                                                .findFirst()
+                                                .orElse("?"));
+    }
+
+    /**
      * Quorate as /cluster/status says; a single node without a cluster is quorate by definition.
      */
     public boolean quorate() {

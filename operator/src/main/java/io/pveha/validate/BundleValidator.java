@@ -379,26 +379,11 @@ public final class BundleValidator {
             if (!isPveha()) {
                 return;
             }
-            JsonNode endpoints = doc.spec().path("endpoints");
-            for (int i = 0; i < endpoints.size(); i++) {
-                String endpoint = normalizeEndpoint(endpoints.get(i).asText());
-                int at = i;
-                index.claim("endpoint " + endpoint, doc)
-                        .ifPresent(
-                                other ->
-                                        addCross(
-                                                Severity.ERROR,
-                                                FieldError.duplicate(
-                                                        "spec.endpoints[" + at + "]",
-                                                        endpoints.get(at).asText(),
-                                                        "also an endpoint of ProxmoxCluster "
-                                                                + other.namespace()
-                                                                + "/"
-                                                                + other.name()
-                                                                + " ("
-                                                                + other.where("spec.endpoints")
-                                                                + "); one PVE cluster must be managed by one ProxmoxCluster")));
-            }
+            claimEndpoints(
+                    doc.spec().path("endpoints"),
+                    "spec.endpoints",
+                    "one PVE cluster must be managed by one ProxmoxCluster",
+                    index);
             JsonNode credentials = doc.spec().path("credentialsSecretRef");
             secret(
                     credentials,
@@ -418,6 +403,177 @@ public final class BundleValidator {
                     "key",
                     ProxmoxClusterSpec.Tls.DEFAULT_CA_KEY,
                     index);
+            checkDisasterRecovery(index);
+        }
+
+        /**
+         * A platform that declares disaster recovery: the standby's endpoints and Secrets, every
+         * restore stage's HaVms, and the backups reachable from the standby (each BackupPolicy's
+         * storage an NFS export the operator can define there). That every HaVm is covered by a
+         * BackupPolicy is checked on each HaVm ({@link #checkRecoverable}).
+         */
+        private void checkDisasterRecovery(Index index) {
+            JsonNode dr = doc.spec().path("disasterRecovery");
+            if (!dr.isObject()) {
+                return;
+            }
+            JsonNode standby = dr.path("standby");
+            claimEndpoints(
+                    standby.path("endpoints"),
+                    "spec.disasterRecovery.standby.endpoints",
+                    "a standby must be a cluster of its own",
+                    index);
+            String credentials = "spec.disasterRecovery.standby.credentialsSecretRef";
+            secret(
+                    standby.path("credentialsSecretRef"),
+                    credentials,
+                    "tokenIdKey",
+                    ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_ID_KEY,
+                    index);
+            if (index.find(
+                            CoreKinds.SECRET,
+                            doc.namespace(),
+                            standby.path("credentialsSecretRef").path("name").asText())
+                    .isPresent()) {
+                // A Secret that is not there is said once, not once per key.
+                secret(
+                        standby.path("credentialsSecretRef"),
+                        credentials,
+                        "tokenSecretKey",
+                        ProxmoxClusterSpec.CredentialsRef.DEFAULT_TOKEN_SECRET_KEY,
+                        index);
+            }
+            secret(
+                    standby.path("tls").path("caSecretRef"),
+                    "spec.disasterRecovery.standby.tls.caSecretRef",
+                    "key",
+                    ProxmoxClusterSpec.Tls.DEFAULT_CA_KEY,
+                    index);
+            List<Doc> vms = index.vmsOf(doc.namespace(), doc.name());
+            List<String> vmNames = vms.stream().map(Doc::name).toList();
+            JsonNode stages = dr.path("restoreOrder");
+            for (int i = 0; i < stages.size(); i++) {
+                JsonNode names = stages.get(i).path("haVmNames");
+                for (int j = 0; j < names.size(); j++) {
+                    if (!vmNames.contains(names.get(j).asText())) {
+                        addCross(
+                                Severity.ERROR,
+                                FieldError.notFound(
+                                        "spec.disasterRecovery.restoreOrder["
+                                                + i
+                                                + "].haVmNames["
+                                                + j
+                                                + "]",
+                                        names.get(j).asText(),
+                                        "no HaVm "
+                                                + GoFormat.quote(names.get(j).asText())
+                                                + " of this ProxmoxCluster in the input"));
+                    }
+                }
+            }
+            List<Doc> policies = policiesOf(index, doc);
+            if (policies.isEmpty()) {
+                addCross(
+                        Severity.ERROR,
+                        FieldError.required(
+                                "spec.disasterRecovery",
+                                "no BackupPolicy of ProxmoxCluster "
+                                        + GoFormat.quote(doc.name())
+                                        + " in the input: the platform is rebuilt from its backups, and there are none"));
+                return;
+            }
+            for (Doc policy : policies) {
+                JsonNode storage = policy.spec().path("storage");
+                if (!storage.path("nfs").isObject()) {
+                    addCross(
+                            Severity.ERROR,
+                            FieldError.invalid(
+                                    "spec.disasterRecovery",
+                                    storage.path("name").asText(),
+                                    "BackupPolicy "
+                                            + policy.name()
+                                            + " ("
+                                            + policy.where("spec.storage")
+                                            + ") backs up to storage "
+                                            + GoFormat.quote(storage.path("name").asText())
+                                            + " without spec.storage.nfs: the standby cannot reach those backups (declare the NFS export so the operator defines the storage on the standby)"));
+                }
+            }
+        }
+
+        /** A HaVm of a cluster that declares disaster recovery is backed up by some policy. */
+        private void checkRecoverable(Index index, Doc cluster) {
+            if (!cluster.spec().path("disasterRecovery").isObject()) {
+                return;
+            }
+            List<Doc> policies = policiesOf(index, cluster);
+            if (!policies.isEmpty() && policies.stream().noneMatch(p -> covers(p, doc))) {
+                addCross(
+                        Severity.ERROR,
+                        FieldError.required(
+                                "metadata.labels",
+                                "no BackupPolicy of ProxmoxCluster "
+                                        + GoFormat.quote(cluster.name())
+                                        + " selects this HaVm, and the cluster declares disaster recovery ("
+                                        + cluster.where("spec.disasterRecovery")
+                                        + "): without backups it could not be rebuilt on the standby"));
+            }
+        }
+
+        private List<Doc> policiesOf(Index index, Doc cluster) {
+            return index.byId.values().stream()
+                    .filter(d -> d.kind().equals(BackupPolicy.KIND))
+                    .filter(d -> d.namespace().equals(cluster.namespace()))
+                    .filter(d -> d.clusterName().equals(cluster.name()))
+                    .toList();
+        }
+
+        /** Whether a BackupPolicy's selection takes the HaVm (by labels, VMID, or all). */
+        private boolean covers(Doc policy, Doc vm) {
+            JsonNode selection = policy.spec().path("selection");
+            JsonNode vmid = vm.spec().path("vmid");
+            for (JsonNode excluded : selection.path("exclude")) {
+                if (vmid.isInt() && excluded.asInt() == vmid.asInt()) {
+                    return false;
+                }
+            }
+            if (selection.path("all").asBoolean(false)) {
+                return true;
+            }
+            JsonNode selector = selection.path("haVmSelector");
+            if (selector.isObject() && LabelSelectors.matches(selector, labels(vm))) {
+                return true;
+            }
+            for (JsonNode listed : selection.path("vmids")) {
+                if (vmid.isInt() && listed.asInt() == vmid.asInt()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Each endpoint belongs to one cluster: a second claim is an error at {@code field[i]}. */
+        private void claimEndpoints(JsonNode endpoints, String field, String why, Index index) {
+            for (int i = 0; i < endpoints.size(); i++) {
+                String endpoint = normalizeEndpoint(endpoints.get(i).asText());
+                int at = i;
+                index.claim("endpoint " + endpoint, doc)
+                        .ifPresent(
+                                other ->
+                                        addCross(
+                                                Severity.ERROR,
+                                                FieldError.duplicate(
+                                                        field + "[" + at + "]",
+                                                        endpoints.get(at).asText(),
+                                                        "also an endpoint of ProxmoxCluster "
+                                                                + other.namespace()
+                                                                + "/"
+                                                                + other.name()
+                                                                + " ("
+                                                                + other.where("spec.endpoints")
+                                                                + "); "
+                                                                + why)));
+            }
         }
 
         private String normalizeEndpoint(String endpoint) {
@@ -431,6 +587,7 @@ public final class BundleValidator {
                 return;
             }
             Optional<Doc> cluster = cluster(index);
+            cluster.ifPresent(c -> checkRecoverable(index, c));
             JsonNode spec = doc.spec();
             JsonNode template = spec.path("source").path("template");
             JsonNode haVmRef = template.path("haVmRef").path("name");

@@ -29,6 +29,7 @@ class ValidateCommandTest {
             kind: HaVm
             metadata:
               name: pos-api-9
+              labels: {backup: nightly}
               namespace: store-platform
             spec:
               clusterRef: {name: pve}
@@ -42,7 +43,7 @@ class ValidateCommandTest {
         assertThat(run.out()).isEmpty();
         assertThat(run.err())
                 .isEqualTo(
-                        "16 documents in 9 files: 0 errors, 0 warnings" + System.lineSeparator());
+                        "19 documents in 9 files: 0 errors, 0 warnings" + System.lineSeparator());
         assertThat(run.exitCode()).isZero();
     }
 
@@ -54,7 +55,7 @@ class ValidateCommandTest {
         assertThat(run.out().lines())
                 .containsExactly(
                         file
-                                + ":8 (#1 HaVm/store-platform/pos-api-9): error: spec.vmid:"
+                                + ":9 (#1 HaVm/store-platform/pos-api-9): error: spec.vmid:"
                                 + " Invalid value: 50: spec.vmid in body should be greater than or equal to 100");
         assertThat(run.exitCode()).isEqualTo(1);
     }
@@ -67,7 +68,7 @@ class ValidateCommandTest {
         assertThat(run.out())
                 .contains(
                         "\"errors\" : 1",
-                        "\"line\" : 8",
+                        "\"line\" : 9",
                         "\"document\" : 1",
                         "\"kind\" : \"HaVm\"",
                         "\"field\" : \"spec.vmid\"",
@@ -117,7 +118,7 @@ class ValidateCommandTest {
             System.setIn(new ByteArrayInputStream(BROKEN_VM.getBytes(StandardCharsets.UTF_8)));
             Run run = run("validate", "-f", "-", "-f", "../examples");
             assertThat(run.out())
-                    .startsWith("<stdin>:8 (#1 HaVm/store-platform/pos-api-9): error: spec.vmid:");
+                    .startsWith("<stdin>:9 (#1 HaVm/store-platform/pos-api-9): error: spec.vmid:");
             assertThat(run.exitCode()).isEqualTo(1);
         } finally {
             System.setIn(saved);

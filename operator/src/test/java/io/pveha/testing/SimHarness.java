@@ -66,7 +66,8 @@ import java.util.function.Consumer;
  *   <li>{@link Options#withoutOperator()}: nothing started until {@link #startOperator()} or {@link
  *       #startReplica(String)};
  *   <li>{@link Options#pveVersion(int)}: the simulators run PVE 8 instead of 9;
- *   <li>{@link Options#realApiServer()}: a real kube-apiserver instead of the embedded mock.
+ *   <li>{@link Options#realApiServer()}: a real kube-apiserver instead of the embedded mock;
+ *   <li>{@link Options#sharedNfs()}: the simulators share one NFS backup server.
  * </ul>
  */
 public final class SimHarness implements AutoCloseable {
@@ -154,6 +155,9 @@ public final class SimHarness implements AutoCloseable {
                                 .pveVersion(options.pveVersion);
                 if (i > 0) {
                     builder.clusterName("pve-sim-" + (i + 1));
+                }
+                if (options.sharedNfs != null) {
+                    builder.nfs(options.sharedNfs);
                 }
                 if (i == 0 && options.cephConf != null) {
                     builder.cephConf(options.cephConf);
@@ -300,6 +304,7 @@ public final class SimHarness implements AutoCloseable {
         private ReconcilerSet reconcilers;
         private int pveVersion = 9;
         private boolean realApiServer;
+        private io.pveha.simulator.model.NfsServer sharedNfs;
 
         private Options() {}
 
@@ -310,6 +315,15 @@ public final class SimHarness implements AutoCloseable {
          */
         public Options realApiServer() {
             this.realApiServer = true;
+            return this;
+        }
+
+        /**
+         * Every simulator mounts the NFS exports of one backup server: what one cluster's vzdump
+         * writes there, the others list and restore (disaster recovery).
+         */
+        public Options sharedNfs() {
+            this.sharedNfs = new io.pveha.simulator.model.NfsServer();
             return this;
         }
 

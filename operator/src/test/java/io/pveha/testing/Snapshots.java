@@ -249,6 +249,25 @@ public final class Snapshots {
         return this;
     }
 
+    /** The cluster's name in /cluster/status (its identity, {@link ClusterSnapshot#identity()}). */
+    public Snapshots clusterName(String name) {
+        status.add(
+                0,
+                new ClusterStatusEntry(
+                        "cluster",
+                        "cluster",
+                        name,
+                        status.size(),
+                        true,
+                        3,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
+        return this;
+    }
+
     /** The version {@code /version} reports, e.g. {@code 9.1.1} (default 8.4.1). */
     public Snapshots version(String value) {
         this.version =

@@ -96,6 +96,62 @@ class BrokenManifestsTest {
 
     static Stream<Named<Case>> cases() {
         return Stream.of(
+                // ---- disaster recovery
+                // ------------------------------------------------------------------
+                c(
+                        "disaster recovery: a HaVm no BackupPolicy covers, backups not on NFS, an unknown stage name, the standby's Secret",
+                        CLUSTER
+                                + """
+                          endpoints: ["https://a1.example.com:8006"]
+                          credentialsSecretRef: {name: pve-token}
+                          disasterRecovery:
+                            standby:
+                              endpoints: ["https://b1.example.com:8006"]
+                              credentialsSecretRef: {name: standby-token}
+                            restoreOrder:
+                              - {name: payments, haVmNames: [pay, gone]}
+                        ---
+                        apiVersion: pveha.io/v1alpha1
+                        kind: HaVm
+                        metadata: {name: pay, namespace: shop, labels: {backup: dr}}
+                        spec:
+                          clusterRef: {name: other}
+                          source: {none: {}}
+                        ---
+                        apiVersion: pveha.io/v1alpha1
+                        kind: HaVm
+                        metadata: {name: erp, namespace: shop}
+                        spec:
+                          clusterRef: {name: other}
+                          source: {none: {}}
+                        ---
+                        apiVersion: pveha.io/v1alpha1
+                        kind: BackupPolicy
+                        metadata: {name: dr-nightly, namespace: shop}
+                        spec:
+                          clusterRef: {name: other}
+                          schedule: "02:00"
+                          selection: {haVmSelector: {matchLabels: {backup: dr}}}
+                          storage: {name: local}
+                          retention: {keepLast: 3}
+                        """,
+                        "case.yaml:7 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery: Invalid value: \"local\": BackupPolicy dr-nightly (case.yaml:35) backs up to storage \"local\" without spec.storage.nfs: the standby cannot reach those backups (declare the NFS export so the operator defines the storage on the standby)",
+                        "case.yaml:10 (#1 ProxmoxCluster/shop/other): warning: spec.disasterRecovery.standby.credentialsSecretRef.name: Not found: \"standby-token\": Secret shop/standby-token is not in the input (it must exist in the cluster; --require-secrets makes this an error)",
+                        "case.yaml:12 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery.restoreOrder[0].haVmNames[1]: Not found: \"gone\": no HaVm \"gone\" of this ProxmoxCluster in the input",
+                        "case.yaml:23 (#3 HaVm/shop/erp): error: metadata.labels: Required value: no BackupPolicy of ProxmoxCluster \"other\" selects this HaVm, and the cluster declares disaster recovery (case.yaml:7): without backups it could not be rebuilt on the standby"),
+                c(
+                        "disaster recovery without any BackupPolicy",
+                        CLUSTER
+                                + """
+                          endpoints: ["https://a1.example.com:8006"]
+                          credentialsSecretRef: {name: pve-token}
+                          disasterRecovery:
+                            standby:
+                              endpoints: ["https://pve1.example.com:8006"]
+                              credentialsSecretRef: {name: pve-token}
+                        """,
+                        "case.yaml:7 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery: Required value: no BackupPolicy of ProxmoxCluster \"other\" in the input: the platform is rebuilt from its backups, and there are none",
+                        "case.yaml:9 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery.standby.endpoints[0]: Duplicate value: \"https://pve1.example.com:8006\": also an endpoint of ProxmoxCluster shop/pve (src/test/resources/validate/context.yaml:17); a standby must be a cluster of its own"),
                 // ---- wrong types
                 // -------------------------------------------------------------------------
                 c(

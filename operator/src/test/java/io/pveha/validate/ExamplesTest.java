@@ -32,7 +32,7 @@ class ExamplesTest {
                                 new BundleValidator.Options(true, "default"))
                         .validate(examples());
         assertThat(report.problems()).extracting(ProblemFormatter::text).isEmpty();
-        assertThat(report.documents()).isEqualTo(16);
+        assertThat(report.documents()).isEqualTo(19);
     }
 
     @Test

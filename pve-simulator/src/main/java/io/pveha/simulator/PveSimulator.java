@@ -29,6 +29,7 @@ import io.pveha.simulator.ha.HaManager;
 import io.pveha.simulator.ha.HaRoutes;
 import io.pveha.simulator.ha.HaTimings;
 import io.pveha.simulator.model.ClusterState;
+import io.pveha.simulator.model.NfsServer;
 import io.pveha.simulator.model.NodeState;
 import io.pveha.simulator.model.PveRelease;
 import io.pveha.simulator.model.StorageDefinition;
@@ -136,7 +137,8 @@ public final class PveSimulator implements AutoCloseable {
                             start.toEpochMilli() - 3 * 86_400_000L));
         }
         members.forEach(member -> member.setRelease(options.release));
-        this.state = new ClusterState(clusterName, members, storageDefinitions(options));
+        this.state =
+                new ClusterState(clusterName, members, storageDefinitions(options), options.nfs);
         this.tasks =
                 new TaskEngine(
                         clock, state.lock(), node -> state.requireNode(node).bootedAtMillis());
@@ -631,6 +633,7 @@ public final class PveSimulator implements AutoCloseable {
         private Path cephConf;
         private int cephOsdsPerNode = CephModule.DEFAULT_OSDS_PER_NODE;
         private long cephOsdBytes = CephModule.DEFAULT_OSD_BYTES;
+        private NfsServer nfs = new NfsServer();
 
         private Builder() {}
 
@@ -738,6 +741,17 @@ public final class PveSimulator implements AutoCloseable {
         /** Capacity of a storage: per node for local storages, in total for shared ones. */
         public Builder storageCapacity(String storage, long bytes) {
             this.storageCapacity.put(storage, bytes);
+            return this;
+        }
+
+        /**
+         * The NFS servers the nodes reach. Give two simulators the same one and an export is
+         * shared: what one cluster's vzdump writes to an NFS storage is listed and restorable on
+         * the other when it defines a storage on the same server and export (a backup server both
+         * clusters mount). Default: a server of this simulator's own.
+         */
+        public Builder nfs(NfsServer server) {
+            this.nfs = java.util.Objects.requireNonNull(server);
             return this;
         }
 

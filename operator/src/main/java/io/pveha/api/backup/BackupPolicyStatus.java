@@ -44,6 +44,18 @@ public class BackupPolicyStatus extends PvehaStatus {
 
     private DrillStatus drill;
 
+    @JsonPropertyDescription(
+            "The PVE cluster (its name) the job, runs and drill above belong to; when the ProxmoxCluster reaches another (disaster recovery), the runs and drill in flight there are abandoned and the job is made anew.")
+    private String pveCluster;
+
+    public String getPveCluster() {
+        return pveCluster;
+    }
+
+    public void setPveCluster(String pveCluster) {
+        this.pveCluster = pveCluster;
+    }
+
     public String getJobId() {
         return jobId;
     }
@@ -289,6 +301,42 @@ public class BackupPolicyStatus extends PvehaStatus {
         private Long sizeBytes;
         private Integer count;
 
+        @JsonPropertyDescription(
+                "How the backups were tied to the HaVm: notes (the archive's notes name it, pveha.io/havm=<namespace>/<vm name>, so it is known on any cluster mounting the storage) or vmid (older archives without the marker).")
+        private String identifiedBy;
+
+        @JsonPropertyDescription(
+                "Older good backups of the VM, newest first (up to 3): a restore falls back to them when the latest cannot be restored.")
+        private List<BackupVolume> previous = new ArrayList<>();
+
+        @JsonPropertyDescription(
+                "The PVE cluster whose vzdump wrote the latest backup (from its notes).")
+        private String writtenBy;
+
+        public String getIdentifiedBy() {
+            return identifiedBy;
+        }
+
+        public void setIdentifiedBy(String identifiedBy) {
+            this.identifiedBy = identifiedBy;
+        }
+
+        public List<BackupVolume> getPrevious() {
+            return previous;
+        }
+
+        public void setPrevious(List<BackupVolume> previous) {
+            this.previous = previous;
+        }
+
+        public String getWrittenBy() {
+            return writtenBy;
+        }
+
+        public void setWrittenBy(String writtenBy) {
+            this.writtenBy = writtenBy;
+        }
+
         public Integer getVmid() {
             return vmid;
         }
@@ -335,6 +383,46 @@ public class BackupPolicyStatus extends PvehaStatus {
 
         public void setCount(Integer count) {
             this.count = count;
+        }
+    }
+
+    /** One backup volume: an older restore point of a VM. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class BackupVolume {
+        private String volume;
+        private String time;
+        private Long sizeBytes;
+
+        public BackupVolume() {}
+
+        public BackupVolume(String volume, String time, Long sizeBytes) {
+            this.volume = volume;
+            this.time = time;
+            this.sizeBytes = sizeBytes;
+        }
+
+        public String getVolume() {
+            return volume;
+        }
+
+        public void setVolume(String volume) {
+            this.volume = volume;
+        }
+
+        public String getTime() {
+            return time;
+        }
+
+        public void setTime(String time) {
+            this.time = time;
+        }
+
+        public Long getSizeBytes() {
+            return sizeBytes;
+        }
+
+        public void setSizeBytes(Long sizeBytes) {
+            this.sizeBytes = sizeBytes;
         }
     }
 

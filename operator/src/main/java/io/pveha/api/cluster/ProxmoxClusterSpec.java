@@ -15,6 +15,10 @@ import java.util.List;
 
 @ValidationRule(
         value =
+                "!has(self.disasterRecovery) || !has(self.disasterRecovery.standby) || self.disasterRecovery.standby.endpoints.all(e, !self.endpoints.exists(p, p == e))",
+        message = "disasterRecovery.standby.endpoints must not be endpoints of the primary")
+@ValidationRule(
+        value =
                 "!has(self.haGroups) || !has(self.placementPolicies) || self.haGroups.all(g, !self.placementPolicies.exists(p, p.name == g.name))",
         message = "a name is declared both in haGroups and placementPolicies")
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -81,6 +85,18 @@ public class ProxmoxClusterSpec {
     @JsonPropertyDescription(
             "Where alerts go: receivers (WeCom, DingTalk, Feishu, email, Slack, webhook), routes, maintenance windows.")
     private io.pveha.api.monitoring.Alerting alerting;
+
+    @JsonPropertyDescription(
+            "Disaster recovery: the standby cluster the platform is rebuilt on from its backups when this one is lost, the switch (activeCluster), the restore order and pace. See docs/disaster-recovery.md.")
+    private DisasterRecovery disasterRecovery;
+
+    public DisasterRecovery getDisasterRecovery() {
+        return disasterRecovery;
+    }
+
+    public void setDisasterRecovery(DisasterRecovery disasterRecovery) {
+        this.disasterRecovery = disasterRecovery;
+    }
 
     public List<String> getEndpoints() {
         return endpoints;

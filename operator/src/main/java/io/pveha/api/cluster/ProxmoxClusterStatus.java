@@ -49,6 +49,18 @@ public class ProxmoxClusterStatus extends PvehaStatus {
     @JsonPropertyDescription("The alert engine's open alerts, incidents and receivers.")
     private io.pveha.api.monitoring.AlertingStatus alerting;
 
+    @JsonPropertyDescription(
+            "Disaster recovery: the active cluster, the other one, the recovery in progress (or the last one).")
+    private DisasterRecoveryStatus disasterRecovery;
+
+    public DisasterRecoveryStatus getDisasterRecovery() {
+        return disasterRecovery;
+    }
+
+    public void setDisasterRecovery(DisasterRecoveryStatus disasterRecovery) {
+        this.disasterRecovery = disasterRecovery;
+    }
+
     public String getVersion() {
         return version;
     }

@@ -56,6 +56,183 @@ public class HaVmStatus extends PvehaStatus {
             "The VM has booted its install media; shutting it down afterwards marks the installation done.")
     private Boolean installerBooted;
 
+    @JsonPropertyDescription(
+            "The PVE cluster (its name in /cluster/status) the VM lives on. When the ProxmoxCluster reaches another cluster, the VM is rebuilt there from its backups only if the ProxmoxCluster was switched to its standby (spec.disasterRecovery.activeCluster); otherwise nothing is done.")
+    private String pveCluster;
+
+    @JsonPropertyDescription(
+            "The VM's restore from backup onto another cluster (disaster recovery): the step, the backup it came from, when.")
+    private Recovery recovery;
+
+    public String getPveCluster() {
+        return pveCluster;
+    }
+
+    public void setPveCluster(String pveCluster) {
+        this.pveCluster = pveCluster;
+    }
+
+    public Recovery getRecovery() {
+        return recovery;
+    }
+
+    public void setRecovery(Recovery recovery) {
+        this.recovery = recovery;
+    }
+
+    /** A HaVm's part of a disaster recovery. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Recovery {
+        @JsonPropertyDescription(
+                "Waiting (for the standby's storage, its restore stage or a restore slot), Restoring, Starting (restored; configuring, HA, boot), Done (Ready on the new cluster) or Failed (no backup left to try).")
+        private String step;
+
+        private String message;
+
+        @JsonPropertyDescription("The restore stage (spec.disasterRecovery.restoreOrder) it is in.")
+        private String stage;
+
+        @JsonPropertyDescription("The PVE cluster it is rebuilt on.")
+        private String targetCluster;
+
+        @JsonPropertyDescription("The PVE cluster it ran on before.")
+        private String fromCluster;
+
+        @JsonPropertyDescription("Its VMID there.")
+        private Integer fromVmid;
+
+        @JsonPropertyDescription("The backup restored (or being restored).")
+        private String backup;
+
+        @JsonPropertyDescription("When that backup was taken.")
+        private String backupTime;
+
+        private Long sizeBytes;
+
+        @JsonPropertyDescription("The BackupPolicy that reported the backup.")
+        private String policy;
+
+        @JsonPropertyDescription(
+                "Backups whose restore failed (a damaged archive): the next older one is tried.")
+        private List<String> failedBackups = new ArrayList<>();
+
+        private String startedAt;
+        private String restoredAt;
+        private String finishedAt;
+
+        public String getStep() {
+            return step;
+        }
+
+        public void setStep(String step) {
+            this.step = step;
+        }
+
+        public String getMessage() {
+            return message;
+        }
+
+        public void setMessage(String message) {
+            this.message = message;
+        }
+
+        public String getStage() {
+            return stage;
+        }
+
+        public void setStage(String stage) {
+            this.stage = stage;
+        }
+
+        public String getTargetCluster() {
+            return targetCluster;
+        }
+
+        public void setTargetCluster(String targetCluster) {
+            this.targetCluster = targetCluster;
+        }
+
+        public String getFromCluster() {
+            return fromCluster;
+        }
+
+        public void setFromCluster(String fromCluster) {
+            this.fromCluster = fromCluster;
+        }
+
+        public Integer getFromVmid() {
+            return fromVmid;
+        }
+
+        public void setFromVmid(Integer fromVmid) {
+            this.fromVmid = fromVmid;
+        }
+
+        public String getBackup() {
+            return backup;
+        }
+
+        public void setBackup(String backup) {
+            this.backup = backup;
+        }
+
+        public String getBackupTime() {
+            return backupTime;
+        }
+
+        public void setBackupTime(String backupTime) {
+            this.backupTime = backupTime;
+        }
+
+        public Long getSizeBytes() {
+            return sizeBytes;
+        }
+
+        public void setSizeBytes(Long sizeBytes) {
+            this.sizeBytes = sizeBytes;
+        }
+
+        public String getPolicy() {
+            return policy;
+        }
+
+        public void setPolicy(String policy) {
+            this.policy = policy;
+        }
+
+        public List<String> getFailedBackups() {
+            return failedBackups;
+        }
+
+        public void setFailedBackups(List<String> failedBackups) {
+            this.failedBackups = failedBackups;
+        }
+
+        public String getStartedAt() {
+            return startedAt;
+        }
+
+        public void setStartedAt(String startedAt) {
+            this.startedAt = startedAt;
+        }
+
+        public String getRestoredAt() {
+            return restoredAt;
+        }
+
+        public void setRestoredAt(String restoredAt) {
+            this.restoredAt = restoredAt;
+        }
+
+        public String getFinishedAt() {
+            return finishedAt;
+        }
+
+        public void setFinishedAt(String finishedAt) {
+            this.finishedAt = finishedAt;
+        }
+    }
+
     public Integer getVmid() {
         return vmid;
     }

@@ -76,7 +76,7 @@ public final class BackupJobPlan {
         Map<String, String> job = new TreeMap<>();
         job.put("schedule", spec.getSchedule().trim());
         job.put("enabled", enabled && !Boolean.FALSE.equals(spec.getEnabled()) ? "1" : "0");
-        job.putAll(runOptions(spec));
+        job.putAll(runOptions(policy));
         job.put("comment", comment(policy));
         if (Boolean.TRUE.equals(spec.getSelection().getAll())) {
             job.put("all", "1");
@@ -89,8 +89,13 @@ public final class BackupJobPlan {
         return job;
     }
 
-    /** What a job and an on-demand vzdump share: storage, mode, compression, retention, notes. */
-    public static Map<String, String> runOptions(BackupPolicySpec spec) {
+    /**
+     * What a job and an on-demand vzdump share: storage, mode, compression, retention, and the
+     * notes: the spec's template followed by the marker that names each archive's HaVm ({@link
+     * BackupMarker}).
+     */
+    public static Map<String, String> runOptions(BackupPolicy policy) {
+        BackupPolicySpec spec = policy.getSpec();
         Map<String, String> options = new TreeMap<>();
         options.put("storage", spec.getStorage().getName());
         options.put("mode", spec.getMode() == null ? "snapshot" : spec.getMode().name());
@@ -102,9 +107,10 @@ public final class BackupJobPlan {
                 "compress",
                 compression == BackupPolicySpec.Compression.none ? "0" : compression.name());
         options.put("prune-backups", Retention.of(spec.getRetention()).propertyString());
-        if (spec.getNotesTemplate() != null && !spec.getNotesTemplate().isBlank()) {
-            options.put("notes-template", spec.getNotesTemplate());
-        }
+        options.put(
+                "notes-template",
+                BackupMarker.notesTemplate(
+                        spec.getNotesTemplate(), policy.getMetadata().getNamespace()));
         return options;
     }
 

@@ -49,10 +49,18 @@ record BackupPolicyFacts(
         Optional<ScratchRead> scratch) {
 
     /**
-     * The VMIDs the policy selects now, the HaVm name of each HaVm VM (for status), and whether it
-     * is "all".
+     * The VMIDs the policy selects now, the HaVm name of each HaVm VM (for status), whether it is
+     * "all", and the HaVm of each VM name of the cluster's HaVms (the name backups' notes carry).
      */
-    record Selection(Set<Integer> vmids, Map<Integer, String> haVmNames, boolean all) {
+    record Selection(
+            Set<Integer> vmids,
+            Map<Integer, String> haVmNames,
+            boolean all,
+            Map<String, String> byVmName) {
+        Selection(Set<Integer> vmids, Map<Integer, String> haVmNames, boolean all) {
+            this(vmids, haVmNames, all, Map.of());
+        }
+
         boolean nothing() {
             return !all && vmids.isEmpty();
         }
@@ -73,8 +81,13 @@ record BackupPolicyFacts(
     /** The storage's backups, or why they could not be listed. */
     record BackupsRead(List<StoredBackup> backups, Optional<String> unavailable) {}
 
-    /** One backup volume of the storage. */
-    record StoredBackup(int vmid, String volid, long ctime, long sizeBytes, boolean protect) {}
+    /** One backup volume of the storage, with the first line of its notes. */
+    record StoredBackup(
+            int vmid, String volid, long ctime, long sizeBytes, boolean protect, String notes) {
+        StoredBackup(int vmid, String volid, long ctime, long sizeBytes, boolean protect) {
+            this(vmid, volid, ctime, sizeBytes, protect, null);
+        }
+    }
 
     /** The config of scratch VM {@code vmid}; empty when the VM does not exist. */
     record ScratchRead(int vmid, Optional<Map<String, String>> config) {}

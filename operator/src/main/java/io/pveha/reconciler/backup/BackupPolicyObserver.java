@@ -252,7 +252,10 @@ final class BackupPolicyObserver {
                                                 b.path("volid").asText(),
                                                 b.path("ctime").asLong(),
                                                 b.path("size").asLong(),
-                                                b.path("protected").asInt(0) == 1))
+                                                b.path("protected").asInt(0) == 1,
+                                                b.hasNonNull("notes")
+                                                        ? b.get("notes").asText()
+                                                        : null))
                         .toList();
         return new BackupsRead(backups, Optional.empty());
     }
@@ -264,9 +267,12 @@ final class BackupPolicyObserver {
     static Selection select(BackupPolicy policy, List<HaVm> haVms, ClusterSnapshot snapshot) {
         BackupPolicySpec.Selection spec = policy.getSpec().getSelection();
         Map<Integer, String> names = new TreeMap<>();
+        Map<String, String> byVmName = new TreeMap<>();
         Set<Integer> vmids = new TreeSet<>();
         boolean all = Boolean.TRUE.equals(spec.getAll());
         for (HaVm vm : haVms) {
+            byVmName.putIfAbsent(
+                    io.pveha.reconciler.vm.VmSpecMapping.vmName(vm), vm.getMetadata().getName());
             if (vm.getStatus() != null && vm.getStatus().getVmid() != null) {
                 names.put(vm.getStatus().getVmid(), vm.getMetadata().getName());
                 if (spec.getVmids().isEmpty()
@@ -287,7 +293,7 @@ final class BackupPolicyObserver {
                     .forEach(vmids::add);
         }
         spec.getExclude().forEach(vmids::remove);
-        return new Selection(vmids, names, all);
+        return new Selection(vmids, names, all, byVmName);
     }
 
     /** The HaVms of the policy's namespace and cluster, from the informer cache (no API call). */

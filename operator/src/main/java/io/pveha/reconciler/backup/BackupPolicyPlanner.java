@@ -533,8 +533,7 @@ final class BackupPolicyPlanner {
      * does).
      */
     static List<RunPart> parts(BackupPolicy policy, Selection selection, ClusterSnapshot snapshot) {
-        Map<String, Object> options =
-                new LinkedHashMap<>(BackupJobPlan.runOptions(policy.getSpec()));
+        Map<String, Object> options = new LinkedHashMap<>(BackupJobPlan.runOptions(policy));
         List<Integer> excluded = policy.getSpec().getSelection().getExclude();
         Map<String, List<Integer>> byNode = new TreeMap<>();
         if (selection.all()) {
@@ -828,6 +827,16 @@ final class BackupPolicyPlanner {
 
     // ---------------------------------------------------------------- backups on the storage
 
+    /** Older good backups listed per VM besides the latest. */
+    static final int PREVIOUS_KEPT = 3;
+
+    /**
+     * Each VM's latest good backup, its older ones, and the retention preview. An archive belongs
+     * to the HaVm its notes name ({@link BackupMarker}: by namespace and VM name, whatever cluster
+     * wrote it and under whatever VMID), else to its VMID (archives from before the marker). An
+     * archive whose notes name another namespace is another platform's on a shared export: left
+     * out. A volume the last restore drill could not restore or boot is not a good backup.
+     */
     private static void report(Draft d) {
         if (d.facts.backups().isEmpty()) {
             d.needBackups = true;
@@ -847,59 +856,157 @@ final class BackupPolicyPlanner {
             return;
         }
         Selection selection = d.facts.selection();
+        String namespace = d.policy.getMetadata().getNamespace();
+        Set<String> failedDrill = failedDrillVolumes(d.status.getDrill());
         Map<Integer, List<StoredBackup>> byVm =
                 read.backups().stream()
                         .collect(
                                 Collectors.groupingBy(
                                         StoredBackup::vmid, TreeMap::new, Collectors.toList()));
+        Map<String, List<StoredBackup>> groups = new TreeMap<>();
+        Map<String, String> groupHaVm = new TreeMap<>();
+        for (StoredBackup b : read.backups()) {
+            Optional<BackupMarker.Identity> id = BackupMarker.parse(b.notes());
+            String key;
+            if (id.isPresent()) {
+                if (!id.get().namespace().equals(namespace)) {
+                    continue;
+                }
+                String haVm =
+                        selection.byVmName().getOrDefault(id.get().vmName(), id.get().vmName());
+                key = "havm:" + haVm;
+                groupHaVm.put(key, haVm);
+            } else {
+                key = "vmid:" + b.vmid();
+            }
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(b);
+        }
         // VMs listed before stay listed while they have backups: a deleted VM can still be restored
         // by policyRef.
         Set<Integer> reported = new TreeSet<>(selection.vmids());
+        Set<String> reportedHaVms = new TreeSet<>();
         Map<Integer, String> names = new TreeMap<>();
         for (BackupPolicyStatus.VmBackup before : d.status.getVms()) {
-            reported.add(before.getVmid());
+            if (before.getVmid() != null) {
+                reported.add(before.getVmid());
+            }
             if (before.getHaVm() != null) {
-                names.put(before.getVmid(), before.getHaVm());
+                reportedHaVms.add(before.getHaVm());
+                if (before.getVmid() != null) {
+                    names.put(before.getVmid(), before.getHaVm());
+                }
             }
         }
         names.putAll(selection.haVmNames());
-        Retention retention = Retention.of(d.policy.getSpec().getRetention());
+        selection.vmids().stream()
+                .map(selection.haVmNames()::get)
+                .filter(Objects::nonNull)
+                .forEach(reportedHaVms::add);
         List<BackupPolicyStatus.VmBackup> vms = new ArrayList<>();
-        List<Integer> notCovered = new ArrayList<>();
-        List<String> preview = new ArrayList<>();
-        for (int vmid : reported) {
-            List<StoredBackup> backups = byVm.getOrDefault(vmid, List.of());
-            if (backups.isEmpty()) {
-                if (selection.vmids().contains(vmid)) {
-                    notCovered.add(vmid);
-                }
+        for (Map.Entry<String, List<StoredBackup>> group : groups.entrySet()) {
+            String haVm = groupHaVm.get(group.getKey());
+            List<StoredBackup> backups = group.getValue();
+            boolean wanted =
+                    haVm != null
+                            ? reportedHaVms.contains(haVm)
+                                    || backups.stream().anyMatch(b -> reported.contains(b.vmid()))
+                            : reported.contains(backups.get(0).vmid());
+            List<StoredBackup> good =
+                    backups.stream()
+                            .filter(b -> !failedDrill.contains(b.volid()))
+                            .sorted(
+                                    Comparator.comparingLong(StoredBackup::ctime)
+                                            .thenComparing(StoredBackup::volid)
+                                            .reversed())
+                            .toList();
+            if (!wanted || good.isEmpty()) {
                 continue;
             }
-            StoredBackup latest =
-                    backups.stream()
-                            .max(Comparator.comparingLong(StoredBackup::ctime))
-                            .orElseThrow();
+            StoredBackup latest = good.get(0);
             BackupPolicyStatus.VmBackup entry = new BackupPolicyStatus.VmBackup();
-            entry.setVmid(vmid);
-            entry.setHaVm(names.get(vmid));
+            entry.setVmid(latest.vmid());
+            entry.setHaVm(haVm != null ? haVm : names.get(latest.vmid()));
             entry.setVolume(latest.volid());
             entry.setTime(Instant.ofEpochSecond(latest.ctime()).toString());
             entry.setSizeBytes(latest.sizeBytes());
             entry.setCount(backups.size());
+            entry.setIdentifiedBy(haVm != null ? "notes" : "vmid");
+            entry.setWrittenBy(
+                    BackupMarker.parse(latest.notes())
+                            .map(BackupMarker.Identity::cluster)
+                            .filter(c -> !c.isEmpty())
+                            .orElse(null));
+            entry.setPrevious(
+                    new ArrayList<>(
+                            good.stream()
+                                    .skip(1)
+                                    .limit(PREVIOUS_KEPT)
+                                    .map(
+                                            b ->
+                                                    new BackupPolicyStatus.BackupVolume(
+                                                            b.volid(),
+                                                            Instant.ofEpochSecond(b.ctime())
+                                                                    .toString(),
+                                                            b.sizeBytes()))
+                                    .toList()));
             vms.add(entry);
-            if (selection.vmids().contains(vmid)) {
-                preview.addAll(
-                        retention.removals(
-                                backups.stream()
-                                        .map(
-                                                b ->
-                                                        new Retention.Backup(
-                                                                b.volid(), b.ctime(), b.protect()))
-                                        .toList(),
-                                ZoneOffset.UTC));
+        }
+        vms.sort(
+                Comparator.comparing(
+                                BackupPolicyStatus.VmBackup::getVmid,
+                                Comparator.nullsLast(Comparator.naturalOrder()))
+                        .thenComparing(
+                                BackupPolicyStatus.VmBackup::getHaVm,
+                                Comparator.nullsLast(Comparator.naturalOrder())));
+        List<Integer> notCovered = new ArrayList<>();
+        Retention retention = Retention.of(d.policy.getSpec().getRetention());
+        List<String> preview = new ArrayList<>();
+        for (int vmid : selection.vmids()) {
+            String haVm = selection.haVmNames().get(vmid);
+            boolean covered =
+                    vms.stream()
+                            .anyMatch(
+                                    e ->
+                                            Objects.equals(e.getVmid(), vmid)
+                                                    || (haVm != null && haVm.equals(e.getHaVm())));
+            if (!covered) {
+                notCovered.add(vmid);
             }
+            List<StoredBackup> backups = byVm.getOrDefault(vmid, List.of());
+            preview.addAll(
+                    retention.removals(
+                            backups.stream()
+                                    .map(
+                                            b ->
+                                                    new Retention.Backup(
+                                                            b.volid(), b.ctime(), b.protect()))
+                                    .toList(),
+                            ZoneOffset.UTC));
         }
         d.report = new BackupReport(vms, notCovered, preview);
+    }
+
+    /**
+     * Volumes the last restore drill found bad: their restore failed, or the restored VM did not
+     * boot (a refused start, a node offline or a taken VMID say nothing of the backup).
+     */
+    static Set<String> failedDrillVolumes(DrillStatus drill) {
+        if (drill == null) {
+            return Set.of();
+        }
+        return drill.getVms().stream()
+                .filter(v -> FAILED.equals(v.getResult()) && v.getVolume() != null)
+                .filter(
+                        v ->
+                                v.getReason() != null
+                                        && (v.getReason()
+                                                        .startsWith(
+                                                                "restoring "
+                                                                        + v.getVolume()
+                                                                        + " failed")
+                                                || v.getReason().contains("did not reach running")))
+                .map(DrillVm::getVolume)
+                .collect(Collectors.toSet());
     }
 
     // ---------------------------------------------------------------- the restore drill

@@ -59,6 +59,11 @@ final class BackupPolicyStatusBuilder {
                             status.setVms(new ArrayList<>(report.vms()));
                             status.setNotCovered(new ArrayList<>(report.notCovered()));
                             status.setRetentionPreview(new ArrayList<>(report.retentionPreview()));
+                            // Which cluster listed them: a disaster recovery restores only once
+                            // the policy has listed its backups on the new cluster.
+                            if (facts.cluster().usable()) {
+                                status.setPveCluster(facts.cluster().snapshot().identity());
+                            }
                         });
         BackupPolicyPlanner.Records records = plan.records();
         status.setHandledBackupNow(records.handledBackupNow());

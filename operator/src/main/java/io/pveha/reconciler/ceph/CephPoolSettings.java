@@ -15,13 +15,13 @@ import java.util.regex.Pattern;
  * Ceph's refusals. Only what the spec declares is owned: an undeclared field is left as Ceph has it
  * (PVE's defaults apply on create).
  */
-final class CephPoolSettings {
+public final class CephPoolSettings {
     private static final Pattern SIZE = Pattern.compile("^(\\d+(?:\\.\\d+)?)([KMGT])?$");
 
     private CephPoolSettings() {}
 
     /** The pool's name in Ceph: spec.poolName, else metadata.name. */
-    static String poolName(CephPool pool) {
+    public static String poolName(CephPool pool) {
         String name = pool.getSpec().getPoolName();
         return name == null || name.isBlank() ? pool.getMetadata().getName() : name;
     }

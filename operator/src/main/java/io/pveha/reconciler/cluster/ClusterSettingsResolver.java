@@ -1,5 +1,6 @@
 package io.pveha.reconciler.cluster;
 
+import io.pveha.api.cluster.DisasterRecovery;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterSpec;
 import io.pveha.cluster.ConnectionSettings;
@@ -64,21 +65,96 @@ final class ClusterSettingsResolver {
 
     private ClusterSettingsResolver() {}
 
+    /**
+     * One cluster a ProxmoxCluster reaches: the primary (spec.endpoints, credentialsSecretRef, tls)
+     * or the standby (spec.disasterRecovery.standby).
+     *
+     * @param role {@code primary} or {@code standby}
+     * @param field where its settings are in the spec, for messages
+     */
+    record Site(
+            String role,
+            String field,
+            List<String> endpoints,
+            ProxmoxClusterSpec.CredentialsRef credentials,
+            ProxmoxClusterSpec.Tls tls) {}
+
+    static final String PRIMARY = "primary";
+    static final String STANDBY = "standby";
+
+    static Site primary(ProxmoxClusterSpec spec) {
+        return new Site(
+                PRIMARY,
+                "spec",
+                spec.getEndpoints(),
+                spec.getCredentialsSecretRef(),
+                spec.getTls());
+    }
+
+    /** The standby, when the spec declares one. */
+    static Optional<Site> standby(ProxmoxClusterSpec spec) {
+        DisasterRecovery dr = spec == null ? null : spec.getDisasterRecovery();
+        if (dr == null || dr.getStandby() == null) {
+            return Optional.empty();
+        }
+        DisasterRecovery.Standby standby = dr.getStandby();
+        return Optional.of(
+                new Site(
+                        STANDBY,
+                        "spec.disasterRecovery.standby",
+                        standby.getEndpoints(),
+                        standby.getCredentialsSecretRef(),
+                        standby.getTls()));
+    }
+
+    /** The cluster the platform runs on: the standby once spec.disasterRecovery switched to it. */
+    static Site active(ProxmoxClusterSpec spec) {
+        DisasterRecovery dr = spec.getDisasterRecovery();
+        if (dr != null && dr.onStandby()) {
+            return standby(spec).orElseThrow();
+        }
+        return primary(spec);
+    }
+
+    /**
+     * The cluster that is not active, when there is one: the standby while the primary runs the
+     * platform (watched for drills and readiness), the lost primary after the switch (watched so
+     * restores wait while it still runs the platform).
+     */
+    static Optional<Site> other(ProxmoxClusterSpec spec) {
+        if (spec == null) {
+            return Optional.empty();
+        }
+        DisasterRecovery dr = spec.getDisasterRecovery();
+        if (dr == null || dr.getStandby() == null) {
+            return Optional.empty();
+        }
+        return dr.onStandby() ? Optional.of(primary(spec)) : standby(spec);
+    }
+
     /** The Secret keys the spec needs, in the order a problem with them is reported. */
     static List<SecretKey> secretKeys(ProxmoxClusterSpec spec) {
         List<SecretKey> keys = new ArrayList<>();
         if (spec == null) {
             return keys;
         }
-        ProxmoxClusterSpec.CredentialsRef ref = spec.getCredentialsSecretRef();
+        keys.addAll(secretKeys(primary(spec)));
+        standby(spec).ifPresent(site -> keys.addAll(secretKeys(site)));
+        return keys;
+    }
+
+    private static List<SecretKey> secretKeys(Site site) {
+        List<SecretKey> keys = new ArrayList<>();
+        ProxmoxClusterSpec.CredentialsRef ref = site.credentials();
         if (ref != null && ref.getName() != null) {
             keys.add(tokenIdKey(ref));
             keys.add(tokenSecretKey(ref));
         }
-        caKey(spec.getTls()).ifPresent(keys::add);
+        caKey(site.tls()).ifPresent(keys::add);
         return keys;
     }
 
+    /** The settings of the cluster the platform runs on now. */
     static ConnectionSettings resolve(ProxmoxCluster cluster, Map<SecretKey, SecretValue> secrets)
             throws SettingsProblem {
         ProxmoxClusterSpec spec = cluster.getSpec();
@@ -86,10 +162,24 @@ final class ClusterSettingsResolver {
             throw new SettingsProblem(
                     CommonReason.InvalidSpec, "spec.endpoints: at least one endpoint is required");
         }
-        ProxmoxClusterSpec.CredentialsRef ref = spec.getCredentialsSecretRef();
+        return resolve(cluster, active(spec), secrets);
+    }
+
+    /** The settings of one of the ProxmoxCluster's clusters. */
+    static ConnectionSettings resolve(
+            ProxmoxCluster cluster, Site site, Map<SecretKey, SecretValue> secrets)
+            throws SettingsProblem {
+        ProxmoxClusterSpec spec = cluster.getSpec();
+        if (site.endpoints() == null || site.endpoints().isEmpty()) {
+            throw new SettingsProblem(
+                    CommonReason.InvalidSpec,
+                    site.field() + ".endpoints: at least one endpoint is required");
+        }
+        ProxmoxClusterSpec.CredentialsRef ref = site.credentials();
         if (ref == null || ref.getName() == null) {
             throw new SettingsProblem(
-                    CommonReason.InvalidSpec, "spec.credentialsSecretRef.name is required");
+                    CommonReason.InvalidSpec,
+                    site.field() + ".credentialsSecretRef.name is required");
         }
         String tokenId = value(secrets, tokenIdKey(ref));
         String tokenSecret = value(secrets, tokenSecretKey(ref));
@@ -108,10 +198,11 @@ final class ClusterSettingsResolver {
         }
         PveTls tls =
                 tls(
-                        spec.getTls(),
-                        spec.getEndpoints(),
+                        site.tls(),
+                        site.endpoints(),
                         cluster.getMetadata().getNamespace(),
-                        secrets);
+                        secrets,
+                        site.field());
         ProxmoxClusterSpec.ClientSettings limits = spec.getClient();
         int rps =
                 limits != null && limits.getRequestsPerSecond() != null
@@ -126,7 +217,7 @@ final class ClusterSettingsResolver {
                         ? limits.getRequestTimeoutSeconds()
                         : DEFAULT_TIMEOUT_SECONDS;
         return ConnectionSettings.of(
-                spec.getEndpoints(),
+                site.endpoints(),
                 token,
                 tokenSecret,
                 tls,
@@ -147,7 +238,8 @@ final class ClusterSettingsResolver {
             ProxmoxClusterSpec.Tls tls,
             List<String> endpoints,
             String namespace,
-            Map<SecretKey, SecretValue> secrets)
+            Map<SecretKey, SecretValue> secrets,
+            String field)
             throws SettingsProblem {
         if (tls == null) {
             return PveTls.systemTrust();
@@ -177,10 +269,10 @@ final class ClusterSettingsResolver {
                 fingerprint = PveTls.normalizeFingerprint(fingerprint);
             } catch (IllegalArgumentException e) {
                 throw new SettingsProblem(
-                        CommonReason.InvalidSpec, "spec.tls.fingerprint: " + e.getMessage());
+                        CommonReason.InvalidSpec, field + ".tls.fingerprint: " + e.getMessage());
             }
         }
-        Map<String, String> pins = pins(tls, endpoints);
+        Map<String, String> pins = pins(tls, endpoints, field);
         if (!pins.isEmpty() && fingerprint == null && ca == null) {
             List<String> unpinned =
                     endpoints.stream()
@@ -190,9 +282,14 @@ final class ClusterSettingsResolver {
             if (!unpinned.isEmpty()) {
                 throw new SettingsProblem(
                         CommonReason.InvalidSpec,
-                        "spec.tls.fingerprints: no fingerprint for "
+                        field
+                                + ".tls.fingerprints: no fingerprint for "
                                 + String.join(", ", unpinned)
-                                + " (add an entry, or set spec.tls.fingerprint or spec.tls.caSecretRef)");
+                                + " (add an entry, or set "
+                                + field
+                                + ".tls.fingerprint or "
+                                + field
+                                + ".tls.caSecretRef)");
             }
         }
         return new PveTls(ca, fingerprint, pins, false);
@@ -201,7 +298,8 @@ final class ClusterSettingsResolver {
     /**
      * {@code spec.tls.fingerprints} as endpoint → normalised pin, each endpoint one of the spec's.
      */
-    private static Map<String, String> pins(ProxmoxClusterSpec.Tls tls, List<String> endpoints)
+    private static Map<String, String> pins(
+            ProxmoxClusterSpec.Tls tls, List<String> endpoints, String field)
             throws SettingsProblem {
         Map<String, String> pins = new LinkedHashMap<>();
         List<ProxmoxClusterSpec.EndpointFingerprint> entries =
@@ -209,7 +307,7 @@ final class ClusterSettingsResolver {
         List<String> known = endpoints.stream().map(PveTls::endpointKey).toList();
         for (int i = 0; i < entries.size(); i++) {
             ProxmoxClusterSpec.EndpointFingerprint entry = entries.get(i);
-            String where = "spec.tls.fingerprints[" + i + "]";
+            String where = field + ".tls.fingerprints[" + i + "]";
             if (entry.getEndpoint() == null || entry.getFingerprint() == null) {
                 throw new SettingsProblem(
                         CommonReason.InvalidSpec,
@@ -219,7 +317,12 @@ final class ClusterSettingsResolver {
             if (!known.contains(endpoint)) {
                 throw new SettingsProblem(
                         CommonReason.InvalidSpec,
-                        where + ".endpoint: " + entry.getEndpoint() + " is not in spec.endpoints");
+                        where
+                                + ".endpoint: "
+                                + entry.getEndpoint()
+                                + " is not in "
+                                + field
+                                + ".endpoints");
             }
             String fingerprint;
             try {

@@ -38,7 +38,12 @@ final class ProxmoxClusterEvents {
                     Reasons.find(ProxmoxClusterReason.class, is.get().getReason());
             if (Conditions.TRUE.equals(is.get().getStatus())) {
                 notes.add(Note.normal(ProxmoxClusterReason.Ready, is.get().getMessage()));
-            } else if (reason.isPresent() && reason.get() != ProxmoxClusterReason.Connecting) {
+            } else if (reason.isPresent()
+                    && reason.get() != ProxmoxClusterReason.Connecting
+                    && reason.get() != ProxmoxClusterReason.PreparingStorage
+                    && reason.get() != ProxmoxClusterReason.Restoring) {
+                // A recovery's progress has Events of its own (RecoveryStarted, stages).
+
                 notes.add(Note.warning(reason.get(), is.get().getMessage()));
             }
         }

@@ -29,6 +29,7 @@ final class ProxmoxClusterExecutor {
      * @return what the HA group changes came to, when the plan had any to check
      */
     Optional<HaGroupSync.Outcome> act(ClusterKey key, ProxmoxClusterPlanner.Plan plan) {
+        keepOther(key, plan.other());
         if (plan.connect().isEmpty()) {
             return Optional.empty();
         }
@@ -111,6 +112,23 @@ final class ProxmoxClusterExecutor {
     /** Stops polling and forgets the cluster: its spec is invalid, or it was deleted. */
     void disconnect(ClusterKey key) {
         connections.remove(key);
+        keepOther(key, Optional.empty());
+    }
+
+    /**
+     * Keeps the connection to the other cluster (disaster recovery) on its settings, under {@code
+     * key.other(role)}, and none under the other role; without one, none at all. Settings that do
+     * not resolve keep a connection made from earlier ones.
+     */
+    private void keepOther(ClusterKey key, Optional<ProxmoxClusterPlanner.OtherConnection> other) {
+        for (String role : List.of("standby", "primary")) {
+            boolean wanted = other.isPresent() && other.get().role().equals(role);
+            if (!wanted) {
+                connections.remove(key.other(role));
+            } else if (other.get().settings() != null) {
+                connections.ensure(key.other(role), other.get().settings());
+            }
+        }
     }
 
     private static HaGroupSync.Outcome apply(ClusterConnection connection, HaGroupSync.Plan plan) {

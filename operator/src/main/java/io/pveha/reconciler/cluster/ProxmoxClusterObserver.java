@@ -59,7 +59,7 @@ final class ProxmoxClusterObserver {
                 connection,
                 outcome,
                 secrets(cluster),
-                Optional.ofNullable(haGroupChecks.get(cluster.getMetadata().getUid())),
+                Optional.ofNullable(haGroupChecks.get(memoryKey(cluster))),
                 Optional.empty());
     }
 
@@ -72,7 +72,7 @@ final class ProxmoxClusterObserver {
     }
 
     void haGroupsChecked(ProxmoxCluster cluster, Instant at) {
-        haGroupChecks.put(cluster.getMetadata().getUid(), at);
+        haGroupChecks.put(memoryKey(cluster), at);
     }
 
     /** PVE 9's HA rules, one call (the plan asks only while the last poll succeeded). */
@@ -82,17 +82,27 @@ final class ProxmoxClusterObserver {
 
     /** The desired rules the last check of the rules was made against. */
     Optional<String> placementKey(ProxmoxCluster cluster) {
-        return Optional.ofNullable(placementKeys.get(cluster.getMetadata().getUid()));
+        return Optional.ofNullable(placementKeys.get(memoryKey(cluster)));
     }
 
     void haRulesChecked(ProxmoxCluster cluster, Instant at, String key) {
-        haGroupChecks.put(cluster.getMetadata().getUid(), at);
-        placementKeys.put(cluster.getMetadata().getUid(), key);
+        haGroupChecks.put(memoryKey(cluster), at);
+        placementKeys.put(memoryKey(cluster), key);
+    }
+
+    /**
+     * What the memory of HA checks is kept under: the ProxmoxCluster, and which of its clusters it
+     * reaches (after a disaster-recovery switch the standby's groups or rules are read and made at
+     * once, not when the primary's check would next be due).
+     */
+    private static String memoryKey(ProxmoxCluster cluster) {
+        var dr = cluster.getSpec() == null ? null : cluster.getSpec().getDisasterRecovery();
+        return cluster.getMetadata().getUid() + (dr != null && dr.onStandby() ? "#standby" : "");
     }
 
     void forget(ProxmoxCluster cluster) {
-        haGroupChecks.remove(cluster.getMetadata().getUid());
-        placementKeys.remove(cluster.getMetadata().getUid());
+        haGroupChecks.keySet().removeIf(k -> k.startsWith(cluster.getMetadata().getUid()));
+        placementKeys.keySet().removeIf(k -> k.startsWith(cluster.getMetadata().getUid()));
     }
 
     private Map<SecretKey, SecretValue> secrets(ProxmoxCluster cluster) {

@@ -77,6 +77,9 @@ final class ProxmoxClusterPlanner {
      * @param placementProblems what the spec asks and cannot be (an undeclared policy, a node the
      *     cluster does not have)
      * @param placementKey the desired rules, to tell when they change between checks
+     * @param other the connection to the cluster that is not active (disaster recovery): the
+     *     standby while the primary runs the platform, the lost primary after the switch; empty
+     *     without a standby
      */
     record Plan(
             Optional<ConnectionSettings> connect,
@@ -92,7 +95,8 @@ final class ProxmoxClusterPlanner {
             boolean needsHaRules,
             Optional<PlacementRules.Plan> haRules,
             List<String> placementProblems,
-            String placementKey) {
+            String placementKey,
+            Optional<OtherConnection> other) {
         Reason reason() {
             return ready.reason();
         }
@@ -102,7 +106,31 @@ final class ProxmoxClusterPlanner {
         }
     }
 
+    /**
+     * The other cluster's connection: its role ({@code standby} or {@code primary}) and settings,
+     * or why they do not resolve.
+     */
+    record OtherConnection(String role, ConnectionSettings settings, String problem) {}
+
     private ProxmoxClusterPlanner() {}
+
+    /** The other cluster's connection as the spec and its Secrets give it. */
+    static Optional<OtherConnection> other(
+            ProxmoxCluster cluster,
+            Map<ClusterSettingsResolver.SecretKey, ClusterSettingsResolver.SecretValue> secrets) {
+        return ClusterSettingsResolver.other(cluster.getSpec())
+                .map(
+                        site -> {
+                            try {
+                                return new OtherConnection(
+                                        site.role(),
+                                        ClusterSettingsResolver.resolve(cluster, site, secrets),
+                                        null);
+                            } catch (ClusterSettingsResolver.SettingsProblem p) {
+                                return new OtherConnection(site.role(), null, p.getMessage());
+                            }
+                        });
+    }
 
     static Plan plan(
             ProxmoxCluster cluster,
@@ -220,7 +248,8 @@ final class ProxmoxClusterPlanner {
                 needsHaRules,
                 haRules,
                 List.copyOf(problems),
-                key);
+                key,
+                other(cluster, facts.secrets()));
     }
 
     static Verdict connected(ClusterSettingsResolver.SettingsProblem problem, PollOutcome outcome) {

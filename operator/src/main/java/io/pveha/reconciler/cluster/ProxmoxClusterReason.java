@@ -76,8 +76,25 @@ public enum ProxmoxClusterReason implements Reason {
      */
     PlacementPolicyInvalid(Health.DEGRADED),
 
+    /** Recovered: the platform was rebuilt on the standby and every HaVm is Ready there. */
+    RecoveryCompleted(Health.HEALTHY),
+    /**
+     * Recovered: the lost primary still answers and runs VMs of the platform; restores wait (power
+     * it off, or cut it off for good, to go on).
+     */
+    WaitingForPrimaryDown(Health.DEGRADED),
+    /** Recovered: CephPools and backup storages are being made on the standby first. */
+    PreparingStorage(Health.PROGRESSING),
+    /** Recovered: HaVms are being restored from their backups, stage by stage. */
+    Restoring(Health.PROGRESSING),
+    /** Recovered: done, but some HaVms had no backup left to restore. */
+    RecoveryIncomplete(Health.DEGRADED),
+
     NodeOffline(Health.EVENT),
-    NodeOnline(Health.EVENT);
+    NodeOnline(Health.EVENT),
+    /** The platform was switched to the standby: the recovery begins. */
+    RecoveryStarted(Health.EVENT),
+    RecoveryStageStarted(Health.EVENT);
 
     private final Health health;
 

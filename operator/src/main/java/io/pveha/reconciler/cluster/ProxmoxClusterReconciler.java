@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterStatus;
 import io.pveha.api.vm.HaVm;
+import io.pveha.api.vm.HaVmStatus;
 import io.pveha.cluster.ClusterConnections;
 import io.pveha.cluster.ClusterKey;
 import io.pveha.cluster.PollOutcome;
@@ -31,6 +32,10 @@ import io.pveha.reconciler.Reporter;
 import io.pveha.reconciler.SpecOrIntentChanged;
 import io.pveha.reconciler.SpecValidation;
 import io.pveha.reconciler.cluster.ClusterSettingsResolver.SecretKey;
+import io.pveha.reconciler.recovery.RecoveryFacts;
+import io.pveha.reconciler.recovery.RecoveryPlanner;
+import io.pveha.reconciler.recovery.RecoveryReport;
+import io.pveha.reconciler.recovery.RecoverySources;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -69,6 +74,7 @@ public class ProxmoxClusterReconciler
     private final io.pveha.reconciler.monitoring.Monitoring monitoring;
     private final io.pveha.reconciler.monitoring.MonitoringSources monitored =
             new io.pveha.reconciler.monitoring.MonitoringSources();
+    private final RecoverySources recoverySources = new RecoverySources();
 
     public ProxmoxClusterReconciler(
             ClusterConnections connections,
@@ -146,20 +152,37 @@ public class ProxmoxClusterReconciler
                                                         updated.getMetadata().getLabels(),
                                                         old.getMetadata().getLabels())
                                                 || !java.util.Objects.equals(
-                                                        vmidOf(updated), vmidOf(old)))
+                                                        vmidOf(updated), vmidOf(old))
+                                                || !java.util.Objects.equals(
+                                                        recoveryOf(updated), recoveryOf(old)))
                         .build();
         haVms = new InformerEventSource<>(vmConfig, context);
-        if (monitoring == null) {
-            return List.of(polls, secrets, haVms);
-        }
         List<EventSource<?, ProxmoxCluster>> sources =
                 new java.util.ArrayList<>(List.of(polls, secrets, haVms));
-        sources.addAll(monitored.prepare(context, monitoring, haVms));
+        if (monitoring != null) {
+            sources.addAll(monitored.prepare(context, monitoring, haVms));
+        }
+        // Disaster recovery sums up the HaVms' restores and waits for CephPools and backup
+        // storages; BackupPolicies come from monitoring's informer when there is one.
+        sources.addAll(
+                recoverySources.prepare(context, monitoring == null ? null : monitored::backups));
         return sources;
     }
 
     private static Integer vmidOf(HaVm vm) {
         return vm.getStatus() == null ? null : vm.getStatus().getVmid();
+    }
+
+    /** What a HaVm's part in a recovery is: its step changes move the cluster's summary. */
+    private static String recoveryOf(HaVm vm) {
+        HaVmStatus status = vm.getStatus();
+        if (status == null) {
+            return null;
+        }
+        HaVmStatus.Recovery r = status.getRecovery();
+        return status.getPveCluster()
+                + "|"
+                + (r == null ? "" : r.getTargetCluster() + "/" + r.getStep() + "/" + r.getBackup());
     }
 
     /** The HaVms of the cluster (same namespace, clusterRef naming it), from the informer cache. */
@@ -245,8 +268,21 @@ public class ProxmoxClusterReconciler
             }
             ProxmoxClusterStatus status =
                     ClusterStatusBuilder.build(cluster, previous, facts, plan, haGroups, now);
+            // Disaster recovery before the Events: Ready may say the recovery's step.
+            RecoveryPlanner.Outcome recovery = recover(cluster, previous, facts, now);
+            if (recovery.status() != null
+                    || (previous != null && previous.getDisasterRecovery() != null)) {
+                if (status == previous) {
+                    status =
+                            io.pveha.reconciler.Copies.deepCopy(
+                                    previous, ProxmoxClusterStatus.class);
+                }
+                RecoveryReport.apply(
+                        recovery, status, previous, cluster.getMetadata().getGeneration(), now);
+            }
             List<io.pveha.reconciler.Note> notes =
                     new java.util.ArrayList<>(ProxmoxClusterEvents.between(previous, status));
+            notes.addAll(recovery.notes());
             io.pveha.reconciler.monitoring.Monitoring.Outcome monitored =
                     monitor(cluster, previous, facts, now);
             if (monitored != null) {
@@ -265,8 +301,65 @@ public class ProxmoxClusterReconciler
             if (monitored != null) {
                 monitoring.deliver(monitored);
             }
-            return UpdateControl.<ProxmoxCluster>noUpdate().rescheduleAfter(plan.requeue());
+            java.time.Duration requeue = plan.requeue();
+            if (recovery.requeue().isPresent() && recovery.requeue().get().compareTo(requeue) < 0) {
+                requeue = recovery.requeue().get();
+            }
+            return UpdateControl.<ProxmoxCluster>noUpdate().rescheduleAfter(requeue);
         }
+    }
+
+    /**
+     * The poll of the cluster the spec makes active, from the connection as the executor just left
+     * it: right after the switch the facts observed at the start of the pass may still be the lost
+     * primary's last poll, which must never pass for the standby.
+     */
+    private PollOutcome activeOutcome(ProxmoxCluster cluster) {
+        List<String> wanted = ClusterSettingsResolver.active(cluster.getSpec()).endpoints();
+        return connections
+                .get(ClusterKey.of(cluster))
+                .filter(c -> c.settings().endpoints().equals(wanted))
+                .map(c -> c.outcome())
+                .orElse(PollOutcome.NONE);
+    }
+
+    /**
+     * The disaster-recovery pass: the summary of where the platform runs and of a recovery in
+     * progress, from both clusters' polls and the platform's resources (no call of its own).
+     */
+    private RecoveryPlanner.Outcome recover(
+            ProxmoxCluster cluster,
+            ProxmoxClusterStatus previous,
+            ProxmoxClusterFacts facts,
+            Instant now) {
+        if (cluster.getSpec().getDisasterRecovery() == null) {
+            return RecoveryPlanner.plan(cluster, null, null, now);
+        }
+        ClusterKey key = ClusterKey.of(cluster);
+        Optional<RecoveryFacts.OtherSite> other =
+                ProxmoxClusterPlanner.other(cluster, facts.secrets())
+                        .map(
+                                o ->
+                                        new RecoveryFacts.OtherSite(
+                                                o.role(),
+                                                connections
+                                                        .get(key.other(o.role()))
+                                                        .map(c -> c.outcome())
+                                                        .orElse(PollOutcome.NONE),
+                                                o.problem()));
+        RecoveryFacts recoveryFacts =
+                new RecoveryFacts(
+                        cluster.getSpec().getDisasterRecovery(),
+                        activeOutcome(cluster),
+                        other,
+                        haVmsOf(cluster),
+                        recoverySources.cephPools(cluster),
+                        recoverySources.policies(cluster));
+        return RecoveryPlanner.plan(
+                cluster,
+                previous == null ? null : previous.getDisasterRecovery(),
+                recoveryFacts,
+                now);
     }
 
     @Override
@@ -328,8 +421,10 @@ public class ProxmoxClusterReconciler
         @Override
         public void polled(ClusterKey key, PollOutcome previous, PollOutcome current) {
             if (isRunning()) {
+                // The other cluster's polls (disaster recovery) reconcile the ProxmoxCluster too.
+                ClusterKey owner = key.owner();
                 getEventHandler()
-                        .handleEvent(new Event(new ResourceID(key.name(), key.namespace())));
+                        .handleEvent(new Event(new ResourceID(owner.name(), owner.namespace())));
             }
         }
 

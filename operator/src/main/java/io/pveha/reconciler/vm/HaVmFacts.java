@@ -84,10 +84,16 @@ record HaVmFacts(
     /**
      * What placement needs beyond the poll: the ProxmoxCluster's spec (its placement policies), if
      * the cache has it, and the other HaVms of the same cluster (partners to keep apart or
-     * together).
+     * together); for disaster recovery also the cluster's BackupPolicies (the backups they list are
+     * what a HaVm is rebuilt from, and the order and restore slots come from the neighbours).
      */
-    record Placement(Optional<ProxmoxCluster> cluster, List<HaVm> neighbours) {
-        static final Placement NONE = new Placement(Optional.empty(), List.of());
+    record Placement(
+            Optional<ProxmoxCluster> cluster, List<HaVm> neighbours, List<BackupPolicy> policies) {
+        static final Placement NONE = new Placement(Optional.empty(), List.of(), List.of());
+
+        Placement(Optional<ProxmoxCluster> cluster, List<HaVm> neighbours) {
+            this(cluster, neighbours, List.of());
+        }
 
         Optional<ProxmoxClusterSpec> clusterSpec() {
             return cluster.map(ProxmoxCluster::getSpec);

@@ -51,13 +51,29 @@ final class HaVmObserver {
             Function<ResourceID, Optional<BackupPolicy>> backupPolicies,
             Function<ResourceID, Optional<Secret>> secrets,
             Function<ResourceID, Optional<ProxmoxCluster>> clusters,
-            Function<String, List<HaVm>> haVmsIn) {
+            Function<String, List<HaVm>> haVmsIn,
+            Function<String, List<BackupPolicy>> backupPoliciesIn) {
+
+        Caches(
+                Function<ResourceID, Optional<HaVm>> haVms,
+                Function<ResourceID, Optional<BackupPolicy>> backupPolicies,
+                Function<ResourceID, Optional<Secret>> secrets,
+                Function<ResourceID, Optional<ProxmoxCluster>> clusters,
+                Function<String, List<HaVm>> haVmsIn) {
+            this(haVms, backupPolicies, secrets, clusters, haVmsIn, ns -> List.of());
+        }
 
         Caches(
                 Function<ResourceID, Optional<HaVm>> haVms,
                 Function<ResourceID, Optional<BackupPolicy>> backupPolicies,
                 Function<ResourceID, Optional<Secret>> secrets) {
-            this(haVms, backupPolicies, secrets, id -> Optional.empty(), ns -> List.of());
+            this(
+                    haVms,
+                    backupPolicies,
+                    secrets,
+                    id -> Optional.empty(),
+                    ns -> List.of(),
+                    ns -> List.of());
         }
     }
 
@@ -69,6 +85,15 @@ final class HaVmObserver {
                 caches.clusters().apply(new ResourceID(cluster, ns)),
                 caches.haVmsIn().apply(ns).stream()
                         .filter(o -> io.pveha.reconciler.placement.Placements.sameCluster(vm, o))
+                        .toList(),
+                caches.backupPoliciesIn().apply(ns).stream()
+                        .filter(
+                                p ->
+                                        p.getSpec() != null
+                                                && p.getSpec().getClusterRef() != null
+                                                && cluster.equals(
+                                                        p.getSpec().getClusterRef().getName()))
+                        .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
                         .toList());
     }
 
@@ -109,6 +134,17 @@ final class HaVmObserver {
         }
         ClusterSnapshot snapshot = cluster.snapshot();
         ClusterConnection connection = cluster.connection();
+        HaVmFacts.Placement placement = placement(vm, caches);
+        String here =
+                io.pveha.reconciler.recovery.RecoveryPlanner.site(
+                        snapshot,
+                        placement.clusterSpec().map(s -> s.getDisasterRecovery()).orElse(null));
+        if (livesElsewhere(status, here)) {
+            // The VM lives on another PVE cluster than the one this connection reaches (a
+            // disaster-recovery switch): its VMID and pending task mean nothing here, and a VM
+            // with that VMID here is not it. The planner decides from the cluster alone.
+            return HaVmFacts.clusterOnly(cluster, vmid, memories.get(uid)).withPlacement(placement);
+        }
         Optional<TaskLedger.TaskFact> task =
                 status == null || status.getPendingTask() == null
                         ? Optional.empty()
@@ -196,6 +232,27 @@ final class HaVmObserver {
     }
 
     /**
+     * True when the HaVm's VM lives on another PVE cluster than {@code snapshot}'s and no restore
+     * onto this one is in flight (its task is followed as usual).
+     */
+    static boolean livesElsewhere(HaVmStatus status, String here) {
+        if (status == null || status.getPveCluster() == null) {
+            return false;
+        }
+        if (here.equals(status.getPveCluster())) {
+            return false;
+        }
+        HaVmStatus.Recovery recovery = status.getRecovery();
+        boolean restoringHere =
+                recovery != null
+                        && here.equals(recovery.getTargetCluster())
+                        && status.getPendingTask() != null
+                        && HaVmAction.TaskKind.RESTORE.action.equals(
+                                status.getPendingTask().getAction());
+        return !restoringHere;
+    }
+
+    /**
      * Facts for a deletion step: the poll, the pending task, and the configuration (protection,
      * ownership) before acting.
      */
@@ -204,7 +261,16 @@ final class HaVmObserver {
         HaVmStatus status = vm.getStatus();
         Integer vmid = status == null ? null : status.getVmid();
         ClusterView cluster = ClusterView.of(connections, clusterKey(vm));
-        if (!cluster.usable() || vmid == null || !HaVmDeletionPlanner.destroys(vm)) {
+        if (!cluster.usable()
+                || vmid == null
+                || !HaVmDeletionPlanner.destroys(vm)
+                || (status.getPveCluster() != null
+                        && !status.getPveCluster()
+                                .replace(
+                                        io.pveha.reconciler.recovery.RecoveryPlanner.STANDBY_SUFFIX,
+                                        "")
+                                .equals(cluster.snapshot().identity()))) {
+            // A VM on a lost cluster is not destroyed on this one (its VMID is another VM here).
             return HaVmFacts.clusterOnly(cluster, vmid, memories.get(uid));
         }
         ClusterSnapshot snapshot = cluster.snapshot();

@@ -39,6 +39,11 @@ record HaVmPlan(
      *
      * @param vmid the VMID to record (a declared one, before anything is created with it)
      * @param failedAttempts consecutive failures, for backoff; 0 clears
+     * @param pveCluster the PVE cluster the VM now lives on (its name in /cluster/status)
+     * @param recovery the VM's part of a disaster recovery (replaces status.recovery)
+     * @param clearVmid the VMID in status belongs to a lost cluster and is taken on the new one:
+     *     forget it, the restore allocates another
+     * @param dropPendingTask the pending task belongs to a lost cluster: forget it
      */
     record Edits(
             Integer vmid,
@@ -48,7 +53,11 @@ record HaVmPlan(
             Integer failedAttempts,
             List<String> pendingChanges,
             List<String> ipAddresses,
-            String placement) {}
+            String placement,
+            String pveCluster,
+            io.pveha.api.vm.HaVmStatus.Recovery recovery,
+            boolean clearVmid,
+            boolean dropPendingTask) {}
 
     /** Collects a plan while the planner walks its steps. */
     static final class Builder {
@@ -63,6 +72,10 @@ record HaVmPlan(
         private List<String> pendingChanges;
         private List<String> ipAddresses;
         private String placement;
+        private String pveCluster;
+        private io.pveha.api.vm.HaVmStatus.Recovery recovery;
+        private boolean clearVmid;
+        private boolean dropPendingTask;
         private HaVmAction action;
         private Duration requeue;
         private TaskLedger.TaskFact ended;
@@ -127,6 +140,34 @@ record HaVmPlan(
             return this;
         }
 
+        Builder pveCluster(String value) {
+            this.pveCluster = value;
+            return this;
+        }
+
+        String pveCluster() {
+            return pveCluster;
+        }
+
+        Builder recovery(io.pveha.api.vm.HaVmStatus.Recovery value) {
+            this.recovery = value;
+            return this;
+        }
+
+        io.pveha.api.vm.HaVmStatus.Recovery recovery() {
+            return recovery;
+        }
+
+        Builder clearVmid() {
+            this.clearVmid = true;
+            return this;
+        }
+
+        Builder dropPendingTask() {
+            this.dropPendingTask = true;
+            return this;
+        }
+
         Builder action(HaVmAction value) {
             this.action = value;
             return this;
@@ -169,7 +210,11 @@ record HaVmPlan(
                             failedAttempts,
                             pendingChanges,
                             ipAddresses,
-                            placement),
+                            placement,
+                            pveCluster,
+                            recovery,
+                            clearVmid,
+                            dropPendingTask),
                     Optional.ofNullable(action),
                     Optional.ofNullable(requeue),
                     Optional.ofNullable(ended),

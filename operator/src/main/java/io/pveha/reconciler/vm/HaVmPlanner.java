@@ -71,6 +71,8 @@ final class HaVmPlanner {
     static final Set<String> HA_MOVING =
             Set.of("fence", "recovery", "freeze", "migrate", "relocate");
 
+    private static final String RESTORE_ACTION = HaVmAction.TaskKind.RESTORE.action;
+
     private HaVmPlanner() {}
 
     static HaVmPlan plan(HaVm vm, HaVmFacts facts, Instant now) {
@@ -262,6 +264,13 @@ final class HaVmPlanner {
             if (facts.task().isEmpty() && facts.stale()) {
                 return keepShowing(SOON);
             }
+            String here = here();
+            String lived = plan.pveCluster() != null ? plan.pveCluster() : status.getPveCluster();
+            if (lived != null && !lived.equals(here)) {
+                // The VM lives on another PVE cluster (disaster recovery, or a mistake).
+                HaVmRecovery.plan(vm, status, facts, lived, here, now, plan);
+                return plan.build();
+            }
             if (status.getVmid() == null && spec.getVmid() != null) {
                 plan.vmid(spec.getVmid());
             }
@@ -272,6 +281,10 @@ final class HaVmPlanner {
             ClusterResource obs = facts.vm().get();
             if (!owned(obs)) {
                 return plan.build();
+            }
+            if (!here.equals(status.getPveCluster()) && plan.pveCluster() == null) {
+                // Which PVE cluster the VM lives on: its VMID means something only there.
+                plan.pveCluster(here);
             }
             plan.condition(
                     Names.PROVISIONED,
@@ -288,6 +301,9 @@ final class HaVmPlanner {
                 return plan.build();
             }
             summarize(obs);
+            if (plan.build().ready()) {
+                HaVmRecovery.readyHere(vm, status, here, now, plan);
+            }
             return plan.build();
         }
 
@@ -306,6 +322,11 @@ final class HaVmPlanner {
                         // facts decide from here.
                         plan.ended(task);
                         justMade = action;
+                        if (RESTORE_ACTION.equals(action)) {
+                            // A disaster-recovery restore made the VM: it lives here now (never
+                            // restored a second time under another VMID).
+                            HaVmRecovery.restoreEnded(status, here(), true, null, now, plan);
+                        }
                         return true;
                     }
                     String where =
@@ -336,6 +357,9 @@ final class HaVmPlanner {
                 }
                 case SUCCEEDED -> {
                     plan.ended(task).failedAttempts(0);
+                    if (RESTORE_ACTION.equals(action)) {
+                        HaVmRecovery.restoreEnded(status, here(), true, null, now, plan);
+                    }
                     if (createLike(action)) {
                         plan.condition(
                                 Names.PROVISIONED,
@@ -363,6 +387,21 @@ final class HaVmPlanner {
                     return true;
                 }
                 default -> {
+                    if (RESTORE_ACTION.equals(action)
+                            && HaVmRecovery.restoreEnded(
+                                            status, here(), false, task.describe(), now, plan)
+                                    .isPresent()) {
+                        // Disaster recovery: that backup is unusable, the next older one is next.
+                        plan.ended(task)
+                                .condition(
+                                        Names.PROVISIONED,
+                                        false,
+                                        HaVmReason.WaitingForRecovery,
+                                        plan.recovery().getMessage())
+                                .ready(HaVmReason.WaitingForRecovery, plan.recovery().getMessage())
+                                .requeue(SOON);
+                        return false;
+                    }
                     int attempts =
                             status.getFailedAttempts() == null ? 1 : status.getFailedAttempts() + 1;
                     String message = action + " failed: " + task.describe();
@@ -1255,6 +1294,12 @@ final class HaVmPlanner {
 
         private ClusterSnapshot snapshot() {
             return facts.cluster().snapshot();
+        }
+
+        /** Where the connection reaches: the PVE cluster, and whether it is the standby. */
+        private String here() {
+            return io.pveha.reconciler.recovery.RecoveryPlanner.site(
+                    snapshot(), HaVmRecovery.spec(facts).orElse(null));
         }
     }
 

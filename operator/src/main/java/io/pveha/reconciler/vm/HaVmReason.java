@@ -25,6 +25,13 @@ public enum HaVmReason implements Reason {
     WaitingForSource(Health.PROGRESSING),
     /** A storage the create names does not exist yet (e.g. a CephPool still being made). */
     WaitingForStorage(Health.PROGRESSING),
+    /**
+     * Disaster recovery: the VM is rebuilt on the standby from its backup once the standby's
+     * storages are there, its restore stage has come and a restore slot on a node is free.
+     */
+    WaitingForRecovery(Health.PROGRESSING),
+    /** Disaster recovery: the VM's newest good backup is being restored on the standby. */
+    RestoringFromBackup(Health.PROGRESSING),
     Configuring(Health.PROGRESSING),
     ConvertingToTemplate(Health.PROGRESSING),
     /** The installer runs on the console: a person installs the OS, then shuts the VM down. */
@@ -45,6 +52,13 @@ public enum HaVmReason implements Reason {
 
     /** Another VM holds the VMID: it is never touched unless adopted. */
     VmidTaken(Health.DEGRADED),
+    /**
+     * The ProxmoxCluster reaches another PVE cluster than the one the VM lives on, and was not
+     * switched to its standby: nothing is done (no restore from an accidental endpoint change).
+     */
+    ClusterChanged(Health.DEGRADED),
+    /** Disaster recovery: no backup of the VM is left to restore (none, or every one failed). */
+    NoBackupToRestore(Health.DEGRADED),
     /** Declared changes that take effect only at the next restart (restartPolicy Manual). */
     RestartPending(Health.DEGRADED),
     /** Declared changes the operator will not make (shrinking or moving a disk, ...). */
@@ -63,6 +77,10 @@ public enum HaVmReason implements Reason {
     DeletionBlocked(Health.DEGRADED),
 
     VmMoved(Health.EVENT),
+    /** Disaster recovery: a backup's restore failed; the next older one is tried. */
+    BackupUnusable(Health.EVENT),
+    /** Disaster recovery: the VM is restored and Ready on the new cluster. */
+    Recovered(Health.EVENT),
     VmMissing(Health.EVENT),
     Adopted(Health.EVENT),
     RestoreOverExisting(Health.EVENT),

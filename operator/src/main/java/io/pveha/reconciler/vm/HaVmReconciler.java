@@ -16,14 +16,17 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.pveha.api.SecretKeyRef;
 import io.pveha.api.backup.BackupPolicy;
+import io.pveha.api.cluster.DisasterRecovery;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.vm.CloudInit;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmStatus;
 import io.pveha.api.vm.Source;
 import io.pveha.cluster.ClusterConnections;
+import io.pveha.cluster.ClusterKey;
 import io.pveha.cluster.ClusterSnapshot;
 import io.pveha.cluster.PollOutcome;
+import io.pveha.cluster.TaskSlots;
 import io.pveha.pve.PveApiException;
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.HaStatusEntry;
@@ -42,9 +45,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -76,6 +81,7 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
     private volatile InformerEventSource<Secret, HaVm> secrets;
     private volatile InformerEventSource<BackupPolicy, HaVm> backupPolicies;
     private volatile InformerEventSource<ProxmoxCluster, HaVm> clusters;
+    private final Map<ClusterKey, TaskSlots> restoreSlots = new ConcurrentHashMap<>();
 
     /**
      * With the allocator and ledger shared with other controllers that create VMs and start tasks.
@@ -274,6 +280,19 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
                                 ledger.complete(
                                         facts.cluster().connection(), vm.getMetadata().getUid()));
         Duration requeue = plan.requeue().orElse(null);
+        String uid = vm.getMetadata().getUid();
+        TaskSlots restores = restoreSlots(vm, facts);
+        if (plan.action().isPresent()
+                && plan.action().get() instanceof HaVmAction.Restore restore
+                && plan.edits().recovery() != null
+                && !restores.tryAcquire(restore.node(), uid)) {
+            // Disaster recovery: the node runs as many restores as
+            // maxParallelRestoresPerNode allows (other HaVms took the slots since the plan read
+            // their status).
+            next = HaVmStatusBuilder.waitingForSlot(vm, built, restore.node(), seconds(now));
+            reporter.report(next, HaVmEvents.between(vm.getStatus(), next, plan, deleting));
+            return Duration.ofSeconds(3);
+        }
         if (plan.action().isPresent()) {
             HaVmAction action = plan.action().get();
             try {
@@ -307,7 +326,35 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
             }
         }
         reporter.report(next, HaVmEvents.between(vm.getStatus(), next, plan, deleting));
+        if (next.getPendingTask() == null
+                || !HaVmAction.TaskKind.RESTORE.action.equals(next.getPendingTask().getAction())) {
+            restores.release(uid);
+        }
         return requeue;
+    }
+
+    /**
+     * The restore slots of the HaVm's cluster (disaster recovery): at most
+     * spec.disasterRecovery.maxParallelRestoresPerNode restores per node, counted in memory so
+     * HaVms reconciled at the same time cannot overshoot; a restore found running in status (after
+     * a restart) holds its slot.
+     */
+    private TaskSlots restoreSlots(HaVm vm, HaVmFacts facts) {
+        int cap =
+                HaVmRecovery.spec(facts)
+                        .map(DisasterRecovery::restoresPerNode)
+                        .orElse(DisasterRecovery.DEFAULT_MAX_PARALLEL_RESTORES_PER_NODE);
+        TaskSlots slots =
+                restoreSlots.computeIfAbsent(HaVmObserver.clusterKey(vm), k -> new TaskSlots(cap));
+        slots.setPerNode(cap);
+        HaVmStatus status = vm.getStatus();
+        if (status != null
+                && status.getPendingTask() != null
+                && status.getRecovery() != null
+                && HaVmAction.TaskKind.RESTORE.action.equals(status.getPendingTask().getAction())) {
+            slots.hold(status.getPendingTask().getNode(), vm.getMetadata().getUid());
+        }
+        return slots;
     }
 
     private Duration failedObservation(
@@ -341,10 +388,20 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
 
     /** How the cluster keeps placement, as its status says (groups or rules, and which). */
     private static String placementOf(ProxmoxCluster cluster) {
-        return cluster.getStatus() == null
-                ? null
-                : cluster.getStatus().getPlacementModel()
-                        + cluster.getStatus().getPlacementObjects();
+        if (cluster.getStatus() == null) {
+            return null;
+        }
+        var dr = cluster.getStatus().getDisasterRecovery();
+        // A recovery's phase lets the HaVms restore themselves (or tells them to wait).
+        String recovery =
+                dr == null || dr.getRecovery() == null
+                        ? ""
+                        : dr.getRecovery().getTargetClusterName()
+                                + "/"
+                                + dr.getRecovery().getPhase();
+        return cluster.getStatus().getPlacementModel()
+                + cluster.getStatus().getPlacementObjects()
+                + recovery;
     }
 
     private HaVmObserver.Caches caches(Context<HaVm> context) {
@@ -353,7 +410,8 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
                 id -> backupPolicies == null ? Optional.empty() : backupPolicies.get(id),
                 id -> secrets == null ? Optional.empty() : secrets.get(id),
                 id -> clusters == null ? Optional.empty() : clusters.get(id),
-                ns -> context.getPrimaryCache().list(ns).toList());
+                ns -> context.getPrimaryCache().list(ns).toList(),
+                ns -> backupPolicies == null ? List.of() : backupPolicies.list(ns).toList());
     }
 
     /** VMIDs other HaVms of the same cluster declare or hold (from the cache: no call). */

@@ -28,11 +28,20 @@ final class HaVmStatusBuilder {
         long generation = HaVmPlanner.generation(vm);
         status.setObservedGeneration(generation);
         HaVmPlan.Edits edits = plan.edits();
+        if (edits.clearVmid()) {
+            status.setVmid(null);
+        }
         if (edits.vmid() != null) {
             status.setVmid(edits.vmid());
         }
-        if (plan.ended().isPresent()) {
+        if (plan.ended().isPresent() || edits.dropPendingTask()) {
             status.setPendingTask(null);
+        }
+        if (edits.pveCluster() != null) {
+            status.setPveCluster(edits.pveCluster());
+        }
+        if (edits.recovery() != null) {
+            status.setRecovery(Copies.deepCopy(edits.recovery(), HaVmStatus.Recovery.class));
         }
         for (HaVmPlan.ConditionChange c : plan.conditions()) {
             status.setConditions(

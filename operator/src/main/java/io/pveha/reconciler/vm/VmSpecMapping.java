@@ -196,8 +196,10 @@ public final class VmSpecMapping {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("vmid", vmid);
         p.put("archive", archive);
-        BackupSource backup = vm.getSpec().getSource().getBackup();
-        if (backup.getStorage() != null) {
+        // A disaster-recovery restore of a HaVm made otherwise: disks go where the archive says.
+        BackupSource backup =
+                vm.getSpec().getSource() == null ? null : vm.getSpec().getSource().getBackup();
+        if (backup != null && backup.getStorage() != null) {
             p.put("storage", backup.getStorage());
         }
         if (overwrite) {

@@ -51,7 +51,9 @@ class BackupJobPlanTest {
                 .containsEntry("enabled", "1")
                 .containsEntry("prune-backups", "keep-last=3")
                 .containsEntry("storage", "nfs-backup")
-                .doesNotContainKeys("all", "exclude", "notes-template");
+                .as("without a template of its own, the notes are the marker naming the HaVm")
+                .containsEntry("notes-template", "pveha.io/havm=shop/{{guestname}}@{{cluster}}")
+                .doesNotContainKeys("all", "exclude");
         assertThat(BackupJobPlan.desired(policy(), List.of(100), false))
                 .containsEntry("enabled", "0");
     }
@@ -68,10 +70,12 @@ class BackupJobPlanTest {
                         + "\"mailto\":\"ops@example.com\",\"next-run\":1735138800}";
         Map<String, String> observed = BackupJobPlan.observed(new ObjectMapper().readTree(listed));
         BackupJobPlan.Change change = BackupJobPlan.diff(desired, observed);
-        assertThat(change.set()).containsOnly(Map.entry("vmid", "100,101"));
-        assertThat(change.delete())
-                .as("mailto is not managed: left alone")
-                .containsExactly("notes-template");
+        assertThat(change.set())
+                .containsOnly(
+                        Map.entry("vmid", "100,101"),
+                        Map.entry(
+                                "notes-template", "pveha.io/havm=shop/{{guestname}}@{{cluster}}"));
+        assertThat(change.delete()).as("mailto is not managed: left alone").isEmpty();
         assertThat(
                         BackupJobPlan.diff(
                                         desired,
@@ -82,8 +86,8 @@ class BackupJobPlanTest {
                                                                                 "\"vmid\":\"100\"",
                                                                                 "\"vmid\":\"100,101\"")
                                                                         .replace(
-                                                                                ",\"notes-template\":\"{{guestname}}\"",
-                                                                                ""))))
+                                                                                "\"notes-template\":\"{{guestname}}\"",
+                                                                                "\"notes-template\":\"pveha.io/havm=shop/{{guestname}}@{{cluster}}\""))))
                                 .isEmpty())
                 .isTrue();
     }

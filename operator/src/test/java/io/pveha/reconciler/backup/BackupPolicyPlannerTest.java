@@ -1049,6 +1049,93 @@ class BackupPolicyPlannerTest {
                 .containsExactly("nfs-backup:backup/a");
     }
 
+    @Test
+    void backupsAreTiedToTheirHaVmByTheNotesWhateverClusterOrVmidWroteThem() {
+        // Archives on a shared export: web's from the lost cluster (VMID 100) and from the one it
+        // was rebuilt on (VMID 7100), another platform's VM 100, one before the marker, and one
+        // the last drill could not restore.
+        String mark = "nightly pveha.io/havm=store/web@";
+        BackupPolicyStatus status = new BackupPolicyStatus();
+        status.setDrill(new DrillStatus());
+        DrillVm bad = new DrillVm();
+        bad.setVmid(100);
+        bad.setVolume("nfs-backup:backup/d");
+        bad.setResult("Failed");
+        bad.setPhase("Done");
+        bad.setReason("restoring nfs-backup:backup/d failed: vma extract failed");
+        status.getDrill().getVms().add(bad);
+        List<StoredBackup> backups =
+                List.of(
+                        new StoredBackup(
+                                100,
+                                "nfs-backup:backup/a",
+                                T - 3 * 86_400,
+                                10,
+                                false,
+                                mark + "site-a"),
+                        new StoredBackup(
+                                100,
+                                "nfs-backup:backup/b",
+                                T - 2 * 86_400,
+                                11,
+                                false,
+                                mark + "site-a"),
+                        new StoredBackup(
+                                7100,
+                                "nfs-backup:backup/c",
+                                T - 86_400,
+                                12,
+                                false,
+                                mark + "site-b"),
+                        new StoredBackup(
+                                7100, "nfs-backup:backup/d", T - 3_600, 13, false, mark + "site-b"),
+                        new StoredBackup(
+                                100,
+                                "nfs-backup:backup/other",
+                                T - 60,
+                                99,
+                                false,
+                                "pveha.io/havm=store-18/web@site-c"),
+                        new StoredBackup(
+                                101, "nfs-backup:backup/legacy", T - 86_400, 7, false, null));
+        Selection selection =
+                new Selection(
+                        Set.of(100, 101),
+                        Map.of(100, "web", 101, "db"),
+                        false,
+                        Map.of("web", "web", "db-vm", "db"));
+        BackupPolicyFacts f =
+                withSelection(facts(cluster().build()), selection)
+                        .withJobs(jobInSync(policy(), NEXT_RUN))
+                        .withBackups(new BackupsRead(backups, Optional.empty()));
+        Plan plan = BackupPolicyPlanner.plan(policy(), status, f, NOW);
+
+        BackupPolicyPlanner.BackupReport report = plan.report().orElseThrow();
+        assertThat(report.vms())
+                .extracting(
+                        BackupPolicyStatus.VmBackup::getHaVm,
+                        BackupPolicyStatus.VmBackup::getVmid,
+                        BackupPolicyStatus.VmBackup::getVolume,
+                        BackupPolicyStatus.VmBackup::getIdentifiedBy)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "db", 101, "nfs-backup:backup/legacy", "vmid"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "web", 7100, "nfs-backup:backup/c", "notes"));
+        BackupPolicyStatus.VmBackup web = report.vms().get(1);
+        assertThat(web.getCount()).isEqualTo(4);
+        assertThat(web.getWrittenBy()).isEqualTo("site-b");
+        assertThat(web.getPrevious())
+                .as(
+                        "older good ones, newest first; the one the drill could not restore is left out")
+                .extracting(BackupPolicyStatus.BackupVolume::getVolume)
+                .containsExactly("nfs-backup:backup/b", "nfs-backup:backup/a");
+        assertThat(report.notCovered()).isEmpty();
+        assertThat(BackupMarker.parse("x pveha.io/havm=store/web@site-b"))
+                .contains(new BackupMarker.Identity("store", "web", "site-b"));
+        assertThat(BackupMarker.parse("pveha.io/havm=Store/web@x")).isEmpty();
+    }
+
     // ---------------------------------------------------------------- drill: start
 
     @Test

@@ -153,6 +153,10 @@ public final class ControlApi implements HttpHandler {
             sim.faults().corruptBackup(required(p, "volid"), p.get("node"));
             return null;
         }
+        if (method.equals("POST") && path.equals("/simulator/cluster/lose")) {
+            sim.faults().loseCluster();
+            return null;
+        }
         if (method.equals("POST") && path.equals("/simulator/reset")) {
             sim.faults().reset();
             return null;

@@ -21,6 +21,9 @@ public final class Faults {
     private final ClusterState cluster;
     private final NodeLifecycle lifecycle;
 
+    /** Every node was powered off for good ({@link #loseCluster()}). */
+    private volatile boolean lost;
+
     public Faults(
             NodeControl nodes,
             ApiFaults api,
@@ -48,7 +51,29 @@ public final class Faults {
      */
     public void powerOn(String node) {
         requireNode(node);
+        requireNotLost();
         nodes.powerOn(node);
+    }
+
+    /**
+     * The whole cluster is lost (fire, flood, a site destroyed): every node's power is cut at once
+     * and for good. Its API ports refuse connections from then on; {@link #powerOn} and {@link
+     * #reset} do not bring its nodes back. What its guests wrote to a shared NFS export stays
+     * there.
+     */
+    public void loseCluster() {
+        lost = true;
+        for (String node :
+                cluster.read(() -> cluster.nodes().stream().map(NodeState::name).toList())) {
+            if (cluster.read(() -> cluster.requireNode(node).power() != NodeState.Power.OFF)) {
+                nodes.powerOff(node);
+            }
+        }
+    }
+
+    /** True once {@link #loseCluster()} was called. */
+    public boolean lost() {
+        return lost;
     }
 
     /**
@@ -214,9 +239,18 @@ public final class Faults {
                                         cluster.storages().setOnline(def.id(), true);
                                     });
                 });
+        if (lost) {
+            return;
+        }
         for (String node :
                 cluster.read(() -> cluster.nodes().stream().map(NodeState::name).toList())) {
             nodes.restoreNow(node);
+        }
+    }
+
+    private void requireNotLost() {
+        if (lost) {
+            throw new IllegalStateException("the cluster is lost: its nodes never come back");
         }
     }
 

@@ -29,9 +29,18 @@ public final class ClusterState {
             String clusterName,
             List<NodeState> members,
             List<StorageDefinition> storageDefinitions) {
+        this(clusterName, members, storageDefinitions, new NfsServer());
+    }
+
+    /** With the NFS servers its NFS storages mount (shared with other simulators, or not). */
+    public ClusterState(
+            String clusterName,
+            List<NodeState> members,
+            List<StorageDefinition> storageDefinitions,
+            NfsServer nfs) {
         this.clusterName = clusterName;
         members.forEach(n -> nodes.put(n.name(), n));
-        this.storages = new Storages(storageDefinitions, members);
+        this.storages = new Storages(storageDefinitions, members, nfs);
     }
 
     public VersionedLock lock() {

@@ -2,7 +2,6 @@ package io.pveha.simulator.model;
 
 import java.util.Collection;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The space behind a storage on one node (local storages) or for the whole cluster (shared ones):
@@ -14,16 +13,21 @@ public final class StoragePool {
     private final String node;
     private final long capacity;
     private final long baseUsage;
-    private final TreeMap<String, Volume> volumes = new TreeMap<>();
-    private final TreeMap<String, BackupArchive> archives = new TreeMap<>();
+    private final PoolContent content;
     private long filler;
     private boolean online = true;
 
-    StoragePool(StorageDefinition definition, String node, long capacity, long baseUsage) {
+    StoragePool(
+            StorageDefinition definition,
+            String node,
+            long capacity,
+            long baseUsage,
+            PoolContent content) {
         this.definition = definition;
         this.node = node;
         this.capacity = capacity;
         this.baseUsage = baseUsage;
+        this.content = content;
     }
 
     public StorageDefinition definition() {
@@ -40,49 +44,49 @@ public final class StoragePool {
     }
 
     public long used() {
-        long sum = baseUsage + filler;
-        for (Volume v : volumes.values()) {
-            sum += v.size();
-        }
-        return Math.min(sum, capacity);
+        return Math.min(baseUsage + filler + content.usedBytes(), capacity);
     }
 
     public long avail() {
         return capacity - used();
     }
 
+    /**
+     * The volumes: a live view of a cluster's own storage (read under the state lock), a copy for a
+     * shared NFS export.
+     */
     public Collection<Volume> volumes() {
-        return volumes.values();
+        return content.volumes();
     }
 
     public Optional<Volume> volume(String volname) {
-        return Optional.ofNullable(volumes.get(volname));
+        return content.volume(volname);
     }
 
     void put(Volume volume) {
-        volumes.put(volume.volname(), volume);
+        content.put(volume);
     }
 
     void remove(String volname) {
-        volumes.remove(volname);
-        archives.remove(volname);
+        content.remove(volname);
     }
 
     /** The backup details of a {@code backup/vzdump-...} volume, if it is one. */
     public Optional<BackupArchive> archive(String volname) {
-        return Optional.ofNullable(archives.get(volname));
+        return content.archive(volname);
     }
 
     void putArchive(Volume volume, BackupArchive archive) {
-        volumes.put(volume.volname(), volume);
-        archives.put(volume.volname(), archive);
+        content.putArchive(volume, archive);
     }
 
     void updateArchive(String volname, BackupArchive archive) {
-        if (!archives.containsKey(volname)) {
-            throw new IllegalArgumentException("no backup archive " + volname);
-        }
-        archives.put(volname, archive);
+        content.updateArchive(volname, archive);
+    }
+
+    /** The content; shared with the pool that replaces this one when the definition changes. */
+    PoolContent content() {
+        return content;
     }
 
     /** False while the storage cannot be reached (NFS server gone: fault injection). */
@@ -108,10 +112,8 @@ public final class StoragePool {
         return baseUsage;
     }
 
-    /** Moves volumes, archives, fill fault and availability to a pool of the changed definition. */
-    void copyContentTo(StoragePool other) {
-        other.volumes.putAll(volumes);
-        other.archives.putAll(archives);
+    /** Moves the fill fault and availability to a pool of the changed definition. */
+    void copyStateTo(StoragePool other) {
         other.filler = filler;
         other.online = online;
     }

@@ -27,12 +27,21 @@ public final class Storages {
     private final Map<String, StorageDefinition> definitions = new LinkedHashMap<>();
     private final Map<String, StoragePool> pools = new LinkedHashMap<>();
     private final Collection<NodeState> nodes;
+    private final NfsServer nfs;
 
     /** Storages defined through the API after start; the state file does not keep them. */
     private final Set<String> addedAtRuntime = new HashSet<>();
 
     Storages(List<StorageDefinition> storageDefinitions, Collection<NodeState> nodes) {
+        this(storageDefinitions, nodes, new NfsServer());
+    }
+
+    Storages(
+            List<StorageDefinition> storageDefinitions,
+            Collection<NodeState> nodes,
+            NfsServer nfs) {
         this.nodes = nodes;
+        this.nfs = nfs;
         for (StorageDefinition def : storageDefinitions) {
             addPools(def);
         }
@@ -41,14 +50,21 @@ public final class Storages {
     private void addPools(StorageDefinition def) {
         definitions.put(def.id(), def);
         if (def.shared()) {
-            pools.put(def.id(), new StoragePool(def, null, def.capacity(), 0));
+            PoolContent content =
+                    def.type() == StorageType.NFS
+                            ? nfs.export(
+                                    def.properties().getOrDefault("server", ""),
+                                    def.properties().getOrDefault("export", ""))
+                            : new PoolContent();
+            pools.put(def.id(), new StoragePool(def, null, def.capacity(), 0, content));
         } else {
             for (NodeState node : nodes) {
                 // 'local' lives on the root file system, so the OS counts as used space.
                 long baseUsage = def.type() == StorageType.DIR ? node.rootfsUsed() : 0;
                 pools.put(
                         key(def.id(), node.name()),
-                        new StoragePool(def, node.name(), def.capacity(), baseUsage));
+                        new StoragePool(
+                                def, node.name(), def.capacity(), baseUsage, new PoolContent()));
             }
         }
     }
@@ -77,8 +93,13 @@ public final class Storages {
         for (String k : keys) {
             StoragePool oldPool = pools.get(k);
             StoragePool pool =
-                    new StoragePool(def, oldPool.node(), oldPool.total(), oldPool.baseUsage());
-            oldPool.copyContentTo(pool);
+                    new StoragePool(
+                            def,
+                            oldPool.node(),
+                            oldPool.total(),
+                            oldPool.baseUsage(),
+                            oldPool.content());
+            oldPool.copyStateTo(pool);
             pools.put(k, pool);
         }
     }
@@ -92,6 +113,14 @@ public final class Storages {
         }
         pools.values().removeIf(p -> p.definition().id().equals(id));
         addedAtRuntime.remove(id);
+    }
+
+    /**
+     * Changes whenever a shared NFS export changes, also by another cluster mounting it: answers
+     * memoized on the state lock's version must also key on this.
+     */
+    public long sharedVersion() {
+        return nfs.version();
     }
 
     public boolean addedAtRuntime(String id) {

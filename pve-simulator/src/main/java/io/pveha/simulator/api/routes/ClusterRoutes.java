@@ -51,6 +51,7 @@ public final class ClusterRoutes {
 
     private record ResourcesKey(
             long version,
+            long sharedStorage,
             PveRelease answering,
             long second,
             String type,
@@ -123,6 +124,7 @@ public final class ClusterRoutes {
         ResourcesKey key =
                 new ResourcesKey(
                         ctx.cluster().lock().version(),
+                        ctx.cluster().storages().sharedVersion(),
                         ctx.cluster().releaseOf(request.localNode()),
                         ctx.clock().nowEpochSeconds(),
                         request.param("type"),
@@ -132,7 +134,11 @@ public final class ClusterRoutes {
         if (resourcesCache.size() > 16) {
             resourcesCache
                     .keySet()
-                    .removeIf(k -> k.version() != key.version() || k.second() != key.second());
+                    .removeIf(
+                            k ->
+                                    k.version() != key.version()
+                                            || k.sharedStorage() != key.sharedStorage()
+                                            || k.second() != key.second());
         }
         // computeIfAbsent renders once while concurrent pollers of the same answer wait for it.
         return ApiResult.rawJson(
