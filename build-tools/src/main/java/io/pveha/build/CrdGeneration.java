@@ -34,7 +34,7 @@ public final class CrdGeneration {
     public static void main(String[] args) throws ClassNotFoundException {
         if (args.length < 3) {
             throw new IllegalArgumentException(
-                    "usage: CrdGeneration OUTPUT_DIR UPDATE_DIR|'' CLASS...");
+                    "usage: CrdGeneration OUTPUT_DIR UPDATE_DIR[,UPDATE_DIR...]|'' CLASS...");
         }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         List<Class<? extends HasMetadata>> kinds = new ArrayList<>();
@@ -42,8 +42,12 @@ public final class CrdGeneration {
             kinds.add(Class.forName(name.strip(), true, loader).asSubclass(HasMetadata.class));
         }
         generate(new File(args[0]), kinds);
-        if (args[1] != null && !args[1].isBlank()) {
-            generate(new File(args[1]), kinds);
+        // The committed copies: crds/ and the Helm chart's crds/ (byte-identical, so helm never
+        // owns them).
+        for (String dir : args[1] == null ? new String[0] : args[1].split(",")) {
+            if (!dir.isBlank()) {
+                generate(new File(dir.strip()), kinds);
+            }
         }
     }
 

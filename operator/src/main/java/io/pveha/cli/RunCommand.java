@@ -32,6 +32,7 @@ final class RunCommand implements Callable<Integer> {
             names = "--leader-election",
             negatable = true,
             defaultValue = "true",
+            fallbackValue = "true",
             description =
                     "Elect a leader through a Lease so several replicas can run (default: ${DEFAULT-VALUE}).")
     boolean leaderElection;

@@ -94,6 +94,7 @@ public final class PvehaOperator implements AutoCloseable {
     private final ClusterConnections connections;
     private final OperatorMetrics metrics;
     private final LbWiring loadBalancers;
+    private volatile boolean closing;
     private final io.pveha.reconciler.monitoring.Monitoring monitoring;
 
     public PvehaOperator(
@@ -127,7 +128,27 @@ public final class PvehaOperator implements AutoCloseable {
                                                 .withLeaseDuration(le.leaseDuration())
                                                 .withRenewDeadline(le.renewDeadline())
                                                 .withRetryPeriod(le.retryPeriod())
-                                                .withExitOnStopLeading(le.exitOnStopLeading())
+                                                // JOSDK's own exit would call System.exit inside
+                                                // the shutdown hook that stops the
+                                                // operator (SIGTERM): it blocks for ever and the
+                                                // pod waits for its SIGKILL. Exit only on a
+                                                // lost Lease.
+                                                .withExitOnStopLeading(false)
+                                                .withLeaderCallbacks(
+                                                        new io.fabric8.kubernetes.client.extended
+                                                                .leaderelection.LeaderCallbacks(
+                                                                () -> {},
+                                                                () -> {
+                                                                    if (le.exitOnStopLeading()
+                                                                            && !closing) {
+                                                                        LOG.error(
+                                                                                "lost the Lease {}/{}: exiting",
+                                                                                le.leaseNamespace(),
+                                                                                le.leaseName());
+                                                                        System.exit(1);
+                                                                    }
+                                                                },
+                                                                leader -> {}))
                                                 .build());
                             }
                         });
@@ -201,6 +222,7 @@ public final class PvehaOperator implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         try {
             operator.stop();
         } finally {

@@ -46,12 +46,25 @@ public final class CelAstCache {
         out.writeInt(MAGIC);
         out.writeInt(FORMAT);
         out.writeInt(entries.size());
-        for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+        // Sorted, and protobuf maps in key order: the same CRDs give the same bytes (reproducible
+        // jar and image).
+        for (Map.Entry<String, byte[]> entry : new java.util.TreeMap<>(entries).entrySet()) {
+            byte[] bytes = deterministic(entry.getValue());
             out.writeUTF(entry.getKey());
-            out.writeInt(entry.getValue().length);
-            out.write(entry.getValue());
+            out.writeInt(bytes.length);
+            out.write(bytes);
         }
         out.flush();
+    }
+
+    private static byte[] deterministic(byte[] checkedExpr) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        com.google.protobuf.CodedOutputStream coded =
+                com.google.protobuf.CodedOutputStream.newInstance(bytes);
+        coded.useDeterministicSerialization();
+        dev.cel.expr.CheckedExpr.parseFrom(checkedExpr).writeTo(coded);
+        coded.flush();
+        return bytes.toByteArray();
     }
 
     /**

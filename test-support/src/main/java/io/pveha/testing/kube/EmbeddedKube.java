@@ -10,6 +10,10 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The fabric8 mock API server in CRUD mode: a stand-in for kube-apiserver (which cannot run on our
@@ -31,6 +35,7 @@ public final class EmbeddedKube implements AutoCloseable {
     }
 
     private final KubernetesMockServer server;
+    private final Dispatcher dispatcher;
 
     /** On any free loopback port, serving discovery for every CRD on the class path. */
     public EmbeddedKube() {
@@ -46,7 +51,7 @@ public final class EmbeddedKube implements AutoCloseable {
      * its order.
      */
     public EmbeddedKube(int port, KubeDiscovery discovery) {
-        Dispatcher dispatcher = new Dispatcher(discovery);
+        dispatcher = new Dispatcher(discovery);
         server =
                 new KubernetesMockServer(
                         new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
@@ -56,13 +61,37 @@ public final class EmbeddedKube implements AutoCloseable {
 
     /** A kubeconfig for kubectl (and any client) pointing at this server, with a dummy token. */
     public String kubeconfig(String namespace) {
+        return kubeconfig(namespace, "demo");
+    }
+
+    /**
+     * A kubeconfig with this bearer token: the server records it as the user of every request made
+     * with it ({@link #requests()}), as a static token file would map tokens to users.
+     */
+    public String kubeconfig(String namespace, String token) {
         return "apiVersion: v1\nkind: Config\nclusters:\n- name: pveha-demo\n  cluster:\n    server: "
                 + url()
                 + "\n"
                 + "contexts:\n- name: pveha-demo\n  context:\n    cluster: pveha-demo\n    user: demo\n    namespace: "
                 + namespace
                 + "\n"
-                + "current-context: pveha-demo\nusers:\n- name: demo\n  user:\n    token: demo\n";
+                + "current-context: pveha-demo\nusers:\n- name: demo\n  user:\n    token: "
+                + token
+                + "\n";
+    }
+
+    /**
+     * Every distinct request this server answered so far (as RBAC sees it: user, verb, group,
+     * resource, subresource, namespace), with how often it came. Nothing is refused: what is
+     * recorded is what a client needed, for a test to compare with the permissions it would get.
+     */
+    public Map<ApiRequest, Long> requests() {
+        Map<ApiRequest, Long> out =
+                new TreeMap<>(
+                        java.util.Comparator.comparing(ApiRequest::toString)
+                                .thenComparing(ApiRequest::user));
+        dispatcher.requests.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
     }
 
     public KubernetesClient newClient() {
@@ -90,6 +119,7 @@ public final class EmbeddedKube implements AutoCloseable {
     private static final class Dispatcher extends KubernetesCrudDispatcher {
         private final KubeDiscovery discovery;
         private volatile String serverAddress = "127.0.0.1:0";
+        private final Map<ApiRequest, LongAdder> requests = new ConcurrentHashMap<>();
         private static final String RULES_REVIEW =
                 "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
                         + "\"metadata\":{},\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],"
@@ -103,6 +133,11 @@ public final class EmbeddedKube implements AutoCloseable {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
             String path = request.getPath();
+            requests.computeIfAbsent(
+                            ApiRequest.of(
+                                    request.getMethod(), path, request.getHeader("Authorization")),
+                            k -> new LongAdder())
+                    .increment();
             String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
             if ("POST".equals(request.getMethod())
                     && bare.equals("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {

@@ -1,0 +1,108 @@
+-- Argo CD health check for pveha.io/HaVm (pve-ha-operator).
+-- Made from the operator's reasons (CommonReason and HaVmReason, each with its health) by packaging/src/test/java/io/pveha/packaging/HealthChecks.java;
+-- ArgoHealthChecksTest fails when this file is out of date. Plain Lua 5.1 with only the base and table
+-- libraries: what Argo CD gives health scripts from argocd-cm (no useOpenLibs needed).
+local reasons = {
+  ApiError = "Degraded",
+  ChangeRefused = "Degraded",
+  Cloning = "Progressing",
+  ClusterNotReady = "Progressing",
+  ClusterUnreachable = "Degraded",
+  Configuring = "Progressing",
+  ConvertingToTemplate = "Progressing",
+  Creating = "Progressing",
+  Deleting = "Progressing",
+  DeletionBlocked = "Degraded",
+  Destroying = "Progressing",
+  HaError = "Degraded",
+  HaManaged = "Healthy",
+  HaRecovering = "Progressing",
+  HaRegistering = "Progressing",
+  InSync = "Healthy",
+  InvalidSpec = "Degraded",
+  KubernetesError = "Degraded",
+  Locked = "Progressing",
+  Migrating = "Progressing",
+  NodeOffline = "Degraded",
+  NotRequested = "Healthy",
+  PlacementInEffect = "Healthy",
+  PlacementInvalid = "Degraded",
+  PlacementNotSupported = "Degraded",
+  PlacementViolated = "Degraded",
+  Provisioned = "Healthy",
+  Ready = "Healthy",
+  ReconciliationPaused = "Suspended",
+  RemovingHa = "Progressing",
+  RestartPending = "Degraded",
+  Restoring = "Progressing",
+  SecretNotFound = "Degraded",
+  Starting = "Progressing",
+  Stopping = "Progressing",
+  TaskFailed = "Degraded",
+  VmidTaken = "Degraded",
+  WaitingForInstall = "Progressing",
+  WaitingForSource = "Progressing",
+  WaitingForStorage = "Progressing",
+  WaitingForTask = "Progressing",
+  WaitingForTaskSlot = "Progressing",
+}
+local hs = {}
+local meta = obj.metadata or {}
+local annotations = meta.annotations or {}
+if annotations["pveha.io/paused"] == "true" then
+  hs.status = "Suspended"
+  hs.message = "Paused by the annotation pveha.io/paused: the operator does not act on this resource"
+  return hs
+end
+local status = obj.status
+if status == nil then
+  hs.status = "Progressing"
+  hs.message = "Waiting for the operator to report a status"
+  return hs
+end
+local generation = meta.generation
+if generation ~= nil and status.observedGeneration ~= nil and status.observedGeneration < generation then
+  hs.status = "Progressing"
+  hs.message = "Waiting for the operator to act on generation " .. generation
+  return hs
+end
+local ready = nil
+if status.conditions ~= nil then
+  for _, condition in ipairs(status.conditions) do
+    if condition.type == "Ready" then
+      ready = condition
+    end
+  end
+end
+if ready == nil then
+  hs.status = "Progressing"
+  hs.message = "Waiting for the Ready condition"
+  return hs
+end
+if generation ~= nil and ready.observedGeneration ~= nil and ready.observedGeneration < generation then
+  hs.status = "Progressing"
+  hs.message = "Waiting for the operator to act on generation " .. generation
+  return hs
+end
+local reason = ready.reason or ""
+local message = ready.message
+if message == nil or message == "" then
+  message = reason
+end
+local class = reasons[reason]
+if class == "Healthy" then
+  if ready.status == "True" then
+    hs.status = "Healthy"
+  else
+    hs.status = "Progressing"
+  end
+elseif class ~= nil then
+  hs.status = class
+elseif ready.status == "True" then
+  hs.status = "Healthy"
+else
+  hs.status = "Unknown"
+  message = "Ready is " .. (ready.status or "unset") .. " with a reason this check does not know (" .. reason .. "): " .. message
+end
+hs.message = message
+return hs
