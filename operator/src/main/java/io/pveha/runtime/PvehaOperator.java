@@ -141,11 +141,7 @@ public final class PvehaOperator implements AutoCloseable {
                                                                 () -> {
                                                                     if (le.exitOnStopLeading()
                                                                             && !closing) {
-                                                                        LOG.error(
-                                                                                "lost the Lease {}/{}: exiting",
-                                                                                le.leaseNamespace(),
-                                                                                le.leaseName());
-                                                                        System.exit(1);
+                                                                        lostLease(le);
                                                                     }
                                                                 },
                                                                 leader -> {}))
@@ -179,6 +175,26 @@ public final class PvehaOperator implements AutoCloseable {
                 LbWiring.overSsh(
                         settings.validation(), events, clock, LbWiring.Settings.defaults());
         register(loadBalancers.reconciler(), settings.namespaces());
+    }
+
+    /**
+     * Another replica may lead from now on: this one stops at once, without the graceful stop,
+     * whose in-flight reconciles would go on writing to PVE (a clone started seconds after the
+     * Lease was lost was seen under load). Ending here is what a SIGKILL does, which the
+     * write-ahead task ledger is built for; the line goes to stderr as well, as the halt does not
+     * wait for the log appenders.
+     */
+    private static void lostLease(LeaderElection le) {
+        String line =
+                "lost the Lease "
+                        + le.leaseNamespace()
+                        + "/"
+                        + le.leaseName()
+                        + ": exiting at once / 失去租约，立即退出";
+        LOG.error(line);
+        System.err.println(line);
+        System.err.flush();
+        Runtime.getRuntime().halt(1);
     }
 
     private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(

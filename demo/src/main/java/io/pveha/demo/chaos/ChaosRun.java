@@ -128,6 +128,7 @@ public final class ChaosRun implements AutoCloseable {
     private SharedIndexInformer<HaVm> informer;
     private Replicas replicas;
     private int created;
+    private boolean closed;
 
     public ChaosRun(Settings settings, PrintStream out) {
         this.s = settings;
@@ -191,6 +192,9 @@ public final class ChaosRun implements AutoCloseable {
         printVerdict("final", verdict);
         figures.put("load average max (1 min)", String.format(Locale.ROOT, "%.2f", maxLoad));
         figures.put("kills", String.valueOf(replicas.kills.size()));
+        figures.put(
+                "leaders that lost the Lease and exited",
+                replicas.lostLease.size() + " " + replicas.lostLease);
         out.println("--- figures");
         figures.forEach((k, v) -> out.println(k + ": " + v));
         out.println("--- kills");
@@ -1104,7 +1108,11 @@ public final class ChaosRun implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (replicas != null) {
             replicas.close();
         }

@@ -56,6 +56,14 @@ final class Replicas implements AutoCloseable {
     private final List<Replica> replicas = new CopyOnWriteArrayList<>();
     final List<String> unexpectedExits = new CopyOnWriteArrayList<>();
     final List<String> kills = new CopyOnWriteArrayList<>();
+
+    /**
+     * Leaders that could not renew the Lease within the renew deadline and ended themselves, as
+     * {@code run} does by design (seen when the machine is overloaded): not a failure of the run,
+     * but reported.
+     */
+    final List<String> lostLease = new CopyOnWriteArrayList<>();
+
     private volatile int desired;
     private volatile boolean elected = true;
     private int next;
@@ -207,7 +215,17 @@ final class Replicas implements AutoCloseable {
                 for (Replica r : replicas) {
                     if (!r.child.alive() && !r.reported) {
                         r.reported = true;
-                        if (!r.killedByUs) {
+                        if (!r.killedByUs && lostLease(r)) {
+                            String what =
+                                    r.identity
+                                            + " (pid "
+                                            + r.child.pid()
+                                            + ") lost the Lease and exited at "
+                                            + seconds()
+                                            + " s";
+                            lostLease.add(what);
+                            log(what);
+                        } else if (!r.killedByUs) {
                             int code = r.child.process.exitValue();
                             String what =
                                     r.identity
@@ -232,6 +250,17 @@ final class Replicas implements AutoCloseable {
             } catch (RuntimeException | IOException e) {
                 log("replica monitor: " + e);
             }
+        }
+    }
+
+    private static boolean lostLease(Replica r) {
+        if (!r.elected || r.child.process.exitValue() != 1) {
+            return false;
+        }
+        try (var lines = java.nio.file.Files.lines(r.child.log)) {
+            return lines.anyMatch(l -> l.startsWith("lost the Lease "));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
         }
     }
 

@@ -246,7 +246,11 @@ final class ChaosCommand implements Callable<Integer> {
                         operator.toAbsolutePath());
         ChaosRun.Result result;
         try (ChaosRun run = new ChaosRun(settings, System.out)) {
+            // Ctrl-C or SIGTERM of the harness ends its processes too (each by its own PID).
+            Thread stopChildren = new Thread(run::close, "chaos-stop");
+            Runtime.getRuntime().addShutdownHook(stopChildren);
             result = run.run();
+            Runtime.getRuntime().removeShutdownHook(stopChildren);
         }
         System.out.println("replay: --seed " + s);
         System.out.println(result.line());
