@@ -103,8 +103,7 @@ public final class PvehaOperator implements AutoCloseable {
         this.metrics = new OperatorMetrics(registry);
         this.connections = new ClusterConnections(settings.pollThreads(), metrics, clock);
         connections.addListener(metrics);
-        MicrometerMetrics josdkMetrics =
-                MicrometerMetrics.newMicrometerMetricsBuilder(registry).build();
+        io.javaoperatorsdk.operator.api.monitoring.Metrics josdkMetrics = josdkMetrics(registry);
         this.operator =
                 new Operator(
                         o -> {
@@ -175,6 +174,16 @@ public final class PvehaOperator implements AutoCloseable {
                 LbWiring.overSsh(
                         settings.validation(), events, clock, LbWiring.Settings.defaults());
         register(loadBalancers.reconciler(), settings.namespaces());
+    }
+
+    /**
+     * JOSDK's metrics per controller, not per resource: its default keeps a timer with 70 histogram
+     * buckets and counters for every resource it ever reconciled (80,000 series and a tenth of the
+     * heap at 1,000 HaVms, for ever, as nothing removes them). What is per VM is in the operator's
+     * own {@code pveha_vm_*} gauges.
+     */
+    static io.javaoperatorsdk.operator.api.monitoring.Metrics josdkMetrics(MeterRegistry registry) {
+        return MicrometerMetrics.withoutPerResourceMetrics(registry);
     }
 
     /**
