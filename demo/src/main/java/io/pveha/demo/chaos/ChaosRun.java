@@ -127,7 +127,11 @@ public final class ChaosRun implements AutoCloseable {
     private KubernetesClient client;
     private SharedIndexInformer<HaVm> informer;
     private Replicas replicas;
-    private int created;
+    private volatile int created;
+
+    /** HaVms asked for so far or about to be (progress and convergence count against this). */
+    private volatile int expected;
+
     private boolean closed;
 
     public ChaosRun(Settings settings, PrintStream out) {
@@ -353,8 +357,15 @@ public final class ChaosRun implements AutoCloseable {
         Map<String, Long> before = sims.statsAll();
         sims.faultsOn(s.failRate(), s.failAfter(), s.hangRate(), hold());
         long start = System.nanoTime();
-        List<String> made = createHaVms(s.vms(), null, true);
+        // Created while the kills happen: a kill at 30 % is one while a third of the HaVms exist,
+        // not one after all of them were asked for.
+        expected = intents.size() + s.vms();
+        List<String> made = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CompletableFuture<Void> creating =
+                java.util.concurrent.CompletableFuture.runAsync(
+                        () -> made.addAll(createHaVms(s.vms(), null, true)));
         Converge c = awaitConverged("create", s.phaseTimeout(), killPlan(s.createKills(), true));
+        creating.join();
         double took = (System.nanoTime() - start) / 1e9;
         sims.faultsOff();
         finishPhase("create", c, took, before);
@@ -892,6 +903,7 @@ public final class ChaosRun implements AutoCloseable {
                 why = problem;
             }
         }
+        total = Math.max(total, expected);
         double progress = total == 0 ? 1 : done / (double) total;
         return new Converge(
                 done == total, progress, done + "/" + total + (why == null ? "" : "; e.g. " + why));
