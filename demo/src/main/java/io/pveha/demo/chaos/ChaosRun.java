@@ -132,6 +132,8 @@ public final class ChaosRun implements AutoCloseable {
     /** HaVms asked for so far or about to be (progress and convergence count against this). */
     private volatile int expected;
 
+    private int checks;
+
     private boolean closed;
 
     public ChaosRun(Settings settings, PrintStream out) {
@@ -776,14 +778,31 @@ public final class ChaosRun implements AutoCloseable {
                             ? c.nodes().get((created / sims.clusters.size()) % c.nodes().size())
                             : null;
             created++;
-            HaVm vm =
-                    client.resource(unmarshal(Manifests.haVm(name, c, node), HaVm.class)).create();
+            HaVm vm = createOnce(unmarshal(Manifests.haVm(name, c, node), HaVm.class));
             intents.put(
                     vm.getMetadata().getUid(),
                     new Judge.Intent(vm.getMetadata().getUid(), name, index));
             names.add(name);
         }
         return names;
+    }
+
+    /**
+     * Creates {@code vm}; the client retries a POST whose answer was lost, and the mock then says
+     * 409 for the object the first attempt made: that one is ours.
+     */
+    private HaVm createOnce(HaVm vm) {
+        try {
+            return client.resource(vm).create();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            return client.resources(HaVm.class)
+                    .inNamespace(NS)
+                    .withName(vm.getMetadata().getName())
+                    .require();
+        }
     }
 
     private int withVmid(List<String> names) {
@@ -849,7 +868,10 @@ public final class ChaosRun implements AutoCloseable {
                 load();
             }
             Thread.sleep(1000);
-            c = check();
+            // Every 30 s the API server's own list instead of the driver's informer: the mock's
+            // watch was seen to drop deletions under load, and a stale cache must not hold a
+            // converged run back until its phase times out.
+            c = (++checks % 30 == 0) ? check(listHaVms()) : check();
         }
     }
 
@@ -877,6 +899,18 @@ public final class ChaosRun implements AutoCloseable {
 
     /** One look at everything: the HaVms (informer) and the simulators' state. */
     private Converge check() {
+        return check(havmsByUid());
+    }
+
+    private Map<String, HaVm> listHaVms() {
+        Map<String, HaVm> out = new java.util.HashMap<>();
+        for (HaVm vm : client.resources(HaVm.class).inNamespace(NS).list().getItems()) {
+            out.put(vm.getMetadata().getUid(), vm);
+        }
+        return out;
+    }
+
+    private Converge check(Map<String, HaVm> byUid) {
         Map<Integer, JsonNode> inv = inventories();
         Map<String, JsonNode> vms = new java.util.HashMap<>();
         inv.forEach(
@@ -884,7 +918,6 @@ public final class ChaosRun implements AutoCloseable {
                         i.get("vms")
                                 .forEach(
                                         vm -> vms.put(cluster + "/" + vm.get("vmid").asInt(), vm)));
-        Map<String, HaVm> byUid = havmsByUid();
         int total = 0;
         int done = 0;
         String why = null;
@@ -986,20 +1019,7 @@ public final class ChaosRun implements AutoCloseable {
     }
 
     private void printVerdict(String phase, Judge.Verdict v) {
-        log(
-                String.format(
-                        Locale.ROOT,
-                        "%s: vms=%d/%d duplicates=%d orphans=%d wrongful_deletes=%d changes_missing=%d",
-                        phase,
-                        v.found(),
-                        v.expected(),
-                        v.duplicates(),
-                        v.orphans(),
-                        v.wrongfulDeletes(),
-                        v.changesMissing()));
-        v.details().stream().limit(30).forEach(d -> log("  " + d));
-        figures.put(
-                phase + ": verdict",
+        String line =
                 String.format(
                         Locale.ROOT,
                         "vms=%d/%d duplicates=%d orphans=%d wrongful_deletes=%d changes_missing=%d",
@@ -1008,7 +1028,10 @@ public final class ChaosRun implements AutoCloseable {
                         v.duplicates(),
                         v.orphans(),
                         v.wrongfulDeletes(),
-                        v.changesMissing()));
+                        v.changesMissing());
+        log(phase + ": " + line);
+        v.details().stream().limit(30).forEach(d -> log("  " + d));
+        figures.put(phase + ": verdict", line);
     }
 
     // --------------------------------------------------------------- figures
@@ -1022,16 +1045,19 @@ public final class ChaosRun implements AutoCloseable {
         long pid = leader.get().child.pid();
         try {
             jcmd(pid, "GC.run");
-            String info = jcmd(pid, "GC.heap_info");
-            java.util.regex.Matcher m =
-                    java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
-            String heap =
-                    m.find()
-                            ? (Long.parseLong(m.group(2)) / 1024)
-                                    + " MiB used of "
-                                    + (Long.parseLong(m.group(1)) / 1024)
-                                    + " MiB committed"
-                            : "?";
+            // The collector's own line for that full GC ("151M->101M(256M)"): heap_info, read
+            // after it, already counts what the reconcilers allocated since.
+            String heap = "?";
+            Path gcLog = s.workDir().resolve(leader.get().identity + "-gc.log");
+            java.util.regex.Pattern full =
+                    java.util.regex.Pattern.compile(
+                            "Pause Full \\(Diagnostic Command\\) (\\d+)M->(\\d+)M\\((\\d+)M\\)");
+            for (String line : Files.readAllLines(gcLog)) {
+                java.util.regex.Matcher m = full.matcher(line);
+                if (m.find()) {
+                    heap = m.group(2) + " MiB (heap " + m.group(3) + " MiB)";
+                }
+            }
             String rss = "?";
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmRSS:")) {
