@@ -480,34 +480,54 @@ public final class ChaosRun implements AutoCloseable {
         Map<String, Long> statsBefore = sims.statsAll();
         sims.faultsOn(s.failRate(), s.failAfter(), s.hangRate(), hold());
         long start = System.nanoTime();
+        // Everything asked for is recorded first and sent while the kill plan runs: the driver's
+        // 700 requests take minutes against the mock, and kills at a share of the phase must fall
+        // while they are still being made.
+        Map<Judge.Intent, String> targets = new LinkedHashMap<>();
         for (Judge.Intent i : toChange) {
             HaVm vm = byUid.get(i.uid);
             String node = vm.getStatus().getNode();
             List<String> nodes = sims.cluster(i.cluster).nodes();
-            String target =
+            targets.put(
+                    i,
                     nodes.get(
                             (nodes.indexOf(node) + 1 + random.nextInt(nodes.size() - 1))
-                                    % nodes.size());
-            int memory = 768;
-            i.memoryMiB = memory;
-            i.node = target;
-            client.resources(HaVm.class)
-                    .inNamespace(NS)
-                    .withName(i.name)
-                    .edit(
-                            v -> {
-                                v.getSpec().setMemoryMiB(memory);
-                                io.pveha.api.vm.Placement p = new io.pveha.api.vm.Placement();
-                                p.setNode(target);
-                                v.getSpec().setPlacement(p);
-                                return v;
-                            });
+                                    % nodes.size()));
         }
-        for (Judge.Intent i : toDelete) {
-            i.deleteAsked = true;
-            client.resources(HaVm.class).inNamespace(NS).withName(i.name).delete();
-        }
+        int memory = 768;
+        targets.forEach(
+                (i, target) -> {
+                    i.memoryMiB = memory;
+                    i.node = target;
+                });
+        toDelete.forEach(i -> i.deleteAsked = true);
+        java.util.concurrent.CompletableFuture<Void> asking =
+                java.util.concurrent.CompletableFuture.runAsync(
+                        () -> {
+                            targets.forEach(
+                                    (i, target) ->
+                                            client.resources(HaVm.class)
+                                                    .inNamespace(NS)
+                                                    .withName(i.name)
+                                                    .edit(
+                                                            v -> {
+                                                                v.getSpec().setMemoryMiB(memory);
+                                                                io.pveha.api.vm.Placement p =
+                                                                        new io.pveha.api.vm
+                                                                                .Placement();
+                                                                p.setNode(target);
+                                                                v.getSpec().setPlacement(p);
+                                                                return v;
+                                                            }));
+                            for (Judge.Intent i : toDelete) {
+                                client.resources(HaVm.class)
+                                        .inNamespace(NS)
+                                        .withName(i.name)
+                                        .delete();
+                            }
+                        });
         Converge c = awaitConverged("change", s.phaseTimeout(), killPlan(s.changeKills(), false));
+        asking.join();
         double took = (System.nanoTime() - start) / 1e9;
         sims.faultsOff();
         Map<Integer, JsonNode> after = inventories();
@@ -846,9 +866,12 @@ public final class ChaosRun implements AutoCloseable {
         int nextKill = 0;
         long lastLog = 0;
         Converge c = check();
+        // a kill "at 30 %" is at 30 % of what was left when the phase began
+        double from = Math.min(c.progress, 0.99);
         while (true) {
             // converged before a planned instant: the kill happens now, at steady state
-            if (nextKill < plan.size() && plan.get(nextKill).at() <= c.progress) {
+            if (nextKill < plan.size()
+                    && from + plan.get(nextKill).at() * (1 - from) <= c.progress) {
                 Kill k = plan.get(nextKill++);
                 Thread.sleep(k.delayMillis());
                 kill(phase, c.progress, k);
