@@ -750,6 +750,14 @@ public final class ChaosRun implements AutoCloseable {
                             + (onNode.size() - statusAt.size())
                             + " HA VMs of the failed node not reported on a new node");
         }
+        // HA recovered these elsewhere; the operator reports them where they run and does not move
+        // them back to a placement node by itself, so that is no longer asked of it.
+        for (String uid : onNode.values()) {
+            Judge.Intent i = intents.get(uid);
+            if (i != null) {
+                i.node = null;
+            }
+        }
         sims.power(c0, node, true);
         log(node + " powered on");
         Converge c = awaitConverged("pve outage", s.phaseTimeout(), List.of());
