@@ -66,6 +66,7 @@ public final class CrdGeneration {
                                     public HasMetadata process(
                                             HasMetadata crd, String crdSpecVersion) {
                                         orderPrinterColumns((CustomResourceDefinition) crd, kinds);
+                                        requireSpec((CustomResourceDefinition) crd);
                                         return crd;
                                     }
                                 })
@@ -75,6 +76,16 @@ public final class CrdGeneration {
                     "generated " + generated + " CRDs, expected " + kinds.size());
         }
         System.out.println("generated " + generated + " CRDs into " + out);
+    }
+
+    /**
+     * Every kind needs a spec, and the generator cannot say so at the schema's root: without this a
+     * real kube-apiserver accepts a resource with no spec at all.
+     */
+    static void requireSpec(CustomResourceDefinition crd) {
+        crd.getSpec()
+                .getVersions()
+                .forEach(v -> v.getSchema().getOpenAPIV3Schema().setRequired(List.of("spec")));
     }
 
     static void orderPrinterColumns(

@@ -1,5 +1,6 @@
 package io.pveha.demo;
 
+import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,6 +16,7 @@ import io.pveha.pve.PveToken;
 import io.pveha.reconciler.Conditions;
 import io.pveha.runtime.PvehaOperator;
 import io.pveha.simulator.PveSimulator;
+import io.pveha.statuspage.StatusPage;
 import io.pveha.testing.kube.EmbeddedKube;
 import io.pveha.testing.kube.KubeDiscovery;
 import java.io.IOException;
@@ -37,7 +39,11 @@ import java.util.Set;
  * converging, then powers off a node and shows PVE HA bring its VMs back on the others.
  */
 public final class Demo implements AutoCloseable {
-    /** How the demo runs. */
+    /**
+     * How the demo runs. The status page listens on {@code statusAddress:statusPort} (0: any free
+     * port; a busy port falls back to a free one); {@code loadBalancer}: run the LoadBalancerPair
+     * on real daemons in network namespaces when this machine can.
+     */
     public record Settings(
             Path examples,
             int kubePort,
@@ -45,7 +51,31 @@ public final class Demo implements AutoCloseable {
             double timeScale,
             boolean failNode,
             Duration refresh,
-            PrintStream out) {}
+            PrintStream out,
+            String statusAddress,
+            int statusPort,
+            boolean loadBalancer) {
+        public Settings(
+                Path examples,
+                int kubePort,
+                Path kubeconfigOut,
+                double timeScale,
+                boolean failNode,
+                Duration refresh,
+                PrintStream out) {
+            this(
+                    examples,
+                    kubePort,
+                    kubeconfigOut,
+                    timeScale,
+                    failNode,
+                    refresh,
+                    out,
+                    "127.0.0.1",
+                    0,
+                    true);
+        }
+    }
 
     static final String NAMESPACE = "store-platform";
 
@@ -76,8 +106,13 @@ public final class Demo implements AutoCloseable {
     private final StatusTable table;
     private final AlertInbox inbox;
     private final Set<String> announced = new HashSet<>();
+    private final StatusPage statusPage;
+    private final HttpServer statusServer;
+    private Optional<DemoLoadBalancer> loadBalancer = Optional.empty();
     private volatile String failedNode;
+    private volatile Instant failedAtReal;
     private volatile Duration recoveredAfter;
+    private volatile Instant resolvedAt;
 
     public Demo(Settings settings) throws IOException {
         this.settings = settings;
@@ -100,11 +135,38 @@ public final class Demo implements AutoCloseable {
                         PvehaOperator.Settings.defaults(),
                         new SimpleMeterRegistry(),
                         Clock.systemUTC());
+        this.statusPage =
+                new StatusPage(
+                        operator.statusSource(), StatusPage.Settings.defaults(), Clock.systemUTC());
+        this.statusServer = listen(statusPage, settings.statusAddress(), settings.statusPort());
+    }
+
+    /** The status page's server; a busy port falls back to any free one. */
+    private static HttpServer listen(StatusPage page, String address, int port) throws IOException {
+        try {
+            return page.listen(address, port);
+        } catch (java.net.BindException e) {
+            return page.listen(address, 0);
+        }
+    }
+
+    /** The status page's URL (what the demo prints as {@code status page: URL}). */
+    public String statusPageUrl() {
+        String host = statusServer.getAddress().getAddress().getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return "http://"
+                + ("0.0.0.0".equals(host) ? "127.0.0.1" : host)
+                + ":"
+                + statusServer.getAddress().getPort()
+                + "/";
     }
 
     /** Runs until the thread is interrupted (Ctrl-C closes the demo). */
     public void run() throws InterruptedException {
         PrintStream out = settings.out();
+        out.println("status page: " + statusPageUrl());
         out.println(
                 "pve-ha-operator demo: Kubernetes API (mock) "
                         + kube.url()
@@ -120,12 +182,17 @@ public final class Demo implements AutoCloseable {
                 "operator log: "
                         + Optional.ofNullable(System.getenv("DEMO_LOG")).orElse("pveha-demo.log")
                         + " (when started with the demo command)");
+        if (settings.loadBalancer()) {
+            loadBalancer = DemoLoadBalancer.prepare(client, NAMESPACE, out);
+        }
         operator.start();
+        statusPage.start();
         apply();
         Instant started = Instant.now();
         boolean failed = false;
         Instant failedAt = null;
         Instant recoveredSeen = null;
+        Instant vmsReadyAt = null;
         boolean poweredOn = false;
         List<String> moved = List.of();
         String lastTable = "";
@@ -140,17 +207,29 @@ public final class Demo implements AutoCloseable {
                         now);
                 lastTable = now;
             }
-            if (settings.failNode() && !failed && allVmsReady()) {
+            if (settings.failNode() && !failed && allVmsReady() && vmsReadyAt == null) {
+                vmsReadyAt = Instant.now();
+            }
+            if (settings.failNode()
+                    && !failed
+                    && vmsReadyAt != null
+                    && loadBalancerSettled(vmsReadyAt)) {
                 Optional<String> node = nodeToFail();
                 if (node.isPresent()) {
                     moved = haVmsOn(node.get());
                     out.printf(
-                            "%n*** everything is Ready after %.0f s. Powering off %s (it runs %s): watch PVE HA restart its VMs"
+                            "%n*** everything is Ready after %.0f s%s. Powering off %s (it runs %s): watch PVE HA restart its VMs"
                                     + " on the other nodes (fence after 60 simulated s, recovery after the 120 s agent lock)%n",
                             Duration.between(started, Instant.now()).toMillis() / 1000.0,
+                            loadBalancer.isPresent()
+                                    ? loadBalancer.get().ready()
+                                            ? " (the load balancer too: VIP on lb1, backends 2/2 UP)"
+                                            : " (the load balancer is not Ready yet: see its status)"
+                                    : "",
                             node.get(),
                             String.join(", ", moved));
                     sim.faults().powerOff(node.get());
+                    failedAtReal = Instant.now();
                     failedNode = node.get();
                     failed = true;
                     failedAt = sim.clock().now();
@@ -171,6 +250,14 @@ public final class Demo implements AutoCloseable {
                         failedNode);
                 sim.faults().powerOn(failedNode);
             }
+            if (poweredOn && resolvedAt == null && incidentClosed(failedNode)) {
+                resolvedAt = Instant.now();
+                out.printf(
+                        "%n*** %s is back online and the incident is resolved: the status page shows it in the incident's"
+                                + " timeline%n",
+                        failedNode);
+                loadBalancer.ifPresent(DemoLoadBalancer::startScenario);
+            }
             Thread.sleep(settings.refresh().toMillis());
         }
     }
@@ -178,16 +265,26 @@ public final class Demo implements AutoCloseable {
     private void apply() {
         int applied = 0;
         for (HasMetadata document : ExampleManifests.load(client, settings.examples())) {
-            if (LoadBalancerPair.KIND.equals(document.getKind())) {
+            if (LoadBalancerPair.KIND.equals(document.getKind()) && loadBalancer.isEmpty()) {
                 settings.out()
                         .println(
                                 "skipping LoadBalancerPair "
                                         + document.getMetadata().getName()
-                                        + ": it manages real keepalived/haproxy hosts over SSH (the network-namespace lab in `mvn verify` runs it)");
+                                        + (settings.loadBalancer()
+                                                ? ": it manages real keepalived/haproxy hosts over SSH, and this machine cannot run"
+                                                        + " them in network namespaces (see above)"
+                                                : ": --no-load-balancer"));
                 continue;
             }
-            client.resource(ExampleManifests.adapt(document, sim, client, inbox))
-                    .createOr(r -> r.update());
+            HasMetadata adapted = ExampleManifests.adapt(document, sim, client, inbox);
+            if (loadBalancer.isPresent()) {
+                try {
+                    adapted = loadBalancer.get().adapt(adapted);
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot point the example at the LB lab", e);
+                }
+            }
+            client.resource(adapted).createOr(r -> r.update());
             applied++;
         }
         settings.out()
@@ -321,6 +418,57 @@ public final class Demo implements AutoCloseable {
                                                 && "running".equals(v.getStatus().getPowerState()));
     }
 
+    /**
+     * With the load-balancer part, the node failure waits for the pair to be Ready (its backends
+     * are checked only once the POS API HaVms have their addresses) so that the two stories do not
+     * mix; at most {@link #LB_SETTLE} after the VMs are Ready.
+     */
+    private boolean loadBalancerSettled(Instant vmsReady) {
+        return loadBalancer.isEmpty()
+                || loadBalancer.get().ready()
+                || Duration.between(vmsReady, Instant.now()).compareTo(LB_SETTLE) > 0;
+    }
+
+    static final Duration LB_SETTLE = Duration.ofSeconds(60);
+
+    /** The failed node is online again and the cluster's status has no open incident. */
+    private boolean incidentClosed(String node) {
+        ProxmoxCluster cluster =
+                client.resources(ProxmoxCluster.class).inNamespace(NAMESPACE).withName("pve").get();
+        if (cluster == null || cluster.getStatus() == null) {
+            return false;
+        }
+        boolean online =
+                cluster.getStatus().getNodes().stream()
+                        .anyMatch(
+                                n ->
+                                        node.equals(n.getName())
+                                                && Boolean.TRUE.equals(n.getOnline()));
+        boolean noIncident =
+                cluster.getStatus().getAlerting() == null
+                        || cluster.getStatus().getAlerting().getIncidents().isEmpty();
+        return online && noIncident;
+    }
+
+    /** When (real time) the demo powered the node off. */
+    Optional<Instant> failedAt() {
+        return Optional.ofNullable(failedAtReal);
+    }
+
+    /** When the failed node was back and its incident closed. */
+    Optional<Instant> resolvedAt() {
+        return Optional.ofNullable(resolvedAt);
+    }
+
+    /** The load-balancer part, when this machine runs it. */
+    Optional<DemoLoadBalancer> loadBalancer() {
+        return loadBalancer;
+    }
+
+    StatusPage statusPage() {
+        return statusPage;
+    }
+
     /** The node the demo powered off, once it has. */
     Optional<String> failedNode() {
         return Optional.ofNullable(failedNode);
@@ -337,6 +485,9 @@ public final class Demo implements AutoCloseable {
 
     @Override
     public void close() {
+        statusPage.close();
+        statusServer.stop(0);
+        loadBalancer.ifPresent(DemoLoadBalancer::close);
         operator.close();
         inbox.close();
         sim.close();

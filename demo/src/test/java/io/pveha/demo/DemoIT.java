@@ -23,7 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's run command, in-process: the example platform converges on the simulator, a node is
- * powered off, and PVE HA brings its VMs back on the other nodes, with the status following them.
+ * powered off, and PVE HA brings its VMs back on the other nodes, with the status following them. A
+ * real headless Chromium watches the status page through it ({@link StatusPageWatch}); as root with
+ * the LB packages the load-balancer part runs too. With {@code CI=true} a missing browser or LB lab
+ * fails the test instead of skipping those parts.
  */
 class DemoIT {
     @TempDir Path dir;
@@ -36,20 +39,54 @@ class DemoIT {
         Path examples = Path.of("..", "examples");
         assertThat(examples).isDirectory();
         ExecutorService runner = Executors.newSingleThreadExecutor();
+        boolean browser = StatusPageWatch.available();
+        boolean loadBalancer = StatusPageWatch.loadBalancerAvailable();
         try (Demo demo =
-                new Demo(
-                        new Demo.Settings(
-                                examples, 0, kubeconfig, 60, true, Duration.ofMillis(250), out))) {
+                        new Demo(
+                                new Demo.Settings(
+                                        examples,
+                                        0,
+                                        kubeconfig,
+                                        60,
+                                        true,
+                                        Duration.ofMillis(250),
+                                        out,
+                                        "127.0.0.1",
+                                        0,
+                                        true));
+                StatusPageWatch page = new StatusPageWatch(demo, browser)) {
             Future<?> running =
                     runner.submit(
                             () -> {
                                 demo.run();
                                 return null;
                             });
+            // Scripts read the URL from a line of its own.
+            await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () ->
+                                    bytes.toString(StandardCharsets.UTF_8)
+                                            .lines()
+                                            .anyMatch(
+                                                    l ->
+                                                            l.matches(
+                                                                    "status page: http://127\\.0\\.0\\.1:[0-9]+/")));
+            page.open();
+            await().atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofMillis(100))
+                    .failFast("the demo stopped", running::isDone)
+                    .until(() -> demo.failedNode().isPresent() || page.sawEverything());
+            page.everyClusterNodeAndVmShown();
+            await().atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofMillis(50))
+                    .failFast("the demo stopped", running::isDone)
+                    .until(() -> demo.failedNode().isPresent());
+            page.nodeFailureShownWithinOneUpdate(demo.failedNode().orElseThrow());
             await().atMost(Duration.ofSeconds(150))
                     .pollInterval(Duration.ofMillis(500))
                     .failFast("the demo stopped", running::isDone)
                     .until(() -> demo.recoveredAfter().isPresent());
+            page.recoveryShown(demo.failedNode().orElseThrow());
 
             String printed = bytes.toString(StandardCharsets.UTF_8);
             assertThat(Files.readString(kubeconfig)).contains("server:");
@@ -125,6 +162,24 @@ class DemoIT {
                             .get();
             assertThat(policy.getStatus()).isNotNull();
             assertThat(printed).contains("HAVM", "CEPHPOOL", "BACKUPPOLICY", "PROXMOXCLUSTER");
+
+            // The node returns: the incident closes, its timeline stays on the page.
+            await().atMost(Duration.ofSeconds(60))
+                    .failFast("the demo stopped", running::isDone)
+                    .until(() -> demo.resolvedAt().isPresent());
+            page.resolutionShown(failed);
+            if (loadBalancer) {
+                page.loadBalancerLinesShown(demo.loadBalancer().orElseThrow(), running);
+            } else {
+                assertThat(bytes.toString(StandardCharsets.UTF_8))
+                        .contains("skipping LoadBalancerPair", "skipping the load-balancer part");
+            }
+            // The same page (never reloaded so far) at phone width, then opened anew without
+            // JavaScript.
+            page.phoneAndDesktopWithoutHorizontalScrolling();
+            page.readableWithoutJavaScript();
+            page.noRequestLeftTheMachine();
+            page.noSecretValueInPageOrJson();
         } finally {
             runner.shutdownNow();
         }

@@ -81,6 +81,22 @@ final class RunCommand implements Callable<Integer> {
     String healthAddress;
 
     @Option(
+            names = "--status-port",
+            defaultValue = "-1",
+            description =
+                    "Port of the read-only status page (/, /status.json); default: the health port.")
+    int statusPort;
+
+    @Option(
+            names = "--status-token-file",
+            description =
+                    "File holding a bearer token the status page requires (also $PVEHA_STATUS_TOKEN); default: no token.")
+    java.nio.file.Path statusTokenFile;
+
+    @Option(names = "--no-status-page", description = "Do not serve the status page.")
+    boolean noStatusPage;
+
+    @Option(
             names = "--log-format",
             defaultValue = "text",
             description = "text or json (also LOG_FORMAT).")
@@ -113,7 +129,18 @@ final class RunCommand implements Callable<Integer> {
                                     standard.exitOnStopLeading()));
             log.info("leader election on Lease {}/pve-ha-operator-leader as {}", ns, id);
         }
-        OperatorRuntime runtime = new OperatorRuntime(client, settings, healthAddress, healthPort);
+        String statusToken =
+                statusTokenFile != null
+                        ? java.nio.file.Files.readString(statusTokenFile).strip()
+                        : System.getenv("PVEHA_STATUS_TOKEN");
+        OperatorRuntime runtime =
+                new OperatorRuntime(
+                        client,
+                        settings,
+                        healthAddress,
+                        healthPort,
+                        new OperatorRuntime.StatusPageOptions(
+                                !noStatusPage, statusPort, statusToken));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(

@@ -27,8 +27,12 @@ import java.util.Set;
  * next reconcile sees this write even before the informer's watch delivers it: the write-ahead
  * records of VMIDs and task ids depend on that.
  *
- * <p>The same patch works against a real API server and against the fabric8 mock (which has no
- * server-side apply, and whose JSON merge patch appends to arrays instead of replacing them).
+ * <p>Why a JSON Patch: it is the one form that carries its own precondition on the exact read the
+ * decisions came from (a real kube-apiserver answers a stale write with 422, "test operation
+ * failed": StatusPatchOnARealApiServerIT), touches only the fields that changed, and replaces lists
+ * whole. A merge patch would need the resourceVersion copied into metadata for the same guard and
+ * misbehaves on the fabric8 mock (it appends to arrays); server-side apply has no read-based
+ * precondition of its own (a forced apply wins over a concurrent change), and the mock has none.
  */
 public final class StatusPatch {
     private StatusPatch() {}

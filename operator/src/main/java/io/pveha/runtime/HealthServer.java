@@ -60,6 +60,11 @@ public final class HealthServer implements AutoCloseable {
         server.start();
     }
 
+    /** The server, so that the status page can add its paths on the same port. */
+    public HttpServer server() {
+        return server;
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }

@@ -96,6 +96,8 @@ public final class PvehaOperator implements AutoCloseable {
     private final LbWiring loadBalancers;
     private volatile boolean closing;
     private final io.pveha.reconciler.monitoring.Monitoring monitoring;
+    private final io.pveha.statuspage.ControllerCaches caches =
+            new io.pveha.statuspage.ControllerCaches();
 
     public PvehaOperator(
             KubernetesClient client, Settings settings, MeterRegistry registry, Clock clock) {
@@ -208,11 +210,11 @@ public final class PvehaOperator implements AutoCloseable {
 
     private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(
             Reconciler<P> reconciler, Set<String> namespaces) {
-        if (namespaces.isEmpty()) {
-            operator.register(reconciler);
-        } else {
-            operator.register(reconciler, o -> o.settingNamespaces(namespaces));
-        }
+        io.javaoperatorsdk.operator.RegisteredController<P> registered =
+                namespaces.isEmpty()
+                        ? operator.register(reconciler)
+                        : operator.register(reconciler, o -> o.settingNamespaces(namespaces));
+        caches.add(registered.getConfiguration().getResourceClass(), registered);
     }
 
     public void start() {
@@ -235,6 +237,14 @@ public final class PvehaOperator implements AutoCloseable {
     /** Monitoring and alerting: the check runner and the alert dispatcher. */
     public io.pveha.reconciler.monitoring.Monitoring monitoring() {
         return monitoring;
+    }
+
+    /**
+     * The controllers' informer caches, for the status page: filled on every replica, leader or
+     * not.
+     */
+    public io.pveha.statuspage.StatusSource statusSource() {
+        return caches;
     }
 
     public OperatorMetrics metrics() {

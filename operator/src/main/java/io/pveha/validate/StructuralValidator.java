@@ -31,6 +31,17 @@ final class StructuralValidator {
             return;
         }
         if (!schema.accepts(dataType, integral)) {
+            if (data.isNumber() && "integer".equals(schema.typeNames())) {
+                // kube-apiserver reports a fraction for an integer twice: once more from
+                // kube-openapi's format check, with no field (ValidateAgreesWithApiServerIT).
+                out.add(
+                        new FieldError(
+                                FieldError.Type.INVALID,
+                                "",
+                                "",
+                                "Checked value must be of type integer (default format) in "
+                                        + path));
+            }
             out.add(typeError(path, schema, dataType));
         }
         if (data.isTextual()) {

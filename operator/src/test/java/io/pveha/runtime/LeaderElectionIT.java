@@ -5,15 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.pveha.api.cluster.ProxmoxCluster;
+import io.pveha.statuspage.StatusPage;
 import io.pveha.testing.FixturePve;
 import io.pveha.testing.SimHarness;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two replicas against one API server: only the Lease holder reconciles; the other takes over when
- * it stops.
+ * it stops. The follower serves the status page meanwhile, from its caches.
  */
 class LeaderElectionIT {
     static final String SECRET = "8b7a6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d";
@@ -48,6 +50,28 @@ class LeaderElectionIT {
                 .atMost(Duration.ofSeconds(4))
                 .until(() -> polls(leader) > 0);
         assertThat(polls(follower)).as("the follower must not poll or reconcile").isZero();
+
+        // Every replica serves the status page, the follower too: from its informer caches, with
+        // no PVE call of its own.
+        try (StatusPage page =
+                new StatusPage(
+                        follower.operator().statusSource(),
+                        StatusPage.Settings.defaults(),
+                        Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> {
+                                page.refresh();
+                                return page.view().clusters().stream()
+                                        .anyMatch(
+                                                c ->
+                                                        SimHarness.CLUSTER.equals(c.name())
+                                                                && c.pve().reachable()
+                                                                && c.nodesTotal() > 0);
+                            });
+            assertThat(page.json()).contains("\"name\" : \"" + SimHarness.CLUSTER + "\"");
+        }
+        assertThat(polls(follower)).as("the follower's page made no PVE call").isZero();
 
         long stoppedAt = System.nanoTime();
         leader.stop();

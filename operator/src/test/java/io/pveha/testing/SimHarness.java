@@ -21,6 +21,8 @@ import io.pveha.runtime.PvehaOperator;
 import io.pveha.simulator.PveSimulator;
 import io.pveha.simulator.tasks.TaskDurations;
 import io.pveha.testing.kube.EmbeddedKube;
+import io.pveha.testing.kube.RealKubeApiServer;
+import io.pveha.testing.kube.RealServerCrds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -63,7 +65,8 @@ import java.util.function.Consumer;
  *       #loadBalancerPairsOverSsh}) in a plain JOSDK operator; usually with {@code simulators(0)};
  *   <li>{@link Options#withoutOperator()}: nothing started until {@link #startOperator()} or {@link
  *       #startReplica(String)};
- *   <li>{@link Options#pveVersion(int)}: the simulators run PVE 8 instead of 9.
+ *   <li>{@link Options#pveVersion(int)}: the simulators run PVE 8 instead of 9;
+ *   <li>{@link Options#realApiServer()}: a real kube-apiserver instead of the embedded mock.
  * </ul>
  */
 public final class SimHarness implements AutoCloseable {
@@ -73,8 +76,14 @@ public final class SimHarness implements AutoCloseable {
     /** The Lease of {@link Options#leaderElection(Duration)}, the one {@code run} uses. */
     public static final String LEASE = "pve-ha-operator-leader";
 
-    public final EmbeddedKube kube = new EmbeddedKube();
-    public final KubernetesClient client = kube.newClient();
+    /** The embedded API server; null with {@link Options#realApiServer()}. */
+    public final EmbeddedKube kube;
+
+    /** The real kube-apiserver of {@link Options#realApiServer()}, else null. */
+    public final RealKubeApiServer realKube;
+
+    /** An admin client of whichever API server runs. */
+    public final KubernetesClient client;
 
     /**
      * The (first) simulator; null with {@link Options#fixturePve(String)} or {@code simulators(0)}.
@@ -113,6 +122,23 @@ public final class SimHarness implements AutoCloseable {
 
     private SimHarness(Options options) {
         this.options = options;
+        if (options.realApiServer) {
+            this.kube = null;
+            try {
+                this.realKube = RealKubeApiServer.builder().start();
+                this.client = realKube.client();
+                RealServerCrds.installAndAwait(client);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        } else {
+            this.kube = new EmbeddedKube();
+            this.realKube = null;
+            this.client = kube.newClient();
+        }
         boolean started = false;
         List<PveSimulator> simulators = new ArrayList<>();
         FixturePve fixturePve = null;
@@ -143,8 +169,7 @@ public final class SimHarness implements AutoCloseable {
         } finally {
             if (!started) {
                 simulators.forEach(PveSimulator::close);
-                client.close();
-                kube.close();
+                closeKube();
             }
         }
         this.sims = List.copyOf(simulators);
@@ -274,8 +299,19 @@ public final class SimHarness implements AutoCloseable {
         private boolean allNamespaces;
         private ReconcilerSet reconcilers;
         private int pveVersion = 9;
+        private boolean realApiServer;
 
         private Options() {}
+
+        /**
+         * A real kube-apiserver (built from Kubernetes' Go modules, see RealKubeApiServer) with the
+         * committed CRDs instead of the embedded mock: schemas, CEL rules, status subresource and
+         * watches as production has them.
+         */
+        public Options realApiServer() {
+            this.realApiServer = true;
+            return this;
+        }
 
         /** The PVE major release the simulators run: 9 (default, HA rules) or 8 (HA groups). */
         public Options pveVersion(int major) {
@@ -551,7 +587,7 @@ public final class SimHarness implements AutoCloseable {
      * Options#leaderElection(Duration)}).
      */
     public Replica startReplica(String identity) {
-        Replica replica = new Replica(identity, kube.newClient(), true);
+        Replica replica = new Replica(identity, newClient(), true);
         replicas.add(replica);
         return replica;
     }
@@ -703,8 +739,22 @@ public final class SimHarness implements AutoCloseable {
             if (fixture != null) {
                 fixture.close();
             }
-            client.close();
+            closeKube();
+        }
+    }
+
+    private void closeKube() {
+        client.close();
+        if (kube != null) {
             kube.close();
         }
+        if (realKube != null) {
+            realKube.close();
+        }
+    }
+
+    /** A new admin client of whichever API server runs (each operator replica has its own). */
+    private KubernetesClient newClient() {
+        return kube != null ? kube.newClient() : realKube.client();
     }
 }

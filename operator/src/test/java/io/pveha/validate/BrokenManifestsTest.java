@@ -124,6 +124,7 @@ class BrokenManifestsTest {
                           source: {none: {}}
                           vmid: 150.5
                         """,
+                        "case.yaml:1 (#1 HaVm/shop/vm): error: Invalid value: \"\": Checked value must be of type integer (default format) in spec.vmid",
                         "case.yaml:7 (#1 HaVm/shop/vm): error: spec.vmid: Invalid value: \"number\": spec.vmid in body must be of type integer: \"number\"",
                         "case.yaml:1 (#1 HaVm/shop/vm): note: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"),
                 c(

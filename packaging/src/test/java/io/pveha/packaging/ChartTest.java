@@ -233,6 +233,7 @@ class ChartTest {
               requests: {cpu: 250m, memory: 384Mi}
               limits: {cpu: "1", memory: 768Mi}
             healthPort: 9090
+            statusPage: {enabled: true, port: 9091, tokenSecret: {name: status-page, key: bearer}}
             probes:
               liveness: {periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 5}
               startup: {periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30, initialDelaySeconds: 2}
@@ -302,6 +303,7 @@ class ChartTest {
                         "--log-format=json",
                         "--leader-election",
                         "--namespaces=store-north,store-south,pveha-system",
+                        "--status-port=9091",
                         "--identity-suffix",
                         "x");
         assertThat(env(operator))
@@ -314,9 +316,20 @@ class ChartTest {
                         e ->
                                 assertThat(e.getValueFrom().getSecretKeyRef().getName())
                                         .isEqualTo("proxy"));
-        assertThat(operator.getPorts())
+        assertThat(operator.getEnv())
+                .filteredOn(e -> e.getName().equals("PVEHA_STATUS_TOKEN"))
                 .singleElement()
-                .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9090));
+                .satisfies(
+                        e -> {
+                            assertThat(e.getValue()).isNull();
+                            assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                                    .isEqualTo("status-page");
+                            assertThat(e.getValueFrom().getSecretKeyRef().getKey())
+                                    .isEqualTo("bearer");
+                        });
+        assertThat(operator.getPorts())
+                .extracting(p -> p.getName() + "=" + p.getContainerPort())
+                .containsExactly("http=9090", "status=9091");
         assertThat(operator.getLivenessProbe().getPeriodSeconds()).isEqualTo(20);
         assertThat(operator.getStartupProbe().getInitialDelaySeconds()).isEqualTo(2);
         assertThat(operator.getReadinessProbe().getFailureThreshold()).isEqualTo(2);
@@ -377,8 +390,9 @@ class ChartTest {
 
         Service service = one(out, Service.class);
         assertThat(service.getSpec().getPorts())
-                .singleElement()
-                .satisfies(p -> assertThat(p.getPort()).isEqualTo(9090));
+                .extracting(
+                        p -> p.getName() + "=" + p.getPort() + "->" + p.getTargetPort().getStrVal())
+                .containsExactly("http=9090->http", "status=9091->status");
         ServiceMonitor monitor = one(out, ServiceMonitor.class);
         assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
         assertThat(monitor.getSpec().getEndpoints())
@@ -395,6 +409,33 @@ class ChartTest {
         assertThat(pdb.getSpec().getMaxUnavailable()).isNull();
         assertThat(pdb.getSpec().getSelector().getMatchLabels())
                 .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void statusPageDefaultsToTheHealthPortWithoutATokenAndCanBeTurnedOff() {
+        Container defaults = container(Chart.render(""));
+        assertThat(defaults.getArgs()).noneMatch(a -> a.startsWith("--status-port"));
+        assertThat(defaults.getArgs()).doesNotContain("--no-status-page");
+        assertThat(defaults.getEnv()).noneMatch(e -> e.getName().equals("PVEHA_STATUS_TOKEN"));
+        assertThat(defaults.getPorts()).extracting(p -> p.getName()).containsExactly("http");
+
+        List<HasMetadata> off =
+                Chart.render(
+                        "statusPage: {enabled: false, port: 9091, tokenSecret: {name: s, key: k}}");
+        assertThat(container(off).getArgs()).contains("--no-status-page");
+        assertThat(container(off).getArgs()).noneMatch(a -> a.startsWith("--status-port"));
+        assertThat(container(off).getEnv())
+                .noneMatch(e -> e.getName().equals("PVEHA_STATUS_TOKEN"));
+        assertThat(one(off, Service.class).getSpec().getPorts())
+                .extracting(p -> p.getName())
+                .containsExactly("http");
+
+        assertThatThrownBy(() -> Chart.render("statusPage: {port: 8080}"))
+                .hasMessageContaining("statusPage.port");
+    }
+
+    static Container container(List<HasMetadata> out) {
+        return one(out, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
     }
 
     @Test
@@ -486,6 +527,9 @@ class ChartTest {
             resources: {requests: {memory: lots}}                   | memory
             resources: {limit: {memory: 1Gi}}                       | limit
             healthPort: 80                                          | healthPort
+            statusPage: {port: 80}                                  | port
+            statusPage: {enabled: 'no'}                             | enabled
+            statusPage: {tokenSecret: {name: Status_Token}}         | name
             probes: {liveness: {periodSeconds: 0}}                  | periodSeconds
             probes: {liveness: {path: /live}}                       | path
             extraEnv: [{value: x}]                                  | name

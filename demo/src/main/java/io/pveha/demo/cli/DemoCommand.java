@@ -57,6 +57,26 @@ final class DemoCommand implements Callable<Integer> {
             description = "Do not power off a node once everything is Ready.")
     boolean noNodeFailure;
 
+    @Option(
+            names = "--status-port",
+            defaultValue = "8080",
+            description =
+                    "Port of the status page (default: ${DEFAULT-VALUE}; any free port if it is taken).")
+    int statusPort;
+
+    @Option(
+            names = "--status-address",
+            defaultValue = "127.0.0.1",
+            description =
+                    "Address of the status page (default: ${DEFAULT-VALUE}; 0.0.0.0 to open it from a phone on the same network).")
+    String statusAddress;
+
+    @Option(
+            names = "--no-load-balancer",
+            description =
+                    "Do not run the LoadBalancerPair in network namespaces even when running as root with keepalived and haproxy.")
+    boolean noLoadBalancer;
+
     @Override
     public Integer call() throws Exception {
         Demo demo =
@@ -68,7 +88,10 @@ final class DemoCommand implements Callable<Integer> {
                                 timeScale,
                                 !noNodeFailure,
                                 Duration.ofSeconds(2),
-                                System.out));
+                                System.out,
+                                statusAddress,
+                                statusPort,
+                                !noLoadBalancer));
         Thread main = Thread.currentThread();
         Runtime.getRuntime()
                 .addShutdownHook(

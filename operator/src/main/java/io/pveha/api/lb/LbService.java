@@ -6,12 +6,14 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.pveha.api.Patterns;
 
 /** A balanced service: one frontend port and its backends. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class LbService {
     @Required
+    @Size(max = 63)
     @Pattern(Patterns.DNS_LABEL)
     private String name;
 

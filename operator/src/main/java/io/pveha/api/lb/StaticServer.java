@@ -5,12 +5,14 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.pveha.api.Patterns;
 
 /** A backend server given by address. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class StaticServer {
     @Required
+    @Size(max = 63)
     @Pattern(Patterns.DNS_LABEL)
     private String name;
 

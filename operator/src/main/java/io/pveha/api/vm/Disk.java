@@ -13,6 +13,7 @@ import io.pveha.api.Patterns;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class Disk {
     @Required
+    @Size(max = 8)
     @Pattern("^(scsi([0-9]|[12][0-9]|30)|virtio([0-9]|1[0-5])|sata[0-5]|ide[0-3])$")
     @JsonPropertyDescription("Bus and index, e.g. scsi0 or virtio1.")
     private String slot;

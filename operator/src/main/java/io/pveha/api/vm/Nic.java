@@ -6,12 +6,14 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.pveha.api.Patterns;
 
 /** A network interface. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class Nic {
     @Required
+    @Size(max = 5)
     @Pattern("^net([0-9]|[12][0-9]|3[01])$")
     private String slot;
 

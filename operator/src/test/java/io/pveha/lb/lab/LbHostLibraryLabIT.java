@@ -16,6 +16,9 @@ import io.pveha.lb.ssh.HostChannel;
 import io.pveha.lb.ssh.HostEndpoint;
 import io.pveha.lb.ssh.SshHostChannelFactory;
 import io.pveha.lb.ssh.SshIdentity;
+import io.pveha.testing.netns.Cmd;
+import io.pveha.testing.netns.NetnsLab;
+import io.pveha.testing.netns.RequestLoop;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -94,8 +97,9 @@ class LbHostLibraryLabIT {
                 "pair",
                 new Vrrp(42, lab.vip(), 24, 3, 200, true, null),
                 List.of(
-                        new LbHost("lb1", lab.address("lb1"), 150, "eth0", lab.layout("lb1")),
-                        new LbHost("lb2", lab.address("lb2"), 100, "eth0", lab.layout("lb2"))),
+                        new LbHost("lb1", lab.address("lb1"), 150, "eth0", SharedLab.layout("lb1")),
+                        new LbHost(
+                                "lb2", lab.address("lb2"), 100, "eth0", SharedLab.layout("lb2"))),
                 services);
     }
 

@@ -1,8 +1,8 @@
 package io.pveha.lb.lab;
 
+import io.pveha.lb.HostLayout;
 import io.pveha.lb.Prerequisites;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.pveha.testing.netns.NetnsLab;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -18,23 +18,11 @@ public final class SharedLab implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        Prerequisites.require(Prerequisites.isRoot(), "the lab needs root");
-        Prerequisites.requireCommands(
-                "ip",
-                "keepalived",
-                "haproxy",
-                "sshd",
-                "ssh-keygen",
-                "socat",
-                "sha256sum",
-                "setsid");
-        Prerequisites.require(
-                Files.isExecutable(Path.of(NetnsLab.PYTHON)),
-                NetnsLab.PYTHON + " is not installed");
+        for (String missing : NetnsLab.missing()) {
+            Prerequisites.require(false, missing);
+        }
         synchronized (SharedLab.class) {
             if (lab == null) {
-                Cmd.Result probe = Cmd.run("ip", "netns", "list");
-                Prerequisites.require(probe.ok(), "ip netns does not work here: " + probe.output());
                 lab = NetnsLab.create(BACKENDS);
                 context.getRoot()
                         .getStore(ExtensionContext.Namespace.GLOBAL)
@@ -45,6 +33,12 @@ public final class SharedLab implements BeforeAllCallback {
 
     public static NetnsLab lab() {
         return lab;
+    }
+
+    /** The operator's layout of a lab host's files. */
+    public static HostLayout layout(String lb) {
+        NetnsLab.HostPaths p = lab.layout(lb);
+        return new HostLayout(p.haproxyConfig(), p.keepalivedConfig(), p.runDir());
     }
 
     /**

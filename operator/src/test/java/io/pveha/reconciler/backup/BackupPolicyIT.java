@@ -48,7 +48,9 @@ class BackupPolicyIT {
     @BeforeAll
     static void start() {
         // Schedules, backups and restores are minutes of simulated time: run the clock at x60.
-        h = new SimHarness(60.0, 1.0);
+        // Against a real kube-apiserver: the policy's status (run records, per-VM backups, drill
+        // phases) goes through the CRD's schema and status subresource as in production.
+        h = SimHarness.options().timeScale(60.0).realApiServer().start();
         h.sim.cluster()
                 .createTemplate(
                         "pve1",

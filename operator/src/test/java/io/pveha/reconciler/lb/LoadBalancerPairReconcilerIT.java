@@ -368,7 +368,11 @@ class LoadBalancerPairReconcilerIT {
                                             "\\n    server evil");
                         });
         assertThat(hosts.calls()).isEmpty();
-        assertThat(reasons()).containsOnlyOnce("InvalidSpec");
+        // The Event is written after the status: wait for it, then make sure no second one follows.
+        await().atMost(Duration.ofSeconds(10)).until(() -> reasons().contains("InvalidSpec"));
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(reasons()).containsOnlyOnce("InvalidSpec"));
     }
 
     @Test

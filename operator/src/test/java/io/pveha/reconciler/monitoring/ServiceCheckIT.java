@@ -289,7 +289,13 @@ class ServiceCheckIT {
         // 6. The same alerts by e-mail, through a real SMTP server.
         await().atMost(Duration.ofSeconds(20)).until(() -> smtp.getReceivedMessages().length >= 2);
         MimeMessage first = smtp.getReceivedMessages()[0];
-        assertThat(first.getSubject()).startsWith("[FIRING]");
+        // On a loaded machine the two firing messages can queue behind the e-mail lane's rate limit
+        // and arrive merged into one; either way the first mail carries the firing alert.
+        if (first.getSubject().contains("(merged: rate limit)")) {
+            assertThat(GreenMailUtil.getBody(first)).contains("[FIRING]");
+        } else {
+            assertThat(first.getSubject()).startsWith("[FIRING]");
+        }
         assertThat(GreenMailUtil.getBody(first)).contains(VM);
         assertThat(first.getAllRecipients()[0].toString()).isEqualTo("noc@chain.example");
 

@@ -37,15 +37,24 @@ import org.junit.jupiter.params.provider.ValueSource;
  * HaVms under PVE HA, on PVE 8 (HA groups) and PVE 9 (HA rules): registration, a node power-off
  * (status follows the VM), migration through HA, deletion order; on PVE 9 the rules made from the
  * spec against the reference's shapes, two VMs kept apart through a node failure, and an upgrade
- * from 8 to 9 the operator follows by itself.
+ * from 8 to 9 the operator follows by itself. The PVE 9 node failure runs on a real kube-apiserver.
  */
 class HaVmHighAvailabilityIT {
     static final int TEMPLATE = 9000;
     SimHarness h;
 
     void start(int pveVersion) {
+        start(pveVersion, false);
+    }
+
+    /**
+     * @param realApiServer a real kube-apiserver (the CRDs' schemas and CEL rules, the status
+     *     subresource and watches as production has them) instead of the embedded mock
+     */
+    void start(int pveVersion, boolean realApiServer) {
         // 60 simulated seconds per real second: the 2-minute HA recovery takes a few real seconds.
-        h = SimHarness.options().timeScale(60.0).pveVersion(pveVersion).start();
+        SimHarness.Options options = SimHarness.options().timeScale(60.0).pveVersion(pveVersion);
+        h = (realApiServer ? options.realApiServer() : options).start();
         h.sim.cluster()
                 .createTemplate(
                         "pve1",
@@ -108,7 +117,8 @@ class HaVmHighAvailabilityIT {
     @ParameterizedTest(name = "PVE {0}")
     @ValueSource(ints = {8, 9})
     void aNodePowerOffMovesTheVmAndTheStatusFollowsIt(int pveVersion) {
-        start(pveVersion);
+        // The PVE 9 run against a real kube-apiserver.
+        start(pveVersion, pveVersion == 9);
         awaitPlacementInSync();
         h.havm("pos-api-1", vm -> haClone(vm, "pve1"));
         HaVm ready = h.awaitReady("pos-api-1", Duration.ofSeconds(60));

@@ -1,4 +1,4 @@
-package io.pveha.lb.lab;
+package io.pveha.testing.netns;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,16 +6,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a local command for the lab (argv, never a shell string) and returns what it printed. */
-final class Cmd {
-    record Result(int exitCode, String output) {
-        boolean ok() {
+public final class Cmd {
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
             return exitCode == 0;
         }
     }
 
     private Cmd() {}
 
-    static Result run(List<String> argv) {
+    public static Result run(List<String> argv) {
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
             p.getOutputStream().close();
@@ -33,12 +33,12 @@ final class Cmd {
         }
     }
 
-    static Result run(String... argv) {
+    public static Result run(String... argv) {
         return run(List.of(argv));
     }
 
     /** Runs and fails loudly: lab setup must not continue on a half-built topology. */
-    static String check(String... argv) {
+    public static String check(String... argv) {
         Result r = run(argv);
         if (!r.ok()) {
             throw new IllegalStateException(

@@ -1,4 +1,4 @@
-package io.pveha.lb.lab;
+package io.pveha.testing.netns;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.pveha.lb.lab;
+package io.pveha.testing.netns;
 
 import java.io.IOException;
 import java.io.InputStream;

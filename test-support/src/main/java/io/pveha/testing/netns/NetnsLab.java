@@ -1,6 +1,5 @@
-package io.pveha.lb.lab;
+package io.pveha.testing.netns;
 
-import io.pveha.lb.HostLayout;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -53,6 +52,45 @@ public final class NetnsLab implements AutoCloseable {
         this.net = net;
         this.dir = dir;
         this.backends = backends;
+    }
+
+    /** The commands a lab needs, besides root and network namespaces. */
+    public static final List<String> COMMANDS =
+            List.of(
+                    "ip",
+                    "keepalived",
+                    "haproxy",
+                    "sshd",
+                    "ssh-keygen",
+                    "socat",
+                    "sha256sum",
+                    "setsid");
+
+    /**
+     * What this machine lacks for a lab, in words (empty: a lab can be built): root, the commands,
+     * python3 for the backends, working network namespaces.
+     */
+    public static List<String> missing() {
+        List<String> missing = new ArrayList<>();
+        if (!"root".equals(System.getProperty("user.name"))) {
+            missing.add("the lab needs root");
+        }
+        for (String command : COMMANDS) {
+            if (Stream.of("/usr/sbin", "/usr/bin", "/sbin", "/bin")
+                    .noneMatch(d -> Files.isExecutable(Path.of(d, command)))) {
+                missing.add("command '" + command + "' is not installed");
+            }
+        }
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            missing.add(PYTHON + " is not installed");
+        }
+        if (missing.isEmpty()) {
+            Cmd.Result probe = Cmd.run("ip", "netns", "list");
+            if (!probe.ok()) {
+                missing.add("ip netns does not work here: " + probe.output().strip());
+            }
+        }
+        return missing;
     }
 
     public static NetnsLab create(int backends) throws Exception {
@@ -264,21 +302,47 @@ public final class NetnsLab implements AutoCloseable {
 
     /**
      * Stops keepalived then haproxy on an LB host with SIGTERM (a graceful stop, as an admin would)
-     * and waits for both to exit.
+     * and waits for both to exit. Whatever started them (the operator, over SSH), they are the
+     * processes of those names in the host's namespace; the parent of each is signalled.
      */
     public void stopDaemons(String lb) throws InterruptedException {
-        HostLayout l = layout(lb);
-        terminate(pidFrom(l.keepalivedPidFile(), "keepalived"));
-        terminate(pidFrom(l.haproxyPidFile(), "haproxy"));
+        for (long pid : mainPids(lb, "keepalived")) {
+            terminate(pid);
+        }
+        for (long pid : mainPids(lb, "haproxy")) {
+            terminate(pid);
+        }
     }
 
-    /**
-     * keepalived and haproxy both run on the LB host (pid file names a live process of that name).
-     */
+    /** keepalived and haproxy both run on the LB host. */
     public boolean daemonsRunning(String lb) {
-        HostLayout l = layout(lb);
-        return pidFrom(l.keepalivedPidFile(), "keepalived") > 0
-                && pidFrom(l.haproxyPidFile(), "haproxy") > 0;
+        return !mainPids(lb, "keepalived").isEmpty() && !mainPids(lb, "haproxy").isEmpty();
+    }
+
+    /** The processes named {@code comm} in the host's namespace whose parent is not one of them. */
+    private List<Long> mainPids(String host, String comm) {
+        List<Long> pids = new ArrayList<>();
+        for (String pid : Cmd.run("ip", "netns", "pids", ns(host)).output().split("\\s+")) {
+            if (pid.matches("[0-9]+") && comm.equals(comm(Long.parseLong(pid)))) {
+                long parent =
+                        ProcessHandle.of(Long.parseLong(pid))
+                                .flatMap(ProcessHandle::parent)
+                                .map(ProcessHandle::pid)
+                                .orElse(-1L);
+                if (!comm.equals(comm(parent))) {
+                    pids.add(Long.parseLong(pid));
+                }
+            }
+        }
+        return pids;
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** The LB hosts whose eth0 carries the VIP right now. */
@@ -295,17 +359,15 @@ public final class NetnsLab implements AutoCloseable {
         return holders;
     }
 
-    public String history(String lb) {
-        try {
-            return Files.readString(Path.of(layout(lb).vrrpHistoryFile()));
-        } catch (IOException e) {
-            return "";
-        }
-    }
+    /**
+     * Where an LB host keeps the operator's files (spec.hosts[].paths): the lab's hosts share one
+     * filesystem, so each gets its own three locations under the lab's directory.
+     */
+    public record HostPaths(String haproxyConfig, String keepalivedConfig, String runDir) {}
 
-    public HostLayout layout(String lb) {
+    public HostPaths layout(String lb) {
         Path base = dir.resolve(lb);
-        return new HostLayout(
+        return new HostPaths(
                 base.resolve("etc/haproxy/haproxy.cfg").toString(),
                 base.resolve("etc/keepalived/keepalived.conf").toString(),
                 base.resolve("run").toString());
@@ -382,17 +444,6 @@ public final class NetnsLab implements AutoCloseable {
                 }
                 Thread.sleep(20); // a waiting helper of the lab's setup, not an assertion
             }
-        }
-    }
-
-    private static long pidFrom(String pidFile, String comm) {
-        try {
-            long pid = Long.parseLong(Files.readString(Path.of(pidFile)).strip());
-            return comm.equals(Files.readString(Path.of("/proc/" + pid + "/comm")).strip())
-                    ? pid
-                    : -1;
-        } catch (IOException | NumberFormatException e) {
-            return -1;
         }
     }
 
@@ -487,7 +538,7 @@ public final class NetnsLab implements AutoCloseable {
         deleteTree(dir);
     }
 
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }
