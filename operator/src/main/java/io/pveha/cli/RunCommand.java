@@ -49,6 +49,26 @@ final class RunCommand implements Callable<Integer> {
     String identity;
 
     @Option(
+            names = "--lease-duration",
+            defaultValue = "15",
+            description =
+                    "Seconds a Lease is held without renewal before another replica may take it (default: ${DEFAULT-VALUE}).")
+    int leaseDurationSeconds;
+
+    @Option(
+            names = "--renew-deadline",
+            defaultValue = "10",
+            description =
+                    "Seconds the leader keeps trying to renew before it gives up leading and exits (default: ${DEFAULT-VALUE}).")
+    int renewDeadlineSeconds;
+
+    @Option(
+            names = "--retry-period",
+            defaultValue = "2",
+            description = "Seconds between Lease attempts (default: ${DEFAULT-VALUE}).")
+    int retryPeriodSeconds;
+
+    @Option(
             names = "--health-port",
             defaultValue = "8080",
             description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
@@ -96,7 +116,17 @@ final class RunCommand implements Callable<Integer> {
                             identity,
                             System.getenv("POD_NAME"),
                             InetAddress.getLocalHost().getHostName());
-            settings = settings.withLeaderElection(PvehaOperator.LeaderElection.standard(ns, id));
+            PvehaOperator.LeaderElection standard = PvehaOperator.LeaderElection.standard(ns, id);
+            settings =
+                    settings.withLeaderElection(
+                            new PvehaOperator.LeaderElection(
+                                    standard.leaseName(),
+                                    ns,
+                                    id,
+                                    java.time.Duration.ofSeconds(leaseDurationSeconds),
+                                    java.time.Duration.ofSeconds(renewDeadlineSeconds),
+                                    java.time.Duration.ofSeconds(retryPeriodSeconds),
+                                    standard.exitOnStopLeading()));
             log.info("leader election on Lease {}/pve-ha-operator-leader as {}", ns, id);
         }
         String statusToken =

@@ -105,8 +105,7 @@ public final class PvehaOperator implements AutoCloseable {
         this.metrics = new OperatorMetrics(registry);
         this.connections = new ClusterConnections(settings.pollThreads(), metrics, clock);
         connections.addListener(metrics);
-        MicrometerMetrics josdkMetrics =
-                MicrometerMetrics.newMicrometerMetricsBuilder(registry).build();
+        io.javaoperatorsdk.operator.api.monitoring.Metrics josdkMetrics = josdkMetrics(registry);
         this.operator =
                 new Operator(
                         o -> {
@@ -143,11 +142,7 @@ public final class PvehaOperator implements AutoCloseable {
                                                                 () -> {
                                                                     if (le.exitOnStopLeading()
                                                                             && !closing) {
-                                                                        LOG.error(
-                                                                                "lost the Lease {}/{}: exiting",
-                                                                                le.leaseNamespace(),
-                                                                                le.leaseName());
-                                                                        System.exit(1);
+                                                                        lostLease(le);
                                                                     }
                                                                 },
                                                                 leader -> {}))
@@ -181,6 +176,36 @@ public final class PvehaOperator implements AutoCloseable {
                 LbWiring.overSsh(
                         settings.validation(), events, clock, LbWiring.Settings.defaults());
         register(loadBalancers.reconciler(), settings.namespaces());
+    }
+
+    /**
+     * JOSDK's metrics per controller, not per resource: its default keeps a timer with 70 histogram
+     * buckets and counters for every resource it ever reconciled (80,000 series and a tenth of the
+     * heap at 1,000 HaVms, for ever, as nothing removes them). What is per VM is in the operator's
+     * own {@code pveha_vm_*} gauges.
+     */
+    static io.javaoperatorsdk.operator.api.monitoring.Metrics josdkMetrics(MeterRegistry registry) {
+        return MicrometerMetrics.withoutPerResourceMetrics(registry);
+    }
+
+    /**
+     * Another replica may lead from now on: this one stops at once, without the graceful stop,
+     * whose in-flight reconciles would go on writing to PVE (a clone started seconds after the
+     * Lease was lost was seen under load). Ending here is what a SIGKILL does, which the
+     * write-ahead task ledger is built for; the line goes to stderr as well, as the halt does not
+     * wait for the log appenders.
+     */
+    private static void lostLease(LeaderElection le) {
+        String line =
+                "lost the Lease "
+                        + le.leaseNamespace()
+                        + "/"
+                        + le.leaseName()
+                        + ": exiting at once / 失去租约，立即退出";
+        LOG.error(line);
+        System.err.println(line);
+        System.err.flush();
+        Runtime.getRuntime().halt(1);
     }
 
     private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(

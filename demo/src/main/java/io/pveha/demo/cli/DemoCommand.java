@@ -19,7 +19,13 @@ import picocli.CommandLine.Option;
         description =
                 "Run a mock Kubernetes API server, a simulated 3-node Proxmox VE cluster and the operator in this process;"
                         + " apply the example platform, watch it converge, then watch PVE HA survive a node failure. Ctrl-C stops.",
-        subcommands = {CommandLine.HelpCommand.class, BenchmarkCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            BenchmarkCommand.class,
+            ChaosCommand.class,
+            KubeServerCommand.class,
+            SimHostCommand.class
+        })
 final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--examples",

@@ -33,10 +33,14 @@ public final class DemoMain {
         }
         if ("json".equalsIgnoreCase(System.getenv("LOG_FORMAT"))) {
             System.setProperty("logback.configurationFile", "logback-json.xml");
-        } else if (args.length == 0 || !args[0].equals("benchmark")) {
+        } else if (args.length == 0 || !CONSOLE_COMMANDS.contains(args[0])) {
             System.setProperty("logback.configurationFile", "logback-demo.xml");
         }
     }
+
+    /** Commands that log to the console (the demo logs to a file). */
+    private static final java.util.Set<String> CONSOLE_COMMANDS =
+            java.util.Set.of("benchmark", "chaos", "kube-server", "sim-host");
 
     /** Runs a command line and returns its exit code. */
     public static int run(String... args) {

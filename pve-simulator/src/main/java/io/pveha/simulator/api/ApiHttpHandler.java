@@ -95,17 +95,11 @@ public final class ApiHttpHandler implements HttpHandler {
         String rel = relPath.isEmpty() ? "/" : relPath;
         Optional<Router.Match> match = router.match(method, rel);
         stats.record(match.map(m -> m.route().statsKey()).orElse(method + " <unknown>"));
+        Optional<ApiFaults.Failure> failure;
         try {
-            Optional<ApiFaults.Failure> failure = faults.apply(method, rel);
-            if (failure.isPresent()) {
-                ApiFaults.Failure f = failure.get();
-                sendError(
-                        exchange,
-                        new PveException(
-                                f.status(),
-                                f.reason() == null ? "injected failure" : f.reason(),
-                                null),
-                        f.status() >= PveException.PROXY_CONNECT_ERROR);
+            failure = faults.apply(method, rel);
+            if (failure.isPresent() && !failure.get().afterEffect()) {
+                sendInjected(exchange, failure.get());
                 return;
             }
         } catch (InterruptedException e) {
@@ -121,6 +115,11 @@ public final class ApiHttpHandler implements HttpHandler {
         }
         try {
             ApiResult result = process(exchange, method, rel, match, node.get());
+            if (failure.isPresent()) {
+                // The request took effect; the client is told it failed.
+                sendInjected(exchange, failure.get());
+                return;
+            }
             sendResult(exchange, result);
         } catch (AuthFailure e) {
             sleep(authFailureDelay.get());
@@ -255,6 +254,14 @@ public final class ApiHttpHandler implements HttpHandler {
     private static String header(HttpServerExchange exchange, HttpString name) {
         HeaderValues values = exchange.getRequestHeaders().get(name);
         return values == null ? null : values.getFirst();
+    }
+
+    private static void sendInjected(HttpServerExchange exchange, ApiFaults.Failure f) {
+        sendError(
+                exchange,
+                new PveException(
+                        f.status(), f.reason() == null ? "injected failure" : f.reason(), null),
+                f.status() >= PveException.PROXY_CONNECT_ERROR);
     }
 
     private static void sendResult(HttpServerExchange exchange, ApiResult result) {

@@ -125,10 +125,19 @@ public final class ControlApi implements HttpHandler {
                                     p.get("method"),
                                     Double.parseDouble(p.getOrDefault("rate", "1")),
                                     Integer.parseInt(p.getOrDefault("status", "500")),
-                                    p.getOrDefault("reason", "injected failure")));
+                                    p.getOrDefault("reason", "injected failure"),
+                                    Double.parseDouble(p.getOrDefault("after", "0"))));
         }
         if (method.equals("POST") && path.equals("/simulator/faults/hang")) {
-            return ruleView(sim.faults().api().hang(required(p, "path"), p.get("method")));
+            return ruleView(
+                    sim.faults()
+                            .api()
+                            .hang(
+                                    required(p, "path"),
+                                    p.get("method"),
+                                    Double.parseDouble(p.getOrDefault("rate", "1")),
+                                    Duration.ofMillis(
+                                            Long.parseLong(p.getOrDefault("millis", "0")))));
         }
         if (method.equals("DELETE") && (m = FAULT_RULE.matcher(path)).matches()) {
             if (!sim.faults().api().remove(Long.parseLong(m.group(1)))) {
@@ -277,8 +286,16 @@ public final class ControlApi implements HttpHandler {
                 view.put("rate", rule.rate());
                 view.put("status", rule.status());
                 view.put("reason", rule.reason());
+                if (rule.after() > 0) {
+                    view.put("after", rule.after());
+                }
             }
-            case HANG -> {}
+            case HANG -> {
+                view.put("rate", rule.rate());
+                if (!rule.latency().isZero()) {
+                    view.put("millis", rule.latency().toMillis());
+                }
+            }
         }
         return view;
     }

@@ -17,6 +17,12 @@ import java.util.regex.Pattern;
  * request path relative to {@code /api2/json} (e.g. {@code ^/cluster/resources}, {@code
  * /status/start$}). Latency and hangs are real time: they model the network and daemons, not the
  * simulated cluster.
+ *
+ * <p>A failure is normally answered instead of handling the request (nothing happened); a share
+ * {@code after} of them is answered after the request was handled (it took effect, the client is
+ * told it failed: a proxy that lost the daemon's answer). A hang holds a share {@code rate} of the
+ * matching requests, until the rule is removed or for {@code hold} at most, and then lets them go
+ * on: a client that gave up meanwhile never learns that its request took effect.
  */
 public final class ApiFaults {
     /**
@@ -32,7 +38,14 @@ public final class ApiFaults {
         HANG
     }
 
-    /** One active rule; {@code method} null matches every method. */
+    /**
+     * One active rule; {@code method} null matches every method.
+     *
+     * @param latency the delay of a latency rule; how long a hang holds a request (zero: until the
+     *     rule is removed, at most {@link #MAX_HANG})
+     * @param rate the share of matching requests a failure or hang rule acts on
+     * @param after the share of failures answered after the request took effect
+     */
     public record Rule(
             long id,
             Kind kind,
@@ -41,7 +54,8 @@ public final class ApiFaults {
             Duration latency,
             double rate,
             int status,
-            String reason) {
+            String reason,
+            double after) {
 
         boolean matches(String requestMethod, String requestPath) {
             return (method == null || method.equalsIgnoreCase(requestMethod))
@@ -49,8 +63,11 @@ public final class ApiFaults {
         }
     }
 
-    /** A failure to answer with instead of handling the request. */
-    public record Failure(int status, String reason) {}
+    /**
+     * A failure to answer with: instead of handling the request, or ({@code afterEffect}) once it
+     * was handled.
+     */
+    public record Failure(int status, String reason, boolean afterEffect) {}
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
@@ -67,13 +84,22 @@ public final class ApiFaults {
                         latency,
                         0,
                         0,
-                        null));
+                        null,
+                        0));
     }
 
     public Rule failRate(String pathRegex, String method, double rate, int status, String reason) {
-        if (rate < 0 || rate > 1) {
-            throw new IllegalArgumentException("rate must be between 0 and 1: " + rate);
-        }
+        return failRate(pathRegex, method, rate, status, reason, 0);
+    }
+
+    /**
+     * Fails a share {@code rate} of matching requests; a share {@code after} of those failures is
+     * answered after the request took effect.
+     */
+    public Rule failRate(
+            String pathRegex, String method, double rate, int status, String reason, double after) {
+        share("rate", rate);
+        share("after", after);
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException(
                     "status must be an error status (400-599): " + status);
@@ -87,20 +113,40 @@ public final class ApiFaults {
                         Duration.ZERO,
                         rate,
                         status,
-                        reason));
+                        reason,
+                        after));
     }
 
     public Rule hang(String pathRegex, String method) {
+        return hang(pathRegex, method, 1, Duration.ZERO);
+    }
+
+    /**
+     * Holds a share {@code rate} of matching requests for {@code hold} (zero: until the rule is
+     * removed), then lets them go on.
+     */
+    public Rule hang(String pathRegex, String method, double rate, Duration hold) {
+        share("rate", rate);
+        if (hold.isNegative()) {
+            throw new IllegalArgumentException("hold must not be negative: " + hold);
+        }
         return add(
                 new Rule(
                         ids.incrementAndGet(),
                         Kind.HANG,
                         Pattern.compile(pathRegex),
                         method,
-                        Duration.ZERO,
+                        hold,
+                        rate,
                         0,
-                        0,
-                        null));
+                        null,
+                        0));
+    }
+
+    private static void share(String name, double value) {
+        if (value < 0 || value > 1) {
+            throw new IllegalArgumentException(name + " must be between 0 and 1: " + value);
+        }
     }
 
     public List<Rule> rules() {
@@ -125,7 +171,8 @@ public final class ApiFaults {
 
     /**
      * Applies the rules matching a request: sleeps for latency, blocks for hangs (until {@link
-     * #clear()}), and returns the failure to answer with, if a fail rule fires.
+     * #clear()}, the rule's removal or its hold time), and returns the failure to answer with, if a
+     * fail rule fires.
      */
     public Optional<Failure> apply(String method, String path) throws InterruptedException {
         Failure failure = null;
@@ -135,10 +182,25 @@ public final class ApiFaults {
             }
             switch (rule.kind()) {
                 case LATENCY -> Thread.sleep(rule.latency().toMillis());
-                case HANG -> hangRelease.get().await(MAX_HANG.toMillis(), TimeUnit.MILLISECONDS);
+                case HANG -> {
+                    if (rule.rate() >= 1
+                            || ThreadLocalRandom.current().nextDouble() < rule.rate()) {
+                        Duration hold =
+                                rule.latency().isZero() || rule.latency().compareTo(MAX_HANG) > 0
+                                        ? MAX_HANG
+                                        : rule.latency();
+                        hangRelease.get().await(hold.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                }
                 case FAIL -> {
                     if (failure == null && ThreadLocalRandom.current().nextDouble() < rule.rate()) {
-                        failure = new Failure(rule.status(), rule.reason());
+                        failure =
+                                new Failure(
+                                        rule.status(),
+                                        rule.reason(),
+                                        rule.after() > 0
+                                                && ThreadLocalRandom.current().nextDouble()
+                                                        < rule.after());
                     }
                 }
             }

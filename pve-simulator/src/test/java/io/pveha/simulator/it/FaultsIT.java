@@ -2,6 +2,7 @@ package io.pveha.simulator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pveha.simulator.faults.ApiFaults;
@@ -125,6 +126,31 @@ class FaultsIT extends SimulatorIT {
                 .hasCauseInstanceOf(SocketTimeoutException.class);
         sim.faults().reset();
         assertThat(impatient.get("/nodes").status()).isEqualTo(200);
+    }
+
+    @Test
+    void failuresAfterTheEffectAndBoundedPartialHangs() {
+        // Answered 500 after the request was handled: the VM exists although the client saw a
+        // failure.
+        sim.faults().api().failRate("^/nodes/pve1/qemu$", "POST", 1.0, 500, "lost answer", 1.0);
+        PveHttp.Resp lost = api.post("/nodes/pve1/qemu", "vmid", "1440", "name", "after-effect");
+        assertThat(lost.status()).isEqualTo(500);
+        assertThat(lost.reason()).isEqualTo("lost answer");
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.cluster().vm(1440).isPresent());
+        sim.faults().reset();
+
+        // A hang held for 400 ms then handled: the impatient client times out, the request still
+        // takes effect.
+        sim.faults().api().hang("^/nodes/pve1/qemu$", "POST", 1.0, Duration.ofMillis(400));
+        PveHttp impatient = api.withReadTimeout(Duration.ofMillis(150));
+        assertThatThrownBy(() -> impatient.post("/nodes/pve1/qemu", "vmid", "1441"))
+                .hasCauseInstanceOf(SocketTimeoutException.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.cluster().vm(1441).isPresent());
+        // A rate of 0 holds nothing.
+        sim.faults().reset();
+        sim.faults().api().hang("^/version$", null, 0.0, Duration.ofMinutes(1));
+        assertThat(impatient.get("/version").status()).isEqualTo(200);
+        sim.faults().reset();
     }
 
     @Test
