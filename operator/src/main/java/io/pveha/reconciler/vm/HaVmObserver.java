@@ -179,6 +179,11 @@ final class HaVmObserver {
                 && locked(resource.get()) == null) {
             ClusterResource obs = resource.get();
             VmMemory memory = memories.get(uid);
+            Instant assumed = HaVmPlanner.assumedConfigCheck(vm, obs, memory, now);
+            if (assumed != null) {
+                memories.update(uid, m -> m.configChecked(assumed));
+                memory = memories.get(uid);
+            }
             boolean configDue =
                     HaVmPlanner.configDue(vm, obs, memory, now, snapshot.polledAt(), justMade);
             if (configDue) {

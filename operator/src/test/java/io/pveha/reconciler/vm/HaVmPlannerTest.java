@@ -1,5 +1,6 @@
 package io.pveha.reconciler.vm;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pveha.api.DeletionPolicy;
@@ -42,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -1301,6 +1303,76 @@ class HaVmPlannerTest {
             assertThat(HaVmPlanner.configDue(vm, shrunk, checked, NOW, NOW, null))
                     .as("memory differs in the poll")
                     .isTrue();
+        }
+
+        /** The poll's view of a running VM in sync with a 2-CPU, 2 GiB spec, tagged ours. */
+        ClusterResource inSyncAndOurs(HaVm vm) {
+            return new ClusterResource(
+                    "qemu/201",
+                    "qemu",
+                    VMID,
+                    "pve1",
+                    "pos-api-1",
+                    "running",
+                    false,
+                    2,
+                    0.0,
+                    2048L << 20,
+                    0L,
+                    0L,
+                    0L,
+                    10L,
+                    null,
+                    ourTags(vm),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
+        }
+
+        @Test
+        void afterARestartTheFirstDriftChecksAreSpreadNotAllAtOnce() {
+            int dueInTheFirstMinute = 0;
+            for (int i = 0; i < 1000; i++) {
+                HaVm vm = provisioned(s -> s.setMemoryMiB(2048));
+                vm.getMetadata()
+                        .setUid(UUID.nameUUIDFromBytes(("vm-" + i).getBytes(UTF_8)).toString());
+                ClusterResource obs = inSyncAndOurs(vm);
+                Instant assumed = HaVmPlanner.assumedConfigCheck(vm, obs, VmMemory.NONE, NOW);
+                assertThat(assumed)
+                        .isNotNull()
+                        .isBefore(NOW.plusSeconds(1))
+                        .isAfter(NOW.minus(HaVmPlanner.DRIFT_CHECK));
+                VmMemory memory = VmMemory.NONE.configChecked(assumed);
+                if (HaVmPlanner.configDue(vm, obs, memory, NOW.plusSeconds(60), NOW, null)) {
+                    dueInTheFirstMinute++;
+                }
+            }
+            // 1,000 VMs spread over 30 minutes: about 33 in a minute, not 1,000.
+            assertThat(dueInTheFirstMinute).isBetween(10, 80);
+
+            HaVm vm = provisioned(s -> s.setMemoryMiB(2048));
+            HaVm neverInSync = vm(s -> s.setMemoryMiB(2048));
+            assertThat(
+                            HaVmPlanner.assumedConfigCheck(
+                                    neverInSync, inSyncAndOurs(neverInSync), VmMemory.NONE, NOW))
+                    .as("never found in sync: read at once")
+                    .isNull();
+            assertThat(
+                            HaVmPlanner.assumedConfigCheck(
+                                    vm, inSyncAndOurs(vm), VmMemory.NONE.configChecked(NOW), NOW))
+                    .as("remembered")
+                    .isNull();
+            HaVm stranger = provisioned(s -> s.setMemoryMiB(2048));
+            stranger.getMetadata().setUid("another-uid");
+            assertThat(
+                            HaVmPlanner.assumedConfigCheck(
+                                    stranger, inSyncAndOurs(vm), VmMemory.NONE, NOW))
+                    .as("not tagged ours: read to prove ownership")
+                    .isNull();
         }
 
         @Test
