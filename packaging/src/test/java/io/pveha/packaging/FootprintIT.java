@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pveha.api.vm.HaVm;
@@ -68,31 +67,7 @@ class FootprintIT {
                                     .endMetadata()
                                     .build())
                     .create();
-            admin.secrets()
-                    .inNamespace(NS)
-                    .resource(
-                            new SecretBuilder()
-                                    .withNewMetadata()
-                                    .withName("pve-token")
-                                    .endMetadata()
-                                    .withStringData(
-                                            Map.of(
-                                                    "tokenId",
-                                                    sim.apiTokenId(),
-                                                    "tokenSecret",
-                                                    sim.apiTokenSecret()))
-                                    .build())
-                    .create();
-            admin.secrets()
-                    .inNamespace(NS)
-                    .resource(
-                            new SecretBuilder()
-                                    .withNewMetadata()
-                                    .withName("pve-ca")
-                                    .endMetadata()
-                                    .withStringData(Map.of("ca.crt", sim.caCertificatePem()))
-                                    .build())
-                    .create();
+            PveSecrets.create(admin, NS, sim);
             sim.cluster()
                     .createTemplate(
                             "pve1",

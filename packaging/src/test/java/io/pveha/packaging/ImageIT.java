@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.simulator.PveSimulator;
@@ -206,31 +205,7 @@ class ImageIT {
                                     .endMetadata()
                                     .build())
                     .create();
-            admin.secrets()
-                    .inNamespace("store")
-                    .resource(
-                            new SecretBuilder()
-                                    .withNewMetadata()
-                                    .withName("pve-token")
-                                    .endMetadata()
-                                    .withStringData(
-                                            Map.of(
-                                                    "tokenId",
-                                                    sim.apiTokenId(),
-                                                    "tokenSecret",
-                                                    sim.apiTokenSecret()))
-                                    .build())
-                    .create();
-            admin.secrets()
-                    .inNamespace("store")
-                    .resource(
-                            new SecretBuilder()
-                                    .withNewMetadata()
-                                    .withName("pve-ca")
-                                    .endMetadata()
-                                    .withStringData(Map.of("ca.crt", sim.caCertificatePem()))
-                                    .build())
-                    .create();
+            PveSecrets.create(admin, "store", sim);
             Files.createDirectories(root.resolve("etc/pveha"));
             Files.writeString(root.resolve("etc/pveha/kubeconfig"), kube.kubeconfig("store"));
             int port = OperatorProcess.freePort();

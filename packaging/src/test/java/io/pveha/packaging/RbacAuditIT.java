@@ -254,33 +254,9 @@ class RbacAuditIT {
             List<String> report)
             throws Exception {
         createNamespaces(admin);
-        admin.secrets()
-                .inNamespace(NS)
-                .resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName("pve-token")
-                                .endMetadata()
-                                .withStringData(
-                                        Map.of(
-                                                "tokenId",
-                                                sim.apiTokenId(),
-                                                "tokenSecret",
-                                                sim.apiTokenSecret()))
-                                .build())
-                .create();
         // (AuthenticationFailed is reported at once: the simulator's delay after a failed login
         // is off.)
-        admin.secrets()
-                .inNamespace(NS)
-                .resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName("pve-ca")
-                                .endMetadata()
-                                .withStringData(Map.of("ca.crt", sim.caCertificatePem()))
-                                .build())
-                .create();
+        PveSecrets.create(admin, NS, sim);
         Path kubeconfig = Files.createDirectories(logs).resolve("kubeconfig");
         Files.writeString(kubeconfig, operatorKubeconfig);
 

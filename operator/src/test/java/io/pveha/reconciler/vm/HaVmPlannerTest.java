@@ -1237,37 +1237,7 @@ class HaVmPlannerTest {
         @Test
         void aVmInSyncIsNotReadUntilTheDriftCheckOrAHint() {
             HaVm vm = provisioned(s -> s.setMemoryMiB(2048));
-            ClusterResource ok =
-                    Snapshots.at(NOW)
-                            .node("pve1")
-                            .resource(
-                                    new ClusterResource(
-                                            "qemu/201",
-                                            "qemu",
-                                            VMID,
-                                            "pve1",
-                                            "pos-api-1",
-                                            "running",
-                                            false,
-                                            2,
-                                            0.0,
-                                            2048L << 20,
-                                            0L,
-                                            0L,
-                                            0L,
-                                            10L,
-                                            null,
-                                            ourTags(vm),
-                                            null,
-                                            null,
-                                            null,
-                                            null,
-                                            null,
-                                            null,
-                                            null))
-                            .build()
-                            .vm(VMID)
-                            .orElseThrow();
+            ClusterResource ok = inSyncAndOurs(vm);
             VmMemory checked = VmMemory.NONE.configChecked(NOW.minusSeconds(60));
 
             assertThat(HaVmPlanner.configDue(vm, ok, checked, NOW, NOW, null)).isFalse();
