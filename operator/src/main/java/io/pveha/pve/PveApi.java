@@ -98,7 +98,19 @@ public class PveApi {
                             messages.add(
                                     message.isEmpty() ? e.getKey() : e.getKey() + ": " + message);
                         });
-        return new CephHealth(health.path("status").asText("UNKNOWN"), checks, messages);
+        // Ceph before Octopus nests the counts one level deeper (osdmap.osdmap).
+        JsonNode osdmap = status.path("osdmap");
+        if (osdmap.has("osdmap")) {
+            osdmap = osdmap.path("osdmap");
+        }
+        CephHealth.OsdCounts osds =
+                osdmap.has("num_osds")
+                        ? new CephHealth.OsdCounts(
+                                osdmap.path("num_osds").asInt(),
+                                osdmap.path("num_up_osds").asInt(),
+                                osdmap.path("num_in_osds").asInt())
+                        : null;
+        return new CephHealth(health.path("status").asText("UNKNOWN"), checks, messages, osds);
     }
 
     public List<StorageConfig> storageConfigs() {

@@ -3,6 +3,7 @@ package io.pveha.pve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pveha.pve.model.CephHealth;
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.ClusterStatusEntry;
 import io.pveha.pve.model.TaskStatus;
@@ -109,6 +110,30 @@ class PveClientTest {
             assertThat(status.get(1).online()).isFalse();
             assertThat(status.get(1).local()).isTrue();
             assertThat(client.get("/cluster/nextid").asText()).isEqualTo("100");
+        }
+    }
+
+    @Test
+    void cephStatusGivesChecksAndTheOsdMapsCounts() {
+        // Octopus and later: osdmap holds the counts; Nautilus nests them in osdmap.osdmap.
+        server.enqueue(
+                ok(
+                        "{\"data\":{\"health\":{\"status\":\"HEALTH_WARN\",\"checks\":{\"OSD_DOWN\":{\"severity\":\"HEALTH_WARN\",\"summary\":{\"message\":\"3 osds down\",\"count\":3}}}},"
+                                + "\"osdmap\":{\"epoch\":112,\"num_osds\":9,\"num_up_osds\":6,\"num_in_osds\":9}}}"));
+        server.enqueue(
+                ok(
+                        "{\"data\":{\"health\":{\"status\":\"HEALTH_OK\",\"checks\":{}},"
+                                + "\"osdmap\":{\"osdmap\":{\"epoch\":7,\"num_osds\":3,\"num_up_osds\":3,\"num_in_osds\":3}}}}"));
+        try (PveClient client = client(url())) {
+            CephHealth warn = new PveApi(client).cephHealth();
+            assertThat(warn.status()).isEqualTo("HEALTH_WARN");
+            assertThat(warn.checks()).containsExactly("OSD_DOWN");
+            assertThat(warn.messages()).containsExactly("OSD_DOWN: 3 osds down");
+            assertThat(warn.osds()).isEqualTo(new CephHealth.OsdCounts(9, 6, 9));
+            assertThat(warn.osds().allUpAndIn()).isFalse();
+            CephHealth nautilus = new PveApi(client).cephHealth();
+            assertThat(nautilus.osds()).isEqualTo(new CephHealth.OsdCounts(3, 3, 3));
+            assertThat(nautilus.osds().allUpAndIn()).isTrue();
         }
     }
 

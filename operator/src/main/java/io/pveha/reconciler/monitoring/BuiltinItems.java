@@ -16,6 +16,7 @@ import io.pveha.monitoring.Observation;
 import io.pveha.monitoring.Observation.Verdict;
 import io.pveha.monitoring.Text;
 import io.pveha.monitoring.Topology;
+import io.pveha.pve.model.CephHealth;
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.ClusterStatusEntry;
 import io.pveha.pve.model.HaStatusEntry;
@@ -393,6 +394,27 @@ public final class BuiltinItems {
                             ? offline.get(0)
                             : null;
             String names = checks.isEmpty() ? status : String.join(", ", checks);
+            CephHealth.OsdCounts osds = s.ceph().osds();
+            String osdsZh =
+                    osds == null
+                            ? ""
+                            : "（OSD 共 "
+                                    + osds.total()
+                                    + " 个："
+                                    + osds.up()
+                                    + " 个 up，"
+                                    + osds.in()
+                                    + " 个 in）";
+            String osdsEn =
+                    osds == null
+                            ? ""
+                            : " (OSDs: "
+                                    + osds.up()
+                                    + " of "
+                                    + osds.total()
+                                    + " up, "
+                                    + osds.in()
+                                    + " in)";
             out.add(
                     obs(
                             BuiltinItem.CephHealth,
@@ -400,8 +422,8 @@ public final class BuiltinItems {
                             ok ? Verdict.OK : Verdict.FAILING,
                             effective,
                             Text.of(
-                                    "Ceph 状态 " + status + ": " + names,
-                                    "Ceph " + status + ": " + names),
+                                    "Ceph 状态 " + status + ": " + names + osdsZh,
+                                    "Ceph " + status + ": " + names + osdsEn),
                             Map.of(),
                             node,
                             null));
