@@ -50,8 +50,10 @@ public final class RealServerCrds {
     private static boolean established(KubernetesClient client, String name) {
         CustomResourceDefinition crd =
                 client.apiextensions().v1().customResourceDefinitions().withName(name).get();
+        // Right after the create the status can exist without conditions yet.
         return crd != null
                 && crd.getStatus() != null
+                && crd.getStatus().getConditions() != null
                 && crd.getStatus().getConditions().stream()
                         .anyMatch(
                                 c ->
