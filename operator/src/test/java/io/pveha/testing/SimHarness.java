@@ -125,15 +125,21 @@ public final class SimHarness implements AutoCloseable {
         this.options = options;
         if (options.realApiServer) {
             this.kube = null;
+            RealKubeApiServer started = null;
             try {
-                this.realKube = RealKubeApiServer.builder().start();
+                started = RealKubeApiServer.builder().start();
+                this.realKube = started;
                 this.client = realKube.client();
                 RealServerCrds.installAndAwait(client);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                // Its etcd and kube-apiserver are processes: nothing else would stop them.
+                if (started != null) {
+                    started.close();
+                }
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
             }
         } else {
             this.kube = new EmbeddedKube();

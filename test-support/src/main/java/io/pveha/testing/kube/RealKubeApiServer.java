@@ -224,11 +224,15 @@ public final class RealKubeApiServer implements AutoCloseable {
 
     private void launch(String name, List<String> command) throws IOException {
         Path log = dir.resolve(name + ".log");
-        processes.add(
+        Process process =
                 new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
-                        .start());
+                        .start();
+        processes.add(process);
+        // A test JVM that ends without close() (a failed set-up, a killed fork) must not leave
+        // etcd and kube-apiserver running: child processes outlive their JVM.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
     }
 
     /** Polls /readyz once kube-apiserver has written its serving certificate (trusting only it). */
