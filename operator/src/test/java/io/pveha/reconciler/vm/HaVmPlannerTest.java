@@ -1245,31 +1245,7 @@ class HaVmPlannerTest {
                             HaVmPlanner.configDue(
                                     vm, ok, checked, NOW.plus(HaVmPlanner.DRIFT_CHECK), NOW, null))
                     .isTrue();
-            ClusterResource shrunk =
-                    new ClusterResource(
-                            "qemu/201",
-                            "qemu",
-                            VMID,
-                            "pve1",
-                            "pos-api-1",
-                            "running",
-                            false,
-                            2,
-                            0.0,
-                            1024L << 20,
-                            0L,
-                            0L,
-                            0L,
-                            10L,
-                            null,
-                            ourTags(vm),
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null);
+            ClusterResource shrunk = ourRunningVm(vm, 1024);
             assertThat(HaVmPlanner.configDue(vm, shrunk, checked, NOW, NOW, null))
                     .as("memory differs in the poll")
                     .isTrue();
@@ -1277,6 +1253,11 @@ class HaVmPlannerTest {
 
         /** The poll's view of a running VM in sync with a 2-CPU, 2 GiB spec, tagged ours. */
         ClusterResource inSyncAndOurs(HaVm vm) {
+            return ourRunningVm(vm, 2048);
+        }
+
+        /** The poll's view of a running 2-CPU VM with {@code memoryMiB}, tagged ours. */
+        ClusterResource ourRunningVm(HaVm vm, long memoryMiB) {
             return new ClusterResource(
                     "qemu/201",
                     "qemu",
@@ -1287,7 +1268,7 @@ class HaVmPlannerTest {
                     false,
                     2,
                     0.0,
-                    2048L << 20,
+                    memoryMiB << 20,
                     0L,
                     0L,
                     0L,
