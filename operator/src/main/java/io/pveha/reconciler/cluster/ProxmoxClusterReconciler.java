@@ -279,6 +279,11 @@ public class ProxmoxClusterReconciler
                 }
                 RecoveryReport.apply(
                         recovery, status, previous, cluster.getMetadata().getGeneration(), now);
+                if (previous != null
+                        && ClusterStatusBuilder.heartbeatNotDue(previous, status, now)) {
+                    // Only the poll times moved (the standby's too): not worth a status write.
+                    status = previous;
+                }
             }
             List<io.pveha.reconciler.Note> notes =
                     new java.util.ArrayList<>(ProxmoxClusterEvents.between(previous, status));
