@@ -289,7 +289,14 @@ public class ProxmoxClusterReconciler
                     new java.util.ArrayList<>(ProxmoxClusterEvents.between(previous, status));
             notes.addAll(recovery.notes());
             io.pveha.reconciler.monitoring.Monitoring.Outcome monitored =
-                    monitor(cluster, previous, facts, now);
+                    monitor(
+                            cluster,
+                            previous,
+                            facts,
+                            status.getDisasterRecovery() == null
+                                    ? null
+                                    : status.getDisasterRecovery().getRecovery(),
+                            now);
             if (monitored != null) {
                 if (status == previous) {
                     // The builder hands back the cached status itself when nothing moved: edit a
@@ -396,6 +403,7 @@ public class ProxmoxClusterReconciler
             ProxmoxCluster cluster,
             ProxmoxClusterStatus previous,
             ProxmoxClusterFacts facts,
+            io.pveha.api.cluster.DisasterRecoveryStatus.Recovery recovery,
             Instant now) {
         if (monitoring == null) {
             return null;
@@ -407,6 +415,7 @@ public class ProxmoxClusterReconciler
                 monitored.haVms(cluster),
                 monitored.lbs(cluster),
                 monitored.backups(cluster),
+                recovery,
                 id -> secrets == null ? Optional.empty() : secrets.get(id),
                 now);
     }
