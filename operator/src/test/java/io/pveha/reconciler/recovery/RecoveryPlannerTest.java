@@ -204,17 +204,23 @@ class RecoveryPlannerTest {
                 .isTrue();
     }
 
+    /** A recovery restoring on B since {@code seconds} ago, as the last pass wrote it. */
+    private static DisasterRecoveryStatus restoringSince(long seconds) {
+        DisasterRecoveryStatus status = new DisasterRecoveryStatus();
+        DisasterRecoveryStatus.Recovery r = new DisasterRecoveryStatus.Recovery();
+        r.setStartedAt(NOW.minusSeconds(seconds).toString());
+        r.setTargetClusterName(B);
+        r.setPhase(RecoveryPlanner.RESTORING);
+        status.setRecovery(r);
+        return status;
+    }
+
     @Test
     void progressCountsStagesAndEstimatesFromArchiveSizes() {
         vm("pg", RecoveryState.DONE, 4L << 30);
         vm("pos-api-1", RecoveryState.RESTORING, 4L << 30);
         vm("pos-api-2", RecoveryState.WAITING, 8L << 30);
-        DisasterRecoveryStatus before = new DisasterRecoveryStatus();
-        DisasterRecoveryStatus.Recovery r = new DisasterRecoveryStatus.Recovery();
-        r.setStartedAt(NOW.minusSeconds(100).toString());
-        r.setTargetClusterName(B);
-        r.setPhase(RecoveryPlanner.RESTORING);
-        before.setRecovery(r);
+        DisasterRecoveryStatus before = restoringSince(100);
         RecoveryPlanner.Outcome out = plan(before, policy("store-b"));
         DisasterRecoveryStatus.Recovery now = out.status().getRecovery();
         assertThat(now.getPhase()).isEqualTo(RecoveryPlanner.RESTORING);
@@ -233,12 +239,7 @@ class RecoveryPlannerTest {
     void theClockAloneDoesNotRewriteTheStatusEveryPass() {
         vm("pg", RecoveryState.DONE, 4L << 30);
         vm("pos-api-1", RecoveryState.RESTORING, 4L << 30);
-        DisasterRecoveryStatus before = new DisasterRecoveryStatus();
-        DisasterRecoveryStatus.Recovery r = new DisasterRecoveryStatus.Recovery();
-        r.setStartedAt(NOW.minusSeconds(100).toString());
-        r.setTargetClusterName(B);
-        r.setPhase(RecoveryPlanner.RESTORING);
-        before.setRecovery(r);
+        DisasterRecoveryStatus before = restoringSince(100);
         DisasterRecoveryStatus first = plan(before, policy("store-b")).status();
         String written = Serialization.asJson(first);
         assertThat(first.getRecovery().getElapsedSeconds()).isEqualTo(100);
