@@ -113,7 +113,15 @@ public final class PlatformDrill {
         }
         PlatformDrillFacts facts =
                 new PlatformDrillFacts(
-                        cluster, snapshot, problem, stale, haVms, policies, tasks, Map.of());
+                        cluster,
+                        snapshot,
+                        problem,
+                        stale,
+                        haVms,
+                        policies,
+                        tasks,
+                        Map.of(),
+                        connection.map(c -> c.settings().maxTasksPerNode()).orElse(0));
         Plan plan = PlatformDrillPlanner.plan(current, facts, now);
         // Configs the plan asks for are read and the plan made again (a step may ask for more,
         // e.g. a VM that failed now needs cleaning up): a few rounds at most.

@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param tasks what became of each drilled VM's pending task, by its index in {@code
  *     status.disasterRecovery.drill.vms}
  * @param configs scratch VMs' configs read in this pass, by VMID (empty: the VM does not exist)
+ * @param tasksPerNode the operator's task slots per standby node (0: no limit): a pass plans no
+ *     more tasks on a node than are free, and reads no config for a step that could not start
  */
 public record PlatformDrillFacts(
         ProxmoxCluster cluster,
@@ -31,11 +33,20 @@ public record PlatformDrillFacts(
         List<HaVm> haVms,
         List<BackupPolicy> policies,
         Map<Integer, TaskFact> tasks,
-        Map<Integer, Optional<Map<String, String>>> configs) {
+        Map<Integer, Optional<Map<String, String>>> configs,
+        int tasksPerNode) {
 
     /** The same facts with scratch VMs' configs read. */
     public PlatformDrillFacts withConfigs(Map<Integer, Optional<Map<String, String>>> read) {
         return new PlatformDrillFacts(
-                cluster, standby, standbyProblem, stale, haVms, policies, tasks, read);
+                cluster,
+                standby,
+                standbyProblem,
+                stale,
+                haVms,
+                policies,
+                tasks,
+                read,
+                tasksPerNode);
     }
 }

@@ -236,6 +236,13 @@ public final class PlatformDrillPlanner {
             return;
         }
         follow(d);
+        for (int i : d.busy) {
+            DrillVm vm = drill.getVms().get(i);
+            String node = vm.getTask().getNode() == null ? vm.getNode() : vm.getTask().getNode();
+            if (node != null) {
+                d.slots.merge(node, 1, Integer::sum);
+            }
+        }
         DisasterRecovery dr = d.facts.cluster().getSpec().getDisasterRecovery();
         if (dr.onStandby() && !Boolean.TRUE.equals(drill.getAbandoned())) {
             abandon(d);
@@ -489,6 +496,12 @@ public final class PlatformDrillPlanner {
 
     private static void advance(Draft d, int index, DrillVm vm) {
         ClusterSnapshot standby = d.facts.standby();
+        boolean needsTask =
+                Set.of(RESTORING, CONFIGURING, STARTING, CLEANING_UP).contains(vm.getPhase())
+                        && !(CLEANING_UP.equals(vm.getPhase()) && vm.getScratchVmid() == null);
+        if (needsTask && !slot(d, index, vm.getNode())) {
+            return;
+        }
         switch (vm.getPhase()) {
             case RESTORING -> {
                 if (vm.getScratchVmid() != null && standby.vm(vm.getScratchVmid()).isPresent()) {
@@ -581,6 +594,7 @@ public final class PlatformDrillPlanner {
             Optional<String> node =
                     online.stream()
                             .filter(n -> inFlight.getOrDefault(n.node(), 0) < dr.restoresPerNode())
+                            .filter(n -> slotFree(d, n.node()))
                             .sorted(
                                     Comparator.comparingInt(
                                                     (ClusterResource n) ->
@@ -593,6 +607,7 @@ public final class PlatformDrillPlanner {
                 break; // every node restores as many as allowed: the next pass goes on
             }
             inFlight.merge(node.get(), 1, Integer::sum);
+            slot(d, i, node.get());
             vm.setNode(node.get());
             vm.setScratchVmid(freeVmid(d));
             vm.setStartedAt(d.now.toString());
@@ -678,6 +693,9 @@ public final class PlatformDrillPlanner {
     private static void cleanUp(Draft d, int index, DrillVm vm) {
         if (vm.getScratchVmid() == null) {
             done(d, vm);
+            return;
+        }
+        if (!slot(d, index, vm.getNode())) {
             return;
         }
         Optional<Map<String, String>> config = config(d, vm);
@@ -1075,6 +1093,30 @@ public final class PlatformDrillPlanner {
         return read;
     }
 
+    /**
+     * Takes a task slot on the VM's node for this pass (kept if the VM already holds one): false
+     * when the node's slots are all taken by tasks in flight or planned, so the step (and the
+     * config read it needs) waits for a later pass instead of being refused by the ledger.
+     */
+    private static boolean slot(Draft d, int index, String node) {
+        int cap = d.facts.tasksPerNode();
+        if (cap <= 0 || node == null || d.slotHeld.contains(index)) {
+            return true;
+        }
+        if (d.slots.getOrDefault(node, 0) >= cap) {
+            d.message("waiting for a task slot on " + node);
+            return false;
+        }
+        d.slots.merge(node, 1, Integer::sum);
+        d.slotHeld.add(index);
+        return true;
+    }
+
+    private static boolean slotFree(Draft d, String node) {
+        int cap = d.facts.tasksPerNode();
+        return cap <= 0 || d.slots.getOrDefault(node, 0) < cap;
+    }
+
     /** The VM failed the drill; its scratch VM (if any) is cleaned up next. */
     static void fail(Draft d, DrillVm vm, String reason) {
         vm.setResult(FAILED);
@@ -1150,6 +1192,8 @@ public final class PlatformDrillPlanner {
         final List<Integer> ended = new ArrayList<>();
         final Set<Integer> busy = new HashSet<>();
         final Set<Integer> stopped = new HashSet<>();
+        final Map<String, Integer> slots = new HashMap<>();
+        final Set<Integer> slotHeld = new HashSet<>();
         Verdict verdict;
         String waiting;
 

@@ -397,11 +397,49 @@ class PlatformDrillPlannerTest {
                                 haVms(),
                                 List.of(local),
                                 Map.of(),
-                                Map.of()),
+                                Map.of(),
+                                0),
                         T0);
         assertThat(plan.drill().getVms().get(0).getReason())
                 .contains("the standby has no storage '" + NFS + "'");
         assertThat(plan.actions()).isEmpty();
+    }
+
+    @Test
+    void aPassPlansNoMoreTasksOnANodeThanItHasSlotsNorReadsConfigsItCouldNotAct() {
+        tasksPerNode = 2;
+        Standby world = new Standby(List.of("pve1"));
+        world.storages.add(NFS);
+        Map<String, String> ours =
+                Map.of("tags", "pveha-drill", "description", PlatformDrillPlanner.MARKER + UID);
+        List<DrillVm> vms = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            world.vm(900000 + i, "pve1", "running", ours);
+            DrillVm vm = vm("vm-" + i, PlatformDrillPlanner.CLEANING_UP, 900000 + i, "pve1");
+            vm.setResult("Passed");
+            vms.add(vm);
+        }
+        DrillVm busy = vm("vm-4", PlatformDrillPlanner.CLEANING_UP, 900004, "pve1");
+        busy.setTask(new PendingTask("Stop", "pve1", "qmstop", "900004", T0.toString()));
+        vms.add(busy);
+        world.vm(900004, "pve1", "running", ours);
+        ProxmoxCluster cluster = cluster(c -> {});
+
+        Plan unread =
+                PlatformDrillPlanner.plan(
+                        running(vms.toArray(DrillVm[]::new)),
+                        facts(cluster, world, Map.of(4, fact(State.RUNNING, busy.getTask()))),
+                        T0);
+        assertThat(unread.needs()).as("one slot left: one config read").hasSize(1);
+
+        Plan plan =
+                planWithConfigs(
+                        running(vms.toArray(DrillVm[]::new)),
+                        cluster,
+                        world,
+                        T0,
+                        Map.of(4, fact(State.RUNNING, busy.getTask())));
+        assertThat(plan.actions()).hasSize(1);
     }
 
     // ---------------------------------------------------------------- the model
@@ -663,6 +701,9 @@ class PlatformDrillPlannerTest {
         return facts(cluster, world, Map.of());
     }
 
+    /** The operator's task slots per node in the facts (0: no limit). */
+    int tasksPerNode;
+
     PlatformDrillFacts facts(ProxmoxCluster cluster, Standby world, Map<Integer, TaskFact> tasks) {
         return new PlatformDrillFacts(
                 cluster,
@@ -672,7 +713,8 @@ class PlatformDrillPlannerTest {
                 haVms(),
                 List.of(policy()),
                 tasks,
-                Map.of());
+                Map.of(),
+                tasksPerNode);
     }
 
     static TaskFact fact(State state, PendingTask task) {
