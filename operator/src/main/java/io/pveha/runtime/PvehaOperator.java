@@ -156,7 +156,7 @@ public final class PvehaOperator implements AutoCloseable {
         TaskLedger ledger = new TaskLedger(clock);
         register(
                 new ProxmoxClusterReconciler(
-                        connections, settings.validation(), events, clock, monitoring),
+                        connections, settings.validation(), events, clock, monitoring, ledger),
                 settings.namespaces());
         // One allocator for every controller that creates VMs, so a drill's scratch VM and a new
         // HaVm never get the same VMID.

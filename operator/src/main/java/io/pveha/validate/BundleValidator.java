@@ -498,6 +498,21 @@ public final class BundleValidator {
                                             + GoFormat.quote(storage.path("name").asText())
                                             + " without spec.storage.nfs: the standby cannot reach those backups (declare the NFS export so the operator defines the storage on the standby)"));
                 }
+                String drillStorage = dr.path("drill").path("storage").asText("");
+                if (!drillStorage.isEmpty() && drillStorage.equals(storage.path("name").asText())) {
+                    // The drill's restored disks go there; a backup storage (content backup) takes
+                    // none, and PVE would refuse every restore of the drill.
+                    addCross(
+                            Severity.ERROR,
+                            FieldError.invalid(
+                                    "spec.disasterRecovery.drill.storage",
+                                    drillStorage,
+                                    "BackupPolicy "
+                                            + policy.name()
+                                            + " ("
+                                            + policy.where("spec.storage")
+                                            + ") backs up to this storage: it holds backups, not VM disks; name a storage for VM images on the standby, or leave it out to restore to the disks' own storages"));
+                }
             }
         }
 

@@ -311,8 +311,18 @@ public final class SimHarness implements AutoCloseable {
         private int pveVersion = 9;
         private boolean realApiServer;
         private io.pveha.simulator.model.NfsServer sharedNfs;
+        private Clock operatorClock = Clock.systemUTC();
 
         private Options() {}
+
+        /**
+         * The clock the operator runs on (default: the system's), e.g. one a test steps forward so
+         * that a schedule the operator runs itself comes due (the disaster-recovery drill).
+         */
+        public Options operatorClock(Clock clock) {
+            this.operatorClock = clock;
+            return this;
+        }
 
         /**
          * A real kube-apiserver (built from Kubernetes' Go modules, see RealKubeApiServer) with the
@@ -475,7 +485,7 @@ public final class SimHarness implements AutoCloseable {
             } else {
                 operator =
                         new PvehaOperator(
-                                client, settings, new SimpleMeterRegistry(), Clock.systemUTC());
+                                client, settings, new SimpleMeterRegistry(), options.operatorClock);
                 operator.start();
             }
         }

@@ -152,6 +152,52 @@ class BrokenManifestsTest {
                         """,
                         "case.yaml:7 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery: Required value: no BackupPolicy of ProxmoxCluster \"other\" in the input: the platform is rebuilt from its backups, and there are none",
                         "case.yaml:9 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery.standby.endpoints[0]: Duplicate value: \"https://pve1.example.com:8006\": also an endpoint of ProxmoxCluster shop/pve (src/test/resources/validate/context.yaml:17); a standby must be a cluster of its own"),
+                c(
+                        "disaster-recovery drill without a standby, with a bad schedule, storage and boot timeout",
+                        CLUSTER
+                                + """
+                          endpoints: ["https://a1.example.com:8006"]
+                          credentialsSecretRef: {name: pve-token}
+                          disasterRecovery:
+                            drill: {enabled: true, schedule: "sun 25:00", storage: "9-bad", bootTimeoutSeconds: 5}
+                        ---
+                        apiVersion: pveha.io/v1alpha1
+                        kind: BackupPolicy
+                        metadata: {name: dr-nightly, namespace: shop}
+                        spec:
+                          clusterRef: {name: other}
+                          schedule: "02:00"
+                          selection: {all: true}
+                          storage: {name: nfs-backup, nfs: {server: 10.0.0.9, export: /srv/backup}}
+                          retention: {keepLast: 3}
+                        """,
+                        "case.yaml:7 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery: Invalid value: drill.enabled needs standby: the disaster-recovery drill restores the platform on the standby cluster",
+                        "case.yaml:8 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery.drill.bootTimeoutSeconds: Invalid value: 5: spec.disasterRecovery.drill.bootTimeoutSeconds in body should be greater than or equal to 10",
+                        "case.yaml:8 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery.drill.storage: Invalid value: \"9-bad\": spec.disasterRecovery.drill.storage in body should match '^[a-zA-Z][a-zA-Z0-9_.-]*[a-zA-Z0-9]$'",
+                        "case.yaml:8 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery.drill.schedule: Invalid value: \"sun 25:00\": not a valid PVE calendar event: hour 25 out of range 0..23"),
+                c(
+                        "disaster-recovery drill restoring to the backup storage",
+                        CLUSTER
+                                + """
+                          endpoints: ["https://a1.example.com:8006"]
+                          credentialsSecretRef: {name: pve-token}
+                          disasterRecovery:
+                            standby:
+                              endpoints: ["https://b1.example.com:8006"]
+                              credentialsSecretRef: {name: pve-token}
+                            drill: {enabled: true, storage: nfs-backup}
+                        ---
+                        apiVersion: pveha.io/v1alpha1
+                        kind: BackupPolicy
+                        metadata: {name: dr-nightly, namespace: shop}
+                        spec:
+                          clusterRef: {name: other}
+                          schedule: "02:00"
+                          selection: {all: true}
+                          storage: {name: nfs-backup, nfs: {server: 10.0.0.9, export: /srv/backup}}
+                          retention: {keepLast: 3}
+                        """,
+                        "case.yaml:11 (#1 ProxmoxCluster/shop/other): error: spec.disasterRecovery.drill.storage: Invalid value: \"nfs-backup\": BackupPolicy dr-nightly (case.yaml:20) backs up to this storage: it holds backups, not VM disks; name a storage for VM images on the standby, or leave it out to restore to the disks' own storages"),
                 // ---- wrong types
                 // -------------------------------------------------------------------------
                 c(

@@ -22,6 +22,11 @@ import java.util.List;
 @ValidationRule(
         value = "!has(self.activeCluster) || self.activeCluster == 'primary' || has(self.standby)",
         message = "activeCluster standby needs standby: the cluster to rebuild the platform on")
+@ValidationRule(
+        value =
+                "!has(self.drill) || !has(self.drill.enabled) || !self.drill.enabled || has(self.standby)",
+        message =
+                "drill.enabled needs standby: the disaster-recovery drill restores the platform on the standby cluster")
 public class DisasterRecovery {
     public static final int DEFAULT_MAX_PARALLEL_RESTORES_PER_NODE = 2;
 
@@ -51,6 +56,18 @@ public class DisasterRecovery {
     @Max(64)
     @JsonPropertyDescription("Restores the operator runs at once on one node (default 2).")
     private Integer maxParallelRestoresPerNode;
+
+    @JsonPropertyDescription(
+            "The disaster-recovery drill: on a schedule (or on demand with the pveha.io/drill-now annotation), while the primary runs the platform, every HaVm is restored from its newest backup onto the standby under a scratch VMID, NICs disconnected (link_down), never HA-registered, booted, timed, then destroyed: proof that the site could be rebuilt.")
+    private Drill drill;
+
+    public Drill getDrill() {
+        return drill;
+    }
+
+    public void setDrill(Drill drill) {
+        this.drill = drill;
+    }
 
     public Standby getStandby() {
         return standby;
@@ -196,6 +213,98 @@ public class DisasterRecovery {
 
         public void setHaVmSelector(LabelSelector haVmSelector) {
             this.haVmSelector = haVmSelector;
+        }
+    }
+
+    /** The whole-platform drill on the standby. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Drill {
+        public static final String DEFAULT_SCHEDULE = "sun 02:00";
+        public static final int DEFAULT_BOOT_TIMEOUT_SECONDS = 300;
+        public static final int DEFAULT_SCRATCH_VMID_FROM = 900000;
+
+        @JsonPropertyDescription(
+                "Run the drill on the schedule (needs standby). The pveha.io/drill-now annotation runs one whatever this says.")
+        private Boolean enabled;
+
+        @Size(max = 128)
+        @Pattern(Patterns.PVE_CALENDAR_EVENT)
+        @JsonPropertyDescription(
+                "When drills run: a PVE calendar event in UTC (default 'sun 02:00').")
+        private String schedule;
+
+        @Min(10)
+        @Max(3600)
+        @JsonPropertyDescription(
+                "Seconds each restored VM has, from its start, to reach running (default 300).")
+        private Integer bootTimeoutSeconds;
+
+        @Size(max = 64)
+        @Pattern(Patterns.PVE_STORAGE_ID)
+        @JsonPropertyDescription(
+                "Storage on the standby for the restored disks (default: the storages in the archive, which the standby may not have while the primary runs; the drill fails naming the storage then).")
+        private String storage;
+
+        @Min(100)
+        @Max(999000000)
+        @JsonPropertyDescription(
+                "The first VMID the drill's scratch VMs may take on the standby (default 900000): the lowest free VMID from here up, away from the platform's own VMIDs.")
+        private Integer scratchVmidFrom;
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getSchedule() {
+            return schedule;
+        }
+
+        public void setSchedule(String schedule) {
+            this.schedule = schedule;
+        }
+
+        public Integer getBootTimeoutSeconds() {
+            return bootTimeoutSeconds;
+        }
+
+        public void setBootTimeoutSeconds(Integer bootTimeoutSeconds) {
+            this.bootTimeoutSeconds = bootTimeoutSeconds;
+        }
+
+        public String getStorage() {
+            return storage;
+        }
+
+        public void setStorage(String storage) {
+            this.storage = storage;
+        }
+
+        public Integer getScratchVmidFrom() {
+            return scratchVmidFrom;
+        }
+
+        public void setScratchVmidFrom(Integer scratchVmidFrom) {
+            this.scratchVmidFrom = scratchVmidFrom;
+        }
+
+        public boolean on() {
+            return Boolean.TRUE.equals(enabled);
+        }
+
+        public String scheduleOrDefault() {
+            return schedule == null || schedule.isBlank() ? DEFAULT_SCHEDULE : schedule;
+        }
+
+        public int bootTimeout() {
+            return bootTimeoutSeconds == null ? DEFAULT_BOOT_TIMEOUT_SECONDS : bootTimeoutSeconds;
+        }
+
+        public int scratchFrom() {
+            return scratchVmidFrom == null ? DEFAULT_SCRATCH_VMID_FROM : scratchVmidFrom;
         }
     }
 }

@@ -90,11 +90,22 @@ public enum ProxmoxClusterReason implements Reason {
     /** Recovered: done, but some HaVms had no backup left to restore. */
     RecoveryIncomplete(Health.DEGRADED),
 
+    /** DrillPassed: the last disaster-recovery drill rebuilt every VM on the standby. */
+    DrillPassed(Health.HEALTHY),
+    /**
+     * DrillPassed=False: the last drill failed (a backup that did not restore or boot, a storage
+     * the standby lacks, the standby unreachable); Ready is not affected: the platform runs.
+     */
+    DrillFailed(Health.DEGRADED),
+
     NodeOffline(Health.EVENT),
     NodeOnline(Health.EVENT),
     /** The platform was switched to the standby: the recovery begins. */
     RecoveryStarted(Health.EVENT),
-    RecoveryStageStarted(Health.EVENT);
+    RecoveryStageStarted(Health.EVENT),
+    DisasterRecoveryDrillStarted(Health.EVENT),
+    DisasterRecoveryDrillPassed(Health.EVENT),
+    DisasterRecoveryDrillFailed(Health.EVENT);
 
     private final Health health;
 

@@ -36,6 +36,7 @@ import io.pveha.reconciler.recovery.RecoveryFacts;
 import io.pveha.reconciler.recovery.RecoveryPlanner;
 import io.pveha.reconciler.recovery.RecoveryReport;
 import io.pveha.reconciler.recovery.RecoverySources;
+import io.pveha.reconciler.task.TaskLedger;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -75,6 +76,7 @@ public class ProxmoxClusterReconciler
     private final io.pveha.reconciler.monitoring.MonitoringSources monitored =
             new io.pveha.reconciler.monitoring.MonitoringSources();
     private final RecoverySources recoverySources = new RecoverySources();
+    private final io.pveha.reconciler.recovery.drill.PlatformDrill drill;
 
     public ProxmoxClusterReconciler(
             ClusterConnections connections,
@@ -91,6 +93,20 @@ public class ProxmoxClusterReconciler
             EventRecorder events,
             Clock clock,
             io.pveha.reconciler.monitoring.Monitoring monitoring) {
+        this(connections, validation, events, clock, monitoring, new TaskLedger(clock));
+    }
+
+    /**
+     * With the task ledger every kind shares (the disaster-recovery drill's tasks go through it).
+     */
+    public ProxmoxClusterReconciler(
+            ClusterConnections connections,
+            SpecValidation validation,
+            EventRecorder events,
+            Clock clock,
+            io.pveha.reconciler.monitoring.Monitoring monitoring,
+            TaskLedger ledger) {
+        this.drill = new io.pveha.reconciler.recovery.drill.PlatformDrill(connections, ledger);
         this.monitoring = monitoring;
         this.connections = connections;
         this.validation = validation;
@@ -288,6 +304,9 @@ public class ProxmoxClusterReconciler
             List<io.pveha.reconciler.Note> notes =
                     new java.util.ArrayList<>(ProxmoxClusterEvents.between(previous, status));
             notes.addAll(recovery.notes());
+            Optional<io.pveha.reconciler.recovery.drill.PlatformDrill.Outcome> drilled =
+                    drill(cluster, status, reporter, now);
+            drilled.ifPresent(o -> notes.addAll(o.plan().notes()));
             io.pveha.reconciler.monitoring.Monitoring.Outcome monitored =
                     monitor(
                             cluster,
@@ -316,6 +335,9 @@ public class ProxmoxClusterReconciler
             java.time.Duration requeue = plan.requeue();
             if (recovery.requeue().isPresent() && recovery.requeue().get().compareTo(requeue) < 0) {
                 requeue = recovery.requeue().get();
+            }
+            if (drilled.isPresent() && drilled.get().requeue().compareTo(requeue) < 0) {
+                requeue = drilled.get().requeue();
             }
             return UpdateControl.<ProxmoxCluster>noUpdate().rescheduleAfter(requeue);
         }
@@ -372,6 +394,49 @@ public class ProxmoxClusterReconciler
                 previous == null ? null : previous.getDisasterRecovery(),
                 recoveryFacts,
                 now);
+    }
+
+    /**
+     * The disaster-recovery drill's pass (see {@link
+     * io.pveha.reconciler.recovery.drill.PlatformDrill}) on the status being built: its record, the
+     * DrillPassed condition when a drill ended; its tasks' intents are written through the reporter
+     * before PVE is called.
+     */
+    private Optional<io.pveha.reconciler.recovery.drill.PlatformDrill.Outcome> drill(
+            ProxmoxCluster cluster,
+            ProxmoxClusterStatus status,
+            Reporter<ProxmoxCluster, ProxmoxClusterStatus> reporter,
+            Instant now) {
+        if (cluster.getSpec().getDisasterRecovery() == null
+                || status.getDisasterRecovery() == null) {
+            return Optional.empty();
+        }
+        Optional<io.pveha.reconciler.recovery.drill.PlatformDrill.Outcome> outcome =
+                drill.pass(
+                        cluster,
+                        status.getDisasterRecovery().getDrill(),
+                        haVmsOf(cluster),
+                        recoverySources.policies(cluster),
+                        d -> status.getDisasterRecovery().setDrill(d),
+                        () -> reporter.record(status),
+                        now);
+        long generation =
+                cluster.getMetadata().getGeneration() == null
+                        ? 0
+                        : cluster.getMetadata().getGeneration();
+        outcome.flatMap(o -> o.plan().verdict())
+                .ifPresent(
+                        v ->
+                                io.pveha.reconciler.Conditions.set(
+                                        status,
+                                        io.pveha.reconciler.recovery.drill.PlatformDrillPlanner
+                                                .CONDITION,
+                                        v.ok(),
+                                        v.reason(),
+                                        v.message(),
+                                        generation,
+                                        now));
+        return outcome;
     }
 
     @Override
