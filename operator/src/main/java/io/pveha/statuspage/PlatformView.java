@@ -255,6 +255,16 @@ public record PlatformView(
             String stage,
             Long elapsedSeconds,
             Long estimatedRemainingSeconds,
+            String message,
+            DrDrillView drill) {}
+
+    /** The last disaster-recovery drill on the standby (null when none is declared or ran). */
+    public record DrDrillView(
+            String result,
+            String lastRun,
+            String finishedAt,
+            String nextRun,
+            Long recoverySeconds,
             String message) {}
 
     /** A state of a node or check from {@code from} until the next segment (or now). */

@@ -35,6 +35,7 @@ import io.pveha.statuspage.PlatformView.Ceph;
 import io.pveha.statuspage.PlatformView.CheckView;
 import io.pveha.statuspage.PlatformView.ClusterView;
 import io.pveha.statuspage.PlatformView.DisasterRecoveryView;
+import io.pveha.statuspage.PlatformView.DrDrillView;
 import io.pveha.statuspage.PlatformView.Drill;
 import io.pveha.statuspage.PlatformView.IncidentView;
 import io.pveha.statuspage.PlatformView.Issue;
@@ -558,6 +559,20 @@ final class PlatformViewBuilder {
                 default -> {}
             }
         }
+        DisasterRecoveryStatus.Drill d = s.getDrill();
+        DrDrillView drill =
+                d == null || (d.getLastRun() == null && d.getNextRun() == null)
+                        ? null
+                        : new DrDrillView(
+                                d.getResult(),
+                                d.getLastRun(),
+                                d.getFinishedAt(),
+                                d.getNextRun(),
+                                d.getRecoverySeconds(),
+                                d.getMessage());
+        if (d != null && "failed".equals(d.getResult())) {
+            issues.add(issue(Level.DEGRADED, "dr_drill_failed", name, key));
+        }
         boolean primaryActive = !"standby".equals(s.getActiveCluster());
         if (primaryActive && Boolean.FALSE.equals(other.getReachable())) {
             issues.add(issue(Level.DEGRADED, "dr_standby_unreachable", name, key));
@@ -576,7 +591,8 @@ final class PlatformViewBuilder {
                 r.getStage(),
                 r.getElapsedSeconds(),
                 r.getEstimatedRemainingSeconds(),
-                r.getMessage());
+                r.getMessage(),
+                drill);
     }
 
     static LoadBalancerView loadBalancer(LoadBalancerPair lb, String cluster, List<Issue> issues) {

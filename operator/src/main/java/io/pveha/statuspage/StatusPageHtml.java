@@ -6,6 +6,7 @@ import io.pveha.statuspage.PlatformView.BackupView;
 import io.pveha.statuspage.PlatformView.CheckView;
 import io.pveha.statuspage.PlatformView.ClusterView;
 import io.pveha.statuspage.PlatformView.DisasterRecoveryView;
+import io.pveha.statuspage.PlatformView.DrDrillView;
 import io.pveha.statuspage.PlatformView.IncidentView;
 import io.pveha.statuspage.PlatformView.Issue;
 import io.pveha.statuspage.PlatformView.LbHostView;
@@ -739,6 +740,33 @@ final class StatusPageHtml {
             }
             if (dr.estimatedRemainingSeconds() != null && !done) {
                 b.append(" ").append(esc(t.get("dr.eta", dr.estimatedRemainingSeconds())));
+            }
+        }
+        b.append("<br>");
+        DrDrillView drill = dr.drill();
+        if (drill == null) {
+            b.append(esc(t.get("dr.nodrill")));
+        } else {
+            boolean passed = "passed".equals(drill.result());
+            boolean failed = "failed".equals(drill.result());
+            b.append(passed ? ok() : failed ? warn() : "")
+                    .append(
+                            esc(
+                                    drill.lastRun() == null
+                                            ? t.get("dr.drill.never", time(drill.nextRun()))
+                                            : t.get(
+                                                    "dr.drill",
+                                                    t.word("dr.drill.result", drill.result()),
+                                                    time(
+                                                            drill.finishedAt() != null
+                                                                    ? drill.finishedAt()
+                                                                    : drill.lastRun()),
+                                                    time(drill.nextRun()))));
+            if (passed && drill.recoverySeconds() != null) {
+                b.append(" ").append(esc(t.get("dr.drill.rebuilt", drill.recoverySeconds())));
+            }
+            if (failed && drill.message() != null) {
+                b.append(" <small>").append(esc(drill.message())).append("</small>");
             }
         }
         b.append("</p></article>\n");

@@ -476,7 +476,50 @@ class StatusPageTest {
             assertThat(v.verdict()).isEqualTo(PlatformView.Level.OPERATIONAL);
             assertThat(v.clusters().get(0).disasterRecovery().phase()).isEqualTo("Completed");
             assertThat(StatusPageHtml.page(v, Texts.EN, T0, 15))
-                    .contains("Recovery on store-b@standby: completed; 5 of 5 VMs restored");
+                    .contains(
+                            "Recovery on store-b@standby: completed; 5 of 5 VMs restored",
+                            "No disaster-recovery drill declared.");
+        }
+    }
+
+    @Test
+    void aFailedDisasterRecoveryDrillDegradesThePageAndAPassedOneShowsTheRebuildTime() {
+        Platform p = new Platform();
+        MutableClock clock = new MutableClock();
+        p.cluster.getSpec().setDisasterRecovery(new io.pveha.api.cluster.DisasterRecovery());
+        var dr = new io.pveha.api.cluster.DisasterRecoveryStatus();
+        var drill = new io.pveha.api.cluster.DisasterRecoveryStatus.Drill();
+        drill.setResult("failed");
+        drill.setLastRun("2026-12-06T01:00:00Z");
+        drill.setFinishedAt("2026-12-06T01:20:00Z");
+        drill.setNextRun("2026-12-13T01:00:00Z");
+        drill.setMessage("erp-db: nfs-backup:backup/vzdump-qemu-104.vma.zst <is damaged>");
+        dr.setDrill(drill);
+        p.cluster.getStatus().setDisasterRecovery(dr);
+        try (StatusPage page = new StatusPage(p, StatusPage.Settings.defaults(), clock)) {
+            PlatformView v = page.view();
+            assertThat(v.verdict()).isEqualTo(PlatformView.Level.DEGRADED);
+            assertThat(v.issues()).extracting(PlatformView.Issue::code).contains("dr_drill_failed");
+            String zh = StatusPageHtml.page(v, Texts.ZH, T0, 15);
+            assertThat(zh)
+                    .contains(
+                            "pve 的灾备演练失败",
+                            "最近一次在备用集群上的灾备演练：失败",
+                            "vzdump-qemu-104",
+                            "&lt;is damaged&gt;")
+                    .doesNotContain("<is damaged>");
+
+            drill.setResult("passed");
+            drill.setRecoverySeconds(312L);
+            drill.setMessage("4 of 4 VMs restored and booted in 312 s");
+            clock.now = T0.plusSeconds(30);
+            page.refresh();
+            v = page.view();
+            assertThat(v.verdict()).isEqualTo(PlatformView.Level.OPERATIONAL);
+            assertThat(StatusPageHtml.page(v, Texts.EN, T0, 15))
+                    .contains(
+                            "Last disaster-recovery drill on the standby: passed",
+                            "The whole platform was rebuilt in 312 s.");
         }
     }
 

@@ -37,6 +37,11 @@ public enum BuiltinItem {
      */
     DisasterRecovery,
     /**
+     * The last disaster-recovery drill (the whole platform rebuilt on the standby) failed: the site
+     * might not be rebuildable from its backups (warning, at once).
+     */
+    DisasterRecoveryDrillFailed,
+    /**
      * The operator could not deliver alerts to a receiver (warning, at once; sent via fallback).
      */
     AlertDeliveryFailing

@@ -308,14 +308,7 @@ public class ProxmoxClusterReconciler
                     drill(cluster, status, reporter, now);
             drilled.ifPresent(o -> notes.addAll(o.plan().notes()));
             io.pveha.reconciler.monitoring.Monitoring.Outcome monitored =
-                    monitor(
-                            cluster,
-                            previous,
-                            facts,
-                            status.getDisasterRecovery() == null
-                                    ? null
-                                    : status.getDisasterRecovery().getRecovery(),
-                            now);
+                    monitor(cluster, previous, facts, status.getDisasterRecovery(), now);
             if (monitored != null) {
                 if (status == previous) {
                     // The builder hands back the cached status itself when nothing moved: edit a
@@ -468,7 +461,7 @@ public class ProxmoxClusterReconciler
             ProxmoxCluster cluster,
             ProxmoxClusterStatus previous,
             ProxmoxClusterFacts facts,
-            io.pveha.api.cluster.DisasterRecoveryStatus.Recovery recovery,
+            io.pveha.api.cluster.DisasterRecoveryStatus disasterRecovery,
             Instant now) {
         if (monitoring == null) {
             return null;
@@ -480,7 +473,7 @@ public class ProxmoxClusterReconciler
                 monitored.haVms(cluster),
                 monitored.lbs(cluster),
                 monitored.backups(cluster),
-                recovery,
+                disasterRecovery,
                 id -> secrets == null ? Optional.empty() : secrets.get(id),
                 now);
     }

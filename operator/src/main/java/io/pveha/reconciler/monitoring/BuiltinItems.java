@@ -66,7 +66,7 @@ public final class BuiltinItems {
             List<LoadBalancerPair> lbs,
             List<BackupPolicy> backups,
             Map<String, io.pveha.alerting.Dispatcher.Health> receivers,
-            DisasterRecoveryStatus.Recovery recovery,
+            DisasterRecoveryStatus disasterRecovery,
             Instant now) {}
 
     /** An item's effective settings. */
@@ -96,7 +96,10 @@ public final class BuiltinItems {
                 severity = Severity.warning;
                 forSeconds = 30;
             }
-            case BackupFailed, RestoreDrillFailed, AlertDeliveryFailing ->
+            case BackupFailed,
+                    RestoreDrillFailed,
+                    DisasterRecoveryDrillFailed,
+                    AlertDeliveryFailing ->
                     severity = Severity.warning;
             default -> {}
         }
@@ -207,6 +210,7 @@ public final class BuiltinItems {
         lbItems(in, topology, out);
         backupItems(in, out);
         recoveryItem(in, out);
+        drillItem(in, out);
         ItemSettings delivery = settings(m, BuiltinItem.AlertDeliveryFailing);
         if (delivery.enabled()) {
             in.receivers()
@@ -654,7 +658,8 @@ public final class BuiltinItems {
      */
     private static void recoveryItem(Inputs in, List<Observation> out) {
         ItemSettings settings = settings(in.settings(), BuiltinItem.DisasterRecovery);
-        DisasterRecoveryStatus.Recovery r = in.recovery();
+        DisasterRecoveryStatus.Recovery r =
+                in.disasterRecovery() == null ? null : in.disasterRecovery().getRecovery();
         if (!settings.enabled() || r == null || r.getPhase() == null) {
             return;
         }
@@ -718,6 +723,38 @@ public final class BuiltinItems {
                         verdict,
                         settings,
                         Text.of(zh, en),
+                        Map.of(),
+                        null,
+                        null));
+    }
+
+    /**
+     * The last whole-platform drill on the standby: failed means the site may not be rebuildable.
+     */
+    private static void drillItem(Inputs in, List<Observation> out) {
+        ItemSettings settings = settings(in.settings(), BuiltinItem.DisasterRecoveryDrillFailed);
+        DisasterRecoveryStatus.Drill drill =
+                in.disasterRecovery() == null ? null : in.disasterRecovery().getDrill();
+        if (!settings.enabled() || drill == null || drill.getResult() == null) {
+            return;
+        }
+        String result = drill.getResult();
+        String message = Objects.toString(drill.getMessage(), "");
+        out.add(
+                obs(
+                        BuiltinItem.DisasterRecoveryDrillFailed,
+                        "cluster/" + in.cluster(),
+                        "failed".equals(result)
+                                ? Verdict.FAILING
+                                : "passed".equals(result) ? Verdict.OK : Verdict.HOLD,
+                        settings,
+                        Text.of(
+                                "集群 " + in.cluster() + " 的灾备演练失败（在备用集群上重建整个平台未成功）: " + message,
+                                "disaster-recovery drill of cluster "
+                                        + in.cluster()
+                                        + " failed (the platform could not be rebuilt on the"
+                                        + " standby): "
+                                        + message),
                         Map.of(),
                         null,
                         null));

@@ -167,7 +167,7 @@ public final class Monitoring implements AutoCloseable {
             List<HaVm> haVms,
             List<LoadBalancerPair> lbs,
             List<BackupPolicy> backups,
-            DisasterRecoveryStatus.Recovery recovery,
+            DisasterRecoveryStatus disasterRecovery,
             Function<ResourceID, Optional<Secret>> secrets,
             Instant now) {
         ClusterKey key = ClusterKey.of(cluster);
@@ -245,7 +245,7 @@ public final class Monitoring implements AutoCloseable {
                         lbs,
                         backups,
                         health,
-                        recovery,
+                        disasterRecovery,
                         now);
         Topology topology = BuiltinItems.topology(inputs);
         List<Observation> observations = new ArrayList<>(BuiltinItems.evaluate(inputs, topology));
@@ -394,7 +394,7 @@ public final class Monitoring implements AutoCloseable {
             }
         }
         metrics.backups(key, lastBackup);
-        metrics.recovery(key, recovery);
+        metrics.recovery(key, disasterRecovery);
         return new Outcome(
                 status,
                 clusterNotes,

@@ -36,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * pveha_storage_used_ratio}, {@code pveha_lb_vip_holders}, {@code pveha_lb_backends_up}, {@code
  * pveha_lb_backends}, {@code pveha_backup_last_run_success}, {@code pveha_alerts_firing}, {@code
  * pveha_alert_transitions_total}, {@code pveha_ha_recovery_duration_seconds}, {@code
- * pveha_dr_recovery_vms}, {@code pveha_dr_recovery_complete}, and from the dispatcher {@code
+ * pveha_dr_recovery_vms}, {@code pveha_dr_recovery_complete}, {@code pveha_dr_drill_last_success},
+ * {@code pveha_dr_drill_recovery_seconds}, and from the dispatcher {@code
  * pveha_alert_notifications_total} and {@code pveha_alert_delivery_seconds}.
  */
 final class MonitoringMetrics {
@@ -247,10 +248,13 @@ final class MonitoringMetrics {
      * A disaster recovery's progress: VMs by state, and whether it completed. No rows without a
      * recovery record, so the rule's absence means "none ran", not "failed".
      */
-    void recovery(ClusterKey key, DisasterRecoveryStatus.Recovery recovery) {
+    void recovery(ClusterKey key, DisasterRecoveryStatus disasterRecovery) {
         if (registry == null) {
             return;
         }
+        DisasterRecoveryStatus.Recovery recovery =
+                disasterRecovery == null ? null : disasterRecovery.getRecovery();
+        drill(key, disasterRecovery == null ? null : disasterRecovery.getDrill());
         List<MultiGauge.Row<?>> vms = new ArrayList<>();
         List<MultiGauge.Row<?>> complete = new ArrayList<>();
         if (recovery != null && recovery.getPhase() != null) {
@@ -288,6 +292,35 @@ final class MonitoringMetrics {
                         + " ended incomplete",
                 key,
                 complete);
+    }
+
+    /**
+     * The last finished disaster-recovery drill: whether it passed, and the rebuild time it
+     * measured (first restore sent to last VM running) when it did.
+     */
+    private void drill(ClusterKey key, DisasterRecoveryStatus.Drill drill) {
+        List<MultiGauge.Row<?>> success = new ArrayList<>();
+        List<MultiGauge.Row<?>> seconds = new ArrayList<>();
+        if (drill != null
+                && ("passed".equals(drill.getResult()) || "failed".equals(drill.getResult()))) {
+            Tags tags = Tags.of("cluster", key.toString());
+            boolean passed = "passed".equals(drill.getResult());
+            success.add(MultiGauge.Row.of(tags, passed ? 1 : 0));
+            if (passed && drill.getRecoverySeconds() != null) {
+                seconds.add(MultiGauge.Row.of(tags, drill.getRecoverySeconds()));
+            }
+        }
+        set(
+                "pveha.dr.drill.last.success",
+                "1 when the last disaster-recovery drill passed, 0 when it failed",
+                key,
+                success);
+        set(
+                "pveha.dr.drill.recovery.seconds",
+                "rebuild time the last passed disaster-recovery drill measured (first restore sent to"
+                        + " last VM running)",
+                key,
+                seconds);
     }
 
     /** One family: this cluster's rows replace its previous ones, other clusters' stay. */

@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The disaster-recovery item: an incident from the switch until every VM is back. */
+/**
+ * The disaster-recovery items: an incident from the switch until every VM is back, and a warning
+ * when the drill on the standby failed.
+ */
 class DisasterRecoveryItemTest {
     static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
 
@@ -64,6 +67,35 @@ class DisasterRecoveryItemTest {
         assertThat(item(recovery(RecoveryPlanner.RESTORING, 0, 5, 0), off)).isEmpty();
     }
 
+    @Test
+    void aFailedDrillIsAWarningNamingWhatFailedAndAPassedOneResolvesIt() {
+        DisasterRecoveryStatus status = new DisasterRecoveryStatus();
+        DisasterRecoveryStatus.Drill drill = new DisasterRecoveryStatus.Drill();
+        drill.setResult("running");
+        status.setDrill(drill);
+        assertThat(observation(status, null, BuiltinItem.DisasterRecoveryDrillFailed))
+                .get()
+                .extracting(Observation::verdict)
+                .isEqualTo(Verdict.HOLD);
+
+        drill.setResult("failed");
+        drill.setMessage(
+                "3 of 4 VMs restored and booted; erp-db: restore of"
+                        + " nfs-backup:backup/vzdump-qemu-104-2026_12_05-02_00_00.vma.zst failed");
+        Observation failed =
+                observation(status, null, BuiltinItem.DisasterRecoveryDrillFailed).orElseThrow();
+        assertThat(failed.verdict()).isEqualTo(Verdict.FAILING);
+        assertThat(failed.severity()).isEqualTo(Severity.warning);
+        assertThat(failed.summary().zh()).contains("灾备演练失败", "vzdump-qemu-104");
+        assertThat(failed.summary().en()).contains("drill of cluster store failed", "erp-db");
+
+        drill.setResult("passed");
+        assertThat(observation(status, null, BuiltinItem.DisasterRecoveryDrillFailed))
+                .get()
+                .extracting(Observation::verdict)
+                .isEqualTo(Verdict.OK);
+    }
+
     private static DisasterRecoveryStatus.Recovery recovery(
             String phase, int restored, int total, int failed) {
         DisasterRecoveryStatus.Recovery r = new DisasterRecoveryStatus.Recovery();
@@ -77,6 +109,13 @@ class DisasterRecoveryItemTest {
 
     private static Optional<Observation> item(
             DisasterRecoveryStatus.Recovery r, ClusterMonitoring settings) {
+        DisasterRecoveryStatus status = new DisasterRecoveryStatus();
+        status.setRecovery(r);
+        return observation(status, settings, BuiltinItem.DisasterRecovery);
+    }
+
+    private static Optional<Observation> observation(
+            DisasterRecoveryStatus status, ClusterMonitoring settings, BuiltinItem item) {
         BuiltinItems.Inputs in =
                 new BuiltinItems.Inputs(
                         "store",
@@ -88,10 +127,10 @@ class DisasterRecoveryItemTest {
                         List.of(),
                         List.of(),
                         Map.of(),
-                        r,
+                        status,
                         NOW);
         return BuiltinItems.evaluate(in, Topology.empty()).stream()
-                .filter(o -> o.key().alertname().equals(BuiltinItem.DisasterRecovery.name()))
+                .filter(o -> o.key().alertname().equals(item.name()))
                 .findFirst();
     }
 }
