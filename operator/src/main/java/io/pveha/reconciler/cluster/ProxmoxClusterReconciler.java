@@ -295,11 +295,6 @@ public class ProxmoxClusterReconciler
                 }
                 RecoveryReport.apply(
                         recovery, status, previous, cluster.getMetadata().getGeneration(), now);
-                if (previous != null
-                        && ClusterStatusBuilder.heartbeatNotDue(previous, status, now)) {
-                    // Only the poll times moved (the standby's too): not worth a status write.
-                    status = previous;
-                }
             }
             List<io.pveha.reconciler.Note> notes =
                     new java.util.ArrayList<>(ProxmoxClusterEvents.between(previous, status));
@@ -320,6 +315,13 @@ public class ProxmoxClusterReconciler
                 io.pveha.reconciler.monitoring.Monitoring.apply(
                         monitored, status, cluster.getMetadata().getGeneration(), now);
                 notes.addAll(monitored.clusterNotes());
+            }
+            if (previous != null
+                    && status != previous
+                    && ClusterStatusBuilder.heartbeatNotDue(previous, status, now)) {
+                // Only the poll times moved (the standby's too): not worth a status write. Checked
+                // last: the recovery, the drill and monitoring edit the status above.
+                status = previous;
             }
             reporter.report(status, notes);
             if (monitored != null) {

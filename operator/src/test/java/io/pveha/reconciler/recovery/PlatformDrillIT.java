@@ -298,6 +298,30 @@ class PlatformDrillIT {
         assertThat(h.readyReason(ProxmoxCluster.class, SimHarness.CLUSTER))
                 .as("a failed drill does not make the cluster unready")
                 .hasValue("Ready");
+        // ... but it pages: the monitoring item fires with the damaged volume in its message.
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                h.client
+                                                        .resources(ProxmoxCluster.class)
+                                                        .inNamespace(SimHarness.NS)
+                                                        .withName(SimHarness.CLUSTER)
+                                                        .get()
+                                                        .getStatus()
+                                                        .getAlerting()
+                                                        .getAlerts())
+                                        .filteredOn(
+                                                x ->
+                                                        x.getAlertname()
+                                                                .equals(
+                                                                        "DisasterRecoveryDrillFailed"))
+                                        .singleElement()
+                                        .satisfies(
+                                                x -> {
+                                                    assertThat(x.getState()).isEqualTo("firing");
+                                                    assertThat(x.getSummary()).contains(bad);
+                                                }));
         // One restore per VM although the operator was restarted; nothing left behind.
         List<TaskView> restores =
                 tasksSince(b, simStartB).stream()
