@@ -83,6 +83,7 @@ public record PlatformView(
             int openIncidents,
             List<AlertView> alerts,
             List<MaintenanceView> maintenance,
+            DisasterRecoveryView disasterRecovery,
             String timeZone) {
         public String key() {
             return namespace + "/" + name;
@@ -231,6 +232,30 @@ public record PlatformView(
             List<String> vms,
             boolean open,
             String nextStart) {}
+
+    /**
+     * Where the platform runs and, when it was switched to its standby, how the rebuild goes (from
+     * {@code status.disasterRecovery}; null without {@code spec.disasterRecovery}).
+     *
+     * @param activeCluster primary or standby
+     * @param other the cluster not in use: its role, PVE name, reachability and nodes online
+     * @param phase the recovery's phase; null while none ran
+     */
+    public record DisasterRecoveryView(
+            String activeCluster,
+            String otherRole,
+            String otherCluster,
+            Boolean otherReachable,
+            String otherNodes,
+            String phase,
+            String targetCluster,
+            Integer vmsRestored,
+            Integer vmsTotal,
+            Integer vmsFailed,
+            String stage,
+            Long elapsedSeconds,
+            Long estimatedRemainingSeconds,
+            String message) {}
 
     /** A state of a node or check from {@code from} until the next segment (or now). */
     public record Segment(String from, String state) {}

@@ -7,6 +7,7 @@ import io.pveha.api.PvehaStatus;
 import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.backup.BackupPolicyStatus;
 import io.pveha.api.ceph.CephPool;
+import io.pveha.api.cluster.DisasterRecoveryStatus;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterStatus;
 import io.pveha.api.lb.LbHost;
@@ -25,6 +26,7 @@ import io.pveha.reconciler.Reasons;
 import io.pveha.reconciler.backup.BackupPolicyReason;
 import io.pveha.reconciler.lb.LbReason;
 import io.pveha.reconciler.monitoring.Monitoring;
+import io.pveha.reconciler.recovery.RecoveryPlanner;
 import io.pveha.reconciler.vm.HaVmReason;
 import io.pveha.statuspage.PlatformView.AlertView;
 import io.pveha.statuspage.PlatformView.BackendView;
@@ -32,6 +34,7 @@ import io.pveha.statuspage.PlatformView.BackupView;
 import io.pveha.statuspage.PlatformView.Ceph;
 import io.pveha.statuspage.PlatformView.CheckView;
 import io.pveha.statuspage.PlatformView.ClusterView;
+import io.pveha.statuspage.PlatformView.DisasterRecoveryView;
 import io.pveha.statuspage.PlatformView.Drill;
 import io.pveha.statuspage.PlatformView.IncidentView;
 import io.pveha.statuspage.PlatformView.Issue;
@@ -481,6 +484,8 @@ final class PlatformViewBuilder {
                             List.copyOf(i.timeline)));
         }
 
+        DisasterRecoveryView dr = disasterRecovery(cluster, key, issues);
+
         Level verdict = Level.OPERATIONAL;
         for (Issue i : issues) {
             verdict = verdict.worst(i.level());
@@ -512,7 +517,66 @@ final class PlatformViewBuilder {
                 openIncidents,
                 alerts,
                 maintenance,
+                dr,
                 zone.getId());
+    }
+
+    /**
+     * The disaster-recovery summary and its issues: a rebuild under way is a partial outage (not
+     * every VM is served), one waiting for the old primary to go down a major one (nothing is
+     * restored until a person acts), a standby that does not answer a degradation (the safety net
+     * is gone while everything else runs).
+     */
+    static DisasterRecoveryView disasterRecovery(ProxmoxCluster c, String key, List<Issue> issues) {
+        if (c.getSpec() == null || c.getSpec().getDisasterRecovery() == null) {
+            return null;
+        }
+        DisasterRecoveryStatus s =
+                c.getStatus() == null || c.getStatus().getDisasterRecovery() == null
+                        ? new DisasterRecoveryStatus()
+                        : c.getStatus().getDisasterRecovery();
+        DisasterRecoveryStatus.SiteInfo other =
+                s.getOther() == null ? new DisasterRecoveryStatus.SiteInfo() : s.getOther();
+        DisasterRecoveryStatus.Recovery r =
+                s.getRecovery() == null ? new DisasterRecoveryStatus.Recovery() : s.getRecovery();
+        String name = c.getMetadata().getName();
+        String phase = r.getPhase();
+        if (phase != null) {
+            String progress =
+                    name
+                            + ": "
+                            + (r.getVmsRestored() == null ? 0 : r.getVmsRestored())
+                            + "/"
+                            + (r.getVmsTotal() == null ? "?" : r.getVmsTotal());
+            switch (phase) {
+                case RecoveryPlanner.WAITING_FOR_PRIMARY ->
+                        issues.add(issue(Level.MAJOR_OUTAGE, "dr_waiting_primary", name, key));
+                case RecoveryPlanner.PREPARING, RecoveryPlanner.RESTORING ->
+                        issues.add(issue(Level.PARTIAL_OUTAGE, "dr_recovering", progress, key));
+                case RecoveryPlanner.INCOMPLETE ->
+                        issues.add(issue(Level.PARTIAL_OUTAGE, "dr_incomplete", progress, key));
+                default -> {}
+            }
+        }
+        boolean primaryActive = !"standby".equals(s.getActiveCluster());
+        if (primaryActive && Boolean.FALSE.equals(other.getReachable())) {
+            issues.add(issue(Level.DEGRADED, "dr_standby_unreachable", name, key));
+        }
+        return new DisasterRecoveryView(
+                s.getActiveCluster() == null ? "primary" : s.getActiveCluster(),
+                other.getRole(),
+                other.getClusterName(),
+                other.getReachable(),
+                other.getNodesSummary(),
+                phase,
+                r.getTargetClusterName(),
+                r.getVmsRestored(),
+                r.getVmsTotal(),
+                r.getVmsFailed(),
+                r.getStage(),
+                r.getElapsedSeconds(),
+                r.getEstimatedRemainingSeconds(),
+                r.getMessage());
     }
 
     static LoadBalancerView loadBalancer(LoadBalancerPair lb, String cluster, List<Issue> issues) {

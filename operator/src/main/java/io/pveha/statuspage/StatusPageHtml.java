@@ -5,6 +5,7 @@ import io.pveha.statuspage.PlatformView.BackendView;
 import io.pveha.statuspage.PlatformView.BackupView;
 import io.pveha.statuspage.PlatformView.CheckView;
 import io.pveha.statuspage.PlatformView.ClusterView;
+import io.pveha.statuspage.PlatformView.DisasterRecoveryView;
 import io.pveha.statuspage.PlatformView.IncidentView;
 import io.pveha.statuspage.PlatformView.Issue;
 import io.pveha.statuspage.PlatformView.LbHostView;
@@ -382,6 +383,7 @@ final class StatusPageHtml {
             }
         }
         backups(c);
+        disasterRecovery(c);
         storage(c);
         maintenance(c);
         b.append("</details></section>\n");
@@ -685,6 +687,65 @@ final class StatusPageHtml {
             }
             b.append("</article>\n");
         }
+    }
+
+    private void disasterRecovery(ClusterView c) {
+        DisasterRecoveryView dr = c.disasterRecovery();
+        if (dr == null) {
+            return;
+        }
+        b.append("<h3>").append(esc(t.get("section.dr"))).append("</h3>\n");
+        b.append("<article class=\"dr\" data-active=\"")
+                .append(esc(dr.activeCluster()))
+                .append("\" data-phase=\"")
+                .append(esc(nz(dr.phase())))
+                .append("\"><p>")
+                .append(esc(t.get("dr.site", t.word("dr.role", dr.activeCluster()))));
+        if (dr.otherRole() != null) {
+            b.append("<br>")
+                    .append(Boolean.TRUE.equals(dr.otherReachable()) ? ok() : warn())
+                    .append(
+                            esc(
+                                    t.get(
+                                            "dr.other",
+                                            t.word("dr.role", dr.otherRole()),
+                                            nz(dr.otherCluster()),
+                                            t.get(
+                                                    Boolean.TRUE.equals(dr.otherReachable())
+                                                            ? "dr.reachable"
+                                                            : "dr.unreachable"),
+                                            nz(dr.otherNodes()))));
+        }
+        b.append("<br>");
+        if (dr.phase() == null) {
+            b.append(esc(t.get("dr.norecovery")));
+        } else {
+            boolean done = "Completed".equals(dr.phase());
+            b.append(done ? ok() : bad())
+                    .append(
+                            esc(
+                                    t.get(
+                                            "dr.recovery",
+                                            nz(dr.targetCluster()),
+                                            t.word("dr.phase", dr.phase()),
+                                            n(dr.vmsRestored()),
+                                            n(dr.vmsTotal()),
+                                            n(dr.vmsFailed()),
+                                            dr.elapsedSeconds() == null
+                                                    ? 0L
+                                                    : dr.elapsedSeconds())));
+            if (dr.stage() != null && !done) {
+                b.append(" ").append(esc(t.get("dr.stage", dr.stage())));
+            }
+            if (dr.estimatedRemainingSeconds() != null && !done) {
+                b.append(" ").append(esc(t.get("dr.eta", dr.estimatedRemainingSeconds())));
+            }
+        }
+        b.append("</p></article>\n");
+    }
+
+    private static int n(Integer value) {
+        return value == null ? 0 : value;
     }
 
     private void storage(ClusterView c) {

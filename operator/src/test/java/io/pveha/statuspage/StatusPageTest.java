@@ -410,6 +410,77 @@ class StatusPageTest {
     }
 
     @Test
+    void aDisasterRecoveryIsShownWithItsProgressAndDecidesTheVerdictUntilItCompletes() {
+        Platform p = new Platform();
+        MutableClock clock = new MutableClock();
+        p.cluster.getSpec().setDisasterRecovery(new io.pveha.api.cluster.DisasterRecovery());
+        var dr = new io.pveha.api.cluster.DisasterRecoveryStatus();
+        var other = new io.pveha.api.cluster.DisasterRecoveryStatus.SiteInfo();
+        other.setRole("standby");
+        other.setClusterName("store-b");
+        other.setReachable(true);
+        other.setNodesSummary("3/3");
+        dr.setOther(other);
+        p.cluster.getStatus().setDisasterRecovery(dr);
+        try (StatusPage page = new StatusPage(p, StatusPage.Settings.defaults(), clock)) {
+            PlatformView v = page.view();
+            assertThat(v.verdict()).isEqualTo(PlatformView.Level.OPERATIONAL);
+            assertThat(StatusPageHtml.page(v, Texts.EN, T0, 15))
+                    .contains(
+                            "The platform runs on the primary cluster.",
+                            "The standby cluster store-b: reachable, nodes online 3/3.",
+                            "No recovery has run.");
+
+            // The standby stops answering: the safety net is gone, the platform still runs.
+            other.setReachable(false);
+            clock.now = T0.plusSeconds(30);
+            page.refresh();
+            assertThat(page.view().verdict()).isEqualTo(PlatformView.Level.DEGRADED);
+            assertThat(page.view().issues())
+                    .extracting(PlatformView.Issue::code)
+                    .contains("dr_standby_unreachable");
+
+            // Switched: restoring on the standby is a partial outage with its progress.
+            dr.setActiveCluster("standby");
+            other.setRole("primary");
+            other.setClusterName("store-a");
+            var r = new io.pveha.api.cluster.DisasterRecoveryStatus.Recovery();
+            r.setPhase("Restoring");
+            r.setTargetClusterName("store-b@standby");
+            r.setVmsTotal(5);
+            r.setVmsRestored(2);
+            r.setVmsFailed(0);
+            r.setStage("2/3 pos");
+            r.setElapsedSeconds(95L);
+            r.setEstimatedRemainingSeconds(380L);
+            dr.setRecovery(r);
+            clock.now = T0.plusSeconds(60);
+            page.refresh();
+            v = page.view();
+            assertThat(v.verdict()).isEqualTo(PlatformView.Level.PARTIAL_OUTAGE);
+            assertThat(v.issues()).extracting(PlatformView.Issue::code).contains("dr_recovering");
+            assertThat(StatusPageHtml.page(v, Texts.ZH, T0, 15))
+                    .contains(
+                            "平台当前运行在备用集群上。",
+                            "在 store-b@standby 上恢复：恢复中；已恢复 2/5 台",
+                            "阶段 2/3 pos。",
+                            "预计还需 380 秒。",
+                            "正在灾难恢复（已恢复 pve: 2/5 台）");
+
+            // Completed: back to operational, the record stays on the page.
+            r.setPhase("Completed");
+            r.setVmsRestored(5);
+            clock.now = T0.plusSeconds(90);
+            page.refresh();
+            v = page.view();
+            assertThat(v.verdict()).isEqualTo(PlatformView.Level.OPERATIONAL);
+            assertThat(v.clusters().get(0).disasterRecovery().phase()).isEqualTo("Completed");
+            assertThat(StatusPageHtml.page(v, Texts.EN, T0, 15))
+                    .contains("Recovery on store-b@standby: completed; 5 of 5 VMs restored");
+        }
+    }
+
+    @Test
     void bothLanguagesHaveTheSameKeysAndAcceptLanguageChoosesDefaultChinese() throws Exception {
         Properties en = load("messages.properties");
         Properties zh = load("messages_zh_CN.properties");

@@ -31,6 +31,12 @@ public enum BuiltinItem {
     /** The last restore drill of a BackupPolicy failed (warning, at once). */
     RestoreDrillFailed,
     /**
+     * The platform is being rebuilt on the standby (spec.disasterRecovery.activeCluster: standby)
+     * and not every VM is back yet, or the recovery ended with VMs that had no backup (critical, at
+     * once); resolved when the recovery completes.
+     */
+    DisasterRecovery,
+    /**
      * The operator could not deliver alerts to a receiver (warning, at once; sent via fallback).
      */
     AlertDeliveryFailing

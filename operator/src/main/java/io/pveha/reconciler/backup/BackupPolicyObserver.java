@@ -104,13 +104,16 @@ final class BackupPolicyObserver {
         }
         String uid = policy.getMetadata().getUid();
         List<TaskFact> runTasks = new ArrayList<>();
-        if (status != null && status.getPendingRun() != null) {
+        // Tasks recorded on a cluster lost to a disaster-recovery switch are not followed here
+        // (their UPIDs name its nodes): the planner abandons them.
+        boolean lostCluster = BackupPolicyPlanner.recordsFromAnotherCluster(status, snapshot);
+        if (status != null && status.getPendingRun() != null && !lostCluster) {
             for (PendingTask task : status.getPendingRun().getTasks()) {
                 runTasks.add(ledger.observe(connection, uid, task, snapshot));
             }
         }
         Optional<TaskFact> drillTask =
-                Optional.ofNullable(status == null ? null : status.getDrill())
+                Optional.ofNullable(status == null || lostCluster ? null : status.getDrill())
                         .flatMap(
                                 d ->
                                         d.getVms().stream()

@@ -251,6 +251,9 @@ final class BackupPolicyPlanner {
             // The poll predates the operator's own last change: nothing is decided from it.
             return d.summarized(SOON);
         }
+        if (recordsFromAnotherCluster(d.status, facts.cluster().snapshot())) {
+            abandonLostCluster(d);
+        }
         boolean runBusy = followRun(d);
         boolean drillBusy = followDrillTask(d);
         followScheduledRun(d);
@@ -270,6 +273,56 @@ final class BackupPolicyPlanner {
             }
         }
         return d.summarized(null);
+    }
+
+    /**
+     * The runs and the drill in status were made on another PVE cluster than the one this poll
+     * comes from: after a disaster-recovery switch their tasks live on the lost cluster. They can
+     * never be followed here (a task's UPID names a node of that cluster), and a scratch VMID there
+     * is another VM here.
+     */
+    static boolean recordsFromAnotherCluster(BackupPolicyStatus status, ClusterSnapshot snapshot) {
+        return status != null
+                && status.getPveCluster() != null
+                && snapshot != null
+                && !status.getPveCluster().equals(snapshot.identity());
+    }
+
+    /**
+     * Ends what was in flight on the lost cluster without a call: the runs fail (the backups they
+     * finished are on the shared storage and listed from it like any other), the drill's VMs fail
+     * with no cleanup here. Without this a BackupPolicy would wait forever for tasks no cluster it
+     * can reach will ever report, and back nothing up on the new one.
+     */
+    private static void abandonLostCluster(Draft d) {
+        String lost = d.status.getPveCluster();
+        String here = d.facts.cluster().snapshot().identity();
+        String why =
+                "abandoned: it ran on PVE cluster "
+                        + lost
+                        + ", which this policy no longer uses (now "
+                        + here
+                        + "); backups it finished are listed from the storage";
+        for (Run run : new Run[] {d.pending, d.scheduled}) {
+            if (run != null) {
+                run.setResult("failed");
+                run.setMessage(why);
+                run.setFinishedAt(d.now.toString());
+                d.last = run;
+            }
+        }
+        d.pending = null;
+        d.scheduled = null;
+        if (inFlight(d.drill)) {
+            for (DrillVm vm : d.drill.getVms()) {
+                if (!DONE.equals(vm.getPhase())) {
+                    vm.setResult(FAILED);
+                    vm.setReason(why + " (its scratch VM, if any, is left on " + lost + ")");
+                    done(d, vm);
+                }
+            }
+            finish(d, d.drill);
+        }
     }
 
     // ---------------------------------------------------------------- deletion

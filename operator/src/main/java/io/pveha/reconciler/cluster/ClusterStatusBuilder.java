@@ -160,6 +160,10 @@ final class ClusterStatusBuilder {
         JsonNode tree = JSON.convertValue(status, JsonNode.class);
         if (tree instanceof ObjectNode o) {
             o.remove("lastPollTime");
+            // The other site's poll time (disaster recovery) moves at every poll of the standby.
+            if (o.path("disasterRecovery").path("other") instanceof ObjectNode other) {
+                other.remove("lastPollTime");
+            }
             o.path("nodes")
                     .forEach(
                             n ->

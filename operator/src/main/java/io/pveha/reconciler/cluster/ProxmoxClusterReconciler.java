@@ -295,6 +295,11 @@ public class ProxmoxClusterReconciler
                 }
                 RecoveryReport.apply(
                         recovery, status, previous, cluster.getMetadata().getGeneration(), now);
+                if (previous != null
+                        && ClusterStatusBuilder.heartbeatNotDue(previous, status, now)) {
+                    // Only the poll times moved (the standby's too): not worth a status write.
+                    status = previous;
+                }
             }
             List<io.pveha.reconciler.Note> notes =
                     new java.util.ArrayList<>(ProxmoxClusterEvents.between(previous, status));
@@ -303,7 +308,14 @@ public class ProxmoxClusterReconciler
                     drill(cluster, status, reporter, now);
             drilled.ifPresent(o -> notes.addAll(o.plan().notes()));
             io.pveha.reconciler.monitoring.Monitoring.Outcome monitored =
-                    monitor(cluster, previous, facts, now);
+                    monitor(
+                            cluster,
+                            previous,
+                            facts,
+                            status.getDisasterRecovery() == null
+                                    ? null
+                                    : status.getDisasterRecovery().getRecovery(),
+                            now);
             if (monitored != null) {
                 if (status == previous) {
                     // The builder hands back the cached status itself when nothing moved: edit a
@@ -456,6 +468,7 @@ public class ProxmoxClusterReconciler
             ProxmoxCluster cluster,
             ProxmoxClusterStatus previous,
             ProxmoxClusterFacts facts,
+            io.pveha.api.cluster.DisasterRecoveryStatus.Recovery recovery,
             Instant now) {
         if (monitoring == null) {
             return null;
@@ -467,6 +480,7 @@ public class ProxmoxClusterReconciler
                 monitored.haVms(cluster),
                 monitored.lbs(cluster),
                 monitored.backups(cluster),
+                recovery,
                 id -> secrets == null ? Optional.empty() : secrets.get(id),
                 now);
     }

@@ -2,6 +2,7 @@ package io.pveha.reconciler.monitoring;
 
 import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.backup.BackupPolicyStatus;
+import io.pveha.api.cluster.DisasterRecoveryStatus;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.lb.LoadBalancerPairStatus;
 import io.pveha.api.monitoring.BuiltinItem;
@@ -20,6 +21,7 @@ import io.pveha.pve.model.CephHealth;
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.ClusterStatusEntry;
 import io.pveha.pve.model.HaStatusEntry;
+import io.pveha.reconciler.recovery.RecoveryPlanner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,6 +66,7 @@ public final class BuiltinItems {
             List<LoadBalancerPair> lbs,
             List<BackupPolicy> backups,
             Map<String, io.pveha.alerting.Dispatcher.Health> receivers,
+            DisasterRecoveryStatus.Recovery recovery,
             Instant now) {}
 
     /** An item's effective settings. */
@@ -203,6 +206,7 @@ public final class BuiltinItems {
         }
         lbItems(in, topology, out);
         backupItems(in, out);
+        recoveryItem(in, out);
         ItemSettings delivery = settings(m, BuiltinItem.AlertDeliveryFailing);
         if (delivery.enabled()) {
             in.receivers()
@@ -641,6 +645,82 @@ public final class BuiltinItems {
                                 "BackupPolicy/" + name));
             }
         }
+    }
+
+    /**
+     * A disaster recovery under way is an incident of its own: the store's VMs are not all served
+     * until it completes, and the on-call team follows it in the chat it is paged in. Its messages
+     * carry the progress; it resolves when every VM is back.
+     */
+    private static void recoveryItem(Inputs in, List<Observation> out) {
+        ItemSettings settings = settings(in.settings(), BuiltinItem.DisasterRecovery);
+        DisasterRecoveryStatus.Recovery r = in.recovery();
+        if (!settings.enabled() || r == null || r.getPhase() == null) {
+            return;
+        }
+        String phase = r.getPhase();
+        Verdict verdict =
+                switch (phase) {
+                    case RecoveryPlanner.COMPLETED -> Verdict.OK;
+                    case RecoveryPlanner.WAITING_FOR_PRIMARY,
+                            RecoveryPlanner.PREPARING,
+                            RecoveryPlanner.RESTORING,
+                            RecoveryPlanner.INCOMPLETE ->
+                            Verdict.FAILING;
+                    default -> Verdict.HOLD;
+                };
+        String target = Objects.toString(r.getTargetClusterName(), "standby");
+        String counts =
+                Objects.toString(r.getVmsRestored(), "0")
+                        + "/"
+                        + Objects.toString(r.getVmsTotal(), "?");
+        String failed =
+                r.getVmsFailed() == null || r.getVmsFailed() == 0
+                        ? ""
+                        : "，" + r.getVmsFailed() + " 台没有可用备份";
+        String zh =
+                switch (phase) {
+                    case RecoveryPlanner.WAITING_FOR_PRIMARY ->
+                            "集群 "
+                                    + in.cluster()
+                                    + " 已切换到备用集群 "
+                                    + target
+                                    + "，但原主集群仍在运行平台的虚拟机：请先关闭或隔离原主集群，恢复才会开始";
+                    case RecoveryPlanner.PREPARING ->
+                            "集群 " + in.cluster() + " 正在灾难恢复：在 " + target + " 上准备存储";
+                    case RecoveryPlanner.INCOMPLETE ->
+                            "集群 " + in.cluster() + " 的灾难恢复已结束但不完整：已恢复 " + counts + failed;
+                    case RecoveryPlanner.COMPLETED ->
+                            "集群 " + in.cluster() + " 的灾难恢复已完成：已恢复 " + counts;
+                    default ->
+                            "集群 "
+                                    + in.cluster()
+                                    + " 正在灾难恢复：已恢复 "
+                                    + counts
+                                    + failed
+                                    + (r.getStage() == null ? "" : "，阶段 " + r.getStage())
+                                    + (r.getEstimatedRemainingSeconds() == null
+                                            ? ""
+                                            : "，预计还需 " + r.getEstimatedRemainingSeconds() + " 秒");
+                };
+        String en =
+                "disaster recovery of cluster "
+                        + in.cluster()
+                        + " on "
+                        + target
+                        + ": "
+                        + phase
+                        + (r.getMessage() == null ? "" : ": " + r.getMessage());
+        out.add(
+                obs(
+                        BuiltinItem.DisasterRecovery,
+                        "cluster/" + in.cluster(),
+                        verdict,
+                        settings,
+                        Text.of(zh, en),
+                        Map.of(),
+                        null,
+                        null));
     }
 
     static String nameOf(Topology t, int vmid) {

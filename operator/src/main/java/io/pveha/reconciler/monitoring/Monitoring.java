@@ -10,6 +10,7 @@ import io.pveha.alerting.ReceiverConfig;
 import io.pveha.alerting.Sender;
 import io.pveha.api.SecretKeyRef;
 import io.pveha.api.backup.BackupPolicy;
+import io.pveha.api.cluster.DisasterRecoveryStatus;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterStatus;
 import io.pveha.api.lb.LoadBalancerPair;
@@ -166,6 +167,7 @@ public final class Monitoring implements AutoCloseable {
             List<HaVm> haVms,
             List<LoadBalancerPair> lbs,
             List<BackupPolicy> backups,
+            DisasterRecoveryStatus.Recovery recovery,
             Function<ResourceID, Optional<Secret>> secrets,
             Instant now) {
         ClusterKey key = ClusterKey.of(cluster);
@@ -243,6 +245,7 @@ public final class Monitoring implements AutoCloseable {
                         lbs,
                         backups,
                         health,
+                        recovery,
                         now);
         Topology topology = BuiltinItems.topology(inputs);
         List<Observation> observations = new ArrayList<>(BuiltinItems.evaluate(inputs, topology));
@@ -391,6 +394,7 @@ public final class Monitoring implements AutoCloseable {
             }
         }
         metrics.backups(key, lastBackup);
+        metrics.recovery(key, recovery);
         return new Outcome(
                 status,
                 clusterNotes,

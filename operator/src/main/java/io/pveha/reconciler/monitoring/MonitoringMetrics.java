@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.pveha.api.cluster.DisasterRecoveryStatus;
 import io.pveha.api.lb.LoadBalancerPair;
 import io.pveha.api.monitoring.AlertState;
 import io.pveha.api.monitoring.AlertingStatus;
@@ -16,6 +17,7 @@ import io.pveha.monitoring.Topology;
 import io.pveha.monitoring.checks.CheckRunner;
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.ClusterStatusEntry;
+import io.pveha.reconciler.recovery.RecoveryPlanner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,8 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * pveha_check_up}, {@code pveha_check_latency_seconds}, {@code pveha_ceph_health_status}, {@code
  * pveha_storage_used_ratio}, {@code pveha_lb_vip_holders}, {@code pveha_lb_backends_up}, {@code
  * pveha_lb_backends}, {@code pveha_backup_last_run_success}, {@code pveha_alerts_firing}, {@code
- * pveha_alert_transitions_total}, {@code pveha_ha_recovery_duration_seconds}, and from the
- * dispatcher {@code pveha_alert_notifications_total} and {@code pveha_alert_delivery_seconds}.
+ * pveha_alert_transitions_total}, {@code pveha_ha_recovery_duration_seconds}, {@code
+ * pveha_dr_recovery_vms}, {@code pveha_dr_recovery_complete}, and from the dispatcher {@code
+ * pveha_alert_notifications_total} and {@code pveha_alert_delivery_seconds}.
  */
 final class MonitoringMetrics {
     private final MeterRegistry registry;
@@ -238,6 +241,53 @@ final class MonitoringMetrics {
                 "1 when the policy's last backup run succeeded",
                 key,
                 r);
+    }
+
+    /**
+     * A disaster recovery's progress: VMs by state, and whether it completed. No rows without a
+     * recovery record, so the rule's absence means "none ran", not "failed".
+     */
+    void recovery(ClusterKey key, DisasterRecoveryStatus.Recovery recovery) {
+        if (registry == null) {
+            return;
+        }
+        List<MultiGauge.Row<?>> vms = new ArrayList<>();
+        List<MultiGauge.Row<?>> complete = new ArrayList<>();
+        if (recovery != null && recovery.getPhase() != null) {
+            String cluster = key.toString();
+            Map<String, Integer> byState = new LinkedHashMap<>();
+            byState.put("total", recovery.getVmsTotal());
+            byState.put("restored", recovery.getVmsRestored());
+            byState.put("restoring", recovery.getVmsRestoring());
+            byState.put("failed", recovery.getVmsFailed());
+            byState.forEach(
+                    (state, n) ->
+                            vms.add(
+                                    MultiGauge.Row.of(
+                                            Tags.of("cluster", cluster, "state", state),
+                                            n == null ? 0 : n)));
+            complete.add(
+                    MultiGauge.Row.of(
+                            Tags.of(
+                                    "cluster",
+                                    cluster,
+                                    "phase",
+                                    recovery.getPhase(),
+                                    "target",
+                                    String.valueOf(recovery.getTargetClusterName())),
+                            RecoveryPlanner.COMPLETED.equals(recovery.getPhase()) ? 1 : 0));
+        }
+        set(
+                "pveha.dr.recovery.vms",
+                "VMs of a disaster recovery by state (total, restored, restoring, failed)",
+                key,
+                vms);
+        set(
+                "pveha.dr.recovery.complete",
+                "1 when the disaster recovery completed with every VM back, 0 while it runs or"
+                        + " ended incomplete",
+                key,
+                complete);
     }
 
     /** One family: this cluster's rows replace its previous ones, other clusters' stay. */

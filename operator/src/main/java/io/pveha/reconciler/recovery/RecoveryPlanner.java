@@ -58,6 +58,9 @@ public final class RecoveryPlanner {
 
     static final Duration WHILE_RECOVERING = Duration.ofSeconds(5);
 
+    /** How often the elapsed time is rewritten in status when no count or byte moved. */
+    static final Duration CLOCK_ONLY_REFRESH = Duration.ofSeconds(30);
+
     private RecoveryPlanner() {}
 
     /** A condition's verdict. */
@@ -271,6 +274,14 @@ public final class RecoveryPlanner {
             }
             unorderedUsed |= stageOf(vm, facts) >= declaredStages(facts);
         }
+        boolean sameProgress =
+                Objects.equals(r.getVmsTotal(), total)
+                        && Objects.equals(r.getVmsRestored(), restored)
+                        && Objects.equals(r.getVmsRestoring(), restoring)
+                        && Objects.equals(r.getVmsFailed(), failed)
+                        && Objects.equals(r.getBytesRestored(), bytesRestored);
+        Long elapsedBefore = r.getElapsedSeconds();
+        Long etaBefore = r.getEstimatedRemainingSeconds();
         r.setVmsTotal(total);
         r.setVmsRestored(restored);
         r.setVmsRestoring(restoring);
@@ -328,6 +339,17 @@ public final class RecoveryPlanner {
         if (bytesRestored > 0 && r.getElapsedSeconds() != null && r.getElapsedSeconds() > 0) {
             double rate = bytesRestored / (double) r.getElapsedSeconds();
             eta = Math.round((bytesTotal - bytesRestored) / rate);
+        }
+        if (sameProgress
+                && Objects.equals(stageBefore, r.getStage())
+                && RESTORING.equals(phaseBefore)
+                && elapsedBefore != null
+                && r.getElapsedSeconds() - elapsedBefore < CLOCK_ONLY_REFRESH.getSeconds()) {
+            // Nothing moved but the clock: keep the figures already written, so a pass every 5 s
+            // does not rewrite the ProxmoxCluster's status (an API write, an Argo CD refresh) for
+            // the elapsed seconds alone; they still advance every CLOCK_ONLY_REFRESH.
+            r.setElapsedSeconds(elapsedBefore);
+            eta = etaBefore;
         }
         r.setEstimatedRemainingSeconds(eta);
         r.setMessage(

@@ -242,6 +242,12 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
                 if (vm.getStatus() != null && vm.getStatus().getVmid() != null) {
                     allocator.release(HaVmObserver.clusterKey(vm), vm.getStatus().getVmid());
                 }
+                // A HaVm deleted while its disaster-recovery restore ran held a restore slot of its
+                // node; gone, it must not keep the other HaVms of that node waiting.
+                TaskSlots restores = restoreSlots.get(HaVmObserver.clusterKey(vm));
+                if (restores != null) {
+                    restores.release(vm.getMetadata().getUid());
+                }
                 observer.forget(vm);
                 return DeleteControl.defaultDelete();
             }

@@ -684,6 +684,61 @@ class BackupPolicyPlannerTest {
                 .isNull();
     }
 
+    @Test
+    void runsAndADrillLeftOnAClusterLostToADisasterRecoverySwitchAreAbandonedWithoutACall() {
+        TaskFact vzdump = task("Backup", "pve1", "vzdump", "100", State.RUNNING, null);
+        BackupPolicyStatus status = runningOn(vzdump);
+        status.setPveCluster("store-a");
+        Run scheduled = new Run();
+        scheduled.setTrigger("scheduled");
+        scheduled.setStartedAt(NOW.minusSeconds(300).toString());
+        scheduled.setResult("running");
+        status.setScheduledRun(scheduled);
+        BackupPolicyStatus drilling = drilling(BackupPolicyPlanner.BOOTING, vm -> {});
+        status.setDrill(drilling.getDrill());
+        status.setVms(drilling.getVms());
+        status.setJobId("job");
+
+        // The same records on the cluster that made them: followed, nothing abandoned.
+        Plan same =
+                BackupPolicyPlanner.plan(
+                        policy(),
+                        status,
+                        withTasks(
+                                facts(cluster().clusterName("store-a").tasksListed().build()),
+                                List.of(vzdump),
+                                null),
+                        NOW);
+        assertThat(same.records().pendingRun()).isNotNull();
+        assertThat(same.records().drill().getResult()).isEqualTo("running");
+
+        // After the switch the poll is the standby's: the observer follows none of those tasks
+        // (no runTasks), and the planner ends every record without touching a VM.
+        Plan moved =
+                BackupPolicyPlanner.plan(
+                        policy(),
+                        status,
+                        facts(cluster().clusterName("store-b").tasksListed().build()),
+                        NOW);
+        assertThat(moved.records().pendingRun()).isNull();
+        assertThat(moved.records().scheduledRun()).isNull();
+        assertThat(moved.records().lastRun().getResult()).isEqualTo("failed");
+        assertThat(moved.records().lastRun().getMessage())
+                .contains("PVE cluster store-a", "now store-b");
+        DrillStatus drill = moved.records().drill();
+        assertThat(drill.getResult()).isEqualTo("failed");
+        assertThat(drill.getVms())
+                .allSatisfy(
+                        vm -> {
+                            assertThat(vm.getPhase()).isEqualTo(BackupPolicyPlanner.DONE);
+                            assertThat(vm.getReason()).contains("left on store-a");
+                        });
+        assertThat(moved.action())
+                .as("no stop or destroy of scratch VM 5000 on the standby: another VM there")
+                .isEmpty();
+        assertThat(moved.needs().scratch()).isEmpty();
+    }
+
     // ---------------------------------------------------------------- last run
 
     static BackupPolicyStatus runningOn(TaskFact... tasks) {

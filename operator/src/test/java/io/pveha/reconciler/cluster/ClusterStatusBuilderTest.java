@@ -425,6 +425,25 @@ class ClusterStatusBuilderTest {
     }
 
     @Test
+    void theStandbysPollTimeAloneIsNotWorthAWriteButItsReachabilityIs() {
+        ProxmoxClusterStatus first =
+                pass(null, healthy(snapshot(true, true, 0.05, NOW), List.of())).status();
+        first.setDisasterRecovery(new io.pveha.api.cluster.DisasterRecoveryStatus());
+        var other = new io.pveha.api.cluster.DisasterRecoveryStatus.SiteInfo();
+        other.setReachable(true);
+        other.setLastPollTime(NOW.toString());
+        first.getDisasterRecovery().setOther(other);
+        ProxmoxClusterStatus next =
+                io.pveha.reconciler.Copies.deepCopy(first, ProxmoxClusterStatus.class);
+        next.getDisasterRecovery().getOther().setLastPollTime(NOW.plusSeconds(15).toString());
+        Instant later = NOW.plusSeconds(15);
+
+        assertThat(ClusterStatusBuilder.heartbeatNotDue(first, next, later)).isTrue();
+        next.getDisasterRecovery().getOther().setReachable(false);
+        assertThat(ClusterStatusBuilder.heartbeatNotDue(first, next, later)).isFalse();
+    }
+
+    @Test
     void aChangeBesidesTheVolatileFactsIsWrittenAtOnce() {
         ProxmoxClusterStatus first =
                 pass(null, healthy(snapshot(true, true, 0.05, NOW), List.of())).status();

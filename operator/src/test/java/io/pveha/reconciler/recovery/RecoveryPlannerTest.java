@@ -2,6 +2,7 @@ package io.pveha.reconciler.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pveha.api.ObjectRef;
 import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.backup.BackupPolicySpec;
@@ -117,6 +118,11 @@ class RecoveryPlannerTest {
     }
 
     private RecoveryPlanner.Outcome plan(DisasterRecoveryStatus previous, BackupPolicy policy) {
+        return plan(previous, policy, NOW);
+    }
+
+    private RecoveryPlanner.Outcome plan(
+            DisasterRecoveryStatus previous, BackupPolicy policy, Instant at) {
         ProxmoxCluster c = cluster();
         return RecoveryPlanner.plan(
                 c,
@@ -128,7 +134,7 @@ class RecoveryPlannerTest {
                         vms,
                         List.of(pool()),
                         List.of(policy)),
-                NOW);
+                at);
     }
 
     @Test
@@ -198,17 +204,23 @@ class RecoveryPlannerTest {
                 .isTrue();
     }
 
+    /** A recovery restoring on B since {@code seconds} ago, as the last pass wrote it. */
+    private static DisasterRecoveryStatus restoringSince(long seconds) {
+        DisasterRecoveryStatus status = new DisasterRecoveryStatus();
+        DisasterRecoveryStatus.Recovery r = new DisasterRecoveryStatus.Recovery();
+        r.setStartedAt(NOW.minusSeconds(seconds).toString());
+        r.setTargetClusterName(B);
+        r.setPhase(RecoveryPlanner.RESTORING);
+        status.setRecovery(r);
+        return status;
+    }
+
     @Test
     void progressCountsStagesAndEstimatesFromArchiveSizes() {
         vm("pg", RecoveryState.DONE, 4L << 30);
         vm("pos-api-1", RecoveryState.RESTORING, 4L << 30);
         vm("pos-api-2", RecoveryState.WAITING, 8L << 30);
-        DisasterRecoveryStatus before = new DisasterRecoveryStatus();
-        DisasterRecoveryStatus.Recovery r = new DisasterRecoveryStatus.Recovery();
-        r.setStartedAt(NOW.minusSeconds(100).toString());
-        r.setTargetClusterName(B);
-        r.setPhase(RecoveryPlanner.RESTORING);
-        before.setRecovery(r);
+        DisasterRecoveryStatus before = restoringSince(100);
         RecoveryPlanner.Outcome out = plan(before, policy("store-b"));
         DisasterRecoveryStatus.Recovery now = out.status().getRecovery();
         assertThat(now.getPhase()).isEqualTo(RecoveryPlanner.RESTORING);
@@ -221,6 +233,44 @@ class RecoveryPlannerTest {
         // 4 GiB in 100 s: 12 GiB left take about 300 s more.
         assertThat(now.getEstimatedRemainingSeconds()).isEqualTo(300);
         assertThat(out.requeue()).isPresent();
+    }
+
+    @Test
+    void theClockAloneDoesNotRewriteTheStatusEveryPass() {
+        vm("pg", RecoveryState.DONE, 4L << 30);
+        vm("pos-api-1", RecoveryState.RESTORING, 4L << 30);
+        DisasterRecoveryStatus before = restoringSince(100);
+        DisasterRecoveryStatus first = plan(before, policy("store-b")).status();
+        String written = Serialization.asJson(first);
+        assertThat(first.getRecovery().getElapsedSeconds()).isEqualTo(100);
+
+        // Passes 5 and 25 s later with nothing moved: the status stays byte for byte as written.
+        DisasterRecoveryStatus copy =
+                Serialization.unmarshal(written, DisasterRecoveryStatus.class);
+        DisasterRecoveryStatus five = plan(copy, policy("store-b"), NOW.plusSeconds(5)).status();
+        assertThat(Serialization.asJson(five)).isEqualTo(written);
+        copy = Serialization.unmarshal(written, DisasterRecoveryStatus.class);
+        assertThat(
+                        Serialization.asJson(
+                                plan(copy, policy("store-b"), NOW.plusSeconds(25)).status()))
+                .isEqualTo(written);
+
+        // 30 s on, the elapsed time is brought up to date even though nothing moved.
+        copy = Serialization.unmarshal(written, DisasterRecoveryStatus.class);
+        assertThat(
+                        plan(copy, policy("store-b"), NOW.plusSeconds(30))
+                                .status()
+                                .getRecovery()
+                                .getElapsedSeconds())
+                .isEqualTo(130);
+
+        // A VM restored: written at once, with the time of that pass.
+        vms.clear();
+        vm("pg", RecoveryState.DONE, 4L << 30);
+        vm("pos-api-1", RecoveryState.DONE, 4L << 30);
+        copy = Serialization.unmarshal(written, DisasterRecoveryStatus.class);
+        DisasterRecoveryStatus moved = plan(copy, policy("store-b"), NOW.plusSeconds(5)).status();
+        assertThat(moved.getRecovery().getVmsRestored()).isEqualTo(2);
     }
 
     @Test
