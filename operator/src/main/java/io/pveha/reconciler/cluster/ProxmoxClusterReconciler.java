@@ -299,6 +299,11 @@ public class ProxmoxClusterReconciler
             List<io.pveha.reconciler.Note> notes =
                     new java.util.ArrayList<>(ProxmoxClusterEvents.between(previous, status));
             notes.addAll(recovery.notes());
+            if (status == previous && cluster.getSpec().getDisasterRecovery() != null) {
+                // The drill edits the status being built, never the cached one (an unchanged copy
+                // is not written).
+                status = io.pveha.reconciler.Copies.deepCopy(previous, ProxmoxClusterStatus.class);
+            }
             Optional<io.pveha.reconciler.recovery.drill.PlatformDrill.Outcome> drilled =
                     drill(cluster, status, reporter, now);
             drilled.ifPresent(o -> notes.addAll(o.plan().notes()));

@@ -567,16 +567,29 @@ class PlatformDrillIT {
                 });
     }
 
+    /**
+     * A spec edit as kubectl makes it: read, change, write; again on a conflict (the operator
+     * writes status).
+     */
     private void edit(Consumer<ProxmoxCluster> change) {
-        h.client
-                .resources(ProxmoxCluster.class)
-                .inNamespace(SimHarness.NS)
-                .withName(SimHarness.CLUSTER)
-                .edit(
-                        c -> {
-                            change.accept(c);
-                            return c;
-                        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                h.client
+                        .resources(ProxmoxCluster.class)
+                        .inNamespace(SimHarness.NS)
+                        .withName(SimHarness.CLUSTER)
+                        .edit(
+                                c -> {
+                                    change.accept(c);
+                                    return c;
+                                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void annotateDrillNow(String token) {

@@ -287,6 +287,17 @@ public final class PlatformDrill {
             LOG.info("drill: {} failed, tried again: {}", task.step().action, e.describe());
             return;
         }
+        if (task.step() == Step.RESTORE && message.contains("already exists")) {
+            // The scratch VMID was taken after the poll the plan read (PVE cannot reserve one):
+            // the VM waits for its turn again and gets a VMID the next poll shows free.
+            LOG.info("drill: scratch VMID {} taken meanwhile; another one next", task.vmid());
+            vm.setScratchVmid(null);
+            vm.setNode(null);
+            vm.setStartedAt(null);
+            vm.setTask(null);
+            vm.setPhase(PlatformDrillPlanner.WAITING);
+            return;
+        }
         LOG.warn("drill: PVE refused {}: {}", task.step().action, e.describe());
         String why =
                 "PVE refused the "
