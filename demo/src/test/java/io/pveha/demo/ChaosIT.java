@@ -85,7 +85,9 @@ class ChaosIT {
                         Path.of("target", "pve-ha-demo.jar").toAbsolutePath(),
                         Path.of("..", "operator", "target", "pve-ha-operator.jar")
                                 .toAbsolutePath()
-                                .normalize());
+                                .normalize(),
+                        ChaosRun.Kube.REAL,
+                        java.util.List.of());
         ChaosRun.Result result;
         try (ChaosRun run = new ChaosRun(settings, out)) {
             result = run.run();
