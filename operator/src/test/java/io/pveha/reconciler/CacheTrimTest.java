@@ -54,6 +54,44 @@ class CacheTrimTest {
     }
 
     @Test
+    void twoCopiesOfOneObjectShareTheirStrings() {
+        HaVm a = served();
+        HaVm b = served();
+        io.pveha.api.vm.HaVmStatus status = new io.pveha.api.vm.HaVmStatus();
+        status.setConditions(
+                new java.util.ArrayList<>(
+                        java.util.List.of(
+                                new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                                        .withType(new String("Ready"))
+                                        .withMessage(new String("VM 4711 running on pve2"))
+                                        .build())));
+        a.setStatus(status);
+        io.pveha.api.vm.HaVmStatus other = new io.pveha.api.vm.HaVmStatus();
+        other.setConditions(
+                new java.util.ArrayList<>(
+                        java.util.List.of(
+                                new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                                        .withType(new String("Ready"))
+                                        .withMessage(new String("VM 4711 running on pve2"))
+                                        .build())));
+        b.setStatus(other);
+        b.getMetadata().setLabels(new java.util.HashMap<>(Map.of("tier", new String("web"))));
+        a.getMetadata().setLabels(new java.util.HashMap<>(Map.of("tier", new String("web"))));
+
+        CacheTrim.trim(a);
+        CacheTrim.trim(b);
+
+        assertThat(a.getStatus().getConditions().get(0).getMessage())
+                .isSameAs(b.getStatus().getConditions().get(0).getMessage())
+                .isEqualTo("VM 4711 running on pve2");
+        assertThat(a.getStatus().getConditions().get(0).getType())
+                .isSameAs(b.getStatus().getConditions().get(0).getType());
+        assertThat(a.getMetadata().getLabels().get("tier"))
+                .isSameAs(b.getMetadata().getLabels().get("tier"));
+        assertThat(a.getMetadata().getUid()).isSameAs(b.getMetadata().getUid());
+    }
+
+    @Test
     void anObjectWithoutAnnotationsIsStoredAsItIs() {
         HaVm vm = served();
         vm.getMetadata().setAnnotations(null);
