@@ -1232,11 +1232,17 @@ public final class ChaosRun implements AutoCloseable {
                 }
             }
             String rss = "?";
+            String peak = "?";
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmRSS:")) {
                     rss = (Long.parseLong(line.replaceAll("\\D", "")) / 1024) + " MiB";
                 }
+                // the process's highest RSS so far: what a container's memory limit must hold
+                if (line.startsWith("VmHWM:")) {
+                    peak = (Long.parseLong(line.replaceAll("\\D", "")) / 1024) + " MiB";
+                }
             }
+            rss = rss + " (peak " + peak + ")";
             figures.put(
                     "memory " + when,
                     "live heap after full GC "
