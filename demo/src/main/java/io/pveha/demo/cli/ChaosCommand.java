@@ -279,7 +279,16 @@ final class ChaosCommand implements Callable<Integer> {
 
     private ChaosRun.Kube kube() {
         return switch (kube.toLowerCase(Locale.ROOT)) {
-            case "real" -> ChaosRun.Kube.REAL;
+            case "real" -> {
+                if (!RealKubeApiServer.available()) {
+                    // RealKubeApiServer would skip the way a test does, and JUnit is not in this
+                    // jar
+                    throw new IllegalArgumentException(
+                            "--kube real: kube-apiserver is not built on this machine"
+                                    + " (run test-support/kube-apiserver/build.sh)");
+                }
+                yield ChaosRun.Kube.REAL;
+            }
             case "mock" -> ChaosRun.Kube.MOCK;
             case "auto" -> {
                 if (RealKubeApiServer.available()) {
