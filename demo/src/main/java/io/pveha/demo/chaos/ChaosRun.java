@@ -39,12 +39,13 @@ import java.util.stream.Collectors;
 
 /**
  * The chaos harness: the operator as production runs it (its own JVMs with {@code run} and a heap
- * limit, two replicas electing a leader), against the embedded Kubernetes API server in a process
- * of its own (behind a loopback proxy that can cut it off) and simulator processes holding several
- * PVE clusters. A driver creates, changes and deletes resources, injects faults through the
- * simulators' control API and kills processes at instants drawn from a seed, then judges from the
- * simulators' own state. Every random decision comes from the seed; thread timing does not, so a
- * replay repeats the same plan, not the same interleaving.
+ * limit, two replicas electing a leader), against a real kube-apiserver and etcd (or, with {@link
+ * Kube#MOCK}, fabric8's mock server in a process of its own), behind a loopback proxy that can cut
+ * it off, and simulator processes holding several PVE clusters. A driver creates, changes and
+ * deletes resources, injects faults through the simulators' control API and kills processes at
+ * instants drawn from a seed, then judges from the simulators' own state. Every random decision
+ * comes from the seed; thread timing does not, so a replay repeats the same plan, not the same
+ * interleaving.
  */
 public final class ChaosRun implements AutoCloseable {
     /** The phases a run may have, in the order they run. */
