@@ -72,8 +72,12 @@ public final class CacheTrim {
                                     || f.getType().isPrimitive()) {
                                 continue;
                             }
-                            f.setAccessible(true);
-                            fields.add(f);
+                            try {
+                                f.setAccessible(true);
+                                fields.add(f);
+                            } catch (RuntimeException e) {
+                                // not open to us (a named module): its strings stay as they are
+                            }
                         }
                     }
                     return List.copyOf(fields);
