@@ -39,6 +39,7 @@ public final class ClusterRefInformers {
                                                             ref.getName(),
                                                             r.getMetadata().getNamespace()));
                                 })
+                        .withItemStore(CacheTrim.store())
                         .build();
         return new InformerEventSource<>(config, context);
     }

@@ -211,9 +211,15 @@ public final class PvehaOperator implements AutoCloseable {
     private <P extends io.fabric8.kubernetes.api.model.HasMetadata> void register(
             Reconciler<P> reconciler, Set<String> namespaces) {
         io.javaoperatorsdk.operator.RegisteredController<P> registered =
-                namespaces.isEmpty()
-                        ? operator.register(reconciler)
-                        : operator.register(reconciler, o -> o.settingNamespaces(namespaces));
+                operator.register(
+                        reconciler,
+                        o -> {
+                            if (!namespaces.isEmpty()) {
+                                o.settingNamespaces(namespaces);
+                            }
+                            // the primary caches hold every resource too (CacheTrim says what)
+                            o.withItemStore(io.pveha.reconciler.CacheTrim.store());
+                        });
         caches.add(registered.getConfiguration().getResourceClass(), registered);
     }
 

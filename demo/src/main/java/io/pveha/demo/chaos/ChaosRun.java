@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -13,8 +14,11 @@ import io.pveha.api.ceph.CephPool;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.vm.HaVm;
 import io.pveha.reconciler.Conditions;
+import io.pveha.testing.kube.RealKubeApiServer;
+import io.pveha.testing.kube.RealServerCrds;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,12 +39,13 @@ import java.util.stream.Collectors;
 
 /**
  * The chaos harness: the operator as production runs it (its own JVMs with {@code run} and a heap
- * limit, two replicas electing a leader), against the embedded Kubernetes API server in a process
- * of its own (behind a loopback proxy that can cut it off) and simulator processes holding several
- * PVE clusters. A driver creates, changes and deletes resources, injects faults through the
- * simulators' control API and kills processes at instants drawn from a seed, then judges from the
- * simulators' own state. Every random decision comes from the seed; thread timing does not, so a
- * replay repeats the same plan, not the same interleaving.
+ * limit, two replicas electing a leader), against a real kube-apiserver and etcd (or, with {@link
+ * Kube#MOCK}, fabric8's mock server in a process of its own), behind a loopback proxy that can cut
+ * it off, and simulator processes holding several PVE clusters. A driver creates, changes and
+ * deletes resources, injects faults through the simulators' control API and kills processes at
+ * instants drawn from a seed, then judges from the simulators' own state. Every random decision
+ * comes from the seed; thread timing does not, so a replay repeats the same plan, not the same
+ * interleaving.
  */
 public final class ChaosRun implements AutoCloseable {
     /** The phases a run may have, in the order they run. */
@@ -83,10 +88,23 @@ public final class ChaosRun implements AutoCloseable {
             Duration phaseTimeout,
             Path workDir,
             Path demoJar,
-            Path operatorJar) {
+            Path operatorJar,
+            Kube kube,
+            List<String> operatorJvmArgs) {
         public Settings {
             phases = phases.isEmpty() ? EnumSet.noneOf(Phase.class) : EnumSet.copyOf(phases);
+            operatorJvmArgs = List.copyOf(operatorJvmArgs);
         }
+    }
+
+    /** Which Kubernetes API server the operator runs against. */
+    public enum Kube {
+        /**
+         * kube-apiserver and etcd ({@link RealKubeApiServer}): restartable, RBAC, managedFields.
+         */
+        REAL,
+        /** fabric8's mock server as a process ({@code kube-server}): objects in memory only. */
+        MOCK
     }
 
     /** The verdict and the machine-readable line. */
@@ -110,6 +128,10 @@ public final class ChaosRun implements AutoCloseable {
 
     static final String NS = "chaos";
     static final String CLUSTER_LABEL = "chaos.pveha.io/cluster";
+
+    /** The operator's identity on the real API server (a bearer token, as a ServiceAccount's). */
+    static final String OPERATOR_USER = "system:serviceaccount:chaos:pve-ha-operator";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Settings s;
@@ -124,6 +146,7 @@ public final class ChaosRun implements AutoCloseable {
     private double convergedSeconds;
     private double maxLoad;
     private KubeProxy proxy;
+    private RealKubeApiServer apiServer;
     private KubernetesClient client;
     private SharedIndexInformer<HaVm> informer;
     private Replicas replicas;
@@ -216,22 +239,26 @@ public final class ChaosRun implements AutoCloseable {
 
     private void setup() throws Exception {
         Files.createDirectories(s.workDir());
+        boolean real = s.kube() == Kube.REAL;
         Path kubeconfig = s.workDir().resolve("kube-direct.kubeconfig");
         Files.deleteIfExists(kubeconfig);
-        Child kube =
-                Child.java(
-                        "kube-server",
-                        List.of("-Xmx1g", "-XX:+UseSerialGC"),
-                        List.of(
-                                "-cp",
-                                s.demoJar().toString(),
-                                "io.pveha.demo.cli.DemoMain",
-                                "kube-server",
-                                "--kubeconfig-out=" + kubeconfig,
-                                "--namespace=" + NS),
-                        Map.of(),
-                        s.workDir().resolve("kube-server.log"));
-        children.add(kube);
+        Child kube = null;
+        if (!real) {
+            kube =
+                    Child.java(
+                            "kube-server",
+                            List.of("-Xmx1g", "-XX:+UseSerialGC"),
+                            List.of(
+                                    "-cp",
+                                    s.demoJar().toString(),
+                                    "io.pveha.demo.cli.DemoMain",
+                                    "kube-server",
+                                    "--kubeconfig-out=" + kubeconfig,
+                                    "--namespace=" + NS),
+                            Map.of(),
+                            s.workDir().resolve("kube-server.log"));
+            children.add(kube);
+        }
         int perProcess = (int) Math.ceil(s.clusters() / (double) s.simProcesses());
         List<Child> simChildren = new ArrayList<>();
         List<Path> infos = new ArrayList<>();
@@ -258,29 +285,82 @@ public final class ChaosRun implements AutoCloseable {
             simChildren.add(sim);
             infos.add(info);
         }
-        kube.awaitFile(kubeconfig, Duration.ofSeconds(60));
+        Path proxied = s.workDir().resolve("operator.kubeconfig");
+        String where;
+        if (real) {
+            // etcd and kube-apiserver start while the simulators do; both are killed by close()
+            // and, should this JVM die first, by RealKubeApiServer's shutdown hook.
+            apiServer = RealKubeApiServer.builder().user(OPERATOR_USER).start();
+            client = apiServer.client();
+            RealServerCrds.installAndAwait(client);
+            // cluster-admin, not the chart's roles: RbacAuditIT proves the chart's RBAC against
+            // a real server; here a refusal would be a harness fault, not the operator's.
+            client.rbac()
+                    .clusterRoleBindings()
+                    .resource(
+                            new ClusterRoleBindingBuilder()
+                                    .withNewMetadata()
+                                    .withName("chaos-operator")
+                                    .endMetadata()
+                                    .withNewRoleRef()
+                                    .withApiGroup("rbac.authorization.k8s.io")
+                                    .withKind("ClusterRole")
+                                    .withName("cluster-admin")
+                                    .endRoleRef()
+                                    .addNewSubject()
+                                    .withApiGroup("rbac.authorization.k8s.io")
+                                    .withKind("User")
+                                    .withName(OPERATOR_USER)
+                                    .endSubject()
+                                    .build())
+                    .create();
+            int kubePort = URI.create(apiServer.url()).getPort();
+            proxy = new KubeProxy(kubePort);
+            // the operator's own bearer token; the file is in the work dir, never printed
+            Files.writeString(
+                    proxied,
+                    apiServer
+                            .kubeconfig(OPERATOR_USER, NS)
+                            .replace(":" + kubePort + "\"", ":" + proxy.port() + "\""));
+            where =
+                    "kube-apiserver pid "
+                            + apiServer.apiServerPid()
+                            + " at "
+                            + apiServer.url()
+                            + " (operator as "
+                            + OPERATOR_USER
+                            + ", cluster-admin, through proxy port "
+                            + proxy.port()
+                            + ")";
+        } else {
+            kube.awaitFile(kubeconfig, Duration.ofSeconds(60));
+            String direct = Files.readString(kubeconfig);
+            int kubePort =
+                    Integer.parseInt(
+                            direct.replaceAll("(?s).*server: http://[^:]+:(\\d+).*", "$1"));
+            proxy = new KubeProxy(kubePort);
+            Files.writeString(proxied, direct.replace(":" + kubePort, ":" + proxy.port()));
+            client =
+                    new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(direct)).build();
+            where =
+                    "kube-server (fabric8 mock) pid "
+                            + kube.pid()
+                            + " on port "
+                            + kubePort
+                            + " (operator through proxy port "
+                            + proxy.port()
+                            + ")";
+        }
         for (int i = 0; i < simChildren.size(); i++) {
             simChildren.get(i).awaitFile(infos.get(i), Duration.ofSeconds(120));
             sims.add(JSON.readTree(infos.get(i).toFile()));
         }
-        String direct = Files.readString(kubeconfig);
-        int kubePort =
-                Integer.parseInt(direct.replaceAll("(?s).*server: http://[^:]+:(\\d+).*", "$1"));
-        proxy = new KubeProxy(kubePort);
-        Path proxied = s.workDir().resolve("operator.kubeconfig");
-        Files.writeString(proxied, direct.replace(":" + kubePort, ":" + proxy.port()));
         log(
-                "kube-server pid "
-                        + kube.pid()
-                        + " on port "
-                        + kubePort
-                        + " (operator through proxy port "
-                        + proxy.port()
-                        + "), simulators: "
+                where
+                        + ", simulators: "
                         + simChildren.stream()
                                 .map(Child::toString)
                                 .collect(Collectors.joining(", ")));
-        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(direct)).build();
         client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
         for (Sims.Cluster c : sims.clusters) {
@@ -322,7 +402,7 @@ public final class ChaosRun implements AutoCloseable {
                                 s.leaseSeconds(),
                                 s.renewSeconds(),
                                 s.retrySeconds(),
-                                List.of()),
+                                s.operatorJvmArgs()),
                         client,
                         s.workDir(),
                         random,
@@ -592,6 +672,7 @@ public final class ChaosRun implements AutoCloseable {
         awaitConverged("kube outage (new replica)", s.phaseTimeout(), List.of());
         Map<String, Integer> vmidsBefore = vmids();
         Map<String, Long> statsBefore = sims.statsAll();
+        int exitsBefore = replicas.unexpectedExits.size() + replicas.lostLease.size();
         long start = System.nanoTime();
         List<String> batch = createHaVms(s.batch(), null, true);
         // cut when part of the batch has VMs
@@ -601,10 +682,44 @@ public final class ChaosRun implements AutoCloseable {
         }
         int atCut = withVmid(batch);
         proxy.cut();
-        log("API server cut off (" + atCut + "/" + batch.size() + " of the batch had a VMID)");
-        Thread.sleep(s.outage().toMillis());
-        proxy.restore();
-        log("API server reachable again");
+        if (apiServer != null) {
+            // A real restart: kube-apiserver SIGKILLed (etcd and its data stay), down for the
+            // outage, then a new process on the same port; the proxy refuses the operator
+            // meanwhile and until the new one is ready, so the operator sees one outage.
+            long oldPid = apiServer.apiServerPid();
+            apiServer.killApiServer();
+            log(
+                    "API server cut off and kube-apiserver pid "
+                            + oldPid
+                            + " SIGKILLed ("
+                            + atCut
+                            + "/"
+                            + batch.size()
+                            + " of the batch had a VMID)");
+            Thread.sleep(s.outage().toMillis());
+            long restarting = System.nanoTime();
+            apiServer.startApiServer();
+            figures.put(
+                    "kube outage: kube-apiserver",
+                    "pid "
+                            + oldPid
+                            + " killed, pid "
+                            + apiServer.apiServerPid()
+                            + " ready "
+                            + String.format(
+                                    Locale.ROOT, "%.1f", (System.nanoTime() - restarting) / 1e9)
+                            + " s after its start, same port and etcd");
+            proxy.restore();
+            log(
+                    "kube-apiserver restarted as pid "
+                            + apiServer.apiServerPid()
+                            + ", reachable again through the proxy");
+        } else {
+            log("API server cut off (" + atCut + "/" + batch.size() + " of the batch had a VMID)");
+            Thread.sleep(s.outage().toMillis());
+            proxy.restore();
+            log("API server reachable again");
+        }
         Converge c = awaitConverged("kube outage", s.phaseTimeout(), List.of());
         double took = (System.nanoTime() - start) / 1e9;
         Map<String, Long> calls = Sims.delta(sims.statsAll(), statsBefore);
@@ -635,6 +750,23 @@ public final class ChaosRun implements AutoCloseable {
             }
         }
         figures.put("kube outage: statuses lost or changed", String.valueOf(lost));
+        log(
+                "kube outage checks: operator "
+                        + (same ? "same process, pid " + only.child.pid() : "RESTARTED")
+                        + ", operator exits "
+                        + (replicas.unexpectedExits.size()
+                                + replicas.lostLease.size()
+                                - exitsBefore)
+                        + "; clone requests "
+                        + clones
+                        + " for "
+                        + batch.size()
+                        + " new HaVms; HA registrations "
+                        + haCreates
+                        + "; statuses that lost or changed their VMID "
+                        + lost
+                        + " of "
+                        + vmidsBefore.size());
         if (lost > 0) {
             problems.add("kube outage: " + lost + " HaVm statuses lost their VMID");
         }
@@ -1076,6 +1208,17 @@ public final class ChaosRun implements AutoCloseable {
         long pid = leader.get().child.pid();
         try {
             jcmd(pid, "GC.run");
+            // what the live heap is made of, for finding what is kept per VM (after the full GC,
+            // so mostly live objects)
+            Files.writeString(
+                    s.workDir()
+                            .resolve(
+                                    "histogram-"
+                                            + when.replaceAll("[^A-Za-z0-9]+", "-")
+                                            + "-"
+                                            + leader.get().identity
+                                            + ".txt"),
+                    jcmd(pid, "GC.class_histogram"));
             // The collector's own line for that full GC ("151M->101M(256M)"): heap_info, read
             // after it, already counts what the reconcilers allocated since.
             String heap = "?";
@@ -1090,11 +1233,17 @@ public final class ChaosRun implements AutoCloseable {
                 }
             }
             String rss = "?";
+            String peak = "?";
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmRSS:")) {
                     rss = (Long.parseLong(line.replaceAll("\\D", "")) / 1024) + " MiB";
                 }
+                // the process's highest RSS so far: what a container's memory limit must hold
+                if (line.startsWith("VmHWM:")) {
+                    peak = (Long.parseLong(line.replaceAll("\\D", "")) / 1024) + " MiB";
+                }
             }
+            rss = rss + " (peak " + peak + ")";
             figures.put(
                     "memory " + when,
                     "live heap after full GC "
@@ -1196,6 +1345,20 @@ public final class ChaosRun implements AutoCloseable {
         }
         for (Child c : children) {
             c.stop(Duration.ofSeconds(10));
+        }
+        if (apiServer != null) {
+            // its directory (etcd data, logs) goes with it; the log stays with the run's
+            for (String name : List.of("kube-apiserver.log", "etcd.log")) {
+                try {
+                    Files.copy(
+                            apiServer.dir().resolve(name),
+                            s.workDir().resolve(name),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    // a run that failed before it started has none
+                }
+            }
+            apiServer.close();
         }
     }
 }

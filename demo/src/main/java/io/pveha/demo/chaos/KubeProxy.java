@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A loopback TCP proxy in front of the Kubernetes API server: what the operator connects to. {@link
  * #cut()} makes the API server unreachable as a crashed or partitioned one is (every open
  * connection, watches included, is reset; new ones are refused), {@link #restore()} brings it back
- * on the same port. The API server process itself keeps running, so its in-memory objects survive
- * (a restart of the mock would lose them all, which a real API server backed by etcd does not).
+ * on the same port. The proxy does not touch the API server process: the kube outage phase kills
+ * and restarts a real kube-apiserver itself while the proxy is cut (the mock's restart would lose
+ * every object, so with the mock the cut is the whole outage).
  */
 final class KubeProxy implements AutoCloseable {
     private final InetSocketAddress upstream;

@@ -127,7 +127,10 @@ final class Replicas implements AutoCloseable {
             args.add("--no-leader-election");
         }
         List<String> jvm = new ArrayList<>();
-        jvm.add("-Xmx" + settings.xmx());
+        if (!settings.xmx().equals("none")) {
+            // "none": the heap from other options, e.g. the chart's MaxRAMPercentage
+            jvm.add("-Xmx" + settings.xmx());
+        }
         jvm.add("-XX:+ExitOnOutOfMemoryError");
         jvm.add("-Xlog:gc:file=" + dir.resolve(identity + "-gc.log"));
         jvm.addAll(settings.extraJvmArgs());

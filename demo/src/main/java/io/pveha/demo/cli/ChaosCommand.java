@@ -1,6 +1,7 @@
 package io.pveha.demo.cli;
 
 import io.pveha.demo.chaos.ChaosRun;
+import io.pveha.testing.kube.RealKubeApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -192,6 +193,23 @@ final class ChaosCommand implements Callable<Integer> {
             description = "Logs of every process (default: chaos-work/seed-<seed>).")
     Path workDir;
 
+    @Option(
+            names = "--kube",
+            defaultValue = "auto",
+            description =
+                    "The Kubernetes API server: real (kube-apiserver and etcd built by"
+                            + " test-support/kube-apiserver/build.sh), mock (fabric8's mock server as a"
+                            + " process), or auto: real when built (default: ${DEFAULT-VALUE}).")
+    String kube;
+
+    @Option(
+            names = "--operator-jvm-args",
+            split = " ",
+            description =
+                    "More JVM options for the operator processes, e.g. the chart's"
+                            + " \"-XX:+UseSerialGC -XX:MaxRAMPercentage=50\" (with --xmx none).")
+    List<String> operatorJvmArgs = new java.util.ArrayList<>();
+
     @Option(names = "--demo-jar", description = "This jar (default: the one running).")
     Path demoJar;
 
@@ -243,7 +261,9 @@ final class ChaosCommand implements Callable<Integer> {
                         (workDir != null ? workDir : Path.of("chaos-work", "seed-" + s))
                                 .toAbsolutePath(),
                         demo.toAbsolutePath(),
-                        operator.toAbsolutePath());
+                        operator.toAbsolutePath(),
+                        kube(),
+                        operatorJvmArgs);
         ChaosRun.Result result;
         try (ChaosRun run = new ChaosRun(settings, System.out)) {
             // Ctrl-C or SIGTERM of the harness ends its processes too (each by its own PID).
@@ -255,6 +275,33 @@ final class ChaosCommand implements Callable<Integer> {
         System.out.println("replay: --seed " + s);
         System.out.println(result.line());
         return result.ok() ? 0 : 1;
+    }
+
+    private ChaosRun.Kube kube() {
+        return switch (kube.toLowerCase(Locale.ROOT)) {
+            case "real" -> {
+                if (!RealKubeApiServer.available()) {
+                    // RealKubeApiServer would skip the way a test does, and JUnit is not in this
+                    // jar
+                    throw new IllegalArgumentException(
+                            "--kube real: kube-apiserver is not built on this machine"
+                                    + " (run test-support/kube-apiserver/build.sh)");
+                }
+                yield ChaosRun.Kube.REAL;
+            }
+            case "mock" -> ChaosRun.Kube.MOCK;
+            case "auto" -> {
+                if (RealKubeApiServer.available()) {
+                    yield ChaosRun.Kube.REAL;
+                }
+                System.out.println(
+                        "kube-apiserver is not built on this machine"
+                                + " (test-support/kube-apiserver/build.sh): using the mock");
+                yield ChaosRun.Kube.MOCK;
+            }
+            default ->
+                    throw new IllegalArgumentException("--kube " + kube + ": real, mock or auto");
+        };
     }
 
     private static Path runningJar() throws Exception {

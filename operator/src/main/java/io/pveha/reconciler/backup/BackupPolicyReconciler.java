@@ -24,6 +24,7 @@ import io.pveha.cluster.ClusterSnapshot;
 import io.pveha.cluster.PollOutcome;
 import io.pveha.pve.PveApiException;
 import io.pveha.pve.model.TaskEntry;
+import io.pveha.reconciler.CacheTrim;
 import io.pveha.reconciler.ClusterFactsEventSource;
 import io.pveha.reconciler.CommonReason;
 import io.pveha.reconciler.Copies;
@@ -119,6 +120,7 @@ public class BackupPolicyReconciler implements Reconciler<BackupPolicy>, Cleaner
                                                                                         .getClusterRef()))
                                                 .map(ResourceID::fromResource)
                                                 .collect(Collectors.toSet()))
+                        .withItemStore(CacheTrim.store())
                         .build();
         InformerEventSource<HaVm, BackupPolicy> haVms = new InformerEventSource<>(config, context);
         observer.watchHaVms(haVms);

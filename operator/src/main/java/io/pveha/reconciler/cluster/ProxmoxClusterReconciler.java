@@ -24,6 +24,7 @@ import io.pveha.cluster.ClusterConnections;
 import io.pveha.cluster.ClusterKey;
 import io.pveha.cluster.PollOutcome;
 import io.pveha.pve.PveApiException;
+import io.pveha.reconciler.CacheTrim;
 import io.pveha.reconciler.CommonReason;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.ReconcileGate;
@@ -142,6 +143,7 @@ public class ProxmoxClusterReconciler
                                                                                         .getName()))
                                                 .map(ResourceID::fromResource)
                                                 .collect(Collectors.toSet()))
+                        .withItemStore(CacheTrim.store())
                         .build();
         secrets = new InformerEventSource<>(config, context);
         // HaVms' placement (PVE 9 rules are rendered here): a spec or label change of a HaVm
@@ -171,6 +173,7 @@ public class ProxmoxClusterReconciler
                                                         vmidOf(updated), vmidOf(old))
                                                 || !java.util.Objects.equals(
                                                         recoveryOf(updated), recoveryOf(old)))
+                        .withItemStore(CacheTrim.store())
                         .build();
         haVms = new InformerEventSource<>(vmConfig, context);
         List<EventSource<?, ProxmoxCluster>> sources =

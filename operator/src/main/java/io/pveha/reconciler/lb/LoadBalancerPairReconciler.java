@@ -25,6 +25,7 @@ import io.pveha.lb.HostTarget;
 import io.pveha.lb.LbHostClient;
 import io.pveha.lb.apply.ConfigApplier;
 import io.pveha.lb.ssh.HostChannelException;
+import io.pveha.reconciler.CacheTrim;
 import io.pveha.reconciler.EventRecorder;
 import io.pveha.reconciler.ReconcileGate;
 import io.pveha.reconciler.ReconcileMarker;
@@ -137,6 +138,7 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
                                                         pair -> selects(pair, vm))
                                                 .map(ResourceID::fromResource)
                                                 .collect(Collectors.toSet()))
+                        .withItemStore(CacheTrim.store())
                         .build();
         InformerEventSourceConfiguration<Secret> secretConfig =
                 InformerEventSourceConfiguration.from(Secret.class, LoadBalancerPair.class)
@@ -153,6 +155,7 @@ public final class LoadBalancerPairReconciler implements Reconciler<LoadBalancer
                                                                                         .getName()))
                                                 .map(ResourceID::fromResource)
                                                 .collect(Collectors.toSet()))
+                        .withItemStore(CacheTrim.store())
                         .build();
         haVms = new InformerEventSource<>(vmConfig, context);
         secrets = new InformerEventSource<>(secretConfig, context);

@@ -30,6 +30,7 @@ import io.pveha.cluster.TaskSlots;
 import io.pveha.pve.PveApiException;
 import io.pveha.pve.model.ClusterResource;
 import io.pveha.pve.model.HaStatusEntry;
+import io.pveha.reconciler.CacheTrim;
 import io.pveha.reconciler.ClusterFactsEventSource;
 import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.EventRecorder;
@@ -132,6 +133,7 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
                                                                                                 .getName()))
                                                         .map(ResourceID::fromResource)
                                                         .collect(Collectors.toSet()))
+                                .withItemStore(CacheTrim.store())
                                 .build(),
                         context);
         backupPolicies =
@@ -149,6 +151,7 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
                                                                                         .getName()))
                                                         .map(ResourceID::fromResource)
                                                         .collect(Collectors.toSet()))
+                                .withItemStore(CacheTrim.store())
                                 .build(),
                         context);
         clusters =
@@ -183,6 +186,7 @@ public class HaVmReconciler implements Reconciler<HaVm>, Cleaner<HaVm> {
                                                         || !Objects.equals(
                                                                 placementOf(updated),
                                                                 placementOf(old)))
+                                .withItemStore(CacheTrim.store())
                                 .build(),
                         context);
         return List.of(facts, secrets, backupPolicies, clusters);

@@ -59,6 +59,8 @@ public final class RealKubeApiServer implements AutoCloseable {
     private final Map<String, String> tokens;
     private final boolean auditLog;
     private final List<Process> processes = new ArrayList<>();
+    private List<String> apiServerCommand;
+    private Process apiServer;
     private int port;
     private String caData;
 
@@ -217,22 +219,80 @@ public final class RealKubeApiServer implements AutoCloseable {
             apiserver.add("--audit-policy-file=" + dir.resolve("audit-policy.yaml"));
             apiserver.add("--audit-log-path=" + dir.resolve("audit.log"));
         }
-        launch("kube-apiserver", apiserver);
+        apiServerCommand = List.copyOf(apiserver);
+        apiServer = launch("kube-apiserver", apiserver);
         awaitReady();
         Files.writeString(kubeconfig(), kubeconfigText(tokenOf("admin"), null));
     }
 
-    private void launch(String name, List<String> command) throws IOException {
+    private Process launch(String name, List<String> command) throws IOException {
         Path log = dir.resolve(name + ".log");
         Process process =
                 new ProcessBuilder(command)
                         .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
+                        // appended: a restarted kube-apiserver keeps its predecessor's log
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .start();
         processes.add(process);
         // A test JVM that ends without close() (a failed set-up, a killed fork) must not leave
         // etcd and kube-apiserver running: child processes outlive their JVM.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        return process;
+    }
+
+    /**
+     * SIGKILLs kube-apiserver, as a crashed or evicted control plane; etcd and its data stay.
+     * Clients get connection resets, then refusals, until {@link #startApiServer()}.
+     */
+    public void killApiServer() throws InterruptedException {
+        if (apiServer == null || !apiServer.isAlive()) {
+            throw new IllegalStateException("kube-apiserver is not running");
+        }
+        apiServer.destroyForcibly();
+        if (!apiServer.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("kube-apiserver did not die on SIGKILL in 30 s");
+        }
+        processes.remove(apiServer);
+    }
+
+    /**
+     * A new kube-apiserver process after {@link #killApiServer()}: the same flags, port, etcd data,
+     * tokens and serving certificate (it reuses the one in its cert dir), so existing kubeconfigs
+     * keep working. Returns once it answers /readyz.
+     */
+    public void startApiServer() throws IOException, InterruptedException {
+        if (apiServer != null && apiServer.isAlive()) {
+            throw new IllegalStateException("kube-apiserver is still running");
+        }
+        apiServer = launch("kube-apiserver", apiServerCommand);
+        awaitReady();
+    }
+
+    /** The kube-apiserver process's id (etcd's is not exposed: it is never restarted). */
+    public long apiServerPid() {
+        return apiServer.pid();
+    }
+
+    /**
+     * Where the server keeps its etcd data, certificates and logs (deleted by {@link #close()}).
+     */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Whether the binaries are built on this machine, for callers outside JUnit (which cannot let
+     * {@link Builder#start()} skip).
+     */
+    public static boolean available() {
+        try {
+            return binaries() != null;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Polls /readyz once kube-apiserver has written its serving certificate (trusting only it). */
