@@ -25,6 +25,7 @@ import io.pveha.reconciler.Conditions;
 import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.Reason;
 import io.pveha.reconciler.Reasons;
+import io.pveha.reconciler.ScratchVms;
 import io.pveha.reconciler.task.TaskLedger.State;
 import io.pveha.reconciler.task.TaskLedger.TaskFact;
 import io.pveha.validate.CalendarSchedule;
@@ -81,9 +82,9 @@ final class BackupPolicyPlanner {
     static final long RUN_WINDOW_SECONDS = 60;
 
     /** Tag of every scratch VM: keeps scratch VMs out of selections and marks them in the GUI. */
-    static final String TAG = "pveha-drill";
+    static final String TAG = ScratchVms.TAG;
 
-    static final String MARKER = "pveha.io/drill-of=";
+    static final String MARKER = ScratchVms.MARKER;
     static final String DEFAULT_DRILL_SCHEDULE = "sun 04:00";
     static final int DEFAULT_BOOT_TIMEOUT = 300;
     static final String PENDING = "Pending";
@@ -1162,7 +1163,7 @@ final class BackupPolicyPlanner {
                         : spec.getSchedule();
         drill.setNextRun(
                 enabled
-                        ? nextDrill(schedule, drill.getNextRun(), d.now)
+                        ? ScratchVms.nextRun(schedule, drill.getNextRun(), d.now)
                                 .map(Instant::toString)
                                 .orElse(null)
                         : null);
@@ -1201,20 +1202,6 @@ final class BackupPolicyPlanner {
                 && drill.getHandledDrillNow() == null) {
             d.drill = null;
         }
-    }
-
-    /**
-     * The stored next drill while it still matches the schedule (so it comes due even if passes are
-     * late), else the next match from now (first pass, or the schedule changed).
-     */
-    static Optional<Instant> nextDrill(String schedule, String stored, Instant now) {
-        if (stored != null) {
-            Instant at = Instant.parse(stored);
-            if (CalendarSchedule.matches(schedule, at, ZoneOffset.UTC)) {
-                return Optional.of(at);
-            }
-        }
-        return CalendarSchedule.next(schedule, now, ZoneOffset.UTC);
     }
 
     /** Lists the VMs to drill: every selected VM with a latest good backup in status. */
@@ -1356,16 +1343,16 @@ final class BackupPolicyPlanner {
             fail(vm, "scratch VM " + vm.getScratchVmid() + " vanished after the restore");
         } else if (config.get().containsKey("lock")) {
             d.waitForPoll(); // the restore is still finishing
-        } else if (!ours(config.get(), d.policy)) {
+        } else if (!ScratchVms.ownedBy(config.get(), d.policy.getMetadata().getUid())) {
             fail(vm, "scratch VM " + vm.getScratchVmid() + " does not carry the drill's marks");
-        } else if (!isolation(config.get()).isEmpty()) {
+        } else if (!ScratchVms.isolation(config.get()).isEmpty()) {
             d.action =
                     new DrillTask(
                             index,
                             Step.ISOLATE,
                             vm.getNode(),
                             vm.getScratchVmid(),
-                            isolation(config.get()));
+                            ScratchVms.isolation(config.get()));
         } else {
             vm.setPhase(STARTING);
             d.action =
@@ -1426,7 +1413,7 @@ final class BackupPolicyPlanner {
             // A restore still writing the VM, or another operation: PVE would refuse, and it cannot
             // be judged yet.
             d.waitForPoll();
-        } else if (!ours(config.get(), d.policy)) {
+        } else if (!ScratchVms.ownedBy(config.get(), d.policy.getMetadata().getUid())) {
             leave(
                     d,
                     vm,
@@ -1524,42 +1511,6 @@ final class BackupPolicyPlanner {
                 + "; destroyed when the drill ends\n"
                 + MARKER
                 + policy.getMetadata().getUid();
-    }
-
-    /**
-     * The config change that isolates a restored VM: {@code link_down=1} on each NIC, no {@code
-     * onboot}.
-     */
-    static Map<String, Object> isolation(Map<String, String> config) {
-        Map<String, Object> change = new LinkedHashMap<>();
-        config.forEach(
-                (key, value) -> {
-                    if (key.matches("net\\d+")
-                            && !List.of(value.split(",")).contains("link_down=1")) {
-                        String without =
-                                Stream.of(value.split(","))
-                                        .filter(o -> !o.startsWith("link_down="))
-                                        .collect(Collectors.joining(","));
-                        change.put(key, without + ",link_down=1");
-                    }
-                });
-        if (config.containsKey("onboot")) {
-            change.put("delete", "onboot");
-        }
-        return change;
-    }
-
-    /**
-     * This policy's scratch VM: the drill's tag and the policy's marker (both set by the restore
-     * itself).
-     */
-    static boolean ours(Map<String, String> config, BackupPolicy policy) {
-        String description = config.get("description");
-        String tags = config.get("tags");
-        return description != null
-                && description.contains(MARKER + policy.getMetadata().getUid())
-                && tags != null
-                && List.of(tags.split("[;, ]+")).contains(TAG);
     }
 
     /** True for a scratch VM of any drill (by its tag, from the poll). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.backup.BackupPolicySpec;
 import io.pveha.api.backup.BackupPolicyStatus;
+import io.pveha.reconciler.ScratchVms;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +20,7 @@ class BackupDrillTest {
         config.put("net2", "e1000=BC:24:11:00:00:03,bridge=vmbr0,link_down=1");
         config.put("onboot", "1");
         config.put("name", "web");
-        Map<String, Object> change = BackupPolicyPlanner.isolation(config);
+        Map<String, Object> change = ScratchVms.isolation(config);
         assertThat(change)
                 .containsOnly(
                         Map.entry("net0", "virtio=BC:24:11:00:00:01,bridge=vmbr0,link_down=1"),
@@ -28,7 +29,7 @@ class BackupDrillTest {
         config.putAll(
                 Map.of("net0", (String) change.get("net0"), "net1", (String) change.get("net1")));
         config.remove("onboot");
-        assertThat(BackupPolicyPlanner.isolation(config)).as("nothing left to change").isEmpty();
+        assertThat(ScratchVms.isolation(config)).as("nothing left to change").isEmpty();
     }
 
     @Test
@@ -60,13 +61,13 @@ class BackupDrillTest {
     @Test
     void aStoredNextRunStaysUntilTheScheduleChanges() {
         Instant now = Instant.parse("2026-11-24T10:00:00Z");
-        assertThat(BackupPolicyPlanner.nextDrill("sun 04:00", null, now))
+        assertThat(ScratchVms.nextRun("sun 04:00", null, now))
                 .contains(Instant.parse("2026-11-29T04:00:00Z"));
         // Due and not yet run (the pass came late): kept, so the drill starts.
-        assertThat(BackupPolicyPlanner.nextDrill("sun 04:00", "2026-11-22T04:00:00Z", now))
+        assertThat(ScratchVms.nextRun("sun 04:00", "2026-11-22T04:00:00Z", now))
                 .contains(Instant.parse("2026-11-22T04:00:00Z"));
         // The schedule changed: recomputed.
-        assertThat(BackupPolicyPlanner.nextDrill("sat 05:00", "2026-11-22T04:00:00Z", now))
+        assertThat(ScratchVms.nextRun("sat 05:00", "2026-11-22T04:00:00Z", now))
                 .contains(Instant.parse("2026-11-28T05:00:00Z"));
     }
 }

@@ -13,6 +13,7 @@ import io.pveha.pve.model.ClusterResource;
 import io.pveha.reconciler.Copies;
 import io.pveha.reconciler.Note;
 import io.pveha.reconciler.Reason;
+import io.pveha.reconciler.ScratchVms;
 import io.pveha.reconciler.cluster.ProxmoxClusterReason;
 import io.pveha.reconciler.recovery.Candidates;
 import io.pveha.reconciler.recovery.RestoreOrder;
@@ -34,7 +35,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The whole-platform disaster-recovery drill, a pure function of the ProxmoxCluster, the drill's
@@ -69,10 +69,10 @@ import java.util.stream.Stream;
  */
 public final class PlatformDrillPlanner {
     /** The tag of every scratch VM (the BackupPolicy drill's too: kept out of backups). */
-    public static final String TAG = "pveha-drill";
+    public static final String TAG = ScratchVms.TAG;
 
     /** In the scratch VM's description, followed by the ProxmoxCluster's UID. */
-    public static final String MARKER = "pveha.io/drill-of=";
+    public static final String MARKER = ScratchVms.MARKER;
 
     public static final String CONDITION = "DrillPassed";
 
@@ -191,7 +191,7 @@ public final class PlatformDrillPlanner {
                 spec == null ? DisasterRecovery.Drill.DEFAULT_SCHEDULE : spec.scheduleOrDefault();
         drill.setNextRun(
                 enabled
-                        ? nextRun(schedule, drill.getNextRun(), now)
+                        ? ScratchVms.nextRun(schedule, drill.getNextRun(), now)
                                 .map(Instant::toString)
                                 .orElse(null)
                         : null);
@@ -632,14 +632,14 @@ public final class PlatformDrillPlanner {
         } else if (!ours(config.get(), d.facts.cluster())) {
             fail(d, vm, "scratch VM " + vm.getScratchVmid() + " does not carry the drill's marks");
             cleanUp(d, index, vm);
-        } else if (!isolation(config.get()).isEmpty()) {
+        } else if (!ScratchVms.isolation(config.get()).isEmpty()) {
             d.actions.add(
                     new VmTask(
                             index,
                             Step.ISOLATE,
                             vm.getNode(),
                             vm.getScratchVmid(),
-                            isolation(config.get())));
+                            ScratchVms.isolation(config.get())));
         } else {
             vm.setPhase(STARTING);
             d.actions.add(
@@ -953,36 +953,9 @@ public final class PlatformDrillPlanner {
                 + cluster.getMetadata().getUid();
     }
 
-    /**
-     * The config change that isolates a restored VM: {@code link_down=1} on each NIC, no onboot.
-     */
-    static Map<String, Object> isolation(Map<String, String> config) {
-        Map<String, Object> change = new LinkedHashMap<>();
-        config.forEach(
-                (key, value) -> {
-                    if (key.matches("net\\d+")
-                            && !List.of(value.split(",")).contains("link_down=1")) {
-                        String without =
-                                Stream.of(value.split(","))
-                                        .filter(o -> !o.startsWith("link_down="))
-                                        .collect(Collectors.joining(","));
-                        change.put(key, without + ",link_down=1");
-                    }
-                });
-        if (config.containsKey("onboot")) {
-            change.put("delete", "onboot");
-        }
-        return change;
-    }
-
     /** This cluster's scratch VM: the drill's tag and the cluster's marker, both in the config. */
     public static boolean ours(Map<String, String> config, ProxmoxCluster cluster) {
-        String description = config.get("description");
-        String tags = config.get("tags");
-        return description != null
-                && description.contains(MARKER + cluster.getMetadata().getUid())
-                && tags != null
-                && List.of(tags.split("[;, ]+")).contains(TAG);
+        return ScratchVms.ownedBy(config, cluster.getMetadata().getUid());
     }
 
     /**
@@ -1156,20 +1129,6 @@ public final class PlatformDrillPlanner {
         return spec == null
                 ? DisasterRecovery.Drill.DEFAULT_BOOT_TIMEOUT_SECONDS
                 : spec.bootTimeout();
-    }
-
-    /**
-     * The stored next run while it still matches the schedule (so it comes due even if passes are
-     * late), else the next match from now (first pass, or the schedule changed).
-     */
-    static Optional<Instant> nextRun(String schedule, String stored, Instant now) {
-        if (stored != null) {
-            Instant at = Instant.parse(stored);
-            if (CalendarSchedule.matches(schedule, at, ZoneOffset.UTC)) {
-                return Optional.of(at);
-            }
-        }
-        return CalendarSchedule.next(schedule, now, ZoneOffset.UTC);
     }
 
     static String annotation(ProxmoxCluster cluster, String name) {
