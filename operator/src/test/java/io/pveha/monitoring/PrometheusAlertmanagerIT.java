@@ -319,14 +319,17 @@ class PrometheusAlertmanagerIT {
         exprs.addAll(PrometheusFiles.dashboardExpressions());
         Set<String> named = PrometheusFiles.metricNames(exprs);
         named.remove("up"); // Prometheus' own per-target series
-        // A LoadBalancerPair needs real hosts (the LB labs) and a backup run a BackupPolicy: their
-        // families appear once such objects exist; the other IT's and the unit tests cover them.
+        // A LoadBalancerPair needs real hosts (the LB labs), a backup run a BackupPolicy, and the
+        // disaster-recovery families a recovery or a drill: they appear once such objects exist;
+        // the other ITs and the unit tests (DisasterRecoveryMetricsTest) cover them.
         Set<String> notInThisScenario =
                 Set.of(
                         "pveha_lb_vip_holders",
                         "pveha_lb_backends_up",
                         "pveha_lb_backends",
-                        "pveha_backup_last_run_success");
+                        "pveha_backup_last_run_success",
+                        "pveha_dr_recovery_complete",
+                        "pveha_dr_drill_last_success");
         Set<String> missing = new TreeSet<>(named);
         missing.removeAll(sampleNames);
         missing.removeAll(notInThisScenario);

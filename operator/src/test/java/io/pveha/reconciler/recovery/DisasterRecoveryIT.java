@@ -5,13 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pveha.api.ObjectRef;
 import io.pveha.api.Pveha;
 import io.pveha.api.SecretKeyRef;
 import io.pveha.api.backup.BackupPolicy;
-import io.pveha.api.backup.BackupPolicySpec;
 import io.pveha.api.backup.BackupPolicyStatus;
 import io.pveha.api.ceph.CephPool;
 import io.pveha.api.ceph.CephPoolSpec;
@@ -19,13 +16,8 @@ import io.pveha.api.cluster.DisasterRecovery;
 import io.pveha.api.cluster.DisasterRecoveryStatus;
 import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterSpec;
-import io.pveha.api.vm.Disk;
-import io.pveha.api.vm.EmptySource;
-import io.pveha.api.vm.Ha;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmStatus;
-import io.pveha.api.vm.Placement;
-import io.pveha.api.vm.Source;
 import io.pveha.simulator.PveSimulator;
 import io.pveha.simulator.TaskView;
 import io.pveha.testing.SimHarness;
@@ -47,8 +39,8 @@ import org.junit.jupiter.api.Test;
  * then every HaVm from its newest backup, stage by stage, HA-registered, Ready.
  */
 class DisasterRecoveryIT {
-    static final String POLICY = "nightly";
-    static final String STORAGE = "nfs-backup";
+    static final String POLICY = StorePlatform.POLICY;
+    static final String STORAGE = StorePlatform.STORAGE;
     static final List<String> PLATFORM =
             List.of("payment-gateway", "pos-api-1", "pos-api-2", "erp-db");
 
@@ -348,79 +340,20 @@ class DisasterRecoveryIT {
     }
 
     private void vm(String name, String role, String node, int memoryMiB) {
-        h.havm(
-                name,
-                vm -> {
-                    vm.getMetadata().setLabels(Map.of("role", role, "backup", POLICY));
-                    Source source = new Source();
-                    source.setNone(new EmptySource());
-                    vm.getSpec().setSource(source);
-                    Disk disk = new Disk();
-                    disk.setSlot("scsi0");
-                    disk.setStorage("vm-pool");
-                    disk.setSizeGiB(8);
-                    vm.getSpec().setDisks(List.of(disk));
-                    vm.getSpec().setMemoryMiB(memoryMiB);
-                    Ha ha = new Ha();
-                    ha.setEnabled(true);
-                    vm.getSpec().setHa(ha);
-                    Placement placement = new Placement();
-                    placement.setNode(node);
-                    vm.getSpec().setPlacement(placement);
-                });
+        StorePlatform.haVm(h, name, role, node, "vm-pool", 8, memoryMiB, vm -> {});
     }
 
     private void policy() {
-        BackupPolicy policy = new BackupPolicy();
-        policy.getMetadata().setName(POLICY);
-        policy.getMetadata().setNamespace(SimHarness.NS);
-        BackupPolicySpec spec = new BackupPolicySpec();
-        spec.setClusterRef(new ObjectRef(SimHarness.CLUSTER));
-        spec.setSchedule("*-01-01 00:00");
-        BackupPolicySpec.Selection selection = new BackupPolicySpec.Selection();
-        LabelSelector selector = new LabelSelector();
-        selector.setMatchLabels(Map.of("backup", POLICY));
-        selection.setHaVmSelector(selector);
-        spec.setSelection(selection);
-        BackupPolicySpec.BackupStorage storage = new BackupPolicySpec.BackupStorage();
-        storage.setName(STORAGE);
-        BackupPolicySpec.Nfs nfs = new BackupPolicySpec.Nfs();
-        nfs.setServer("10.20.0.50");
-        nfs.setExport("/srv/backup/pve");
-        storage.setNfs(nfs);
-        spec.setStorage(storage);
-        spec.setRetention(new BackupPolicySpec.Retention());
-        spec.getRetention().setKeepLast(3);
-        policy.setSpec(spec);
-        h.client.resource(policy).create();
+        StorePlatform.nightlyPolicy(h);
     }
 
     private void backupNow(String token) {
-        h.client
-                .resources(BackupPolicy.class)
-                .inNamespace(SimHarness.NS)
-                .withName(POLICY)
-                .patch(
-                        PatchContext.of(PatchType.JSON_MERGE),
-                        "{\"metadata\":{\"annotations\":{\""
-                                + Pveha.ANNOTATION_BACKUP_NOW
-                                + "\":\""
-                                + token
-                                + "\"}}}");
+        StorePlatform.annotate(h, BackupPolicy.class, POLICY, Pveha.ANNOTATION_BACKUP_NOW, token);
     }
 
     private BackupPolicy awaitPolicy(
             java.util.function.Predicate<BackupPolicyStatus> condition, Duration atMost) {
-        return await().atMost(atMost)
-                .pollInterval(Duration.ofMillis(250))
-                .until(
-                        () ->
-                                h.client
-                                        .resources(BackupPolicy.class)
-                                        .inNamespace(SimHarness.NS)
-                                        .withName(POLICY)
-                                        .get(),
-                        p -> p != null && p.getStatus() != null && condition.test(p.getStatus()));
+        return StorePlatform.awaitPolicy(h, condition, atMost);
     }
 
     private List<String> events(Class<?> kind, String name) {
