@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.pveha.api.ObjectRef;
 import io.pveha.api.Pveha;
-import io.pveha.api.SecretKeyRef;
 import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.backup.BackupPolicyStatus;
 import io.pveha.api.ceph.CephPool;
@@ -15,7 +13,6 @@ import io.pveha.api.ceph.CephPoolSpec;
 import io.pveha.api.cluster.DisasterRecovery;
 import io.pveha.api.cluster.DisasterRecoveryStatus;
 import io.pveha.api.cluster.ProxmoxCluster;
-import io.pveha.api.cluster.ProxmoxClusterSpec;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.HaVmStatus;
 import io.pveha.simulator.PveSimulator;
@@ -259,29 +256,7 @@ class DisasterRecoveryIT {
     // ---------------------------------------------------------------- helpers
 
     private void declareStandby() {
-        edit(
-                c -> {
-                    DisasterRecovery dr = new DisasterRecovery();
-                    DisasterRecovery.Standby standby = new DisasterRecovery.Standby();
-                    standby.setEndpoints(b.nodeNames().stream().map(b::nodeUrl).toList());
-                    ProxmoxClusterSpec.CredentialsRef credentials =
-                            new ProxmoxClusterSpec.CredentialsRef();
-                    credentials.setName(SimHarness.tokenSecretName(1));
-                    standby.setCredentialsSecretRef(credentials);
-                    ProxmoxClusterSpec.Tls tls = new ProxmoxClusterSpec.Tls();
-                    tls.setCaSecretRef(new SecretKeyRef(SimHarness.caSecretName(1), null));
-                    standby.setTls(tls);
-                    dr.setStandby(standby);
-                    dr.setRestoreOrder(
-                            List.of(
-                                    new DisasterRecovery.RestoreStage(
-                                            "payments", List.of("payment-gateway"), null),
-                                    new DisasterRecovery.RestoreStage("pos", null, role("pos")),
-                                    new DisasterRecovery.RestoreStage(
-                                            "erp", List.of("erp-db"), null)));
-                    dr.setMaxParallelRestoresPerNode(1);
-                    c.getSpec().setDisasterRecovery(dr);
-                });
+        edit(c -> c.getSpec().setDisasterRecovery(StorePlatform.disasterRecovery(b)));
     }
 
     private void switchToStandby() {
@@ -314,12 +289,6 @@ class DisasterRecoveryIT {
         return c.getStatus() == null || c.getStatus().getDisasterRecovery() == null
                 ? new DisasterRecoveryStatus()
                 : c.getStatus().getDisasterRecovery();
-    }
-
-    private static LabelSelector role(String role) {
-        LabelSelector selector = new LabelSelector();
-        selector.setMatchLabels(Map.of("role", role));
-        return selector;
     }
 
     private void cephPool() {

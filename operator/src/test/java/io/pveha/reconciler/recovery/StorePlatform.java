@@ -7,15 +7,19 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pveha.api.ObjectRef;
+import io.pveha.api.SecretKeyRef;
 import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.backup.BackupPolicySpec;
 import io.pveha.api.backup.BackupPolicyStatus;
+import io.pveha.api.cluster.DisasterRecovery;
+import io.pveha.api.cluster.ProxmoxClusterSpec;
 import io.pveha.api.vm.Disk;
 import io.pveha.api.vm.EmptySource;
 import io.pveha.api.vm.Ha;
 import io.pveha.api.vm.HaVm;
 import io.pveha.api.vm.Placement;
 import io.pveha.api.vm.Source;
+import io.pveha.simulator.PveSimulator;
 import io.pveha.testing.SimHarness;
 import java.time.Duration;
 import java.util.List;
@@ -94,6 +98,34 @@ final class StorePlatform {
         spec.getRetention().setKeepLast(3);
         policy.setSpec(spec);
         h.client.resource(policy).create();
+    }
+
+    /**
+     * The disaster-recovery block naming simulator {@code standby} (the harness's second cluster,
+     * with its own token and CA Secrets) and the store's restore order: the payment gateway, then
+     * the POS VMs, then the ERP database, one restore per node at a time.
+     */
+    static DisasterRecovery disasterRecovery(PveSimulator standbySim) {
+        DisasterRecovery dr = new DisasterRecovery();
+        DisasterRecovery.Standby standby = new DisasterRecovery.Standby();
+        standby.setEndpoints(standbySim.nodeNames().stream().map(standbySim::nodeUrl).toList());
+        ProxmoxClusterSpec.CredentialsRef credentials = new ProxmoxClusterSpec.CredentialsRef();
+        credentials.setName(SimHarness.tokenSecretName(1));
+        standby.setCredentialsSecretRef(credentials);
+        ProxmoxClusterSpec.Tls tls = new ProxmoxClusterSpec.Tls();
+        tls.setCaSecretRef(new SecretKeyRef(SimHarness.caSecretName(1), null));
+        standby.setTls(tls);
+        dr.setStandby(standby);
+        LabelSelector pos = new LabelSelector();
+        pos.setMatchLabels(Map.of("role", "pos"));
+        dr.setRestoreOrder(
+                List.of(
+                        new DisasterRecovery.RestoreStage(
+                                "payments", List.of("payment-gateway"), null),
+                        new DisasterRecovery.RestoreStage("pos", null, pos),
+                        new DisasterRecovery.RestoreStage("erp", List.of("erp-db"), null)));
+        dr.setMaxParallelRestoresPerNode(1);
+        return dr;
     }
 
     /** Sets one annotation (backup-now, drill-now) with a merge patch: no conflict with status. */
