@@ -1,5 +1,6 @@
 package io.pveha.reconciler;
 
+import io.pveha.api.DrillStep;
 import io.pveha.validate.CalendarSchedule;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,7 +24,39 @@ public final class ScratchVms {
     /** In a scratch VM's notes, followed by the UID of the resource whose drill made it. */
     public static final String MARKER = "pveha.io/drill-of=";
 
+    /** The step vocabulary of both drills ({@link DrillStep#getPhase()}, its result). */
+    public static final String RESTORING = "Restoring";
+
+    public static final String CONFIGURING = "Configuring";
+    public static final String STARTING = "Starting";
+    public static final String BOOTING = "Booting";
+    public static final String CLEANING_UP = "CleaningUp";
+    public static final String DONE = "Done";
+    public static final String PASSED = "Passed";
+    public static final String FAILED = "Failed";
+
     private ScratchVms() {}
+
+    /** The VM's drill is over (passed or failed): nothing in flight, nothing to wait for. */
+    public static void done(DrillStep vm, Instant now) {
+        vm.setPhase(DONE);
+        vm.setTask(null);
+        vm.setBootDeadline(null);
+        vm.setFinishedAt(now.toString());
+    }
+
+    /**
+     * Cleanup cannot go on: the VM is done, failed, with the reason its scratch VM is left (added
+     * to the reason it failed for, if it had failed already).
+     */
+    public static void leave(DrillStep vm, String why, Instant now) {
+        vm.setReason(
+                vm.getReason() == null || !FAILED.equals(vm.getResult())
+                        ? why
+                        : vm.getReason() + "; " + why);
+        vm.setResult(FAILED);
+        done(vm, now);
+    }
 
     /**
      * True when the config just read carries the drill's tag and the marker of the resource with

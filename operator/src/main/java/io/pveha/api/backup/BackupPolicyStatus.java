@@ -2,6 +2,7 @@ package io.pveha.api.backup;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.pveha.api.DrillStep;
 import io.pveha.api.PendingTask;
 import io.pveha.api.PvehaStatus;
 import java.util.ArrayList;
@@ -522,7 +523,7 @@ public class BackupPolicyStatus extends PvehaStatus {
 
     /** One VM of a drill: its backup, the scratch VM it was restored to, and how far it got. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class DrillVm {
+    public static class DrillVm implements DrillStep {
         private Integer vmid;
         private String haVm;
 

@@ -2,6 +2,7 @@ package io.pveha.api.cluster;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.pveha.api.DrillStep;
 import io.pveha.api.PendingTask;
 import java.util.ArrayList;
 import java.util.List;
@@ -538,7 +539,7 @@ public class DisasterRecoveryStatus {
 
     /** One VM of the drill. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class DrillVm {
+    public static class DrillVm implements DrillStep {
         @JsonPropertyDescription("The HaVm restored (empty for a leftover).")
         private String haVm;
 

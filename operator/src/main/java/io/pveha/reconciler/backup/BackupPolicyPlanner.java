@@ -88,14 +88,14 @@ final class BackupPolicyPlanner {
     static final String DEFAULT_DRILL_SCHEDULE = "sun 04:00";
     static final int DEFAULT_BOOT_TIMEOUT = 300;
     static final String PENDING = "Pending";
-    static final String RESTORING = "Restoring";
-    static final String CONFIGURING = "Configuring";
-    static final String STARTING = "Starting";
-    static final String BOOTING = "Booting";
-    static final String CLEANING_UP = "CleaningUp";
-    static final String DONE = "Done";
-    static final String PASSED = "Passed";
-    static final String FAILED = "Failed";
+    static final String RESTORING = ScratchVms.RESTORING;
+    static final String CONFIGURING = ScratchVms.CONFIGURING;
+    static final String STARTING = ScratchVms.STARTING;
+    static final String BOOTING = ScratchVms.BOOTING;
+    static final String CLEANING_UP = ScratchVms.CLEANING_UP;
+    static final String DONE = ScratchVms.DONE;
+    static final String PASSED = ScratchVms.PASSED;
+    static final String FAILED = ScratchVms.FAILED;
 
     // ---------------------------------------------------------------- actions
 
@@ -1461,21 +1461,12 @@ final class BackupPolicyPlanner {
         vm.setPhase(CLEANING_UP);
     }
 
-    /** Cleanup cannot go on: the VM is done, failed, with the reason its scratch VM is left. */
     private static void leave(Draft d, DrillVm vm, String why) {
-        vm.setReason(
-                vm.getReason() == null || !FAILED.equals(vm.getResult())
-                        ? why
-                        : vm.getReason() + "; " + why);
-        vm.setResult(FAILED);
-        done(d, vm);
+        ScratchVms.leave(vm, why, d.now);
     }
 
     private static void done(Draft d, DrillVm vm) {
-        vm.setPhase(DONE);
-        vm.setTask(null);
-        vm.setBootDeadline(null);
-        vm.setFinishedAt(d.now.toString());
+        ScratchVms.done(vm, d.now);
     }
 
     /**

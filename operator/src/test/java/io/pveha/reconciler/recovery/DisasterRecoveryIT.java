@@ -47,16 +47,9 @@ class DisasterRecoveryIT {
 
     @BeforeEach
     void start() {
-        // Backups and restores are minutes of simulated time: x60.
-        h = SimHarness.options().simulators(2).sharedNfs().timeScale(60.0).start();
+        h = StorePlatform.startWithStandby(o -> o);
         a = h.sims.get(0);
         b = h.sims.get(1);
-        // B is the standby of "main", not a ProxmoxCluster of its own.
-        h.client
-                .resources(ProxmoxCluster.class)
-                .inNamespace(SimHarness.NS)
-                .withName(SimHarness.clusterName(1))
-                .delete();
     }
 
     @AfterEach

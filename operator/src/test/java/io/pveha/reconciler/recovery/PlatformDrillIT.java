@@ -59,21 +59,9 @@ class PlatformDrillIT {
 
     @BeforeEach
     void start() {
-        h =
-                SimHarness.options()
-                        .simulators(2)
-                        .sharedNfs()
-                        .timeScale(60.0)
-                        .operatorClock(clock)
-                        .start();
+        h = StorePlatform.startWithStandby(o -> o.operatorClock(clock));
         a = h.sims.get(0);
         b = h.sims.get(1);
-        // B is the standby of "main", not a ProxmoxCluster of its own.
-        h.client
-                .resources(ProxmoxCluster.class)
-                .inNamespace(SimHarness.NS)
-                .withName(SimHarness.clusterName(1))
-                .delete();
     }
 
     @AfterEach

@@ -12,6 +12,7 @@ import io.pveha.api.backup.BackupPolicy;
 import io.pveha.api.backup.BackupPolicySpec;
 import io.pveha.api.backup.BackupPolicyStatus;
 import io.pveha.api.cluster.DisasterRecovery;
+import io.pveha.api.cluster.ProxmoxCluster;
 import io.pveha.api.cluster.ProxmoxClusterSpec;
 import io.pveha.api.vm.Disk;
 import io.pveha.api.vm.EmptySource;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The example store platform of the disaster-recovery tests (recovery and drill): HA VMs placed on
@@ -37,6 +39,22 @@ final class StorePlatform {
     static final String STORAGE = "nfs-backup";
 
     private StorePlatform() {}
+
+    /**
+     * Clusters A and B sharing one NFS export, simulated time x60 (backups and restores are minutes
+     * of it), B declared only as the standby of "main" (its own ProxmoxCluster removed); {@code
+     * more} adds a test's own options.
+     */
+    static SimHarness startWithStandby(UnaryOperator<SimHarness.Options> more) {
+        SimHarness h =
+                more.apply(SimHarness.options().simulators(2).sharedNfs().timeScale(60.0)).start();
+        h.client
+                .resources(ProxmoxCluster.class)
+                .inNamespace(SimHarness.NS)
+                .withName(SimHarness.clusterName(1))
+                .delete();
+        return h;
+    }
 
     /**
      * An HA HaVm made from nothing, one disk, placed on {@code node}, selected by the policy;

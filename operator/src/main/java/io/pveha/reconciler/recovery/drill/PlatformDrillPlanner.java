@@ -77,16 +77,16 @@ public final class PlatformDrillPlanner {
     public static final String CONDITION = "DrillPassed";
 
     public static final String WAITING = "Waiting";
-    public static final String RESTORING = "Restoring";
-    public static final String CONFIGURING = "Configuring";
-    public static final String STARTING = "Starting";
-    public static final String BOOTING = "Booting";
+    public static final String RESTORING = ScratchVms.RESTORING;
+    public static final String CONFIGURING = ScratchVms.CONFIGURING;
+    public static final String STARTING = ScratchVms.STARTING;
+    public static final String BOOTING = ScratchVms.BOOTING;
     public static final String BOOTED = "Booted";
-    public static final String CLEANING_UP = "CleaningUp";
-    public static final String DONE = "Done";
+    public static final String CLEANING_UP = ScratchVms.CLEANING_UP;
+    public static final String DONE = ScratchVms.DONE;
 
-    public static final String PASSED = "Passed";
-    public static final String FAILED = "Failed";
+    public static final String PASSED = ScratchVms.PASSED;
+    public static final String FAILED = ScratchVms.FAILED;
 
     public static final String RUN_RUNNING = "running";
     public static final String RUN_PASSED = "passed";
@@ -1103,21 +1103,12 @@ public final class PlatformDrillPlanner {
         }
     }
 
-    /** Cleanup cannot go on: the VM is done, failed, with the reason its scratch VM is left. */
     private static void leave(Draft d, DrillVm vm, String why) {
-        vm.setReason(
-                vm.getReason() == null || !FAILED.equals(vm.getResult())
-                        ? why
-                        : vm.getReason() + "; " + why);
-        vm.setResult(FAILED);
-        done(d, vm);
+        ScratchVms.leave(vm, why, d.now);
     }
 
     private static void done(Draft d, DrillVm vm) {
-        vm.setPhase(DONE);
-        vm.setTask(null);
-        vm.setBootDeadline(null);
-        vm.setFinishedAt(d.now.toString());
+        ScratchVms.done(vm, d.now);
     }
 
     static boolean running(Drill drill) {
